@@ -3,7 +3,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts", "compiler/**/*.test.ts", "backends/**/*.test.ts", "runtime/**/*.test.ts"],
-    testTimeout: 120_000,
+    testTimeout: 300_000,
     hookTimeout: 120_000,
     // 2-core CI machines: forks keep worker_threads-based runtime tests isolated.
     pool: "forks",

@@ -31,3 +31,4 @@ for (const s of suites) {
   writeFileSync(join(dir, "results", s + ".json"), JSON.stringify(record, null, 2) + "\n");
   process.stdout.write(`wrote bench/results/${s}.json\n`);
 }
+process.exit(0); // worker pools (MSM threads) must not keep a finished bench alive

@@ -17,9 +17,10 @@ function run(args, label) {
   const ok = r.status === 0;
   if (!ok) failed++;
   process.stdout.write(`${ok ? "ok  " : "FAIL"} ${label} (${ms} ms)\n`);
-  const out = (r.stdout ?? "").trim();
-  if (out) process.stdout.write(out.split("\n").map((l) => "     " + l).join("\n") + "\n");
-  if (!ok && r.stderr) process.stdout.write(r.stderr);
+  // Progress lines redraw with \r: keep each line's final state.
+  const lines = (t) => (t ?? "").split("\n").map((l) => l.split("\r").pop().trimEnd()).filter(Boolean);
+  const shown = [...lines(r.stderr), ...lines(r.stdout)];
+  if (shown.length) process.stdout.write(shown.map((l) => "     " + l).join("\n") + "\n");
   return ok;
 }
 

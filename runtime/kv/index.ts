@@ -1,5 +1,6 @@
 // The off-circuit KV storage accumulator: sparse Merkle tree over Poseidon, persisted in LevelDB,
 // producing per-access witnesses and lookup-table rows for the circuits in stdlib/kv and stdlib/evm.
+// The circuit glue (runtime/kv/circuit.ts) is imported separately: it pulls in the compiler.
 export {
   type AccessWitness,
   type Leaf,
@@ -18,3 +19,4 @@ export {
 export { KvStore, type BlockResult, type StorageOp, type TableRow, type Progress } from "./store.ts";
 export { type StorageAccess, erc20TransferTrace, storageLoopTrace, TracingChain } from "./evm/trace.ts";
 export { accessesToOps } from "./ops.ts";
+export { accessInputs } from "./circuit-inputs.ts";

@@ -9,7 +9,7 @@
 //   KvCollisionError (probability ≈ n²/2^(depth+1); depth 64 ⇒ < 2^-25 for a million keys). Choose a
 //   larger depth (up to 254) to make that impossible in practice.
 // Persistence is pluggable (NodeStore): in memory, or LevelDB with one atomic batch per block (store.ts).
-import { poseidon } from "../hash/poseidon.ts";
+import { poseidon, BN254_R } from "../hash/poseidon.ts";
 
 export const WORD_HALF = 1n << 128n;
 export const DEFAULT_DEPTH = 64;
@@ -177,6 +177,10 @@ export class SparseMerkleTree {
 
   private access(address: bigint, slot: bigint, newValue: bigint | undefined): AccessWitness {
     const key = storageKey(address, slot);
+    // The circuit proves index bits through key = high·2^D + low with high < p >> D (spec/kv.md); the
+    // one high value it cannot prove (probability 2^-(254-D)) is refused here too.
+    if (this.depth < MAX_DEPTH && key >> BigInt(this.depth) === BN254_R >> BigInt(this.depth))
+      throw new KvCollisionError(this.indexOf(key), key, key);
     const index = this.indexOf(key);
     const leaf = this.leaf(index);
     const occupant = leaf && leaf.key !== key ? { key: leaf.key, value: leaf.value } : undefined;

@@ -1,0 +1,508 @@
+// CWIR → PLONKish layout. Input: a circuit after inline/unroll/if→select (flat f.* ops, c.* constraints,
+// hint calls, constant-index arrays). One row per arithmetic op with the standard gate
+//   q_l·a + q_r·b + q_m·a·b + q_o·c + q_c = 0
+// over advice columns a, b, c (constants fold into the selectors); c.assert_eq becomes a copy
+// constraint (free); `c.lookup` becomes a lookup argument against the table's fixed columns; calls to
+// std::hash::poseidon::hashN go to the Poseidon round gate (66 rows for t = 3). Public parameters and
+// outputs live in one instance column. Every row remembers the op (and source location) it came from.
+//
+// The layout is built once from the IR; the witness is filled later from the interpreter's values
+// (every cell has a getter), so one layout serves keygen, proving and the MockProver.
+import { type Diagnostic, error } from "../../compiler/diagnostics/index.ts";
+import { type Func, type Module, type Op, type Value, type TableDecl, isField } from "../../compiler/ir/index.ts";
+import type { RValue } from "../../compiler/interp/index.ts";
+import { Circuit, Expression, type Column, type Cell, type Witness, emptyWitness } from "../../runtime/plonk/index.ts";
+import { configurePoseidon, layoutPermutation, permutationTrace, type PoseidonChip } from "./poseidon.ts";
+import { fr } from "../../runtime/poly/index.ts";
+
+const R = fr.R;
+const modpow = fr.pow;
+
+/** Witness values by SSA value: scalars (reduced mod r) and raw interpreter values (arrays). */
+interface Env {
+  val(v: Value): bigint;
+  raw(v: Value): RValue | undefined;
+}
+type Getter = (env: Env) => bigint;
+
+/** A value the layout computes itself (inverse helpers, intermediate powers, Poseidon states). */
+class Temp {
+  constructor(readonly get: Getter) {}
+}
+type WireKey = Value | Temp;
+type Operand = { kind: "const"; v: bigint } | { kind: "wire"; key: WireKey };
+
+export interface PlonkishProgram {
+  circuit: Circuit;
+  /** Names of the instance rows (public parameters, then outputs). */
+  publicNames: string[];
+  /** Builds the witness from the interpreter's values (RunResult.witness and params). */
+  witness(values: (v: Value) => RValue | undefined): Witness;
+}
+
+/** Recognises std::hash::poseidon::hashN (N = t − 1) in a callee name. */
+export function poseidonArity(callee: string): number | undefined {
+  const m = /poseidon(?:::|_|\.)(?:.*(?:::|_|\.))?hash([1-5])$/.exec(callee);
+  return m ? Number(m[1]) : undefined;
+}
+
+export function lowerCircuit(m: Module, f: Func): { program?: PlonkishProgram; diagnostics: Diagnostic[] } {
+  return new Lowering(m, f).run();
+}
+
+class Lowering {
+  readonly c: Circuit;
+  readonly diags: Diagnostic[] = [];
+  private readonly a: Column;
+  private readonly b: Column;
+  private readonly o: Column;
+  private readonly q: { l: Column; r: Column; m: Column; o: Column; c: Column };
+  private readonly pub: Column;
+  private row = 0;
+  private readonly home = new Map<WireKey, Cell>();
+  private readonly alias = new Map<Value, Operand | Operand[]>();
+  private readonly cells: Array<{ col: Column; row: number; key: WireKey }> = [];
+  private readonly constCells = new Map<bigint, Temp>();
+  private readonly tables = new Map<string, { cols: Column[]; sel: Column; first: bigint[] }>();
+  private chips = new Map<number, PoseidonChip>();
+  private publicNames: string[] = [];
+  private pubRow = 0;
+
+  constructor(
+    private readonly m: Module,
+    private readonly f: Func,
+  ) {
+    const c = (this.c = new Circuit(f.name));
+    this.a = c.adviceColumn("a");
+    this.b = c.adviceColumn("b");
+    this.o = c.adviceColumn("c");
+    this.q = { l: c.fixedColumn("q_l"), r: c.fixedColumn("q_r"), m: c.fixedColumn("q_m"), o: c.fixedColumn("q_o"), c: c.fixedColumn("q_c") };
+    this.pub = c.instanceColumn("public");
+    for (const col of [this.a, this.b, this.o]) c.enableEquality(col);
+    const Q = (x: Column) => Expression.query(x);
+    const [A, B, C] = [Q(this.a), Q(this.b), Q(this.o)];
+    c.createGate(
+      "arith",
+      [Q(this.q.l).mul(A).add(Q(this.q.r).mul(B)).add(Q(this.q.m).mul(A).mul(B)).add(Q(this.q.o).mul(C)).add(Q(this.q.c))],
+      { polyNames: ["q_l·a + q_r·b + q_m·a·b + q_o·c + q_c = 0"] },
+    );
+  }
+
+  run(): { program?: PlonkishProgram; diagnostics: Diagnostic[] } {
+    const f = this.f;
+    f.args.forEach((arg, i) => {
+      const vis = f.vis(i);
+      if (arg.type.kind === "array") {
+        if (vis === "pub") this.diags.push(error("E0641", `public array parameter '${arg.name ?? i}' is not supported by the plonkish backend yet`, undefined, "pass its elements as separate public parameters"));
+        return;
+      }
+      if (vis === "pub") this.publish(arg, arg.name ?? `param${i}`);
+      if (arg.type.kind === "int" && arg.type.width === 1) this.boolean(arg, undefined);
+    });
+    for (const op of f.body.entry.ops) this.lowerOp(op);
+    if (this.diags.some((d) => d.severity === "error")) return { diagnostics: this.diags };
+    const cells = this.cells;
+    const program: PlonkishProgram = {
+      circuit: this.c,
+      publicNames: this.publicNames,
+      witness: (values) => {
+        const cache = new Map<Value, bigint>();
+        const env: Env = {
+          raw: values,
+          val(v) {
+            let x = cache.get(v);
+            if (x === undefined) {
+              const rv = values(v);
+              if (typeof rv !== "bigint") throw new WitnessError(`no scalar value for ${v.name ?? `%${v.id}`}`);
+              x = ((rv % R) + R) % R;
+              cache.set(v, x);
+            }
+            return x;
+          },
+        };
+        const w = emptyWitness(this.c);
+        for (const cell of cells) {
+          const val = cell.key instanceof Temp ? cell.key.get(env) : env.val(cell.key);
+          if (cell.col.kind === "advice") w.advice[cell.col.index][cell.row] = val;
+          else if (cell.col.kind === "instance") w.instance[cell.col.index][cell.row] = val;
+        }
+        for (const col of w.advice) for (let r = 0; r < col.length; r++) if (col[r] === undefined) col[r] = 0n;
+        return w;
+      },
+    };
+    return { program, diagnostics: this.diags };
+  }
+
+  // ---- operands and cells
+
+  private resolve(v: Value): Operand {
+    const al = this.alias.get(v);
+    if (al) {
+      if (Array.isArray(al)) throw new Error("array used as a scalar");
+      return al;
+    }
+    return { kind: "wire", key: v };
+  }
+
+  private resolveArray(v: Value): Operand[] | undefined {
+    const al = this.alias.get(v);
+    return Array.isArray(al) ? al : undefined;
+  }
+
+  private getter(op: Operand): Getter {
+    if (op.kind === "const") return () => op.v;
+    const k = op.key;
+    return k instanceof Temp ? k.get : (env) => env.val(k);
+  }
+
+  /** Puts a wire into a cell: the first placement is its home, later ones are copies of it. */
+  private place(op: Operand, col: Column, row: number, meta: { name?: string; span?: Op["loc"] }): void {
+    const key = op.kind === "const" ? this.constWire(op.v) : op.key;
+    this.cells.push({ col, row, key });
+    const h = this.home.get(key);
+    if (h) this.c.copy(h, { column: col, row }, { name: meta.name, span: meta.span });
+    else this.home.set(key, { column: col, row });
+  }
+
+  private constWire(v: bigint): Temp {
+    let t = this.constCells.get(v);
+    if (!t) {
+      t = new Temp(() => v);
+      this.constCells.set(v, t);
+      const r = this.nextRow({ name: `constant ${v}` });
+      this.place({ kind: "wire", key: t }, this.o, r, {});
+      this.c.assignFixed(this.q.o, r, 1n);
+      this.c.assignFixed(this.q.c, r, (R - v) % R);
+    }
+    return t;
+  }
+
+  private nextRow(meta: { name?: string; span?: Op["loc"] }): number {
+    const r = this.row++;
+    this.c.annotateRow(r, meta);
+    this.c.touch(r);
+    return r;
+  }
+
+  /** One arithmetic row: q_l·a + q_r·b + q_m·a·b + q_o·c + q_c = 0. */
+  private gate(
+    cells: { a?: Operand; b?: Operand; c?: Operand },
+    sel: { l?: bigint; r?: bigint; m?: bigint; o?: bigint; c?: bigint },
+    meta: { name?: string; span?: Op["loc"] },
+  ): void {
+    const row = this.nextRow(meta);
+    if (cells.a) this.place(cells.a, this.a, row, meta);
+    if (cells.b) this.place(cells.b, this.b, row, meta);
+    if (cells.c) this.place(cells.c, this.o, row, meta);
+    const set = (col: Column, v?: bigint) => v !== undefined && v % R !== 0n && this.c.assignFixed(col, row, ((v % R) + R) % R);
+    set(this.q.l, sel.l);
+    set(this.q.r, sel.r);
+    set(this.q.m, sel.m);
+    set(this.q.o, sel.o);
+    set(this.q.c, sel.c);
+  }
+
+  private publish(v: Value | Temp, name: string, span?: Op["loc"]): void {
+    const row = this.pubRow++;
+    this.publicNames.push(name);
+    this.place({ kind: "wire", key: v }, this.pub, row, { name: `public ${name}`, span });
+  }
+
+  private boolean(v: Value, span: Op["loc"]): void {
+    const w: Operand = { kind: "wire", key: v };
+    this.gate({ a: w, b: w }, { m: 1n, l: -1n }, { name: "boolean", span });
+  }
+
+  private unsupported(op: Op, why = ""): void {
+    this.diags.push(
+      error("E0640", `the plonkish backend cannot lower '${op.name}'${why ? `: ${why}` : ""}`, op.loc, "run the circuit pipeline first (inline, unroll, if-to-select) or rewrite this part"),
+    );
+  }
+
+  // ---- ops
+
+  private lowerOp(op: Op): void {
+    const meta = { name: op.strAttr("msg") ? `${op.name}: ${op.strAttr("msg")}` : op.name, span: op.loc };
+    const [x, y] = op.operands.map((v) => (v.type.kind === "array" ? undefined : this.resolve(v)));
+    const res = op.results[0];
+    const out = (): Operand => ({ kind: "wire", key: res });
+    const k = (o?: Operand) => (o?.kind === "const" ? o.v : undefined);
+    switch (op.name) {
+      case "f.const":
+      case "i.const":
+        this.alias.set(res, { kind: "const", v: ((op.bigAttr("value") ?? 0n) % R + R) % R });
+        return;
+      case "f.add":
+      case "f.sub": {
+        const s = op.name === "f.add" ? 1n : -1n;
+        if (k(x) !== undefined && k(y) !== undefined) return void this.alias.set(res, { kind: "const", v: (((k(x)! + s * k(y)!) % R) + R) % R });
+        if (k(y) !== undefined) return this.gate({ a: x, c: out() }, { l: 1n, c: s * k(y)!, o: -1n }, meta);
+        if (k(x) !== undefined) return this.gate({ b: y, c: out() }, { r: s, c: k(x)!, o: -1n }, meta);
+        return this.gate({ a: x, b: y, c: out() }, { l: 1n, r: s, o: -1n }, meta);
+      }
+      case "f.mul": {
+        if (k(x) !== undefined && k(y) !== undefined) return void this.alias.set(res, { kind: "const", v: (k(x)! * k(y)!) % R });
+        if (k(y) !== undefined) return this.gate({ a: x, c: out() }, { l: k(y)!, o: -1n }, meta);
+        if (k(x) !== undefined) return this.gate({ b: y, c: out() }, { r: k(x)!, o: -1n }, meta);
+        return this.gate({ a: x, b: y, c: out() }, { m: 1n, o: -1n }, meta);
+      }
+      case "f.neg":
+        if (k(x) !== undefined) return void this.alias.set(res, { kind: "const", v: (R - k(x)!) % R });
+        return this.gate({ a: x, c: out() }, { l: -1n, o: -1n }, meta);
+      case "f.div":
+        // r·y = x (y = 0 makes it unsatisfiable unless x = 0, matching f.div's failure on 0 divisors
+        // only partly: x = y = 0 leaves r free — the interpreter reports that case).
+        if (k(y) !== undefined && k(y) !== 0n) return this.gate({ a: x, c: out() }, { l: modpow(k(y)!, R - 2n), o: -1n }, meta);
+        return this.gate({ a: out(), b: y, c: x }, { m: 1n, o: -1n }, meta);
+      case "f.inv":
+        // r is the interpreter's value; x·r = 1 pins it (and fails for x = 0, as f.inv must).
+        return this.gate({ a: x, b: out() }, { m: 1n, c: -1n }, meta);
+      case "f.pow":
+        return this.lowerPow(x!, op.bigAttr("exp") ?? 0n, res, meta);
+      case "f.select":
+      case "i.select":
+        return this.lowerSelect(op, meta);
+      case "f.eq":
+        return this.lowerEq(x!, y!, res, meta);
+      case "i.to_f":
+        // i1..iW values are already < 2^W < p; the field element is the same number.
+        if (op.operands[0].type.kind === "int") return void this.alias.set(res, x!);
+        return this.unsupported(op);
+      case "c.assert_eq": {
+        if (!isField(op.operands[0].type) && !(op.operands[0].type.kind === "int")) return this.unsupported(op, "operands must be scalars");
+        if (k(x) !== undefined && k(y) !== undefined) {
+          if (k(x) !== k(y)) this.diags.push(error("E0642", `constraint always fails: ${k(x)} ≠ ${k(y)}`, op.loc));
+          return;
+        }
+        if (k(y) !== undefined) return this.gate({ a: x }, { l: 1n, c: -k(y)! }, meta);
+        if (k(x) !== undefined) return this.gate({ a: y }, { l: 1n, c: -k(x)! }, meta);
+        // Two wires: one copy constraint, no row (or, when one side has no cell yet, it simply
+        // becomes the other: its later uses copy from there).
+        return this.equate(x!, y!, meta);
+      }
+      case "c.assert":
+        if (k(x) !== undefined) {
+          if (k(x) !== 1n) this.diags.push(error("E0642", "constraint always fails", op.loc));
+          return;
+        }
+        return this.gate({ a: x }, { l: 1n, c: -1n }, meta);
+      case "c.lookup":
+        return this.lowerLookup(op, meta);
+      case "c.range":
+        return this.unsupported(op, "run the range-lookup pass first (field values) or use a lookup table");
+      case "array.make":
+        this.alias.set(res, op.operands.map((v) => this.resolve(v)));
+        return;
+      case "array.get": {
+        const arr = this.resolveArray(op.operands[0]) ?? this.wireArray(op.operands[0]);
+        const idx = k(this.resolve(op.operands[1]));
+        if (!arr || idx === undefined || idx >= BigInt(arr.length)) return this.unsupported(op, "the index must be a constant after unrolling");
+        this.alias.set(res, arr[Number(idx)]);
+        return;
+      }
+      case "array.set": {
+        const arr = this.resolveArray(op.operands[0]) ?? this.wireArray(op.operands[0]);
+        const idx = k(this.resolve(op.operands[1]));
+        if (!arr || idx === undefined || idx >= BigInt(arr.length)) return this.unsupported(op, "the index must be a constant after unrolling");
+        const copy = arr.slice();
+        copy[Number(idx)] = this.resolve(op.operands[2]);
+        this.alias.set(res, copy);
+        return;
+      }
+      case "cf.call":
+        return this.lowerCall(op, meta);
+      case "cf.return":
+        op.operands.forEach((v, i) => {
+          const o = this.resolve(v);
+          this.publish(o.kind === "const" ? this.constWire(o.v) : o.key, `output${i}`, op.loc);
+        });
+        return;
+      default:
+        return this.unsupported(op);
+    }
+  }
+
+  /** Arrays from parameters or hints: element i is a fresh wire whose value the interpreter gives. */
+  private wireArray(v: Value): Operand[] | undefined {
+    if (v.type.kind !== "array") return undefined;
+    const len = v.type.len;
+    const elems: Operand[] = Array.from({ length: len }, (_, i) => ({ kind: "wire", key: new Temp((env) => elemOf(env, v, i)) }));
+    this.alias.set(v, elems);
+    return elems;
+  }
+
+  private equate(x: Operand, y: Operand, meta: { name?: string; span?: Op["loc"] }): void {
+    const kx = x.kind === "const" ? this.constWire(x.v) : x.key;
+    const ky = y.kind === "const" ? this.constWire(y.v) : y.key;
+    const hx = this.home.get(kx);
+    const hy = this.home.get(ky);
+    if (hx && hy) this.c.copy(hx, hy, { name: meta.name, span: meta.span });
+    else if (hx) this.home.set(ky, hx);
+    else if (hy) this.home.set(kx, hy);
+    else this.home.set(ky, this.homeOf(x, meta));
+  }
+
+  private homeOf(o: Operand, meta: { name?: string; span?: Op["loc"] }): Cell {
+    const key = o.kind === "const" ? this.constWire(o.v) : o.key;
+    const h = this.home.get(key);
+    if (h) return h;
+    // A wire not placed yet (a hint result or private input): give it a row of its own.
+    const row = this.nextRow(meta);
+    this.place({ kind: "wire", key }, this.a, row, meta);
+    return this.home.get(key)!;
+  }
+
+  private lowerPow(x: Operand, e: bigint, res: Value, meta: { name?: string; span?: Op["loc"] }): void {
+    if (x.kind === "const") return void this.alias.set(res, { kind: "const", v: modpow(x.v, e) });
+    if (e === 0n) return void this.alias.set(res, { kind: "const", v: 1n });
+    if (e === 1n) return void this.alias.set(res, x);
+    const gx = this.getter(x);
+    // Left-to-right square and multiply; intermediate powers are temps.
+    const bits = e.toString(2);
+    let acc: Operand = x;
+    let accExp = 1n;
+    for (let i = 1; i < bits.length; i++) {
+      const sqExp = accExp * 2n;
+      const last = i === bits.length - 1 && bits[i] === "0";
+      const sq: Operand = last ? { kind: "wire", key: res } : { kind: "wire", key: new Temp((env) => modpow(gx(env), sqExp)) };
+      this.gate({ a: acc, b: acc, c: sq }, { m: 1n, o: -1n }, meta);
+      acc = sq;
+      accExp = sqExp;
+      if (bits[i] === "1") {
+        const mExp = accExp + 1n;
+        const isLast = i === bits.length - 1;
+        const mu: Operand = isLast ? { kind: "wire", key: res } : { kind: "wire", key: new Temp((env) => modpow(gx(env), mExp)) };
+        this.gate({ a: acc, b: x, c: mu }, { m: 1n, o: -1n }, meta);
+        acc = mu;
+        accExp = mExp;
+      }
+    }
+  }
+
+  private lowerSelect(op: Op, meta: { name?: string; span?: Op["loc"] }): void {
+    const [c, a, b] = op.operands.map((v) => this.resolve(v));
+    const res = op.results[0];
+    if (c.kind === "const") return void this.alias.set(res, c.v !== 0n ? a : b);
+    // r = b + c·(a − b): t = a − b; u = c·t; r = u + b.
+    const ga = this.getter(a);
+    const gb = this.getter(b);
+    const gc = this.getter(c);
+    const t: Operand = { kind: "wire", key: new Temp((env) => (((ga(env) - gb(env)) % R) + R) % R) };
+    const u: Operand = { kind: "wire", key: new Temp((env) => (gc(env) * ((((ga(env) - gb(env)) % R) + R) % R)) % R) };
+    if (a.kind === "const" && b.kind === "const") {
+      // r = b + c·(a − b) directly: one row.
+      return this.gate({ a: c, c: { kind: "wire", key: res } }, { l: (a.v - b.v + R) % R, c: b.v, o: -1n }, meta);
+    }
+    if (a.kind === "const") this.gate({ b: b, c: t }, { r: -1n, c: a.v, o: -1n }, meta);
+    else if (b.kind === "const") this.gate({ a: a, c: t }, { l: 1n, c: -b.v, o: -1n }, meta);
+    else this.gate({ a: a, b: b, c: t }, { l: 1n, r: -1n, o: -1n }, meta);
+    this.gate({ a: c, b: t, c: u }, { m: 1n, o: -1n }, meta);
+    if (b.kind === "const") this.gate({ a: u, c: { kind: "wire", key: res } }, { l: 1n, c: b.v, o: -1n }, meta);
+    else this.gate({ a: u, b: b, c: { kind: "wire", key: res } }, { l: 1n, r: 1n, o: -1n }, meta);
+  }
+
+  /** r = (a == b): d = a − b, i = d⁻¹ (0 when d = 0), r = 1 − d·i and d·r = 0. */
+  private lowerEq(a: Operand, b: Operand, res: Value, meta: { name?: string; span?: Op["loc"] }): void {
+    if (a.kind === "const" && b.kind === "const") return void this.alias.set(res, { kind: "const", v: a.v === b.v ? 1n : 0n });
+    const ga = this.getter(a);
+    const gb = this.getter(b);
+    const diff = (env: Env) => (((ga(env) - gb(env)) % R) + R) % R;
+    const d: Operand = { kind: "wire", key: new Temp(diff) };
+    const inv: Operand = { kind: "wire", key: new Temp((env) => (diff(env) === 0n ? 0n : modpow(diff(env), R - 2n))) };
+    const r: Operand = { kind: "wire", key: res };
+    if (b.kind === "const") this.gate({ a, c: d }, { l: 1n, c: -b.v, o: -1n }, meta);
+    else if (a.kind === "const") this.gate({ b, c: d }, { r: -1n, c: a.v, o: -1n }, meta);
+    else this.gate({ a, b, c: d }, { l: 1n, r: -1n, o: -1n }, meta);
+    this.gate({ a: d, b: inv, c: r }, { m: 1n, o: 1n, c: -1n }, meta);
+    this.gate({ a: d, b: r }, { m: 1n }, meta);
+  }
+
+  private tableFor(name: string, op: Op): { cols: Column[]; sel: Column; first: bigint[] } | undefined {
+    const hit = this.tables.get(name);
+    if (hit) return hit;
+    const decl: TableDecl | undefined = this.m.table(name);
+    if (!decl) return void this.unsupported(op, `unknown table @${name}`);
+    if (decl.columns.length > 3) return void this.unsupported(op, "tables wider than 3 columns are not supported yet");
+    const rows: bigint[][] = decl.range
+      ? Array.from({ length: Number(decl.range.hi - decl.range.lo) }, (_, i) => [decl.range!.lo + BigInt(i)])
+      : (decl.rows ?? []);
+    if (rows.length === 0) return void this.unsupported(op, `table @${name} is empty`);
+    const cols = decl.columns.map((_, j) => this.c.fixedColumn(`${name}[${j}]`));
+    rows.forEach((r, i) => cols.forEach((col, j) => this.c.assignFixed(col, i, ((r[j] % R) + R) % R)));
+    const sel = this.c.selector(`q_lookup_${name}`);
+    const first = rows[0].map((v) => ((v % R) + R) % R);
+    const inputCols = [this.a, this.b, this.o].slice(0, cols.length);
+    const q = Expression.query(sel);
+    const notQ = Expression.constant(1).sub(q);
+    // Disabled rows look up the table's first row, so no table needs an all-zero row.
+    this.c.lookup(
+      name,
+      inputCols.map((col, j) => q.mul(Expression.query(col)).add(notQ.mul(first[j]))),
+      cols.map((col) => Expression.query(col)),
+      { span: op.loc },
+    );
+    const t = { cols, sel, first };
+    this.tables.set(name, t);
+    return t;
+  }
+
+  private lowerLookup(op: Op, meta: { name?: string; span?: Op["loc"] }): void {
+    const name = op.symAttr("table");
+    if (!name) return this.unsupported(op, "missing table");
+    const t = this.tableFor(name, op);
+    if (!t) return;
+    const ins = op.operands.map((v) => this.resolve(v));
+    const row = this.nextRow(meta);
+    const cols = [this.a, this.b, this.o];
+    ins.forEach((o, j) => this.place(o, cols[j], row, meta));
+    this.c.enable(t.sel, row);
+  }
+
+  private lowerCall(op: Op, meta: { name?: string; span?: Op["loc"] }): void {
+    const callee = op.symAttr("callee") ?? "";
+    const fn = this.m.func(callee);
+    const arity = poseidonArity(callee);
+    if (arity !== undefined && op.results.length === 1 && op.operands.length === arity) return this.lowerPoseidon(op, arity, meta);
+    if (fn?.kind === "hint") return; // results are free witness values; their uses constrain them
+    this.unsupported(op, `call to @${callee} (only hints and std::hash::poseidon stay calls)`);
+  }
+
+  private lowerPoseidon(op: Op, arity: number, meta: { name?: string; span?: Op["loc"] }): void {
+    const t = arity + 1;
+    let chip = this.chips.get(t);
+    if (!chip) {
+      chip = configurePoseidon(this.c, t, { state: t === 3 ? [this.a, this.b, this.o] : undefined, span: op.loc });
+      this.chips.set(t, chip);
+    }
+    const inputs: Operand[] = [{ kind: "const", v: 0n }, ...op.operands.map((v) => this.resolve(v))];
+    const getters = inputs.map((o) => this.getter(o));
+    const p = chip.params;
+    let memoEnv: Env | undefined;
+    let memo: bigint[][] = [];
+    const trace = (env: Env) => {
+      if (memoEnv !== env) {
+        memo = permutationTrace(p, getters.map((g) => g(env)));
+        memoEnv = env;
+      }
+      return memo;
+    };
+    const start = this.row;
+    const rows = layoutPermutation(chip, this.c, start);
+    for (let r = 0; r < rows; r++) this.c.annotateRow(start + r, { name: `poseidon hash${arity} round ${r}`, span: meta.span });
+    this.row += rows;
+    inputs.forEach((o, i) => this.place(o, chip!.state[i], start, meta));
+    for (let r = 1; r < rows; r++)
+      chip.state.forEach((col, i) => {
+        const key: WireKey = r === rows - 1 && i === 0 ? op.results[0] : new Temp((env) => trace(env)[r][i]);
+        this.place({ kind: "wire", key }, col, start + r, meta);
+      });
+  }
+}
+
+function elemOf(env: Env, arr: Value, i: number): bigint {
+  const rv = env.raw(arr);
+  if (!Array.isArray(rv) || typeof rv[i] !== "bigint") throw new WitnessError(`no value for element ${i} of ${arr.name ?? `%${arr.id}`}`);
+  return (((rv[i] as bigint) % R) + R) % R;
+}
+
+export class WitnessError extends Error {}

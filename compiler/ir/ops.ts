@@ -1,0 +1,1030 @@
+// The op registry: for every CWIR op, its shape (operands, results, regions), where it may appear,
+// how passes may treat it (effects) and its verifier rule. spec/ir.md documents the same table.
+// Other components may add ops with `registerOp` (e.g. a backend-specific lowering dialect).
+import {
+  type Attr,
+  type FuncKind,
+  type Module,
+  type Op,
+  type Type,
+  type Value,
+  fieldOf,
+  isInt,
+  isSymRef,
+  typeEq,
+  typeToString,
+} from "./ir.ts";
+
+/**
+ * - "pure": no effect, never fails → CSE and DCE may remove/merge it.
+ * - "may_fail": deterministic but may fail or constrain (f.inv of 0, f.to_bits range) → CSE may merge
+ *   two copies, DCE must keep it (dropping it would drop a constraint).
+ * - "effect": observable effect (constraints, stores, reveals, barriers) → never merged or removed.
+ * - "alloc": fresh memory → DCE may remove an unused one, CSE must not merge two.
+ * - "read": reads memory → DCE may remove it, CSE must not merge across writes (CSE leaves it alone).
+ * - "structured": cf.for / cf.if / cf.while / cf.call: effects are those of their bodies / callee.
+ * - "terminator": cf.yield / cf.return / cf.condition.
+ */
+export type Effect = "pure" | "may_fail" | "effect" | "alloc" | "read" | "structured" | "terminator";
+
+export interface VerifyCtx {
+  module: Module;
+  funcKind: FuncKind;
+  /** Report a problem with this op (E09xx code). */
+  err(code: string, msg: string): void;
+}
+
+export interface OpDef {
+  name: string;
+  /** Operand count: exact, or [min, max] (max = Infinity for variadic). */
+  operands: number | [number, number];
+  results: number | [number, number];
+  regions?: number;
+  effect: Effect;
+  /** Item kinds the op may appear in; undefined = anywhere. */
+  allowedIn?: readonly FuncKind[];
+  /** One line for spec/ir.md. */
+  doc: string;
+  verify?: (op: Op, ctx: VerifyCtx) => void;
+}
+
+const registry = new Map<string, OpDef>();
+
+export function registerOp(def: OpDef): void {
+  registry.set(def.name, def);
+}
+export function opDef(name: string): OpDef | undefined {
+  return registry.get(name);
+}
+export function allOpDefs(): OpDef[] {
+  return [...registry.values()];
+}
+
+// --- shared checks --------------------------------------------------------------------------------
+
+const t = (ty: Type) => typeToString(ty);
+
+export function bitLength(n: bigint): number {
+  return n <= 0n ? 0 : n.toString(2).length;
+}
+
+function fieldDeclared(ctx: VerifyCtx, ty: Type): boolean {
+  const f = fieldOf(ty);
+  return f === undefined || ctx.module.field(f) !== undefined;
+}
+
+/** All operands and results share one type `pred` accepts. */
+function sameType(op: Op, ctx: VerifyCtx, pred: (ty: Type) => boolean, what: string): Type | undefined {
+  const all = [...op.operands, ...op.results];
+  if (!all.length) return undefined;
+  const ty = all[0].type;
+  if (!pred(ty)) {
+    ctx.err("E0922", `${op.name} expects ${what}, got ${t(ty)}`);
+    return undefined;
+  }
+  for (const v of all.slice(1))
+    if (!typeEq(v.type, ty)) {
+      ctx.err("E0922", `${op.name} operands and result must have one type: ${t(ty)} vs ${t(v.type)}`);
+      return undefined;
+    }
+  return ty;
+}
+
+function expectType(op: Op, ctx: VerifyCtx, v: Value | undefined, pred: (ty: Type) => boolean, what: string): boolean {
+  if (!v) return false;
+  if (pred(v.type)) return true;
+  ctx.err("E0922", `${op.name} expects ${what}, got ${t(v.type)}`);
+  return false;
+}
+
+function intAttr(op: Op, ctx: VerifyCtx, key: string, lo: bigint, hi: bigint, optional = false): bigint | undefined {
+  const a = op.attrs[key];
+  if (a === undefined) {
+    if (!optional) ctx.err("E0923", `${op.name} needs an integer attribute '${key}'`);
+    return undefined;
+  }
+  if (typeof a !== "bigint" || a < lo || a > hi) {
+    ctx.err("E0923", `${op.name} attribute '${key}' must be an integer in ${lo}..=${hi}`);
+    return undefined;
+  }
+  return a;
+}
+
+function strAttr(op: Op, ctx: VerifyCtx, key: string, optional: boolean, allowed?: readonly string[]): string | undefined {
+  const a = op.attrs[key];
+  if (a === undefined) {
+    if (!optional) ctx.err("E0923", `${op.name} needs a string attribute '${key}'`);
+    return undefined;
+  }
+  if (typeof a !== "string" || (allowed && !allowed.includes(a))) {
+    ctx.err("E0923", `${op.name} attribute '${key}' must be ${allowed ? `one of ${allowed.join(", ")}` : "a string"}`);
+    return undefined;
+  }
+  return a;
+}
+
+const isFieldT = (ty: Type) => ty.kind === "field";
+const isIntT = (ty: Type) => ty.kind === "int";
+const isI1 = (ty: Type) => isInt(ty, 1);
+const isIndex = (ty: Type) => ty.kind === "int";
+
+function modulusOf(ctx: VerifyCtx, ty: Type): bigint | undefined {
+  const f = fieldOf(ty);
+  return f === undefined ? undefined : ctx.module.field(f)?.modulus;
+}
+
+// --- f: prime-field arithmetic ------------------------------------------------------------------
+
+const F_ONLY = (op: Op, ctx: VerifyCtx) => void sameType(op, ctx, isFieldT, "field elements");
+
+registerOp({
+  name: "f.const",
+  operands: 0,
+  results: 1,
+  effect: "pure",
+  doc: "`%r = f.const {value = N} : !f<F>` — a field constant; N is canonical (0 ≤ N < p).",
+  verify(op, ctx) {
+    if (!expectType(op, ctx, op.results[0], isFieldT, "a field result")) return;
+    const p = modulusOf(ctx, op.results[0].type);
+    intAttr(op, ctx, "value", 0n, p !== undefined ? p - 1n : 1n << 4096n);
+  },
+});
+for (const [name, doc] of [
+  ["f.add", "a + b mod p"],
+  ["f.sub", "a − b mod p"],
+  ["f.mul", "a · b mod p"],
+  ["f.div", "a · b⁻¹ mod p; fails (unsatisfiable) when b = 0"],
+] as const)
+  registerOp({
+    name,
+    operands: 2,
+    results: 1,
+    effect: name === "f.div" ? "may_fail" : "pure",
+    doc: `\`%r = ${name} %a, %b : !f<F>\` — ${doc}.`,
+    verify: F_ONLY,
+  });
+registerOp({ name: "f.neg", operands: 1, results: 1, effect: "pure", doc: "`%r = f.neg %a : !f<F>` — −a mod p.", verify: F_ONLY });
+registerOp({
+  name: "f.inv",
+  operands: 1,
+  results: 1,
+  effect: "may_fail",
+  doc: "`%r = f.inv %a : !f<F>` — a⁻¹; fails when a = 0 (in a circuit: constraint a·r = 1).",
+  verify: F_ONLY,
+});
+registerOp({
+  name: "f.pow",
+  operands: 1,
+  results: 1,
+  effect: "pure",
+  doc: "`%r = f.pow %a {exp = N} : !f<F>` — a^N for a constant N ≥ 0 (0^0 = 1).",
+  verify(op, ctx) {
+    F_ONLY(op, ctx);
+    intAttr(op, ctx, "exp", 0n, 1n << 4096n);
+  },
+});
+registerOp({
+  name: "f.eq",
+  operands: 2,
+  results: 1,
+  effect: "pure",
+  doc: "`%r = f.eq %a, %b : i1` — 1 when a = b.",
+  verify(op, ctx) {
+    const [a, b] = op.operands;
+    if (expectType(op, ctx, a, isFieldT, "field operands") && !typeEq(a.type, b.type))
+      ctx.err("E0922", `f.eq operands differ: ${t(a.type)} vs ${t(b.type)}`);
+    expectType(op, ctx, op.results[0], isI1, "an i1 result");
+  },
+});
+registerOp({
+  name: "f.to_bits",
+  operands: 1,
+  results: 1,
+  effect: "may_fail",
+  doc:
+    "`%r = f.to_bits %a {bits = n} : !array<i1, n>` — little-endian bits of a; fails (constrains) unless a < 2^n. " +
+    "n ≤ bitlen(p); with n = bitlen(p) two decompositions may exist (a and a + p), so use n < bitlen(p) for canonical bits.",
+  verify(op, ctx) {
+    const a = op.operands[0];
+    if (!expectType(op, ctx, a, isFieldT, "a field operand")) return;
+    const p = modulusOf(ctx, a.type);
+    const n = intAttr(op, ctx, "bits", 1n, BigInt(p !== undefined ? bitLength(p) : 4096));
+    const r = op.results[0].type;
+    if (n !== undefined && !(r.kind === "array" && isI1(r.elem) && BigInt(r.len) === n))
+      ctx.err("E0922", `f.to_bits {bits = ${n}} must produce !array<i1, ${n}>, not ${t(r)}`);
+  },
+});
+registerOp({
+  name: "f.from_bits",
+  operands: 1,
+  results: 1,
+  effect: "pure",
+  doc: "`%r = f.from_bits %bits : !f<F>` — Σ bitᵢ·2^i (little-endian) mod p; the array length is ≤ bitlen(p).",
+  verify(op, ctx) {
+    const a = op.operands[0].type;
+    const r = op.results[0];
+    if (!expectType(op, ctx, r, isFieldT, "a field result")) return;
+    if (!(a.kind === "array" && isI1(a.elem))) return ctx.err("E0922", `f.from_bits expects !array<i1, n>, got ${t(a)}`);
+    const p = modulusOf(ctx, r.type);
+    if (p !== undefined && a.len > bitLength(p)) ctx.err("E0922", `f.from_bits: ${a.len} bits exceed the field's ${bitLength(p)}`);
+  },
+});
+registerOp({
+  name: "f.select",
+  operands: 3,
+  results: 1,
+  effect: "pure",
+  doc: "`%r = f.select %c, %a, %b : !f<F>` — c ? a : b (in a circuit: r = b + c·(a − b)).",
+  verify(op, ctx) {
+    selectVerify(op, ctx, isFieldT, "field elements");
+  },
+});
+
+function selectVerify(op: Op, ctx: VerifyCtx, pred: (ty: Type) => boolean, what: string): void {
+  const [c, a, b] = op.operands;
+  expectType(op, ctx, c, isI1, "an i1 condition");
+  const r = op.results[0];
+  if (!expectType(op, ctx, a, pred, what)) return;
+  if (!typeEq(a.type, b.type) || !typeEq(a.type, r.type))
+    ctx.err("E0922", `${op.name} arms and result must have one type: ${t(a.type)}, ${t(b.type)} → ${t(r.type)}`);
+}
+
+// --- i: fixed-width signless integers -----------------------------------------------------------
+
+const I_ONLY = (op: Op, ctx: VerifyCtx) => void sameType(op, ctx, isIntT, "integers");
+
+registerOp({
+  name: "i.const",
+  operands: 0,
+  results: 1,
+  effect: "pure",
+  doc: "`%r = i.const {value = N} : iW` — an integer constant, canonical unsigned (0 ≤ N < 2^W; −1 is 2^W − 1).",
+  verify(op, ctx) {
+    const r = op.results[0];
+    if (!expectType(op, ctx, r, isIntT, "an integer result")) return;
+    intAttr(op, ctx, "value", 0n, (1n << BigInt((r.type as { width: number }).width)) - 1n);
+  },
+});
+for (const [name, doc, eff] of [
+  ["i.add", "a + b mod 2^W", "pure"],
+  ["i.sub", "a − b mod 2^W", "pure"],
+  ["i.mul", "a · b mod 2^W", "pure"],
+  ["i.divu", "unsigned a / b (rounds toward 0); fails when b = 0", "may_fail"],
+  ["i.divs", "signed a / b (rounds toward 0, two's complement wrap); fails when b = 0", "may_fail"],
+  ["i.remu", "unsigned a mod b; fails when b = 0", "may_fail"],
+  ["i.rems", "signed remainder (sign of a); fails when b = 0", "may_fail"],
+  ["i.and", "bitwise and", "pure"],
+  ["i.or", "bitwise or", "pure"],
+  ["i.xor", "bitwise xor", "pure"],
+  ["i.shl", "a << (b mod W)", "pure"],
+  ["i.shru", "logical a >> (b mod W)", "pure"],
+  ["i.shrs", "arithmetic a >> (b mod W)", "pure"],
+  ["i.rotl", "rotate left by b mod W", "pure"],
+  ["i.rotr", "rotate right by b mod W", "pure"],
+] as const)
+  registerOp({ name, operands: 2, results: 1, effect: eff, doc: `\`%r = ${name} %a, %b : iW\` — ${doc}.`, verify: I_ONLY });
+registerOp({ name: "i.not", operands: 1, results: 1, effect: "pure", doc: "`%r = i.not %a : iW` — bitwise complement.", verify: I_ONLY });
+
+export const CMP_PREDS = ["eq", "ne", "ult", "ule", "ugt", "uge", "slt", "sle", "sgt", "sge"] as const;
+registerOp({
+  name: "i.cmp",
+  operands: 2,
+  results: 1,
+  effect: "pure",
+  doc: "`%r = i.cmp %a, %b {pred = \"ult\"} : i1` — pred ∈ eq ne ult ule ugt uge slt sle sgt sge (u = unsigned, s = two's complement).",
+  verify(op, ctx) {
+    strAttr(op, ctx, "pred", false, CMP_PREDS);
+    const [a, b] = op.operands;
+    if (expectType(op, ctx, a, isIntT, "integer operands") && !typeEq(a.type, b.type))
+      ctx.err("E0922", `i.cmp operands differ: ${t(a.type)} vs ${t(b.type)}`);
+    expectType(op, ctx, op.results[0], isI1, "an i1 result");
+  },
+});
+for (const [name, doc, cmp] of [
+  ["i.zext", "zero-extend to a wider type", (from: number, to: number) => to > from],
+  ["i.sext", "sign-extend to a wider type", (from: number, to: number) => to > from],
+  ["i.trunc", "keep the low bits (narrower type)", (from: number, to: number) => to < from],
+] as const)
+  registerOp({
+    name,
+    operands: 1,
+    results: 1,
+    effect: "pure",
+    doc: `\`%r = ${name} %a : iV\` — ${doc}.`,
+    verify(op, ctx) {
+      const a = op.operands[0];
+      const r = op.results[0];
+      if (!expectType(op, ctx, a, isIntT, "an integer operand") || !expectType(op, ctx, r, isIntT, "an integer result")) return;
+      const from = (a.type as { width: number }).width;
+      const to = (r.type as { width: number }).width;
+      if (!cmp(from, to)) ctx.err("E0922", `${name} cannot go from i${from} to i${to}`);
+    },
+  });
+registerOp({
+  name: "i.to_f",
+  operands: 1,
+  results: 1,
+  effect: "pure",
+  doc: "`%r = i.to_f %a : !f<F>` — the unsigned value of a as a field element (mod p).",
+  verify(op, ctx) {
+    expectType(op, ctx, op.operands[0], isIntT, "an integer operand");
+    expectType(op, ctx, op.results[0], isFieldT, "a field result");
+  },
+});
+registerOp({
+  name: "i.from_f",
+  operands: 1,
+  results: 1,
+  effect: "may_fail",
+  doc: "`%r = i.from_f %a : iW` — the field element as an unsigned integer; fails (constrains) unless a < 2^W.",
+  verify(op, ctx) {
+    expectType(op, ctx, op.operands[0], isFieldT, "a field operand");
+    expectType(op, ctx, op.results[0], isIntT, "an integer result");
+  },
+});
+registerOp({
+  name: "i.select",
+  operands: 3,
+  results: 1,
+  effect: "pure",
+  doc: "`%r = i.select %c, %a, %b : iW` — c ? a : b.",
+  verify(op, ctx) {
+    selectVerify(op, ctx, isIntT, "integers");
+  },
+});
+
+// --- c: constraints ---------------------------------------------------------------------------------
+
+const CONSTRAINED: readonly FuncKind[] = ["circuit", "fn", "program"];
+const scalar = (ty: Type) => ty.kind === "field" || ty.kind === "int";
+
+registerOp({
+  name: "c.assert_eq",
+  operands: 2,
+  results: 0,
+  effect: "effect",
+  allowedIn: CONSTRAINED,
+  doc: "`c.assert_eq %a, %b {msg = \"...\"}` — constrain a = b (field or integer, same type); msg is optional.",
+  verify(op, ctx) {
+    const [a, b] = op.operands;
+    if (expectType(op, ctx, a, scalar, "field or integer operands") && !typeEq(a.type, b.type))
+      ctx.err("E0922", `c.assert_eq operands differ: ${t(a.type)} vs ${t(b.type)}`);
+    strAttr(op, ctx, "msg", true);
+  },
+});
+registerOp({
+  name: "c.assert",
+  operands: 1,
+  results: 0,
+  effect: "effect",
+  allowedIn: CONSTRAINED,
+  doc: "`c.assert %c {msg = \"...\"}` — constrain the i1 c to be 1.",
+  verify(op, ctx) {
+    expectType(op, ctx, op.operands[0], isI1, "an i1 operand");
+    strAttr(op, ctx, "msg", true);
+  },
+});
+registerOp({
+  name: "c.lookup",
+  operands: [1, Infinity],
+  results: 0,
+  effect: "effect",
+  allowedIn: CONSTRAINED,
+  doc: "`c.lookup %a, %b {table = @t}` — the tuple (a, b) is a row of table @t; arity and column types match the table.",
+  verify(op, ctx) {
+    const name = op.attrs.table;
+    if (!isSymRef(name)) return ctx.err("E0923", "c.lookup needs a symbol attribute 'table = @name'");
+    const table = ctx.module.table(name.sym);
+    if (!table) return ctx.err("E0928", `c.lookup refers to @${name.sym}, which is not a table`);
+    if (table.columns.length !== op.operands.length)
+      return ctx.err("E0928", `c.lookup passes ${op.operands.length} value(s) but @${name.sym} has ${table.columns.length} column(s)`);
+    op.operands.forEach((v, i) => {
+      if (!typeEq(v.type, table.columns[i]))
+        ctx.err("E0928", `c.lookup value ${i} has type ${t(v.type)} but column ${i} of @${name.sym} is ${t(table.columns[i])}`);
+    });
+    strAttr(op, ctx, "msg", true);
+  },
+});
+registerOp({
+  name: "c.range",
+  operands: 1,
+  results: 0,
+  effect: "effect",
+  allowedIn: CONSTRAINED,
+  doc: "`c.range %a {bits = n}` — constrain 0 ≤ a < 2^n (a field element or an unsigned integer).",
+  verify(op, ctx) {
+    const a = op.operands[0];
+    if (!expectType(op, ctx, a, scalar, "a field or integer operand")) return;
+    const p = modulusOf(ctx, a.type);
+    const max = p !== undefined ? bitLength(p) - 1 : (a.type as { width: number }).width;
+    intAttr(op, ctx, "bits", 1n, BigInt(Math.max(1, max)));
+    strAttr(op, ctx, "msg", true);
+  },
+});
+
+// --- cf: structured control flow --------------------------------------------------------------------
+// Region shapes are checked in verify.ts (they need the terminator); here: attributes and operands.
+
+registerOp({
+  name: "cf.for",
+  operands: [0, Infinity],
+  results: [0, Infinity],
+  regions: 1,
+  effect: "structured",
+  doc:
+    "`%r.. = cf.for %init.. {lo = a, hi = b, step = s} : T.. { ^bb0(%iv: i32, %carried: T..): ... cf.yield %next.. }` — " +
+    "iterates iv = a, a+s, … < b (constant bounds, s > 0); results = the last yielded values (= init when the loop runs 0 times).",
+  verify(op, ctx) {
+    intAttr(op, ctx, "lo", -(1n << 31n), (1n << 32n) - 1n);
+    intAttr(op, ctx, "hi", -(1n << 31n), (1n << 32n) - 1n);
+    intAttr(op, ctx, "step", 1n, (1n << 32n) - 1n, true);
+    if (op.operands.length !== op.results.length)
+      ctx.err("E0921", `cf.for has ${op.operands.length} initial value(s) but ${op.results.length} result(s)`);
+    else
+      op.operands.forEach((v, i) => {
+        if (!typeEq(v.type, op.results[i].type)) ctx.err("E0922", `cf.for initial value ${i} is ${t(v.type)} but result ${i} is ${t(op.results[i].type)}`);
+      });
+  },
+});
+registerOp({
+  name: "cf.if",
+  operands: 1,
+  results: [0, Infinity],
+  regions: 2,
+  effect: "structured",
+  doc: "`%r.. = cf.if %c : T.. { then; cf.yield %a.. } { else; cf.yield %b.. }` — both regions yield the result types.",
+  verify(op, ctx) {
+    expectType(op, ctx, op.operands[0], isI1, "an i1 condition");
+  },
+});
+registerOp({
+  name: "cf.while",
+  operands: [0, Infinity],
+  results: [0, Infinity],
+  regions: 2,
+  effect: "structured",
+  allowedIn: ["hint", "program", "kernel", "fn", "spec"],
+  doc:
+    "`%r.. = cf.while %init.. : R.. { ^bb0(%c..: I..): cf.condition %cond, %v.. } { ^bb0(%v..: R..): cf.yield %next.. }` — " +
+    "runs the body while cond holds; not allowed in circuits or protocols (unbounded).",
+});
+registerOp({
+  name: "cf.yield",
+  operands: [0, Infinity],
+  results: 0,
+  effect: "terminator",
+  doc: "`cf.yield %v..` — ends a cf.for / cf.if / cf.while-body / spec region, passing values to the parent.",
+});
+registerOp({
+  name: "cf.condition",
+  operands: [1, Infinity],
+  results: 0,
+  effect: "terminator",
+  doc: "`cf.condition %c, %v..` — ends the first region of cf.while: continue when c, passing v.. to the body (or to the results).",
+  verify(op, ctx) {
+    expectType(op, ctx, op.operands[0], isI1, "an i1 condition");
+  },
+});
+registerOp({
+  name: "cf.return",
+  operands: [0, Infinity],
+  results: 0,
+  effect: "terminator",
+  doc: "`cf.return %v..` — ends an item body; values match the item's result types (a circuit's results are public outputs).",
+});
+registerOp({
+  name: "cf.call",
+  operands: [0, Infinity],
+  results: [0, Infinity],
+  effect: "structured",
+  doc: "`%r.. = cf.call %a.. {callee = @f} : R..` — call a `fn` or `hint`; argument and result types match its signature.",
+  verify(op, ctx) {
+    const c = op.attrs.callee;
+    if (!isSymRef(c)) return ctx.err("E0923", "cf.call needs a symbol attribute 'callee = @name'");
+    const f = ctx.module.func(c.sym);
+    if (!f) return ctx.err("E0927", `cf.call refers to @${c.sym}, which is not a function`);
+    if (f.kind !== "fn" && f.kind !== "hint") return ctx.err("E0927", `cf.call can call a fn or a hint, not the ${f.kind} @${c.sym}`);
+    const params = f.paramTypes;
+    if (params.length !== op.operands.length)
+      return ctx.err("E0927", `@${c.sym} takes ${params.length} argument(s), the call passes ${op.operands.length}`);
+    params.forEach((p, i) => {
+      if (!typeEq(p, op.operands[i].type)) ctx.err("E0927", `argument ${i} of @${c.sym} is ${t(p)}, the call passes ${t(op.operands[i].type)}`);
+    });
+    if (f.results.length !== op.results.length)
+      return ctx.err("E0927", `@${c.sym} returns ${f.results.length} value(s), the call expects ${op.results.length}`);
+    f.results.forEach((r, i) => {
+      if (!typeEq(r, op.results[i].type)) ctx.err("E0927", `result ${i} of @${c.sym} is ${t(r)}, the call expects ${t(op.results[i].type)}`);
+    });
+  },
+});
+
+// --- array / tuple: SSA aggregates -------------------------------------------------------------------
+
+registerOp({
+  name: "array.make",
+  operands: [0, Infinity],
+  results: 1,
+  effect: "pure",
+  doc: "`%r = array.make %a0, ..., %aN-1 : !array<T, N>` — an array from N values of type T.",
+  verify(op, ctx) {
+    const r = op.results[0].type;
+    if (r.kind !== "array") return ctx.err("E0922", `array.make must produce an !array, not ${t(r)}`);
+    if (r.len !== op.operands.length) return ctx.err("E0921", `array.make of ${op.operands.length} value(s) cannot produce ${t(r)}`);
+    op.operands.forEach((v, i) => {
+      if (!typeEq(v.type, r.elem)) ctx.err("E0922", `array.make element ${i} is ${t(v.type)}, expected ${t(r.elem)}`);
+    });
+  },
+});
+registerOp({
+  name: "array.get",
+  operands: 2,
+  results: 1,
+  effect: "may_fail",
+  doc: "`%r = array.get %a, %i : T` — element i (an integer) of a; fails when i ≥ N. A constant i must be in range.",
+  verify(op, ctx) {
+    const [a, i] = op.operands;
+    if (a.type.kind !== "array") return ctx.err("E0922", `array.get expects an !array, got ${t(a.type)}`);
+    expectType(op, ctx, i, isIndex, "an integer index");
+    if (!typeEq(op.results[0].type, a.type.elem)) ctx.err("E0922", `array.get of ${t(a.type)} yields ${t(a.type.elem)}, not ${t(op.results[0].type)}`);
+    constIndexInRange(op, ctx, i, a.type.len);
+  },
+});
+registerOp({
+  name: "array.set",
+  operands: 3,
+  results: 1,
+  effect: "may_fail",
+  doc: "`%r = array.set %a, %i, %v : !array<T, N>` — a copy of a with element i replaced by v; fails when i ≥ N.",
+  verify(op, ctx) {
+    const [a, i, v] = op.operands;
+    if (a.type.kind !== "array") return ctx.err("E0922", `array.set expects an !array, got ${t(a.type)}`);
+    expectType(op, ctx, i, isIndex, "an integer index");
+    if (!typeEq(v.type, a.type.elem)) ctx.err("E0922", `array.set stores ${t(v.type)} into ${t(a.type)}`);
+    if (!typeEq(op.results[0].type, a.type)) ctx.err("E0922", `array.set result must be ${t(a.type)}`);
+    constIndexInRange(op, ctx, i, a.type.len);
+  },
+});
+
+function constIndexInRange(op: Op, ctx: VerifyCtx, i: Value, len: number): void {
+  const def = i.definingOp;
+  if (def?.name === "i.const") {
+    const v = def.bigAttr("value");
+    if (v !== undefined && v >= BigInt(len)) ctx.err("E0922", `${op.name}: constant index ${v} is out of bounds for length ${len}`);
+  }
+}
+
+registerOp({
+  name: "tuple.make",
+  operands: [0, Infinity],
+  results: 1,
+  effect: "pure",
+  doc: "`%r = tuple.make %a, %b : !tuple<A, B>` — a tuple (structs lower to tuples, fields in declaration order).",
+  verify(op, ctx) {
+    const r = op.results[0].type;
+    if (r.kind !== "tuple" || r.elems.length !== op.operands.length || r.elems.some((e, i) => !typeEq(e, op.operands[i].type)))
+      ctx.err("E0922", `tuple.make of (${op.operands.map((v) => t(v.type)).join(", ")}) cannot produce ${t(r)}`);
+  },
+});
+registerOp({
+  name: "tuple.get",
+  operands: 1,
+  results: 1,
+  effect: "pure",
+  doc: "`%r = tuple.get %t {index = k} : T` — element k.",
+  verify(op, ctx) {
+    const tt = op.operands[0].type;
+    if (tt.kind !== "tuple") return ctx.err("E0922", `tuple.get expects a !tuple, got ${t(tt)}`);
+    const k = intAttr(op, ctx, "index", 0n, BigInt(Math.max(0, tt.elems.length - 1)));
+    if (k !== undefined && tt.elems.length && !typeEq(tt.elems[Number(k)], op.results[0].type))
+      ctx.err("E0922", `tuple.get {index = ${k}} of ${t(tt)} yields ${t(tt.elems[Number(k)])}`);
+  },
+});
+
+// --- mem: mutable buffers (kernels, programs, hints) -----------------------------------------------
+
+const MEMORY: readonly FuncKind[] = ["fn", "hint", "program", "kernel", "spec"];
+const isMem = (ty: Type) => ty.kind === "mem";
+
+registerOp({
+  name: "mem.alloc",
+  operands: 0,
+  results: 1,
+  effect: "alloc",
+  allowedIn: MEMORY,
+  doc: "`%m = mem.alloc {len = n, space = \"workgroup\"} : !mem<T>` — n zero-initialised elements; space ∈ function (default), workgroup (kernels only).",
+  verify(op, ctx) {
+    expectType(op, ctx, op.results[0], isMem, "a !mem result");
+    intAttr(op, ctx, "len", 0n, (1n << 32n) - 1n);
+    const space = strAttr(op, ctx, "space", true, ["function", "workgroup"]);
+    if (space === "workgroup" && ctx.funcKind !== "kernel") ctx.err("E0925", "workgroup memory exists only in kernels");
+  },
+});
+registerOp({
+  name: "mem.load",
+  operands: 2,
+  results: 1,
+  effect: "read",
+  allowedIn: MEMORY,
+  doc: "`%r = mem.load %m, %i : T` — element i of buffer m; fails when out of bounds.",
+  verify(op, ctx) {
+    const [m, i] = op.operands;
+    if (!expectType(op, ctx, m, isMem, "a !mem operand")) return;
+    expectType(op, ctx, i, isIndex, "an integer index");
+    if (m.type.kind === "mem" && !typeEq(m.type.elem, op.results[0].type)) ctx.err("E0922", `mem.load from ${t(m.type)} yields ${t(m.type.elem)}`);
+  },
+});
+registerOp({
+  name: "mem.store",
+  operands: 3,
+  results: 0,
+  effect: "effect",
+  allowedIn: MEMORY,
+  doc: "`mem.store %m, %i, %v` — write v to element i of buffer m; fails when out of bounds.",
+  verify(op, ctx) {
+    const [m, i, v] = op.operands;
+    if (!expectType(op, ctx, m, isMem, "a !mem operand")) return;
+    expectType(op, ctx, i, isIndex, "an integer index");
+    if (m.type.kind === "mem" && !typeEq(m.type.elem, v.type)) ctx.err("E0922", `mem.store of ${t(v.type)} into ${t(m.type)}`);
+  },
+});
+registerOp({
+  name: "mem.len",
+  operands: 1,
+  results: 1,
+  effect: "pure",
+  allowedIn: MEMORY,
+  doc: "`%n = mem.len %m : i32` — number of elements of buffer m.",
+  verify(op, ctx) {
+    expectType(op, ctx, op.operands[0], isMem, "a !mem operand");
+    expectType(op, ctx, op.results[0], (ty) => isInt(ty, 32), "an i32 result");
+  },
+});
+
+// --- mpc: secret-shared computation (protocols only) ---------------------------------------------
+
+const PROTOCOL: readonly FuncKind[] = ["protocol"];
+/** Innermost scalar of a (possibly nested) array type. */
+export function scalarType(ty: Type): Type {
+  return ty.kind === "array" ? scalarType(ty.elem) : ty;
+}
+/** Array dimensions, outermost first. */
+export function shapeOf(ty: Type): number[] {
+  return ty.kind === "array" ? [ty.len, ...shapeOf(ty.elem)] : [];
+}
+const secretScalar = (ty: Type) => ty.kind === "sint" || ty.kind === "sfix";
+const clearScalar = (ty: Type) => ty.kind === "field" || ty.kind === "fix";
+const sameShape = (a: Type, b: Type) => shapeOf(a).join(",") === shapeOf(b).join(",");
+
+/** sint pairs with field/sint of the same field; sfix with fix/sfix of the same field and precision. */
+function compatibleScalars(a: Type, b: Type): boolean {
+  if (fieldOf(a) !== fieldOf(b)) return false;
+  const fixed = (x: Type) => x.kind === "sfix" || x.kind === "fix";
+  if (fixed(a) !== fixed(b)) return false;
+  if (fixed(a)) return (a as { frac: number }).frac === (b as { frac: number }).frac;
+  return true;
+}
+
+function mpcBinary(op: Op, ctx: VerifyCtx): void {
+  const [a, b] = op.operands;
+  const sa = scalarType(a.type);
+  const sb = scalarType(b.type);
+  const r = op.results[0].type;
+  if (!secretScalar(sa) && !secretScalar(sb)) return ctx.err("E0922", `${op.name} needs at least one secret operand`);
+  if (!compatibleScalars(sa, sb)) return ctx.err("E0922", `${op.name} mixes ${t(a.type)} and ${t(b.type)}`);
+  const secret = secretScalar(sa) ? a.type : b.type;
+  if (!sameShape(a.type, b.type)) return ctx.err("E0922", `${op.name} operands have different shapes: ${t(a.type)} vs ${t(b.type)}`);
+  if (!typeEq(r, secret)) ctx.err("E0922", `${op.name} result must be ${t(secret)}, not ${t(r)}`);
+}
+
+registerOp({
+  name: "mpc.input",
+  operands: 0,
+  results: 1,
+  effect: "effect",
+  allowedIn: PROTOCOL,
+  doc: "`%x = mpc.input {party = k, name = \"x\"} : S` — a secret input supplied by party k (S: secret scalar or array of them).",
+  verify(op, ctx) {
+    intAttr(op, ctx, "party", 0n, 1024n);
+    strAttr(op, ctx, "name", true);
+    expectType(op, ctx, op.results[0], (ty) => secretScalar(scalarType(ty)), "a secret result");
+  },
+});
+registerOp({
+  name: "mpc.const",
+  operands: 0,
+  results: 1,
+  effect: "pure",
+  allowedIn: PROTOCOL,
+  doc: "`%c = mpc.const {value = N} : !sint<F>|!sfix<F, f>` — a public constant as a secret; for sfix, N is the encoding (x·2^f mod p).",
+  verify(op, ctx) {
+    if (!expectType(op, ctx, op.results[0], secretScalar, "a secret scalar result")) return;
+    const p = modulusOf(ctx, op.results[0].type);
+    intAttr(op, ctx, "value", 0n, p !== undefined ? p - 1n : 1n << 4096n);
+  },
+});
+registerOp({
+  name: "mpc.share",
+  operands: 1,
+  results: 1,
+  effect: "pure",
+  allowedIn: PROTOCOL,
+  doc: "`%s = mpc.share %x : S` — a clear value (field/fix, or arrays) as a secret of the matching type.",
+  verify(op, ctx) {
+    const a = op.operands[0].type;
+    const r = op.results[0].type;
+    if (!clearScalar(scalarType(a)) || !secretScalar(scalarType(r)) || !sameShape(a, r) || !compatibleScalars(scalarType(a), scalarType(r)))
+      ctx.err("E0922", `mpc.share cannot turn ${t(a)} into ${t(r)}`);
+  },
+});
+registerOp({
+  name: "mpc.open",
+  operands: 1,
+  results: 1,
+  effect: "pure",
+  allowedIn: PROTOCOL,
+  doc: "`%x = mpc.open %s : C` — open a secret to every party (sint → field, sfix → fix), e.g. for a public branch.",
+  verify(op, ctx) {
+    const a = op.operands[0].type;
+    const r = op.results[0].type;
+    if (!secretScalar(scalarType(a)) || !clearScalar(scalarType(r)) || !sameShape(a, r) || !compatibleScalars(scalarType(a), scalarType(r)))
+      ctx.err("E0922", `mpc.open cannot turn ${t(a)} into ${t(r)}`);
+  },
+});
+registerOp({
+  name: "mpc.reveal",
+  operands: 1,
+  results: 0,
+  effect: "effect",
+  allowedIn: PROTOCOL,
+  doc: "`mpc.reveal %s {to = k}` — a protocol output: reveal s to party k, or to everyone when `to` is absent.",
+  verify(op, ctx) {
+    expectType(op, ctx, op.operands[0], (ty) => secretScalar(scalarType(ty)), "a secret operand");
+    intAttr(op, ctx, "to", 0n, 1024n, true);
+  },
+});
+for (const [name, doc] of [
+  ["mpc.add", "a + b, element-wise"],
+  ["mpc.sub", "a − b, element-wise"],
+  ["mpc.mul", "a · b, element-wise; for sfix the product is truncated by f bits (fixed-point multiply)"],
+] as const)
+  registerOp({
+    name,
+    operands: 2,
+    results: 1,
+    effect: "pure",
+    allowedIn: PROTOCOL,
+    doc: `\`%r = ${name} %a, %b : S\` — ${doc}; one operand may be clear (field/fix) of the same shape.`,
+    verify: mpcBinary,
+  });
+registerOp({
+  name: "mpc.neg",
+  operands: 1,
+  results: 1,
+  effect: "pure",
+  allowedIn: PROTOCOL,
+  doc: "`%r = mpc.neg %a : S` — −a, element-wise.",
+  verify(op, ctx) {
+    if (expectType(op, ctx, op.operands[0], (ty) => secretScalar(scalarType(ty)), "a secret operand") && !typeEq(op.operands[0].type, op.results[0].type))
+      ctx.err("E0922", "mpc.neg result type must equal its operand's");
+  },
+});
+registerOp({
+  name: "mpc.lt",
+  operands: 2,
+  results: 1,
+  effect: "pure",
+  allowedIn: PROTOCOL,
+  doc: "`%r = mpc.lt %a, %b : !sint<F>` — secret 1 when a < b (values read as signed: (p−1)/2 < x means negative), else 0.",
+  verify(op, ctx) {
+    const [a, b] = op.operands;
+    if (!secretScalar(a.type) && !secretScalar(b.type)) return ctx.err("E0922", "mpc.lt needs a secret scalar operand");
+    if (!compatibleScalars(a.type, b.type)) return ctx.err("E0922", `mpc.lt mixes ${t(a.type)} and ${t(b.type)}`);
+    const r = op.results[0].type;
+    if (!(r.kind === "sint" && r.field === fieldOf(a.type))) ctx.err("E0922", `mpc.lt yields !sint<${fieldOf(a.type)}>`);
+  },
+});
+registerOp({
+  name: "mpc.matmul",
+  operands: 2,
+  results: 1,
+  effect: "pure",
+  allowedIn: PROTOCOL,
+  doc: "`%r = mpc.matmul %a, %b : S` — matrix product: [n][k]·[k][m] → [n][m], [n][k]·[k] → [n], [k]·[k][m] → [m], [k]·[k] → scalar.",
+  verify(op, ctx) {
+    const [a, b] = op.operands;
+    const sa = scalarType(a.type);
+    const sb = scalarType(b.type);
+    if (!secretScalar(sa) && !secretScalar(sb)) return ctx.err("E0922", "mpc.matmul needs a secret operand");
+    if (!compatibleScalars(sa, sb)) return ctx.err("E0922", `mpc.matmul mixes ${t(a.type)} and ${t(b.type)}`);
+    const da = shapeOf(a.type);
+    const db = shapeOf(b.type);
+    if (!da.length || !db.length || da.length > 2 || db.length > 2) return ctx.err("E0922", "mpc.matmul takes vectors or matrices");
+    const k1 = da[da.length - 1];
+    const k2 = db[0];
+    if (k1 !== k2) return ctx.err("E0922", `mpc.matmul inner dimensions differ: ${k1} vs ${k2}`);
+    const out = [...da.slice(0, -1), ...db.slice(1)];
+    const elem = secretScalar(sa) ? sa : sb;
+    let want: Type = elem;
+    for (const d of out.reverse()) want = { kind: "array", elem: want, len: d };
+    if (!typeEq(want, op.results[0].type)) ctx.err("E0922", `mpc.matmul yields ${t(want)}, not ${t(op.results[0].type)}`);
+  },
+});
+registerOp({
+  name: "mpc.transpose",
+  operands: 1,
+  results: 1,
+  effect: "pure",
+  allowedIn: PROTOCOL,
+  doc: "`%r = mpc.transpose %a : [m][n]` — transpose of an [n][m] matrix (secret or clear).",
+  verify(op, ctx) {
+    const a = op.operands[0].type;
+    if (!(a.kind === "array" && a.elem.kind === "array")) return ctx.err("E0922", `mpc.transpose expects a matrix, got ${t(a)}`);
+    const want: Type = { kind: "array", elem: { kind: "array", elem: a.elem.elem, len: a.len }, len: a.elem.len };
+    if (!typeEq(want, op.results[0].type)) ctx.err("E0922", `mpc.transpose yields ${t(want)}`);
+  },
+});
+registerOp({
+  name: "mpc.trunc",
+  operands: 1,
+  results: 1,
+  effect: "pure",
+  allowedIn: PROTOCOL,
+  doc: "`%r = mpc.trunc %a {bits = k} : S` — a / 2^k rounded toward −∞ (signed reading), element-wise.",
+  verify(op, ctx) {
+    if (expectType(op, ctx, op.operands[0], (ty) => secretScalar(scalarType(ty)), "a secret operand") && !typeEq(op.operands[0].type, op.results[0].type))
+      ctx.err("E0922", "mpc.trunc result type must equal its operand's");
+    intAttr(op, ctx, "bits", 0n, 1024n);
+  },
+});
+
+// --- k: kernels -------------------------------------------------------------------------------------------
+
+for (const [name, doc] of [
+  ["k.global_id", "index of this invocation in the whole dispatch"],
+  ["k.local_id", "index within the workgroup"],
+  ["k.workgroup_id", "index of the workgroup"],
+  ["k.num_workgroups", "number of workgroups in the dispatch"],
+] as const)
+  registerOp({
+    name,
+    operands: 0,
+    results: 1,
+    effect: "pure",
+    allowedIn: ["kernel"],
+    doc: `\`%r = ${name} {dim = d} : i32\` — ${doc} along dimension d ∈ 0..2.`,
+    verify(op, ctx) {
+      intAttr(op, ctx, "dim", 0n, 2n);
+      expectType(op, ctx, op.results[0], (ty) => isInt(ty, 32), "an i32 result");
+    },
+  });
+registerOp({
+  name: "k.barrier",
+  operands: 0,
+  results: 0,
+  effect: "effect",
+  allowedIn: ["kernel"],
+  doc: "`k.barrier` — workgroup barrier (workgroup memory and storage buffers).",
+});
+
+// --- spec: protocol specifications (minimal containers) ---------------------------------------------------
+
+const SPEC: readonly FuncKind[] = ["spec"];
+registerOp({
+  name: "spec.state",
+  operands: 0,
+  results: 0,
+  effect: "effect",
+  allowedIn: SPEC,
+  doc: "`spec.state {name = \"x\", type = T}` — a state variable.",
+  verify(op, ctx) {
+    strAttr(op, ctx, "name", false);
+    if (!(typeof op.attrs.type === "object" && op.attrs.type !== null && "type" in (op.attrs.type as object)))
+      ctx.err("E0923", "spec.state needs a type attribute 'type = T'");
+  },
+});
+registerOp({
+  name: "spec.action",
+  operands: 0,
+  results: 0,
+  regions: 2,
+  effect: "effect",
+  allowedIn: SPEC,
+  doc: "`spec.action {name = \"a\"} { guard: cf.yield %i1 } { effect: spec.write ...; cf.yield }` — both regions take the action's parameters.",
+  verify(op, ctx) {
+    strAttr(op, ctx, "name", false);
+  },
+});
+registerOp({
+  name: "spec.invariant",
+  operands: 0,
+  results: 0,
+  regions: 1,
+  effect: "effect",
+  allowedIn: SPEC,
+  doc: "`spec.invariant {name = \"safety\"} { ...; cf.yield %i1 }` — must hold in every reachable state.",
+  verify(op, ctx) {
+    strAttr(op, ctx, "name", false);
+  },
+});
+registerOp({
+  name: "spec.read",
+  operands: 0,
+  results: 1,
+  effect: "read",
+  allowedIn: SPEC,
+  doc: "`%v = spec.read {name = \"x\"} : T` — current value of a state variable.",
+  verify(op, ctx) {
+    strAttr(op, ctx, "name", false);
+  },
+});
+registerOp({
+  name: "spec.write",
+  operands: 1,
+  results: 0,
+  effect: "effect",
+  allowedIn: SPEC,
+  doc: "`spec.write %v {name = \"x\"}` — assign a state variable (inside an action's effect).",
+  verify(op, ctx) {
+    strAttr(op, ctx, "name", false);
+  },
+});
+
+// --- effects for passes ---------------------------------------------------------------------------------
+
+/** Can this op be deleted when its results are unused? (Structured ops: when their bodies can.) */
+export function isRemovable(op: Op, module?: Module): boolean {
+  const d = registry.get(op.name);
+  if (!d) return false;
+  // A constant index was bounds-checked by the verifier, so the access cannot fail.
+  if ((op.name === "array.get" || op.name === "array.set") && op.operands[1]?.definingOp?.name === "i.const") return true;
+  switch (d.effect) {
+    case "pure":
+    case "alloc":
+    case "read":
+      return true;
+    case "structured":
+      if (op.name === "cf.call") {
+        const callee = module?.func(op.symAttr("callee") ?? "");
+        return !!callee && bodyRemovable(callee.body.blocks.flatMap((b) => b.ops), module, new Set([callee.name]));
+      }
+      if (op.name === "cf.while") return false; // may not terminate
+      return bodyRemovable(op.regions.flatMap((r) => r.blocks.flatMap((b) => b.ops)), module, new Set());
+    default:
+      return false;
+  }
+}
+
+function bodyRemovable(ops: Op[], module: Module | undefined, seen: Set<string>): boolean {
+  return ops.every((o) => {
+    if (registry.get(o.name)?.effect === "terminator") return true;
+    if (o.name === "cf.call") {
+      const name = o.symAttr("callee") ?? "";
+      if (seen.has(name)) return false;
+      const callee = module?.func(name);
+      return !!callee && bodyRemovable(callee.body.blocks.flatMap((b) => b.ops), module, new Set([...seen, name]));
+    }
+    if (o.regions.length) return isRemovable(o, module) || bodyRemovable(o.regions.flatMap((r) => r.blocks.flatMap((b) => b.ops)), module, seen);
+    return isRemovable(o, module);
+  });
+}
+
+/** May two identical copies of this op (same operands, attributes) be merged into one? */
+export function isCseable(op: Op): boolean {
+  const d = registry.get(op.name);
+  return !!d && (d.effect === "pure" || d.effect === "may_fail") && op.regions.length === 0;
+}
+
+export function attrKey(a: Attr): string {
+  if (typeof a === "bigint") return `${a}n`;
+  return JSON.stringify(a, (_k, v: unknown) => (typeof v === "bigint" ? `${v}n` : v));
+}
+
+// --- documentation ----------------------------------------------------------------------------------
+
+const EFFECT_DOC: Record<Effect, string> = {
+  pure: "pure",
+  may_fail: "may fail",
+  effect: "effect",
+  alloc: "alloc",
+  read: "reads memory",
+  structured: "structured",
+  terminator: "terminator",
+};
+
+/** The op reference table of spec/ir.md, generated from the registry (compiler/ir/gen-doc.ts writes it). */
+export function opReferenceMarkdown(): string {
+  const byDialect = new Map<string, OpDef[]>();
+  for (const d of registry.values()) {
+    const dialect = d.name.slice(0, d.name.indexOf("."));
+    if (!byDialect.has(dialect)) byDialect.set(dialect, []);
+    byDialect.get(dialect)!.push(d);
+  }
+  const out: string[] = [];
+  for (const [dialect, defs] of byDialect) {
+    out.push(`### \`${dialect}\``, "", "| Op | Form and meaning | Effect | Allowed in |", "|---|---|---|---|");
+    for (const d of defs)
+      out.push(`| \`${d.name}\` | ${d.doc.replace(/\|/g, "\\|")} | ${EFFECT_DOC[d.effect]} | ${d.allowedIn ? d.allowedIn.join(", ") : "any"} |`);
+    out.push("");
+  }
+  return out.join("\n");
+}

@@ -1,0 +1,2 @@
+// Public face of compiler/lower: checked AST → CWIR.
+export { lowerProgram, irType, type LowerOptions } from "./lower.ts";

@@ -1,0 +1,76 @@
+// Well-known prime fields. `--field NAME` picks one; a `field X = 0x...;` declaration with one of these
+// moduli gets the canonical CWIR name, so std::field's Bn254Fr and a user's copy lower to the same
+// `!f<bn254_fr>`. Values cross-checked against @noble/curves in test/sema/fields.test.ts.
+import type { FieldInfo } from "./types.ts";
+
+export const KNOWN_FIELDS: Record<string, { ir: string; decl: string; modulus: bigint }> = {
+  bn254: { ir: "bn254_fr", decl: "Bn254Fr", modulus: 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001n },
+  bn254_fq: { ir: "bn254_fq", decl: "Bn254Fq", modulus: 0x30644e72e131a029b85045b68181585d97816a916871ca8d3c208c16d87cfd47n },
+  bls12_381: { ir: "bls12_381_fr", decl: "Bls12_381Fr", modulus: 0x73eda753299d7d483339d80809a1d80553bda402fffe5bfeffffffff00000001n },
+  goldilocks: { ir: "goldilocks", decl: "Goldilocks", modulus: (1n << 64n) - (1n << 32n) + 1n },
+  babybear: { ir: "babybear", decl: "BabyBear", modulus: (1n << 31n) - (1n << 27n) + 1n },
+  // Pasta: `pallas` is the base field of the Pallas curve (= Vesta's scalar field), `vesta` the converse.
+  pallas: { ir: "pallas", decl: "Pallas", modulus: 0x40000000000000000000000000000000224698fc094cf91b992d30ed00000001n },
+  vesta: { ir: "vesta", decl: "Vesta", modulus: 0x40000000000000000000000000000000224698fc0994a8dd8c46eb2100000001n },
+};
+
+/** Names accepted by `--field`. */
+export const FIELD_CHOICES = ["bn254", "bls12_381", "goldilocks", "babybear", "pallas", "vesta"] as const;
+export type FieldChoice = (typeof FIELD_CHOICES)[number];
+
+export function knownByModulus(modulus: bigint): { ir: string; decl: string } | undefined {
+  for (const v of Object.values(KNOWN_FIELDS)) if (v.modulus === modulus) return v;
+  return undefined;
+}
+
+/** CWIR name for a declared field: canonical for well-known moduli, else the snake_cased declaration name. */
+export function fieldInfo(declName: string, modulus: bigint): FieldInfo {
+  const known = knownByModulus(modulus);
+  const ir = known ? known.ir : declName.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase();
+  return { name: declName, ir, modulus };
+}
+
+/** Miller–Rabin with fixed bases: deterministic below 3.3e24 and overwhelmingly reliable above. */
+const primeCache = new Map<bigint, boolean>();
+
+export function isProbablePrime(n: bigint): boolean {
+  if (knownByModulus(n)) return true;
+  let r = primeCache.get(n);
+  if (r === undefined) primeCache.set(n, (r = millerRabin(n)));
+  return r;
+}
+
+function millerRabin(n: bigint): boolean {
+  if (n < 2n) return false;
+  for (const p of [2n, 3n, 5n, 7n, 11n, 13n, 17n, 19n, 23n, 29n, 31n, 37n, 41n]) {
+    if (n === p) return true;
+    if (n % p === 0n) return false;
+  }
+  let d = n - 1n;
+  let s = 0;
+  while ((d & 1n) === 0n) {
+    d >>= 1n;
+    s++;
+  }
+  outer: for (const a of [2n, 3n, 5n, 7n, 11n, 13n, 17n, 19n, 23n, 29n, 31n, 37n, 41n]) {
+    let x = modPow(a, d, n);
+    if (x === 1n || x === n - 1n) continue;
+    for (let r = 1; r < s; r++) {
+      x = (x * x) % n;
+      if (x === n - 1n) continue outer;
+    }
+    return false;
+  }
+  return true;
+}
+
+export function modPow(b: bigint, e: bigint, m: bigint): bigint {
+  let r = 1n;
+  b %= m;
+  while (e > 0n) {
+    if (e & 1n) r = (r * b) % m;
+    b = (b * b) % m;
+    e >>= 1n;
+  }
+  return r;
+}

@@ -1,0 +1,149 @@
+// One MSM task, run by a worker or the calling thread: for a range of points and a set of windows,
+// signed-digit bucket accumulation with batch-affine additions, then the bucket reduction of each window.
+//
+// Bucket accumulation sorts the points of a chunk by bucket, then adds them pairwise in rounds (a tree per
+// bucket, the bucket itself first); every addition of a round is independent of the others, so a round is
+// one g1_batch_add call sharing a single field inversion, whatever the distribution of digits (duplicate
+// scalars only add rounds).
+import type { WasmInstance } from "../field/index.ts";
+
+export interface MsmTask {
+  /** n × 16 words: affine x ‖ y, Montgomery form, (0, 0) = identity. */
+  points: Uint32Array;
+  /** n × 8 words: scalars < r, standard form, little-endian. */
+  scalars: Uint32Array;
+  start: number;
+  end: number;
+  /** Window width in bits; digits lie in [−2^(c−1), 2^(c−1)]. */
+  c: number;
+  /** Total windows of the recoding (floor(254 / c) + 1). */
+  numWindows: number;
+  /** The windows this task sums. */
+  windows: number[];
+  /** Points per chunk (bounds the task's memory). */
+  chunk: number;
+}
+
+/** Signed c-bit digits of one 8-word scalar, for every window, into out[w·stride + i]. */
+export function recodeScalar(s: Uint32Array, off: number, c: number, numWindows: number, out: Int32Array, i: number, stride: number): void {
+  const mask = (1 << c) - 1;
+  const half = 1 << (c - 1);
+  let carry = 0;
+  for (let w = 0; w < numWindows; w++) {
+    const bit = w * c;
+    const word = bit >>> 5;
+    const sh = bit & 31;
+    let v = 0;
+    if (word < 8) {
+      v = s[off + word] >>> sh;
+      if (sh + c > 32 && word + 1 < 8) v |= s[off + word + 1] << (32 - sh);
+      v &= mask;
+    }
+    let d = v + carry;
+    if (d > half) {
+      d -= 1 << c;
+      carry = 1;
+    } else carry = 0;
+    out[w * stride + i] = d;
+  }
+}
+
+/** Runs the task; returns windows.length Jacobian points (24 words each, Montgomery form). */
+export function runMsmTask(w: WasmInstance, t: MsmTask, onWindow?: (done: number, total: number) => void): Uint32Array {
+  const ex = w.exports;
+  const nb = 1 << (t.c - 1);
+  const W = t.windows.length;
+  const total = t.end - t.start;
+  const chunk = Math.max(1, Math.min(t.chunk, total));
+  w.reset();
+  const buckets = w.alloc(W * nb * 64);
+  w.u32(buckets, W * nb * 16).fill(0);
+  const pts = w.alloc(chunk * 64);
+  // A round has at most one op per entry pair, entries ≤ m + buckets; round-one slots ≤ m/2.
+  const maxOps = chunk + 1;
+  const slots = w.alloc(((chunk >> 1) + 1) * 64);
+  const opsPtr = w.alloc(maxOps * 12);
+  const scratch = w.alloc(maxOps * 65);
+  const out = w.alloc(W * 96);
+  const digits = new Int32Array(t.numWindows * chunk);
+  const counts = new Int32Array(nb + 1);
+  const listStart = new Int32Array(nb);
+  const listLen = new Int32Array(nb);
+  const entries = new Int32Array(chunk + nb);
+  const active = new Int32Array(nb);
+  const ptsEnd = pts + chunk * 64;
+  let done = 0;
+  for (let cs = t.start; cs < t.end; cs += chunk) {
+    const m = Math.min(chunk, t.end - cs);
+    w.u32(pts, m * 16).set(t.points.subarray(cs * 16, (cs + m) * 16));
+    for (let i = 0; i < m; i++) recodeScalar(t.scalars, (cs + i) * 8, t.c, t.numWindows, digits, i, chunk);
+    // Identity points contribute nothing: zero their digits once for all windows.
+    const pv = w.u32(pts, m * 16);
+    for (let i = 0; i < m; i++) {
+      let z = 0;
+      for (let k = 0; k < 16; k++) z |= pv[i * 16 + k];
+      if (z === 0) for (let win = 0; win < t.numWindows; win++) digits[win * chunk + i] = 0;
+    }
+    for (let k = 0; k < W; k++) {
+      const win = t.windows[k];
+      const base = buckets + k * nb * 64;
+      const dOff = win * chunk;
+      // Counting sort by bucket; each non-empty list starts with the bucket itself.
+      counts.fill(0);
+      for (let i = 0; i < m; i++) {
+        const d = digits[dOff + i];
+        if (d !== 0) counts[(d < 0 ? -d : d) - 1]++;
+      }
+      let pos = 0;
+      let nActive = 0;
+      for (let b = 0; b < nb; b++) {
+        const cnt = counts[b];
+        listStart[b] = pos;
+        listLen[b] = 0;
+        if (cnt > 0) {
+          entries[pos] = base + b * 64;
+          listLen[b] = 1;
+          active[nActive++] = b;
+          pos += cnt + 1;
+        }
+      }
+      for (let i = 0; i < m; i++) {
+        const d = digits[dOff + i];
+        if (d === 0) continue;
+        const b = (d < 0 ? -d : d) - 1;
+        entries[listStart[b] + listLen[b]++] = (pts + i * 64) | (d < 0 ? 1 : 0);
+      }
+      let slotTop = 0;
+      while (nActive > 0) {
+        const ops = w.i32(opsPtr, maxOps * 3);
+        let nops = 0;
+        let keep = 0;
+        for (let q = 0; q < nActive; q++) {
+          const b = active[q];
+          const s = listStart[b];
+          const L = listLen[b];
+          let nl = 0;
+          for (let j = 0; j + 1 < L; j += 2) {
+            const a = entries[s + j];
+            const pa = a & ~1;
+            const dst = pa >= pts && pa < ptsEnd ? slots + 64 * slotTop++ : pa;
+            ops[3 * nops] = dst;
+            ops[3 * nops + 1] = a;
+            ops[3 * nops + 2] = entries[s + j + 1];
+            nops++;
+            entries[s + nl++] = dst;
+          }
+          if (L & 1) entries[s + nl++] = entries[s + L - 1];
+          listLen[b] = nl;
+          if (nl > 1) active[keep++] = b;
+        }
+        nActive = keep;
+        if (nops > 0) ex.g1_batch_add(opsPtr, nops, scratch);
+      }
+      done++;
+      onWindow?.(done, W * Math.ceil(total / chunk));
+    }
+  }
+  for (let k = 0; k < W; k++) ex.g1_bucket_reduce(out + k * 96, buckets + k * nb * 64, nb);
+  return w.u32(out, W * 24).slice();
+}

@@ -1,0 +1,195 @@
+// Public MSM entry points: packing, the task split across worker threads, and the window combination.
+import { BN254_FQ, BN254_FR, FieldVec, montParams, readLimbs, writeLimbs, type Progress, type WasmInstance } from "../field/index.ts";
+import { G1, type G1Affine, type G1Jacobian } from "./g1.ts";
+import { runMsmTask, type MsmTask } from "./msm-task.ts";
+import { defaultThreads, getPool } from "./pool.ts";
+import { bn254Instance } from "./wasm/modules.ts";
+
+export interface MsmOptions {
+  /** Worker threads (default: available parallelism). 1 runs on the calling thread. */
+  threads?: number;
+  /** Window width override (4…16); by default chosen from the size. */
+  windowBits?: number;
+  progress?: Progress;
+}
+
+/** Points packed for the WASM MSM: n × 16 words, affine x ‖ y in Montgomery form, (0, 0) = identity. */
+export interface PackedG1 {
+  readonly n: number;
+  readonly data: Uint32Array;
+}
+
+export type PointInput = readonly G1Affine[] | PackedG1;
+/** Scalars: bigints (reduced mod r), a BN254_FR FieldVec, or packed words as packScalars returns (n × 8, standard form, each < r). */
+export type ScalarInput = readonly bigint[] | FieldVec | Uint32Array;
+
+let mainInstance: WasmInstance | undefined;
+function inst(): WasmInstance {
+  return (mainInstance ??= bn254Instance());
+}
+
+const CONVERT_CHUNK = 1 << 14;
+
+/** Packs affine points once (e.g. an SRS) for repeated MSMs; the buffer is shared so workers read it in place. */
+export function packG1(points: readonly G1Affine[]): PackedG1 {
+  const n = points.length;
+  const data = new Uint32Array(new SharedArrayBuffer(Math.max(1, n) * 64));
+  const w = inst();
+  for (let s = 0; s < n; s += CONVERT_CHUNK) {
+    const m = Math.min(CONVERT_CHUNK, n - s);
+    w.reset();
+    const p = w.alloc(m * 64);
+    const v = w.u32(p, m * 16);
+    for (let i = 0; i < m; i++) {
+      const pt = points[s + i];
+      if (pt.infinity) v.fill(0, i * 16, i * 16 + 16);
+      else {
+        if (!BN254_FQ.isValid(pt.x) || !BN254_FQ.isValid(pt.y)) throw new RangeError(`packG1: point ${s + i} has non-canonical coordinates`);
+        writeLimbs(v, i * 16, 8, pt.x);
+        writeLimbs(v, i * 16 + 8, 8, pt.y);
+      }
+    }
+    w.exports.fq_vtomont(p, p, 2 * m);
+    data.set(w.u32(p, m * 16), s * 16);
+  }
+  return { n, data: n ? data : data.subarray(0, 0) };
+}
+
+/** Point i of a packed array, back as an affine point. */
+export function unpackG1(p: PackedG1, i: number): G1Affine {
+  const m = montParams(BN254_FQ);
+  const x = readLimbs(p.data, i * 16, 8);
+  const y = readLimbs(p.data, i * 16 + 8, 8);
+  if (x === 0n && y === 0n) return G1.infinityAffine;
+  return { x: (x * m.rInv) % BN254_FQ.p, y: (y * m.rInv) % BN254_FQ.p, infinity: false };
+}
+
+/** Scalars as n × 8 words, standard form, reduced mod r, in shared memory. */
+export function packScalars(s: ScalarInput): Uint32Array {
+  if (s instanceof Uint32Array) {
+    if (s.length % 8) throw new RangeError(`msmG1: packed scalars must be 8 words each, got ${s.length} words`);
+    // The recoding needs scalars < 2^254 (values in [r, 2^254) are fine: r·P = 0).
+    for (let i = 7; i < s.length; i += 8) if (s[i] >= 1 << 30) throw new RangeError(`msmG1: packed scalar ${(i - 7) / 8} is ≥ 2^254`);
+    if (s.buffer instanceof SharedArrayBuffer) return s;
+    const shared = new Uint32Array(new SharedArrayBuffer(Math.max(4, s.byteLength))).subarray(0, s.length);
+    shared.set(s);
+    return shared;
+  }
+  const n = s.length;
+  const out = new Uint32Array(new SharedArrayBuffer(Math.max(1, n) * 32)).subarray(0, n * 8);
+  if (s instanceof FieldVec) {
+    if (s.field !== BN254_FR) throw new TypeError(`msmG1: scalars must be over bn254_fr, got ${s.field.name}`);
+    const w = inst();
+    for (let st = 0; st < n; st += CONVERT_CHUNK) {
+      const m = Math.min(CONVERT_CHUNK, n - st);
+      w.reset();
+      const p = w.put(s.data.subarray(st * 8, (st + m) * 8));
+      w.exports.fr_vfrommont(p, p, m);
+      out.set(w.u32(p, m * 8), st * 8);
+    }
+  } else {
+    for (let i = 0; i < n; i++) writeLimbs(out, i * 8, 8, BN254_FR.fromBigint(s[i]));
+  }
+  return out;
+}
+
+/**
+ * Window width by size. Cost per window ≈ 6n multiplications (batch-affine accumulation) + 27·2^(c−1) (bucket
+ * reduction), over 254/c windows; the minimum sits near c = log₂ n − 4 (c = 12 at 2^16, 14 at 2^18).
+ */
+export function windowBits(n: number): number {
+  const lg = Math.floor(Math.log2(Math.max(1, n)));
+  return Math.max(4, Math.min(16, lg - 4));
+}
+
+function jacobianFromWords(v: Uint32Array, off: number): G1Jacobian {
+  const m = montParams(BN254_FQ);
+  const f = (k: number) => (readLimbs(v, off + 8 * k, 8) * m.rInv) % BN254_FQ.p;
+  const Z = f(2);
+  return Z === 0n ? G1.ZERO : { X: f(0), Y: f(1), Z };
+}
+
+/**
+ * Σ scalars[i]·points[i] over BN254 G1 (Pippenger, signed windows, batch-affine buckets, worker threads).
+ * Scalars are reduced mod r; identity points, zero scalars and repeated points are all allowed.
+ */
+export async function msmG1(points: PointInput, scalars: ScalarInput, opts: MsmOptions = {}): Promise<G1Affine> {
+  const n = "data" in points ? points.n : points.length;
+  const nScalars = scalars instanceof Uint32Array ? scalars.length / 8 : scalars.length;
+  if (n !== nScalars) throw new RangeError(`msmG1: ${n} points but ${nScalars} scalars`);
+  if (n === 0) return G1.infinityAffine;
+  const threads = Math.max(1, Math.floor(opts.threads ?? defaultThreads()));
+  const packed = "data" in points ? points : packG1(points);
+  const sc = packScalars(scalars);
+  const c = opts.windowBits ?? windowBits(n);
+  if (!Number.isInteger(c) || c < 2 || c > 16) throw new RangeError(`msmG1: windowBits must be 2…16, got ${c}`);
+  const numWindows = Math.floor(254 / c) + 1;
+  const chunk = 1 << 16;
+  const useWorkers = threads > 1 && n >= 1 << 11;
+  const pg = useWorkers ? Math.ceil(threads / numWindows) : 1;
+  const wg = useWorkers ? Math.min(numWindows, Math.ceil(threads / pg)) : 1;
+  const tasks: MsmTask[] = [];
+  const per = Math.ceil(n / pg);
+  let pts = packed.data;
+  if (useWorkers && !(pts.buffer instanceof SharedArrayBuffer)) {
+    pts = new Uint32Array(new SharedArrayBuffer(pts.byteLength));
+    pts.set(packed.data);
+  }
+  for (let g = 0; g < pg; g++) {
+    for (let k = 0; k < wg; k++) {
+      const windows: number[] = [];
+      for (let win = k; win < numWindows; win += wg) windows.push(win);
+      const start = g * per;
+      const end = Math.min(n, start + per);
+      if (start < end) tasks.push({ points: pts, scalars: sc, start, end, c, numWindows, windows, chunk });
+    }
+  }
+  const total = tasks.length;
+  let done = 0;
+  opts.progress?.("msm", 0, total);
+  const results = useWorkers
+    ? await Promise.all(
+        tasks.map((t) =>
+          getPool(threads)
+            .run({ kind: "msm", task: t })
+            .then((r) => {
+              opts.progress?.("msm", ++done, total);
+              return r;
+            }),
+        ),
+      )
+    : tasks.map((t) => {
+        const r = runMsmTask(inst(), t);
+        opts.progress?.("msm", ++done, total);
+        return r;
+      });
+  const sums: G1Jacobian[] = new Array(numWindows).fill(G1.ZERO);
+  tasks.forEach((t, ti) => t.windows.forEach((win, k) => (sums[win] = G1.add(sums[win], jacobianFromWords(results[ti], k * 24)))));
+  let acc = G1.ZERO;
+  for (let win = numWindows - 1; win >= 0; win--) {
+    for (let i = 0; i < c && acc.Z !== 0n; i++) acc = G1.double(acc);
+    acc = G1.add(acc, sums[win]);
+  }
+  return G1.toAffine(acc);
+}
+
+export interface MsmChunk {
+  points: PointInput;
+  scalars: ScalarInput;
+}
+
+/**
+ * MSM over a stream of chunks (sync or async iterable), holding one chunk at a time: each chunk's MSM is
+ * added to a running sum as it arrives, so memory is bounded by the largest chunk (spec/runtime.md).
+ */
+export async function msmG1Stream(chunks: AsyncIterable<MsmChunk> | Iterable<MsmChunk>, opts: MsmOptions = {}): Promise<G1Affine> {
+  let acc = G1.ZERO;
+  let done = 0;
+  for await (const chunk of chunks) {
+    const part = await msmG1(chunk.points, chunk.scalars, { threads: opts.threads, windowBits: opts.windowBits });
+    acc = G1.addMixed(acc, part);
+    done += "data" in chunk.points ? chunk.points.n : chunk.points.length;
+    opts.progress?.("msm-stream", done, 0);
+  }
+  return G1.toAffine(acc);
+}

@@ -1,0 +1,8 @@
+// Public face of runtime/gpu: one executor interface over the kernel targets (WebGPU/Dawn, HLS C
+// simulation, WASM) and the NTT/MSM host loops that drive stdlib/kernels on any of them.
+export { type KernelExecutor, type DeviceBuffer, type KernelArg, isBuffer } from "./executor.ts";
+export { openGpu, gpuLabel, gpuInstance, WebGpuExecutor, type Gpu, type GpuInfo } from "./webgpu.ts";
+export { HlsSimExecutor, buildCsim, haveGxx } from "./hls-sim.ts";
+export { WasmExecutor } from "./wasm-exec.ts";
+export { nttOnExecutor, type KernelNttOptions } from "./ntt.ts";
+export { msmOnExecutor, msmChunkedOnExecutor, planMsm, type MsmPlan } from "./msm.ts";

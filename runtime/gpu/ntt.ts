@@ -1,0 +1,47 @@
+// NTT host loop over any kernel executor (WGSL, HLS csim, WASM): uploads Montgomery limbs, launches
+// the stdlib kernels stage by stage, reads back. Inputs up to the device's buffer limit are resident;
+// the 2^30 plan (spec/kernels.md) splits larger transforms four-step style into such sub-transforms.
+import { type FieldLimbs, packMont, unpackMont } from "../../backends/kernels/index.ts";
+import { type PrimeField, BN254_FR } from "../field/index.ts";
+import type { KernelExecutor } from "./executor.ts";
+
+export interface KernelNttOptions {
+  inverse?: boolean;
+  field?: PrimeField;
+}
+
+/** NTT of a power-of-two-length vector (natural order in and out), same convention as runtime/curve `ntt`. */
+export async function nttOnExecutor(ex: KernelExecutor, fl: FieldLimbs, values: readonly bigint[], opts: KernelNttOptions = {}): Promise<bigint[]> {
+  const F = opts.field ?? BN254_FR;
+  const n = values.length;
+  if (n < 2 || (n & (n - 1)) !== 0) throw new RangeError(`ntt: length must be a power of two ≥ 2, got ${n}`);
+  const logn = Math.log2(n);
+  let w = F.rootOfUnity(logn);
+  if (opts.inverse) w = F.inv(w);
+  const tw: bigint[] = new Array(n / 2);
+  tw[0] = 1n;
+  for (let i = 1; i < n / 2; i++) tw[i] = F.mul(tw[i - 1], w);
+  const L = fl.limbs;
+  const src = ex.alloc(n * L);
+  const buf = ex.alloc(n * L);
+  const twb = ex.alloc((n / 2) * L);
+  try {
+    ex.write(src, packMont(fl, values.map((x) => F.fromBigint(x))));
+    ex.write(twb, packMont(fl, tw));
+    ex.launch("ntt_bitrev", n, [src, buf, logn]);
+    for (let half = 1; half < n; half <<= 1) ex.launch("ntt_stage", n / 2, [buf, twb, half, n / (2 * half)]);
+    if (opts.inverse) {
+      const s = ex.alloc(L);
+      ex.write(s, packMont(fl, [F.inv(BigInt(n))]));
+      ex.launch("ntt_scale", n, [buf, s]);
+      await ex.finish();
+      ex.free(s);
+    }
+    await ex.finish();
+    return unpackMont(fl, await ex.read(buf), n);
+  } finally {
+    ex.free(src);
+    ex.free(buf);
+    ex.free(twb);
+  }
+}

@@ -1,0 +1,421 @@
+// The PLONKish constraint system, independent of any proof system (halo2's plonk/circuit.rs):
+// columns, custom gates as polynomial identities over rotated column queries, copy constraints,
+// lookup arguments; plus the witness (advice and instance values per row). Every gate, lookup and
+// copy may carry a name and a source span so that MockProver can say where a failure came from.
+import type { Span } from "../../compiler/diagnostics/index.ts";
+import { R, add, mul, neg, mod } from "../poly/fr.ts";
+
+export type ColumnKind = "advice" | "fixed" | "instance" | ArgumentColumnKind;
+
+/**
+ * Columns the proving system adds on its own (the circuit builder never creates them): permutation
+ * σ polynomials and grand products, lookup multiplicities and running sums, and the "special"
+ * polynomials 0 = L_0, 1 = L_last, 2 = active-rows indicator, 3 = X itself. Writing the arguments'
+ * constraints as ordinary Expressions over them lets prover and verifier share one definition.
+ */
+export type ArgumentColumnKind = "sigma" | "perm_z" | "lookup_m" | "lookup_phi" | "special";
+
+export interface Column {
+  readonly kind: ColumnKind;
+  readonly index: number;
+}
+
+export interface Meta {
+  name?: string;
+  span?: Span;
+}
+
+type Node =
+  | { op: "const"; value: bigint }
+  | { op: "query"; column: Column; rot: number }
+  | { op: "add"; a: Expression; b: Expression }
+  | { op: "mul"; a: Expression; b: Expression }
+  | { op: "neg"; a: Expression }
+  | { op: "scale"; a: Expression; k: bigint };
+
+/** A polynomial expression over column queries; immutable, built with the methods below. */
+export class Expression {
+  private constructor(readonly node: Node) {}
+
+  static constant(v: bigint | number): Expression {
+    return new Expression({ op: "const", value: mod(BigInt(v)) });
+  }
+  static query(column: Column, rot = 0): Expression {
+    return new Expression({ op: "query", column, rot });
+  }
+  static sum(xs: readonly Expression[]): Expression {
+    return xs.length === 0 ? Expression.constant(0) : xs.reduce((a, b) => a.add(b));
+  }
+
+  add(o: Expression | bigint | number): Expression {
+    return new Expression({ op: "add", a: this, b: lift(o) });
+  }
+  sub(o: Expression | bigint | number): Expression {
+    return new Expression({ op: "add", a: this, b: lift(o).neg() });
+  }
+  mul(o: Expression | bigint | number): Expression {
+    if (typeof o !== "object") return new Expression({ op: "scale", a: this, k: mod(BigInt(o)) });
+    return new Expression({ op: "mul", a: this, b: o });
+  }
+  neg(): Expression {
+    return new Expression({ op: "neg", a: this });
+  }
+  square(): Expression {
+    return this.mul(this);
+  }
+  /** Square-and-multiply, so compiled evaluators share the intermediate powers. */
+  pow(e: number): Expression {
+    if (e < 1) return Expression.constant(1);
+    if (e === 1) return this;
+    const half = this.pow(e >> 1);
+    const sq = half.mul(half);
+    return e & 1 ? sq.mul(this) : sq;
+  }
+
+  degree(): number {
+    const n = this.node;
+    switch (n.op) {
+      case "const":
+        return 0;
+      case "query":
+        return 1;
+      case "add":
+        return Math.max(n.a.degree(), n.b.degree());
+      case "mul":
+        return n.a.degree() + n.b.degree();
+      case "neg":
+      case "scale":
+        return n.a.degree();
+    }
+  }
+
+  /** Generic fold, used by every evaluator (rows, extended domain, verifier point). */
+  evaluate<T>(f: {
+    constant: (v: bigint) => T;
+    query: (c: Column, rot: number) => T;
+    add: (a: T, b: T) => T;
+    mul: (a: T, b: T) => T;
+    neg: (a: T) => T;
+    scale: (a: T, k: bigint) => T;
+  }): T {
+    const n = this.node;
+    switch (n.op) {
+      case "const":
+        return f.constant(n.value);
+      case "query":
+        return f.query(n.column, n.rot);
+      case "add":
+        return f.add(n.a.evaluate(f), n.b.evaluate(f));
+      case "mul":
+        return f.mul(n.a.evaluate(f), n.b.evaluate(f));
+      case "neg":
+        return f.neg(n.a.evaluate(f));
+      case "scale":
+        return f.scale(n.a.evaluate(f), n.k);
+    }
+  }
+
+  /** Field value given a cell reader. */
+  value(read: (c: Column, rot: number) => bigint): bigint {
+    return this.evaluate<bigint>({ constant: (v) => v, query: read, add, mul, neg, scale: mul });
+  }
+
+  /** Every (column, rotation) this expression reads. */
+  queries(out: Array<{ column: Column; rot: number }> = []): Array<{ column: Column; rot: number }> {
+    this.evaluate<void>({
+      constant: () => {},
+      query: (column, rot) => void out.push({ column, rot }),
+      add: () => {},
+      mul: () => {},
+      neg: () => {},
+      scale: () => {},
+    });
+    return out;
+  }
+
+  toString(names?: (c: Column) => string): string {
+    const nm = names ?? ((c: Column) => `${c.kind[0]}${c.index}`);
+    return this.evaluate<string>({
+      constant: (v) => (v > R / 2n ? `-${R - v}` : `${v}`),
+      query: (c, r) => (r === 0 ? nm(c) : `${nm(c)}[${r > 0 ? "+" : ""}${r}]`),
+      add: (a, b) => `(${a} + ${b})`,
+      mul: (a, b) => `${a}*${b}`,
+      neg: (a) => `-${a}`,
+      scale: (a, k) => `${k > R / 2n ? `-${R - k}` : k}*${a}`,
+    });
+  }
+}
+
+function lift(o: Expression | bigint | number): Expression {
+  return typeof o === "object" ? o : Expression.constant(o);
+}
+
+export interface Gate extends Meta {
+  name: string;
+  /** Each polynomial must vanish on every usable row. */
+  polys: Expression[];
+  /** Optional names of the individual polynomials (for messages). */
+  polyNames?: string[];
+}
+
+export interface Lookup extends Meta {
+  name: string;
+  /** Input tuple; must be in the table on every usable row (a disabled row must map to a table row, e.g. all zeros). */
+  inputs: Expression[];
+  /** Table tuple: expressions over fixed columns only. */
+  table: Expression[];
+}
+
+export interface Cell {
+  column: Column;
+  row: number;
+}
+
+export interface Copy extends Meta {
+  a: Cell;
+  b: Cell;
+}
+
+export interface ColumnInfo {
+  column: Column;
+  name: string;
+  /** Selector columns are fixed columns holding 0/1; the layout tools use the flag. */
+  selector?: boolean;
+}
+
+/**
+ * A circuit: the constraint system plus its fixed values and copy constraints. Fixed columns have
+ * `rows` entries (missing rows read as 0); the proving system pads to a power of two.
+ */
+export class Circuit {
+  readonly columns: ColumnInfo[] = [];
+  readonly gates: Gate[] = [];
+  readonly lookups: Lookup[] = [];
+  readonly copies: Copy[] = [];
+  /** Columns that take part in copy constraints, in a fixed order. */
+  readonly equality: Column[] = [];
+  /** fixed[i][row]; grows as rows are assigned. */
+  readonly fixed: bigint[][] = [];
+  private nAdvice = 0;
+  private nInstance = 0;
+  /** Number of rows the layout uses. */
+  rows = 0;
+  /** Where a row came from (the layouter's source op), for MockProver messages. */
+  readonly rowMeta = new Map<number, Meta>();
+
+  constructor(readonly name = "circuit") {}
+
+  get numAdvice(): number {
+    return this.nAdvice;
+  }
+  get numFixed(): number {
+    return this.fixed.length;
+  }
+  get numInstance(): number {
+    return this.nInstance;
+  }
+
+  adviceColumn(name?: string): Column {
+    const c: Column = { kind: "advice", index: this.nAdvice++ };
+    this.columns.push({ column: c, name: name ?? `advice${c.index}` });
+    return c;
+  }
+  instanceColumn(name?: string): Column {
+    const c: Column = { kind: "instance", index: this.nInstance++ };
+    this.columns.push({ column: c, name: name ?? `instance${c.index}` });
+    this.enableEquality(c);
+    return c;
+  }
+  fixedColumn(name?: string): Column {
+    const c: Column = { kind: "fixed", index: this.fixed.length };
+    this.fixed.push([]);
+    this.columns.push({ column: c, name: name ?? `fixed${c.index}` });
+    return c;
+  }
+  selector(name?: string): Column {
+    const c = this.fixedColumn(name ?? `q${this.fixed.length}`);
+    this.columns[this.columns.length - 1].selector = true;
+    return c;
+  }
+
+  columnName(c: Column): string {
+    return this.columns.find((i) => i.column.kind === c.kind && i.column.index === c.index)?.name ?? `${c.kind}${c.index}`;
+  }
+
+  enableEquality(c: Column): void {
+    if (!this.equality.some((e) => sameColumn(e, c))) this.equality.push(c);
+  }
+
+  createGate(name: string, polys: Expression[], meta: Omit<Meta, "name"> & { polyNames?: string[] } = {}): Gate {
+    const g: Gate = { name, polys, ...meta };
+    this.gates.push(g);
+    return g;
+  }
+
+  lookup(name: string, inputs: Expression[], table: Expression[], meta: Omit<Meta, "name"> = {}): Lookup {
+    if (inputs.length !== table.length || inputs.length === 0) {
+      throw new Error(`lookup ${name}: input and table tuples must have the same non-zero length`);
+    }
+    for (const t of table)
+      for (const q of t.queries())
+        if (q.column.kind !== "fixed") throw new Error(`lookup ${name}: table expressions may read fixed columns only`);
+    const l: Lookup = { name, inputs, table, ...meta };
+    this.lookups.push(l);
+    return l;
+  }
+
+  assignFixed(c: Column, row: number, v: bigint | number): void {
+    if (c.kind !== "fixed") throw new Error("assignFixed: not a fixed column");
+    this.fixed[c.index][row] = mod(BigInt(v));
+    this.touch(row);
+  }
+
+  /** Selectors are fixed columns: enabling one on a row writes 1. */
+  enable(selector: Column, row: number): void {
+    this.assignFixed(selector, row, 1n);
+  }
+
+  copy(a: Cell, b: Cell, meta: Meta = {}): void {
+    for (const c of [a, b])
+      if (!this.equality.some((e) => sameColumn(e, c.column)))
+        throw new Error(`copy: column ${this.columnName(c.column)} is not equality-enabled`);
+    this.copies.push({ a, b, ...meta });
+    this.touch(Math.max(a.row, b.row));
+  }
+
+  annotateRow(row: number, meta: Meta): void {
+    this.rowMeta.set(row, meta);
+  }
+
+  touch(row: number): void {
+    if (row + 1 > this.rows) this.rows = row + 1;
+  }
+
+  fixedValue(c: Column, row: number): bigint {
+    return this.fixed[c.index][row] ?? 0n;
+  }
+
+  /** Max degree over gates and lookups, at least 3 (the permutation argument's minimum). */
+  degree(): number {
+    let d = 3;
+    // Gates are multiplied by the active-rows indicator, hence + 1.
+    for (const g of this.gates) for (const p of g.polys) d = Math.max(d, p.degree() + 1);
+    // logUp: active · (Δφ·(f+β)(t+β) − m(f+β) + (t+β)).
+    for (const l of this.lookups) {
+      const df = Math.max(...l.inputs.map((e) => e.degree()));
+      const dt = Math.max(...l.table.map((e) => e.degree()));
+      d = Math.max(d, 2 + df + dt);
+    }
+    return d;
+  }
+
+  /** Distinct rotations used per column (for opening sets and blinding). */
+  queryRotations(): Map<string, { column: Column; rots: number[] }> {
+    const m = new Map<string, { column: Column; rots: number[] }>();
+    const note = (column: Column, rot: number) => {
+      const k = colKey(column);
+      const e = m.get(k) ?? { column, rots: [] };
+      if (!e.rots.includes(rot)) e.rots.push(rot);
+      m.set(k, e);
+    };
+    for (const g of this.gates) for (const p of g.polys) for (const q of p.queries()) note(q.column, q.rot);
+    for (const l of this.lookups) for (const e of [...l.inputs, ...l.table]) for (const q of e.queries()) note(q.column, q.rot);
+    for (const c of this.equality) note(c, 0);
+    for (const e of m.values()) e.rots.sort((a, b) => a - b);
+    return m;
+  }
+}
+
+export function sameColumn(a: Column, b: Column): boolean {
+  return a.kind === b.kind && a.index === b.index;
+}
+
+export function colKey(c: Column): string {
+  return `${c.kind}:${c.index}`;
+}
+
+/** The prover's private input: advice values per column per row, and public instance values. */
+export interface Witness {
+  advice: bigint[][];
+  instance: bigint[][];
+}
+
+export function emptyWitness(circuit: Circuit): Witness {
+  return {
+    advice: Array.from({ length: circuit.numAdvice }, () => []),
+    instance: Array.from({ length: circuit.numInstance }, () => []),
+  };
+}
+
+export function cellValue(circuit: Circuit, w: Witness, c: Column, row: number): bigint {
+  switch (c.kind) {
+    case "advice":
+      return w.advice[c.index]?.[row] ?? 0n;
+    case "instance":
+      return w.instance[c.index]?.[row] ?? 0n;
+    case "fixed":
+      return circuit.fixedValue(c, row);
+    default:
+      throw new Error(`cellValue: ${c.kind} is not a circuit column`);
+  }
+}
+
+/** Summary for `--stats`. */
+export interface CircuitStats {
+  rows: number;
+  advice: number;
+  fixed: number;
+  instance: number;
+  selectors: number;
+  gates: number;
+  gatePolys: number;
+  lookups: number;
+  copies: number;
+  maxDegree: number;
+}
+
+export function stats(c: Circuit): CircuitStats {
+  return {
+    rows: c.rows,
+    advice: c.numAdvice,
+    fixed: c.numFixed,
+    instance: c.numInstance,
+    selectors: c.columns.filter((i) => i.selector).length,
+    gates: c.gates.length,
+    gatePolys: c.gates.reduce((s, g) => s + g.polys.length, 0),
+    lookups: c.lookups.length,
+    copies: c.copies.length,
+    maxDegree: c.degree(),
+  };
+}
+
+
+/**
+ * Rows at the end of the domain hold random advice so that openings reveal nothing about the
+ * witness (halo2's blinding factors): one per opened point of a column, plus slack for the batched
+ * opening, at least 3 (the permutation product is opened at three points).
+ */
+export function blindingFactors(c: Circuit): number {
+  let q = 0;
+  for (const e of c.queryRotations().values()) if (e.column.kind === "advice") q = Math.max(q, e.rots.length);
+  return Math.max(3, q) + 2;
+}
+
+/** Smallest k whose domain fits the used rows, the blinding rows and the reserved last row. */
+export function minimumK(c: Circuit): number {
+  const need = Math.max(c.rows, tableRows(c)) + blindingFactors(c) + 1;
+  let k = 1;
+  while (1 << k < need) k++;
+  return k;
+}
+
+function tableRows(c: Circuit): number {
+  let r = 0;
+  for (const l of c.lookups) for (const t of l.table) for (const q of t.queries()) r = Math.max(r, c.fixed[q.column.index].length);
+  return r;
+}
+
+/** Rows [0, usable) carry the circuit; row `usable` is the permutation's last row; the rest blind. */
+export function usableRows(c: Circuit, k: number): number {
+  return (1 << k) - blindingFactors(c) - 1;
+}

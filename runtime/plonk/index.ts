@@ -1,0 +1,50 @@
+// Public face of runtime/plonk: the constraint system, MockProver, KZG on BN254, keygen, prover,
+// verifier and encodings.
+export {
+  Circuit,
+  Expression,
+  type Column,
+  type ColumnKind,
+  type Cell,
+  type Gate,
+  type Lookup,
+  type Copy,
+  type Witness,
+  type CircuitStats,
+  emptyWitness,
+  cellValue,
+  stats,
+  blindingFactors,
+  minimumK,
+  usableRows,
+} from "./cs.ts";
+export { MockProver, formatFailure, type Failure, type MockOptions } from "./mock.ts";
+export {
+  type Srs,
+  type PtauSrs,
+  type InsecureDevSrs,
+  type G1,
+  insecureDevSrs,
+  loadPtau,
+  isInsecure,
+  PtauError,
+  commit,
+} from "./kzg.ts";
+export { keygen, KeygenError, type ProvingKey, type VerifyingKey, type CircuitShape, type KeygenOptions } from "./keygen.ts";
+export { prove, ProverError, type ProveOptions } from "./prover.ts";
+export { UnsatisfiedError } from "./vanishing/prover.ts";
+export { LookupError } from "./lookup/prover.ts";
+export { PermutationError } from "./permutation/keygen.ts";
+export { verify, verifyDetailed, type VerifyResult } from "./verifier.ts";
+export {
+  type Proof,
+  EncodingError,
+  encodeProofBinary,
+  decodeProofBinary,
+  proofToJson,
+  proofFromJson,
+  encodeVkBinary,
+  decodeVkBinary,
+  vkToJson,
+  vkFromJson,
+} from "./encoding.ts";

@@ -1,0 +1,149 @@
+// Key generation: pads fixed columns and σ to the domain, commits them (the verifying key) and keeps
+// their coefficient and extended-coset forms for the prover (the proving key).
+import { Domain } from "../poly/domain.ts";
+import { mul } from "../poly/fr.ts";
+import { type Circuit, type Column, type Expression, blindingFactors, minimumK, usableRows } from "./cs.ts";
+import { type G1, type Srs, commit } from "./kzg.ts";
+import { buildSigmaValues } from "./permutation/keygen.ts";
+import { SPECIAL } from "./constraints.ts";
+import { vkDigest } from "./encoding.ts";
+import type { bn254 } from "@noble/curves/bn254.js";
+
+type G2Point = InstanceType<typeof bn254.G2.Point>;
+
+/** What the verifier must know of the circuit: its shape, without values or source spans. */
+export interface CircuitShape {
+  name: string;
+  k: number;
+  blinding: number;
+  degree: number;
+  numAdvice: number;
+  numFixed: number;
+  numInstance: number;
+  gates: Array<{ name: string; polys: Expression[] }>;
+  lookups: Array<{ name: string; inputs: Expression[]; table: Expression[] }>;
+  equality: Column[];
+}
+
+export interface VerifyingKey {
+  shape: CircuitShape;
+  fixedCommitments: G1[];
+  sigmaCommitments: G1[];
+  g2: G2Point;
+  tauG2: G2Point;
+  /** BLAKE2b-512 of the binary encoding; binds proofs to this circuit and SRS. */
+  digest: Uint8Array;
+}
+
+export interface ProvingKey {
+  vk: VerifyingKey;
+  circuit: Circuit;
+  srs: Srs;
+  domain: Domain;
+  usable: number;
+  omegas: bigint[];
+  fixedValues: bigint[][];
+  fixedCoeffs: bigint[][];
+  fixedExt: bigint[][];
+  sigmaValues: bigint[][];
+  sigmaCoeffs: bigint[][];
+  sigmaExt: bigint[][];
+  /** Extended-coset values of L_0, L_last, active, X (indexed by SPECIAL). */
+  specialExt: bigint[][];
+}
+
+export class KeygenError extends Error {}
+
+export interface KeygenOptions {
+  /** Domain size exponent; defaults to the smallest that fits. */
+  k?: number;
+  progress?: (phase: string, ms: number) => void;
+}
+
+export function shapeOf(circuit: Circuit, k: number): CircuitShape {
+  return {
+    name: circuit.name,
+    k,
+    blinding: blindingFactors(circuit),
+    degree: circuit.degree(),
+    numAdvice: circuit.numAdvice,
+    numFixed: circuit.numFixed,
+    numInstance: circuit.numInstance,
+    gates: circuit.gates.map((g) => ({ name: g.name, polys: g.polys })),
+    lookups: circuit.lookups.map((l) => ({ name: l.name, inputs: l.inputs, table: l.table })),
+    equality: circuit.equality.slice(),
+  };
+}
+
+export async function keygen(srs: Srs, circuit: Circuit, opts: KeygenOptions = {}): Promise<ProvingKey> {
+  const k = opts.k ?? minimumK(circuit);
+  if (k < minimumK(circuit)) throw new KeygenError(`k=${k} is too small: the circuit needs k >= ${minimumK(circuit)}`);
+  const shape = shapeOf(circuit, k);
+  const domain = new Domain(k, shape.degree);
+  const n = domain.n;
+  if (srs.g1.length < n) throw new KeygenError(`the SRS has ${srs.g1.length} powers of tau but the circuit needs ${n} (k=${k})`);
+  const usable = usableRows(circuit, k);
+  const t0 = performance.now();
+
+  const omegas = new Array<bigint>(n);
+  let w = 1n;
+  for (let i = 0; i < n; i++) {
+    omegas[i] = w;
+    w = mul(w, domain.omega);
+  }
+
+  const fixedValues = circuit.fixed.map((col) => {
+    const v = new Array<bigint>(n).fill(0n);
+    for (let r = 0; r < Math.min(col.length, usable); r++) v[r] = col[r] ?? 0n;
+    if (col.length > usable) throw new KeygenError(`fixed column has ${col.length} rows; only ${usable} are usable at k=${k}`);
+    return v;
+  });
+  const fixedCoeffs = fixedValues.map((v) => domain.lagrangeToCoeff(v));
+  const fixedExt = fixedCoeffs.map((c) => domain.coeffToExtended(c));
+  const fixedCommitments: G1[] = [];
+  for (const c of fixedCoeffs) fixedCommitments.push(await commit(srs, c));
+  opts.progress?.("fixed columns", performance.now() - t0);
+
+  const t1 = performance.now();
+  const sigmaValues = buildSigmaValues(circuit, n, usable, domain.omega);
+  const sigmaCoeffs = sigmaValues.map((v) => domain.lagrangeToCoeff(v));
+  const sigmaExt = sigmaCoeffs.map((c) => domain.coeffToExtended(c));
+  const sigmaCommitments: G1[] = [];
+  for (const c of sigmaCoeffs) sigmaCommitments.push(await commit(srs, c));
+  opts.progress?.("permutation", performance.now() - t1);
+
+  const indicator = (rows: (r: number) => boolean) => {
+    const v = new Array<bigint>(n);
+    for (let r = 0; r < n; r++) v[r] = rows(r) ? 1n : 0n;
+    return domain.coeffToExtended(domain.lagrangeToCoeff(v));
+  };
+  const specialExt: bigint[][] = [];
+  specialExt[SPECIAL.l0] = indicator((r) => r === 0);
+  specialExt[SPECIAL.lLast] = indicator((r) => r === usable);
+  specialExt[SPECIAL.active] = indicator((r) => r < usable);
+  const xs = new Array<bigint>(domain.extN);
+  let x = domain.g;
+  for (let i = 0; i < domain.extN; i++) {
+    xs[i] = x;
+    x = mul(x, domain.extOmega);
+  }
+  specialExt[SPECIAL.x] = xs;
+
+  const vkNoDigest = { shape, fixedCommitments, sigmaCommitments, g2: srs.g2, tauG2: srs.tauG2, digest: new Uint8Array() };
+  const vk: VerifyingKey = { ...vkNoDigest, digest: vkDigest(vkNoDigest) };
+  return {
+    vk,
+    circuit,
+    srs,
+    domain,
+    usable,
+    omegas,
+    fixedValues,
+    fixedCoeffs,
+    fixedExt,
+    sigmaValues,
+    sigmaCoeffs,
+    sigmaExt,
+    specialExt,
+  };
+}

@@ -1,0 +1,305 @@
+// KZG polynomial commitments on BN254: a structured reference string either imported from a
+// snarkjs / perpetual-powers-of-tau `.ptau` file or made from a known τ (InsecureDevSrs, for tests
+// only), commitments as G1 MSMs (runtime/curve), and multi-point batched openings verified with one
+// pairing equation (@noble/curves). Batching follows halo2's GWC variant: polynomials opened at the
+// same point are combined with powers of v, one witness per point, and the per-point equations are
+// combined with powers of u.
+import { openSync, readSync, closeSync, fstatSync } from "node:fs";
+import { bn254 } from "@noble/curves/bn254.js";
+import { G1 as G1Ops, type G1Affine, type PackedG1, msmG1, msmG1Reference, packG1 } from "../curve/index.ts";
+import { R, mul, sub, add, pow, mod } from "../poly/fr.ts";
+import { divideByLinear } from "../poly/domain.ts";
+
+export type G1 = G1Affine;
+type G2Point = InstanceType<typeof bn254.G2.Point>;
+
+const FQ = bn254.fields.Fp.ORDER;
+
+interface SrsBase {
+  /** τ^i·G1 for i < g1.length. */
+  readonly g1: readonly G1[];
+  readonly g2: G2Point;
+  readonly tauG2: G2Point;
+  /** Where the SRS came from, shown by the CLI. */
+  readonly source: string;
+}
+
+/** SRS from a powers-of-tau ceremony file. Secure as long as one contributor discarded their share. */
+export interface PtauSrs extends SrsBase {
+  readonly kind: "ptau";
+}
+
+/** SRS made from a τ everyone knows: proofs under it can be forged. Development and tests only. */
+export interface InsecureDevSrs extends SrsBase {
+  readonly kind: "INSECURE-dev";
+  readonly tau: bigint;
+}
+
+export type Srs = PtauSrs | InsecureDevSrs;
+
+export function isInsecure(srs: Srs): srs is InsecureDevSrs {
+  return srs.kind === "INSECURE-dev";
+}
+
+/** Builds τ^i·G1 by repeated scalar multiplication (fine up to ~2^14 in tests). */
+export function insecureDevSrs(size: number, tau: bigint = 0x1234567890abcdefn): InsecureDevSrs {
+  const g1: G1[] = [];
+  const base = bn254.G1.Point.BASE;
+  // Fixed-base: precompute once, then each power is one windowed multiplication.
+  base.precompute(8);
+  let t = 1n;
+  for (let i = 0; i < size; i++) {
+    g1.push(G1Ops.fromNoble(base.multiply(t)));
+    t = mul(t, tau);
+  }
+  return {
+    kind: "INSECURE-dev",
+    tau,
+    g1,
+    g2: bn254.G2.Point.BASE,
+    tauG2: bn254.G2.Point.BASE.multiply(mod(tau)),
+    source: `INSECURE development SRS (known tau), 2^${Math.log2(size)} powers`,
+  };
+}
+
+export class PtauError extends Error {}
+
+/**
+ * Reads the first `maxG1` τ-powers in G1 and τ·G2 from a `.ptau` file (snarkjs binary format:
+ * "ptau", version, sections; 1 = header (n8, q, power), 2 = tauG1, 3 = tauG2; coordinates little-endian
+ * in Montgomery form). Points are checked to be on the curve.
+ */
+export function loadPtau(path: string, maxG1: number): PtauSrs {
+  const fd = openSync(path, "r");
+  try {
+    const size = fstatSync(fd).size;
+    const read = (pos: number, len: number): Buffer => {
+      if (pos + len > size) throw new PtauError(`${path}: truncated (wanted bytes ${pos}..${pos + len} of ${size})`);
+      const b = Buffer.alloc(len);
+      readSync(fd, b, 0, len, pos);
+      return b;
+    };
+    const head = read(0, 12);
+    if (head.toString("latin1", 0, 4) !== "ptau") throw new PtauError(`${path}: not a .ptau file (bad magic)`);
+    const nSections = head.readUInt32LE(8);
+    const sections = new Map<number, { pos: number; size: number }>();
+    let pos = 12;
+    for (let i = 0; i < nSections; i++) {
+      const h = read(pos, 12);
+      const type = h.readUInt32LE(0);
+      const len = Number(h.readBigUInt64LE(4));
+      sections.set(type, { pos: pos + 12, size: len });
+      pos += 12 + len;
+    }
+    const hdr = sections.get(1);
+    const s2 = sections.get(2);
+    const s3 = sections.get(3);
+    if (!hdr || !s2 || !s3) throw new PtauError(`${path}: missing header, tauG1 or tauG2 section`);
+    const hb = read(hdr.pos, hdr.size);
+    const n8 = hb.readUInt32LE(0);
+    const q = leToBig(hb.subarray(4, 4 + n8));
+    if (n8 !== 32 || q !== FQ) throw new PtauError(`${path}: not a BN254 (bn128) ptau file`);
+    const power = hb.readUInt32LE(4 + n8);
+    const available = 2 ** power * 2 - 1;
+    if (maxG1 > available) throw new PtauError(`${path}: has 2^${power} powers; this circuit needs ${maxG1}`, );
+    const rInv = modInvP((1n << 256n) % FQ);
+    const fq = (b: Buffer, off: number) => (leToBig(b.subarray(off, off + 32)) * rInv) % FQ;
+    const g1Bytes = read(s2.pos, maxG1 * 64);
+    const g1: G1[] = new Array(maxG1);
+    for (let i = 0; i < maxG1; i++) {
+      const x = fq(g1Bytes, i * 64);
+      const y = fq(g1Bytes, i * 64 + 32);
+      const p: G1 = x === 0n && y === 0n ? G1Ops.infinityAffine : { x, y, infinity: false };
+      if (!G1Ops.isOnCurve(p)) throw new PtauError(`${path}: tauG1[${i}] is not on the curve`);
+      g1[i] = p;
+    }
+    const g2b = read(s3.pos, 2 * 128);
+    const g2At = (off: number): G2Point => {
+      const Fp2 = bn254.fields.Fp2;
+      const x = Fp2.create({ c0: fq(g2b, off), c1: fq(g2b, off + 32) });
+      const y = Fp2.create({ c0: fq(g2b, off + 64), c1: fq(g2b, off + 96) });
+      const p = bn254.G2.Point.fromAffine({ x, y });
+      p.assertValidity();
+      return p;
+    };
+    const g2 = g2At(0);
+    const tauG2 = g2At(128);
+    if (!g2.equals(bn254.G2.Point.BASE)) throw new PtauError(`${path}: tauG2[0] is not the standard G2 generator`);
+    return { kind: "ptau", g1, g2, tauG2, source: `${path} (2^${power} powers of tau)` };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function leToBig(b: Uint8Array): bigint {
+  let x = 0n;
+  for (let i = b.length - 1; i >= 0; i--) x = (x << 8n) | BigInt(b[i]);
+  return x;
+}
+
+function modInvP(a: bigint): bigint {
+  return bn254.fields.Fp.inv(a);
+}
+
+/** Commitment to a polynomial in coefficient form. */
+export async function commit(srs: Srs, coeffs: readonly bigint[]): Promise<G1> {
+  let len = coeffs.length;
+  while (len > 0 && coeffs[len - 1] === 0n) len--;
+  if (len > srs.g1.length) throw new Error(`KZG: polynomial of degree ${len - 1} exceeds the SRS (${srs.g1.length} powers)`);
+  if (len === 0) return G1Ops.infinityAffine;
+  const packed = packedSrs(srs);
+  const prefix: PackedG1 = { n: len, data: packed.data.subarray(0, len * 16) };
+  return msmG1(prefix, coeffs.length === len ? coeffs : coeffs.slice(0, len));
+}
+
+// The SRS is packed once (Montgomery form, shared memory) for the WASM MSM workers.
+const packedCache = new WeakMap<Srs, PackedG1>();
+function packedSrs(srs: Srs): PackedG1 {
+  let p = packedCache.get(srs);
+  if (!p) {
+    p = packG1(srs.g1);
+    packedCache.set(srs, p);
+  }
+  return p;
+}
+
+export function encodeG1(p: G1): Uint8Array {
+  const out = new Uint8Array(64);
+  if (p.infinity) return out;
+  out.set(be32(p.x), 0);
+  out.set(be32(p.y), 32);
+  return out;
+}
+
+export function decodeG1(b: Uint8Array): G1 {
+  if (b.length !== 64) throw new Error("G1 encoding must be 64 bytes");
+  const x = beToBig(b.subarray(0, 32));
+  const y = beToBig(b.subarray(32, 64));
+  if (x === 0n && y === 0n) return G1Ops.infinityAffine;
+  const p: G1 = { x, y, infinity: false };
+  if (x >= FQ || y >= FQ || !G1Ops.isOnCurve(p)) throw new Error("G1 point is not on the curve");
+  return p;
+}
+
+function be32(x: bigint): Uint8Array {
+  const out = new Uint8Array(32);
+  for (let i = 31; i >= 0; i--) {
+    out[i] = Number(x & 0xffn);
+    x >>= 8n;
+  }
+  return out;
+}
+
+function beToBig(b: Uint8Array): bigint {
+  let x = 0n;
+  for (const v of b) x = (x << 8n) | BigInt(v);
+  return x;
+}
+
+/** One polynomial opened at one point: the prover side carries coefficients. */
+export interface ProverQuery {
+  point: bigint;
+  poly: readonly bigint[];
+  commitment: G1;
+  eval: bigint;
+}
+
+export interface VerifierQuery {
+  point: bigint;
+  commitment: G1;
+  eval: bigint;
+}
+
+/** Distinct points in first-appearance order, with the queries at each. */
+function groupByPoint<Q extends { point: bigint }>(qs: readonly Q[]): Array<{ point: bigint; qs: Q[] }> {
+  const groups: Array<{ point: bigint; qs: Q[] }> = [];
+  for (const q of qs) {
+    let g = groups.find((x) => x.point === q.point);
+    if (!g) groups.push((g = { point: q.point, qs: [] }));
+    g.qs.push(q);
+  }
+  return groups;
+}
+
+/** One witness commitment per distinct point for Σ v^i·f_i opened there. */
+export async function openBatch(srs: Srs, queries: readonly ProverQuery[], v: bigint): Promise<G1[]> {
+  const out: G1[] = [];
+  for (const g of groupByPoint(queries)) {
+    const len = Math.max(...g.qs.map((q) => q.poly.length));
+    const acc = new Array<bigint>(len).fill(0n);
+    let vi = 1n;
+    for (const q of g.qs) {
+      for (let i = 0; i < q.poly.length; i++) acc[i] = (acc[i] + vi * q.poly[i]) % R;
+      vi = mul(vi, v);
+    }
+    out.push(await commit(srs, divideByLinear(acc, g.point)));
+  }
+  return out;
+}
+
+export function numOpeningPoints(queries: readonly { point: bigint }[]): number {
+  return groupByPoint(queries).length;
+}
+
+/**
+ * Checks e(Σ u^j·(F_j − E_j·G + z_j·W_j), G2) = e(Σ u^j·W_j, τ·G2), where F_j = Σ v^i·C_i and
+ * E_j = Σ v^i·e_i over the queries at point z_j.
+ */
+export function verifyBatch(
+  vk: { g2: G2Point; tauG2: G2Point },
+  queries: readonly VerifierQuery[],
+  witnesses: readonly G1[],
+  v: bigint,
+  u: bigint,
+): boolean {
+  const groups = groupByPoint(queries);
+  if (groups.length !== witnesses.length) return false;
+  const lhsPts: G1[] = [];
+  const lhsSc: bigint[] = [];
+  let eSum = 0n;
+  let uj = 1n;
+  for (const [j, g] of groups.entries()) {
+    let vi = 1n;
+    for (const q of g.qs) {
+      lhsPts.push(q.commitment);
+      lhsSc.push(mul(uj, vi));
+      eSum = add(eSum, mul(mul(uj, vi), q.eval));
+      vi = mul(vi, v);
+    }
+    lhsPts.push(witnesses[j]);
+    lhsSc.push(mul(uj, g.point));
+    uj = mul(uj, u);
+  }
+  lhsPts.push(G1Ops.generator);
+  lhsSc.push(sub(0n, eSum));
+  // A few dozen points: the synchronous BigInt MSM keeps the verifier a plain function.
+  const left = G1Ops.toAffine(msmG1Reference(lhsPts, lhsSc));
+  const powers = groups.map((_, j) => pow(u, BigInt(j)));
+  const right = G1Ops.toAffine(msmG1Reference(witnesses, powers));
+  return pairingCheck(left, right, vk.g2, vk.tauG2);
+}
+
+/** e(a, g2) == e(b, tauG2), tolerating identity inputs (noble's pairing rejects them). */
+function pairingCheck(a: G1, b: G1, g2: G2Point, tauG2: G2Point): boolean {
+  if (a.infinity || b.infinity) return a.infinity && b.infinity;
+  const pa = G1Ops.toNoble(a);
+  const nb = G1Ops.toNoble(G1Ops.negAffine(b));
+  const gt = bn254.pairingBatch([
+    { g1: pa, g2 },
+    { g1: nb, g2: tauG2 },
+  ]);
+  return bn254.fields.Fp12.eql(gt, bn254.fields.Fp12.ONE);
+}
+
+export function encodeG2(p: G2Point): bigint[] {
+  const a = p.toAffine();
+  return [a.x.c0, a.x.c1, a.y.c0, a.y.c1];
+}
+
+export function decodeG2(v: readonly bigint[]): G2Point {
+  const Fp2 = bn254.fields.Fp2;
+  const p = bn254.G2.Point.fromAffine({ x: Fp2.create({ c0: v[0], c1: v[1] }), y: Fp2.create({ c0: v[2], c1: v[3] }) });
+  p.assertValidity();
+  return p;
+}
+

@@ -1,0 +1,219 @@
+// The PLONKish prover: commits advice, lookup multiplicities, permutation products and logUp sums,
+// the quotient, then opens everything at x (and its rotations) with one batched KZG proof.
+import { randomBytes } from "node:crypto";
+import { R, fromBytesBE } from "../poly/fr.ts";
+import { evalPoly } from "../poly/domain.ts";
+import type { Column, Witness } from "./cs.ts";
+import type { ProvingKey } from "./keygen.ts";
+import { type G1, type ProverQuery, commit, openBatch } from "./kzg.ts";
+import { Transcript } from "./transcript.ts";
+import { allConstraints, compress, openingQueries, permutationChunks } from "./constraints.ts";
+import { permutationProducts } from "./permutation/prover.ts";
+import { multiplicities, runningSum } from "./lookup/prover.ts";
+import { quotientPieces } from "./vanishing/prover.ts";
+import type { Proof } from "./encoding.ts";
+
+export const TRANSCRIPT_LABEL = "chainweave-plonk-kzg-bn254-v1";
+
+export class ProverError extends Error {}
+
+export interface ProveOptions {
+  /** Called after each phase with its wall time. */
+  progress?: (phase: string, ms: number) => void;
+  /** Randomness for blinding rows (tests may fix it); defaults to node:crypto. */
+  random?: () => bigint;
+  /**
+   * Testing only: skip the prover's own satisfaction checks and emit a proof even for a bad witness,
+   * so tests can show that the verifier rejects it.
+   */
+  unchecked?: boolean;
+}
+
+export function absorbInstance(t: Transcript, instance: readonly (readonly bigint[])[]): void {
+  t.absorbScalar(BigInt(instance.length));
+  for (const col of instance) {
+    t.absorbScalar(BigInt(col.length));
+    for (const v of col) t.absorbScalar(v);
+  }
+}
+
+export async function prove(pk: ProvingKey, witness: Witness, opts: ProveOptions = {}): Promise<Proof> {
+  const { vk, domain, usable } = pk;
+  const shape = vk.shape;
+  const n = domain.n;
+  const random = opts.random ?? (() => fromBytesBE(randomBytes(40)) % R);
+  let t = performance.now();
+  const phase = (name: string) => {
+    const now = performance.now();
+    opts.progress?.(name, now - t);
+    t = now;
+  };
+  if (witness.advice.length !== shape.numAdvice) throw new ProverError(`expected ${shape.numAdvice} advice columns, got ${witness.advice.length}`);
+  if (witness.instance.length !== shape.numInstance) throw new ProverError(`expected ${shape.numInstance} instance columns, got ${witness.instance.length}`);
+  for (const col of [...witness.advice, ...witness.instance]) {
+    if (col.length > usable) throw new ProverError(`a witness column has ${col.length} rows; only ${usable} are usable`);
+    for (const v of col) if (v !== undefined && (v < 0n || v >= R)) throw new ProverError(`witness value ${v} is not a canonical field element`);
+  }
+
+  const tr = new Transcript(TRANSCRIPT_LABEL);
+  tr.absorbBytes(vk.digest);
+  absorbInstance(tr, witness.instance);
+
+  const pad = (col: readonly bigint[], blind: boolean) => {
+    const v = new Array<bigint>(n).fill(0n);
+    for (let r = 0; r < col.length; r++) v[r] = col[r] ?? 0n;
+    if (blind) for (let r = usable + 1; r < n; r++) v[r] = random();
+    return v;
+  };
+  const instanceValues = witness.instance.map((c) => pad(c, false));
+  const instanceExt = instanceValues.map((v) => domain.coeffToExtended(domain.lagrangeToCoeff(v)));
+
+  // Round 1: advice.
+  const adviceValues = witness.advice.map((c) => pad(c, true));
+  const adviceCoeffs = adviceValues.map((v) => domain.lagrangeToCoeff(v));
+  const adviceCommits: G1[] = [];
+  for (const c of adviceCoeffs) adviceCommits.push(await commit(pk.srs, c));
+  adviceCommits.forEach((p) => tr.absorbPoint(p));
+  phase("advice commitments");
+
+  // Round 2: lookup multiplicities.
+  const theta = tr.challenge();
+  const rowReader = (row: number) => (c: Column, rot: number) => {
+    const r = (((row + rot) % n) + n) % n;
+    switch (c.kind) {
+      case "advice":
+        return adviceValues[c.index][r];
+      case "fixed":
+        return pk.fixedValues[c.index][r];
+      case "instance":
+        return instanceValues[c.index][r];
+      default:
+        throw new ProverError(`lookup reads ${c.kind}`);
+    }
+  };
+  const lookupF: bigint[][] = [];
+  const lookupT: bigint[][] = [];
+  const mValues: bigint[][] = [];
+  for (const l of shape.lookups) {
+    const fe = compress(l.inputs, theta);
+    const te = compress(l.table, theta);
+    const f = new Array<bigint>(usable);
+    const tv = new Array<bigint>(usable);
+    for (let r = 0; r < usable; r++) {
+      const read = rowReader(r);
+      f[r] = fe.value(read);
+      tv[r] = te.value(read);
+    }
+    lookupF.push(f);
+    lookupT.push(tv);
+    mValues.push(multiplicities(l.name, f, tv, n, usable, random, opts.unchecked));
+  }
+  const mCoeffs = mValues.map((v) => domain.lagrangeToCoeff(v));
+  const mCommits: G1[] = [];
+  for (const c of mCoeffs) mCommits.push(await commit(pk.srs, c));
+  mCommits.forEach((p) => tr.absorbPoint(p));
+  phase("lookup multiplicities");
+
+  // Round 3: permutation products and logUp running sums.
+  const beta = tr.challenge();
+  const gamma = tr.challenge();
+  const chunks = permutationChunks(shape);
+  const valuesOf = (c: Column) =>
+    c.kind === "advice" ? adviceValues[c.index] : c.kind === "fixed" ? pk.fixedValues[c.index] : instanceValues[c.index];
+  const firstColumn: number[] = [];
+  let acc = 0;
+  for (const ch of chunks) {
+    firstColumn.push(acc);
+    acc += ch.length;
+  }
+  const zValues = permutationProducts(
+    chunks.map((ch) => ch.map(valuesOf)),
+    chunks.map((ch, j) => ch.map((_, i) => pk.sigmaValues[firstColumn[j] + i])),
+    firstColumn,
+    pk.omegas,
+    usable,
+    beta,
+    gamma,
+    random,
+  );
+  const lastZ = zValues[zValues.length - 1];
+  if (!opts.unchecked && lastZ && lastZ[usable] !== 1n) throw new ProverError("copy constraints are not satisfied (run the MockProver to find which)");
+  const phiValues = shape.lookups.map((_, i) => runningSum(lookupF[i], lookupT[i], mValues[i], usable, beta, random));
+  const zCoeffs = zValues.map((v) => domain.lagrangeToCoeff(v));
+  const phiCoeffs = phiValues.map((v) => domain.lagrangeToCoeff(v));
+  const zCommits: G1[] = [];
+  for (const c of zCoeffs) zCommits.push(await commit(pk.srs, c));
+  const phiCommits: G1[] = [];
+  for (const c of phiCoeffs) phiCommits.push(await commit(pk.srs, c));
+  zCommits.forEach((p) => tr.absorbPoint(p));
+  phiCommits.forEach((p) => tr.absorbPoint(p));
+  phase("permutation and lookup products");
+
+  // Round 4: quotient.
+  const y = tr.challenge();
+  const adviceExt = adviceCoeffs.map((c) => domain.coeffToExtended(c));
+  const zExt = zCoeffs.map((c) => domain.coeffToExtended(c));
+  const mExt = mCoeffs.map((c) => domain.coeffToExtended(c));
+  const phiExt = phiCoeffs.map((c) => domain.coeffToExtended(c));
+  phase("extended-domain FFTs");
+  const ext = (c: Column): readonly bigint[] => {
+    const tables: Record<string, bigint[][]> = {
+      advice: adviceExt,
+      fixed: pk.fixedExt,
+      instance: instanceExt,
+      sigma: pk.sigmaExt,
+      perm_z: zExt,
+      lookup_m: mExt,
+      lookup_phi: phiExt,
+      special: pk.specialExt,
+    };
+    const arr = tables[c.kind]?.[c.index];
+    if (!arr) throw new ProverError(`no column ${c.kind}[${c.index}]`);
+    return arr;
+  };
+  const constraints = allConstraints(shape, { theta, beta, gamma });
+  const hPieces = quotientPieces(domain, constraints, ext, y, opts.unchecked);
+  const hCommits: G1[] = [];
+  for (const c of hPieces) hCommits.push(await commit(pk.srs, c));
+  hCommits.forEach((p) => tr.absorbPoint(p));
+  phase("quotient");
+
+  // Round 5: evaluations at x and its rotations.
+  const x = tr.challenge();
+  const coeffsOf = (c: Column): { poly: bigint[]; commitment: G1 } => {
+    switch (c.kind) {
+      case "advice":
+        return { poly: adviceCoeffs[c.index], commitment: adviceCommits[c.index] };
+      case "fixed":
+        return { poly: pk.fixedCoeffs[c.index], commitment: vk.fixedCommitments[c.index] };
+      case "sigma":
+        return { poly: pk.sigmaCoeffs[c.index], commitment: vk.sigmaCommitments[c.index] };
+      case "perm_z":
+        return { poly: zCoeffs[c.index], commitment: zCommits[c.index] };
+      case "lookup_m":
+        return { poly: mCoeffs[c.index], commitment: mCommits[c.index] };
+      case "lookup_phi":
+        return { poly: phiCoeffs[c.index], commitment: phiCommits[c.index] };
+      default:
+        throw new ProverError(`cannot open ${c.kind}`);
+    }
+  };
+  const queries: ProverQuery[] = [];
+  for (const q of openingQueries(shape)) {
+    const point = domain.rotate(x, q.rot);
+    const { poly, commitment } = coeffsOf(q.column);
+    queries.push({ point, poly, commitment, eval: evalPoly(poly, point) });
+  }
+  hPieces.forEach((poly, j) => queries.push({ point: x, poly, commitment: hCommits[j], eval: evalPoly(poly, x) }));
+  const evals = queries.map((q) => q.eval);
+  evals.forEach((e) => tr.absorbScalar(e));
+  phase("evaluations");
+
+  const v = tr.challenge();
+  const opening = await openBatch(pk.srs, queries, v);
+  opening.forEach((p) => tr.absorbPoint(p));
+  phase("batched opening");
+
+  return { advice: adviceCommits, lookupM: mCommits, permZ: zCommits, lookupPhi: phiCommits, quotient: hCommits, evals, opening };
+}
+

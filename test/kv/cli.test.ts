@@ -1,0 +1,58 @@
+// `cwl kv` end to end: init → apply (JSON block) → prove → verify, a tampered bundle is rejected, and
+// bad input gets a message (no stack trace) and exit code 1.
+import { describe, it, expect } from "vitest";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { REPO_ROOT } from "../../compiler/files/index.ts";
+
+const cwl = (...args: string[]) => spawnSync(process.execPath, [join(REPO_ROOT, "bin/cwl.js"), ...args], { encoding: "utf8" });
+
+describe("cwl kv", () => {
+  it("init, apply, prove, verify; a tampered bundle is rejected", { timeout: 400_000 }, () => {
+    const dir = mkdtempSync(join(tmpdir(), "cwl-kv-cli-"));
+    try {
+      expect(cwl("kv", "init", dir, "--depth", "8").status).toBe(0);
+      const ops = join(dir, "ops.json");
+      writeFileSync(ops, JSON.stringify([{ kind: "write", address: 1, slot: 2, value: 3 }, { kind: "read", address: 1, slot: 2 }]));
+      const applied = cwl("kv", "apply", dir, "--ops", ops);
+      expect(applied.status).toBe(0);
+      expect(JSON.parse(applied.stdout)).toMatchObject({ block: 1, ops: 2, writes: 1 });
+      const proved = cwl("kv", "prove", dir, "--insecure-dev-srs");
+      expect(proved.stderr).toContain("INSECURE");
+      expect(proved.status).toBe(0);
+      const bundle = join(dir, "block-proofs.json");
+      const ok = cwl("kv", "verify", bundle);
+      expect(ok.stdout).toContain("verified 2 accesses of block 1");
+      expect(ok.status).toBe(0);
+      // Claim a different value was written: the public row no longer matches the proof.
+      const b = JSON.parse(readFileSync(bundle, "utf8"));
+      b.proofs[0].instance[0][8] = "0x4";
+      writeFileSync(bundle, JSON.stringify(b));
+      const bad = cwl("kv", "verify", bundle);
+      expect(bad.stdout).toContain("REJECTED");
+      expect(bad.status).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("reports bad input without a stack trace", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cwl-kv-cli-"));
+    try {
+      const missing = cwl("kv", "apply", join(dir, "nope"), "--ops", "x.json");
+      expect(missing.status).toBe(1);
+      expect(missing.stderr).toMatch(/error: /);
+      expect(missing.stderr).not.toMatch(/\n\s+at /);
+      expect(cwl("kv", "init", dir, "--depth", "8").status).toBe(0);
+      const ops = join(dir, "ops.json");
+      writeFileSync(ops, JSON.stringify([{ kind: "frob", address: 1, slot: 2 }]));
+      const badKind = cwl("kv", "apply", dir, "--ops", ops);
+      expect(badKind.status).toBe(1);
+      expect(badKind.stderr).toContain('kind must be "read" or "write"');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
