@@ -1,7 +1,8 @@
 // `cwl kernel FILE --target wgsl|hls|wasm -o DIR`: compile a .cwl file's `kernel` items into one target's
 // artifact folder (the same as `cwl build --target <kernel target>`, with kernel-specific help).
 import type { CommandModule } from "yargs";
-import { emitKernelArtifact, KERNEL_TARGETS } from "../../../backends/kernels/index.ts";
+// The kernel backends load binaryen (seconds to import): only inside the handler, so other commands start fast.
+import { KERNEL_TARGETS } from "../../../backends/kernels/analyze.ts";
 import { renderAll } from "../../diagnostics/index.ts";
 import { FileManager } from "../../files/index.ts";
 import { setExitCode } from "../main.ts";
@@ -30,6 +31,7 @@ export const command: CommandModule<object, Args> = {
     if (hasErrors(r.diagnostics) || !r.ir) return setExitCode(1);
     const base = argv.file.replace(/^.*[\\/]/, "").replace(/\.cwl$/, "");
     const outDir = argv.o ?? `build/${base}-${argv.target}`;
+    const { emitKernelArtifact } = await import("../../../backends/kernels/index.ts");
     const res = emitKernelArtifact(r.ir, argv.target, outDir);
     if (res.diagnostics.length) render(res.diagnostics);
     if (hasErrors(res.diagnostics)) return setExitCode(1);
