@@ -2,6 +2,7 @@
 // moduli gets the canonical CWIR name, so std::field's Bn254Fr and a user's copy lower to the same
 // `!f<bn254_fr>`. Values cross-checked against @noble/curves in test/sema/fields.test.ts.
 import type { FieldInfo } from "./types.ts";
+import { isProbablePrime as irIsProbablePrime } from "../ir/index.ts";
 
 export const KNOWN_FIELDS: Record<string, { ir: string; decl: string; modulus: bigint }> = {
   bn254: { ir: "bn254_fr", decl: "Bn254Fr", modulus: 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001n },
@@ -30,47 +31,7 @@ export function fieldInfo(declName: string, modulus: bigint): FieldInfo {
   return { name: declName, ir, modulus };
 }
 
-/** Miller–Rabin with fixed bases: deterministic below 3.3e24 and overwhelmingly reliable above. */
-const primeCache = new Map<bigint, boolean>();
-
+/** Declared moduli are checked with the IR verifier's Miller–Rabin (one implementation for both). */
 export function isProbablePrime(n: bigint): boolean {
-  if (knownByModulus(n)) return true;
-  let r = primeCache.get(n);
-  if (r === undefined) primeCache.set(n, (r = millerRabin(n)));
-  return r;
-}
-
-function millerRabin(n: bigint): boolean {
-  if (n < 2n) return false;
-  for (const p of [2n, 3n, 5n, 7n, 11n, 13n, 17n, 19n, 23n, 29n, 31n, 37n, 41n]) {
-    if (n === p) return true;
-    if (n % p === 0n) return false;
-  }
-  let d = n - 1n;
-  let s = 0;
-  while ((d & 1n) === 0n) {
-    d >>= 1n;
-    s++;
-  }
-  outer: for (const a of [2n, 3n, 5n, 7n, 11n, 13n, 17n, 19n, 23n, 29n, 31n, 37n, 41n]) {
-    let x = modPow(a, d, n);
-    if (x === 1n || x === n - 1n) continue;
-    for (let r = 1; r < s; r++) {
-      x = (x * x) % n;
-      if (x === n - 1n) continue outer;
-    }
-    return false;
-  }
-  return true;
-}
-
-export function modPow(b: bigint, e: bigint, m: bigint): bigint {
-  let r = 1n;
-  b %= m;
-  while (e > 0n) {
-    if (e & 1n) r = (r * b) % m;
-    b = (b * b) % m;
-    e >>= 1n;
-  }
-  return r;
+  return knownByModulus(n) !== undefined || irIsProbablePrime(n);
 }
