@@ -8,6 +8,7 @@ import { lowerProgram } from "../lower/index.ts";
 import { runPipeline } from "../passes/index.ts";
 import { type CheckedProgram, analyze } from "../sema/index.ts";
 import { type Module as AstModule, parse } from "../syntax/index.ts";
+import { checkSpecItem } from "../spec/index.ts";
 
 export interface CompileOptions {
   /** `--field`: bn254 (default), bls12_381, goldilocks, babybear, pallas, vesta. */
@@ -89,6 +90,9 @@ function compileUnchecked(file: SourceFile, opts: CompileOptions & { fm: FileMan
     syntaxDiagnostics: parsed.diagnostics,
   });
   diagnostics.push(...semaDiags);
+  // `spec` items are checked by compiler/spec (sema only registers them), so that `cwl check` and the
+  // language server report E07xx diagnostics as `cwl check-spec` does.
+  if (!hasErrors(parsed.diagnostics)) for (const s of program.specs) diagnostics.push(...checkSpecItem(s.item).diagnostics);
   const result: CompileResult = { fm, checked: program, ast: parsed.module, file, diagnostics };
   if (opts.checkOnly || hasErrors(diagnostics)) return result;
   const lowered = lowerProgram(program);
