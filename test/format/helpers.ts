@@ -65,17 +65,8 @@ export function tokenTexts(text: string): string[] {
   return out;
 }
 
-/** A small deterministic PRNG (mulberry32) so fuzz failures reproduce. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as rng } from "../util/prng.ts";
+export { rng };
 
 /**
  * Scrambles layout and sprinkles comments between tokens: random whitespace (spaces, newlines,

@@ -10,6 +10,7 @@ import { parseText, printModule, verifyModule } from "../../compiler/ir/index.ts
 import { runPipeline } from "../../compiler/passes/index.ts";
 import { run } from "../../compiler/interp/index.ts";
 import type { Module, Type } from "../../compiler/ir/index.ts";
+import { mulberry32 as rng } from "../util/prng.ts";
 
 /** A JSON input of type t with small pseudo-random values. */
 function inputFor(t: Type, r: () => number): unknown {
@@ -51,16 +52,6 @@ function runAll(m: Module, r: () => number, ctx: string, given?: Outcome[]): Out
   return outcomes;
 }
 
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const corpusDirs = ["ir/fixtures/roundtrip", "ir/fixtures/verify", "passes/fixtures/inline", "passes/fixtures/unroll", "passes/fixtures/const-fold", "passes/fixtures/cse", "passes/fixtures/dce", "passes/fixtures/if-to-select", "passes/fixtures/range-lookup"];
 const corpus = corpusDirs.flatMap((d) => {

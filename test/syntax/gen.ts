@@ -3,17 +3,8 @@
 // parenthesised, so the expected tree does not depend on precedence tables), and every `let` init
 // is recorded in source order.
 
-/** mulberry32: small, fast, seedable. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as prng } from "../util/prng.ts";
+export { prng };
 
 export interface Generated {
   src: string;
