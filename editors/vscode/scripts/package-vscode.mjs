@@ -34,7 +34,7 @@ if (bundleOnly) process.exit(0);
 if (!existsSync(join(ext, "LICENSE")) && existsSync(join(repo, "LICENSE"))) copyFileSync(join(repo, "LICENSE"), join(ext, "LICENSE"));
 mkdirSync(dirname(out), { recursive: true });
 const vsce = join(repo, "node_modules", ".bin", process.platform === "win32" ? "vsce.cmd" : "vsce");
-const r = spawnSync(vsce, ["package", "--no-dependencies", "--skip-license", "--allow-missing-repository", "-o", out], {
+const r = spawnSync(vsce, ["package", "--no-dependencies", "--allow-missing-repository", "-o", out], {
   cwd: ext,
   stdio: "inherit",
 });
