@@ -98,14 +98,16 @@ async function snarkPlonkSetup(s: Snark, r1cs: string, zkey: string): Promise<{ 
 
 export async function run(): Promise<object> {
   if (!existsSync(PTAU)) return { skipped: `${PTAU} is missing` };
-  const lib = circomlibDir();
+  // PLONK_BENCH_SIZES=8,64 picks chain lengths; PLONK_BENCH_OURS_ONLY=1 skips circom/snarkjs (their
+  // prove times do not move when ours does, and snarkjs PLONK takes minutes on 2 cores).
+  const lib = process.env.PLONK_BENCH_OURS_ONLY ? undefined : circomlibDir();
   const srsCache = new Map<number, Srs>();
   const srsFor = (k: number) => {
     if (!srsCache.has(k)) srsCache.set(k, loadPtau(PTAU, 1 << k));
     return srsCache.get(k)!;
   };
   const snark = (await import("snarkjs")) as unknown as Snark;
-  const sizes = [8, 64, 256];
+  const sizes = process.env.PLONK_BENCH_SIZES ? process.env.PLONK_BENCH_SIZES.split(",").map(Number) : [8, 64, 256];
   const rows: object[] = [];
   for (const n of sizes) {
     const entry: Record<string, unknown> = { hashes: n };
@@ -138,7 +140,7 @@ export async function run(): Promise<object> {
         entry.snarkjsGroth16ProveMs = p.ms;
         process.stdout.write(`  snarkjs groth16 prove: ${p.ms} ms\n`);
       } else entry.snarkjsGroth16 = `does not fit the 2^${PTAU_POWER} ptau`;
-    } else entry.circom = "skipped: circomlib circuits not found (install circomlib or set CIRCOMLIB)";
+    } else entry.circom = process.env.PLONK_BENCH_OURS_ONLY ? "skipped (PLONK_BENCH_OURS_ONLY)" : "skipped: circomlib circuits not found (install circomlib or set CIRCOMLIB)";
     if (k <= PTAU_POWER) {
       const srs = srsFor(k);
       const phases: Record<string, number> = {};
@@ -156,7 +158,7 @@ export async function run(): Promise<object> {
   return {
     description: "Poseidon(2) hash chain: our PLONKish rows vs circom2 --O2 R1CS constraints; prove times vs snarkjs (same machine, same run)",
     ptau: `${PTAU} (2^${PTAU_POWER}, insecure dev)`,
-    note: "snarkjs uses worker threads on every core; our prover's field arithmetic is single-threaded BigInt except where runtime/curve's MSM parallelises",
+    note: "snarkjs uses worker threads on every core; our quotient runs on WASM vector kernels (one thread), the rest of our field arithmetic is BigInt, and runtime/curve's MSM parallelises",
     results: rows,
   };
 }

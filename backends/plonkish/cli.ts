@@ -34,6 +34,8 @@ export interface Loaded {
   compiled?: CompiledCircuit;
   diagnostics: Diagnostic[];
   render: () => string;
+  /** The loaded sources, so later findings (e.g. the interpreter's) render with file:line:col. */
+  fileOf: (id: number) => SourceFile | undefined;
 }
 
 export function loadCircuit(path: string, entry?: string): Loaded {
@@ -50,16 +52,16 @@ export function loadCircuit(path: string, entry?: string): Loaded {
   let module;
   if (path.endsWith(".cwir")) {
     const parsed = parseText(readFileSync(path, "utf8"), path, fm);
-    if (parsed.diagnostics.length) return { diagnostics: parsed.diagnostics, render: render(parsed.diagnostics) };
+    if (parsed.diagnostics.length) return { diagnostics: parsed.diagnostics, render: render(parsed.diagnostics), fileOf };
     module = parsed.module;
   } else {
     const r = compileFile(path);
     fm = r.fm;
-    if (!r.ir) return { diagnostics: r.diagnostics, render: render(r.diagnostics) };
+    if (!r.ir) return { diagnostics: r.diagnostics, render: render(r.diagnostics), fileOf };
     module = r.ir;
   }
   const c = compilePlonkish(module, entry);
-  return { compiled: c.compiled, diagnostics: c.diagnostics, render: render(c.diagnostics) };
+  return { compiled: c.compiled, diagnostics: c.diagnostics, render: render(c.diagnostics), fileOf };
 }
 
 export interface SrsChoice {

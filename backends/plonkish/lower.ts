@@ -2,7 +2,8 @@
 // hint calls, constant-index arrays). One row per arithmetic op with the standard gate
 //   q_l·a + q_r·b + q_m·a·b + q_o·c + q_c = 0
 // over advice columns a, b, c (constants fold into the selectors); c.assert_eq becomes a copy
-// constraint (free); `c.lookup` becomes a lookup argument against the table's fixed columns; calls to
+// constraint (free); `c.lookup` becomes a lookup argument against the table's fixed columns (dynamic
+// tables: against the rows `c.table_push` placed in advice, see dynamicTable below); calls to
 // std::hash::poseidon::hashN go to the Poseidon round gate (66 rows for t = 3). Public parameters and
 // outputs live in one instance column. Every row remembers the op (and source location) it came from.
 //
@@ -64,6 +65,9 @@ class Lowering {
   private readonly cells: Array<{ col: Column; row: number; key: WireKey }> = [];
   private readonly constCells = new Map<bigint, Temp>();
   private readonly tables = new Map<string, { cols: Column[]; sel: Column; first: bigint[] }>();
+  private readonly dynTables = new Map<string, { cols: Column[]; push: Column; lookup: Column }>();
+  /** Advice columns beyond a, b, c that hold the 4th..8th entry of dynamic-table rows and lookups. */
+  private readonly wide: Column[] = [];
   private chips = new Map<number, PoseidonChip>();
   private publicNames: string[] = [];
   private pubRow = 0;
@@ -288,6 +292,8 @@ class Lowering {
         return this.gate({ a: x }, { l: 1n, c: -1n }, meta);
       case "c.lookup":
         return this.lowerLookup(op, meta);
+      case "c.table_push":
+        return this.lowerPush(op, meta);
       case "c.range":
         return this.unsupported(op, "run the range-lookup pass first (field values) or use a lookup table");
       case "array.make":
@@ -446,9 +452,63 @@ class Lowering {
     return t;
   }
 
+  /** The columns a row of k entries occupies: a, b, c, then extra advice columns x3..x7 as needed. */
+  private tupleColumns(k: number): Column[] {
+    while (3 + this.wide.length < k) {
+      const col = this.c.adviceColumn(`x${3 + this.wide.length}`);
+      this.c.enableEquality(col);
+      this.wide.push(col);
+    }
+    return [this.a, this.b, this.o, ...this.wide].slice(0, k);
+  }
+
+  /**
+   * A dynamic table T of k columns: fixed selectors q_push_T (a pushed row) and q_lookup_T (a lookup),
+   * the row's entries in the advice columns a, b, c, x3.. of that row (copy-constrained to the values),
+   * and one logUp argument
+   *   input (q_lookup_T + q_push_T, a, b, …)  ∈  table (q_push_T, a, b, …)
+   * On a lookup row the input starts with 1, and only a push row has a table tuple starting with 1, so the
+   * looked-up tuple must be a pushed row. Every other row's input equals its own table tuple (a push row:
+   * (1, row); any other: (0, row)), so it is always found. Both tuples have degree 1 (the constraint
+   * active·((φ' − φ)·f·t − m·f + t) has degree 4); rows past the usable ones are not active, so blinding
+   * rows cannot add table rows.
+   */
+  private dynamicTable(name: string, op: Op): { cols: Column[]; push: Column; lookup: Column } | undefined {
+    const hit = this.dynTables.get(name);
+    if (hit) return hit;
+    const decl: TableDecl | undefined = this.m.table(name);
+    if (!decl) return void this.unsupported(op, `unknown table @${name}`);
+    const cols = this.tupleColumns(decl.columns.length);
+    const push = this.c.selector(`q_push_${name}`);
+    const lookup = this.c.selector(`q_lookup_${name}`);
+    const Q = (c: Column) => Expression.query(c);
+    this.c.lookup(name, [Q(lookup).add(Q(push)), ...cols.map(Q)], [Q(push), ...cols.map(Q)], { span: op.loc });
+    const t = { cols, push, lookup };
+    this.dynTables.set(name, t);
+    return t;
+  }
+
+  private lowerPush(op: Op, meta: { name?: string; span?: Op["loc"] }): void {
+    const name = op.symAttr("table");
+    if (!name) return this.unsupported(op, "missing table");
+    const t = this.dynamicTable(name, op);
+    if (!t) return;
+    const row = this.nextRow(meta);
+    op.operands.forEach((v, j) => this.place(this.resolve(v), t.cols[j], row, meta));
+    this.c.enable(t.push, row);
+  }
+
   private lowerLookup(op: Op, meta: { name?: string; span?: Op["loc"] }): void {
     const name = op.symAttr("table");
     if (!name) return this.unsupported(op, "missing table");
+    if (this.m.table(name)?.dynamic) {
+      const d = this.dynamicTable(name, op);
+      if (!d) return;
+      const row = this.nextRow(meta);
+      op.operands.forEach((v, j) => this.place(this.resolve(v), d.cols[j], row, meta));
+      this.c.enable(d.lookup, row);
+      return;
+    }
     const t = this.tableFor(name, op);
     if (!t) return;
     const ins = op.operands.map((v) => this.resolve(v));

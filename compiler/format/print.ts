@@ -307,7 +307,7 @@ function printNode(path: P, options: Opts, print: Print): Doc {
         ": ",
         path.call(print, "type"),
         " = ",
-        path.call(print, "value"),
+        n.value ? path.call(print, "value") : "dynamic",
         ";",
       ];
     case "TypeAlias":
@@ -417,6 +417,14 @@ function printNode(path: P, options: Opts, print: Print): Doc {
         "lookup ",
         n.columns.length === 1 ? path.call(print, "columns", 0) : list(path, print, "columns", "(", ")", false),
         " in ",
+        path.call((p) => printPathAt(p, print, false), "table"),
+        ";",
+      ];
+    case "Push":
+      return [
+        "push ",
+        n.columns.length === 1 ? path.call(print, "columns", 0) : list(path, print, "columns", "(", ")", false),
+        " into ",
         path.call((p) => printPathAt(p, print, false), "table"),
         ";",
       ];

@@ -63,6 +63,8 @@ export interface RunResult {
   revealed: Revealed[];
   /** Kernel/program buffers after the run, by parameter index (undefined for non-buffer params). */
   buffers: (RValue[] | undefined)[];
+  /** Rows pushed into each dynamic table (c.table_push), in execution order, by table name. */
+  dynamicRows: Map<string, bigint[][]>;
   steps: number;
 }
 
@@ -86,6 +88,7 @@ export function run(m: Module, opts: RunOptions = {}): RunResult {
     params: [],
     revealed: [],
     buffers: [],
+    dynamicRows: new Map(),
     steps: 0,
   };
   if (opts.verify !== false) {
@@ -112,6 +115,7 @@ export function run(m: Module, opts: RunOptions = {}): RunResult {
       result.outputs = outs;
       result.outputsJson = outs.map((v, i) => encodeJson(m, entry.results[i], v));
     }
+    it.checkDynamicLookups();
   } catch (e) {
     if (e instanceof Stop) result.diagnostics.push(e.diag);
     else throw e;
@@ -328,6 +332,22 @@ class Interpreter {
     if (++this.failures >= this.maxFailures) throw new Stop(error("E0501", `stopped after ${this.maxFailures} failed constraints`));
   }
 
+  /** Lookups into dynamic tables, checked by `checkDynamicLookups` once every row is pushed. */
+  private dynamicLookups: { op: Op; row: bigint[]; fn?: Func }[] = [];
+
+  checkDynamicLookups(): void {
+    const keys = new Map<string, Set<string>>();
+    for (const [name, rows] of this.result.dynamicRows) keys.set(name, new Set(rows.map((r) => r.join(","))));
+    for (const { op, row, fn } of this.dynamicLookups) {
+      const name = op.symAttr("table") ?? "";
+      if (keys.get(name)?.has(row.join(","))) continue;
+      // Report it as if still inside the function that looked it up (for the `[in @f]` suffix).
+      if (fn) this.fnStack.push(fn);
+      this.fail("E0502", op, `lookup failed: (${row.map(fmt).join(", ")}) is not in @${name} (no row pushed into this dynamic table matches)`);
+      if (fn) this.fnStack.pop();
+    }
+  }
+
   callTop(f: Func, args: RValue[], env: Map<Value, RValue>): RValue[] {
     const out: RValue[] = [];
     const gen = this.callFunc(f, args, out, env);
@@ -509,7 +529,16 @@ class Interpreter {
       }
       case "c.lookup": {
         const name = op.symAttr("table") ?? "";
-        if (!tableHas(this.m, name, args as bigint[])) this.fail("E0502", op, `lookup failed: (${args.map(fmt).join(", ")}) is not in @${name}`);
+        // A dynamic table is complete only when the body has run (a lookup may precede its push).
+        if (this.m.table(name)?.dynamic) this.dynamicLookups.push({ op, row: args as bigint[], fn: this.fnStack[this.fnStack.length - 1] });
+        else if (!tableHas(this.m, name, args as bigint[])) this.fail("E0502", op, `lookup failed: (${args.map(fmt).join(", ")}) is not in @${name}`);
+        return;
+      }
+      case "c.table_push": {
+        const name = op.symAttr("table") ?? "";
+        let rows = this.result.dynamicRows.get(name);
+        if (!rows) this.result.dynamicRows.set(name, (rows = []));
+        rows.push(args as bigint[]);
         return;
       }
     }

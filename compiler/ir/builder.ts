@@ -177,6 +177,7 @@ export class Builder {
     assert: (cond: Value, msg = ""): Op => this.op("c.assert", [cond], [], msgAttr(msg)),
     lookup: (values: Value[], table: string, msg = ""): Op =>
       this.op("c.lookup", values, [], { table: sym(table), ...msgAttr(msg) }),
+    tablePush: (values: Value[], table: string): Op => this.op("c.table_push", values, [], { table: sym(table) }),
     range: (v: Value, bits: number, msg = ""): Op => this.op("c.range", [v], [], { bits: BigInt(bits), ...msgAttr(msg) }),
   };
 

@@ -387,14 +387,16 @@ export interface FieldDecl {
 }
 
 /**
- * `table @name : (T1, ..., Tk) = ...`: a fixed lookup table of k columns. Either a contiguous range
- * of one column (`range lo..hi`, e.g. range8 = 0..256) or explicit rows.
+ * `table @name : (T1, ..., Tk) = ...`: a lookup table of k columns. Either a contiguous range of one
+ * column (`range lo..hi`, e.g. range8 = 0..256), explicit rows, or `dynamic`: field columns whose rows
+ * are the tuples every `c.table_push` of the circuit adds while it runs (known only at proving time).
  */
 export interface TableDecl {
   name: string;
   columns: Type[];
   range?: { lo: bigint; hi: bigint };
   rows?: bigint[][];
+  dynamic?: boolean;
 }
 
 export type Item = { kind: "field"; decl: FieldDecl } | { kind: "table"; decl: TableDecl } | { kind: "func"; decl: Func };

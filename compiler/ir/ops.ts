@@ -356,6 +356,8 @@ registerOp({
 // --- c: constraints ---------------------------------------------------------------------------------
 
 const CONSTRAINED: readonly FuncKind[] = ["circuit", "fn", "program"];
+/** Columns of a dynamic table at most (sema's MAX_DYNAMIC_COLUMNS; the plonkish lookup tuple has one more). */
+export const MAX_DYNAMIC_COLUMNS = 8;
 const scalar = (ty: Type) => ty.kind === "field" || ty.kind === "int";
 
 registerOp({
@@ -396,6 +398,7 @@ registerOp({
     if (!isSymRef(name)) return ctx.err("E0923", "c.lookup needs a symbol attribute 'table = @name'");
     const table = ctx.module.table(name.sym);
     if (!table) return ctx.err("E0928", `c.lookup refers to @${name.sym}, which is not a table`);
+    if (table.dynamic && ctx.funcKind === "program") return ctx.err("E0928", `c.lookup into the dynamic table @${name.sym} in a program (dynamic tables exist only in circuits)`);
     if (table.columns.length !== op.operands.length)
       return ctx.err("E0928", `c.lookup passes ${op.operands.length} value(s) but @${name.sym} has ${table.columns.length} column(s)`);
     op.operands.forEach((v, i) => {
@@ -403,6 +406,27 @@ registerOp({
         ctx.err("E0928", `c.lookup value ${i} has type ${t(v.type)} but column ${i} of @${name.sym} is ${t(table.columns[i])}`);
     });
     strAttr(op, ctx, "msg", true);
+  },
+});
+registerOp({
+  name: "c.table_push",
+  operands: [1, MAX_DYNAMIC_COLUMNS],
+  results: 0,
+  effect: "effect",
+  allowedIn: ["circuit", "fn"],
+  doc: "`c.table_push %a, %b {table = @t}` — adds the row (a, b) to the dynamic table @t (lookups into @t see every row pushed anywhere in the circuit, in any order).",
+  verify(op, ctx) {
+    const name = op.attrs.table;
+    if (!isSymRef(name)) return ctx.err("E0923", "c.table_push needs a symbol attribute 'table = @name'");
+    const table = ctx.module.table(name.sym);
+    if (!table) return ctx.err("E0928", `c.table_push refers to @${name.sym}, which is not a table`);
+    if (!table.dynamic) return ctx.err("E0928", `c.table_push into @${name.sym}, which is a fixed table (only dynamic tables take pushes)`);
+    if (table.columns.length !== op.operands.length)
+      return ctx.err("E0928", `c.table_push passes ${op.operands.length} value(s) but @${name.sym} has ${table.columns.length} column(s)`);
+    op.operands.forEach((v, i) => {
+      if (!typeEq(v.type, table.columns[i]))
+        ctx.err("E0928", `c.table_push value ${i} has type ${t(v.type)} but column ${i} of @${name.sym} is ${t(table.columns[i])}`);
+    });
   },
 });
 registerOp({

@@ -48,7 +48,9 @@ export function printModule(m: Module, opts: PrintOptions = {}): string {
 
 function printTable(t: TableDecl): string {
   const cols = `(${t.columns.map(typeToString).join(", ")})`;
-  const body = t.range
+  const body = t.dynamic
+    ? "dynamic"
+    : t.range
     ? `range ${printInt(t.range.lo)}..${printInt(t.range.hi)}`
     : `rows [${(t.rows ?? []).map((r) => `[${r.map(printInt).join(", ")}]`).join(", ")}]`;
   return `table @${t.name} : ${cols} = ${body}`;
@@ -456,8 +458,11 @@ class Parser {
       }
       this.expectP("]");
       decl.rows = rows;
+    } else if (this.isId("dynamic")) {
+      this.next();
+      decl.dynamic = true;
     } else {
-      this.fail("E0902", `expected 'range' or 'rows', found ${this.describe(this.tok)}`);
+      this.fail("E0902", `expected 'range', 'rows' or 'dynamic', found ${this.describe(this.tok)}`);
     }
     this.module.addTable(decl);
   }

@@ -20,7 +20,7 @@ import {
   typeEq,
   typeToString,
 } from "./ir.ts";
-import { type VerifyCtx, bitLength, opDef } from "./ops.ts";
+import { MAX_DYNAMIC_COLUMNS, type VerifyCtx, bitLength, opDef } from "./ops.ts";
 
 /** A location for a diagnostic: the Span when it names a real file, else a textual suffix. */
 export function locParts(loc: Loc | undefined): { span?: Loc; suffix: string } {
@@ -59,7 +59,8 @@ class Verifier {
         if (item.decl.modulus < 2n || !isProbablePrime(item.decl.modulus))
           this.report("E0929", `field @${item.decl.name}: modulus ${item.decl.modulus} is not a prime`);
       } else if (item.kind === "table") {
-        this.table(item.decl.name, item.decl.columns, item.decl.range, item.decl.rows);
+        if (item.decl.dynamic) this.dynamicTable(item.decl.name, item.decl.columns, item.decl.range !== undefined || item.decl.rows !== undefined);
+        else this.table(item.decl.name, item.decl.columns, item.decl.range, item.decl.rows);
       } else {
         this.func = item.decl;
         this.funcItem(item.decl);
@@ -67,6 +68,16 @@ class Verifier {
     }
     this.func = undefined;
     this.callCycles();
+  }
+
+  private dynamicTable(name: string, columns: Type[], hasContents: boolean): void {
+    if (columns.length < 1 || columns.length > MAX_DYNAMIC_COLUMNS)
+      this.report("E0928", `dynamic table @${name} has ${columns.length} columns (1 to ${MAX_DYNAMIC_COLUMNS})`);
+    for (const c of columns) {
+      this.type(c, `table @${name}`);
+      if (c.kind !== "field") this.report("E0928", `dynamic table @${name}: column type ${typeToString(c)} is not a field`);
+    }
+    if (hasContents) this.report("E0928", `dynamic table @${name} cannot also have a range or rows`);
   }
 
   private table(name: string, columns: Type[], range?: { lo: bigint; hi: bigint }, rows?: bigint[][]): void {

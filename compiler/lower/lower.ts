@@ -36,7 +36,7 @@ export function lowerProgram(program: CheckedProgram, opts: LowerOptions = {}): 
   for (const f of program.fields) addField(f.ir, f.modulus);
   for (const t of program.tables) {
     if (m.has(t.irName)) continue;
-    m.addTable({ name: t.irName, columns: t.columns.map(irType), range: t.range, rows: t.rows });
+    m.addTable({ name: t.irName, columns: t.columns.map(irType), range: t.range, rows: t.rows, ...(t.dynamic ? { dynamic: true } : {}) });
   }
   const b = new Builder(m);
   const wanted = opts.only ? new Set(opts.only) : undefined;
@@ -219,6 +219,14 @@ class FuncLowerer {
         const vals = s.columns.map((c) => this.expr(c)!);
         b.loc = s.span;
         b.c.lookup(vals, this.tableFor(t, vals.map((v) => v.type)));
+        return;
+      }
+      case "Push": {
+        const t = this.inst.pushes.get(s);
+        if (!t) this.fail("E0110", "unresolved table", s.table.span);
+        const vals = s.columns.map((c, i) => this.coerceTo(this.expr(c)!, this.ty(c), t.columns[i]));
+        b.loc = s.span;
+        b.c.tablePush(vals, t.irName);
         return;
       }
       case "Reveal": {

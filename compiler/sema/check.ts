@@ -17,6 +17,7 @@ import type {
   Item,
   KernelItem,
   LookupStmt,
+  PushStmt,
   MethodCallExpr,
   Param,
   PathExpr,
@@ -33,6 +34,7 @@ import type {
 import { walk } from "../syntax/index.ts";
 import { ConstEvalError, type CV, evalConst } from "./consteval.ts";
 import { fieldInfo, isProbablePrime } from "./fields.ts";
+import { MAX_DYNAMIC_COLUMNS } from "../ir/index.ts";
 import { type Entry, type ModScope, type ModuleLoader, suggestHint } from "./scope.ts";
 import type { SymbolInfo, SymbolTable } from "./symbols.ts";
 import {
@@ -90,7 +92,10 @@ export interface TableInfo {
   columns: Ty[];
   range?: { lo: bigint; hi: bigint };
   rows?: bigint[][];
+  /** `= dynamic`: no contents; rows come from `push` statements when the circuit runs. */
+  dynamic?: boolean;
 }
+
 
 export interface Subst {
   types: Map<string, Ty>;
@@ -107,6 +112,7 @@ export class Instance {
   /** Constant values the lowering needs: loop bounds, exponents, const indices, array lengths. */
   readonly consts = new Map<Expr, CV>();
   readonly lookups = new Map<LookupStmt, TableInfo>();
+  readonly pushes = new Map<PushStmt, TableInfo>();
   readonly callees = new Set<Instance>();
   params: { name: string; ty: Ty; param: Param }[] = [];
   ret: Ty = UNIT;
@@ -148,6 +154,8 @@ export class Checker {
   private structs = new Map<string, StructInfo>();
   readonly tables = new Map<TableItem, TableInfo | undefined>();
   readonly fieldsUsed = new Map<string, FieldInfo>();
+  /** Calls made under a run-time `if` condition: a callee that pushes rows there is an error (E0413). */
+  readonly conditionalCalls: { inst: Instance; span: Span }[] = [];
   private seenDiag = new Set<string>();
 
   constructor(
@@ -273,6 +281,11 @@ export class Checker {
         this.err("E0201", `table columns must be integers, booleans or field elements, not ${tyToString(c)}`, item.type.span);
     const irName = this.mangle(m, item.name.name);
     let info: TableInfo | undefined;
+    if (!item.value) {
+      info = this.dynamicTable(item, columns, irName);
+      this.tables.set(item, info);
+      return info;
+    }
     try {
       const v = item.value;
       if (v.kind === "Range" && v.start && v.end && columns.length === 1) {
@@ -310,6 +323,36 @@ export class Checker {
     }
     this.tables.set(item, info);
     return info;
+  }
+
+  private dynamicTable(item: TableItem, columns: Ty[], irName: string): TableInfo | undefined {
+    let ok = true;
+    if (columns.length < 1 || columns.length > MAX_DYNAMIC_COLUMNS) {
+      this.err("E0222", `a dynamic table has 1 to ${MAX_DYNAMIC_COLUMNS} columns, \`${item.name.name}\` has ${columns.length}`, item.type.span, "split the row over two tables joined by a shared counter column");
+      ok = false;
+    }
+    for (const c of columns)
+      if (c.k !== "field" && c.k !== "error") {
+        this.err("E0222", `the columns of a dynamic table must be field elements, not ${tyToString(c)}`, item.type.span, "declare the column as a field (`Field`, `Bn254Fr`) and push `x as Field`");
+        ok = false;
+      }
+    return ok && columns.every((c) => c.k === "field") ? { name: item.name.name, irName, columns, dynamic: true } : undefined;
+  }
+
+  /** A call made under a run-time condition must not reach a `push` (the row would be added unconditionally). */
+  checkConditionalPushes(): void {
+    const memo = new Map<Instance, boolean>();
+    const pushes = (i: Instance): boolean => {
+      const hit = memo.get(i);
+      if (hit !== undefined) return hit;
+      memo.set(i, false);
+      const r = i.pushes.size > 0 || [...i.callees].some(pushes);
+      memo.set(i, r);
+      return r;
+    };
+    for (const c of this.conditionalCalls)
+      if (pushes(c.inst))
+        this.err("E0413", `\`${c.inst.item.name.name}\` pushes rows into a dynamic table, so it cannot be called under a condition known only at run time`, c.span, "call it unconditionally, or push the row in every case and give it a marker column");
   }
 
   private checkColumnValue(t: Ty, v: bigint, span: Span): void {
@@ -663,6 +706,8 @@ export class FnChecker {
   private scopeSpans: (Span | undefined)[] = [undefined];
   private nextLocal = 0;
   private loopDepth = 0;
+  /** Nesting depth of `if`s whose condition is not a compile-time constant. */
+  private runtimeIf = 0;
   private readonly syms: SymbolTable;
 
   constructor(
@@ -837,6 +882,8 @@ export class FnChecker {
       }
       case "Lookup":
         return this.lookup(s);
+      case "Push":
+        return this.push(s);
       case "Reveal": {
         if (this.ctx !== "protocol")
           this.c.err("E0402", `\`reveal\` is only allowed in protocols, not in ${CTX_NAME[this.ctx]}`, s.span, "circuits expose values as `pub` inputs or a return value");
@@ -1046,6 +1093,10 @@ export class FnChecker {
     }
     const info = this.c.tableOf(entry.item, entry.owner);
     if (!info) return;
+    if (info.dynamic && this.ctx === "program") {
+      this.c.err("E0412", `the dynamic table \`${info.name}\` can only be used in circuits and the fns they call, not in ${CTX_NAME[this.ctx]}`, s.span, "its rows exist only while a circuit is proven");
+      return;
+    }
     this.inst?.lookups.set(s, info);
     if (info.columns.length !== s.columns.length) {
       this.c.err("E0216", `table \`${info.name}\` has ${info.columns.length} column(s) but the lookup gives ${s.columns.length}`, s.span);
@@ -1057,6 +1108,47 @@ export class FnChecker {
       if (tys[i].k === "field" && (col.k === "int" || col.k === "bool")) return;
       this.expectType(c, tys[i], col);
     });
+  }
+
+  /** `push (a, b) into t;`: one row of a dynamic table, added unconditionally. */
+  private push(s: PushStmt): void {
+    const tys = s.columns.map((c) => this.expr(c));
+    const segs = s.table.segments;
+    if (segs.length === 0 || segs.some((x) => !x.name.name)) return;
+    const entry =
+      segs.length === 1
+        ? this.c.loader.lookupIn(this.m, segs[0].name.name, this.m)
+        : this.c.loader.resolveModulePath(this.m, segs.map((x) => ({ name: x.name.name, span: x.name.span })), true);
+    if (!entry) {
+      if (segs.length === 1) {
+        const tables = [...this.m.entries.values()].filter((e) => e.item?.kind === "Table").map((e) => e.name);
+        this.c.err("E0110", `unknown table \`${segs[0].name.name}\``, s.table.span, suggestHint(segs[0].name.name, tables) ?? "declare it: `table rows: (Field, Field) = dynamic;`");
+      }
+      return;
+    }
+    this.syms.reference(entry.sym, segs[segs.length - 1].name.span);
+    if (entry.item?.kind !== "Table") {
+      this.c.err("E0107", `\`${entry.name}\` is not a table`, s.table.span);
+      return;
+    }
+    const info = this.c.tableOf(entry.item, entry.owner);
+    if (!info) return;
+    if (!info.dynamic) {
+      this.c.err("E0221", `\`${info.name}\` is a fixed table; only dynamic tables take \`push\``, s.table.span, `declare it \`table ${info.name}: ... = dynamic;\` to fill it at proving time`);
+      return;
+    }
+    if (!this.constrained) {
+      this.c.err("E0412", `\`push\` adds a row to a circuit's dynamic table and is only allowed in circuits and the fns they call, not in ${CTX_NAME[this.ctx]}`, s.span);
+      return;
+    }
+    if (this.runtimeIf > 0)
+      this.c.err("E0413", "`push` under a condition known only at run time", s.span, "push the row unconditionally (e.g. with a marker column that says whether it counts)");
+    if (info.columns.length !== s.columns.length) {
+      this.c.err("E0216", `table \`${info.name}\` has ${info.columns.length} column(s) but the push gives ${s.columns.length}`, s.span);
+      return;
+    }
+    s.columns.forEach((c, i) => this.expectType(c, tys[i], info.columns[i]));
+    this.inst?.pushes.set(s, info);
   }
 
   private forStmt(s: Extract<Stmt, { kind: "For" }>): void {
@@ -1111,6 +1203,8 @@ export class FnChecker {
     if (want.k === "sint" && (got.k === "field" || got.k === "int") && this.ctx === "protocol") return want;
     if (want.k === "sfix" && got.k === "fix") return want;
     if (want.k === "array" && got.k === "array" && got.elem.k === "lit") return this.coerce(e, want);
+    // A kernel buffer `&mut [T]` may be passed where `&[T]` is expected (helpers that only read it).
+    if (want.k === "ref" && !want.mut && got.k === "ref" && got.mut && tyEq(got.inner, want.inner)) return want;
     if (!tyEq(got, want)) {
       this.c.err("E0201", `expected ${tyToString(want)}, found ${tyToString(got)}`, e.span, castHint(got, want));
       return want;
@@ -1243,9 +1337,15 @@ export class FnChecker {
       case "If": {
         const ct = this.expr(e.cond, BOOL);
         this.expectType(e.cond, ct, BOOL);
+        const runtime = ct.k !== "error" && !this.isConst(e.cond) ? 1 : 0;
+        this.runtimeIf += runtime;
         const tt = this.block(e.then, expected);
-        if (!e.else) return UNIT;
+        if (!e.else) {
+          this.runtimeIf -= runtime;
+          return UNIT;
+        }
         const et = e.else.kind === "If" ? this.expr(e.else, expected ?? (tt.k === "lit" ? undefined : tt)) : this.block(e.else, expected ?? (tt.k === "lit" ? undefined : tt));
+        this.runtimeIf -= runtime;
         const thenExpr = e.then.tail ?? e;
         const elseExpr = e.else.kind === "If" ? e.else : e.else.tail ?? e;
         if (tt.k === "lit" && et.k === "lit") return expected ?? LIT;
@@ -1762,6 +1862,7 @@ export class FnChecker {
     const inst = this.c.instance(it, entry.owner, subst, calleeCtx, concrete && (this.inst?.concrete ?? true));
     this.inst?.callees.add(inst);
     this.inst?.calls.set(e, { k: "fn", inst });
+    if (this.runtimeIf > 0 && this.constrained) this.c.conditionalCalls.push({ inst, span: e.span });
     e.args.forEach((a, i) => this.expectType(a, argTys[i], inst.params[i].ty));
     return inst.ret;
   }

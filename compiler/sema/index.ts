@@ -124,6 +124,7 @@ export function analyze(modules: AstModule[], opts: AnalyzeOptions): { program: 
   }
   checker.drain();
   checker.checkRecursion();
+  checker.checkConditionalPushes();
   for (const inst of checker.instances) {
     const sym = syms.definedAt(inst.item.name.span);
     if (sym && !sym.type)

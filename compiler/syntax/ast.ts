@@ -218,12 +218,15 @@ export interface FieldItem extends ItemBase {
 /**
  * `table range8: u8 = 0..256;`, `table xor4: (u8, u8, u8) = [(a, b, a ^ b) for a in 0..16, b in 0..16];`
  * or an explicit array literal. The value is an ordinary expression (Range, Comprehension, ArrayLit).
+ * `table kv: (F, F) = dynamic;` declares a dynamic table: no value; its rows are added by `push`
+ * statements at proving time.
  */
 export interface TableItem extends ItemBase {
   kind: "Table";
   name: Ident;
   type: Type;
-  value: Expr;
+  value?: Expr;
+  dynamic?: boolean;
 }
 
 /** `type Node = 0..n;` (finite domain, in specs) or `type Pair = (F, F);`. */
@@ -489,6 +492,7 @@ export type Stmt =
   | AssertStmt
   | AssertEqStmt
   | LookupStmt
+  | PushStmt
   | RevealStmt
   | ReturnStmt
   | BreakStmt
@@ -537,6 +541,14 @@ export interface AssertEqStmt {
 /** `lookup (a, b) in table;` / `lookup x in range8;` — one expression per table column. */
 export interface LookupStmt {
   kind: "Lookup";
+  columns: Expr[];
+  table: Path;
+  span: Span;
+}
+
+/** `push (a, b) into kv;` / `push x into t;` — adds one row to a dynamic table (one expression per column). */
+export interface PushStmt {
+  kind: "Push";
   columns: Expr[];
   table: Path;
   span: Span;
@@ -964,6 +976,7 @@ const STMT_KINDS: ReadonlySet<string> = new Set<Stmt["kind"]>([
   "Assert",
   "AssertEq",
   "Lookup",
+  "Push",
   "Reveal",
   "Return",
   "Break",

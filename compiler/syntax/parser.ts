@@ -8,6 +8,7 @@ import {
   EmbeddedActionsParser,
   EOF,
   NoViableAltException,
+  tokenMatcher,
   type IRuleConfig,
   type IToken,
   type ParserMethod,
@@ -586,9 +587,22 @@ export class CwlParser extends EmbeddedActionsParser {
     this.CONSUME(T.Colon);
     const type = this.SUBRULE(this.type);
     this.CONSUME(T.Eq);
-    const value = this.SUBRULE(this.expr);
+    let value: A.Expr | undefined;
+    let dynamic: true | undefined;
+    this.OR([
+      {
+        // `dynamic` is a word only here, right before the `;`: `= dynamic + 1` is an expression.
+        GATE: anon(() => this.LA(2).tokenType === T.Semi),
+        IGNORE_AMBIGUITIES: true,
+        ALT: anon(() => {
+          this.CONSUME(T.Dynamic);
+          this.ACTION(() => (dynamic = true));
+        }),
+      },
+      { ALT: anon(() => (value = this.SUBRULE(this.expr))) },
+    ]);
     this.CONSUME(T.Semi);
-    return this.ACTION(() => ({ ...this.base(), kind: "Table", name: this.ident(name), type, value }));
+    return this.ACTION(() => ({ ...this.base(), kind: "Table", name: this.ident(name), type, value, dynamic }));
   });
 
   typeAliasItem = this.RULE("typeAliasItem", (): A.TypeAliasItem => {
@@ -1228,6 +1242,12 @@ export class CwlParser extends EmbeddedActionsParser {
         { ALT: anon(() => this.SUBRULE(this.assertEqStmt)) },
         { ALT: anon(() => this.SUBRULE(this.lookupStmt)) },
         {
+          // `push` is a soft keyword: `push(x);` and `push = 1;` stay ordinary statements.
+          GATE: anon(() => this.pushAhead()),
+          IGNORE_AMBIGUITIES: true,
+          ALT: anon(() => this.SUBRULE(this.pushStmt)),
+        },
+        {
           ALT: anon(() => this.SUBRULE(this.revealStmt)),
         },
         {
@@ -1363,6 +1383,44 @@ export class CwlParser extends EmbeddedActionsParser {
       span: this.span(s),
     }));
   });
+
+  pushStmt = this.RULE("pushStmt", (): A.PushStmt => {
+    const s = this.ACTION(() => this.here());
+    this.CONSUME(T.Push);
+    const subject = this.SUBRULE(this.expr);
+    this.CONSUME(T.Into);
+    const table = this.flag("noGenericArgs", true, () => this.SUBRULE(this.typePath));
+    this.CONSUME(T.Semi);
+    return this.ACTION(() => ({
+      kind: "Push",
+      columns: subject.kind === "Tuple" ? subject.elems : [subject],
+      table,
+      span: this.span(s),
+    }));
+  });
+
+  /**
+   * Is a `push` statement ahead? `push` then an operand that cannot continue an expression (`push x`),
+   * or `push (...)` whose closing parenthesis is followed by a name, normally `into` (else it is a call).
+   */
+  private pushAhead(): boolean {
+    if (this.LA(1).tokenType !== T.Push) return false;
+    const next = this.LA(2);
+    if (next.tokenType === T.LParen) {
+      let depth = 0;
+      for (let i = 2; ; i++) {
+        const t = this.LA(i);
+        if (isEof(t)) return false;
+        if (t.tokenType === T.LParen || t.tokenType === T.LBracket || t.tokenType === T.LBrace) depth++;
+        else if (t.tokenType === T.RParen || t.tokenType === T.RBracket || t.tokenType === T.RBrace) {
+          // `push (a) kv` is no expression either: parse it as a push missing its `into`.
+          if (--depth === 0) return tokenMatcher(this.LA(i + 1), T.Ident);
+          if (depth < 0) return false;
+        } else if (t.tokenType === T.Semi && depth <= 1) return false;
+      }
+    }
+    return tokenMatcher(next, T.Ident) || next.tokenType === T.IntLit || next.tokenType === T.True || next.tokenType === T.False;
+  }
 
   forStmt = this.RULE("forStmt", (): A.ForStmt => {
     const s = this.ACTION(() => this.here());

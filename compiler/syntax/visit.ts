@@ -63,6 +63,7 @@ const CHILD_KEYS = {
   Assert: ["cond", "message"],
   AssertEq: ["left", "right", "message"],
   Lookup: ["columns", "table"],
+  Push: ["columns", "table"],
   Reveal: ["value"],
   Return: ["value"],
   Break: [],

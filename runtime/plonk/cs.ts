@@ -162,7 +162,11 @@ export interface Lookup extends Meta {
   name: string;
   /** Input tuple; must be in the table on every usable row (a disabled row must map to a table row, e.g. all zeros). */
   inputs: Expression[];
-  /** Table tuple: expressions over fixed columns only. */
+  /**
+   * Table tuple: expressions over fixed and advice columns (no instance). Advice makes a dynamic table:
+   * it is committed before θ and β are drawn, so logUp stays sound; only active (usable) rows count,
+   * so blinding rows cannot add table rows.
+   */
   table: Expression[];
 }
 
@@ -258,7 +262,8 @@ export class Circuit {
     }
     for (const t of table)
       for (const q of t.queries())
-        if (q.column.kind !== "fixed") throw new Error(`lookup ${name}: table expressions may read fixed columns only`);
+        if (q.column.kind !== "fixed" && q.column.kind !== "advice")
+          throw new Error(`lookup ${name}: table expressions may read fixed and advice columns only, not ${q.column.kind}`);
     const l: Lookup = { name, inputs, table, ...meta };
     this.lookups.push(l);
     return l;
@@ -411,7 +416,8 @@ export function minimumK(c: Circuit): number {
 
 function tableRows(c: Circuit): number {
   let r = 0;
-  for (const l of c.lookups) for (const t of l.table) for (const q of t.queries()) r = Math.max(r, c.fixed[q.column.index].length);
+  for (const l of c.lookups)
+    for (const t of l.table) for (const q of t.queries()) if (q.column.kind === "fixed") r = Math.max(r, c.fixed[q.column.index].length);
   return r;
 }
 

@@ -178,6 +178,8 @@ function readExpr(r: Reader, depth = 0): Expression {
 const VK_MAGIC = new TextEncoder().encode("CWVK");
 const PROOF_MAGIC = new TextEncoder().encode("CWPF");
 const VERSION = 1;
+/** 2: quotient pieces masked and opened only through their combination (no h_j(x) in evals). */
+const PROOF_VERSION = 2;
 
 function writeVkBody(w: Writer, vk: Omit<VerifyingKey, "digest">): void {
   const s = vk.shape;
@@ -270,7 +272,7 @@ const PROOF_LISTS = ["advice", "lookupM", "permZ", "lookupPhi", "quotient", "ope
 export function encodeProofBinary(p: Proof): Uint8Array {
   const w = new Writer();
   w.bytes(PROOF_MAGIC);
-  w.u8(VERSION);
+  w.u8(PROOF_VERSION);
   for (const key of PROOF_LISTS) {
     w.u32(p[key].length);
     for (const pt of p[key]) w.point(pt);
@@ -283,7 +285,8 @@ export function encodeProofBinary(p: Proof): Uint8Array {
 export function decodeProofBinary(b: Uint8Array): Proof {
   const r = new Reader(b);
   if (!eq(r.take(4), PROOF_MAGIC)) throw new EncodingError("not a ChainWeave proof (bad magic)");
-  if (r.u8() !== VERSION) throw new EncodingError("unsupported proof version");
+  const version = r.u8();
+  if (version !== PROOF_VERSION) throw new EncodingError(`unsupported proof version ${version} (this verifier reads version ${PROOF_VERSION}; prove again)`);
   const lists = {} as Record<(typeof PROOF_LISTS)[number], G1[]>;
   for (const key of PROOF_LISTS) lists[key] = Array.from({ length: r.count(4096) }, () => r.point());
   const evals = Array.from({ length: r.count(1 << 16) }, () => r.big());
@@ -317,7 +320,7 @@ function parsePoint(v: unknown): G1 {
 export function proofToJson(p: Proof): object {
   return {
     format: "chainweave-plonk-proof",
-    version: VERSION,
+    version: PROOF_VERSION,
     ...Object.fromEntries(PROOF_LISTS.map((k) => [k, p[k].map(pointJson)])),
     evals: p.evals.map(hex),
   };
@@ -326,6 +329,7 @@ export function proofToJson(p: Proof): object {
 export function proofFromJson(j: unknown): Proof {
   const o = j as Record<string, unknown>;
   if (!o || o.format !== "chainweave-plonk-proof") throw new EncodingError("not a ChainWeave proof (JSON format tag)");
+  if (o.version !== PROOF_VERSION) throw new EncodingError(`unsupported proof version ${String(o.version)} (this verifier reads version ${PROOF_VERSION}; prove again)`);
   const lists = {} as Record<(typeof PROOF_LISTS)[number], G1[]>;
   for (const key of PROOF_LISTS) {
     if (!Array.isArray(o[key])) throw new EncodingError(`proof.${key} must be an array`);

@@ -1,11 +1,13 @@
 // Compiles the constraint list into one straight-line function of the extended-domain index that
-// returns Σ y^i·C_i (Horner), so the quotient loop runs plain BigInt code instead of walking trees.
+// returns Σ y^i·C_i (Horner). compileCombined is the BigInt reference (tests check the fast path
+// against it); the prover runs evaluateCombinedVec below, the same DAG on WASM vector kernels.
 // Every inner node becomes a local, deduplicated by its code, which gives common-subexpression
 // elimination across constraints (Poseidon's S-box outputs feed three rows of the MDS, the
 // permutation's factors repeat, ...). Sums stay unreduced, each product is reduced, and the result is
 // brought into [0, r) once.
 import type { Column, Expression } from "./cs.ts";
-import { R } from "../poly/fr.ts";
+import { R, mod } from "../poly/fr.ts";
+import { BN254_FR, FieldVec, fieldInstance, montParams, writeLimbs } from "../field/index.ts";
 
 export type ExtLookup = (c: Column) => readonly bigint[];
 
@@ -61,4 +63,175 @@ export function compileCombined(
   const params = arrays.map((_, i) => `A${i}`);
   const factory = new Function("R", ...params, body) as (...a: unknown[]) => (i: number) => bigint;
   return factory(R, ...arrays);
+}
+
+/** Extended-coset values of a column, packed (Montgomery limbs, length extN). */
+export type ExtVecLookup = (c: Column) => FieldVec;
+
+type VecNode =
+  | { op: "query"; column: number; shift: number }
+  | { op: "const"; value: bigint }
+  | { op: "add" | "mul"; a: number; b: number }
+  | { op: "neg"; a: number }
+  | { op: "scale"; a: number; k: bigint };
+
+/** Points per pass: the temporaries of one pass stay in cache and the WASM calls are long enough to amortise. */
+const CHUNK = 1024;
+
+/**
+ * The fast path of compileCombined: Σ y^i·C_i times a periodic factor (1/Z_H on the coset), on runtime/field's
+ * WASM Montgomery kernels. The expression DAG (deduplicated like compileCombined's locals) becomes a list of
+ * vector instructions over chunks of CHUNK points: each pass copies the window of every (column, rotation)
+ * it reads into WASM memory, runs the instructions (temporaries are reused after their last use) and copies
+ * the chunk of the result out, so WASM memory holds O(DAG size × CHUNK) whatever the domain size, and no
+ * BigInt is allocated per point.
+ */
+export function evaluateCombinedVec(
+  exprs: readonly Expression[],
+  y: bigint,
+  ext: ExtVecLookup,
+  extN: number,
+  extK: number,
+  periodic: readonly bigint[],
+): FieldVec {
+  const columns: FieldVec[] = [];
+  const columnIds = new Map<FieldVec, number>();
+  const nodes: VecNode[] = [];
+  const memo = new Map<string, number>();
+  const mask = extN - 1;
+  const node = (key: string, make: () => VecNode): number => {
+    let id = memo.get(key);
+    if (id === undefined) {
+      id = nodes.length;
+      nodes.push(make());
+      memo.set(key, id);
+    }
+    return id;
+  };
+  const results = exprs.map((e) =>
+    e.evaluate<number>({
+      constant: (v) => node(`c${v}`, () => ({ op: "const", value: v })),
+      query: (c, rot) => {
+        const col = ext(c);
+        if (col.length !== extN) throw new RangeError(`column ${c.kind}[${c.index}] has ${col.length} extended values, expected ${extN}`);
+        let id = columnIds.get(col);
+        if (id === undefined) {
+          id = columns.length;
+          columns.push(col);
+          columnIds.set(col, id);
+        }
+        const shift = (rot * (1 << extK)) & mask;
+        return node(`q${id}:${shift}`, () => ({ op: "query", column: id, shift }));
+      },
+      add: (a, b) => node(`+${Math.min(a, b)},${Math.max(a, b)}`, () => ({ op: "add", a, b })),
+      mul: (a, b) => node(`*${Math.min(a, b)},${Math.max(a, b)}`, () => ({ op: "mul", a, b })),
+      neg: (a) => node(`-${a}`, () => ({ op: "neg", a })),
+      scale: (a, k) => node(`s${a},${k}`, () => ({ op: "scale", a, k })),
+    }),
+  );
+
+  const F = BN254_FR;
+  const m = montParams(F);
+  const L = F.limbs;
+  const S = 4 * L;
+  const C = Math.min(CHUNK, extN);
+  if (C % periodic.length !== 0) throw new RangeError("evaluateCombinedVec: the periodic factor must divide the chunk");
+  const mont = (x: bigint) => (mod(x) * m.r) % F.p;
+  const w = fieldInstance(F);
+  const f = w.exports;
+
+  // Layout: accumulator, constants, query windows, then temporaries reused after their last use.
+  const accPtr = w.alloc(C * S);
+  const scalarPtr = new Map<bigint, number>();
+  const scalar = (x: bigint): number => {
+    let p = scalarPtr.get(x);
+    if (p === undefined) scalarPtr.set(x, (p = w.alloc(S)));
+    return p;
+  };
+  const yPtr = scalar(y);
+  const zeroPtr = w.alloc(C * S);
+  const periodicPtr = w.alloc(C * S);
+  const lastUse = new Array<number>(nodes.length).fill(-1);
+  nodes.forEach((nd, i) => {
+    if (nd.op === "add" || nd.op === "mul") lastUse[nd.a] = lastUse[nd.b] = i;
+    else if (nd.op === "neg" || nd.op === "scale") lastUse[nd.a] = i;
+  });
+  for (const r of results) lastUse[r] = nodes.length;
+  const buf = new Array<number>(nodes.length).fill(-1);
+  const free: number[] = [];
+  const constFill: Array<{ ptr: number; value: bigint }> = [];
+  nodes.forEach((nd, i) => {
+    if (nd.op === "query") {
+      buf[i] = w.alloc(C * S);
+      return;
+    }
+    if (nd.op === "const") {
+      buf[i] = w.alloc(C * S);
+      constFill.push({ ptr: buf[i], value: nd.value });
+      return;
+    }
+    if (nd.op === "scale") scalar(nd.k);
+    buf[i] = free.pop() ?? w.alloc(C * S);
+    const operands = nd.op === "add" || nd.op === "mul" ? [nd.a, nd.b] : [nd.a];
+    for (const a of new Set(operands)) if (lastUse[a] === i && (nodes[a].op !== "query" && nodes[a].op !== "const")) free.push(buf[a]);
+  });
+
+  // Fill memory (after the last allocation: growing memory detaches earlier views).
+  const u32 = new Uint32Array(w.memory.buffer);
+  const mem8 = new Uint8Array(w.memory.buffer);
+  for (const [x, p] of scalarPtr) writeLimbs(u32, p / 4, L, mont(x));
+  for (const { ptr, value } of constFill) {
+    writeLimbs(u32, ptr / 4, L, mont(value));
+    for (let j = 1; j < C; j++) u32.copyWithin(ptr / 4 + j * L, ptr / 4, ptr / 4 + L);
+  }
+  for (let j = 0; j < C; j++) writeLimbs(u32, periodicPtr / 4 + j * L, L, mont(periodic[j % periodic.length]));
+
+  const out = new FieldVec(F, extN);
+  const ptr = new Array<number>(nodes.length);
+  for (let s = 0; s < extN; s += C) {
+    for (let i = 0; i < nodes.length; i++) {
+      const nd = nodes[i];
+      switch (nd.op) {
+        case "query": {
+          const data = columns[nd.column].data;
+          const start = (s + nd.shift) & mask;
+          const first = Math.min(C, extN - start);
+          u32.set(data.subarray(start * L, (start + first) * L), buf[i] / 4);
+          // The rotated window wraps around the end of the coset.
+          if (first < C) u32.set(data.subarray(0, (C - first) * L), buf[i] / 4 + first * L);
+          ptr[i] = buf[i];
+          break;
+        }
+        case "const":
+          ptr[i] = buf[i];
+          break;
+        case "add":
+          f.f_vadd(buf[i], ptr[nd.a], ptr[nd.b], C);
+          ptr[i] = buf[i];
+          break;
+        case "mul":
+          f.f_vmul(buf[i], ptr[nd.a], ptr[nd.b], C);
+          ptr[i] = buf[i];
+          break;
+        case "neg":
+          f.f_vsub(buf[i], zeroPtr, ptr[nd.a], C);
+          ptr[i] = buf[i];
+          break;
+        case "scale":
+          f.f_vscale(buf[i], ptr[nd.a], scalarPtr.get(nd.k)!, C);
+          ptr[i] = buf[i];
+          break;
+      }
+    }
+    const acc = accPtr;
+    if (results.length === 0) mem8.fill(0, acc, acc + C * S);
+    else mem8.copyWithin(acc, ptr[results[0]], ptr[results[0]] + C * S);
+    for (let j = 1; j < results.length; j++) {
+      f.f_vscale(acc, acc, yPtr, C);
+      f.f_vadd(acc, acc, ptr[results[j]], C);
+    }
+    f.f_vmul(acc, acc, periodicPtr, C);
+    out.data.set(u32.subarray(acc / 4, acc / 4 + C * L), s * L);
+  }
+  return out;
 }

@@ -30,12 +30,12 @@ export {
   PtauError,
   commit,
 } from "./kzg.ts";
-export { keygen, KeygenError, type ProvingKey, type VerifyingKey, type CircuitShape, type KeygenOptions } from "./keygen.ts";
+export { keygen, KeygenError, zeroKnowledgeGaps, type ProvingKey, type VerifyingKey, type CircuitShape, type KeygenOptions } from "./keygen.ts";
 export { prove, ProverError, type ProveOptions } from "./prover.ts";
 export { UnsatisfiedError } from "./vanishing/prover.ts";
 export { LookupError } from "./lookup/prover.ts";
 export { PermutationError } from "./permutation/keygen.ts";
-export { verify, verifyDetailed, type VerifyResult } from "./verifier.ts";
+export { verify, verifyDetailed, transcriptChallenges, type VerifyResult, type Challenges } from "./verifier.ts";
 export {
   type Proof,
   EncodingError,

@@ -5,9 +5,10 @@ import { mul } from "../poly/fr.ts";
 import { type Circuit, type Column, type Expression, blindingFactors, minimumK, usableRows } from "./cs.ts";
 import { type G1, type Srs, commit } from "./kzg.ts";
 import { buildSigmaValues } from "./permutation/keygen.ts";
-import { SPECIAL } from "./constraints.ts";
+import { SPECIAL, openingQueries, permutationChunks } from "./constraints.ts";
 import { vkDigest } from "./encoding.ts";
 import type { bn254 } from "@noble/curves/bn254.js";
+import type { FieldVec } from "../field/index.ts";
 
 type G2Point = InstanceType<typeof bn254.G2.Point>;
 
@@ -44,12 +45,13 @@ export interface ProvingKey {
   omegas: bigint[];
   fixedValues: bigint[][];
   fixedCoeffs: bigint[][];
-  fixedExt: bigint[][];
+  /** Extended-coset values, packed for the quotient's vector evaluator. */
+  fixedExt: FieldVec[];
   sigmaValues: bigint[][];
   sigmaCoeffs: bigint[][];
-  sigmaExt: bigint[][];
+  sigmaExt: FieldVec[];
   /** Extended-coset values of L_0, L_last, active, X (indexed by SPECIAL). */
-  specialExt: bigint[][];
+  specialExt: FieldVec[];
 }
 
 export class KeygenError extends Error {}
@@ -99,7 +101,7 @@ export async function keygen(srs: Srs, circuit: Circuit, opts: KeygenOptions = {
     return v;
   });
   const fixedCoeffs = fixedValues.map((v) => domain.lagrangeToCoeff(v));
-  const fixedExt = fixedCoeffs.map((c) => domain.coeffToExtended(c));
+  const fixedExt = fixedCoeffs.map((c) => domain.coeffToExtendedVec(c));
   const fixedCommitments: G1[] = [];
   for (const c of fixedCoeffs) fixedCommitments.push(await commit(srs, c));
   opts.progress?.("fixed columns", performance.now() - t0);
@@ -107,7 +109,7 @@ export async function keygen(srs: Srs, circuit: Circuit, opts: KeygenOptions = {
   const t1 = performance.now();
   const sigmaValues = buildSigmaValues(circuit, n, usable, domain.omega);
   const sigmaCoeffs = sigmaValues.map((v) => domain.lagrangeToCoeff(v));
-  const sigmaExt = sigmaCoeffs.map((c) => domain.coeffToExtended(c));
+  const sigmaExt = sigmaCoeffs.map((c) => domain.coeffToExtendedVec(c));
   const sigmaCommitments: G1[] = [];
   for (const c of sigmaCoeffs) sigmaCommitments.push(await commit(srs, c));
   opts.progress?.("permutation", performance.now() - t1);
@@ -115,19 +117,13 @@ export async function keygen(srs: Srs, circuit: Circuit, opts: KeygenOptions = {
   const indicator = (rows: (r: number) => boolean) => {
     const v = new Array<bigint>(n);
     for (let r = 0; r < n; r++) v[r] = rows(r) ? 1n : 0n;
-    return domain.coeffToExtended(domain.lagrangeToCoeff(v));
+    return domain.coeffToExtendedVec(domain.lagrangeToCoeff(v));
   };
-  const specialExt: bigint[][] = [];
+  const specialExt: FieldVec[] = [];
   specialExt[SPECIAL.l0] = indicator((r) => r === 0);
   specialExt[SPECIAL.lLast] = indicator((r) => r === usable);
   specialExt[SPECIAL.active] = indicator((r) => r < usable);
-  const xs = new Array<bigint>(domain.extN);
-  let x = domain.g;
-  for (let i = 0; i < domain.extN; i++) {
-    xs[i] = x;
-    x = mul(x, domain.extOmega);
-  }
-  specialExt[SPECIAL.x] = xs;
+  specialExt[SPECIAL.x] = domain.coeffToExtendedVec([0n, 1n]);
 
   const vkNoDigest = { shape, fixedCommitments, sigmaCommitments, g2: srs.g2, tauG2: srs.tauG2, digest: new Uint8Array() };
   const vk: VerifyingKey = { ...vkNoDigest, digest: vkDigest(vkNoDigest) };
@@ -146,4 +142,38 @@ export async function keygen(srs: Srs, circuit: Circuit, opts: KeygenOptions = {
     sigmaExt,
     specialExt,
   };
+}
+
+/**
+ * Why proofs for this shape might not be zero-knowledge (empty when they are), by the counting argument
+ * of spec/plonkish.md ("Zero knowledge"): a blinded polynomial (advice, m, z, φ) with B random rows stays
+ * uniform on up to B points outside the domain. Each one reveals its commitment (a value at τ) and its
+ * openings at x·ω^r, so it needs 1 + |rotations| ≤ B. The quotient's commitments also reveal h(τ), which
+ * reads the blinded polynomials at τ·ω^r: that value is masked when some polynomial's unrevealed value
+ * enters it linearly and stays uniform (the last permutation product z(ωτ), a logUp sum φ(ωτ)); without
+ * one, every rotated polynomial must stay uniform on all its points at τ·ω^r and x·ω^r.
+ */
+export function zeroKnowledgeGaps(shape: CircuitShape): string[] {
+  const B = shape.blinding;
+  const rots = new Map<string, Set<number>>();
+  for (const q of openingQueries(shape)) {
+    if (q.column.kind === "fixed" || q.column.kind === "sigma") continue;
+    const key = `${q.column.kind}[${q.column.index}]`;
+    if (!rots.has(key)) rots.set(key, new Set());
+    rots.get(key)!.add(q.rot);
+  }
+  const gaps: string[] = [];
+  for (const [key, r] of rots)
+    if (1 + r.size > B) gaps.push(`${key} is revealed at ${1 + r.size} points but has only ${B} blinding rows`);
+  const pointsWithTau = (r: Set<number>) => 2 * r.size + (r.has(0) ? 0 : 1);
+  const chunks = permutationChunks(shape);
+  const linearMasks = [
+    ...(chunks.length ? [`perm_z[${chunks.length - 1}]`] : []),
+    ...shape.lookups.map((_, i) => `lookup_phi[${i}]`),
+  ].filter((key) => rots.has(key) && pointsWithTau(rots.get(key)!) <= B);
+  const rotated = [...rots].filter(([, r]) => [...r].some((x) => x !== 0));
+  if (rotated.length && !linearMasks.length)
+    for (const [key, r] of rotated)
+      if (pointsWithTau(r) > B) gaps.push(`h(τ) reads ${key} at τ·ω^r: ${pointsWithTau(r)} points with only ${B} blinding rows, and no permutation or lookup masks it`);
+  return gaps;
 }

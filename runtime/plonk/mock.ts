@@ -16,7 +16,7 @@ import {
 
 export type Failure =
   | { kind: "gate"; gate: string; poly: number; polyName?: string; row: number; span?: Span; value: bigint; origin?: string }
-  | { kind: "lookup"; lookup: string; row: number; span?: Span; inputs: bigint[] }
+  | { kind: "lookup"; lookup: string; row: number; span?: Span; inputs: bigint[]; origin?: string }
   | { kind: "copy"; name?: string; span?: Span; a: CellDesc; b: CellDesc }
   | { kind: "instance"; column: number; row: number; message: string }
   | { kind: "size"; message: string };
@@ -159,7 +159,10 @@ export class MockProver {
         table.add(l.table.map((t) => t.value((col, rot) => this.read(col, row + rot))).join(","));
       for (let row = 0; row < this.usable && !this.full(); row++) {
         const inputs = l.inputs.map((e) => e.value((col, rot) => this.read(col, row + rot)));
-        if (!table.has(inputs.join(","))) this.failures.push({ kind: "lookup", lookup: l.name, row, span: l.span, inputs });
+        if (table.has(inputs.join(","))) continue;
+        // The row's own source op (one lookup argument serves every lookup into its table).
+        const meta = this.circuit.rowMeta.get(row);
+        this.failures.push({ kind: "lookup", lookup: l.name, row, span: meta?.span ?? l.span, inputs, origin: meta?.name });
       }
     }
   }

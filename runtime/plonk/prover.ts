@@ -11,9 +11,12 @@ import { allConstraints, compress, openingQueries, permutationChunks } from "./c
 import { permutationProducts } from "./permutation/prover.ts";
 import { multiplicities, runningSum } from "./lookup/prover.ts";
 import { quotientPieces } from "./vanishing/prover.ts";
+import { quotientCommitment, quotientFoldScalars } from "./vanishing/verifier.ts";
+import type { FieldVec } from "../field/index.ts";
 import type { Proof } from "./encoding.ts";
 
-export const TRANSCRIPT_LABEL = "chainweave-plonk-kzg-bn254-v1";
+// v2: masked quotient pieces opened only through their combination h (see vanishing/prover.ts).
+export const TRANSCRIPT_LABEL = "chainweave-plonk-kzg-bn254-v2";
 
 export class ProverError extends Error {}
 
@@ -66,7 +69,7 @@ export async function prove(pk: ProvingKey, witness: Witness, opts: ProveOptions
     return v;
   };
   const instanceValues = witness.instance.map((c) => pad(c, false));
-  const instanceExt = instanceValues.map((v) => domain.coeffToExtended(domain.lagrangeToCoeff(v)));
+  const instanceExt = instanceValues.map((v) => domain.coeffToExtendedVec(domain.lagrangeToCoeff(v)));
 
   // Round 1: advice.
   const adviceValues = witness.advice.map((c) => pad(c, true));
@@ -151,13 +154,13 @@ export async function prove(pk: ProvingKey, witness: Witness, opts: ProveOptions
 
   // Round 4: quotient.
   const y = tr.challenge();
-  const adviceExt = adviceCoeffs.map((c) => domain.coeffToExtended(c));
-  const zExt = zCoeffs.map((c) => domain.coeffToExtended(c));
-  const mExt = mCoeffs.map((c) => domain.coeffToExtended(c));
-  const phiExt = phiCoeffs.map((c) => domain.coeffToExtended(c));
+  const adviceExt = adviceCoeffs.map((c) => domain.coeffToExtendedVec(c));
+  const zExt = zCoeffs.map((c) => domain.coeffToExtendedVec(c));
+  const mExt = mCoeffs.map((c) => domain.coeffToExtendedVec(c));
+  const phiExt = phiCoeffs.map((c) => domain.coeffToExtendedVec(c));
   phase("extended-domain FFTs");
-  const ext = (c: Column): readonly bigint[] => {
-    const tables: Record<string, bigint[][]> = {
+  const ext = (c: Column): FieldVec => {
+    const tables: Record<string, FieldVec[]> = {
       advice: adviceExt,
       fixed: pk.fixedExt,
       instance: instanceExt,
@@ -172,7 +175,7 @@ export async function prove(pk: ProvingKey, witness: Witness, opts: ProveOptions
     return arr;
   };
   const constraints = allConstraints(shape, { theta, beta, gamma });
-  const hPieces = quotientPieces(domain, constraints, ext, y, opts.unchecked);
+  const hPieces = quotientPieces(domain, constraints, ext, y, random, opts.unchecked);
   const hCommits: G1[] = [];
   for (const c of hPieces) hCommits.push(await commit(pk.srs, c));
   hCommits.forEach((p) => tr.absorbPoint(p));
@@ -204,8 +207,15 @@ export async function prove(pk: ProvingKey, witness: Witness, opts: ProveOptions
     const { poly, commitment } = coeffsOf(q.column);
     queries.push({ point, poly, commitment, eval: evalPoly(poly, point) });
   }
-  hPieces.forEach((poly, j) => queries.push({ point: x, poly, commitment: hCommits[j], eval: evalPoly(poly, x) }));
   const evals = queries.map((q) => q.eval);
+  // The pieces are opened only through h = Σ x^{j(n−1)}·h'_j, whose value at x the verifier derives.
+  const fold = quotientFoldScalars(hPieces.length, x, n);
+  const hAtX = new Array<bigint>(n).fill(0n);
+  hPieces.forEach((poly, j) => {
+    for (let i = 0; i < poly.length; i++) hAtX[i] = (hAtX[i] + fold[j] * poly[i]) % R;
+  });
+  const hEval = evalPoly(hAtX, x);
+  queries.push({ point: x, poly: hAtX, commitment: quotientCommitment(hCommits, x, n), eval: hEval });
   evals.forEach((e) => tr.absorbScalar(e));
   phase("evaluations");
 

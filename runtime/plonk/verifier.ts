@@ -1,6 +1,7 @@
 // The verifier: replays the transcript, rebuilds every constraint at x from the opened values (the
-// instance and special polynomials it evaluates itself), checks the quotient identity, then the
-// batched KZG opening with one pairing equation. Any malformed input makes it return false.
+// instance and special polynomials it evaluates itself), derives the value h(x) the quotient must have,
+// and checks every opening, h's included, with one batched KZG pairing equation. Any malformed input
+// makes it return false.
 import { R, add, mul, pow, sub } from "../poly/fr.ts";
 import { Domain } from "../poly/domain.ts";
 import type { Column } from "./cs.ts";
@@ -9,7 +10,7 @@ import type { VerifyingKey } from "./keygen.ts";
 import { type G1, type VerifierQuery, verifyBatch } from "./kzg.ts";
 import { Transcript } from "./transcript.ts";
 import { SPECIAL, allConstraints, openingQueries, permutationChunks } from "./constraints.ts";
-import { checkQuotient } from "./vanishing/verifier.ts";
+import { expectedQuotientEval, quotientCommitment } from "./vanishing/verifier.ts";
 import { TRANSCRIPT_LABEL, absorbInstance } from "./prover.ts";
 import type { Proof } from "./encoding.ts";
 
@@ -28,6 +29,38 @@ export function verifyDetailed(vk: VerifyingKey, instance: readonly (readonly bi
     // Malformed input from a library caller (wrong types, points not on the curve, ...) is a rejection.
     return { ok: false, reason: `malformed input: ${(e as Error).message}` };
   }
+}
+
+export interface Challenges {
+  theta: bigint;
+  beta: bigint;
+  gamma: bigint;
+  y: bigint;
+  x: bigint;
+  v: bigint;
+  u: bigint;
+}
+
+/** The Fiat–Shamir challenges of a proof, as prover and verifier derive them (tests and tools use them too). */
+export function transcriptChallenges(vk: VerifyingKey, instance: readonly (readonly bigint[])[], proof: Proof): Challenges {
+  const tr = new Transcript(TRANSCRIPT_LABEL);
+  tr.absorbBytes(vk.digest);
+  absorbInstance(tr, instance);
+  proof.advice.forEach((p) => tr.absorbPoint(p));
+  const theta = tr.challenge();
+  proof.lookupM.forEach((p) => tr.absorbPoint(p));
+  const beta = tr.challenge();
+  const gamma = tr.challenge();
+  proof.permZ.forEach((p) => tr.absorbPoint(p));
+  proof.lookupPhi.forEach((p) => tr.absorbPoint(p));
+  const y = tr.challenge();
+  proof.quotient.forEach((p) => tr.absorbPoint(p));
+  const x = tr.challenge();
+  proof.evals.forEach((e) => tr.absorbScalar(e));
+  const v = tr.challenge();
+  proof.opening.forEach((p) => tr.absorbPoint(p));
+  const u = tr.challenge();
+  return { theta, beta, gamma, y, x, v, u };
 }
 
 function verifyUnsafe(vk: VerifyingKey, instance: readonly (readonly bigint[])[], proof: Proof): VerifyResult {
@@ -49,29 +82,13 @@ function verifyUnsafe(vk: VerifyingKey, instance: readonly (readonly bigint[])[]
     proof.lookupPhi.length === s.lookups.length &&
     proof.permZ.length === chunks.length &&
     proof.quotient.length === domain.quotientPieces &&
-    proof.evals.length === queries.length + domain.quotientPieces;
+    proof.evals.length === queries.length;
   if (!shapeOk) return fail("proof does not have the shape this verifying key expects");
   if (proof.evals.some((e) => typeof e !== "bigint" || e < 0n || e >= R)) return fail("evaluation out of range");
   const points = [...proof.advice, ...proof.lookupM, ...proof.permZ, ...proof.lookupPhi, ...proof.quotient, ...proof.opening];
   if (!points.every((p) => p && typeof p.x === "bigint" && typeof p.y === "bigint" && G1Ops.isOnCurve(p))) return fail("a proof point is not on the curve");
 
-  const tr = new Transcript(TRANSCRIPT_LABEL);
-  tr.absorbBytes(vk.digest);
-  absorbInstance(tr, instance);
-  proof.advice.forEach((p) => tr.absorbPoint(p));
-  const theta = tr.challenge();
-  proof.lookupM.forEach((p) => tr.absorbPoint(p));
-  const beta = tr.challenge();
-  const gamma = tr.challenge();
-  proof.permZ.forEach((p) => tr.absorbPoint(p));
-  proof.lookupPhi.forEach((p) => tr.absorbPoint(p));
-  const y = tr.challenge();
-  proof.quotient.forEach((p) => tr.absorbPoint(p));
-  const x = tr.challenge();
-  proof.evals.forEach((e) => tr.absorbScalar(e));
-  const v = tr.challenge();
-  proof.opening.forEach((p) => tr.absorbPoint(p));
-  const u = tr.challenge();
+  const { theta, beta, gamma, y, x, v, u } = transcriptChallenges(vk, instance, proof);
 
   const xn = pow(x, BigInt(n));
   if (xn === 1n) return fail("challenge x fell in the domain");
@@ -107,8 +124,7 @@ function verifyUnsafe(vk: VerifyingKey, instance: readonly (readonly bigint[])[]
     return e;
   };
   const constraintValues = allConstraints(s, { theta, beta, gamma }).map((c) => c.value(read));
-  const pieceEvals = proof.evals.slice(queries.length);
-  if (!checkQuotient(constraintValues, y, x, n, pieceEvals)) return fail("quotient identity does not hold at x");
+  const hEval = expectedQuotientEval(constraintValues, y, x, n);
 
   const commitmentOf = (c: Column): G1 => {
     switch (c.kind) {
@@ -133,7 +149,8 @@ function verifyUnsafe(vk: VerifyingKey, instance: readonly (readonly bigint[])[]
     commitment: commitmentOf(q.column),
     eval: proof.evals[i],
   }));
-  proof.quotient.forEach((c, j) => vq.push({ point: x, commitment: c, eval: pieceEvals[j] }));
-  if (!verifyBatch(vk, vq, proof.opening, v, u)) return fail("KZG opening check failed");
+  vq.push({ point: x, commitment: quotientCommitment(proof.quotient, x, n), eval: hEval });
+  // A wrong quotient (an unsatisfied constraint) surfaces here: [h] does not open to h(x).
+  if (!verifyBatch(vk, vq, proof.opening, v, u)) return fail("KZG opening check failed (or the constraints do not hold at x)");
   return { ok: true };
 }

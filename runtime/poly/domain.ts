@@ -2,6 +2,7 @@
 // n·2^e on which the quotient is computed (as in halo2's poly/domain.rs). Knows nothing of circuits.
 import { R, GENERATOR, add, sub, mul, pow, inv, rootOfUnity, batchInvert } from "./fr.ts";
 import { ntt } from "../curve/index.ts";
+import { BN254_FR, FieldVec } from "../field/index.ts";
 
 /** Sizes from which runtime/curve's WASM NTT beats the BigInt loop despite the packing. */
 const FAST_NTT_FROM = 1 << 10;
@@ -100,6 +101,22 @@ export class Domain {
     }
     fft(a, this.extOmega);
     return a;
+  }
+
+  /**
+   * Coefficients → values on the extended coset, packed (Montgomery limbs): the form the quotient's
+   * vector evaluator reads, without a round trip through BigInt.
+   */
+  coeffToExtendedVec(coeffs: readonly bigint[]): FieldVec {
+    const padded = FieldVec.zeros(BN254_FR, this.extN);
+    padded.data.set(FieldVec.fromBigints(BN254_FR, coeffs).data);
+    return ntt(padded, { coset: this.g });
+  }
+
+  /** Packed values on the extended coset → coefficients (length extN). */
+  extendedVecToCoeff(values: FieldVec): bigint[] {
+    if (values.length !== this.extN) throw new RangeError(`extendedVecToCoeff: expected ${this.extN} values, got ${values.length}`);
+    return ntt(values, { inverse: true, coset: this.g }).toBigints();
   }
 
   /** Values on the extended coset → coefficients (length extN). */

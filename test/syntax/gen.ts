@@ -229,6 +229,7 @@ export function generate(seed: number): Generated {
       case 4:
         return `${ind}assert_eq(${e()}, ${e()}${r() < 0.5 ? `, "m"` : ""});`;
       case 5:
+        if (r() < 0.25) return r() < 0.5 ? `${ind}push (${e()}, ${e()}) into kv;` : `${ind}push ${name()} into std::tables::seen;`;
         return r() < 0.5 ? `${ind}lookup ${name()} in range8;` : `${ind}lookup (${e()}, ${e()}) in std::tables::xor4;`;
       case 6:
         return r() < 0.5 ? `${ind}reveal ${e()};` : `${ind}${name()}(${e()});`;
@@ -277,7 +278,7 @@ export function generate(seed: number): Generated {
       case 7:
         return `@workgroup(${int(512)})\n${doc}kernel ${n}(${params([""])}) {\n${block(1, "    ")}}`;
       case 8:
-        return `table ${n}: (u8, u8) = [(a, b) for a in 0..${int(16)}, b in 0..4];`;
+        return r() < 0.2 ? `table ${n}: (F, F) = dynamic;` : `table ${n}: (u8, u8) = [(a, b) for a in 0..${int(16)}, b in 0..4];`;
       case 9:
         return `use std::${name()}::{${name()}, ${name()} as z};\nmod m${n} { const K: u32 = 1; }`;
       case 10:

@@ -59,7 +59,7 @@ export const command: CommandModule<object, Args> = {
       const { witness, run } = witnessFor(c, inputs);
       if (!witness || run.diagnostics.length) {
         // Interpreter findings (bad inputs, failed assertions) carry source locations.
-        process.stderr.write(renderAll(run.diagnostics, () => undefined) + "\n");
+        process.stderr.write(renderAll(run.diagnostics, loaded.fileOf) + "\n");
         if (!witness) {
           setExitCode(1);
           return;

@@ -1,24 +1,64 @@
 // The quotient h = (Σ y^i·C_i) / Z_H, computed pointwise on the extended coset and split into pieces
-// of n coefficients (h = Σ X^{jn}·h_j). A non-zero coefficient past the pieces means the witness does
-// not satisfy some constraint: the prover stops there instead of emitting a proof that cannot verify.
+// of n − 1 coefficients (h = Σ X^{j(n−1)}·h_j). A non-zero coefficient past the pieces means the witness
+// does not satisfy some constraint: the prover stops there instead of emitting a proof that cannot verify.
+//
+// Zero knowledge: before they are committed, the pieces get random cross terms (PLONK's masking),
+// h'_j = h_j + b_j·X^{n−1} − b_{j−1}, which cancel in Σ X^{j(n−1)}·h'_j; the stride n − 1 (not n) leaves
+// room for the term X^{n−1} within the SRS size n. The verifier never sees a piece's value at x, only
+// the combination h(x) it computes itself (see spec/plonkish.md, "Zero knowledge").
 import type { Domain } from "../../poly/domain.ts";
-import { R } from "../../poly/fr.ts";
+import { sub } from "../../poly/fr.ts";
 import type { Expression } from "../cs.ts";
-import { compileCombined, type ExtLookup } from "../evaluator.ts";
+import { evaluateCombinedVec, type ExtVecLookup } from "../evaluator.ts";
 
 export class UnsatisfiedError extends Error {}
 
-export function quotientPieces(domain: Domain, constraints: readonly Expression[], ext: ExtLookup, y: bigint, unchecked = false): bigint[][] {
-  const combined = compileCombined(constraints, y, ext, domain.extN, domain.extK);
-  const zhInv = domain.extendedVanishingInverse();
-  const zmask = zhInv.length - 1;
-  const h = new Array<bigint>(domain.extN);
-  for (let i = 0; i < domain.extN; i++) {
-    h[i] = (combined(i) * zhInv[i & zmask]) % R;
-  }
-  const coeffs = domain.extendedToCoeff(h);
+/** Coefficients per quotient piece before masking: the pieces of h are h's coefficients in runs of n − 1. */
+export function quotientStride(n: number): number {
+  return n - 1;
+}
+
+/** The quotient's coefficients (length extN), unmasked. */
+export function quotientCoeffs(domain: Domain, constraints: readonly Expression[], ext: ExtVecLookup, y: bigint): bigint[] {
+  const hExt = evaluateCombinedVec(constraints, y, ext, domain.extN, domain.extK, domain.extendedVanishingInverse());
+  return domain.extendedVecToCoeff(hExt);
+}
+
+/**
+ * The masked pieces h'_0..h'_{p−1} (p = domain.quotientPieces); `random` draws the cross terms b_j.
+ * Throws UnsatisfiedError when h is not a polynomial of the expected degree (unless `unchecked`).
+ */
+export function quotientPieces(
+  domain: Domain,
+  constraints: readonly Expression[],
+  ext: ExtVecLookup,
+  y: bigint,
+  random: () => bigint,
+  unchecked = false,
+): bigint[][] {
+  const coeffs = quotientCoeffs(domain, constraints, ext, y);
   const pieces = domain.quotientPieces;
-  for (let i = pieces * domain.n; i < coeffs.length; i++)
+  const s = quotientStride(domain.n);
+  for (let i = pieces * s; i < coeffs.length; i++)
     if (coeffs[i] !== 0n && !unchecked) throw new UnsatisfiedError("the witness does not satisfy the circuit's constraints (run the MockProver to find which)");
-  return Array.from({ length: pieces }, (_, j) => coeffs.slice(j * domain.n, (j + 1) * domain.n));
+  return maskPieces(
+    Array.from({ length: pieces }, (_, j) => coeffs.slice(j * s, (j + 1) * s)),
+    s,
+    random,
+  );
+}
+
+/** h'_j = h_j + b_j·X^s − b_{j−1}: Σ X^{js}·h'_j = Σ X^{js}·h_j for any b. */
+export function maskPieces(pieces: bigint[][], s: number, random: () => bigint): bigint[][] {
+  const out = pieces.map((p) => {
+    const q = new Array<bigint>(s + 1).fill(0n);
+    for (let i = 0; i < p.length; i++) q[i] = p[i];
+    return q;
+  });
+  for (let j = 0; j + 1 < out.length; j++) {
+    const b = random();
+    out[j][s] = b;
+    out[j + 1][0] = sub(out[j + 1][0], b);
+  }
+  return out;
 }
