@@ -1,4 +1,5 @@
-// Example: radix-2 NTT kernels over BN254 Fr (the same source as stdlib/kernels/ntt.cwl).
+// Example: radix-2 NTT kernels over BN254 Fr (stdlib/kernels/ntt.cwl is the library version: it adds batched
+// bit reversal and the four-step twiddle kernel runtime/gpu/ntt-fourstep.ts uses for transforms up to 2^30).
 // Build: cwl build examples/ntt.cwl --target wgsl|hls|wasm -o build/ntt  (each folder has a README line on running it)
 // Host loop: runtime/gpu/ntt.ts launches ntt_bitrev, log2(n) × ntt_stage and (inverse) ntt_scale.
 use std::field::Bn254Fr;

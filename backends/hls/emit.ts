@@ -1,33 +1,103 @@
-// CWIR kernels → one Vitis HLS C++ translation unit: the field libraries, one `extern "C"` top per kernel
-// (m_axi buffers, s_axilite scalars, the invocation loop pipelined at II=1) and a csim testbench `main()`
-// that g++ builds against include/ap_int.h. Kernel invocations are independent by the kernel contract
-// (no two invocations touch the same element without a barrier, which HLS rejects), hence the
-// `DEPENDENCE inter false` on written buffers that lets the loop pipeline.
-import type { Block, Op, Type, Value } from "../../compiler/ir/index.ts";
-import type { FieldLimbs, KernelInfo, KernelModule } from "../kernels/index.ts";
-import { identifier as sanitize, powExponent, toMontgomery } from "../kernels/index.ts";
-import { hlsFieldLib, hlsFieldType, hlsLiteral } from "./fieldlib.ts";
+// CWIR kernels → one Vitis HLS C++ translation unit: the field libraries and, per kernel, a DATAFLOW
+// top function (`extern "C"`, m_axi ports on their own bundles, s_axilite control) that connects a read
+// process, a compute process and one write process per written buffer through hls::stream FIFOs
+// (dataflow.ts says how a kernel splits). The invocation loop of every process is pipelined at II=1;
+// inner loops up to MAX_UNROLL trips are unrolled into it. The testbench (testbench.ts) drives the tops
+// in C simulation with g++ and include/.
+import type { Op, Type, Value } from "../../compiler/ir/index.ts";
+import type { FieldLimbs, KernelInfo, KernelModule, KernelParam, Slice } from "../kernels/index.ts";
+import { StructuredPrinter, type StructuredSyntax, powExponent, sharedIntExpr, toMontgomery } from "../kernels/index.ts";
+import { type DataflowPlan, type HlsPort, paramName, planDataflow } from "./dataflow.ts";
+import { type HlsFieldMulStructure, hlsFieldLib, hlsFieldType, hlsLiteral, hlsMulStructure } from "./fieldlib.ts";
+import { testbench } from "./testbench.ts";
 
 export interface HlsOutput {
   /** kernels.cpp: field libraries + kernel tops (the synthesizable part). */
   kernels: string;
   /** testbench.cpp: csim driver (`#include "kernels.cpp"`), stdin command protocol. */
   testbench: string;
-  /** Kernels inner loops that are fully unrolled, pipelined loops etc. (input to the FPGA model). */
+  /** Per kernel: processes, loops, streams and ports as emitted (input to the FPGA model). */
   structure: HlsKernelStructure[];
+  /** Per field: the multiplier datapath as emitted (words, products, partitioning). */
+  fieldMuls: HlsFieldMulStructure[];
+}
+
+export interface HlsLoop {
+  trips: number;
+  directive: "unroll" | "pipeline";
+}
+
+export interface HlsStage {
+  name: string;
+  role: "read" | "compute" | "write";
+  /** II requested on the process's invocation (or token) loop; 0: not pipelined (an inner loop pipelines instead). */
+  ii: number;
+  /** Inner loops with static trip counts, outermost first. */
+  loops: HlsLoop[];
+  /** Field multiplications per invocation (inner loops multiplied out; pow/inv counted per exponent bit). */
+  fieldMuls: number;
+  /**
+   * Montgomery multipliers the process instantiates without resource sharing: f.mul/i.to_f/f.div call
+   * sites, times the trip count of each unrolled loop around them (pipelined loops reuse theirs);
+   * pow/inv count one multiplier each (their bit loop is not inlined).
+   */
+  mulInstances: number;
+  loads: number;
+  stores: number;
+  /** Worst-case transfers per invocation on each stream and m_axi port the process touches. */
+  transfers: Record<string, number>;
+  /**
+   * Cycles per invocation the process can reach: the requested II, raised to the most transfers one
+   * stream or port makes per invocation (a FIFO or an m_axi port moves one element per cycle).
+   */
+  effectiveII: number;
+}
+
+export interface HlsStream {
+  name: string;
+  /** Payload bits per token (store tokens: address + value + end flag). */
+  bits: number;
+  depth: number;
+  producer: string;
+  consumer: string;
 }
 
 export interface HlsKernelStructure {
   name: string;
-  /** Initiation interval requested on the invocation loop (0: not pipelined, see MAX_UNROLL). */
+  /** II of the compute process's invocation loop (0: not pipelined). */
   ii: number;
-  /** Field multiplications one invocation performs (inner constant loops multiplied out; pow counted per bit). */
+  /** Field multiplications one invocation performs in the compute process. */
   mulsPerInvocation: number;
   fieldBits: number;
+  stages: HlsStage[];
+  streams: HlsStream[];
+  ports: { name: string; param: string; dir: "read" | "write"; bundle: string; elemBits: number }[];
   buffers: { name: string; words: number; access: string }[];
 }
 
-export function emitHls(km: KernelModule): HlsOutput {
+export interface HlsOptions {
+  /** FIFO depth of every stream (default STREAM_DEPTH). */
+  streamDepth?: number;
+}
+
+/** Inner loops up to this trip count are unrolled into the invocation pipeline. */
+export const MAX_UNROLL = 16;
+export const STREAM_DEPTH = 16;
+/** LOOP_TRIPCOUNT bound on invocation loops (reports only): one launch of a 2^20-element chunk. */
+export const TRIPCOUNT_MAX = 1 << 20;
+
+const STORE_TOKEN = `// One buffer write travelling from the compute process to a write process; \`last\` closes the stream.
+template <typename T>
+struct cwl_store {
+  uint32_t addr;
+  T data;
+  bool last;
+  cwl_store() : addr(0), data(0), last(true) {}
+  cwl_store(uint32_t a, const T& d) : addr(a), data(d), last(false) {}
+};
+`;
+
+export function emitHls(km: KernelModule, opts: HlsOptions = {}): HlsOutput {
   const fields = [...km.fields.values()];
   const parts: string[] = [
     `// Generated by cwl. Vitis HLS C++ (C simulation: g++ -I<cwl>/backends/hls/include).`,
@@ -36,117 +106,127 @@ export function emitHls(km: KernelModule): HlsOutput {
     `#include "hls_stream.h"`,
     ``,
     ...fields.map(hlsFieldLib),
+    STORE_TOKEN,
   ];
   const structure: HlsKernelStructure[] = [];
+  const plans = new Map<string, DataflowPlan>();
   for (const k of km.kernels) {
-    const p = new KernelPrinter(km, k);
-    parts.push(p.print());
-    structure.push(p.structure());
+    const plan = planDataflow(k);
+    plans.set(k.name, plan);
+    const { code, info } = printKernel(km, k, plan, opts.streamDepth ?? STREAM_DEPTH);
+    parts.push(code);
+    structure.push(info);
   }
-  return { kernels: parts.join("\n"), testbench: testbench(km), structure };
+  return { kernels: parts.join("\n"), testbench: testbench(km, plans), structure, fieldMuls: fields.map(hlsMulStructure) };
 }
 
-/** Inner loops up to this trip count are unrolled into the invocation pipeline. */
-export const MAX_UNROLL = 16;
+const isBool = (t: Type) => t.kind === "int" && t.width === 1;
 
-class KernelPrinter {
-  private names = new Map<Value, string>();
-  private counter = 0;
-  private lines: string[] = [];
-  private muls = 0;
-  /** False once a loop too long to unroll keeps its own pipeline. */
+function cxxType(km: KernelModule, t: Type): string {
+  if (t.kind === "field") return hlsFieldType(km.fields.get(t.field)!);
+  return isBool(t) ? "bool" : "uint32_t";
+}
+function elemType(p: KernelParam): string {
+  return p.kind.kind === "fbuf" ? hlsFieldType(p.kind.field) : "uint32_t";
+}
+function elemBits(p: KernelParam): number {
+  return p.kind.kind === "fbuf" ? 32 * p.kind.field.limbs : 32;
+}
+
+function cxxSyntax(km: KernelModule): StructuredSyntax {
+  return {
+    varDecl: (t, name, init) => `${cxxType(km, t)} ${name} = ${init ?? "0"};`,
+    constDecl: (t, name, e) => `const ${cxxType(km, t)} ${name} = ${e};`,
+    assign: (name, e) => `${name} = ${e};`,
+    forOpen: (iv, lo, hi, step) => `${iv}_loop: for (uint32_t ${iv} = ${lo}u; ${iv} < ${hi}u; ${iv} += ${step}u) {`,
+    ifOpen: (c) => `if (${c}) {`,
+    elseOpen: "} else {",
+    close: "}",
+  };
+}
+
+/** The body of the read or compute process: the kernel body restricted to the stage's slice. */
+class StagePrinter extends StructuredPrinter {
+  muls = 0;
+  loads = 0;
+  stores = 0;
   pipelined = true;
+  readonly loops: HlsLoop[] = [];
+  readonly transfers: Record<string, number> = {};
+  mulInstances = 0;
   private mulScale = 1;
+  private unrollScale = 1;
+  private argParam = new Map<Value, KernelParam>();
+
   constructor(
     private km: KernelModule,
     private k: KernelInfo,
-  ) {}
+    private plan: DataflowPlan,
+    private role: "read" | "compute",
+    slice: Slice,
+  ) {
+    super(cxxSyntax(km), slice);
+    for (const p of k.params) {
+      const arg = k.func.args[p.index];
+      this.argParam.set(arg, p);
+      if (p.kind.kind === "scalar") this.bind(arg, paramName(p));
+    }
+  }
 
-  structure(): HlsKernelStructure {
-    return {
-      name: this.k.name,
-      ii: this.pipelined ? 1 : 0,
-      mulsPerInvocation: this.muls,
-      fieldBits: Math.max(32, ...[...this.km.fields.values()].map((f) => f.limbs * 32)),
-      buffers: this.k.params.filter((p) => p.kind.kind !== "scalar").map((p) => ({ name: p.name, words: p.kind.kind === "fbuf" ? p.kind.field.limbs : 1, access: (p.kind as { access: string }).access })),
-    };
+  print(): string[] {
+    this.block(this.k.func.body.entry, "    ");
+    return this.lines;
+  }
+
+  protected typeOf(v: Value): Type {
+    return v.type;
+  }
+  protected loopPrologue(_op: Op, trips: number): string[] {
+    // A long inner loop (the MSM running sum) keeps its own pipeline; the invocation loop then is not
+    // pipelined (its II would be the inner trip count).
+    if (trips <= MAX_UNROLL) {
+      this.loops.push({ trips, directive: "unroll" });
+      return [`#pragma HLS UNROLL`];
+    }
+    this.pipelined = false;
+    this.loops.push({ trips, directive: "pipeline" });
+    return [`#pragma HLS PIPELINE II=1`];
+  }
+  protected enterLoop(_op: Op, trips: number): void {
+    this.mulScale *= trips;
+    if (trips <= MAX_UNROLL) this.unrollScale *= trips;
+  }
+  protected exitLoop(_op: Op, trips: number): void {
+    this.mulScale /= trips;
+    if (trips <= MAX_UNROLL) this.unrollScale /= trips;
   }
 
   private field(t: Type): FieldLimbs {
     if (t.kind !== "field") throw new Error("not a field type");
     return this.km.fields.get(t.field)!;
   }
-  private ty(t: Type): string {
-    if (t.kind === "field") return hlsFieldType(this.field(t));
-    return t.kind === "int" && t.width === 1 ? "bool" : "uint32_t";
-  }
-  private n(v: Value): string {
-    const s = this.names.get(v);
-    if (s === undefined) throw new Error("hls: value used before definition");
-    return s;
-  }
   private def(v: Value, expr: string, ind: string): void {
-    const name = `v${this.counter++}`;
-    this.names.set(v, name);
-    this.lines.push(`${ind}const ${this.ty(v.type)} ${name} = ${expr};`);
-  }
-
-  print(): string {
-    const k = this.k;
-    const func = k.func;
-    const sig: string[] = [];
-    const pragmas: string[] = [];
-    let gmem = 0;
-    for (const p of k.params) {
-      const arg = func.args[p.index];
-      const nm = sanitize(p.name);
-      this.names.set(arg, nm);
-      if (p.kind.kind === "scalar") {
-        sig.push(`uint32_t ${nm}`);
-        pragmas.push(`#pragma HLS INTERFACE s_axilite port=${nm}`);
-        continue;
-      }
-      const elem = p.kind.kind === "fbuf" ? hlsFieldType(p.kind.field) : "uint32_t";
-      sig.push(`${p.kind.access === "read" ? "const " : ""}${elem}* ${nm}`, `uint32_t ${nm}_len`);
-      pragmas.push(`#pragma HLS INTERFACE m_axi port=${nm} offset=slave bundle=gmem${gmem++} depth=4096`);
-      pragmas.push(`#pragma HLS INTERFACE s_axilite port=${nm}`, `#pragma HLS INTERFACE s_axilite port=${nm}_len`);
-    }
-    sig.push("uint32_t k_threads");
-    pragmas.push(`#pragma HLS INTERFACE s_axilite port=k_threads`, `#pragma HLS INTERFACE s_axilite port=return`);
-    const deps = k.params.filter((p) => p.kind.kind !== "scalar" && (p.kind as { access: string }).access === "read_write").map((p) => `#pragma HLS DEPENDENCE variable=${sanitize(p.name)} inter false`);
-    this.block(func.body.entry, "    ");
-    return [
-      `// kernel ${k.name}: one pipelined iteration per invocation (global id).`,
-      `extern "C" void ${k.name}(${sig.join(", ")}) {`,
-      ...pragmas,
-      `${k.name}_invocations:`,
-      `  for (uint32_t k_gid = 0; k_gid < k_threads; k_gid++) {`,
-      this.pipelined ? `#pragma HLS PIPELINE II=1` : `// not pipelined: an inner loop of more than ${MAX_UNROLL} trips carries its own pipeline`,
-      ...deps,
-      ...this.lines,
-      `  }`,
-      `}`,
-      ``,
-    ].join("\n");
-  }
-
-  private block(b: Block, ind: string): void {
-    for (const op of b.ops) this.op(op, ind);
-  }
-  private bin(op: Op, sym: string, ind: string): void {
-    this.def(op.result, `${this.n(op.operands[0])} ${sym} ${this.n(op.operands[1])}`, ind);
+    const name = this.fresh();
+    this.bind(v, name);
+    this.lines.push(`${ind}const ${cxxType(this.km, v.type)} ${name} = ${expr};`);
   }
   private fcall(op: Op, fn: string, args: string[], ind: string, muls = 0): void {
     this.muls += muls * this.mulScale;
+    if (muls) this.mulInstances += this.unrollScale;
     const f = this.field(op.result.type.kind === "field" ? op.result.type : op.operands[0].type);
     this.def(op.result, `${f.prefix}_${fn}(${args.join(", ")})`, ind);
   }
+  private streamOf(op: Op): string {
+    return `k_ld${this.plan.streamed.indexOf(op)}`;
+  }
+  private transfer(name: string): void {
+    this.transfers[name] = (this.transfers[name] ?? 0) + this.mulScale;
+  }
 
-  private op(op: Op, ind: string): void {
+  protected op(op: Op, ind: string): void {
     const o = op.operands;
     const a = () => this.n(o[0]);
     const b = () => this.n(o[1]);
-    const isBool = (v: Value) => v.type.kind === "int" && v.type.width === 1;
     switch (op.name) {
       case "k.global_id":
         return this.def(op.result, "k_gid", ind);
@@ -154,45 +234,19 @@ class KernelPrinter {
         return this.def(op.result, `k_gid % ${this.k.workgroup}u`, ind);
       case "k.workgroup_id":
         return this.def(op.result, `k_gid / ${this.k.workgroup}u`, ind);
-      case "i.const": {
-        const v = op.bigAttr("value") ?? 0n;
-        return this.def(op.result, isBool(op.result) ? (v & 1n ? "true" : "false") : `${BigInt.asUintN(32, v)}u`, ind);
-      }
-      case "i.add":
-        return this.bin(op, "+", ind);
-      case "i.sub":
-        return this.bin(op, "-", ind);
-      case "i.mul":
-        return this.bin(op, "*", ind);
       case "i.divu":
         return this.def(op.result, `${b()} == 0u ? 0u : ${a()} / ${b()}`, ind);
       case "i.remu":
         return this.def(op.result, `${b()} == 0u ? 0u : ${a()} % ${b()}`, ind);
-      case "i.and":
-        return this.bin(op, isBool(op.result) ? "&&" : "&", ind);
-      case "i.or":
-        return this.bin(op, isBool(op.result) ? "||" : "|", ind);
-      case "i.xor":
-        return this.bin(op, isBool(op.result) ? "!=" : "^", ind);
-      case "i.not":
-        return this.def(op.result, isBool(op.result) ? `!${a()}` : `~${a()}`, ind);
-      case "i.shl":
-        return this.def(op.result, `${a()} << (${b()} & 31u)`, ind);
-      case "i.shru":
-        return this.def(op.result, `${a()} >> (${b()} & 31u)`, ind);
-      case "i.cmp": {
-        const sym = { eq: "==", ne: "!=", ult: "<", ule: "<=", ugt: ">", uge: ">=" }[op.strAttr("pred") as "eq"];
-        return this.bin(op, sym, ind);
-      }
       case "i.select":
       case "f.select":
         return this.def(op.result, `${a()} ? ${b()} : ${this.n(o[2])}`, ind);
       case "i.zext":
-        return this.def(op.result, isBool(o[0]) && !isBool(op.result) ? `(uint32_t)${a()}` : a(), ind);
+        return this.def(op.result, isBool(o[0].type) && !isBool(op.result.type) ? `(uint32_t)${a()}` : a(), ind);
       case "i.trunc":
-        return this.def(op.result, isBool(op.result) && !isBool(o[0]) ? `(${a()} & 1u) != 0u` : a(), ind);
+        return this.def(op.result, isBool(op.result.type) && !isBool(o[0].type) ? `(${a()} & 1u) != 0u` : a(), ind);
       case "i.to_f":
-        return this.fcall(op, "from_u32", [isBool(o[0]) ? `(uint32_t)${a()}` : a()], ind, 1);
+        return this.fcall(op, "from_u32", [isBool(o[0].type) ? `(uint32_t)${a()}` : a()], ind, 1);
       case "f.const": {
         const f = this.field(op.result.type);
         return this.def(op.result, hlsLiteral(f, toMontgomery(f, op.bigAttr("value") ?? 0n)), ind);
@@ -211,6 +265,7 @@ class KernelPrinter {
       case "f.div": {
         const f = this.field(op.result.type);
         this.muls += (2 * f.limbs * 32 + 1) * this.mulScale;
+        this.mulInstances += 2 * this.unrollScale;
         return this.def(op.result, `${f.prefix}_mul(${a()}, ${f.prefix}_inv(${b()}))`, ind);
       }
       case "f.pow": {
@@ -220,209 +275,156 @@ class KernelPrinter {
       case "f.eq":
         return this.fcall(op, "eq", [a(), b()], ind);
       case "mem.load":
-        return this.def(op.result, `${a()}[${b()}]`, ind);
-      case "mem.store":
-        this.lines.push(`${ind}${a()}[${b()}] = ${this.n(o[2])};`);
+        this.loads += this.mulScale;
+        if (this.role === "compute") {
+          this.transfer(this.streamOf(op));
+          return this.def(op.result, `${this.streamOf(op)}.read()`, ind);
+        }
+        this.transfer(this.plan.readPort.get(o[0])!.name);
+        this.def(op.result, `${this.plan.readPort.get(o[0])!.name}[${b()}]`, ind);
+        if (this.plan.streamed.includes(op)) {
+          this.transfer(this.streamOf(op));
+          this.lines.push(`${ind}${this.streamOf(op)}.write(${this.n(op.result)});`);
+        }
         return;
-      case "mem.len":
-        return this.def(op.result, `${a()}_len`, ind);
-      case "cf.for":
-        return this.forOp(op, ind);
-      case "cf.if":
-        return this.ifOp(op, ind);
-      case "cf.return":
-      case "cf.yield":
-        return; // the invocation loop continues; yields are assigned by the enclosing for/if
-      default:
-        throw new Error(`hls: unexpected op ${op.name}`);
-    }
-  }
-
-  private resultVars(op: Op, ind: string, init?: Value[]): string[] {
-    return op.results.map((r, i) => {
-      const name = `m${this.counter++}`;
-      this.names.set(r, name);
-      this.lines.push(`${ind}${this.ty(r.type)} ${name}${init ? ` = ${this.n(init[i])}` : ""};`);
-      return name;
-    });
-  }
-  private yieldTo(b: Block, vars: string[], ind: string): void {
-    const y = b.terminator;
-    if (!y || y.name !== "cf.yield" || vars.length === 0) return;
-    const vals = y.operands.map((v) => this.n(v));
-    if (vars.length === 1) {
-      if (vals[0] !== vars[0]) this.lines.push(`${ind}${vars[0]} = ${vals[0]};`);
-      return;
-    }
-    const tmps = vals.map((v, i) => {
-      const t = `y${this.counter++}`;
-      this.lines.push(`${ind}const ${this.ty(y.operands[i].type)} ${t} = ${v};`);
-      return t;
-    });
-    tmps.forEach((t, i) => this.lines.push(`${ind}${vars[i]} = ${t};`));
-  }
-  private forOp(op: Op, ind: string): void {
-    const lo = op.bigAttr("lo") ?? 0n;
-    const hi = op.bigAttr("hi") ?? 0n;
-    const step = op.bigAttr("step") ?? 1n;
-    const trips = hi > lo ? Number((hi - lo + step - 1n) / step) : 0;
-    const vars = this.resultVars(op, ind, op.operands);
-    const body = op.regions[0].entry;
-    const iv = `i${this.counter++}`;
-    this.names.set(body.args[0], iv);
-    body.args.slice(1).forEach((a, i) => this.names.set(a, vars[i]));
-    this.lines.push(`${ind}for (uint32_t ${iv} = ${lo}u; ${iv} < ${hi}u; ${iv} += ${step}u) {`);
-    // Short loops unroll into the pipelined invocation loop; a long one (e.g. the MSM running sum) keeps
-    // its own pipeline and the invocation loop is then not pipelined (II would be the inner trip count).
-    if (trips <= MAX_UNROLL) this.lines.push(`#pragma HLS UNROLL`);
-    else {
-      this.lines.push(`#pragma HLS PIPELINE`);
-      this.pipelined = false;
-    }
-    const saved = this.mulScale;
-    this.mulScale *= trips;
-    this.block(body, ind + "  ");
-    this.mulScale = saved;
-    this.yieldTo(body, vars, ind + "  ");
-    this.lines.push(`${ind}}`);
-  }
-  private ifOp(op: Op, ind: string): void {
-    const vars = this.resultVars(op, ind);
-    this.lines.push(`${ind}if (${this.n(op.operands[0])}) {`);
-    this.block(op.regions[0].entry, ind + "  ");
-    this.yieldTo(op.regions[0].entry, vars, ind + "  ");
-    const els = op.regions[1]?.entry;
-    if (els && els.ops.length) {
-      this.lines.push(`${ind}} else {`);
-      this.block(els, ind + "  ");
-      this.yieldTo(els, vars, ind + "  ");
-    }
-    this.lines.push(`${ind}}`);
-  }
-}
-
-
-/** The csim driver: a line protocol on stdin (alloc/write/run/read/free), answers on stdout. */
-function testbench(km: KernelModule): string {
-  const runners: string[] = [];
-  const dispatch: string[] = [];
-  for (const k of km.kernels) {
-    const pre: string[] = [];
-    const post: string[] = [];
-    const call: string[] = [];
-    k.params.forEach((p, i) => {
-      const nm = `a${i}`;
-      if (p.kind.kind === "scalar") {
-        pre.push(`  uint32_t ${nm} = arg_u32(args, ${i});`);
-        call.push(nm);
-      } else if (p.kind.kind === "ubuf") {
-        pre.push(`  std::vector<uint32_t>& ${nm} = arg_buf(args, ${i});`);
-        call.push(`${nm}.data()`, `(uint32_t)${nm}.size()`);
-      } else {
-        const f = p.kind.field;
-        const T = hlsFieldType(f);
-        pre.push(`  std::vector<uint32_t>& w${i} = arg_buf(args, ${i});`, `  std::vector<${T}> ${nm} = pack<${T}, ${f.limbs}>(w${i});`);
-        call.push(`${nm}.data()`, `(uint32_t)${nm}.size()`);
-        if (p.kind.access === "read_write") post.push(`  unpack<${T}, ${f.limbs}>(${nm}, w${i});`);
+      case "mem.store": {
+        this.stores += this.mulScale;
+        const p = this.argParam.get(o[0])!;
+        this.transfer(`k_st_${paramName(p)}`);
+        this.lines.push(`${ind}k_st_${paramName(p)}.write(cwl_store<${elemType(p)}>(${b()}, ${this.n(o[2])}));`);
+        return;
       }
-    });
-    runners.push(`static void run_${k.name}(const std::vector<std::string>& args, uint32_t threads) {
-  if (args.size() != ${k.params.length}) fail("${k.name} takes ${k.params.length} arguments");
-${pre.join("\n")}
-  ${k.name}(${[...call, "threads"].join(", ")});
-${post.join("\n")}
-}`);
-    dispatch.push(`      else if (kernel == "${k.name}") run_${k.name}(args, threads);`);
-  }
-  return `// Generated by cwl: C-simulation testbench for kernels.cpp (g++ -O2 -std=c++14 -I<include> testbench.cpp).
-// Protocol (one command per line on stdin): alloc ID WORDS | write ID OFF N w0 .. wN-1 (hex) |
-// run KERNEL THREADS ARG.. (bID or decimal) | read ID OFF N (answers one line of hex words) | free ID | quit
-#include <cstdio>
-#include <cstdlib>
-#include <iostream>
-#include <map>
-#include <sstream>
-#include <string>
-#include <vector>
-#include "kernels.cpp"
-
-static std::map<long, std::vector<uint32_t> > bufs;
-static void fail(const std::string& m) {
-  std::fprintf(stderr, "testbench: %s\\n", m.c_str());
-  std::exit(3);
-}
-static std::vector<uint32_t>& arg_buf(const std::vector<std::string>& a, size_t i) {
-  if (a[i].empty() || a[i][0] != 'b') fail("argument " + a[i] + " is not a buffer");
-  long id = std::atol(a[i].c_str() + 1);
-  if (!bufs.count(id)) fail("no buffer " + a[i]);
-  return bufs[id];
-}
-static uint32_t arg_u32(const std::vector<std::string>& a, size_t i) {
-  return (uint32_t)std::strtoul(a[i].c_str(), 0, 10);
-}
-template <typename T, int L>
-static std::vector<T> pack(const std::vector<uint32_t>& w) {
-  std::vector<T> out(w.size() / L);
-  for (size_t e = 0; e < out.size(); e++) {
-    T v = 0;
-    for (int j = L - 1; j >= 0; j--) v = (v << 32) | (T)w[e * L + j];
-    out[e] = v;
-  }
-  return out;
-}
-template <typename T, int L>
-static void unpack(const std::vector<T>& v, std::vector<uint32_t>& w) {
-  for (size_t e = 0; e < v.size(); e++)
-    for (int j = 0; j < L; j++) w[e * L + j] = (uint32_t)(v[e] >> (32 * j)).to_uint();
-}
-
-${runners.join("\n\n")}
-
-int main() {
-  std::ios::sync_with_stdio(false);
-  std::string line;
-  while (std::getline(std::cin, line)) {
-    std::istringstream in(line);
-    std::string cmd;
-    in >> cmd;
-    if (cmd == "alloc") {
-      long id; size_t words;
-      in >> id >> words;
-      bufs[id].assign(words, 0);
-    } else if (cmd == "write") {
-      long id; size_t off, n;
-      in >> id >> off >> n;
-      std::vector<uint32_t>& b = bufs[id];
-      if (off + n > b.size()) fail("write past the end of a buffer");
-      for (size_t i = 0; i < n; i++) { unsigned long x; in >> std::hex >> x; b[off + i] = (uint32_t)x; }
-    } else if (cmd == "read") {
-      long id; size_t off, n;
-      in >> id >> off >> n;
-      std::vector<uint32_t>& b = bufs[id];
-      if (off + n > b.size()) fail("read past the end of a buffer");
-      std::string out;
-      char tmp[12];
-      for (size_t i = 0; i < n; i++) { std::snprintf(tmp, sizeof tmp, i ? " %x" : "%x", b[off + i]); out += tmp; }
-      std::printf("%s\\n", out.c_str());
-      std::fflush(stdout);
-    } else if (cmd == "run") {
-      std::string kernel; uint32_t threads;
-      in >> kernel >> threads;
-      std::vector<std::string> args;
-      std::string a;
-      while (in >> a) args.push_back(a);
-      if (false) {}
-${dispatch.join("\n")}
-      else fail("unknown kernel " + kernel);
-    } else if (cmd == "free") {
-      long id; in >> id; bufs.erase(id);
-    } else if (cmd == "quit") {
-      break;
-    } else if (!cmd.empty()) {
-      fail("unknown command " + cmd);
+      case "mem.len":
+        return this.def(op.result, `${paramName(this.argParam.get(o[0])!)}_len`, ind);
+      default: {
+        const e = sharedIntExpr(op, (v) => this.n(v));
+        if (e === undefined) throw new Error(`hls: unexpected op ${op.name}`);
+        return this.def(op.result, e, ind);
+      }
     }
   }
-  return 0;
 }
-`;
+
+/** Pipelined: the most transfers on one stream/port per invocation (at least 1); not pipelined: 0. */
+function effII(p: StagePrinter): number {
+  return p.pipelined ? Math.max(1, ...Object.values(p.transfers)) : 0;
+}
+
+function printKernel(km: KernelModule, k: KernelInfo, plan: DataflowPlan, depth: number): { code: string; info: HlsKernelStructure } {
+  const K = k.name;
+  // Scalars every process sees: u32 parameters, buffer lengths (mem.len) and the invocation count.
+  const common: string[] = [];
+  for (const p of k.params) common.push(`uint32_t ${paramName(p)}${p.kind.kind === "scalar" ? "" : "_len"}`);
+  common.push("uint32_t k_threads");
+  const commonArgs = common.map((c) => c.split(" ")[1]);
+  const portDecl = (pt: HlsPort) => `${pt.dir === "read" ? "const " : ""}${elemType(pt.param)}* ${pt.name}`;
+  const streamT = (op: Op) => cxxType(km, op.result.type);
+  const storeT = (arg: Value) => {
+    const p = k.params.find((q) => k.func.args[q.index] === arg)!;
+    return `cwl_store<${elemType(p)}>`;
+  };
+  const stName = (arg: Value) => `k_st_${paramName(k.params.find((q) => k.func.args[q.index] === arg)!)}`;
+  const readPorts = plan.ports.filter((p) => p.dir === "read");
+  const invLoop = (label: string, pipelined: boolean) => [
+    `${label}:`,
+    `  for (uint32_t k_gid = 0; k_gid < k_threads; k_gid++) {`,
+    pipelined ? `#pragma HLS PIPELINE II=1` : `// not pipelined: an inner loop of more than ${MAX_UNROLL} trips carries its own pipeline`,
+    `#pragma HLS LOOP_TRIPCOUNT min=1 max=${TRIPCOUNT_MAX}`,
+  ];
+  const out: string[] = [`// kernel ${K}: DATAFLOW read → compute → write, one pipelined iteration per invocation (global id).`];
+  const stages: HlsStage[] = [];
+  const streams: HlsStream[] = [];
+  const calls: string[] = [];
+
+  const hasRead = plan.streamed.length > 0;
+  if (hasRead) {
+    const rp = new StagePrinter(km, k, plan, "read", plan.read);
+    const body = rp.print();
+    const params = [...readPorts.map(portDecl), ...common, ...plan.streamed.map((op, i) => `hls::stream<${streamT(op)}>& k_ld${i}`)];
+    out.push(`static void ${K}_read(${params.join(", ")}) {`, ...invLoop(`${K}_read_invocations`, rp.pipelined), ...body, `  }`, `}`, ``);
+    calls.push(`  ${K}_read(${[...readPorts.map((p) => p.name), ...commonArgs, ...plan.streamed.map((_, i) => `k_ld${i}`)].join(", ")});`);
+    stages.push({ name: `${K}_read`, role: "read", ii: rp.pipelined ? 1 : 0, loops: rp.loops, fieldMuls: rp.muls, mulInstances: rp.mulInstances, loads: rp.loads, stores: 0, transfers: rp.transfers, effectiveII: effII(rp) });
+    plan.streamed.forEach((op, i) => {
+      const t = op.result.type;
+      streams.push({ name: `k_ld${i}`, bits: t.kind === "field" ? 32 * km.fields.get(t.field)!.limbs : isBool(t) ? 1 : 32, depth, producer: `${K}_read`, consumer: `${K}_compute` });
+    });
+  }
+  const cp = new StagePrinter(km, k, plan, "compute", plan.compute);
+  const cbody = cp.print();
+  const cparams = [...common, ...plan.streamed.map((op, i) => `hls::stream<${streamT(op)}>& k_ld${i}`), ...plan.written.map((a) => `hls::stream<${storeT(a)} >& ${stName(a)}`)];
+  out.push(
+    `static void ${K}_compute(${cparams.join(", ")}) {`,
+    ...invLoop(`${K}_compute_invocations`, cp.pipelined),
+    ...cbody,
+    `  }`,
+    ...plan.written.map((a) => `  ${stName(a)}.write(${storeT(a)}());`),
+    `}`,
+    ``,
+  );
+  calls.push(`  ${K}_compute(${[...commonArgs, ...plan.streamed.map((_, i) => `k_ld${i}`), ...plan.written.map(stName)].join(", ")});`);
+  stages.push({ name: `${K}_compute`, role: "compute", ii: cp.pipelined ? 1 : 0, loops: cp.loops, fieldMuls: cp.muls, mulInstances: cp.mulInstances, loads: cp.loads, stores: cp.stores, transfers: cp.transfers, effectiveII: effII(cp) });
+  for (const a of plan.written) {
+    const port = plan.writePort.get(a)!;
+    const T = storeT(a);
+    const wn = `${K}_write_${paramName(port.param)}`;
+    out.push(
+      `static void ${wn}(${portDecl(port)}, hls::stream<${T} >& ${stName(a)}) {`,
+      `  bool k_done = false;`,
+      `${wn}_tokens:`,
+      `  while (!k_done) {`,
+      `#pragma HLS PIPELINE II=1`,
+      `#pragma HLS LOOP_TRIPCOUNT min=1 max=${TRIPCOUNT_MAX}`,
+      `    const ${T} k_t = ${stName(a)}.read();`,
+      `    if (k_t.last) k_done = true;`,
+      `    else ${port.name}[k_t.addr] = k_t.data;`,
+      `  }`,
+      `}`,
+      ``,
+    );
+    calls.push(`  ${wn}(${port.name}, ${stName(a)});`);
+    stages.push({ name: wn, role: "write", ii: 1, loops: [], fieldMuls: 0, mulInstances: 0, loads: 0, stores: 1, transfers: { [stName(a)]: 1, [port.name]: 1 }, effectiveII: 1 });
+    streams.push({ name: stName(a), bits: 32 + elemBits(port.param) + 1, depth, producer: `${K}_compute`, consumer: wn });
+  }
+
+  const sig: string[] = [];
+  const pragmas: string[] = [];
+  for (const p of k.params) {
+    const nm = paramName(p);
+    if (p.kind.kind === "scalar") {
+      sig.push(`uint32_t ${nm}`);
+      pragmas.push(`#pragma HLS INTERFACE s_axilite port=${nm}`);
+      continue;
+    }
+    for (const pt of plan.ports.filter((q) => q.param === p)) {
+      sig.push(portDecl(pt));
+      pragmas.push(`#pragma HLS INTERFACE m_axi port=${pt.name} offset=slave bundle=${pt.bundle} depth=4096`, `#pragma HLS INTERFACE s_axilite port=${pt.name}`);
+    }
+    sig.push(`uint32_t ${nm}_len`);
+    pragmas.push(`#pragma HLS INTERFACE s_axilite port=${nm}_len`);
+  }
+  sig.push("uint32_t k_threads");
+  pragmas.push(`#pragma HLS INTERFACE s_axilite port=k_threads`, `#pragma HLS INTERFACE s_axilite port=return`);
+  out.push(
+    `extern "C" void ${K}(${sig.join(", ")}) {`,
+    ...pragmas,
+    `#pragma HLS DATAFLOW`,
+    ...plan.streamed.map((op, i) => `  hls::stream<${streamT(op)}, ${depth}> k_ld${i}("k_ld${i}");`),
+    ...plan.written.map((a) => `  hls::stream<${storeT(a)}, ${depth}> ${stName(a)}("${stName(a)}");`),
+    ...calls,
+    `}`,
+    ``,
+  );
+  const info: HlsKernelStructure = {
+    name: K,
+    ii: cp.pipelined ? 1 : 0,
+    mulsPerInvocation: cp.muls,
+    fieldBits: Math.max(32, ...[...km.fields.values()].map((f) => f.limbs * 32)),
+    stages,
+    streams,
+    ports: plan.ports.map((p) => ({ name: p.name, param: p.param.name, dir: p.dir, bundle: p.bundle, elemBits: elemBits(p.param) })),
+    buffers: k.params
+      .filter((p) => p.kind.kind !== "scalar")
+      .map((p) => ({ name: p.name, words: p.kind.kind === "fbuf" ? p.kind.field.limbs : 1, access: (p.kind as { access: string }).access })),
+  };
+  return { code: out.join("\n"), info };
 }

@@ -11,6 +11,24 @@ export function hlsLiteral(f: FieldLimbs, x: bigint): string {
   return `${hlsFieldType(f)}("0x${x.toString(16)}", 16)`;
 }
 
+/** The Montgomery multiplier as hlsFieldLib emits it, for the FPGA model (bench/fpga.ts). */
+export interface HlsFieldMulStructure {
+  field: string;
+  bits: number;
+  /** CIOS steps, all unrolled (the `<prefix>_mul_word` loop), one per 32-bit word of b. */
+  words: number;
+  /** Products per step as [width, width] of unsigned operands: a·b_i, p·m, and m = t_0·p' (32×32). */
+  productsPerWord: [number, number][];
+  /** Partitioning of the limb array bw (complete on its only dimension). */
+  limbPartition: "complete";
+  inlined: true;
+}
+
+export function hlsMulStructure(f: FieldLimbs): HlsFieldMulStructure {
+  const W = 32 * f.limbs;
+  return { field: f.name, bits: W, words: f.limbs, productsPerWord: [[W, 32], [W, 32], [32, 32]], limbPartition: "complete", inlined: true };
+}
+
 export function hlsFieldLib(f: FieldLimbs): string {
   const P = f.prefix;
   const T = hlsFieldType(f);
@@ -46,12 +64,19 @@ static bool ${P}_eq(${T} a, ${T} b) {
 }
 static ${T} ${P}_mul(${T} a, ${T} b) {
 #pragma HLS INLINE
+  // b's 32-bit words as registers (complete partition): every unrolled CIOS step reads its own word.
+  ap_uint<32> bw[${f.limbs}];
+#pragma HLS ARRAY_PARTITION variable=bw complete dim=1
+${P}_mul_split:
+  for (int i = 0; i < ${f.limbs}; i++) {
+#pragma HLS UNROLL
+    bw[i] = (ap_uint<32>)(b >> (32 * i));
+  }
   ap_uint<${TW}> t = 0;
 ${P}_mul_word:
   for (int i = 0; i < ${f.limbs}; i++) {
 #pragma HLS UNROLL
-    ap_uint<32> bi = (ap_uint<32>)(b >> (32 * i));
-    t += (ap_uint<${TW}>)(a * bi);
+    t += (ap_uint<${TW}>)(a * bw[i]);
     ap_uint<32> m = (ap_uint<32>)((ap_uint<32>)t * ${P}_PINV);
     t += (ap_uint<${TW}>)(${P}_P * m);
     t >>= 32;

@@ -1,8 +1,22 @@
-// Public face of the Vitis HLS backend: CWIR kernels → kernels.cpp + csim testbench, and the path of the
-// ap_int.h / hls_stream.h headers that let g++ run the C simulation.
+// Public face of the Vitis HLS backend: CWIR kernels → kernels.cpp (DATAFLOW tops) + csim testbench,
+// the static Vitis-subset checker, and the path of the ap_int.h / hls_stream.h headers that let g++ run
+// the C simulation.
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-export { emitHls, type HlsOutput, type HlsKernelStructure } from "./emit.ts";
-export { hlsFieldLib } from "./fieldlib.ts";
+export {
+  emitHls,
+  MAX_UNROLL,
+  STREAM_DEPTH,
+  TRIPCOUNT_MAX,
+  type HlsOptions,
+  type HlsOutput,
+  type HlsKernelStructure,
+  type HlsStage,
+  type HlsStream,
+  type HlsLoop,
+} from "./emit.ts";
+export { hlsFieldLib, hlsMulStructure, type HlsFieldMulStructure } from "./fieldlib.ts";
+export { checkVitisSubset, type VitisFinding, type VitisReport } from "./vitis-check.ts";
+export { planDataflow, type DataflowPlan, type HlsPort } from "./dataflow.ts";
 
 export const HLS_INCLUDE_DIR = join(dirname(fileURLToPath(import.meta.url)), "include");

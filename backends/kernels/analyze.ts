@@ -2,9 +2,11 @@
 // computes its binding layout. Field values become L×u32 Montgomery limbs; integers are u32 (i32)
 // or booleans (i1); buffers are `!mem<!f<F>>` (L words per element) or `!mem<i32>`; scalar i32
 // parameters travel in one uniform block. Anything else is a diagnostic (E065x, spec/kernels.md).
+// Tuples (and structs) from inlined `.cwl` helpers are first split into scalars (scalarize.ts).
 import { type Diagnostic, error } from "../../compiler/diagnostics/index.ts";
 import { type Func, type Module, type Op, type Type, typeToString, walkFunc } from "../../compiler/ir/index.ts";
 import { type FieldLimbs, fieldLimbs } from "./limbs.ts";
+import { scalarizeKernelTuples } from "./scalarize.ts";
 
 export type KernelTarget = "wgsl" | "hls" | "wasm";
 export const KERNEL_TARGETS: readonly KernelTarget[] = ["wgsl", "hls", "wasm"];
@@ -83,6 +85,7 @@ export function analyzeKernels(module: Module, target: KernelTarget): { km?: Ker
   const kernels: KernelInfo[] = [];
   for (const func of module.funcs) {
     if (func.kind !== "kernel") continue;
+    scalarizeKernelTuples(func);
     const before = diagnostics.length;
     if (func.results.length)
       diagnostics.push(error("E0654", `kernel \`${func.name}\` returns values; kernels communicate through buffers only`, undefined, "write results into a `&mut [T]` parameter"));

@@ -67,7 +67,27 @@ export function emitKernelArtifact(module: Module, target: string, outDir: strin
       copyFileSync(join(HLS_INCLUDE_DIR, h), join(outDir, "include", h));
       files.push(`include/${h}`);
     }
-    put("structure.json", JSON.stringify(out.structure, null, 2) + "\n");
+    put("structure.json", JSON.stringify({ kernels: out.structure, fieldMuls: out.fieldMuls }, null, 2) + "\n");
+    // v++ link: one compute unit per kernel, each buffer parameter on its own HBM pseudo-channel (U280: 32).
+    // The `x_r`/`x_w` ports of one buffer share a channel: the host passes one device buffer to both,
+    // and an XRT buffer lives in one bank.
+    let pc = 0;
+    const channelOf = (k: { ports: { name: string; param: unknown }[] }) => {
+      const byParam = new Map<unknown, number>();
+      return (p: { param: unknown }) => {
+        if (!byParam.has(p.param)) byParam.set(p.param, pc++ % 32);
+        return byParam.get(p.param)!;
+      };
+    };
+    put(
+      "link.cfg",
+      [
+        `# v++ -l --config link.cfg: one HBM pseudo-channel per buffer (ports named in structure.json; x_r/x_w share one)`,
+        `[connectivity]`,
+        ...out.structure.flatMap((k) => [`nk=${k.name}:1:${k.name}_1`, ...((ch) => k.ports.map((p) => `sp=${k.name}_1.${p.name}:HBM[${ch(p)}]`))(channelOf(k))]),
+        ``,
+      ].join("\n"),
+    );
     const tops = km.kernels.map((k) => k.name);
     put(
       "run_hls.tcl",
@@ -90,7 +110,7 @@ export function emitKernelArtifact(module: Module, target: string, outDir: strin
     );
     put(
       "README.md",
-      `# Vitis HLS kernels: ${names}\n\nRun: \`vitis_hls -f run_hls.tcl\` (synthesis for the Alveo U280 part at 300 MHz); C simulation without Vitis: \`g++ -O2 -std=c++14 -Iinclude testbench.cpp -o csim && ./csim < commands.txt\` (protocol in testbench.cpp's header).\n\n\`include/\` holds cwl's minimal ap_int.h/hls_stream.h for g++ only; do not pass it to Vitis.\n`,
+      `# Vitis HLS kernels: ${names}\n\nRun: \`vitis_hls -f run_hls.tcl\` (synthesis for the Alveo U280 part at 300 MHz; link with \`v++ -l --config link.cfg\`, which puts every m_axi port on its own HBM pseudo-channel); C simulation without Vitis: \`g++ -O2 -std=c++14 -Iinclude testbench.cpp -o csim && ./csim < commands.txt\` (protocol in testbench.cpp's header).\n\nEach kernel is a DATAFLOW top: read → compute → write processes joined by hls::stream FIFOs. A buffer the kernel both reads and writes has two ports (\`x_r\`, \`x_w\`): pass the same device buffer to both. Ports, processes and their II are listed in structure.json.\n\n\`include/\` holds cwl's minimal ap_int.h/hls_stream.h for g++ only; do not pass it to Vitis.\n`,
     );
   } else {
     const out = emitWasm(km);

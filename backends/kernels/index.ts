@@ -1,5 +1,6 @@
 // Public face of the shared kernel lowering: subset check + binding layout (analyze.ts), Montgomery
-// limb constants and packing (limbs.ts), and artifact emission for every kernel target (artifact.ts).
+// limb constants and packing (limbs.ts), the shared structured-control-flow printer (structured.ts), and
+// artifact emission for every kernel target (artifact.ts).
 export {
   analyzeKernels,
   identifier,
@@ -21,4 +22,6 @@ export {
   unpackMont,
   powExponent,
 } from "./limbs.ts";
+// Before artifact.ts: the backends it imports extend StructuredPrinter while this module loads.
+export { type Slice, type StructuredSyntax, StructuredPrinter, sharedIntExpr, sliceOps, tripCount } from "./structured.ts";
 export { emitKernelArtifact, type KernelArtifact } from "./artifact.ts";

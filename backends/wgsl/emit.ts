@@ -99,6 +99,7 @@ class KernelPrinter {
     bindings.push({ binding: ub, name: "params", type: "uniform", access: "read", elemWords: scalars.length + 1, params: scalars.map((s) => s.index) });
     // A barrier needs uniform control flow, so barrier kernels run whole workgroups (documented in spec/kernels.md).
     if (!k.usesBarrier) this.lines.push(`  if (k_gid >= u_${k.name}.k_threads) { return; }`);
+    this.lines.push(`  k_zero = u_${k.name}.k_threads >> 31u;`);
     this.block(func.body.entry, "  ");
     const body = this.lines.join("\n");
     const libs = [WGSL_LIMB_HELPERS, ...[...this.usedFields].map((f) => wgslFieldLib(f, this.opts))].join("\n");

@@ -21,6 +21,11 @@ fn mac(t: u32, a: u32, b: u32, c: u32) -> vec2<u32> {
   let lo2 = lo + c;
   return vec2<u32>(lo2, hi + select(0u, 1u, lo2 < lo));
 }
+// 0 at run time (the kernel entry stores k_threads >> 31, and launches stay below 2^31 invocations), but
+// no shader compiler can prove it: loop bounds L + k_zero keep the rolled CIOS loops rolled. Mesa
+// (lavapipe) inlines every call and unrolls constant-trip loops, and then spends tens of seconds per
+// point-arithmetic shader in LLVM; with opaque bounds it compiles several times faster.
+var<private> k_zero: u32;
 // a + b as (sum, carry).
 fn adc(a: u32, b: u32) -> vec2<u32> {
   let s = a + b;
@@ -93,20 +98,22 @@ export function wgslFieldLib(f: FieldLimbs, opts: WgslLibOptions = {}): string {
     mul.push(`  return ${P}_reduce_once(${T}(${Array.from({ length: L }, (_, i) => `t[${i}]`).join(", ")}), t[${L}]);`, `}`);
     out.push(mul.join("\n"));
   } else {
-    // Rolled loops: Mesa inlines every call, so a compact body keeps shader compile time sane on lavapipe.
+    // Rolled loops (bounds opaque through k_zero): Mesa inlines every call, so a compact body keeps
+    // shader compile time sane on lavapipe.
     out.push(`const ${P}_PL = array<u32, ${L}>(${p.join(", ")});
 fn ${P}_mul(a_in: ${T}, b_in: ${T}) -> ${T} {
   var a = a_in;
   var b = b_in;
   var t: array<u32, ${L + 2}>;
-  for (var i = 0u; i < ${L}u; i++) {
+  let n = ${L}u + k_zero;
+  for (var i = 0u; i < n; i++) {
     var c = 0u;
     let bi = b[i];
-    for (var j = 0u; j < ${L}u; j++) { let r = mac(t[j], a[j], bi, c); t[j] = r.x; c = r.y; }
+    for (var j = 0u; j < n; j++) { let r = mac(t[j], a[j], bi, c); t[j] = r.x; c = r.y; }
     var r = adc(t[${L}], c); t[${L}] = r.x; t[${L + 1}] = r.y;
     let m = t[0] * ${hex(f.pInv32)};
     r = mac(t[0], m, ${p[0]}, 0u); c = r.y;
-    for (var j = 1u; j < ${L}u; j++) { r = mac(t[j], m, ${P}_PL[j], c); t[j - 1u] = r.x; c = r.y; }
+    for (var j = 1u; j < n; j++) { r = mac(t[j], m, ${P}_PL[j], c); t[j - 1u] = r.x; c = r.y; }
     r = adc(t[${L}], c); t[${L - 1}] = r.x; t[${L}] = t[${L + 1}] + r.y;
   }
   var o: ${T};

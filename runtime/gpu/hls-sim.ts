@@ -1,8 +1,9 @@
 // Runs emitted HLS kernels in C simulation: g++ builds the generated testbench against the project's
-// ap_int.h, and one long-lived process executes the launches over a stdin/stdout line protocol.
+// ap_int.h/hls_stream.h, and one long-lived process executes the launches over a stdin/stdout line
+// protocol. Each launch runs the kernel's DATAFLOW processes one after another (as Vitis csim does).
 import { type ChildProcessWithoutNullStreams, execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -19,16 +20,21 @@ export function haveGxx(): true | string {
   }
 }
 
-/** Compiles (cached by source hash) the csim binary for an HLS output; returns its path. */
+// Strict streams: a DATAFLOW stage pair that leaves tokens behind aborts the run (see hls_stream.h).
+const CSIM_FLAGS = ["-O2", "-std=c++14", "-DCWL_HLS_STRICT_STREAMS"];
+
+/** Compiles (cached by source and header hash) the csim binary for an HLS output; returns its path. */
 export function buildCsim(out: HlsOutput, dir?: string): string {
-  const hash = createHash("sha256").update(out.kernels).update(out.testbench).digest("hex").slice(0, 16);
+  const h = createHash("sha256").update(out.kernels).update(out.testbench).update(CSIM_FLAGS.join(" "));
+  for (const f of ["ap_int.h", "hls_stream.h"]) h.update(readFileSync(join(HLS_INCLUDE_DIR, f)));
+  const hash = h.digest("hex").slice(0, 16);
   const d = dir ?? join(tmpdir(), `cwl-hls-${hash}`);
   const exe = join(d, "csim");
   if (dir || !existsSync(exe)) {
     mkdirSync(d, { recursive: true });
     writeFileSync(join(d, "kernels.cpp"), out.kernels);
     writeFileSync(join(d, "testbench.cpp"), out.testbench);
-    execFileSync("g++", ["-O2", "-std=c++14", "-I", HLS_INCLUDE_DIR, "-o", exe, join(d, "testbench.cpp")], { stdio: ["ignore", "ignore", "pipe"] });
+    execFileSync("g++", [...CSIM_FLAGS, "-I", HLS_INCLUDE_DIR, "-o", exe, join(d, "testbench.cpp")], { stdio: ["ignore", "ignore", "pipe"] });
   }
   return exe;
 }

@@ -5,4 +5,14 @@ export { openGpu, gpuLabel, gpuInstance, WebGpuExecutor, type Gpu, type GpuInfo 
 export { HlsSimExecutor, buildCsim, haveGxx } from "./hls-sim.ts";
 export { WasmExecutor } from "./wasm-exec.ts";
 export { nttOnExecutor, type KernelNttOptions } from "./ntt.ts";
+export {
+  nttFourStep,
+  nttFourStepValues,
+  MemoryStore,
+  FileStore,
+  type ElementStore,
+  type FourStepOptions,
+  type FourStepProgress,
+  type FourStepStats,
+} from "./ntt-fourstep.ts";
 export { msmOnExecutor, msmChunkedOnExecutor, planMsm, type MsmPlan } from "./msm.ts";

@@ -1,25 +1,33 @@
-// MSM host loop over any kernel executor (WGSL, HLS csim, WASM) driving stdlib/kernels/msm: the host
-// splits scalars into windows and counting-sorts (window, digit) entries by bucket; kernels do every
-// point addition. Zero scalars and points at infinity contribute no entries. `msmChunkedOnExecutor`
-// streams chunks and adds the partial sums, so memory is bounded by one chunk (the 2^30 plan).
+// MSM host loop over any kernel executor (WGSL, HLS csim, WASM) driving stdlib/kernels/msm.cwl: the
+// host splits scalars into windows, counting-sorts (window, digit) entries by bucket and cuts each
+// bucket into chunks of ≤ shape.chunk entries; kernels do every point addition (mixed adds of affine
+// points inside a chunk, Jacobian adds between chunks). Zero scalars and points at infinity contribute
+// no entries. `msmChunkedOnExecutor` streams chunks of points and adds the partial sums, so memory is
+// bounded by one chunk (the 2^30 plan).
 import { type FieldLimbs, fromLimbs, fromMontgomery, packMont } from "../../backends/kernels/index.ts";
-import { type MsmShape } from "../../stdlib/kernels/msm.ts";
+import { type MsmShape } from "../../stdlib/kernels/index.ts";
 import { G1, type G1Affine, type G1Jacobian } from "../curve/index.ts";
 import { BN254_FR } from "../field/index.ts";
 import type { KernelExecutor } from "./executor.ts";
 
 export interface MsmPlan {
-  /** Affine points that occur in some bucket (compacted), and the entry → point index list sorted by bucket. */
+  /** Affine points that occur in some bucket (compacted). */
   points: G1Affine[];
+  /** Entry → point index, entries sorted by bucket. */
   idx: Uint32Array;
-  start: Uint32Array;
-  cnt: Uint32Array;
+  /** Per chunk: first entry, entry count (≤ shape.chunk), position in its bucket, chunks in its bucket. */
+  chunkFirst: Uint32Array;
+  chunkCount: Uint32Array;
   pos: Uint32Array;
   len: Uint32Array;
+  /** Per bucket (window-major, digit d at w·(2^c − 1) + d − 1): its first chunk and chunk count. */
+  bucketFirst: Uint32Array;
+  bucketChunks: Uint32Array;
+  /** Most chunks in one bucket (tree rounds: ⌈log2 maxLen⌉). */
   maxLen: number;
 }
 
-/** Window digits → buckets, counting-sorted (the host part of the bucket method). */
+/** Window digits → buckets → chunks (the host part of the bucket method). */
 export function planMsm(shape: MsmShape, points: readonly G1Affine[], scalars: readonly bigint[]): MsmPlan {
   if (points.length !== scalars.length) throw new RangeError(`msm: ${points.length} points but ${scalars.length} scalars`);
   const nb = (1 << shape.c) - 1;
@@ -47,48 +55,57 @@ export function planMsm(shape: MsmShape, points: readonly G1Affine[], scalars: r
   for (let b = 1; b < buckets; b++) start[b] = start[b - 1] + cnt[b - 1];
   const fill = start.slice();
   const idx = new Uint32Array(keys.length);
-  const pos = new Uint32Array(keys.length);
-  const len = new Uint32Array(keys.length);
-  keys.forEach((k, e) => {
-    const at = fill[k]++;
-    idx[at] = owner[e];
-    pos[at] = at - start[k];
-    len[at] = cnt[k];
-  });
-  return { points: used, idx, start, cnt, pos, len, maxLen: Math.max(0, ...cnt) };
+  keys.forEach((k, e) => (idx[fill[k]++] = owner[e]));
+  const bucketChunks = cnt.map((c) => Math.ceil(c / shape.chunk));
+  const bucketFirst = new Uint32Array(buckets);
+  for (let b = 1; b < buckets; b++) bucketFirst[b] = bucketFirst[b - 1] + bucketChunks[b - 1];
+  const chunks = buckets ? bucketFirst[buckets - 1] + bucketChunks[buckets - 1] : 0;
+  const chunkFirst = new Uint32Array(chunks);
+  const chunkCount = new Uint32Array(chunks);
+  const pos = new Uint32Array(chunks);
+  const len = new Uint32Array(chunks);
+  let maxLen = 0;
+  for (let b = 0; b < buckets; b++) {
+    maxLen = Math.max(maxLen, bucketChunks[b]);
+    for (let j = 0; j < bucketChunks[b]; j++) {
+      const at = bucketFirst[b] + j;
+      chunkFirst[at] = start[b] + j * shape.chunk;
+      chunkCount[at] = Math.min(shape.chunk, cnt[b] - j * shape.chunk);
+      pos[at] = j;
+      len[at] = bucketChunks[b];
+    }
+  }
+  return { points: used, idx, chunkFirst, chunkCount, pos, len, bucketFirst, bucketChunks, maxLen };
 }
 
-/** Σ scalars[i]·points[i] over BN254 G1 on the executor (kernels from `msmKernels(bn254_fq, shape)`). */
+/** Σ scalars[i]·points[i] over BN254 G1 on the executor (kernels: stdlib/kernels/msm.cwl). */
 export async function msmOnExecutor(ex: KernelExecutor, fq: FieldLimbs, shape: MsmShape, points: readonly G1Affine[], scalars: readonly bigint[]): Promise<G1Affine> {
   const plan = planMsm(shape, points, scalars);
-  const total = plan.idx.length;
-  if (total === 0) return G1.infinityAffine;
+  const chunks = plan.chunkFirst.length;
+  if (chunks === 0) return G1.infinityAffine;
   const L = fq.limbs;
-  const nbAll = shape.windows * ((1 << shape.c) - 1);
+  const nb = (1 << shape.c) - 1;
+  const nbAll = shape.windows * nb;
   const bufs = {
     pts: ex.alloc(plan.points.length * 2 * L),
-    idx: ex.alloc(total),
-    pos: ex.alloc(total),
-    len: ex.alloc(total),
-    start: ex.alloc(nbAll),
-    cnt: ex.alloc(nbAll),
-    acc: ex.alloc(total * 3 * L),
-    sums: ex.alloc(nbAll * 3 * L),
+    idx: ex.alloc(plan.idx.length),
+    chunkFirst: ex.alloc(chunks),
+    chunkCount: ex.alloc(chunks),
+    pos: ex.alloc(chunks),
+    len: ex.alloc(chunks),
+    bucketFirst: ex.alloc(nbAll),
+    bucketChunks: ex.alloc(nbAll),
+    acc: ex.alloc(chunks * 3 * L),
     wsum: ex.alloc(shape.windows * 3 * L),
     out: ex.alloc(3 * L),
   };
   try {
     ex.write(bufs.pts, packMont(fq, plan.points.flatMap((p) => [p.x, p.y])));
-    ex.write(bufs.idx, plan.idx);
-    ex.write(bufs.pos, plan.pos);
-    ex.write(bufs.len, plan.len);
-    ex.write(bufs.start, plan.start);
-    ex.write(bufs.cnt, plan.cnt);
-    ex.launch("msm_gather", total, [bufs.pts, bufs.idx, bufs.acc]);
-    for (let s = 1; s < plan.maxLen; s <<= 1) ex.launch("msm_reduce_round", total, [bufs.acc, bufs.pos, bufs.len, s]);
-    ex.launch("msm_bucket_sums", nbAll, [bufs.acc, bufs.start, bufs.cnt, bufs.sums]);
-    ex.launch("msm_window_sums", shape.windows, [bufs.sums, bufs.wsum]);
-    ex.launch("msm_combine", 1, [bufs.wsum, bufs.out]);
+    for (const k of ["idx", "chunkFirst", "chunkCount", "pos", "len", "bucketFirst", "bucketChunks"] as const) ex.write(bufs[k], plan[k]);
+    ex.launch("msm_bucket_acc", chunks, [bufs.pts, bufs.idx, bufs.chunkFirst, bufs.chunkCount, bufs.acc]);
+    for (let s = 1; s < plan.maxLen; s <<= 1) ex.launch("msm_reduce_round", chunks, [bufs.acc, bufs.pos, bufs.len, s]);
+    ex.launch("msm_window_sums", shape.windows, [bufs.acc, bufs.bucketFirst, bufs.bucketChunks, bufs.wsum, nb]);
+    ex.launch("msm_combine", 1, [bufs.wsum, bufs.out, shape.windows, shape.c]);
     await ex.finish();
     const w = await ex.read(bufs.out);
     const coord = (k: number) => fromMontgomery(fq, fromLimbs(w, k * L, L));

@@ -39,6 +39,10 @@ export function openGpu(): Promise<Gpu | { reason: string }> {
       // lavapipe sizes its thread pool from the host's CPU count, not the cgroup's; with too many
       // threads for the container it aborts ("futex facility returned an unexpected error code").
       process.env.LP_NUM_THREADS ??= String(Math.min(16, availableParallelism()));
+      // lavapipe's LLVM optimization passes take most of a point-arithmetic shader's compile time (tens of
+      // seconds each); without them compiles are several times faster and runs on small inputs barely
+      // slower. Mesa's software drivers alone read this; set GALLIVM_PERF= (empty) to keep the passes.
+      process.env.GALLIVM_PERF ??= "nopt";
       Object.assign(globalThis, globals);
       const gpu = create([]);
       instance = gpu;

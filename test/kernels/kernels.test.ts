@@ -1,19 +1,22 @@
-// Kernel targets against outside references: every lowered field op (fieldops fixture) and the stdlib
-// NTT on WGSL (WebGPU/lavapipe), HLS C simulation (g++) and WASM, compared with runtime/field BigInt
-// arithmetic and runtime/curve's reference NTT.
+// Kernel targets against outside references: every lowered field op (fieldops fixture), the stdlib
+// NTT and the stdlib MSM (msm.cwl + curve.cwl) on WGSL (WebGPU/lavapipe), HLS C simulation (g++) and
+// WASM, compared with runtime/field BigInt arithmetic, runtime/curve's NTT and @noble/curves.
 import { describe, expect, it } from "vitest";
-import { Builder, Module, T } from "../../compiler/ir/index.ts";
+import { Builder, Module, T, walkFunc } from "../../compiler/ir/index.ts";
 import { type KernelModule, type KernelTarget, analyzeKernels, packMont, unpackMont } from "../../backends/kernels/index.ts";
 import { emitHls } from "../../backends/hls/index.ts";
 import { emitWasm } from "../../backends/wasm/index.ts";
 import { emitWgsl } from "../../backends/wgsl/index.ts";
 import { BN254_FQ, BN254_FR } from "../../runtime/field/index.ts";
 import { ntt } from "../../runtime/curve/index.ts";
-import { kernelSource, msmKernels, msmShape } from "../../stdlib/kernels/index.ts";
+import { kernelSource, MSM_LIMITS, msmKernels, msmShape } from "../../stdlib/kernels/index.ts";
 import { G1, type G1Affine } from "../../runtime/curve/index.ts";
 import { bn254 } from "@noble/curves/bn254.js";
+import { pippenger } from "@noble/curves/abstract/curve.js";
 import { fieldOpsExpected, fieldOpsInputs, fieldOpsModule } from "./fixtures.ts";
-import { type KernelExecutor, HlsSimExecutor, buildCsim, haveGxx, nttOnExecutor, WasmExecutor, WebGpuExecutor, openGpu, msmOnExecutor } from "../../runtime/gpu/index.ts";
+import { join } from "node:path";
+import { compileFile, compileSource } from "../../compiler/driver/pipeline.ts";
+import { type KernelExecutor, HlsSimExecutor, buildCsim, haveGxx, nttOnExecutor, WasmExecutor, WebGpuExecutor, openGpu, msmOnExecutor, msmChunkedOnExecutor } from "../../runtime/gpu/index.ts";
 
 const gpu = await openGpu();
 const gxx = haveGxx();
@@ -77,16 +80,17 @@ for (const target of ["wasm", "hls", "wgsl"] as const) {
       ex.dispose();
     });
 
-    // lavapipe needs minutes to compile the point-arithmetic shaders on a loaded 2-core machine: the WGSL
-    // MSM check runs in `npm run bench -- gpu` (and here with CWL_SLOW_KERNEL_TESTS=1).
-    const slowWgsl = target === "wgsl" && !process.env.CWL_SLOW_KERNEL_TESTS;
-    if (slowWgsl) console.warn("skipped: wgsl MSM test (shader compile takes minutes on lavapipe; set CWL_SLOW_KERNEL_TESTS=1 or run npm run bench -- gpu)");
-    it.skipIf(slowWgsl)("stdlib MSM kernels equal @noble/curves (zero scalars, infinity, repeated points, r−1)", async () => {
-      const shape = msmShape(4);
-      const { ex, km } = await executor(msmKernels("bn254_fq", BN254_FQ.p, shape), target);
+    // Suite sizes (2 cores): every target 2^4 and 2^8; WASM also 2^12. CWL_SLOW_KERNEL_TESTS=1 adds 2^10 and
+    // 2^12 on WGSL and csim; bench/gpu.ts times WGSL 2^8 and WASM 2^12.
+    const slow = !!process.env.CWL_SLOW_KERNEL_TESTS;
+    if (!slow && target !== "wasm") console.warn(`skipped: ${target} MSM 2^10, 2^12 (minutes on a 2-core CPU; set CWL_SLOW_KERNEL_TESTS=1)`);
+    const msmSizes = target === "wasm" ? [4, 8, 12] : slow ? [4, 8, 10, 12] : [4, 8];
+    it(`stdlib/kernels/msm.cwl equals @noble/curves for 2^${msmSizes.join(", 2^")} (zero scalars, infinity, P + P, P − P, r−1)`, async () => {
+      const { ex, km } = await executor(msmKernels(), target);
       const fq = km.fields.get("bn254_fq")!;
-      // WGSL and csim 2^4, WASM 2^4 and 2^8 (bench/gpu.ts runs WGSL 2^8 and WASM 2^12).
-      for (const logn of target === "wasm" ? [4, 8] : [4]) {
+      for (const logn of msmSizes) {
+        // Small chunks at 2^8 so buckets span several chunks and the tree rounds run; c = 8 from 2^10.
+        const shape = msmShape(logn < 10 ? 4 : 8, 254, logn === 8 ? 4 : MSM_LIMITS.chunk);
         const n = 1 << logn;
         const pts: G1Affine[] = [];
         let p = G1.fromAffine(G1.mulAffine(G1.generator, BN254_FR.random()));
@@ -95,20 +99,85 @@ for (const target of ["wasm", "hls", "wgsl"] as const) {
           p = G1.add(p, G1.fromAffine(G1.generator));
         }
         pts[1] = G1.infinityAffine;
-        pts[3] = pts[4];
+        pts[4] = pts[3];
+        pts[7] = G1.negAffine(pts[6]);
         const ks = pts.map((_, i) => (i === 0 ? 0n : i === 2 ? BN254_FR.p - 1n : i === 5 ? 1n : BN254_FR.random()));
-        let exp = bn254.G1.Point.ZERO;
-        pts.forEach((q, i) => {
-          if (!q.infinity && ks[i] !== 0n) exp = exp.add(G1.toNoble(q).multiply(ks[i]));
-        });
-        expect(G1.eqAffine(await msmOnExecutor(ex, fq, shape, pts, ks), G1.fromNoble(exp))).toBe(true);
+        // Equal scalars on equal / opposite points: the mixed add meets P + P and P + (−P) inside a chunk.
+        ks[4] = ks[3];
+        ks[7] = ks[6];
+        const live = pts.flatMap((q, i) => (q.infinity ? [] : [i]));
+        const exp = pippenger(bn254.G1.Point, live.map((i) => G1.toNoble(pts[i])), live.map((i) => ks[i]));
+        const got = await msmOnExecutor(ex, fq, shape, pts, ks);
+        expect(G1.eqAffine(got, G1.fromNoble(exp)), `2^${logn}`).toBe(true);
+        if (target === "wasm" && logn === 8) {
+          // Streaming (the 2^30 plan): three uneven chunks of points, partial sums added on the host.
+          const cuts = [0, 50, 51, n];
+          const chunks = cuts.slice(1).map((end, k) => ({ points: pts.slice(cuts[k], end), scalars: ks.slice(cuts[k], end) }));
+          expect(G1.eqAffine(await msmChunkedOnExecutor(ex, fq, shape, chunks), got)).toBe(true);
+        }
       }
-      // All-zero scalars give the identity without launching anything.
+      // All-zero scalars give the identity without launching anything; P + (−P) alone gives it through the kernels.
+      const shape = msmShape(4);
       expect((await msmOnExecutor(ex, fq, shape, [G1.generator], [0n])).infinity).toBe(true);
+      expect((await msmOnExecutor(ex, fq, shape, [G1.generator, G1.negAffine(G1.generator)], [5n, 5n])).infinity).toBe(true);
       ex.dispose();
     });
   });
 }
+
+describe("kernel helpers from the front end (fixtures/helpers.cwl)", () => {
+  it("structs and tuples returned by fns, carried by loops and chosen by ifs run on WASM", async () => {
+    const r = compileFile(join(import.meta.dirname, "fixtures/helpers.cwl"));
+    expect(r.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    const km = analyzed(r.ir!, "wasm");
+    const fl = km.fields.get("bn254_fr")!;
+    const ex = new WasmExecutor(emitWasm(km));
+    const F = BN254_FR;
+    const n = 5;
+    const xs = Array.from({ length: 2 * n }, () => F.random());
+    const expected = (flip: number) =>
+      Array.from({ length: n }, (_, i) => {
+        const a = xs[2 * i];
+        let [lo, hi] = [a, xs[2 * i + 1]];
+        for (let k = 0; k < 3; k++) [lo, hi] = [F.add(F.mul(lo, F.add(a, BigInt(k))), hi), F.add(hi, F.add(a, BigInt(k)))];
+        return flip ? [hi, lo] : [lo, hi];
+      }).flat();
+    for (const flip of [0, 1]) {
+      const io = ex.alloc(2 * n * 8);
+      ex.write(io, packMont(fl, xs));
+      ex.launch("helpers", n, [io, flip]);
+      expect(unpackMont(fl, await ex.read(io)), `flip ${flip}`).toEqual(expected(flip));
+      ex.free(io);
+    }
+  });
+
+  it("a `&[F]` buffer still cannot be passed where `&mut [F]` is expected", () => {
+    const src = "use std::field::Bn254Fr;\nfn put(b: &mut [Bn254Fr]) { b[0] = 1; }\n@workgroup(64) kernel k(b: &[Bn254Fr]) { put(b); }\n";
+    const r = compileSource("/virtual/bad.cwl", src);
+    expect(r.diagnostics.map((d) => d.code)).toContain("E0201");
+  });
+});
+
+describe("stdlib/kernels/msm.cwl shape", () => {
+  it("its static loop bounds are the host's MSM_LIMITS, and tuples/structs are gone after analysis", () => {
+    const m = msmKernels();
+    const { km, diagnostics } = analyzeKernels(m, "wasm");
+    expect(diagnostics).toEqual([]);
+    const bounds = (name: string) => {
+      const out: number[] = [];
+      walkFunc(km!.kernels.find((k) => k.name === name)!.func, (op) => {
+        if (op.name === "cf.for") out.push(op.intAttr("hi")!);
+        expect(op.name.startsWith("tuple.")).toBe(false);
+      });
+      return out;
+    };
+    expect(bounds("msm_bucket_acc")).toEqual([MSM_LIMITS.chunk]);
+    expect(bounds("msm_window_sums")).toEqual([2 * (2 ** MSM_LIMITS.maxWindowBits - 1)]);
+    expect(bounds("msm_combine")).toEqual([MSM_LIMITS.maxWindows, MSM_LIMITS.maxWindowBits + 1]);
+    expect(() => msmShape(17)).toThrow(RangeError);
+    expect(() => msmShape(8, 254, 17)).toThrow(RangeError);
+  });
+});
 
 describe("kernel subset diagnostics", () => {
   it("rejects unsupported ops, parameter types and barriers on hls/wasm with E065x codes", () => {

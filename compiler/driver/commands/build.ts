@@ -1,6 +1,5 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, basename } from "node:path";
-import { pathToFileURL } from "node:url";
 import type { CommandModule } from "yargs";
 import { renderAll } from "../../diagnostics/index.ts";
 import { FileManager, REPO_ROOT } from "../../files/index.ts";
@@ -103,8 +102,14 @@ export const command: CommandModule<object, Args> = {
   },
 };
 
+// Literal import specifiers, so that the prebuilt CLI bundle (scripts/build-cli.mjs) contains the backends.
+const BACKENDS: Record<string, () => Promise<object>> = {
+  "backends/plonkish/index.ts": () => import("../../../backends/plonkish/index.ts"),
+  "backends/kernels/index.ts": () => import("../../../backends/kernels/index.ts"),
+};
+
 async function loadBackend(rel: string, target: string): Promise<Record<string, unknown>> {
-  const path = join(REPO_ROOT, rel);
-  if (!existsSync(path)) throw new UserError(`target \`${target}\` is not available yet`, "use `--target ir` for now");
-  return (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+  const load = BACKENDS[rel];
+  if (!load || !existsSync(join(REPO_ROOT, rel))) throw new UserError(`target \`${target}\` is not available yet`, "use `--target ir` for now");
+  return (await load()) as Record<string, unknown>;
 }
