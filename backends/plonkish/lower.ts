@@ -4,7 +4,7 @@
 // over advice columns a, b, c (constants fold into the selectors); c.assert_eq becomes a copy
 // constraint (free); `c.lookup` becomes a lookup argument against the table's fixed columns (dynamic
 // tables: against the rows `c.table_push` placed in advice, see dynamicTable below); calls to
-// std::hash::poseidon::hashN go to the Poseidon round gate (66 rows for t = 3). Public parameters and
+// std::hash::poseidon::hashN go to the Poseidon round gate (21 rows for t = 3). Public parameters and
 // outputs live in one instance column. Every row remembers the op (and source location) it came from.
 //
 // The layout is built once from the IR; the witness is filled later from the interpreter's values

@@ -201,6 +201,22 @@ export class KvStore {
     return { block: meta.block, rootBefore, rootAfter: writes.root, witnesses, table };
   }
 
+  /**
+   * The 2^(depth − level) nodes at height `level` (index order): the subtree roots the batch circuit
+   * keeps in registers (spec/kv.md, "Batch circuit"). Read before applying the block they start.
+   */
+  async subtreeRoots(level: number): Promise<bigint[]> {
+    const depth = this.depth;
+    if (!Number.isInteger(level) || level < 0 || level > depth || depth - level > 16) throw new RangeError(`subtree level must be ${Math.max(0, depth - 16)}..${depth}`);
+    const n = 1 << (depth - level);
+    const empty = emptyHashes(depth)[level];
+    if (level === depth) return [this.root];
+    const idx = Array.from({ length: n }, (_, i) => BigInt(i));
+    if (this.mem) return idx.map((i) => this.mem!.getNode(level, i) ?? empty);
+    const values = await this.db!.getMany(idx.map((i) => nodeKey(level, i)));
+    return values.map((v) => (v === undefined ? empty : BigInt("0x" + v)));
+  }
+
   /** All present leaves (full scan). */
   async leaves(): Promise<Leaf[]> {
     if (this.mem) return [...this.mem.leaves.values()];

@@ -21,18 +21,28 @@ describe("cwl kv", () => {
       expect(JSON.parse(applied.stdout)).toMatchObject({ block: 1, ops: 2, writes: 1 });
       const proved = cwl("kv", "prove", dir, "--insecure-dev-srs");
       expect(proved.stderr).toContain("INSECURE");
+      expect(proved.stderr).toContain("proving the batch of 2 accesses");
       expect(proved.status).toBe(0);
       const bundle = join(dir, "block-proofs.json");
       const ok = cwl("kv", "verify", bundle);
-      expect(ok.stdout).toContain("verified 2 accesses of block 1");
+      expect(ok.stdout).toContain("verified one batch proof of 2 accesses of block 1");
       expect(ok.status).toBe(0);
-      // Claim a different value was written: the public row no longer matches the proof.
+      // Claim a different value was written by op 0 (after_lo, instance 2 + 7·0 + 6): rejected.
       const b = JSON.parse(readFileSync(bundle, "utf8"));
-      b.proofs[0].instance[0][8] = "0x4";
+      b.instance[0][8] = "0x4";
       writeFileSync(bundle, JSON.stringify(b));
       const bad = cwl("kv", "verify", bundle);
       expect(bad.stdout).toContain("REJECTED");
       expect(bad.status).toBe(1);
+      // One access proof per access, for a prefix of the block.
+      const perAccess = join(dir, "per-access.json");
+      expect(cwl("kv", "prove", dir, "--insecure-dev-srs", "--per-access", "--first", "1", "-o", perAccess).status).toBe(0);
+      const prefix = cwl("kv", "verify", perAccess);
+      expect(prefix.stdout).toContain("verified 1 accesses (a prefix of block 1)");
+      const pb = JSON.parse(readFileSync(perAccess, "utf8"));
+      pb.proofs[0].instance[0][8] = "0x4";
+      writeFileSync(perAccess, JSON.stringify(pb));
+      expect(cwl("kv", "verify", perAccess).stdout).toContain("REJECTED");
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

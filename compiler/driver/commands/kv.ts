@@ -89,7 +89,8 @@ export const command: CommandModule = {
             .option("erc20", { type: "number", describe: "record N ERC-20 transfers with @ethereumjs/evm and apply their storage trace" })
             .option("loop", { type: "number", describe: "record a storage loop over N slots and apply its trace" })
             .option("writes-only", { type: "boolean", default: false, describe: "apply only the trace's SSTOREs" })
-            .option("limit", { type: "number", describe: "apply at most N operations of the trace" }),
+            .option("limit", { type: "number", describe: "apply at most N operations of the trace" })
+            .option("top", { type: "number", describe: "top tree levels the batch proof shares (default: best for the block size)" }),
         async (argv) => {
           const { accessesToOps, erc20TransferTrace, storageLoopTrace, checkWitness } = await import("../../../runtime/kv/index.ts");
           let ops;
@@ -102,6 +103,14 @@ export const command: CommandModule = {
           } else throw new UserError("give --ops FILE, --erc20 N or --loop N");
           if (argv.limit !== undefined) ops = ops.slice(0, argv.limit as number);
           const kv = await openStore(argv.dir as string);
+          const { bestTop } = await import("../../../runtime/kv/batch.ts");
+          const top = (argv.top as number | undefined) ?? bestTop(kv.depth, ops.length);
+          if (!Number.isInteger(top) || top < 0 || top > Math.min(10, kv.depth - 1)) {
+            await kv.close();
+            throw new UserError(`--top must be 0..${Math.min(10, kv.depth - 1)}`);
+          }
+          // The batch circuit starts from the subtree roots at height depth − top before the block.
+          const subroots = await kv.subtreeRoots(kv.depth - top);
           const t0 = performance.now();
           let result;
           try {
@@ -114,7 +123,7 @@ export const command: CommandModule = {
           const ms = performance.now() - t0;
           const bad = result.witnesses.findIndex((w) => checkWitness(w, kv.depth) !== undefined);
           if (bad >= 0) throw new Error(`internal: witness ${bad} does not check`);
-          writeFileSync(join(argv.dir as string, LAST_BLOCK), JSON.stringify({ depth: kv.depth, ...result }, big));
+          writeFileSync(join(argv.dir as string, LAST_BLOCK), JSON.stringify({ depth: kv.depth, top, subroots, ...result }, big));
           console.log(
             JSON.stringify({
               block: result.block,
@@ -130,43 +139,27 @@ export const command: CommandModule = {
       )
       .command(
         "prove <dir>",
-        "Prove the accesses of the last applied block (one std::kv access proof each)",
+        "Prove the last applied block: one std::kv::batch proof (or one access proof each with --per-access)",
         (y) =>
           y
             .positional("dir", { type: "string", demandOption: true })
             .option("ptau", { type: "string", describe: "powers-of-tau file (snarkjs .ptau)" })
             .option("insecure-dev-srs", { type: "boolean", describe: "development SRS with a public tau (INSECURE)" })
             .option("first", { type: "number", describe: "prove only the first N accesses" })
+            .option("per-access", { type: "boolean", default: false, describe: "one std::kv::access proof per access instead of one batch proof" })
             .option("out", { alias: "o", type: "string", describe: "proof bundle (default DIR/block-proofs.json)" }),
         async (argv) => {
           const dir = argv.dir as string;
           const blockFile = join(dir, LAST_BLOCK);
           if (!existsSync(blockFile)) throw new UserError(`no applied block in \`${dir}\``, "run `cwl kv apply` first");
           const block = JSON.parse(readFileSync(blockFile, "utf8"), unbig);
-          const { accessK, accessProvingKey, proveAccess, accessCircuitStats } = await import("../../../runtime/kv/circuit.ts");
-          const { vkToJson, proofToJson } = await import("../../../runtime/plonk/index.ts");
-          const depth = block.depth as number;
-          const witnesses = (block.witnesses as unknown[]).slice(0, (argv.first as number | undefined) ?? undefined);
-          const t0 = performance.now();
-          const k = accessK(depth);
-          log(`circuit std::kv::access depth ${depth}: ${JSON.stringify(accessCircuitStats(depth))}, k=${k} (${(performance.now() - t0).toFixed(0)} ms)`);
-          const srs = await chooseSrs(argv as never, k);
-          const t1 = performance.now();
-          const pk = await accessProvingKey(depth, srs);
-          log(`keygen ${(performance.now() - t1).toFixed(0)} ms`);
-          const proofs = [];
-          const t2 = performance.now();
-          for (const [i, w] of witnesses.entries()) {
-            const { proof, instance } = await proveAccess(depth, pk, w as never);
-            proofs.push({ instance: instance.map((c) => c.map((v) => `0x${v.toString(16)}`)), proof: proofToJson(proof) });
-            log(`proved access ${i + 1}/${witnesses.length} (${((performance.now() - t2) / (i + 1)).toFixed(0)} ms/access)`);
-          }
+          const first = argv.first as number | undefined;
+          if (first !== undefined && (!Number.isInteger(first) || first < 1)) throw new UserError("--first must be a positive integer");
+          const witnesses = (block.witnesses as unknown[]).slice(0, first ?? undefined);
+          if (!witnesses.length) throw new UserError("the last block has no accesses to prove");
           const out = (argv.out as string | undefined) ?? join(dir, "block-proofs.json");
-          writeFileSync(
-            out,
-            JSON.stringify({ depth, block: block.block, rootBefore: block.rootBefore, rootAfter: block.rootAfter, vk: vkToJson(pk.vk), proofs }, big),
-          );
-          console.log(JSON.stringify({ proofs: proofs.length, out, msPerAccess: Math.round((performance.now() - t2) / Math.max(1, proofs.length)) }));
+          if (argv["per-access"] || block.subroots === undefined) await provePerAccess(argv, block, witnesses, out);
+          else await proveBlockBatch(argv, block, witnesses, out);
         },
       )
       .command(
@@ -185,6 +178,19 @@ export const command: CommandModule = {
             throw new UserError(`\`${path}\` is not a proof bundle: ${(e as Error).message}`);
           }
           const vk = vkFromJson(b.vk);
+          if (b.kind === "batch") {
+            const { verifyBatch } = await import("../../../runtime/kv/batch.ts");
+            const instance = (b.instance as string[][]).map((c) => c.map((v) => BigInt(v)));
+            const good = (await verifyBatch(vk, instance, proofFromJson(b.proof))) && instance[0][0] === BigInt(b.rootBefore) && instance[0][1] === BigInt(b.proofRootAfter);
+            if (!good) {
+              console.log(`batch proof of block ${b.block}: REJECTED`);
+              setExitCode(1);
+            } else
+              console.log(
+                `verified one batch proof of ${b.ops} accesses of block ${b.block}${b.ops < (b.blockOps ?? b.ops) ? ` (a prefix of its ${b.blockOps})` : ""}: root 0x${BigInt(b.rootBefore).toString(16)} → 0x${BigInt(b.proofRootAfter).toString(16)}`,
+              );
+            return;
+          }
           let root = BigInt(b.rootBefore);
           let ok = true;
           for (const [i, p] of (b.proofs as { instance: string[][]; proof: unknown }[]).entries()) {
@@ -197,7 +203,8 @@ export const command: CommandModule = {
             }
             root = instance[0][1];
           }
-          if (ok && b.proofs.length && root !== BigInt(b.rootAfter)) {
+          const prefix = typeof b.ops === "number" ? b.proofs.length < b.ops : root !== BigInt(b.rootAfter);
+          if (ok && b.proofs.length && prefix) {
             // A prefix was proved (--first): say so rather than claim the whole block.
             console.log(`verified ${b.proofs.length} accesses (a prefix of block ${b.block}); roots chain`);
           } else if (ok) console.log(`verified ${b.proofs.length} accesses of block ${b.block}; roots chain to 0x${root.toString(16)}`);
@@ -207,3 +214,61 @@ export const command: CommandModule = {
       .demandCommand(1, "name an action: init, apply, prove or verify"),
   handler: () => {},
 };
+
+type Block = { depth: number; witnesses?: unknown[]; top?: number; subroots?: bigint[]; block: number; rootBefore: bigint; rootAfter: bigint };
+type ProveArgs = { ptau?: string; "insecure-dev-srs"?: boolean };
+
+/** One batch proof for the block (or its first accesses), with progress per phase. */
+async function proveBlockBatch(argv: ProveArgs, block: Block, witnesses: unknown[], out: string): Promise<void> {
+  const { batchCircuit, batchStats, batchK, batchProvingKey, proveBatch } = await import("../../../runtime/kv/batch.ts");
+  const { vkToJson, proofToJson } = await import("../../../runtime/plonk/index.ts");
+  const shape = { depth: block.depth, top: block.top ?? 0, k: witnesses.length };
+  const accesses = witnesses as import("../../../runtime/kv/smt.ts").AccessWitness[];
+  const t0 = performance.now();
+  log(`compiling std::kv::batch: depth ${shape.depth}, ${shape.k} accesses, ${shape.top} shared top levels ...`);
+  batchCircuit(shape);
+  const k = batchK(shape);
+  log(`circuit: ${JSON.stringify(batchStats(shape))}, k=${k} (${(performance.now() - t0).toFixed(0)} ms)`);
+  const srs = await chooseSrs(argv, k);
+  const t1 = performance.now();
+  log("keygen ...");
+  const pk = await batchProvingKey(shape, srs);
+  log(`keygen ${(performance.now() - t1).toFixed(0)} ms`);
+  const t2 = performance.now();
+  log(`proving the batch of ${shape.k} accesses ...`);
+  const rootAfter = accesses[accesses.length - 1].rootAfter;
+  const { proof, instance } = await proveBatch(pk, { shape, rootBefore: block.rootBefore, rootAfter, subroots: block.subroots!, accesses });
+  const ms = performance.now() - t2;
+  log(`proved in ${ms.toFixed(0)} ms (${(ms / shape.k).toFixed(0)} ms/access)`);
+  writeFileSync(
+    out,
+    JSON.stringify(
+      { kind: "batch", depth: block.depth, top: shape.top, block: block.block, ops: shape.k, blockOps: block.witnesses?.length ?? shape.k, rootBefore: block.rootBefore, rootAfter: block.rootAfter, proofRootAfter: rootAfter, vk: vkToJson(pk.vk), instance: instance.map((c) => c.map((v) => `0x${v.toString(16)}`)), proof: proofToJson(proof) },
+      big,
+    ),
+  );
+  console.log(JSON.stringify({ kind: "batch", accesses: shape.k, rows: batchStats(shape).rows, k, out, proveMs: Math.round(ms) }));
+}
+
+/** One std::kv::access proof per access. */
+async function provePerAccess(argv: ProveArgs, block: Block, witnesses: unknown[], out: string): Promise<void> {
+  const { accessK, accessProvingKey, proveAccess, accessCircuitStats } = await import("../../../runtime/kv/circuit.ts");
+  const { vkToJson, proofToJson } = await import("../../../runtime/plonk/index.ts");
+  const depth = block.depth;
+  const t0 = performance.now();
+  const k = accessK(depth);
+  log(`circuit std::kv::access depth ${depth}: ${JSON.stringify(accessCircuitStats(depth))}, k=${k} (${(performance.now() - t0).toFixed(0)} ms)`);
+  const srs = await chooseSrs(argv, k);
+  const t1 = performance.now();
+  const pk = await accessProvingKey(depth, srs);
+  log(`keygen ${(performance.now() - t1).toFixed(0)} ms`);
+  const proofs = [];
+  const t2 = performance.now();
+  for (const [i, w] of witnesses.entries()) {
+    const { proof, instance } = await proveAccess(depth, pk, w as never);
+    proofs.push({ instance: instance.map((c) => c.map((v) => `0x${v.toString(16)}`)), proof: proofToJson(proof) });
+    log(`proved access ${i + 1}/${witnesses.length} (${((performance.now() - t2) / (i + 1)).toFixed(0)} ms/access)`);
+  }
+  writeFileSync(out, JSON.stringify({ depth, block: block.block, ops: block.witnesses?.length, rootBefore: block.rootBefore, rootAfter: block.rootAfter, vk: vkToJson(pk.vk), proofs }, big));
+  console.log(JSON.stringify({ proofs: proofs.length, out, msPerAccess: Math.round((performance.now() - t2) / Math.max(1, proofs.length)) }));
+}
