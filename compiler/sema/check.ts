@@ -1069,29 +1069,34 @@ export class FnChecker {
     return undefined;
   }
 
-  private lookup(s: LookupStmt): void {
-    if (!this.constrained && this.ctx !== "program")
-      this.c.err("E0401", `\`lookup\` is a constraint and is only allowed in circuits and the fns they call, not in ${CTX_NAME[this.ctx]}`, s.span);
-    const segs = s.table.segments;
-    if (segs.length === 0 || segs.some((x) => !x.name.name)) return;
+  /** The table a `lookup … in t` / `push … into t` names (E0110/E0107 otherwise); records the reference. */
+  private tableNamed(path: LookupStmt["table"], declareHint: string): TableInfo | undefined {
+    const segs = path.segments;
+    if (segs.length === 0 || segs.some((x) => !x.name.name)) return undefined;
     const entry =
       segs.length === 1
         ? this.c.loader.lookupIn(this.m, segs[0].name.name, this.m)
         : this.c.loader.resolveModulePath(this.m, segs.map((x) => ({ name: x.name.name, span: x.name.span })), true);
-    const tys = s.columns.map((c) => this.expr(c));
     if (!entry) {
       if (segs.length === 1) {
         const tables = [...this.m.entries.values()].filter((e) => e.item?.kind === "Table").map((e) => e.name);
-        this.c.err("E0110", `unknown table \`${segs[0].name.name}\``, s.table.span, suggestHint(segs[0].name.name, tables) ?? "declare it: `table range8: u8 = 0..256;`");
+        this.c.err("E0110", `unknown table \`${segs[0].name.name}\``, path.span, suggestHint(segs[0].name.name, tables) ?? declareHint);
       }
-      return;
+      return undefined;
     }
     this.syms.reference(entry.sym, segs[segs.length - 1].name.span);
     if (entry.item?.kind !== "Table") {
-      this.c.err("E0107", `\`${entry.name}\` is not a table`, s.table.span);
-      return;
+      this.c.err("E0107", `\`${entry.name}\` is not a table`, path.span);
+      return undefined;
     }
-    const info = this.c.tableOf(entry.item, entry.owner);
+    return this.c.tableOf(entry.item, entry.owner);
+  }
+
+  private lookup(s: LookupStmt): void {
+    if (!this.constrained && this.ctx !== "program")
+      this.c.err("E0401", `\`lookup\` is a constraint and is only allowed in circuits and the fns they call, not in ${CTX_NAME[this.ctx]}`, s.span);
+    const tys = s.columns.map((c) => this.expr(c));
+    const info = this.tableNamed(s.table, "declare it: `table range8: u8 = 0..256;`");
     if (!info) return;
     if (info.dynamic && this.ctx === "program") {
       this.c.err("E0412", `the dynamic table \`${info.name}\` can only be used in circuits and the fns they call, not in ${CTX_NAME[this.ctx]}`, s.span, "its rows exist only while a circuit is proven");
@@ -1113,25 +1118,7 @@ export class FnChecker {
   /** `push (a, b) into t;`: one row of a dynamic table, added unconditionally. */
   private push(s: PushStmt): void {
     const tys = s.columns.map((c) => this.expr(c));
-    const segs = s.table.segments;
-    if (segs.length === 0 || segs.some((x) => !x.name.name)) return;
-    const entry =
-      segs.length === 1
-        ? this.c.loader.lookupIn(this.m, segs[0].name.name, this.m)
-        : this.c.loader.resolveModulePath(this.m, segs.map((x) => ({ name: x.name.name, span: x.name.span })), true);
-    if (!entry) {
-      if (segs.length === 1) {
-        const tables = [...this.m.entries.values()].filter((e) => e.item?.kind === "Table").map((e) => e.name);
-        this.c.err("E0110", `unknown table \`${segs[0].name.name}\``, s.table.span, suggestHint(segs[0].name.name, tables) ?? "declare it: `table rows: (Field, Field) = dynamic;`");
-      }
-      return;
-    }
-    this.syms.reference(entry.sym, segs[segs.length - 1].name.span);
-    if (entry.item?.kind !== "Table") {
-      this.c.err("E0107", `\`${entry.name}\` is not a table`, s.table.span);
-      return;
-    }
-    const info = this.c.tableOf(entry.item, entry.owner);
+    const info = this.tableNamed(s.table, "declare it: `table rows: (Field, Field) = dynamic;`");
     if (!info) return;
     if (!info.dynamic) {
       this.c.err("E0221", `\`${info.name}\` is a fixed table; only dynamic tables take \`push\``, s.table.span, `declare it \`table ${info.name}: ... = dynamic;\` to fill it at proving time`);
