@@ -158,7 +158,7 @@ export async function run(): Promise<object> {
   return {
     description: "Poseidon(2) hash chain: our PLONKish rows vs circom2 --O2 R1CS constraints; prove times vs snarkjs (same machine, same run)",
     ptau: `${PTAU} (2^${PTAU_POWER}, insecure dev)`,
-    note: "snarkjs uses worker threads on every core; our quotient runs on WASM vector kernels (one thread), the rest of our field arithmetic is BigInt, and runtime/curve's MSM parallelises",
+    note: "snarkjs uses worker threads on every core; our quotient runs on WASM vector kernels over the worker pool (above 2^14 extended points), evaluations and the opening on WASM kernels, permutation/lookup products are BigInt, and runtime/curve's MSM parallelises",
     results: rows,
   };
 }

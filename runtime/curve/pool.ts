@@ -1,10 +1,11 @@
-// A lazily started pool of worker threads (MSM tasks and NTT slices). The worker body is TypeScript loaded by
+// A lazily started pool of worker threads (MSM tasks, NTT slices, and ranges of runtime/plonk's quotient program). The worker body is TypeScript loaded by
 // worker.mjs through tsx's API, which works from plain node, the CLI and vitest alike. Busy workers are ref'd
 // (the process waits for them); idle ones are unref'd so that they never keep a process alive.
 import { Worker } from "node:worker_threads";
 import { availableParallelism } from "node:os";
 import type { CompiledModule } from "../field/index.ts";
 import type { MsmTask } from "./msm-task.ts";
+import type { CombinedProgram } from "../plonk/evaluator.ts";
 import { bn254Module } from "./wasm/modules.ts";
 
 export type WorkerRequest =
@@ -20,6 +21,19 @@ export type WorkerRequest =
       coset: bigint | undefined;
       from: number;
       to: number;
+    }
+  | {
+      /** runtime/plonk's combined constraint program over the extended points [from, to), written into `out`. */
+      kind: "quotient-eval";
+      compiled: { module: CompiledModule; constEnd: number };
+      program: CombinedProgram;
+      /** Extended columns in shared memory (Montgomery limbs), indexed like the program's columns. */
+      columns: Uint32Array[];
+      y: bigint;
+      periodic: bigint[] | readonly bigint[];
+      from: number;
+      to: number;
+      out: Uint32Array;
     };
 
 interface Job {

@@ -1,13 +1,15 @@
 // Compiles the constraint list into one straight-line function of the extended-domain index that
 // returns Σ y^i·C_i (Horner). compileCombined is the BigInt reference (tests check the fast path
-// against it); the prover runs evaluateCombinedVec below, the same DAG on WASM vector kernels.
+// against it); the prover runs the same DAG on WASM vector kernels (runCombinedProgram), split across the
+// runtime's worker pool for large domains (evaluateCombinedParallel).
 // Every inner node becomes a local, deduplicated by its code, which gives common-subexpression
 // elimination across constraints (Poseidon's S-box outputs feed three rows of the MDS, the
 // permutation's factors repeat, ...). Sums stay unreduced, each product is reduced, and the result is
 // brought into [0, r) once.
 import type { Column, Expression } from "./cs.ts";
 import { R, mod } from "../poly/fr.ts";
-import { BN254_FR, FieldVec, fieldInstance, montParams, writeLimbs } from "../field/index.ts";
+import { BN254_FR, FieldVec, fieldInstance, fieldModule, montParams, writeLimbs, type WasmInstance } from "../field/index.ts";
+import { defaultThreads, getPool } from "../curve/index.ts";
 
 export type ExtLookup = (c: Column) => readonly bigint[];
 
@@ -75,25 +77,28 @@ type VecNode =
   | { op: "neg"; a: number }
   | { op: "scale"; a: number; k: bigint };
 
-/** Points per pass: the temporaries of one pass stay in cache and the WASM calls are long enough to amortise. */
-const CHUNK = 1024;
-
 /**
- * The fast path of compileCombined: Σ y^i·C_i times a periodic factor (1/Z_H on the coset), on runtime/field's
- * WASM Montgomery kernels. The expression DAG (deduplicated like compileCombined's locals) becomes a list of
- * vector instructions over chunks of CHUNK points: each pass copies the window of every (column, rotation)
- * it reads into WASM memory, runs the instructions (temporaries are reused after their last use) and copies
- * the chunk of the result out, so WASM memory holds O(DAG size × CHUNK) whatever the domain size, and no
- * BigInt is allocated per point.
+ * The combined constraint program as plain data (structured-cloneable, so worker threads run the same
+ * instructions): the deduplicated DAG in topological order, the node of each constraint, and the domain.
+ * Column i of the program is the i-th entry of the `columns` list compileCombinedProgram returns.
  */
-export function evaluateCombinedVec(
+export interface CombinedProgram {
+  nodes: VecNode[];
+  results: number[];
+  extN: number;
+  numColumns: number;
+}
+
+/** Points per pass: the temporaries of one pass stay in cache and the WASM calls are long enough to amortise. */
+export const CHUNK = 1024;
+
+/** The expression DAG of Σ y^i·C_i, deduplicated like compileCombined's locals, and the columns it reads. */
+export function compileCombinedProgram(
   exprs: readonly Expression[],
-  y: bigint,
   ext: ExtVecLookup,
   extN: number,
   extK: number,
-  periodic: readonly bigint[],
-): FieldVec {
+): { program: CombinedProgram; columns: FieldVec[] } {
   const columns: FieldVec[] = [];
   const columnIds = new Map<FieldVec, number>();
   const nodes: VecNode[] = [];
@@ -129,16 +134,42 @@ export function evaluateCombinedVec(
       scale: (a, k) => node(`s${a},${k}`, () => ({ op: "scale", a, k })),
     }),
   );
+  return { program: { nodes, results, extN, numColumns: columns.length }, columns };
+}
 
+/**
+ * Runs the program over the points [from, to) (multiples of CHUNK, or the whole domain when it is smaller)
+ * on the WASM instance `w` (holding BN254 Fr's kernels under the prefix `f`; its heap is reset), writing
+ * Σ y^i·C_i(j) · periodic[j mod |periodic|] into out[j] (Montgomery limbs, out indexed like the domain).
+ * Each pass copies the window of every (column, rotation) it reads into WASM memory, runs the instructions
+ * (temporaries are reused after their last use) and copies the chunk of the result out, so WASM memory holds
+ * O(DAG size × CHUNK) whatever the domain size, and no BigInt is allocated per point. Points are independent,
+ * so any split of the domain gives the same words.
+ */
+export function runCombinedProgram(
+  w: WasmInstance,
+  program: CombinedProgram,
+  columns: readonly Uint32Array[],
+  y: bigint,
+  periodic: readonly bigint[],
+  from: number,
+  to: number,
+  out: Uint32Array,
+): void {
+  const { nodes, results, extN } = program;
   const F = BN254_FR;
   const m = montParams(F);
   const L = F.limbs;
   const S = 4 * L;
   const C = Math.min(CHUNK, extN);
+  const mask = extN - 1;
   if (C % periodic.length !== 0) throw new RangeError("evaluateCombinedVec: the periodic factor must divide the chunk");
+  if (from % C !== 0 || to % C !== 0 || from < 0 || to > extN) throw new RangeError(`runCombinedProgram: range [${from}, ${to}) is not whole chunks of ${C}`);
+  if (columns.length !== program.numColumns) throw new RangeError(`runCombinedProgram: ${columns.length} columns, the program reads ${program.numColumns}`);
+  for (const c of columns) if (c.length !== extN * L) throw new RangeError(`runCombinedProgram: a column has ${c.length} words, expected ${extN * L}`);
   const mont = (x: bigint) => (mod(x) * m.r) % F.p;
-  const w = fieldInstance(F);
   const f = w.exports;
+  w.reset();
 
   // Layout: accumulator, constants, query windows, then temporaries reused after their last use.
   const accPtr = w.alloc(C * S);
@@ -179,6 +210,7 @@ export function evaluateCombinedVec(
   // Fill memory (after the last allocation: growing memory detaches earlier views).
   const u32 = new Uint32Array(w.memory.buffer);
   const mem8 = new Uint8Array(w.memory.buffer);
+  mem8.fill(0, zeroPtr, zeroPtr + C * S);
   for (const [x, p] of scalarPtr) writeLimbs(u32, p / 4, L, mont(x));
   for (const { ptr, value } of constFill) {
     writeLimbs(u32, ptr / 4, L, mont(value));
@@ -186,14 +218,13 @@ export function evaluateCombinedVec(
   }
   for (let j = 0; j < C; j++) writeLimbs(u32, periodicPtr / 4 + j * L, L, mont(periodic[j % periodic.length]));
 
-  const out = new FieldVec(F, extN);
   const ptr = new Array<number>(nodes.length);
-  for (let s = 0; s < extN; s += C) {
+  for (let s = from; s < to; s += C) {
     for (let i = 0; i < nodes.length; i++) {
       const nd = nodes[i];
       switch (nd.op) {
         case "query": {
-          const data = columns[nd.column].data;
+          const data = columns[nd.column];
           const start = (s + nd.shift) & mask;
           const first = Math.min(C, extN - start);
           u32.set(data.subarray(start * L, (start + first) * L), buf[i] / 4);
@@ -231,7 +262,91 @@ export function evaluateCombinedVec(
       f.f_vadd(acc, acc, ptr[results[j]], C);
     }
     f.f_vmul(acc, acc, periodicPtr, C);
-    out.data.set(u32.subarray(acc / 4, acc / 4 + C * L), s * L);
+    out.set(u32.subarray(acc / 4, acc / 4 + C * L), s * L);
   }
+}
+
+/**
+ * The fast path of compileCombined: Σ y^i·C_i times a periodic factor (1/Z_H on the coset), on runtime/field's
+ * WASM Montgomery kernels, on the calling thread (see runCombinedProgram).
+ */
+export function evaluateCombinedVec(
+  exprs: readonly Expression[],
+  y: bigint,
+  ext: ExtVecLookup,
+  extN: number,
+  extK: number,
+  periodic: readonly bigint[],
+): FieldVec {
+  const { program, columns } = compileCombinedProgram(exprs, ext, extN, extK);
+  const out = new FieldVec(BN254_FR, extN);
+  runCombinedProgram(
+    fieldInstance(BN254_FR),
+    program,
+    columns.map((c) => c.data),
+    y,
+    periodic,
+    0,
+    extN,
+    out.data,
+  );
   return out;
+}
+
+/** Below this many extended points one thread wins: workers pay for start-up, messages and column copies. */
+export const PARALLEL_QUOTIENT_FROM = 1 << 14;
+
+export interface ParallelOptions {
+  /** Worker threads (default: available parallelism); 1 runs on the calling thread. */
+  threads?: number;
+  /** Smallest extended domain sent to workers (default PARALLEL_QUOTIENT_FROM). */
+  minSize?: number;
+}
+
+// Columns of the proving key (fixed, sigma, special) are shared with workers once per key, not once per proof.
+const sharedCopies = new WeakMap<Uint32Array, Uint32Array>();
+function shared(data: Uint32Array): Uint32Array {
+  if (data.buffer instanceof SharedArrayBuffer) return data;
+  let s = sharedCopies.get(data);
+  if (!s) {
+    s = new Uint32Array(new SharedArrayBuffer(data.byteLength));
+    s.set(data);
+    sharedCopies.set(data, s);
+  }
+  return s;
+}
+
+/**
+ * evaluateCombinedVec on the runtime's worker pool: the columns go to shared memory (once), each job runs the
+ * same program over a range of whole chunks and writes its slice of the shared result. Bit for bit the
+ * single-thread result; small domains or one thread run on the calling thread.
+ */
+export async function evaluateCombinedParallel(
+  exprs: readonly Expression[],
+  y: bigint,
+  ext: ExtVecLookup,
+  extN: number,
+  extK: number,
+  periodic: readonly bigint[],
+  opts: ParallelOptions = {},
+): Promise<FieldVec> {
+  const threads = Math.max(1, Math.floor(opts.threads ?? defaultThreads()));
+  const C = Math.min(CHUNK, extN);
+  const chunks = extN / C;
+  if (threads === 1 || extN < (opts.minSize ?? PARALLEL_QUOTIENT_FROM) || chunks < 2) return evaluateCombinedVec(exprs, y, ext, extN, extK, periodic);
+  const { program, columns } = compileCombinedProgram(exprs, ext, extN, extK);
+  const out = new Uint32Array(new SharedArrayBuffer(extN * BN254_FR.limbs * 4));
+  const data = columns.map((c) => shared(c.data));
+  const compiled = fieldModule(BN254_FR);
+  const pool = getPool(threads);
+  // Two jobs per thread: a thread slowed by other load hands its second job to a faster one.
+  const jobs = Math.min(chunks, threads * 2);
+  await Promise.all(
+    Array.from({ length: jobs }, (_, j) => {
+      const from = Math.floor((j * chunks) / jobs) * C;
+      const to = Math.floor(((j + 1) * chunks) / jobs) * C;
+      return pool.run({ kind: "quotient-eval", compiled, program, columns: data, y, periodic, from, to, out });
+    }),
+  );
+  return new FieldVec(BN254_FR, extN, out);
 }

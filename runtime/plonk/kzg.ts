@@ -7,6 +7,7 @@
 import { openSync, readSync, closeSync, fstatSync } from "node:fs";
 import { bn254 } from "@noble/curves/bn254.js";
 import { G1 as G1Ops, type G1Affine, type PackedG1, msmG1, msmG1Reference, packG1 } from "../curve/index.ts";
+import { BN254_FR, FieldVec, fieldInstance, montParams, readLimbs, writeLimbs, type WasmInstance } from "../field/index.ts";
 import { R, mul, sub, add, pow, mod } from "../poly/fr.ts";
 import { divideByLinear } from "../poly/domain.ts";
 
@@ -152,6 +153,22 @@ export async function commit(srs: Srs, coeffs: readonly bigint[]): Promise<G1> {
   return msmG1(prefix, coeffs.length === len ? coeffs : coeffs.slice(0, len));
 }
 
+/** Commitment to a polynomial whose coefficients are packed (FieldVec over BN254 Fr). */
+export async function commitVec(srs: Srs, coeffs: FieldVec): Promise<G1> {
+  if (coeffs.field !== BN254_FR) throw new TypeError(`KZG: coefficients must be over bn254_fr, got ${coeffs.field.name}`);
+  const d = coeffs.data;
+  let len = coeffs.length;
+  const zero = (i: number) => {
+    for (let k = i * 8; k < i * 8 + 8; k++) if (d[k] !== 0) return false;
+    return true;
+  };
+  while (len > 0 && zero(len - 1)) len--;
+  if (len > srs.g1.length) throw new Error(`KZG: polynomial of degree ${len - 1} exceeds the SRS (${srs.g1.length} powers)`);
+  if (len === 0) return G1Ops.infinityAffine;
+  const packed = packedSrs(srs);
+  return msmG1({ n: len, data: packed.data.subarray(0, len * 16) }, len === coeffs.length ? coeffs : new FieldVec(BN254_FR, len, d.subarray(0, len * 8)));
+}
+
 // The SRS is packed once (Montgomery form, shared memory) for the WASM MSM workers.
 const packedCache = new WeakMap<Srs, PackedG1>();
 function packedSrs(srs: Srs): PackedG1 {
@@ -196,10 +213,13 @@ function beToBig(b: Uint8Array): bigint {
   return x;
 }
 
+/** A polynomial in coefficient form: BigInt coefficients, or packed (FieldVec over BN254 Fr, Montgomery). */
+export type Coeffs = readonly bigint[] | FieldVec;
+
 /** One polynomial opened at one point: the prover side carries coefficients. */
 export interface ProverQuery {
   point: bigint;
-  poly: readonly bigint[];
+  poly: Coeffs;
   commitment: G1;
   eval: bigint;
 }
@@ -221,15 +241,113 @@ function groupByPoint<Q extends { point: bigint }>(qs: readonly Q[]): Array<{ po
   return groups;
 }
 
+// The opening's field arithmetic runs on one WASM instance of BN254 Fr's kernels (Montgomery limbs, 8 words
+// per element): evaluations are inner products with the powers of the point, the batched polynomial is a
+// chain of scale-and-add passes, so no BigInt is allocated per coefficient.
+const L = 8;
+const S = 32;
+let wasm: WasmInstance | undefined;
+function instance(): WasmInstance {
+  wasm ??= fieldInstance(BN254_FR);
+  wasm.reset();
+  return wasm;
+}
+const toMontWord = (x: bigint) => (mod(x) * montParams(BN254_FR).r) % R;
+const fromMontWord = (x: bigint) => (x * montParams(BN254_FR).rInv) % R;
+
+/** Packs BigInt coefficients (a FieldVec is returned as is). */
+export function packCoeffs(p: Coeffs): FieldVec {
+  return p instanceof FieldVec ? p : FieldVec.fromBigints(BN254_FR, p);
+}
+
+/** p(point) for every polynomial (Σ c_i·point^i as WASM inner products against one table of powers). */
+export function evaluateAt(polys: readonly Coeffs[], point: bigint): bigint[] {
+  if (polys.length === 0) return [];
+  const packed = polys.map(packCoeffs);
+  const len = Math.max(...packed.map((p) => p.length));
+  const w = instance();
+  const f = w.exports;
+  const pt = w.alloc(S);
+  const powers = w.alloc(Math.max(1, len) * S);
+  const buf = w.alloc(Math.max(1, len) * S);
+  const out = w.alloc(S);
+  writeLimbs(w.u32(pt, L), 0, L, toMontWord(point));
+  f.f_vpowers(powers, pt, len);
+  return packed.map((p) => {
+    if (p.length === 0) return 0n;
+    w.u32(buf, p.length * L).set(p.data);
+    f.f_vinner(out, buf, powers, p.length);
+    return fromMontWord(readLimbs(w.u32(out, L), 0, L));
+  });
+}
+
+/** Σ scalars[j]·polys[j], packed (length: the longest polynomial). */
+export function linearCombination(polys: readonly Coeffs[], scalars: readonly bigint[]): FieldVec {
+  if (polys.length !== scalars.length) throw new RangeError(`linearCombination: ${polys.length} polynomials, ${scalars.length} scalars`);
+  const packed = polys.map(packCoeffs);
+  const len = packed.reduce((m, p) => Math.max(m, p.length), 0);
+  const w = instance();
+  const f = w.exports;
+  const acc = w.alloc(Math.max(1, len) * S);
+  const tmp = w.alloc(Math.max(1, len) * S);
+  const c = w.alloc(S);
+  const mem = w.u32(acc, len * L);
+  mem.fill(0);
+  packed.forEach((p, j) => {
+    w.u32(tmp, p.length * L).set(p.data);
+    writeLimbs(w.u32(c, L), 0, L, toMontWord(scalars[j]));
+    f.f_vscale(tmp, tmp, c, p.length);
+    f.f_vadd(acc, acc, tmp, p.length);
+  });
+  return new FieldVec(BN254_FR, len, w.u32(acc, len * L).slice());
+}
+
+/** (p(X) − p(z)) / (X − z) by synthetic division on packed coefficients; the remainder p(z) is dropped. */
+export function divideByLinearVec(p: FieldVec, z: bigint): FieldVec {
+  const n = p.length;
+  if (n === 0) return new FieldVec(BN254_FR, 0);
+  const w = instance();
+  const f = w.exports;
+  const c = w.put(p.data);
+  const q = w.alloc(Math.max(1, n - 1) * S);
+  const zp = w.alloc(S);
+  writeLimbs(w.u32(zp, L), 0, L, toMontWord(z));
+  // q_{n−2} = c_{n−1}; q_{i−1} = c_i + z·q_i.
+  if (n > 1) f.f_copy(q + (n - 2) * S, c + (n - 1) * S);
+  for (let i = n - 2; i >= 1; i--) {
+    const qi = q + i * S;
+    const dst = q + (i - 1) * S;
+    f.f_mul(dst, qi, zp);
+    f.f_add(dst, dst, c + i * S);
+  }
+  return new FieldVec(BN254_FR, n - 1, w.u32(q, (n - 1) * L).slice());
+}
+
 /** One witness commitment per distinct point for Σ v^i·f_i opened there. */
 export async function openBatch(srs: Srs, queries: readonly ProverQuery[], v: bigint): Promise<G1[]> {
   const out: G1[] = [];
   for (const g of groupByPoint(queries)) {
-    const len = Math.max(...g.qs.map((q) => q.poly.length));
+    const scalars: bigint[] = [];
+    let vi = 1n;
+    for (let i = 0; i < g.qs.length; i++) {
+      scalars.push(vi);
+      vi = mul(vi, v);
+    }
+    out.push(await commitVec(srs, divideByLinearVec(linearCombination(g.qs.map((q) => q.poly), scalars), g.point)));
+  }
+  return out;
+}
+
+/** openBatch on BigInt arithmetic: the reference the packed path is tested against. */
+export async function openBatchReference(srs: Srs, queries: readonly ProverQuery[], v: bigint): Promise<G1[]> {
+  const out: G1[] = [];
+  for (const g of groupByPoint(queries)) {
+    const polys = g.qs.map((q) => (q.poly instanceof FieldVec ? q.poly.toBigints() : q.poly));
+    const len = Math.max(...polys.map((p) => p.length));
     const acc = new Array<bigint>(len).fill(0n);
     let vi = 1n;
-    for (const q of g.qs) {
-      for (let i = 0; i < q.poly.length; i++) acc[i] = (acc[i] + vi * q.poly[i]) % R;
+    for (const p of polys) {
+      for (let i = 0; i < p.length; i++) acc[i] = (acc[i] + vi * p[i]) % R;
       vi = mul(vi, v);
     }
     out.push(await commit(srs, divideByLinear(acc, g.point)));

@@ -2,17 +2,17 @@
 // the quotient, then opens everything at x (and its rotations) with one batched KZG proof.
 import { randomBytes } from "node:crypto";
 import { R, fromBytesBE } from "../poly/fr.ts";
-import { evalPoly } from "../poly/domain.ts";
 import type { Column, Witness } from "./cs.ts";
 import type { ProvingKey } from "./keygen.ts";
-import { type G1, type ProverQuery, commit, openBatch } from "./kzg.ts";
+import { type G1, type ProverQuery, commitVec, evaluateAt, linearCombination, openBatch, packCoeffs } from "./kzg.ts";
 import { Transcript } from "./transcript.ts";
 import { allConstraints, compress, openingQueries, permutationChunks } from "./constraints.ts";
 import { permutationProducts } from "./permutation/prover.ts";
 import { multiplicities, runningSum } from "./lookup/prover.ts";
-import { quotientPieces } from "./vanishing/prover.ts";
+import { quotientPiecesParallel } from "./vanishing/prover.ts";
 import { quotientCommitment, quotientFoldScalars } from "./vanishing/verifier.ts";
-import type { FieldVec } from "../field/index.ts";
+import { BN254_FR, FieldVec } from "../field/index.ts";
+import { nttInPlace } from "../curve/index.ts";
 import type { Proof } from "./encoding.ts";
 
 // v2: masked quotient pieces opened only through their combination h (see vanishing/prover.ts).
@@ -30,6 +30,8 @@ export interface ProveOptions {
    * so tests can show that the verifier rejects it.
    */
   unchecked?: boolean;
+  /** Worker threads for the quotient evaluation (default: available parallelism); 1 keeps it on this thread. */
+  threads?: number;
 }
 
 export function absorbInstance(t: Transcript, instance: readonly (readonly bigint[])[]): void {
@@ -38,6 +40,14 @@ export function absorbInstance(t: Transcript, instance: readonly (readonly bigin
     t.absorbScalar(BigInt(col.length));
     for (const v of col) t.absorbScalar(v);
   }
+}
+
+// The proving key's fixed and sigma polynomials, packed once per key (a key proves many witnesses).
+const packedKey = new WeakMap<readonly bigint[], FieldVec>();
+function packedKeyPoly(p: readonly bigint[]): FieldVec {
+  let v = packedKey.get(p);
+  if (!v) packedKey.set(p, (v = packCoeffs(p)));
+  return v;
 }
 
 export async function prove(pk: ProvingKey, witness: Witness, opts: ProveOptions = {}): Promise<Proof> {
@@ -68,14 +78,32 @@ export async function prove(pk: ProvingKey, witness: Witness, opts: ProveOptions
     if (blind) for (let r = usable + 1; r < n; r++) v[r] = random();
     return v;
   };
+  // Polynomials stay packed (Montgomery limbs) from interpolation to the opening: each column is converted
+  // from BigInt once, and commitments, extended evaluations, evaluations at x and the opening read the limbs.
+  const interpolate = (values: readonly bigint[]): FieldVec => {
+    const v = FieldVec.fromBigints(BN254_FR, values);
+    nttInPlace(v, { inverse: true });
+    return v;
+  };
+  // Extended columns live in shared memory: the quotient's worker threads read them without a copy.
+  const extend = (coeffs: FieldVec): FieldVec => {
+    const v = new FieldVec(BN254_FR, domain.extN, new Uint32Array(new SharedArrayBuffer(domain.extN * BN254_FR.limbs * 4)));
+    v.data.set(coeffs.data);
+    nttInPlace(v, { coset: domain.g });
+    return v;
+  };
+  const commitAll = async (polys: readonly FieldVec[]): Promise<G1[]> => {
+    const out: G1[] = [];
+    for (const c of polys) out.push(await commitVec(pk.srs, c));
+    return out;
+  };
   const instanceValues = witness.instance.map((c) => pad(c, false));
-  const instanceExt = instanceValues.map((v) => domain.coeffToExtendedVec(domain.lagrangeToCoeff(v)));
+  const instanceExt = instanceValues.map((v) => extend(interpolate(v)));
 
   // Round 1: advice.
   const adviceValues = witness.advice.map((c) => pad(c, true));
-  const adviceCoeffs = adviceValues.map((v) => domain.lagrangeToCoeff(v));
-  const adviceCommits: G1[] = [];
-  for (const c of adviceCoeffs) adviceCommits.push(await commit(pk.srs, c));
+  const adviceCoeffs = adviceValues.map(interpolate);
+  const adviceCommits = await commitAll(adviceCoeffs);
   adviceCommits.forEach((p) => tr.absorbPoint(p));
   phase("advice commitments");
 
@@ -111,9 +139,8 @@ export async function prove(pk: ProvingKey, witness: Witness, opts: ProveOptions
     lookupT.push(tv);
     mValues.push(multiplicities(l.name, f, tv, n, usable, random, opts.unchecked));
   }
-  const mCoeffs = mValues.map((v) => domain.lagrangeToCoeff(v));
-  const mCommits: G1[] = [];
-  for (const c of mCoeffs) mCommits.push(await commit(pk.srs, c));
+  const mCoeffs = mValues.map(interpolate);
+  const mCommits = await commitAll(mCoeffs);
   mCommits.forEach((p) => tr.absorbPoint(p));
   phase("lookup multiplicities");
 
@@ -142,22 +169,20 @@ export async function prove(pk: ProvingKey, witness: Witness, opts: ProveOptions
   const lastZ = zValues[zValues.length - 1];
   if (!opts.unchecked && lastZ && lastZ[usable] !== 1n) throw new ProverError("copy constraints are not satisfied (run the MockProver to find which)");
   const phiValues = shape.lookups.map((_, i) => runningSum(lookupF[i], lookupT[i], mValues[i], usable, beta, random));
-  const zCoeffs = zValues.map((v) => domain.lagrangeToCoeff(v));
-  const phiCoeffs = phiValues.map((v) => domain.lagrangeToCoeff(v));
-  const zCommits: G1[] = [];
-  for (const c of zCoeffs) zCommits.push(await commit(pk.srs, c));
-  const phiCommits: G1[] = [];
-  for (const c of phiCoeffs) phiCommits.push(await commit(pk.srs, c));
+  const zCoeffs = zValues.map(interpolate);
+  const phiCoeffs = phiValues.map(interpolate);
+  const zCommits = await commitAll(zCoeffs);
+  const phiCommits = await commitAll(phiCoeffs);
   zCommits.forEach((p) => tr.absorbPoint(p));
   phiCommits.forEach((p) => tr.absorbPoint(p));
   phase("permutation and lookup products");
 
   // Round 4: quotient.
   const y = tr.challenge();
-  const adviceExt = adviceCoeffs.map((c) => domain.coeffToExtendedVec(c));
-  const zExt = zCoeffs.map((c) => domain.coeffToExtendedVec(c));
-  const mExt = mCoeffs.map((c) => domain.coeffToExtendedVec(c));
-  const phiExt = phiCoeffs.map((c) => domain.coeffToExtendedVec(c));
+  const adviceExt = adviceCoeffs.map(extend);
+  const zExt = zCoeffs.map(extend);
+  const mExt = mCoeffs.map(extend);
+  const phiExt = phiCoeffs.map(extend);
   phase("extended-domain FFTs");
   const ext = (c: Column): FieldVec => {
     const tables: Record<string, FieldVec[]> = {
@@ -175,22 +200,21 @@ export async function prove(pk: ProvingKey, witness: Witness, opts: ProveOptions
     return arr;
   };
   const constraints = allConstraints(shape, { theta, beta, gamma });
-  const hPieces = quotientPieces(domain, constraints, ext, y, random, opts.unchecked);
-  const hCommits: G1[] = [];
-  for (const c of hPieces) hCommits.push(await commit(pk.srs, c));
+  const hPieces = await quotientPiecesParallel(domain, constraints, ext, y, random, opts.unchecked, { threads: opts.threads });
+  const hCommits = await commitAll(hPieces);
   hCommits.forEach((p) => tr.absorbPoint(p));
   phase("quotient");
 
   // Round 5: evaluations at x and its rotations.
   const x = tr.challenge();
-  const coeffsOf = (c: Column): { poly: bigint[]; commitment: G1 } => {
+  const coeffsOf = (c: Column): { poly: FieldVec; commitment: G1 } => {
     switch (c.kind) {
       case "advice":
         return { poly: adviceCoeffs[c.index], commitment: adviceCommits[c.index] };
       case "fixed":
-        return { poly: pk.fixedCoeffs[c.index], commitment: vk.fixedCommitments[c.index] };
+        return { poly: packedKeyPoly(pk.fixedCoeffs[c.index]), commitment: vk.fixedCommitments[c.index] };
       case "sigma":
-        return { poly: pk.sigmaCoeffs[c.index], commitment: vk.sigmaCommitments[c.index] };
+        return { poly: packedKeyPoly(pk.sigmaCoeffs[c.index]), commitment: vk.sigmaCommitments[c.index] };
       case "perm_z":
         return { poly: zCoeffs[c.index], commitment: zCommits[c.index] };
       case "lookup_m":
@@ -201,20 +225,18 @@ export async function prove(pk: ProvingKey, witness: Witness, opts: ProveOptions
         throw new ProverError(`cannot open ${c.kind}`);
     }
   };
-  const queries: ProverQuery[] = [];
-  for (const q of openingQueries(shape)) {
-    const point = domain.rotate(x, q.rot);
+  // The polynomials opened at one point are evaluated together.
+  const queries: ProverQuery[] = openingQueries(shape).map((q) => {
     const { poly, commitment } = coeffsOf(q.column);
-    queries.push({ point, poly, commitment, eval: evalPoly(poly, point) });
-  }
+    return { point: domain.rotate(x, q.rot), poly, commitment, eval: 0n };
+  });
+  const byPoint = new Map<bigint, ProverQuery[]>();
+  for (const q of queries) byPoint.set(q.point, [...(byPoint.get(q.point) ?? []), q]);
+  for (const [point, qs] of byPoint) evaluateAt(qs.map((q) => q.poly), point).forEach((e, i) => (qs[i].eval = e));
   const evals = queries.map((q) => q.eval);
   // The pieces are opened only through h = Σ x^{j(n−1)}·h'_j, whose value at x the verifier derives.
-  const fold = quotientFoldScalars(hPieces.length, x, n);
-  const hAtX = new Array<bigint>(n).fill(0n);
-  hPieces.forEach((poly, j) => {
-    for (let i = 0; i < poly.length; i++) hAtX[i] = (hAtX[i] + fold[j] * poly[i]) % R;
-  });
-  const hEval = evalPoly(hAtX, x);
+  const hAtX = linearCombination(hPieces, quotientFoldScalars(hPieces.length, x, n));
+  const [hEval] = evaluateAt([hAtX], x);
   queries.push({ point: x, poly: hAtX, commitment: quotientCommitment(hCommits, x, n), eval: hEval });
   evals.forEach((e) => tr.absorbScalar(e));
   phase("evaluations");

@@ -8,8 +8,10 @@
 // the combination h(x) it computes itself (see spec/plonkish.md, "Zero knowledge").
 import type { Domain } from "../../poly/domain.ts";
 import { sub } from "../../poly/fr.ts";
+import { FieldVec } from "../../field/index.ts";
+import { nttInPlace } from "../../curve/index.ts";
 import type { Expression } from "../cs.ts";
-import { evaluateCombinedVec, type ExtVecLookup } from "../evaluator.ts";
+import { evaluateCombinedParallel, evaluateCombinedVec, type ExtVecLookup, type ParallelOptions } from "../evaluator.ts";
 
 export class UnsatisfiedError extends Error {}
 
@@ -24,28 +26,53 @@ export function quotientCoeffs(domain: Domain, constraints: readonly Expression[
   return domain.extendedVecToCoeff(hExt);
 }
 
+/** quotientCoeffs with the pointwise evaluation on the runtime's worker pool; the coefficients stay packed. */
+export async function quotientCoeffsParallel(
+  domain: Domain,
+  constraints: readonly Expression[],
+  ext: ExtVecLookup,
+  y: bigint,
+  opts: ParallelOptions = {},
+): Promise<FieldVec> {
+  const hExt = await evaluateCombinedParallel(constraints, y, ext, domain.extN, domain.extK, domain.extendedVanishingInverse(), opts);
+  nttInPlace(hExt, { inverse: true, coset: domain.g });
+  return hExt;
+}
+
 /**
- * The masked pieces h'_0..h'_{p−1} (p = domain.quotientPieces); `random` draws the cross terms b_j.
- * Throws UnsatisfiedError when h is not a polynomial of the expected degree (unless `unchecked`).
+ * The masked pieces h'_0..h'_{p−1} (p = domain.quotientPieces), packed, with the pointwise evaluation on worker
+ * threads (quotientCoeffsParallel); `random` draws the cross terms b_j in maskPieces' order, so the pieces are
+ * maskPieces' for the same randomness. Throws UnsatisfiedError when h is not a polynomial of the expected
+ * degree (unless `unchecked`).
  */
-export function quotientPieces(
+export async function quotientPiecesParallel(
   domain: Domain,
   constraints: readonly Expression[],
   ext: ExtVecLookup,
   y: bigint,
   random: () => bigint,
   unchecked = false,
-): bigint[][] {
-  const coeffs = quotientCoeffs(domain, constraints, ext, y);
+  opts: ParallelOptions = {},
+): Promise<FieldVec[]> {
+  const coeffs = await quotientCoeffsParallel(domain, constraints, ext, y, opts);
   const pieces = domain.quotientPieces;
   const s = quotientStride(domain.n);
-  for (let i = pieces * s; i < coeffs.length; i++)
-    if (coeffs[i] !== 0n && !unchecked) throw new UnsatisfiedError("the witness does not satisfy the circuit's constraints (run the MockProver to find which)");
-  return maskPieces(
-    Array.from({ length: pieces }, (_, j) => coeffs.slice(j * s, (j + 1) * s)),
-    s,
-    random,
-  );
+  const L = coeffs.limbs;
+  // Zero is all-zero limbs in Montgomery form too.
+  if (!unchecked && coeffs.data.subarray(pieces * s * L).some((w) => w !== 0))
+    throw new UnsatisfiedError("the witness does not satisfy the circuit's constraints (run the MockProver to find which)");
+  const out = Array.from({ length: pieces }, (_, j) => {
+    const q = FieldVec.zeros(coeffs.field, s + 1);
+    q.data.set(coeffs.data.subarray(j * s * L, (j + 1) * s * L));
+    return q;
+  });
+  // The cross terms of maskPieces, drawn in the same order.
+  for (let j = 0; j + 1 < out.length; j++) {
+    const b = random();
+    out[j].set(s, b);
+    out[j + 1].set(0, sub(out[j + 1].get(0), b));
+  }
+  return out;
 }
 
 /** h'_j = h_j + b_j·X^s − b_{j−1}: Σ X^{js}·h'_j = Σ X^{js}·h_j for any b. */
