@@ -1,6 +1,7 @@
 // The `cwl` CLI. Each subcommand lives in commands/<name>.ts and exports `command` (a yargs
 // CommandModule); they are discovered from that folder so that backends add commands without
-// editing this file. Exit codes: 0 ok, 1 user error (diagnostics printed), 2 internal error.
+// editing this file (the prebuilt bundle, scripts/build-cli.mjs, lists the same folder at build time
+// and passes them in). Exit codes: 0 ok, 1 user error (diagnostics printed), 2 internal error.
 import { readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -32,7 +33,8 @@ async function loadCommands(): Promise<CommandModule[]> {
   return mods;
 }
 
-export async function main(argv: string[]): Promise<number> {
+/** `commands`: the subcommands, when the caller has them already (the bundle); else read from commands/. */
+export async function main(argv: string[], commands?: readonly CommandModule[]): Promise<number> {
   let exit = EXIT_OK;
   const setExit = (code: number) => {
     exit = Math.max(exit, code);
@@ -54,7 +56,7 @@ export async function main(argv: string[]): Promise<number> {
         process.stderr.write(`error: ${msg}\nhint: run \`cwl --help\` for usage\n`);
         setExit(EXIT_USER);
       });
-    for (const c of await loadCommands()) cli.command(c);
+    for (const c of commands ?? (await loadCommands())) cli.command(c);
     await cli.parseAsync();
   } catch (e) {
     if (e instanceof CompileError) {

@@ -3,7 +3,6 @@ import { readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "n
 import { basename, dirname, join } from "node:path";
 import type { CommandModule } from "yargs";
 import { renderAll } from "../../diagnostics/index.ts";
-import { formatSource } from "../../format/index.ts";
 import { UserError, setExitCode } from "../main.ts";
 
 interface Args {
@@ -46,6 +45,8 @@ export const command: CommandModule<object, Args> = {
       } catch {
         throw new UserError(`cannot read file \`${f}\``, "check the path");
       }
+      // prettier loads only when formatting, not on every CLI start.
+      const { formatSource } = await import("../../format/index.ts");
       const r = await formatSource(text, { path: f });
       if (!r.ok) {
         // Never rewrite a file that does not parse: the user's text could be lost.
