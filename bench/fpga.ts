@@ -1,43 +1,24 @@
 // `npm run bench -- fpga`: an *estimated* performance model for BN254 NTT and MSM at 2^30 on Alveo U280
-// cards. No FPGA is run: every figure is a model output with its assumptions. What comes from the
-// emitted HLS (backends/hls, DATAFLOW form): DSPs per Montgomery multiplier (the CIOS word structure
-// of the field library), each process's II (requested II raised to the most transfers one stream or
-// m_axi port makes per invocation), the loops unrolled or pipelined, bytes moved per invocation (the
-// ports). What comes from the kernel IR: field multiplications on the longest path of one point
-// addition (the mixed add in msm_bucket_acc, the general add in msm_reduce_round).
-import { type Op } from "../compiler/ir/index.ts";
-import { analyzeKernels, tripCount } from "../backends/kernels/index.ts";
-import { emitHls, type HlsKernelStructure } from "../backends/hls/index.ts";
+// cards. No FPGA is run: every figure is a model output with its assumptions. Everything per kernel
+// comes from the emitted HLS (backends/hls, DATAFLOW form): DSPs per Montgomery multiplier (the CIOS
+// word structure of the field library), the multipliers each process instantiates after sharing
+// (ALLOCATION), each process's II and cycles per invocation (pipelined, interleaved or rolled loops,
+// stream/port transfers), bytes moved per invocation. The MSM phases follow how runtime/gpu/msm.ts
+// launches the kernels; each phase may replicate its kernel into compute units, each emitted again
+// with its share of the DSP budget.
+import { analyzeKernels } from "../backends/kernels/index.ts";
+import { DEFAULT_DSP_BUDGET, dspPerMul, emitHls, mulLatency, U280, type HlsKernelStructure } from "../backends/hls/index.ts";
 import { BN254_FQ, BN254_FR } from "../runtime/field/index.ts";
 import { kernelSource, msmKernels, MSM_LIMITS } from "../stdlib/kernels/index.ts";
 
-const U280 = {
-  dsp: 9024, // DSP48E2 slices
-  usableFraction: 0.7, // routing/timing headroom typically left at 256-bit datapaths
-  clockHz: 300e6, // kernel clock in run_hls.tcl (3.33 ns)
-  hbmBytesPerS: 460e9, // 8 GiB HBM2, 32 pseudo-channels
-  hbmBytes: 8 * 2 ** 30,
-  pcieBytesPerS: 12e9, // Gen3 x16 effective, per direction (full duplex)
-};
+/** *Estimated* seconds to load an xclbin (one per MSM phase). */
+const XCLBIN_LOAD_S = 1;
+/** Compute units of one kernel per card the model tries. */
+const MAX_CUS = 17;
 /** Host DRAM bandwidth for the four-step transpose between the two NTT passes on ten cards. */
 const HOST_MEM_BYTES_PER_S = 100e9;
 const TARGETS = { msm1: 40, ntt1: 15, msm10: 6, ntt10: 1.8 };
 
-/** DSP48E2 count of an unsigned w1 × w2 product on 27×18 signed multipliers (26×17 unsigned tiles). */
-const dspProduct = (w1: number, w2: number) => Math.ceil(w1 / 26) * Math.ceil(w2 / 17);
-
-/** Field multiplications on the longest path through ops (if: the costlier branch; for: trips × body). */
-function pathMuls(ops: readonly Op[], bits: number): number {
-  let n = 0;
-  for (const op of ops) {
-    if (op.name === "f.mul" || op.name === "i.to_f") n++;
-    else if (op.name === "f.inv" || op.name === "f.pow") n += 2 * bits;
-    else if (op.name === "f.div") n += 2 * bits + 1;
-    else if (op.name === "cf.if") n += Math.max(0, ...op.regions.map((r) => pathMuls(r.entry.ops, bits)));
-    else if (op.name === "cf.for") n += tripCount(op) * pathMuls(op.regions[0].entry.ops, bits);
-  }
-  return n;
-}
 
 function stageII(s: HlsKernelStructure): number {
   return Math.max(...s.stages.map((st) => st.effectiveII || Infinity));
@@ -62,16 +43,16 @@ export async function run(): Promise<object> {
   const msmModule = msmKernels();
   const msmHls = emitHls(analyzeKernels(msmModule, "hls").km!);
   const mul = msmHls.fieldMuls.find((m) => m.field === "bn254_fq")!;
-  const dspPerMul = mul.words * mul.productsPerWord.reduce((a, [w1, w2]) => a + dspProduct(w1, w2), 0);
-  const usableDsp = U280.dsp * U280.usableFraction;
-  const multipliers = Math.floor(usableDsp / dspPerMul);
+  const mulDsp = dspPerMul(mul);
+  const usableDsp = DEFAULT_DSP_BUDGET;
+  const multipliers = Math.floor(usableDsp / mulDsp);
   const mulsPerSecond = multipliers * U280.clockHz;
 
   // NTT 2^30: four-step, 2^15 × 2^15. Each pass runs 2^15-point sub-NTTs as 15 ntt_stage launches over
   // chunks resident in HBM (32 GiB do not fit 8 GiB), streamed from the host over PCIe and overlapped.
   const stage = nttHls.structure.find((s) => s.name === "ntt_stage")!;
   const bflyII = stageII(stage);
-  const pipelines = Math.floor(usableDsp / (dspPerMul * Math.max(1, stage.mulsPerInvocation)));
+  const pipelines = Math.floor(usableDsp / (mulDsp * Math.max(1, stage.mulsPerInvocation)));
   const bflyPerS = (pipelines * U280.clockHz) / bflyII;
   const log2n = 30;
   const butterflies = (n / 2) * log2n;
@@ -85,42 +66,83 @@ export async function run(): Promise<object> {
   const ntt10 = ntt1 / 10 + (2 * dataBytes) / HOST_MEM_BYTES_PER_S;
 
   // MSM 2^30 (bucket method as runtime/gpu/msm.ts drives msm.cwl): per window, each nonzero digit is one
-  // entry; a bucket's entries are summed in chunks by mixed adds (msm_bucket_acc), chunk sums by general
-  // adds (msm_reduce_round), then 2 general adds per bucket (msm_window_sums). Multipliers are time-shared.
-  const fqBits = 32 * mul.words;
-  const accFn = msmModule.func("msm_bucket_acc");
-  const chunkLoop = accFn?.body.entry.ops.find((o) => o.name === "cf.for");
-  const reduceFn = msmModule.func("msm_reduce_round");
-  const mixedFromIr = !!(accFn && chunkLoop && reduceFn);
-  const mulsMixed = mixedFromIr ? pathMuls(chunkLoop!.regions[0].entry.ops, fqBits) : 11;
-  const mulsGeneral = reduceFn ? pathMuls(reduceFn.body.entry.ops, fqBits) : 16;
-  const accII = mixedFromIr ? stageII(msmHls.structure.find((s) => s.name === "msm_bucket_acc")!) : undefined;
+  // entry; buckets are cut into chunks of ≤ CHUNK entries summed by msm_bucket_acc, chunk sums reduced by
+  // msm_reduce_round (⌈log2 chunks per bucket⌉ launches over every chunk), then msm_window_sums (one
+  // invocation per window) and msm_combine (one). Cycles per invocation come from the emitted processes
+  // (the slowest process of a DATAFLOW top sets the pace); a phase may replicate its kernel into k compute
+  // units, each emitted with a DSP budget of usable/k (so sharing and II follow what that emission says).
+  const msmKm = analyzeKernels(msmModule, "hls").km!;
+  const emitted = new Map<number, HlsKernelStructure[]>();
+  const kernelAt = (name: string, cus: number) => {
+    let s = emitted.get(cus);
+    if (!s) emitted.set(cus, (s = emitHls(msmKm, { dspBudget: Math.floor(usableDsp / cus) }).structure));
+    return s.find((k) => k.name === name)!;
+  };
+  const cycles = (k: HlsKernelStructure) => Math.max(...k.stages.map((st) => st.cyclesPerInvocation));
+  const kernelDsp = (k: HlsKernelStructure) => k.stages.reduce((a, st) => a + st.dsp, 0);
+  /** Seconds for `invocations` of a kernel on one card, best over 1..MAX_CUS compute units that fit. */
+  const phase = (name: string, invocations: number, launches = 1) => {
+    let best = { cus: 1, s: Infinity, cyclesPerInvocation: 0, ii: 0, multipliers: 0, dsp: 0 };
+    for (let cus = 1; cus <= MAX_CUS; cus++) {
+      const k = kernelAt(name, cus);
+      if (cus * kernelDsp(k) > usableDsp) break;
+      const lanes = Math.max(1, ...k.stages.map((st) => st.lanes ?? 1));
+      // A group of `lanes` invocations costs the same whether or not every lane is busy.
+      const perCu = Math.ceil(invocations / cus / lanes) * lanes;
+      const s = (launches * perCu * cycles(k)) / U280.clockHz;
+      const cp = k.stages.find((st) => st.role === "compute")!;
+      if (s < best.s) best = { cus, s, cyclesPerInvocation: cycles(k), ii: cp.effectiveII, multipliers: cp.multipliers, dsp: kernelDsp(k) };
+    }
+    return best;
+  };
   const chunk = MSM_LIMITS.chunk;
   const msmAt = (c: number, cards: number) => {
     const windows = Math.ceil(254 / c);
     const buckets = windows * (2 ** c - 1);
     const pts = n / cards;
     const entries = pts * windows * (1 - 2 ** -c);
-    const chunks = entries / chunk + buckets; // ⌈entries/chunk⌉ per bucket, bounded
-    const muls = (entries - chunks) * mulsMixed + (chunks - buckets) * mulsGeneral + 2 * buckets * mulsGeneral;
-    const compute = muls / mulsPerSecond;
+    const chunks = Math.ceil(entries / chunk) + buckets; // ⌈entries/chunk⌉ per bucket, bounded
+    const rounds = Math.ceil(Math.log2(Math.max(2, entries / buckets / chunk)));
+    const acc = phase("msm_bucket_acc", chunks);
+    const reduce = phase("msm_reduce_round", chunks, rounds);
+    const reduceCompacted = phase("msm_reduce_round", chunks - buckets);
+    const wsums = phase("msm_window_sums", windows);
+    const combine = phase("msm_combine", 1);
+    const compute = acc.s + reduce.s + wsums.s + combine.s + 4 * XCLBIN_LOAD_S;
     const pcie = (pts * (64 + 32)) / U280.pcieBytesPerS; // affine point + scalar, once
     const hbm = (entries * (64 + 4)) / U280.hbmBytesPerS; // one point (via idx) per mixed add
     const bucketBytes = buckets * 96; // Jacobian bucket sums in HBM
-    return { c, windows, entries, muls, compute, pcie, hbm, bucketBytes, total: Math.max(compute, pcie, hbm) };
+    const total = Math.max(compute, pcie, hbm);
+    const compactedTotal = Math.max(compute - reduce.s + reduceCompacted.s, pcie, hbm);
+    return { c, windows, entries, chunks, rounds, phases: { acc, reduce, reduceCompacted, wsums, combine }, compute, pcie, hbm, bucketBytes, total, compactedTotal };
   };
   const sweep = [8, 10, 12, 13, 14, 15, 16].map((c) => msmAt(c, 1));
   const best = sweep.reduce((a, b) => (b.total < a.total ? b : a));
   const msm1 = best.total;
-  const msm10 = msmAt(best.c, 10).total;
+  const best10 = msmAt(best.c, 10);
+  const msm10 = best10.total;
+  const bestCompacted = sweep.reduce((a, b) => (b.compactedTotal < a.compactedTotal ? b : a));
 
-  // Resources as emitted (no sharing between exclusive branches, no ALLOCATION limit): multipliers per
-  // kernel instance and whether one fits the card's usable DSPs.
+  // Resources as emitted with the default budget (one compute unit per kernel): Montgomery multipliers
+  // after sharing, DSPs, and whether the kernel fits the card's usable DSPs.
   const asEmitted = [...nttHls.structure, ...msmHls.structure].map((k) => {
-    const muls = k.stages.reduce((a, st) => a + st.mulInstances, 0);
     const ii = stageII(k);
-    return { kernel: k.name, multipliers: muls, dsp: muls * dspPerMul, fitsOneCard: muls * dspPerMul <= usableDsp, effectiveII: Number.isFinite(ii) ? ii : "not pipelined (long inner loop)" };
+    const muls = k.stages.reduce((a, st) => a + st.multipliers, 0);
+    return {
+      kernel: k.name,
+      multipliers: muls,
+      multiplierSites: k.stages.reduce((a, st) => a + st.mulInstances, 0),
+      dsp: kernelDsp(k),
+      fitsOneCard: kernelDsp(k) <= usableDsp,
+      effectiveII: Number.isFinite(ii) ? ii : "not pipelined (rolled inner loop)",
+      cyclesPerInvocation: cycles(k),
+      loops: k.stages.find((st) => st.role === "compute")!.loops,
+      ...(k.stages.some((st) => st.lanes) ? { lanes: Math.max(...k.stages.map((st) => st.lanes ?? 0)) } : {}),
+      ...(k.stages.some((st) => st.mulLimit) ? { mulLimit: Math.max(...k.stages.map((st) => st.mulLimit ?? 0)) } : {}),
+    };
   });
+  const r2phases = (m: ReturnType<typeof msmAt>) =>
+    Object.fromEntries(Object.entries(m.phases).map(([k, v]) => [k, { ...v, s: r2(v.s) }]));
 
   const verdict = (est: number, target: number) => (est <= target ? "meets (estimated)" : "misses (estimated)");
   return {
@@ -130,7 +152,7 @@ export async function run(): Promise<object> {
       ...U280,
       hostMemoryBytesPerS: HOST_MEM_BYTES_PER_S,
       dspPerProduct: "ceil(w1/26)·ceil(w2/17) DSP48E2 per unsigned w1×w2 product",
-      montgomeryMul: { ...mul, dspPerMul, source: "emitted field library (word-serial CIOS, all words unrolled, II=1)" },
+      montgomeryMul: { ...mul, dspPerMul: mulDsp, source: "emitted field library (word-serial CIOS, all words unrolled, II=1)" },
       multipliersPerCard: multipliers,
       modmulPerSecondPerCard: mulsPerSecond,
       ntt: {
@@ -143,13 +165,15 @@ export async function run(): Promise<object> {
         bytesPerButterfly: bytesPerBfly,
       },
       msm: {
-        scheme: "bucket method, chunked mixed-add accumulation, tree reduction, running-sum window sums; multipliers time-shared by the adders; host digit sort overlapped and not modeled",
-        mulsPerMixedAdd: mulsMixed,
-        mulsPerGeneralAdd: mulsGeneral,
-        opCountSource: mixedFromIr ? "kernel IR of stdlib/kernels/msm.cwl (longest path: msm_bucket_acc chunk-loop body, msm_reduce_round body)" : "formula (madd-2007-bl 7M+4S, add-2007-bl 11M+5S): msm_bucket_acc not found in the kernel IR",
+        scheme: "bucket method as runtime/gpu/msm.ts drives msm.cwl: msm_bucket_acc over every chunk, msm_reduce_round ⌈log2 chunks/bucket⌉ times over every chunk, msm_window_sums per window, msm_combine once; one xclbin per phase (its kernel replicated into the compute units that fit), host digit sort overlapped and not modeled",
+        source: "cycles per invocation of each emitted DATAFLOW top (slowest process; interleaved kernels per invocation of a full lane group), emitted again with a DSP budget of usable/k for k compute units",
+        mulLatencyCycles: mulLatency(mul),
+        xclbinLoadSeconds: XCLBIN_LOAD_S,
+        maxComputeUnits: MAX_CUS,
         chunk,
-        bucketAccEffectiveII: accII,
-        bucketAccNote: "as emitted, msm_bucket_acc unrolls its chunk loop (16 dependent mixed adds): the model assumes Vitis time-shares the multipliers (ALLOCATION); a pipelined chunk loop is the follow-up",
+        bestWindowBits: best.c,
+        phasesAtBest: r2phases(best),
+        reduceNote: "msm_reduce_round as the host drives it launches over every chunk each round; a host that launched only the active segment heads (chunks − buckets invocations in all) would give msm_2_30_one_card_compacted_reduce_s",
       },
     },
     estimated: {
@@ -165,6 +189,8 @@ export async function run(): Promise<object> {
       msm_2_30_one_card_hbm_s: r2(best.hbm),
       msm_2_30_ten_cards_s: r2(msm10),
       msm_2_30_one_card_by_window_bits: Object.fromEntries(sweep.map((s) => [s.c, r2(s.total)])),
+      msm_2_30_one_card_compacted_reduce_s: r2(bestCompacted.compactedTotal),
+      msm_2_30_one_card_compacted_reduce_window_bits: bestCompacted.c,
       msm_bucket_bytes: best.bucketBytes,
     },
     resourcesAsEmitted: asEmitted,

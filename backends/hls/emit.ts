@@ -2,13 +2,17 @@
 // top function (`extern "C"`, m_axi ports on their own bundles, s_axilite control) that connects a read
 // process, a compute process and one write process per written buffer through hls::stream FIFOs
 // (dataflow.ts says how a kernel splits). The invocation loop of every process is pipelined at II=1;
-// inner loops up to MAX_UNROLL trips are unrolled into it. The testbench (testbench.ts) drives the tops
-// in C simulation with g++ and include/.
+// inner loops are shaped by shaping.ts: unrolled into it while they carry no value through multiplies
+// and their multipliers fit the DSP budget, otherwise pipelined (II = the carried multiply chain's
+// latency), and a kernel whose only loop carries such a value interleaves invocations through it
+// (lanes of independent invocations round-robin at II = 1). A process whose multipliers exceed the
+// budget shares them (ALLOCATION). The testbench (testbench.ts) drives the tops in C simulation.
 import type { Op, Type, Value } from "../../compiler/ir/index.ts";
 import type { FieldLimbs, KernelInfo, KernelModule, KernelParam, Slice } from "../kernels/index.ts";
-import { StructuredPrinter, type StructuredSyntax, powExponent, sharedIntExpr, toMontgomery } from "../kernels/index.ts";
+import { StructuredPrinter, type StructuredSyntax, powExponent, sharedIntExpr, toMontgomery, tripCount } from "../kernels/index.ts";
 import { type DataflowPlan, type HlsPort, paramName, planDataflow } from "./dataflow.ts";
-import { type HlsFieldMulStructure, hlsFieldLib, hlsFieldType, hlsLiteral, hlsMulStructure } from "./fieldlib.ts";
+import { type HlsFieldMulStructure, dspPerMul, hlsFieldLib, hlsFieldType, hlsLiteral, hlsMulStructure, mulLatency } from "./fieldlib.ts";
+import { DEFAULT_DSP_BUDGET, type LoopShaper, exclusiveMulSites, loopShaper } from "./shaping.ts";
 import { testbench } from "./testbench.ts";
 
 export interface HlsOutput {
@@ -24,7 +28,10 @@ export interface HlsOutput {
 
 export interface HlsLoop {
   trips: number;
-  directive: "unroll" | "pipeline";
+  /** sequential: holds a pipelined loop itself (Vitis pipelines only innermost loops without unrolling them). */
+  directive: "unroll" | "pipeline" | "interleave" | "sequential";
+  /** Requested II of a pipelined loop (*estimated* carried-chain latency where it carries one). */
+  ii?: number;
 }
 
 export interface HlsStage {
@@ -48,9 +55,23 @@ export interface HlsStage {
   transfers: Record<string, number>;
   /**
    * Cycles per invocation the process can reach: the requested II, raised to the most transfers one
-   * stream or port makes per invocation (a FIFO or an m_axi port moves one element per cycle).
+   * stream or port makes per invocation (a FIFO or an m_axi port moves one element per cycle) and to
+   * the multiplier sharing; interleaved processes: the II of their lane pipelines.
    */
   effectiveII: number;
+  /** Montgomery multipliers after sharing (mulInstances, or the ALLOCATION limit below it). */
+  multipliers: number;
+  /** DSP48E2 slices of those multipliers (*estimated*). */
+  dsp: number;
+  /** ALLOCATION limit in Montgomery multipliers, when the process shares them. */
+  mulLimit?: number;
+  /** Invocations interleaved through the process's loop (lanes), when it interleaves. */
+  lanes?: number;
+  /**
+   * *Estimated* steady-state cycles per invocation (pipelined: effectiveII; loops: trips × II summed;
+   * interleaved: per invocation of a full group of `lanes`, whose every lane slot costs as much busy or idle).
+   */
+  cyclesPerInvocation: number;
 }
 
 export interface HlsStream {
@@ -78,9 +99,11 @@ export interface HlsKernelStructure {
 export interface HlsOptions {
   /** FIFO depth of every stream (default STREAM_DEPTH). */
   streamDepth?: number;
+  /** DSP48E2 slices one kernel may use (default DEFAULT_DSP_BUDGET, 70 % of a U280). */
+  dspBudget?: number;
 }
 
-/** Inner loops up to this trip count are unrolled into the invocation pipeline. */
+/** Most trips of an inner loop unrolled into the invocation pipeline (shaping.ts adds the other conditions). */
 export const MAX_UNROLL = 16;
 export const STREAM_DEPTH = 16;
 /** LOOP_TRIPCOUNT bound on invocation loops (reports only): one launch of a 2^20-element chunk. */
@@ -113,7 +136,7 @@ export function emitHls(km: KernelModule, opts: HlsOptions = {}): HlsOutput {
   for (const k of km.kernels) {
     const plan = planDataflow(k);
     plans.set(k.name, plan);
-    const { code, info } = printKernel(km, k, plan, opts.streamDepth ?? STREAM_DEPTH);
+    const { code, info } = printKernel(km, k, plan, opts.streamDepth ?? STREAM_DEPTH, resources(km, opts.dspBudget ?? DEFAULT_DSP_BUDGET));
     parts.push(code);
     structure.push(info);
   }
@@ -121,6 +144,26 @@ export function emitHls(km: KernelModule, opts: HlsOptions = {}): HlsOutput {
 }
 
 const isBool = (t: Type) => t.kind === "int" && t.width === 1;
+
+/** What one kernel may instantiate: sized by the widest field's multiplier. */
+interface Resources {
+  shaper: LoopShaper;
+  /** Montgomery multipliers within the DSP budget (at least 1). */
+  budgetMuls: number;
+  dspPerMul: number;
+  /** `mul` operators in one Montgomery multiplier (the unit of an operation ALLOCATION). */
+  opsPerMul: number;
+}
+
+function resources(km: KernelModule, dspBudget: number): Resources {
+  const fields = [...km.fields.values()];
+  const widest = fields.reduce<FieldLimbs | undefined>((a, f) => (!a || f.limbs > a.limbs ? f : a), undefined);
+  const m = widest ? hlsMulStructure(widest) : undefined;
+  const dsp = m ? dspPerMul(m) : 1;
+  const budgetMuls = Math.max(1, Math.floor(dspBudget / dsp));
+  const shaper = loopShaper(m?.bits ?? 32, budgetMuls, m ? mulLatency(m) : 1, MAX_UNROLL);
+  return { shaper, budgetMuls, dspPerMul: dsp, opsPerMul: m ? m.words * m.productsPerWord.length : 1 };
+}
 
 function cxxType(km: KernelModule, t: Type): string {
   if (t.kind === "field") return hlsFieldType(km.fields.get(t.field)!);
@@ -154,8 +197,15 @@ class StagePrinter extends StructuredPrinter {
   readonly loops: HlsLoop[] = [];
   readonly transfers: Record<string, number> = {};
   mulInstances = 0;
+  /** u32 multiplications the stage instantiates (they share the `mul` operator ALLOCATION). */
+  intMuls = 0;
+  /** Cycles per invocation spent in pipelined inner loops (trips × II, times enclosing rolled trips). */
+  loopCycles = 0;
+  /** II of the prologue, step and epilogue lane pipelines when the stage interleaves (from transfers). */
+  laneII = { pro: 1, step: 1, epi: 1 };
   private mulScale = 1;
   private unrollScale = 1;
+  private rolledScale = 1;
   private argParam = new Map<Value, KernelParam>();
 
   constructor(
@@ -164,6 +214,7 @@ class StagePrinter extends StructuredPrinter {
     private plan: DataflowPlan,
     private role: "read" | "compute",
     slice: Slice,
+    private res: Resources,
   ) {
     super(cxxSyntax(km), slice);
     for (const p of k.params) {
@@ -171,6 +222,11 @@ class StagePrinter extends StructuredPrinter {
       this.argParam.set(arg, p);
       if (p.kind.kind === "scalar") this.bind(arg, paramName(p));
     }
+  }
+
+  /** Multiplier sites with exclusive branches sharing (shaping.ts), over what this stage prints. */
+  exclusiveSites(): number {
+    return exclusiveMulSites(this.k.func.body.entry.ops, (op) => this.kept(op), this.res.shaper.unrolls);
   }
 
   print(): string[] {
@@ -181,24 +237,139 @@ class StagePrinter extends StructuredPrinter {
   protected typeOf(v: Value): Type {
     return v.type;
   }
-  protected loopPrologue(_op: Op, trips: number): string[] {
-    // A long inner loop (the MSM running sum) keeps its own pipeline; the invocation loop then is not
-    // pipelined (its II would be the inner trip count).
-    if (trips <= MAX_UNROLL) {
+  protected loopPrologue(op: Op, trips: number): string[] {
+    const { shaper } = this.res;
+    if (shaper.unrolls(op)) {
       this.loops.push({ trips, directive: "unroll" });
       return [`#pragma HLS UNROLL`];
     }
+    // A rolled inner loop keeps its own pipeline; the invocation loop then is not pipelined (its II
+    // would be the inner trip count). A loop holding another rolled loop stays sequential.
     this.pipelined = false;
-    this.loops.push({ trips, directive: "pipeline" });
-    return [`#pragma HLS PIPELINE II=1`];
+    if (hasRolledLoop(op.regions[0].entry.ops, shaper)) {
+      this.loops.push({ trips, directive: "sequential" });
+      return [];
+    }
+    // The read slice carries no field values (the dataflow split keeps them out of addresses).
+    const ii = this.role === "read" ? 1 : shaper.chainII(op);
+    this.loops.push({ trips, directive: "pipeline", ii });
+    this.loopCycles += this.rolledScale * trips * ii;
+    return ii > 1 ? [`#pragma HLS PIPELINE II=${ii}`, `// II: the carried value's multiply chain (estimated latency) ends before the next iteration starts`] : [`#pragma HLS PIPELINE II=1`];
   }
-  protected enterLoop(_op: Op, trips: number): void {
+  protected enterLoop(op: Op, trips: number): void {
     this.mulScale *= trips;
-    if (trips <= MAX_UNROLL) this.unrollScale *= trips;
+    if (this.res.shaper.unrolls(op)) this.unrollScale *= trips;
+    else this.rolledScale *= trips;
   }
-  protected exitLoop(_op: Op, trips: number): void {
+  protected exitLoop(op: Op, trips: number): void {
     this.mulScale /= trips;
-    if (trips <= MAX_UNROLL) this.unrollScale /= trips;
+    if (this.res.shaper.unrolls(op)) this.unrollScale /= trips;
+    else this.rolledScale /= trips;
+  }
+
+  /**
+   * The stage as groups of `lanes` invocations: a pipelined lane loop for what precedes `loop`, then
+   * per trip of `loop` a lane loop at II = 1 carrying each lane's values in arrays (a lane's next trip
+   * starts `lanes` cycles after its last, past the multiply chain), then a lane loop for the rest.
+   * Read and compute stages print the same phases in the same order, so stream pushes and pops pair.
+   */
+  printInterleaved(loop: Op, lanes: number, label: string): string[] {
+    const ops = this.k.func.body.entry.ops;
+    const at = ops.indexOf(loop);
+    const [pro, epi] = [ops.slice(0, at), ops.slice(at + 1)];
+    const I = "        ";
+    const lane = (name: string, body: string[], extra: string[] = []) =>
+      body.length === 0
+        ? []
+        : [
+            `${name}:`,
+            `    for (uint32_t k_lane = 0; k_lane < ${lanes}u; k_lane++) {`,
+            `#pragma HLS PIPELINE II=1`,
+            ...extra,
+            `      const uint32_t k_gid = k_base + k_lane;`,
+            `      if (k_gid < k_threads) {`,
+            ...body,
+            `      }`,
+            `    }`,
+          ];
+    const decls: string[] = [];
+    const arrayOf = (v: Value, name: string) => {
+      decls.push(`    ${cxxType(this.km, v.type)} ${name}[${lanes}];`);
+      return `${name}[k_lane]`;
+    };
+    // Phase 1: the prologue and the carried values' initial values, then every value later phases read
+    // goes to a per-lane array.
+    this.opList(pro, I);
+    const kept = this.kept(loop);
+    const pos = kept ? this.positionsOf(loop) : [];
+    const carried = pos.map((i) => {
+      const slot = arrayOf(loop.results[i], this.fresh("m"));
+      this.lines.push(`${I}${slot} = ${this.n(loop.operands[i])};`);
+      this.bind(loop.results[i], slot);
+      this.bind(loop.regions[0].entry.args[i + 1], slot);
+      return slot;
+    });
+    // Every printed prologue value gets a lane slot; slots no later phase reads are dropped below.
+    const slots: { name: string; decl: string; set: string }[] = [];
+    for (const op of pro)
+      for (const r of op.results)
+        if (this.names.has(r)) {
+          const name = `${this.n(r)}_l`;
+          slots.push({ name, decl: `    ${cxxType(this.km, r.type)} ${name}[${lanes}];`, set: `${I}${name}[k_lane] = ${this.n(r)};` });
+          this.bind(r, `${name}[k_lane]`);
+        }
+    const proLines = this.lines;
+    const afterPro = { ...this.transfers };
+    // Phase 2: the loop's trips, each a lane loop.
+    this.lines = [];
+    let stepLines: string[] = [];
+    const trips = tripCount(loop);
+    if (kept) {
+      const body = loop.regions[0].entry;
+      const iv = this.fresh("i");
+      this.bind(body.args[0], iv);
+      this.mulScale *= trips;
+      this.opList(body.ops, I);
+      this.yieldTo(body, pos, carried, I);
+      this.mulScale /= trips;
+      const deps = carried.map((c) => `#pragma HLS DEPENDENCE variable=${c.slice(0, c.indexOf("["))} inter false`);
+      stepLines = [
+        `${label}_steps:`,
+        `    for (uint32_t ${iv} = ${loop.bigAttr("lo") ?? 0n}u; ${iv} < ${loop.bigAttr("hi") ?? 0n}u; ${iv} += ${loop.bigAttr("step") ?? 1n}u) {`,
+        ...lane(`${label}_lanes`, this.lines, deps.length ? [`// lanes are independent invocations: a lane reads its carried values ${lanes} iterations after writing them`, ...deps] : []).map((l) => (l.startsWith("#") || l.endsWith(":") ? l : "  " + l)),
+        `    }`,
+      ];
+      this.loops.push({ trips, directive: "interleave", ii: 1 });
+    }
+    const afterLoop = { ...this.transfers };
+    // Phase 3: the epilogue.
+    this.lines = [];
+    this.opList(epi, I);
+    const epiLines = this.lines;
+    this.lines = [];
+    const later = [...stepLines, ...epiLines].join("\n");
+    for (const sl of slots)
+      if (later.includes(`${sl.name}[`)) {
+        decls.push(sl.decl);
+        proLines.push(sl.set);
+      }
+    // Each lane loop moves at most one element per cycle on a stream or port.
+    for (const [s, n] of Object.entries(this.transfers)) {
+      const [p, l] = [afterPro[s] ?? 0, afterLoop[s] ?? 0];
+      this.laneII.pro = Math.max(this.laneII.pro, p);
+      this.laneII.step = Math.max(this.laneII.step, Math.ceil((l - p) / Math.max(1, trips)));
+      this.laneII.epi = Math.max(this.laneII.epi, n - l);
+    }
+    return [
+      `${label}:`,
+      `  for (uint32_t k_base = 0; k_base < k_threads; k_base += ${lanes}u) {`,
+      `#pragma HLS LOOP_TRIPCOUNT min=1 max=${TRIPCOUNT_MAX / lanes}`,
+      ...decls,
+      ...lane(`${label}_prologue`, proLines),
+      ...stepLines,
+      ...lane(`${label}_epilogue`, epiLines),
+      `  }`,
+    ];
   }
 
   private field(t: Type): FieldLimbs {
@@ -299,18 +470,80 @@ class StagePrinter extends StructuredPrinter {
       default: {
         const e = sharedIntExpr(op, (v) => this.n(v));
         if (e === undefined) throw new Error(`hls: unexpected op ${op.name}`);
+        if (op.name === "i.mul") this.intMuls += this.unrollScale;
         return this.def(op.result, e, ind);
       }
     }
   }
 }
 
-/** Pipelined: the most transfers on one stream/port per invocation (at least 1); not pipelined: 0. */
-function effII(p: StagePrinter): number {
-  return p.pipelined ? Math.max(1, ...Object.values(p.transfers)) : 0;
+function hasRolledLoop(ops: readonly Op[], shaper: LoopShaper): boolean {
+  return ops.some((op) => (op.name === "cf.for" && !shaper.unrolls(op)) || op.regions.some((r) => hasRolledLoop(r.entry.ops, shaper)));
 }
 
-function printKernel(km: KernelModule, k: KernelInfo, plan: DataflowPlan, depth: number): { code: string; info: HlsKernelStructure } {
+/** A printed read/compute process: its loop lines and its structure entry (multiplier sharing applied). */
+function printStage(sp: StagePrinter, name: string, role: "read" | "compute", res: Resources, interleave: { loop: Op; lanes: number } | undefined): { lines: string[]; stage: HlsStage } {
+  const label = `${name}_invocations`;
+  let lines: string[];
+  if (interleave) lines = sp.printInterleaved(interleave.loop, interleave.lanes, label);
+  else {
+    const body = sp.print();
+    lines = [
+      `${label}:`,
+      `  for (uint32_t k_gid = 0; k_gid < k_threads; k_gid++) {`,
+      sp.pipelined ? `#pragma HLS PIPELINE II=1` : `// not pipelined: an inner loop carries its own pipeline`,
+      `#pragma HLS LOOP_TRIPCOUNT min=1 max=${TRIPCOUNT_MAX}`,
+      ...body,
+      `  }`,
+    ];
+  }
+  // More multiplier sites than the budget: share them. Exclusive if-branches share one set (the
+  // costlier branch's sites); beyond that Vitis raises the II to the sharing factor.
+  const share = sp.mulInstances > res.budgetMuls;
+  const path = sp.exclusiveSites();
+  const multipliers = share ? Math.max(1, Math.min(res.budgetMuls, path)) : sp.mulInstances;
+  const shareII = share ? Math.ceil(path / multipliers) : 1;
+  if (share)
+    lines.unshift(
+      `#pragma HLS ALLOCATION operation instances=mul limit=${multipliers * res.opsPerMul + sp.intMuls}`,
+      `// ${sp.mulInstances} Montgomery multiplier sites (${path} on the costliest exclusive path) share ${multipliers} multipliers (${res.opsPerMul} mul operators each, plus ${sp.intMuls} u32) to fit the DSP budget`,
+    );
+  const transferII = Math.max(1, ...Object.values(sp.transfers));
+  let effectiveII: number;
+  let cycles: number;
+  if (interleave) {
+    // Per invocation with every lane busy: one prologue, `trips` steps and one epilogue lane slot.
+    const { pro, step, epi } = sp.laneII;
+    effectiveII = Math.max(step, shareII);
+    cycles = Math.max(pro, shareII) + tripCount(interleave.loop) * effectiveII + Math.max(epi, shareII);
+  } else if (sp.pipelined) {
+    effectiveII = Math.max(transferII, shareII);
+    cycles = effectiveII;
+  } else {
+    effectiveII = 0;
+    cycles = 1 + sp.loopCycles * shareII;
+  }
+  const stage: HlsStage = {
+    name,
+    role,
+    ii: sp.pipelined || interleave ? 1 : 0,
+    loops: sp.loops,
+    fieldMuls: sp.muls,
+    mulInstances: sp.mulInstances,
+    loads: sp.loads,
+    stores: sp.stores,
+    transfers: sp.transfers,
+    effectiveII,
+    multipliers,
+    dsp: multipliers * res.dspPerMul,
+    ...(share ? { mulLimit: multipliers } : {}),
+    ...(interleave ? { lanes: interleave.lanes } : {}),
+    cyclesPerInvocation: cycles,
+  };
+  return { lines, stage };
+}
+
+function printKernel(km: KernelModule, k: KernelInfo, plan: DataflowPlan, depth: number, res: Resources): { code: string; info: HlsKernelStructure } {
   const K = k.name;
   // Scalars every process sees: u32 parameters, buffer lengths (mem.len) and the invocation count.
   const common: string[] = [];
@@ -325,12 +558,10 @@ function printKernel(km: KernelModule, k: KernelInfo, plan: DataflowPlan, depth:
   };
   const stName = (arg: Value) => `k_st_${paramName(k.params.find((q) => k.func.args[q.index] === arg)!)}`;
   const readPorts = plan.ports.filter((p) => p.dir === "read");
-  const invLoop = (label: string, pipelined: boolean) => [
-    `${label}:`,
-    `  for (uint32_t k_gid = 0; k_gid < k_threads; k_gid++) {`,
-    pipelined ? `#pragma HLS PIPELINE II=1` : `// not pipelined: an inner loop of more than ${MAX_UNROLL} trips carries its own pipeline`,
-    `#pragma HLS LOOP_TRIPCOUNT min=1 max=${TRIPCOUNT_MAX}`,
-  ];
+  // Interleave invocations through the body's only loop when it carries a value through multiplies:
+  // enough lanes that a lane's next trip starts after its multiply chain (estimated) has finished.
+  const iloop = res.shaper.interleaved(k.func.body.entry.ops, plan.compute);
+  const interleave = iloop ? { loop: iloop, lanes: 1 << Math.ceil(Math.log2(res.shaper.chainII(iloop) + 1)) } : undefined;
   const out: string[] = [`// kernel ${K}: DATAFLOW read → compute → write, one pipelined iteration per invocation (global id).`];
   const stages: HlsStage[] = [];
   const streams: HlsStream[] = [];
@@ -338,31 +569,27 @@ function printKernel(km: KernelModule, k: KernelInfo, plan: DataflowPlan, depth:
 
   const hasRead = plan.streamed.length > 0;
   if (hasRead) {
-    const rp = new StagePrinter(km, k, plan, "read", plan.read);
-    const body = rp.print();
+    const rp = printStage(new StagePrinter(km, k, plan, "read", plan.read, res), `${K}_read`, "read", res, interleave);
     const params = [...readPorts.map(portDecl), ...common, ...plan.streamed.map((op, i) => `hls::stream<${streamT(op)}>& k_ld${i}`)];
-    out.push(`static void ${K}_read(${params.join(", ")}) {`, ...invLoop(`${K}_read_invocations`, rp.pipelined), ...body, `  }`, `}`, ``);
+    out.push(`static void ${K}_read(${params.join(", ")}) {`, ...rp.lines, `}`, ``);
     calls.push(`  ${K}_read(${[...readPorts.map((p) => p.name), ...commonArgs, ...plan.streamed.map((_, i) => `k_ld${i}`)].join(", ")});`);
-    stages.push({ name: `${K}_read`, role: "read", ii: rp.pipelined ? 1 : 0, loops: rp.loops, fieldMuls: rp.muls, mulInstances: rp.mulInstances, loads: rp.loads, stores: 0, transfers: rp.transfers, effectiveII: effII(rp) });
+    stages.push(rp.stage);
     plan.streamed.forEach((op, i) => {
       const t = op.result.type;
       streams.push({ name: `k_ld${i}`, bits: t.kind === "field" ? 32 * km.fields.get(t.field)!.limbs : isBool(t) ? 1 : 32, depth, producer: `${K}_read`, consumer: `${K}_compute` });
     });
   }
-  const cp = new StagePrinter(km, k, plan, "compute", plan.compute);
-  const cbody = cp.print();
+  const cp = printStage(new StagePrinter(km, k, plan, "compute", plan.compute, res), `${K}_compute`, "compute", res, interleave);
   const cparams = [...common, ...plan.streamed.map((op, i) => `hls::stream<${streamT(op)}>& k_ld${i}`), ...plan.written.map((a) => `hls::stream<${storeT(a)} >& ${stName(a)}`)];
   out.push(
     `static void ${K}_compute(${cparams.join(", ")}) {`,
-    ...invLoop(`${K}_compute_invocations`, cp.pipelined),
-    ...cbody,
-    `  }`,
+    ...cp.lines,
     ...plan.written.map((a) => `  ${stName(a)}.write(${storeT(a)}());`),
     `}`,
     ``,
   );
   calls.push(`  ${K}_compute(${[...commonArgs, ...plan.streamed.map((_, i) => `k_ld${i}`), ...plan.written.map(stName)].join(", ")});`);
-  stages.push({ name: `${K}_compute`, role: "compute", ii: cp.pipelined ? 1 : 0, loops: cp.loops, fieldMuls: cp.muls, mulInstances: cp.mulInstances, loads: cp.loads, stores: cp.stores, transfers: cp.transfers, effectiveII: effII(cp) });
+  stages.push(cp.stage);
   for (const a of plan.written) {
     const port = plan.writePort.get(a)!;
     const T = storeT(a);
@@ -382,7 +609,7 @@ function printKernel(km: KernelModule, k: KernelInfo, plan: DataflowPlan, depth:
       ``,
     );
     calls.push(`  ${wn}(${port.name}, ${stName(a)});`);
-    stages.push({ name: wn, role: "write", ii: 1, loops: [], fieldMuls: 0, mulInstances: 0, loads: 0, stores: 1, transfers: { [stName(a)]: 1, [port.name]: 1 }, effectiveII: 1 });
+    stages.push({ name: wn, role: "write", ii: 1, loops: [], fieldMuls: 0, mulInstances: 0, loads: 0, stores: 1, transfers: { [stName(a)]: 1, [port.name]: 1 }, effectiveII: 1, multipliers: 0, dsp: 0, cyclesPerInvocation: 1 });
     streams.push({ name: stName(a), bits: 32 + elemBits(port.param) + 1, depth, producer: `${K}_compute`, consumer: wn });
   }
 
@@ -416,8 +643,8 @@ function printKernel(km: KernelModule, k: KernelInfo, plan: DataflowPlan, depth:
   );
   const info: HlsKernelStructure = {
     name: K,
-    ii: cp.pipelined ? 1 : 0,
-    mulsPerInvocation: cp.muls,
+    ii: cp.stage.ii,
+    mulsPerInvocation: cp.stage.fieldMuls,
     fieldBits: Math.max(32, ...[...km.fields.values()].map((f) => f.limbs * 32)),
     stages,
     streams,

@@ -24,6 +24,22 @@ export interface HlsFieldMulStructure {
   inlined: true;
 }
 
+/** DSP48E2 count of an unsigned w1 × w2 product on 27×18 signed multipliers (26×17 unsigned tiles). */
+export const dspProduct = (w1: number, w2: number) => Math.ceil(w1 / 26) * Math.ceil(w2 / 17);
+
+/** DSP48E2 slices of one Montgomery multiplier as emitted (every CIOS word's products). */
+export function dspPerMul(m: HlsFieldMulStructure): number {
+  return m.words * m.productsPerWord.reduce((a, [w1, w2]) => a + dspProduct(w1, w2), 0);
+}
+
+/**
+ * *Estimated* latency in cycles of one Montgomery multiplication as emitted: per CIOS word a product,
+ * an accumulate and a one-word reduction (three register stages), words in sequence.
+ */
+export function mulLatency(m: HlsFieldMulStructure): number {
+  return 3 * m.words;
+}
+
 export function hlsMulStructure(f: FieldLimbs): HlsFieldMulStructure {
   const W = 32 * f.limbs;
   return { field: f.name, bits: W, words: f.limbs, productsPerWord: [[W, 32], [W, 32], [32, 32]], limbPartition: "complete", inlined: true };

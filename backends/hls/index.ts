@@ -15,7 +15,8 @@ export {
   type HlsStream,
   type HlsLoop,
 } from "./emit.ts";
-export { hlsFieldLib, hlsMulStructure, type HlsFieldMulStructure } from "./fieldlib.ts";
+export { dspPerMul, dspProduct, hlsFieldLib, hlsMulStructure, mulLatency, type HlsFieldMulStructure } from "./fieldlib.ts";
+export { DEFAULT_DSP_BUDGET, U280, carriedMulChain, loopShaper, type LoopShaper } from "./shaping.ts";
 export { checkVitisSubset, type VitisFinding, type VitisReport } from "./vitis-check.ts";
 export { planDataflow, type DataflowPlan, type HlsPort } from "./dataflow.ts";
 

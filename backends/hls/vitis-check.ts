@@ -7,7 +7,9 @@
 //   loop-bounds          every loop has literal bounds or a LOOP_TRIPCOUNT pragma in its body
 //   pragma-position      PIPELINE/UNROLL/LOOP_TRIPCOUNT first in a loop body; INLINE/DATAFLOW/
 //                        ARRAY_PARTITION/INTERFACE in a function body; ARRAY_PARTITION names an
-//                        array declared before it; INTERFACE only on extern "C" tops, naming a port
+//                        array declared before it; INTERFACE only on extern "C" tops, naming a port;
+//                        ALLOCATION in a function body, `operation|function instances=<name>
+//                        limit=<n ≥ 1>` (operation: one of mul, add, sub)
 //   dataflow             a DATAFLOW body holds only stream declarations and calls of functions
 //                        defined here; each stream has exactly one producer and one consumer call;
 //                        each pointer port reaches at most one process
@@ -47,9 +49,9 @@ interface Blk {
   to: number;
 }
 
-const PRAGMAS = new Set(["PIPELINE", "UNROLL", "LOOP_TRIPCOUNT", "INLINE", "DATAFLOW", "ARRAY_PARTITION", "INTERFACE", "DEPENDENCE", "STREAM"]);
+const PRAGMAS = new Set(["PIPELINE", "UNROLL", "LOOP_TRIPCOUNT", "INLINE", "DATAFLOW", "ARRAY_PARTITION", "INTERFACE", "DEPENDENCE", "STREAM", "ALLOCATION"]);
 const IN_LOOP = new Set(["PIPELINE", "UNROLL", "LOOP_TRIPCOUNT"]);
-const IN_FUNCTION = new Set(["INLINE", "DATAFLOW", "ARRAY_PARTITION", "INTERFACE"]);
+const IN_FUNCTION = new Set(["INLINE", "DATAFLOW", "ARRAY_PARTITION", "INTERFACE", "ALLOCATION"]);
 const KEYWORDS = new Set(["if", "for", "while", "switch", "return", "sizeof", "static_cast", "defined"]);
 
 /** Comments removed and string/char contents blanked, line structure kept. */
@@ -293,6 +295,13 @@ export function checkVitisSubset(source: string): VitisReport {
         if (!v || !declared.has(v)) add("pragma-position", s.line, `ARRAY_PARTITION variable=${v} is not an array declared before it in this function`);
         if (!/\b(complete|cyclic|block)\b/i.test(rest)) add("pragma-position", s.line, "ARRAY_PARTITION needs a type (complete, cyclic or block)");
         if (/\b(cyclic|block)\b/i.test(rest) && !optOf(rest, "factor")) add("pragma-position", s.line, "cyclic/block ARRAY_PARTITION needs factor=");
+      }
+      if (name === "ALLOCATION") {
+        const m = /^\s*(operation|function)\s+instances=(\w+)\s+limit=(\d+)\s*$/i.exec(rest);
+        if (!m) add("pragma-position", s.line, "ALLOCATION needs `operation|function instances=<name> limit=<n>`");
+        else if (Number(m[3]) < 1) add("pragma-position", s.line, "ALLOCATION limit must be at least 1");
+        else if (m[1].toLowerCase() === "operation" && !["mul", "add", "sub"].includes(m[2].toLowerCase())) add("pragma-position", s.line, `ALLOCATION operation \`${m[2]}\` is not one cwl emits (mul, add, sub)`);
+        else if (m[1].toLowerCase() === "function" && !funcs.has(m[2])) add("pragma-position", s.line, `ALLOCATION function \`${m[2]}\` is not defined here`);
       }
       if (name === "DEPENDENCE" || name === "STREAM") {
         const v = optOf(rest, "variable");

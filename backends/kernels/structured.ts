@@ -1,5 +1,5 @@
 // Shared printer for the structured control flow of kernel bodies (cf.for, cf.if, cf.yield), used by
-// the text backends (HLS today; WGSL can adopt it): loop-carried and if-yielded values become mutable
+// the text backends (HLS and WGSL): loop-carried and if-yielded values become mutable
 // variables assigned at the yield, through temporaries because a yield may read the variables it sets.
 // Targets supply the syntax and the printing of every other op. A `Slice` prints only the ops (and the
 // for/if result positions) one stage of a split kernel needs, e.g. the address part of a load stage.
@@ -140,6 +140,8 @@ export abstract class StructuredPrinter {
   /** Brackets a loop body's printing (targets scale per-invocation counts by the trip count). */
   protected enterLoop(_op: Op, _trips: number): void {}
   protected exitLoop(_op: Op, _trips: number): void {}
+  /** cf.return (a target whose body is a loop iteration prints nothing for it). */
+  protected terminator(_op: Op, _ind: string): void {}
 
   protected fresh(prefix = "v"): string {
     return `${prefix}${this.counter++}`;
@@ -157,15 +159,21 @@ export abstract class StructuredPrinter {
   }
 
   protected block(b: Block, ind: string): void {
-    for (const op of b.ops) {
+    this.opList(b.ops, ind);
+  }
+
+  /** Prints a run of ops of one block (a target splitting a body into phases prints each run). */
+  protected opList(ops: readonly Op[], ind: string): void {
+    for (const op of ops) {
       if (!this.kept(op)) continue;
       if (op.name === "cf.for") this.forOp(op, ind);
       else if (op.name === "cf.if") this.ifOp(op, ind);
-      else if (op.name !== "cf.yield" && op.name !== "cf.return") this.op(op, ind);
+      else if (op.name === "cf.return") this.terminator(op, ind);
+      else if (op.name !== "cf.yield") this.op(op, ind);
     }
   }
 
-  private positionsOf(op: Op): number[] {
+  protected positionsOf(op: Op): number[] {
     const all = op.results.map((_, i) => i);
     const s = this.slice?.positions.get(op);
     return this.slice ? all.filter((i) => s?.has(i)) : all;
@@ -181,7 +189,7 @@ export abstract class StructuredPrinter {
     });
   }
 
-  private yieldTo(b: Block, pos: number[], vars: string[], ind: string): void {
+  protected yieldTo(b: Block, pos: number[], vars: string[], ind: string): void {
     const y = b.terminator;
     if (!y || y.name !== "cf.yield" || vars.length === 0) return;
     const vals = pos.map((i) => this.n(y.operands[i]));

@@ -1,9 +1,9 @@
 // CWIR kernel → one self-contained WGSL compute shader per kernel (field libraries included), plus the
-// bind-group layout the host needs. Structured control flow maps 1:1: cf.for → `for`, cf.if → `if`,
-// loop-carried and if-yielded values become `var`s assigned at the yield.
-import type { Block, Op, Type, Value } from "../../compiler/ir/index.ts";
-import type { FieldLimbs, KernelInfo, KernelModule } from "../kernels/index.ts";
-import { identifier as sanitize, powExponent, toMontgomery } from "../kernels/index.ts";
+// bind-group layout the host needs. Structured control flow (cf.for → `for`, cf.if → `if`, carried and
+// yielded values as `var`s) is the shared StructuredPrinter's; this file spells WGSL's own ops.
+import type { Op, Type, Value } from "../../compiler/ir/index.ts";
+import type { FieldLimbs, KernelInfo, KernelModule, StructuredSyntax } from "../kernels/index.ts";
+import { StructuredPrinter, identifier as sanitize, powExponent, sharedIntExpr, toMontgomery } from "../kernels/index.ts";
 import { WGSL_LIMB_HELPERS, type WgslLibOptions, wgslFieldLib, wgslFieldType, wgslLimbLiteral } from "./fieldlib.ts";
 
 export interface WgslBinding {
@@ -31,16 +31,27 @@ export function emitWgsl(km: KernelModule, opts: WgslLibOptions = {}): WgslKerne
   return km.kernels.map((k) => new KernelPrinter(km, k, opts).print());
 }
 
-class KernelPrinter {
-  private names = new Map<Value, string>();
-  private counter = 0;
-  private lines: string[] = [];
+function wgslSyntax(ty: (t: Type) => string): StructuredSyntax {
+  return {
+    varDecl: (t, name, init) => `var ${name}: ${ty(t)}${init === undefined ? "" : ` = ${init}`};`,
+    constDecl: (t, name, e) => `let ${name}: ${ty(t)} = ${e};`,
+    assign: (name, e) => `${name} = ${e};`,
+    forOpen: (iv, lo, hi, step) => `for (var ${iv}: u32 = ${lo}u; ${iv} < ${hi}u; ${iv} += ${step}u) {`,
+    ifOpen: (c) => `if (${c}) {`,
+    elseOpen: "} else {",
+    close: "}",
+  };
+}
+
+class KernelPrinter extends StructuredPrinter {
   private usedFields = new Set<FieldLimbs>();
   constructor(
     private km: KernelModule,
     private k: KernelInfo,
     private opts: WgslLibOptions,
-  ) {}
+  ) {
+    super(wgslSyntax((t) => this.ty(t)));
+  }
 
   private fieldOfType(t: Type): FieldLimbs {
     if (t.kind !== "field") throw new Error("not a field type");
@@ -52,17 +63,15 @@ class KernelPrinter {
     if (t.kind === "field") return wgslFieldType(this.fieldOfType(t));
     return t.kind === "int" && t.width === 1 ? "bool" : "u32";
   }
-  private fresh(prefix = "v"): string {
-    return `${prefix}${this.counter++}`;
+  protected typeOf(v: Value): Type {
+    return v.type;
   }
-  private n(v: Value): string {
-    const s = this.names.get(v);
-    if (s === undefined) throw new Error(`wgsl: value used before definition`);
-    return s;
+  protected terminator(op: Op, ind: string): void {
+    if (op.name === "cf.return") this.lines.push(`${ind}return;`);
   }
   private def(v: Value, expr: string, ind: string): void {
     const name = this.fresh();
-    this.names.set(v, name);
+    this.bind(v, name);
     this.lines.push(`${ind}let ${name}: ${this.ty(v.type)} = ${expr};`);
   }
 
@@ -79,7 +88,7 @@ class KernelPrinter {
         continue;
       }
       const gname = `b_${sanitize(p.name)}`;
-      this.names.set(arg, gname);
+      this.bind(arg, gname);
       const elem = p.kind.kind === "fbuf" ? wgslFieldType(this.fieldOfType(arg.type.kind === "mem" ? arg.type.elem : arg.type)) : "u32";
       decls.push(`@group(0) @binding(${p.binding}) var<storage, ${p.kind.access}> ${gname}: array<${elem}>;`);
       bindings.push({
@@ -95,7 +104,7 @@ class KernelPrinter {
     const ub = bindings.length;
     decls.push(`struct ${k.name}_params {\n  k_threads: u32,\n${scalars.map((s) => `  ${sanitize(s.name)}: u32,`).join("\n")}\n}`);
     decls.push(`@group(0) @binding(${ub}) var<uniform> u_${k.name}: ${k.name}_params;`);
-    for (const s of scalars) this.names.set(func.args[s.index], `u_${k.name}.${sanitize(s.name)}`);
+    for (const s of scalars) this.bind(func.args[s.index], `u_${k.name}.${sanitize(s.name)}`);
     bindings.push({ binding: ub, name: "params", type: "uniform", access: "read", elemWords: scalars.length + 1, params: scalars.map((s) => s.index) });
     // A barrier needs uniform control flow, so barrier kernels run whole workgroups (documented in spec/kernels.md).
     if (!k.usesBarrier) this.lines.push(`  if (k_gid >= u_${k.name}.k_threads) { return; }`);
@@ -128,15 +137,7 @@ class KernelPrinter {
     };
   }
 
-  private block(b: Block, ind: string): void {
-    for (const op of b.ops) this.op(op, ind);
-  }
-
-  private bin(op: Op, sym: string, ind: string): void {
-    this.def(op.result, `${this.n(op.operands[0])} ${sym} ${this.n(op.operands[1])}`, ind);
-  }
-
-  private op(op: Op, ind: string): void {
+  protected op(op: Op, ind: string): void {
     const o = op.operands;
     const a = () => this.n(o[0]);
     const b = () => this.n(o[1]);
@@ -151,36 +152,10 @@ class KernelPrinter {
       case "k.barrier":
         this.lines.push(`${ind}workgroupBarrier();`);
         return;
-      case "i.const": {
-        const v = op.bigAttr("value") ?? 0n;
-        return this.def(op.result, isBool(op.result) ? (v & 1n ? "true" : "false") : `${BigInt.asUintN(32, v)}u`, ind);
-      }
-      case "i.add":
-        return this.bin(op, "+", ind);
-      case "i.sub":
-        return this.bin(op, "-", ind);
-      case "i.mul":
-        return this.bin(op, "*", ind);
       case "i.divu":
       case "i.remu":
         // x / 0 = x % 0 = 0 on every kernel target (WGSL alone would give x).
         return this.def(op.result, `select(${a()} ${op.name === "i.divu" ? "/" : "%"} ${b()}, 0u, ${b()} == 0u)`, ind);
-      case "i.and":
-        return this.bin(op, "&", ind);
-      case "i.or":
-        return this.bin(op, "|", ind);
-      case "i.xor":
-        return isBool(op.result) ? this.bin(op, "!=", ind) : this.bin(op, "^", ind);
-      case "i.not":
-        return this.def(op.result, isBool(op.result) ? `!${a()}` : `~${a()}`, ind);
-      case "i.shl":
-        return this.def(op.result, `${a()} << (${b()} & 31u)`, ind);
-      case "i.shru":
-        return this.def(op.result, `${a()} >> (${b()} & 31u)`, ind);
-      case "i.cmp": {
-        const sym = { eq: "==", ne: "!=", ult: "<", ule: "<=", ugt: ">", uge: ">=" }[op.strAttr("pred") as "eq"];
-        return this.bin(op, sym, ind);
-      }
       case "i.select":
         return this.def(op.result, `select(${this.n(o[2])}, ${b()}, ${a()})`, ind);
       case "i.zext":
@@ -221,7 +196,7 @@ class KernelPrinter {
       case "f.select": {
         // WGSL `select` takes no arrays, so choose with a branch.
         const name = this.fresh();
-        this.names.set(op.result, name);
+        this.bind(op.result, name);
         this.lines.push(`${ind}var ${name}: ${this.ty(op.result.type)} = ${this.n(o[2])};`, `${ind}if (${a()}) { ${name} = ${b()}; }`);
         return;
       }
@@ -232,74 +207,11 @@ class KernelPrinter {
         return;
       case "mem.len":
         return this.def(op.result, `arrayLength(&${a()})`, ind);
-      case "cf.for":
-        return this.forOp(op, ind);
-      case "cf.if":
-        return this.ifOp(op, ind);
-      case "cf.return":
-        this.lines.push(`${ind}return;`);
-        return;
-      case "cf.yield":
-        return; // handled by the enclosing for/if
-      default:
-        throw new Error(`wgsl: unexpected op ${op.name} (analyzeKernels admits it?)`);
+      default: {
+        const e = sharedIntExpr(op, (v) => this.n(v));
+        if (e === undefined) throw new Error(`wgsl: unexpected op ${op.name} (analyzeKernels admits it?)`);
+        return this.def(op.result, e, ind);
+      }
     }
-  }
-
-  /** Declares `var`s for an op's results and returns their names. */
-  private resultVars(op: Op, ind: string, init?: Value[]): string[] {
-    return op.results.map((r, i) => {
-      const name = this.fresh("m");
-      this.names.set(r, name);
-      this.lines.push(`${ind}var ${name}: ${this.ty(r.type)}${init ? ` = ${this.n(init[i])}` : ""};`);
-      return name;
-    });
-  }
-
-  /** Assigns a region's yielded values to `vars` (through temporaries: yields may read the vars). */
-  private yieldTo(b: Block, vars: string[], ind: string): void {
-    const y = b.terminator;
-    if (!y || y.name !== "cf.yield" || vars.length === 0) return;
-    const vals = y.operands.map((v) => this.n(v));
-    if (vars.length === 1) {
-      if (vals[0] !== vars[0]) this.lines.push(`${ind}${vars[0]} = ${vals[0]};`);
-      return;
-    }
-    const tmps = vals.map((v, i) => {
-      const t = this.fresh("y");
-      this.lines.push(`${ind}let ${t} = ${v};`);
-      return t;
-    });
-    tmps.forEach((t, i) => this.lines.push(`${ind}${vars[i]} = ${t};`));
-  }
-
-  private forOp(op: Op, ind: string): void {
-    const lo = op.bigAttr("lo") ?? 0n;
-    const hi = op.bigAttr("hi") ?? 0n;
-    const step = op.bigAttr("step") ?? 1n;
-    const vars = this.resultVars(op, ind, op.operands);
-    const body = op.regions[0].entry;
-    const iv = this.fresh("i");
-    this.names.set(body.args[0], iv);
-    body.args.slice(1).forEach((a, i) => this.names.set(a, vars[i]));
-    this.lines.push(`${ind}for (var ${iv}: u32 = ${lo}u; ${iv} < ${hi}u; ${iv} += ${step}u) {`);
-    this.block(body, ind + "  ");
-    this.yieldTo(body, vars, ind + "  ");
-    this.lines.push(`${ind}}`);
-  }
-
-  private ifOp(op: Op, ind: string): void {
-    const vars = this.resultVars(op, ind);
-    this.lines.push(`${ind}if (${this.n(op.operands[0])}) {`);
-    this.block(op.regions[0].entry, ind + "  ");
-    this.yieldTo(op.regions[0].entry, vars, ind + "  ");
-    const els = op.regions[1]?.entry;
-    if (els && els.ops.length) {
-      this.lines.push(`${ind}} else {`);
-      this.block(els, ind + "  ");
-      this.yieldTo(els, vars, ind + "  ");
-    }
-    this.lines.push(`${ind}}`);
   }
 }
-

@@ -6,7 +6,7 @@
 import { bn254 } from "@noble/curves/bn254.js";
 import { describe, expect, it } from "vitest";
 import { type KernelModule, analyzeKernels, packMont, unpackMont } from "../../backends/kernels/index.ts";
-import { emitHls } from "../../backends/hls/index.ts";
+import { DEFAULT_DSP_BUDGET, dspPerMul, emitHls } from "../../backends/hls/index.ts";
 import type { Module } from "../../compiler/ir/index.ts";
 import { G1, type G1Affine, ntt } from "../../runtime/curve/index.ts";
 import { BN254_FQ, BN254_FR } from "../../runtime/field/index.ts";
@@ -17,6 +17,7 @@ import { shapesModule } from "./hls-shapes.ts";
 
 const gxx = haveGxx();
 if (gxx !== true) console.warn(`skipped: HLS dataflow csim tests: ${gxx}`);
+else if (!process.env.CWL_SLOW_KERNEL_TESTS) console.warn("skipped: hls csim MSM 2^10, 2^12 (minutes on a 2-core CPU; set CWL_SLOW_KERNEL_TESTS=1)");
 
 function compiled(m: Module): { ex: HlsSimExecutor; km: KernelModule; out: ReturnType<typeof emitHls> } {
   const { km, diagnostics } = analyzeKernels(m, "hls");
@@ -32,7 +33,7 @@ describe("HLS DATAFLOW split", () => {
     const role = (s: (typeof ntt)[number], r: string) => s.stages.find((st) => st.role === r)!;
     // dst[reverse(i)] = src[i]: loading src[i] needs no bit-reversal loop; storing needs it.
     expect(role(bitrev, "read").loops).toEqual([]);
-    expect(role(bitrev, "compute").loops).toEqual([{ trips: 32, directive: "pipeline" }]);
+    expect(role(bitrev, "compute").loops).toEqual([{ trips: 32, directive: "pipeline", ii: 1 }]);
     const msm = emitHls(analyzeKernels(msmKernels(), "hls").km!).structure;
     for (const k of msm) {
       // Point arithmetic never decides a load address here, so no read process multiplies.
@@ -41,6 +42,42 @@ describe("HLS DATAFLOW split", () => {
       // Every stream has one producer and one consumer process.
       for (const st of k.streams) expect(st.producer).not.toBe(st.consumer);
     }
+  });
+});
+
+describe("HLS loop shaping fits the DSP budget", () => {
+  const fq = 352; // DSP48E2 per 256-bit Montgomery multiplier as emitted (8 words × (20 + 20 + 4))
+  it("MSM: carried multiply chains are never unrolled; every kernel fits 70 % of a U280 as emitted", () => {
+    const msm = emitHls(analyzeKernels(msmKernels(), "hls").km!);
+    expect(dspPerMul(msm.fieldMuls.find((m) => m.field === "bn254_fq")!)).toBe(fq);
+    for (const k of msm.structure) {
+      const dsp = k.stages.reduce((a, st) => a + st.dsp, 0);
+      expect(dsp, k.name).toBeLessThanOrEqual(DEFAULT_DSP_BUDGET);
+      for (const st of k.stages) expect(st.loops.filter((l) => l.directive === "unroll"), st.name).toEqual([]);
+    }
+    const acc = msm.structure.find((s) => s.name === "msm_bucket_acc")!;
+    const compute = acc.stages.find((s) => s.role === "compute")!;
+    // The chunk accumulator interleaves independent chunks: 16 trips, lanes ≥ the chain's estimated latency.
+    expect(compute.loops).toEqual([{ trips: 16, directive: "interleave", ii: 1 }]);
+    expect(compute.lanes).toBe(acc.stages.find((s) => s.role === "read")!.lanes);
+    expect(compute.lanes!).toBeGreaterThanOrEqual(64);
+    // 18 multiplier sites (mixed add + its exclusive doubling branch) exceed the 17 that fit, so they share
+    // through ALLOCATION: 11 units, the costliest path — madd-2007-bl's 7M + 4S — at II 1.
+    expect(compute.mulInstances).toBe(18);
+    expect(compute.multipliers).toBe(11);
+    expect(compute.effectiveII).toBe(1);
+    expect(msm.kernels).toMatch(/msm_bucket_acc_compute\([^)]*\) \{\n#pragma HLS ALLOCATION operation instances=mul limit=\d+/);
+    // msm_combine's j loop carries acc through `add`: pipelined at the chain's II inside a sequential k loop.
+    const combine = msm.structure.find((s) => s.name === "msm_combine")!.stages.find((s) => s.role === "compute")!;
+    expect(combine.loops.map((l) => l.directive)).toEqual(["sequential", "pipeline"]);
+    expect(combine.loops[1].ii!).toBeGreaterThan(1);
+  });
+
+  it("a smaller DSP budget shares more (higher II, fewer DSPs)", () => {
+    const km = analyzeKernels(msmKernels(), "hls").km!;
+    const at = (budget: number) => emitHls(km, { dspBudget: budget }).structure.find((s) => s.name === "msm_reduce_round")!.stages.find((s) => s.role === "compute")!;
+    expect(at(DEFAULT_DSP_BUDGET).effectiveII).toBeLessThan(at(fq * 2).effectiveII);
+    expect(at(fq * 2).dsp).toBe(2 * fq);
   });
 });
 
@@ -117,7 +154,8 @@ describe.skipIf(gxx !== true)("HLS DATAFLOW kernels in C simulation", () => {
     const shape = msmShape(4);
     const { ex, km } = compiled(msmKernels());
     const fq = km.fields.get("bn254_fq")!;
-    for (const n of [16, 256]) {
+    // CWL_SLOW_KERNEL_TESTS=1 adds 2^10 and 2^12 (minutes of csim on 2 cores).
+    for (const n of process.env.CWL_SLOW_KERNEL_TESTS ? [16, 256, 1024, 4096] : [16, 256]) {
       const pts: G1Affine[] = [];
       let p = G1.fromAffine(G1.mulAffine(G1.generator, BN254_FR.random()));
       for (let i = 0; i < n; i++) {

@@ -63,6 +63,8 @@ describe("each subset rule fires", () => {
     ["a statement in a DATAFLOW body", (s) => s.replace(/(\n  ntt_stage_read\()/, "\n  uint32_t k_extra = 0;$1"), ["dataflow"]],
     ["two ports on one bundle", (s) => s.replace("port=buf_w offset=slave bundle=gmem1", "port=buf_w offset=slave bundle=gmem0"), ["top-interface"]],
     ["a scalar without s_axilite", (s) => s.replace("#pragma HLS INTERFACE s_axilite port=stride\n", ""), ["top-interface"]],
+    ["ALLOCATION without a limit", (s) => s.replace("#pragma HLS INLINE\n", "#pragma HLS INLINE\n#pragma HLS ALLOCATION operation instances=mul\n"), ["pragma-position"]],
+    ["ALLOCATION inside a loop", (s) => s.replace("#pragma HLS UNROLL\n", "#pragma HLS UNROLL\n#pragma HLS ALLOCATION operation instances=mul limit=4\n"), ["pragma-position"]],
     ["an unchecked pragma", (s) => s.replace("#pragma HLS INLINE\n", "#pragma HLS RESOURCE variable=t core=Mul\n"), ["unknown-pragma"]],
   ];
   for (const [what, mutate, expected] of cases) {

@@ -1,10 +1,10 @@
 // Kernel targets against outside references: every lowered field op (fieldops fixture), the stdlib
-// NTT and the stdlib MSM (msm.cwl + curve.cwl) on WGSL (WebGPU/lavapipe), HLS C simulation (g++) and
-// WASM, compared with runtime/field BigInt arithmetic, runtime/curve's NTT and @noble/curves.
+// NTT and the stdlib MSM (msm.cwl + curve.cwl) on WGSL (WebGPU/lavapipe) and WASM, compared with
+// runtime/field BigInt arithmetic, runtime/curve's NTT and @noble/curves. HLS C simulation runs the
+// same checks in hls-dataflow.test.ts (one csim build per module, shared there).
 import { describe, expect, it } from "vitest";
 import { Builder, Module, T, walkFunc } from "../../compiler/ir/index.ts";
 import { type KernelModule, type KernelTarget, analyzeKernels, packMont, unpackMont } from "../../backends/kernels/index.ts";
-import { emitHls } from "../../backends/hls/index.ts";
 import { emitWasm } from "../../backends/wasm/index.ts";
 import { emitWgsl } from "../../backends/wgsl/index.ts";
 import { BN254_FQ, BN254_FR } from "../../runtime/field/index.ts";
@@ -16,13 +16,12 @@ import { pippenger } from "@noble/curves/abstract/curve.js";
 import { fieldOpsExpected, fieldOpsInputs, fieldOpsModule } from "./fixtures.ts";
 import { join } from "node:path";
 import { compileFile, compileSource } from "../../compiler/driver/pipeline.ts";
-import { type KernelExecutor, HlsSimExecutor, buildCsim, haveGxx, nttOnExecutor, WasmExecutor, WebGpuExecutor, openGpu, msmOnExecutor, msmChunkedOnExecutor } from "../../runtime/gpu/index.ts";
+import { type KernelExecutor, nttOnExecutor, WasmExecutor, WebGpuExecutor, openGpu, msmOnExecutor, msmChunkedOnExecutor } from "../../runtime/gpu/index.ts";
 
 const gpu = await openGpu();
-const gxx = haveGxx();
-const skip: Record<KernelTarget, string | undefined> = {
+const slow = !!process.env.CWL_SLOW_KERNEL_TESTS;
+const skip: Record<"wgsl" | "wasm", string | undefined> = {
   wgsl: "reason" in gpu ? gpu.reason : undefined,
-  hls: gxx === true ? undefined : gxx,
   wasm: undefined,
 };
 for (const [t, why] of Object.entries(skip)) if (why) console.warn(`skipped: ${t} kernel tests: ${why}`);
@@ -33,22 +32,35 @@ function analyzed(m: Module, target: KernelTarget): KernelModule {
   return km!;
 }
 
-async function executor(m: Module, target: KernelTarget): Promise<{ ex: KernelExecutor; km: KernelModule }> {
+async function build(m: Module, target: KernelTarget): Promise<{ ex: KernelExecutor; km: KernelModule }> {
   const km = analyzed(m, target);
   if (target === "wasm") return { ex: new WasmExecutor(emitWasm(km)), km };
-  if (target === "hls") return { ex: new HlsSimExecutor(buildCsim(emitHls(km))), km };
   if ("reason" in gpu) throw new Error(gpu.reason);
   const ex = new WebGpuExecutor(gpu, emitWgsl(km));
   expect(await ex.compileAll()).toEqual([]);
   return { ex, km };
 }
 
-for (const target of ["wasm", "hls", "wgsl"] as const) {
+// lavapipe compiles the MSM shaders for tens of seconds on its own threads: start that (and every other
+// WGSL build) now, so it overlaps the WASM tests instead of following them.
+const builds = new Map<string, Promise<{ ex: KernelExecutor; km: KernelModule }>>();
+function executor(m: () => Module, key: string, target: KernelTarget): Promise<{ ex: KernelExecutor; km: KernelModule }> {
+  const k = `${target}:${key}`;
+  let b = builds.get(k);
+  if (!b) builds.set(k, (b = build(m(), target)));
+  return b;
+}
+if (!skip.wgsl) {
+  for (const [key, m] of [["msm", msmKernels], ["ntt", () => kernelSource("ntt")], ["fieldops:bn254_fr", () => fieldOpsModule("bn254_fr")]] as const)
+    executor(m, key, "wgsl").catch(() => {}); // a failure is reported by the test that awaits it
+}
+
+for (const target of ["wasm", "wgsl"] as const) {
   describe.skipIf(!!skip[target])(`${target} kernels`, () => {
     // lavapipe compiles each shader for tens of seconds: WGSL runs the Fr library, csim and WASM both fields.
     for (const field of target === "wgsl" ? [BN254_FR] : [BN254_FR, BN254_FQ]) {
       it(`field ops on ${field.name} equal BigInt arithmetic (edge values and random)`, async () => {
-        const { ex, km } = await executor(fieldOpsModule(field.name as "bn254_fr"), target);
+        const { ex, km } = await executor(() => fieldOpsModule(field.name as "bn254_fr"), `fieldops:${field.name}`, target);
         const fl = km.fields.get(field.name)!;
         const n = 70; // more than one workgroup, not a multiple of it
         const { a, b } = fieldOpsInputs(field, n);
@@ -68,10 +80,12 @@ for (const target of ["wasm", "hls", "wgsl"] as const) {
     }
 
     it("stdlib/kernels/ntt.cwl equals runtime/curve ntt, and the inverse round-trips", async () => {
-      const { ex, km } = await executor(kernelSource("ntt"), target);
+      const { ex, km } = await executor(() => kernelSource("ntt"), "ntt", target);
       const fl = km.fields.get("bn254_fr")!;
-      // Suite time on 2 cores: WGSL (lavapipe) 2^4, 2^10; csim 2^4, 2^11; WASM 2^4, 2^11, 2^14 (bench/gpu.ts: 2^16, 2^22 on request).
-      for (const logn of { wgsl: [4, 10], hls: [4, 11], wasm: [4, 11, 14] }[target]) {
+      // Suite time on 2 cores: WGSL (lavapipe) 2^4, 2^10; WASM 2^4, 2^11, 2^14; CWL_SLOW_KERNEL_TESTS=1: every size
+      // 2^4..2^14 on both (csim: every size in hls-dataflow.test.ts; bench/gpu.ts: 2^16, 2^22 on request).
+      const every = Array.from({ length: 11 }, (_, i) => i + 4);
+      for (const logn of slow ? every : { wgsl: [4, 10], wasm: [4, 11, 14] }[target]) {
         const xs = Array.from({ length: 1 << logn }, (_, i) => (i < 3 ? [0n, 1n, BN254_FR.p - 1n][i] : BN254_FR.random()));
         const got = await nttOnExecutor(ex, fl, xs);
         expect(got).toEqual(ntt(xs));
@@ -80,13 +94,13 @@ for (const target of ["wasm", "hls", "wgsl"] as const) {
       ex.dispose();
     });
 
-    // Suite sizes (2 cores): every target 2^4 and 2^8; WASM also 2^12. CWL_SLOW_KERNEL_TESTS=1 adds 2^10 and
-    // 2^12 on WGSL and csim; bench/gpu.ts times WGSL 2^8 and WASM 2^12.
-    const slow = !!process.env.CWL_SLOW_KERNEL_TESTS;
-    if (!slow && target !== "wasm") console.warn(`skipped: ${target} MSM 2^10, 2^12 (minutes on a 2-core CPU; set CWL_SLOW_KERNEL_TESTS=1)`);
-    const msmSizes = target === "wasm" ? [4, 8, 12] : slow ? [4, 8, 10, 12] : [4, 8];
+    // Suite sizes (2 cores): WASM 2^4, 2^8, 2^12; WGSL 2^8 (lavapipe runs each size for seconds; 2^8 has
+    // chunked buckets and tree rounds, the edge cases below run small launches). CWL_SLOW_KERNEL_TESTS=1:
+    // 2^4, 2^8, 2^10, 2^12 on WGSL; bench/gpu.ts times WGSL 2^8 and WASM 2^12.
+    if (!slow && target === "wgsl") console.warn(`skipped: wgsl MSM 2^4, 2^10, 2^12 (minutes on a 2-core CPU; set CWL_SLOW_KERNEL_TESTS=1)`);
+    const msmSizes = target === "wasm" ? [4, 8, 12] : slow ? [4, 8, 10, 12] : [8];
     it(`stdlib/kernels/msm.cwl equals @noble/curves for 2^${msmSizes.join(", 2^")} (zero scalars, infinity, P + P, P − P, r−1)`, async () => {
-      const { ex, km } = await executor(msmKernels(), target);
+      const { ex, km } = await executor(msmKernels, "msm", target);
       const fq = km.fields.get("bn254_fq")!;
       for (const logn of msmSizes) {
         // Small chunks at 2^8 so buckets span several chunks and the tree rounds run; c = 8 from 2^10.
