@@ -69,6 +69,12 @@ export function scalarizeKernelTuples(f: Func): void {
     nb.setOps(body.ops);
     rewriteBlock(nb);
     const w = new Op("cf.for", inits, inits.map((v) => v.type), op.attrs, [new Region([nb])], op.loc);
+    mapResults(op, w);
+    return w;
+  };
+
+  /** The widened op's flat results stand for the old op's results, a tuple by its leaves. */
+  const mapResults = (op: Op, w: Op): void => {
     let i = 0;
     for (const r of op.results) {
       const n = leafTypes(r.type).length;
@@ -76,7 +82,6 @@ export function scalarizeKernelTuples(f: Func): void {
       else subst.set(r, w.results[i]);
       i += n;
     }
-    return w;
   };
 
   const widenIf = (op: Op): Op => {
@@ -84,13 +89,7 @@ export function scalarizeKernelTuples(f: Func): void {
     const types = op.results.flatMap((r) => leafTypes(r.type));
     const w = new Op("cf.if", op.operands.map((v) => subst.get(v) ?? v), types, op.attrs, [], op.loc);
     for (const r of [...op.regions]) w.addRegion(r);
-    let i = 0;
-    for (const r of op.results) {
-      const n = leafTypes(r.type).length;
-      if (isTuple(r)) leaves.set(r, w.results.slice(i, i + n));
-      else subst.set(r, w.results[i]);
-      i += n;
-    }
+    mapResults(op, w);
     return w;
   };
 

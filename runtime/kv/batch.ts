@@ -95,15 +95,10 @@ ${p.opArrays}
 `;
 }
 
-const compiled = new Map<string, CompiledCircuit>();
-
 export function batchCircuit(s: BatchShape): CompiledCircuit {
   const id = `${s.depth}_${s.top}_${s.k}`;
-  const hit = compiled.get(id);
-  if (hit) return hit;
-  const c = compileGenerated(join(REPO_ROOT, "stdlib", "kv", `__batch_${id}.cwl`), batchCircuitSource(s), "the std::kv batch circuit");
+  const c = compileGenerated(join(REPO_ROOT, "stdlib", "kv", `__batch_${id}.cwl`), () => batchCircuitSource(s), "the std::kv batch circuit");
   if (typeof c === "string") throw new Error(c);
-  compiled.set(id, c);
   return c;
 }
 

@@ -29,31 +29,32 @@ circuit KvAccess(
 `;
 }
 
+const compiled = new Map<string, CompiledCircuit>();
+
 /**
- * Compiles a generated circuit source (named `path` in diagnostics) for the PLONKish backend, or says
- * why it cannot: the shared step of the access, batch and storage circuits.
+ * Compiles a generated circuit source (named `path` in diagnostics; the path names the shape, so it keys
+ * the cache of compiled circuits) for the PLONKish backend, or says why it cannot: the shared step of
+ * the access, batch and storage circuits.
  */
-export function compileGenerated(path: string, source: string, what: string): CompiledCircuit | string {
+export function compileGenerated(path: string, source: () => string, what: string): CompiledCircuit | string {
+  const hit = compiled.get(path);
+  if (hit) return hit;
   let fe;
   try {
-    fe = compileSource(path, source);
+    fe = compileSource(path, source());
   } catch (e) {
     return `the compiler failed on ${what}: ${(e as Error).message}`;
   }
   if (!fe.ir) return `${what} does not compile:\n${renderAll(fe.diagnostics, (id) => fe.fm.get(id))}`;
   const c = compilePlonkish(fe.ir);
   if (!c.compiled) return `${what} does not lower: ${c.diagnostics.map((d) => d.message).join("; ")}`;
+  compiled.set(path, c.compiled);
   return c.compiled;
 }
 
-const compiled = new Map<number, CompiledCircuit>();
-
 export function accessCircuit(depth: number): CompiledCircuit {
-  const hit = compiled.get(depth);
-  if (hit) return hit;
-  const c = compileGenerated(join(REPO_ROOT, "stdlib", "kv", `__access_${depth}.cwl`), accessCircuitSource(depth), "the std::kv access circuit");
+  const c = compileGenerated(join(REPO_ROOT, "stdlib", "kv", `__access_${depth}.cwl`), () => accessCircuitSource(depth), "the std::kv access circuit");
   if (typeof c === "string") throw new Error(c);
-  compiled.set(depth, c);
   return c;
 }
 

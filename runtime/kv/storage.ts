@@ -39,16 +39,11 @@ ${p.opArrays}
 `;
 }
 
-const compiled = new Map<string, CompiledCircuit>();
 
 /** Compiles the storage circuit, or returns why it cannot (e.g. no dynamic tables in this build). */
 export function tryStorageCircuit(s: BatchShape, traceLen: number): CompiledCircuit | string {
   const id = `${s.depth}_${s.top}_${s.k}_${traceLen}`;
-  const hit = compiled.get(id);
-  if (hit) return hit;
-  const c = compileGenerated(join(REPO_ROOT, "stdlib", "evm", `__storage_${id}.cwl`), storageCircuitSource(s, traceLen), "std::evm::storage");
-  if (typeof c !== "string") compiled.set(id, c);
-  return c;
+  return compileGenerated(join(REPO_ROOT, "stdlib", "evm", `__storage_${id}.cwl`), () => storageCircuitSource(s, traceLen), "std::evm::storage");
 }
 
 export function storageCircuit(s: BatchShape, traceLen: number): CompiledCircuit {

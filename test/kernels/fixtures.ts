@@ -1,6 +1,9 @@
 // Builder-made kernels that exercise every lowered op; the same CWIR runs on all three targets.
 import { Builder, Module, T, type Value } from "../../compiler/ir/index.ts";
 import { BN254_FQ, BN254_FR } from "../../runtime/field/index.ts";
+import { G1, type G1Affine } from "../../runtime/curve/index.ts";
+import { bn254 } from "@noble/curves/bn254.js";
+import { pippenger } from "@noble/curves/abstract/curve.js";
 
 export const POW_EXP = 0x1234567890abcdefn;
 
@@ -73,4 +76,27 @@ export function fieldOpsInputs(F: typeof BN254_FR, n: number): { a: bigint[]; b:
     b.push(i === 1 || i === 2 ? a[i] : i === 3 ? 0n : F.random());
   }
   return { a, b };
+}
+
+/**
+ * n ≥ 8 consecutive points with the MSM edge cases every target must get right: a zero scalar, the point at
+ * infinity, r − 1, scalar 1, and equal scalars on equal (P + P) and opposite (P + (−P)) points, which the
+ * mixed add meets inside a chunk. `expected` is @noble/curves' pippenger over the finite points.
+ */
+export function msmEdgeCase(n: number): { points: G1Affine[]; scalars: bigint[]; expected: G1Affine } {
+  const points: G1Affine[] = [];
+  let p = G1.fromAffine(G1.mulAffine(G1.generator, BN254_FR.random()));
+  for (let i = 0; i < n; i++) {
+    points.push(G1.toAffine(p));
+    p = G1.add(p, G1.fromAffine(G1.generator));
+  }
+  points[1] = G1.infinityAffine;
+  points[4] = points[3];
+  points[7] = G1.negAffine(points[6]);
+  const scalars = points.map((_, i) => (i === 0 ? 0n : i === 2 ? BN254_FR.p - 1n : i === 5 ? 1n : BN254_FR.random()));
+  scalars[4] = scalars[3];
+  scalars[7] = scalars[6];
+  const live = points.flatMap((q, i) => (q.infinity ? [] : [i]));
+  const exp = pippenger(bn254.G1.Point, live.map((i) => G1.toNoble(points[i])), live.map((i) => scalars[i]));
+  return { points, scalars, expected: G1.fromNoble(exp) };
 }
