@@ -1,32 +1,43 @@
 // Glue for the batch circuit (`std::kv::batch`, spec/kv.md "Batch circuit"): one proof for a block of
-// K accesses with shared upper paths. Builds the generated circuit for (depth, top levels, K), turns a
-// block's witnesses into its inputs, proves and verifies. Unused op slots of a short block are padded
-// with reads of a fixed key, which change nothing and prove its current value.
+// K accesses with one Merkle update per distinct key. Builds the generated circuit for (depth, K, key
+// slots), groups a block's witnesses by key, turns them into its inputs, proves and verifies. Unused op
+// slots of a short block are padded with reads of a fixed key, which change nothing.
 import { join } from "node:path";
 import { REPO_ROOT } from "../../compiler/files/index.ts";
 import { witnessFor, type CompiledCircuit } from "../../backends/plonkish/index.ts";
 import { compileGenerated } from "./circuit.ts";
-import { permutationRows } from "../../backends/plonkish/poseidon.ts";
 import { MockProver, keygen, prove, verify, minimumK, stats, type ProvingKey, type Srs, type Proof, type VerifyingKey } from "../plonk/index.ts";
-import { splitWord, type AccessWitness } from "./smt.ts";
-import type { KvStore, StorageOp } from "./store.ts";
+import { splitWord, SparseMerkleTree, type AccessWitness } from "./smt.ts";
+import { snapshotStore, type KvStore, type PathSnapshot, type StorageOp } from "./store.ts";
 
-/** A batch circuit's shape: tree depth, top levels shared through 2^top subtree registers, ops per proof. */
+/**
+ * A batch circuit's shape: tree depth, ops per proof (K) and key slots (U ≤ K, the distinct keys a
+ * block may touch; one Merkle update each).
+ */
 export interface BatchShape {
   depth: number;
-  top: number;
   k: number;
+  keys: number;
 }
 
-/** What one batch proof shows: the block's roots and its accesses in op_counter order. */
+/** One key slot of a batch: the key's access over the whole block (old → new), or an unused pad. */
+export interface KeySlot {
+  used: boolean;
+  /** A read or write witness in the tree as the slots before this one left it. */
+  access: AccessWitness;
+}
+
+/** What one batch proof shows: the block's roots, its accesses in op_counter order, and how they group by key. */
 export interface BatchWitness {
   shape: BatchShape;
   rootBefore: bigint;
   rootAfter: bigint;
-  /** The 2^top subtree roots before the block. */
-  subroots: bigint[];
   /** Exactly `shape.k` accesses (a short block padded with reads). */
   accesses: AccessWitness[];
+  /** Exactly `shape.keys` key slots, used ones first in increasing leaf index. */
+  keys: KeySlot[];
+  /** The accesses' positions grouped by key (key-slot order), increasing inside a group. */
+  grouped: number[];
 }
 
 /** The per-op public fields, in instance order after root_before and root_after. */
@@ -34,51 +45,46 @@ export const OP_FIELDS = ["address", "slot_hi", "slot_lo", "before_hi", "before_
 
 export function checkShape(s: BatchShape): void {
   if (!Number.isInteger(s.depth) || s.depth < 1 || s.depth > 64) throw new RangeError("batch depth must be 1..64");
-  if (!Number.isInteger(s.top) || s.top < 0 || s.top >= s.depth || s.top > 10) throw new RangeError("top levels must be 0..min(10, depth − 1)");
   if (!Number.isInteger(s.k) || s.k < 1 || s.k > 4096) throw new RangeError("ops per batch must be 1..4096");
+  if (!Number.isInteger(s.keys) || s.keys < 1 || s.keys > s.k) throw new RangeError(`key slots must be 1..${s.k} (the ops per batch)`);
 }
 
-/**
- * Top levels minimising rows per op for K ops. Each top level saves an op two Merkle steps (a
- * Poseidon(2) of `hashRows` rows plus about 5 rows of left/right selection each); the registers cost
- * each op about `muxRows`·2^T gates (one-hot select, read, write back) and the block 2·(2^T − 1)
- * hashes. The constants are the layout's (bench/kv.ts measures the result).
- */
-export function bestTop(depth: number, k: number, hashRows = permutationRows(3), muxRows = 7): number {
-  let best = 0;
-  let bestCost = Infinity;
-  for (let t = 0; t < Math.min(depth, 11); t++) {
-    const n = 2 ** t;
-    const cost = 2 * (depth - t) * (hashRows + 5) + (t > 0 ? muxRows * n : 0) + (2 * (n - 1) * hashRows) / k;
-    if (cost < bestCost - 1e-9) [best, bestCost] = [t, cost];
-  }
-  return best;
+/** The tightest shape for a block: one op slot per op, one key slot per distinct (address, slot). */
+export function batchShapeFor(depth: number, ops: readonly { address: bigint; slot: bigint }[]): BatchShape {
+  return { depth, k: ops.length, keys: new Set(ops.map((o) => `${o.address}:${o.slot}`)).size };
 }
 
 /**
  * Pieces of a generated circuit around `std::kv::batch` (shared with runtime/kv/storage.ts): the shape
  * constants, the public op parameters, the private witness parameters and the op arrays built from them.
  */
-export function batchSourcePieces(s: BatchShape): { consts: string; publicOps: string; privateWitness: string; opArrays: string } {
+export function batchSourcePieces(s: BatchShape): { consts: string; publicOps: string; privateWitness: string; opArrays: string; witnessArgs: string } {
   checkShape(s);
-  const { depth, top, k } = s;
-  const b = depth - top;
+  const { depth, k, keys } = s;
   const ops = Array.from({ length: k }, (_, i) => i);
-  const consts = [`D: u32 = ${depth}`, `T: u32 = ${top}`, `B: u32 = ${b}`, `N: u32 = ${2 ** top}`, `M: u32 = ${2 ** (top + 1)}`, `K: u32 = ${k}`, `KB: u32 = ${k * b}`];
+  const consts = [`D: u32 = ${depth}`, `K: u32 = ${k}`, `U: u32 = ${keys}`, `UD: u32 = ${keys * depth}`];
+  const u = (names: readonly string[]) => names.map((n) => `priv ${n}: [Bn254Fr; U]`).join(", ");
+  const g = (names: readonly string[]) => names.map((n) => `priv ${n}: [Bn254Fr; K]`).join(", ");
   return {
     consts: consts.map((c) => `const ${c};`).join("\n"),
     publicOps: ops.map((i) => "    " + OP_FIELDS.map((f) => `pub ${f}_${i}: Bn254Fr`).join(", ") + ",").join("\n"),
-    privateWitness: `    priv has_occupant: [Bn254Fr; K], priv occ_key: [Bn254Fr; K], priv occ_hi: [Bn254Fr; K], priv occ_lo: [Bn254Fr; K],
-    priv siblings: [Bn254Fr; KB],
-    priv subroots: [Bn254Fr; N],`,
+    privateWitness: [
+      "    " + u(KEY_FIELDS.slice(0, 8)) + ",",
+      "    " + u(KEY_FIELDS.slice(8)) + ", priv siblings: [Bn254Fr; UD],",
+      "    " + g(GROUP_FIELDS) + ",",
+    ].join("\n"),
     opArrays: OP_FIELDS.map((f) => `    let ${f}: [Bn254Fr; K] = [${ops.map((i) => `${f}_${i}`).join(", ")}];`).join("\n"),
+    witnessArgs: [...OP_FIELDS, ...KEY_FIELDS, "siblings", ...GROUP_FIELDS].join(", "),
   };
 }
 
-/** The generated circuit: public roots and ops (7 fields each, op_counter = position), private paths. */
+const KEY_FIELDS = ["used", "k_address", "k_slot_hi", "k_slot_lo", "old_hi", "old_lo", "new_hi", "new_lo", "has_occupant", "occ_key", "occ_hi", "occ_lo"] as const;
+const GROUP_FIELDS = ["g_counter", "g_start", "g_address", "g_slot_hi", "g_slot_lo", "g_before_hi", "g_before_lo", "g_after_hi", "g_after_lo"] as const;
+
+/** The generated circuit: public roots and ops (7 fields each, op_counter = position), private key slots and grouping. */
 export function batchCircuitSource(s: BatchShape): string {
   const p = batchSourcePieces(s);
-  return `// Generated by runtime/kv/batch.ts: a batch of ${s.k} KV accumulator accesses, depth ${s.depth}, ${s.top} shared top levels.
+  return `// Generated by runtime/kv/batch.ts: a batch of ${s.k} KV accumulator accesses over at most ${s.keys} keys, depth ${s.depth}.
 use std::field::Bn254Fr;
 use std::kv;
 ${p.consts}
@@ -88,15 +94,14 @@ ${p.publicOps}
 ${p.privateWitness}
 ) {
 ${p.opArrays}
-    let root = kv::batch::<D, T, B, N, M, K, KB>(root_before, address, slot_hi, slot_lo, before_hi, before_lo, after_hi, after_lo,
-        has_occupant, occ_key, occ_hi, occ_lo, siblings, subroots);
+    let root = kv::batch::<D, K, U, UD>(root_before, ${p.witnessArgs});
     assert_eq(root, root_after, "root after does not follow from the batch");
 }
 `;
 }
 
 export function batchCircuit(s: BatchShape): CompiledCircuit {
-  const id = `${s.depth}_${s.top}_${s.k}`;
+  const id = `${s.depth}_${s.k}_${s.keys}`;
   const c = compileGenerated(join(REPO_ROOT, "stdlib", "kv", `__batch_${id}.cwl`), () => batchCircuitSource(s), "the std::kv batch circuit");
   if (typeof c === "string") throw new Error(c);
   return c;
@@ -108,6 +113,43 @@ export function batchStats(s: BatchShape): ReturnType<typeof stats> {
 
 export function batchK(s: BatchShape): number {
   return minimumK(batchCircuit(s).program.circuit);
+}
+
+/**
+ * Groups a block's accesses by key and replays the block one key at a time on the tree as it was
+ * before the block (`pre`), in increasing leaf index: slot j writes its key's last value (or reads it
+ * when the block leaves it unchanged) in the tree the slots before it left. `keys` pads the used slots
+ * with unused reads. Throws when two distinct keys of the block share a leaf index (one read of an
+ * absent key whose index another key of the block occupies): the circuit orders slots by strictly
+ * increasing index, so such a block needs a deeper tree or per-access proofs.
+ */
+export function groupByKey(depth: number, pre: PathSnapshot, rootBefore: bigint, accesses: readonly AccessWitness[], keys: number): { keys: KeySlot[]; grouped: number[] } {
+  const groups = new Map<bigint, number[]>();
+  accesses.forEach((a, i) => {
+    const g = groups.get(a.key);
+    if (g) g.push(i);
+    else groups.set(a.key, [i]);
+  });
+  if (groups.size > keys) throw new RangeError(`the block touches ${groups.size} distinct keys; the circuit has ${keys} key slots`);
+  const order = [...groups.values()].sort((x, y) => (accesses[x[0]].index < accesses[y[0]].index ? -1 : accesses[x[0]].index > accesses[y[0]].index ? 1 : 0));
+  for (let j = 1; j < order.length; j++) {
+    const [a, b] = [accesses[order[j - 1][0]], accesses[order[j][0]]];
+    if (a.index === b.index)
+      throw new RangeError(`keys 0x${a.key.toString(16)} and 0x${b.key.toString(16)} share leaf index ${a.index} at depth ${depth}: a batch proves one update per leaf; prove this block per access or use a deeper tree`);
+  }
+  const tree = new SparseMerkleTree(depth, snapshotStore(pre), rootBefore);
+  const slots: KeySlot[] = order.map((g) => {
+    const first = accesses[g[0]];
+    const last = accesses[g[g.length - 1]];
+    const w = last.valueAfter === first.valueBefore ? tree.read(first.address, first.slot) : tree.write(first.address, first.slot, last.valueAfter);
+    if (w.valueBefore !== first.valueBefore) throw new Error(`internal: key slot of 0x${first.key.toString(16)} reads ${w.valueBefore}, its first access ${first.valueBefore}`);
+    return { used: true, access: w };
+  });
+  const end = accesses[accesses.length - 1].rootAfter;
+  if (tree.root !== end) throw new Error("internal: replaying the block by key does not reach its root (snapshot incomplete?)");
+  const last = slots[slots.length - 1].access;
+  while (slots.length < keys) slots.push({ used: false, access: tree.read(last.address, last.slot) });
+  return { keys: slots, grouped: order.flat() };
 }
 
 /**
@@ -126,9 +168,16 @@ export async function applyBatch(
   if (ops.length > shape.k) throw new RangeError(`${ops.length} ops do not fit a batch of ${shape.k}`);
   const all: StorageOp[] = [...ops];
   while (all.length < shape.k) all.push({ kind: "read", address: pad.address, slot: pad.slot });
-  const subroots = await store.subtreeRoots(shape.depth - shape.top);
   const r = await store.applyBlock(all);
-  return { shape, rootBefore: r.rootBefore, rootAfter: r.rootAfter, subroots, accesses: r.witnesses };
+  return batchWitness(shape, r.rootBefore, r.pre, r.witnesses);
+}
+
+/** The batch witness of a block's first `shape.k` accesses (replayed by key from the block's snapshot). */
+export function batchWitness(shape: BatchShape, rootBefore: bigint, pre: PathSnapshot, accesses: readonly AccessWitness[]): BatchWitness {
+  checkShape(shape);
+  if (accesses.length !== shape.k) throw new RangeError(`${accesses.length} accesses for a batch of ${shape.k}`);
+  const { keys, grouped } = groupByKey(shape.depth, pre, rootBefore, accesses, shape.keys);
+  return { shape, rootBefore, rootAfter: accesses[accesses.length - 1].rootAfter, accesses: [...accesses], keys, grouped };
 }
 
 /** The public instance values in circuit order (what a verifier needs besides the proof). */
@@ -144,19 +193,37 @@ function opPublic(a: AccessWitness): bigint[] {
 
 /** Inputs of the KvBatch circuit, as JSON-ready strings. */
 export function batchInputs(w: BatchWitness): Record<string, string | string[]> {
-  const { depth, top, k } = w.shape;
+  const { depth, k, keys } = w.shape;
   if (w.accesses.length !== k) throw new RangeError(`batch witness has ${w.accesses.length} accesses, circuit takes ${k}`);
-  const b = depth - top;
-  const s = (x: bigint) => x.toString();
+  if (w.keys.length !== keys) throw new RangeError(`batch witness has ${w.keys.length} key slots, circuit takes ${keys}`);
+  const s = (x: bigint | number) => x.toString();
   const inputs: Record<string, string | string[]> = { root_before: s(w.rootBefore), root_after: s(w.rootAfter) };
   w.accesses.forEach((a, i) => opPublic(a).forEach((v, j) => (inputs[`${OP_FIELDS[j]}_${i}`] = s(v))));
-  const occ = w.accesses.map((a) => a.occupant);
-  inputs.has_occupant = occ.map((o) => (o ? "1" : "0"));
-  inputs.occ_key = occ.map((o) => s(o ? o.key : 0n));
-  inputs.occ_hi = occ.map((o) => s(o ? splitWord(o.value)[0] : 0n));
-  inputs.occ_lo = occ.map((o) => s(o ? splitWord(o.value)[1] : 0n));
-  inputs.siblings = w.accesses.flatMap((a) => a.siblings.slice(0, b).map(s));
-  inputs.subroots = w.subroots.map(s);
+  const slot = (f: (a: AccessWitness, used: boolean) => bigint | number) => w.keys.map((x) => s(f(x.access, x.used)));
+  inputs.used = slot((_, used) => (used ? 1 : 0));
+  inputs.k_address = slot((a) => a.address);
+  inputs.k_slot_hi = slot((a) => splitWord(a.slot)[0]);
+  inputs.k_slot_lo = slot((a) => splitWord(a.slot)[1]);
+  inputs.old_hi = slot((a) => splitWord(a.valueBefore)[0]);
+  inputs.old_lo = slot((a) => splitWord(a.valueBefore)[1]);
+  inputs.new_hi = slot((a) => splitWord(a.valueAfter)[0]);
+  inputs.new_lo = slot((a) => splitWord(a.valueAfter)[1]);
+  inputs.has_occupant = slot((a) => (a.occupant ? 1 : 0));
+  inputs.occ_key = slot((a) => a.occupant?.key ?? 0n);
+  inputs.occ_hi = slot((a) => splitWord(a.occupant?.value ?? 0n)[0]);
+  inputs.occ_lo = slot((a) => splitWord(a.occupant?.value ?? 0n)[1]);
+  inputs.siblings = w.keys.flatMap((x) => x.access.siblings.slice(0, depth).map(s));
+  const rows = w.grouped.map((i) => w.accesses[i]);
+  const op = (f: (a: AccessWitness) => bigint | number) => rows.map((a) => s(f(a)));
+  inputs.g_counter = w.grouped.map(s);
+  inputs.g_start = rows.map((a, r) => s(r === 0 || rows[r - 1].key !== a.key ? 1 : 0));
+  inputs.g_address = op((a) => a.address);
+  inputs.g_slot_hi = op((a) => splitWord(a.slot)[0]);
+  inputs.g_slot_lo = op((a) => splitWord(a.slot)[1]);
+  inputs.g_before_hi = op((a) => splitWord(a.valueBefore)[0]);
+  inputs.g_before_lo = op((a) => splitWord(a.valueBefore)[1]);
+  inputs.g_after_hi = op((a) => splitWord(a.valueAfter)[0]);
+  inputs.g_after_lo = op((a) => splitWord(a.valueAfter)[1]);
   return inputs;
 }
 

@@ -30,6 +30,22 @@ export interface BlockResult {
   rootAfter: bigint;
   witnesses: AccessWitness[];
   table: TableRow[];
+  /** The nodes and leaves on the block's paths before it ran: enough to replay it (the batch circuit's key slots). */
+  pre: PathSnapshot;
+}
+
+/** Part of a tree: the non-empty nodes (`level:index`) and leaves on some paths. */
+export interface PathSnapshot {
+  nodes: [string, bigint][];
+  leaves: [bigint, Leaf][];
+}
+
+/** A NodeStore over a snapshot: exact on the snapshot's paths, empty elsewhere. */
+export function snapshotStore(s: PathSnapshot): MemoryNodeStore {
+  const m = new MemoryNodeStore();
+  for (const [k, v] of s.nodes) m.nodes.set(k, v);
+  for (const [k, v] of s.leaves) m.leaves.set(k, v);
+  return m;
 }
 
 interface Meta {
@@ -162,6 +178,10 @@ export class KvStore {
    */
   async applyBlock(ops: readonly StorageOp[], progress?: Progress): Promise<BlockResult> {
     const cache = await this.prefetch(ops);
+    const pre: PathSnapshot = {
+      nodes: [...cache.nodes].filter((e): e is [string, bigint] => e[1] !== null),
+      leaves: [...cache.leaves].filter((e): e is [bigint, Leaf] => e[1] !== null),
+    };
     const tree = new SparseMerkleTree(this.depth, cache, this.root);
     const rootBefore = tree.root;
     const witnesses: AccessWitness[] = [];
@@ -198,23 +218,7 @@ export class KvStore {
       this.mem!.apply(writes);
     }
     this.meta = meta;
-    return { block: meta.block, rootBefore, rootAfter: writes.root, witnesses, table };
-  }
-
-  /**
-   * The 2^(depth − level) nodes at height `level` (index order): the subtree roots the batch circuit
-   * keeps in registers (spec/kv.md, "Batch circuit"). Read before applying the block they start.
-   */
-  async subtreeRoots(level: number): Promise<bigint[]> {
-    const depth = this.depth;
-    if (!Number.isInteger(level) || level < 0 || level > depth || depth - level > 16) throw new RangeError(`subtree level must be ${Math.max(0, depth - 16)}..${depth}`);
-    const n = 1 << (depth - level);
-    const empty = emptyHashes(depth)[level];
-    if (level === depth) return [this.root];
-    const idx = Array.from({ length: n }, (_, i) => BigInt(i));
-    if (this.mem) return idx.map((i) => this.mem!.getNode(level, i) ?? empty);
-    const values = await this.db!.getMany(idx.map((i) => nodeKey(level, i)));
-    return values.map((v) => (v === undefined ? empty : BigInt("0x" + v)));
+    return { block: meta.block, rootBefore, rootAfter: writes.root, witnesses, table, pre };
   }
 
   /** All present leaves (full scan). */

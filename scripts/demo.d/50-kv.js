@@ -1,15 +1,14 @@
 // Demo main job: the KV storage accumulator on a real ERC-20 storage trace.
 // Records 64 storage updates (SSTOREs of ERC-20 transfers run by @ethereumjs/evm), applies them as one
-// block to a LevelDB accumulator, builds the std::kv::batch circuit (shared upper paths) and proves the
-// block's first accesses in ONE proof with KZG (insecure dev SRS: demo only), then verifies it.
-// All 64 in one proof is ≈ 64 × 2,700 rows (2^18) at depth 32: minutes on 2 cores, past the demo's budget
-// (bench/results/kv.json has the measured and estimated times); CWL_DEMO_KV_PROVE=64 does it.
+// block to a LevelDB accumulator (depth 64, the default tree), builds the std::kv::batch circuit (one
+// Merkle update per distinct key, a few rows per update) and proves all 64 updates in ONE proof with KZG
+// (insecure dev SRS: demo only), then verifies it. CWL_DEMO_KV_PROVE=N proves only the first N.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-const DEPTH = process.env.CWL_DEMO_KV_DEPTH ?? "32";
-const PROVE = process.env.CWL_DEMO_KV_PROVE ?? "4";
+const DEPTH = process.env.CWL_DEMO_KV_DEPTH ?? "64";
+const PROVE = process.env.CWL_DEMO_KV_PROVE;
 
 export default async function ({ run }) {
   const dir = mkdtempSync(join(tmpdir(), "cwl-demo-kv-"));
@@ -17,7 +16,7 @@ export default async function ({ run }) {
     const ok =
       run(["kv", "init", dir, "--depth", DEPTH], `kv init (depth ${DEPTH})`) &&
       run(["kv", "apply", dir, "--erc20", "40", "--writes-only", "--limit", "64"], "kv apply: 64 storage updates from real ERC-20 transfers") &&
-      run(["kv", "prove", dir, "--insecure-dev-srs", "--first", PROVE], `kv prove: one batch proof of the block's first ${PROVE} accesses`) &&
+      run(["kv", "prove", dir, "--insecure-dev-srs", ...(PROVE ? ["--first", PROVE] : [])], PROVE ? `kv prove: one batch proof of the block's first ${PROVE} updates` : "kv prove: one batch proof of all 64 updates") &&
       run(["kv", "verify", join(dir, "block-proofs.json")], "kv verify");
     if (!ok) throw new Error("kv demo failed");
   } finally {

@@ -22,17 +22,21 @@ table kv_ops: (Bn254Fr, Bn254Fr, Bn254Fr, Bn254Fr, Bn254Fr, Bn254Fr, Bn254Fr, Bn
 
 /// Proves the block with `std::kv::batch` (same parameters) and pushes its K table rows; op i of the
 /// block has op_counter `first_counter + i`. Returns the root after the block.
-pub fn publish_block<const D: u32, const T: u32, const B: u32, const N: u32, const M: u32, const K: u32, const KB: u32>(
+pub fn publish_block<const D: u32, const K: u32, const U: u32, const UD: u32>(
     first_counter: Bn254Fr,
     root_before: Bn254Fr,
     address: [Bn254Fr; K], slot_hi: [Bn254Fr; K], slot_lo: [Bn254Fr; K],
     before_hi: [Bn254Fr; K], before_lo: [Bn254Fr; K], after_hi: [Bn254Fr; K], after_lo: [Bn254Fr; K],
-    has_occupant: [Bn254Fr; K], occ_key: [Bn254Fr; K], occ_hi: [Bn254Fr; K], occ_lo: [Bn254Fr; K],
-    siblings: [Bn254Fr; KB],
-    subroots: [Bn254Fr; N],
+    used: [Bn254Fr; U], k_address: [Bn254Fr; U], k_slot_hi: [Bn254Fr; U], k_slot_lo: [Bn254Fr; U],
+    old_hi: [Bn254Fr; U], old_lo: [Bn254Fr; U], new_hi: [Bn254Fr; U], new_lo: [Bn254Fr; U],
+    has_occupant: [Bn254Fr; U], occ_key: [Bn254Fr; U], occ_hi: [Bn254Fr; U], occ_lo: [Bn254Fr; U],
+    siblings: [Bn254Fr; UD],
+    g_counter: [Bn254Fr; K], g_start: [Bn254Fr; K], g_address: [Bn254Fr; K], g_slot_hi: [Bn254Fr; K], g_slot_lo: [Bn254Fr; K],
+    g_before_hi: [Bn254Fr; K], g_before_lo: [Bn254Fr; K], g_after_hi: [Bn254Fr; K], g_after_lo: [Bn254Fr; K],
 ) -> Bn254Fr {
-    let root_after = kv::batch::<D, T, B, N, M, K, KB>(root_before, address, slot_hi, slot_lo, before_hi, before_lo,
-        after_hi, after_lo, has_occupant, occ_key, occ_hi, occ_lo, siblings, subroots);
+    let root_after = kv::batch::<D, K, U, UD>(root_before, address, slot_hi, slot_lo, before_hi, before_lo, after_hi, after_lo,
+        used, k_address, k_slot_hi, k_slot_lo, old_hi, old_lo, new_hi, new_lo, has_occupant, occ_key, occ_hi, occ_lo, siblings,
+        g_counter, g_start, g_address, g_slot_hi, g_slot_lo, g_before_hi, g_before_lo, g_after_hi, g_after_lo);
     for i in 0..K {
         push (first_counter + (i as Bn254Fr), address[i], slot_hi[i], slot_lo[i], before_hi[i], before_lo[i], after_hi[i], after_lo[i]) into kv_ops;
     }

@@ -199,73 +199,109 @@ pub fn access<const D: u32>(
     path_update::<D>(root_before, leaves[0], leaves[1], siblings, bits)
 }
 
-/// The root over N = 2^T subtree roots (index order), 2^T − 1 hashes. M = 2N: the tree is laid out
-/// as a heap (node v has children 2v and 2v + 1, the subtree roots at N..2N − 1).
-pub fn root_of_subtrees<const N: u32, const M: u32>(subroots: [Bn254Fr; N]) -> Bn254Fr {
-    let mut heap: [Bn254Fr; M] = [0; M];
-    for j in 0..N {
-        heap[N + j] = subroots[j];
-    }
-    for r in 1..N {
-        let v = N - r;
-        heap[v] = poseidon::hash2(heap[2 * v], heap[2 * v + 1]);
-    }
-    heap[1]
-}
+/// A batch's key slots, for its op rows to look up (spec/kv.md, "Batch circuit"): per key slot j, the
+/// row (1, j, address, slot_hi, slot_lo, old_hi, old_lo) for the first op of its group, which reads the
+/// value the tree held before the block, and (0, j, address, slot_hi, slot_lo, 0, 0) for its other ops.
+table kv_first: (Bn254Fr, Bn254Fr, Bn254Fr, Bn254Fr, Bn254Fr, Bn254Fr, Bn254Fr) = dynamic;
+/// Per key slot j: (1, j, new_hi, new_lo) for the last op of its group, which leaves the value the tree
+/// holds after the block, and (0, j, 0, 0) for its other ops.
+table kv_last: (Bn254Fr, Bn254Fr, Bn254Fr, Bn254Fr) = dynamic;
+/// The batch's ops grouped by key, in the prover's order: (op_counter, address, slot_hi, slot_lo,
+/// before_hi, before_lo, after_hi, after_lo). Every trace op looks its own row up here.
+table kv_grouped: (Bn254Fr, Bn254Fr, Bn254Fr, Bn254Fr, Bn254Fr, Bn254Fr, Bn254Fr, Bn254Fr) = dynamic;
 
-/// A block of K accesses with shared upper paths (spec/kv.md, "Batch circuit"). The tree of depth D
-/// is split into N = 2^T subtrees of height B = D − T. The circuit keeps the N subtree roots in
-/// registers (`subroots`, the pre-block values, hashed once to `root_before`); op i — in trace order,
-/// which is its op_counter within the block — selects its subtree by the top T bits of its index
-/// (one-hot), proves its access against that register on the B-level path, and writes the new subtree
-/// root back. The registers are hashed once more to the returned root. Hashes: 2B per op (+ the leaf
-/// and key hashes) and 2(2^T − 1) per block; the one-hot select/read/write costs O(2^T) gates per op.
-/// Ops are processed in array order, so op i sees exactly the effects of ops 0..i−1.
-/// `siblings[i·B + h]` is op i's sibling at height h (0 = leaf level) inside its subtree.
-pub fn batch<const D: u32, const T: u32, const B: u32, const N: u32, const M: u32, const K: u32, const KB: u32>(
+/// A block of K accesses proven by key (spec/kv.md, "Batch circuit"): one Merkle update per distinct
+/// key, however often the block touches it, plus a few gates per op.
+///
+/// - Key slots (U of them, `used` ones first, sorted by strictly increasing leaf index): slot j proves
+///   its key's value goes from `old` (before the block) to `new` (after it) with one D-level
+///   `path_update`, chained from `root_before`; the returned root is the chain's end. Unused slots must
+///   not change their leaf (old = new) and take any key.
+/// - Grouped op rows (`g_*`, K of them): the block's ops again, grouped by key in key-slot order and
+///   by strictly increasing op_counter inside a group; `g_start[i] = 1` opens the next group. A row's
+///   key is its slot's (lookup into `kv_first`), the first row of a group reads the slot's `old`, each
+///   later row reads what the row before it left, and the last row leaves the slot's `new`
+///   (`kv_last`). The groups cover exactly the used slots.
+/// - The trace (public, op i has op_counter i) is bound to the grouped rows by one lookup per op into
+///   `kv_grouped`: K distinct trace rows (distinct counters) inside a table of K pushed rows make the
+///   grouped rows a permutation of the trace, so no permutation argument is needed.
+///
+/// Every op therefore reads what the previous op on its key wrote (or the tree's value before the
+/// block) and the tree ends with each key's last write: the block's sequential semantics.
+/// `siblings[j·D + h]` is key slot j's sibling at height h (0 = leaf level), in the tree as the slots
+/// before j left it.
+pub fn batch<const D: u32, const K: u32, const U: u32, const UD: u32>(
     root_before: Bn254Fr,
     address: [Bn254Fr; K], slot_hi: [Bn254Fr; K], slot_lo: [Bn254Fr; K],
     before_hi: [Bn254Fr; K], before_lo: [Bn254Fr; K], after_hi: [Bn254Fr; K], after_lo: [Bn254Fr; K],
-    has_occupant: [Bn254Fr; K], occ_key: [Bn254Fr; K], occ_hi: [Bn254Fr; K], occ_lo: [Bn254Fr; K],
-    siblings: [Bn254Fr; KB],
-    subroots: [Bn254Fr; N],
+    used: [Bn254Fr; U], k_address: [Bn254Fr; U], k_slot_hi: [Bn254Fr; U], k_slot_lo: [Bn254Fr; U],
+    old_hi: [Bn254Fr; U], old_lo: [Bn254Fr; U], new_hi: [Bn254Fr; U], new_lo: [Bn254Fr; U],
+    has_occupant: [Bn254Fr; U], occ_key: [Bn254Fr; U], occ_hi: [Bn254Fr; U], occ_lo: [Bn254Fr; U],
+    siblings: [Bn254Fr; UD],
+    g_counter: [Bn254Fr; K], g_start: [Bn254Fr; K], g_address: [Bn254Fr; K], g_slot_hi: [Bn254Fr; K], g_slot_lo: [Bn254Fr; K],
+    g_before_hi: [Bn254Fr; K], g_before_lo: [Bn254Fr; K], g_after_hi: [Bn254Fr; K], g_after_lo: [Bn254Fr; K],
 ) -> Bn254Fr {
-    assert_eq(root_of_subtrees::<N, M>(subroots), root_before, "subtree roots do not hash to the root before the block");
-    let mut regs = subroots;
-    for i in 0..K {
-        let key = storage_key(address[i], slot_hi[i], slot_lo[i]);
+    // Key slots: one Merkle update each, in strictly increasing leaf-index order.
+    let mut root = root_before;
+    let mut prev_index: Bn254Fr = 0;
+    let mut used_count: Bn254Fr = 0;
+    for j in 0..U {
+        let key = storage_key(k_address[j], k_slot_hi[j], k_slot_lo[j]);
         let bits = index_bits::<D>(key);
-        let leaves = access_leaves::<D>(key, bits, before_hi[i], before_lo[i], after_hi[i], after_lo[i],
-            has_occupant[i], occ_key[i], occ_hi[i], occ_lo[i]);
-        // One-hot selector of the subtree, as a heap over the top T bits (most significant first):
-        // sel[N + s] = 1 exactly when s = the index's top T bits.
-        let mut sel: [Bn254Fr; M] = [0; M];
-        sel[1] = 1;
-        for j in 0..T {
-            for v in 1..N {
-                if v >= (1 << j) {
-                    if v < (2 << j) {
-                        let hi = sel[v] * bits[D - 1 - j];
-                        sel[2 * v + 1] = hi;
-                        sel[2 * v] = sel[v] - hi;
-                    }
-                }
-            }
+        let leaves = access_leaves::<D>(key, bits, old_hi[j], old_lo[j], new_hi[j], new_lo[j],
+            has_occupant[j], occ_key[j], occ_hi[j], occ_lo[j]);
+        let mut path: [Bn254Fr; D] = [0; D];
+        for h in 0..D {
+            path[h] = siblings[j * D + h];
         }
-        let mut current: Bn254Fr = 0;
-        for s in 0..N {
-            current = current + sel[N + s] * regs[s];
+        root = path_update::<D>(root, leaves[0], leaves[1], path, bits);
+        let mut index: Bn254Fr = 0;
+        let mut pow: Bn254Fr = 1;
+        for h in 0..D {
+            index = index + bits[h] * pow;
+            pow = pow + pow;
         }
-        let mut low: [Bn254Fr; B] = [0; B];
-        let mut path: [Bn254Fr; B] = [0; B];
-        for h in 0..B {
-            low[h] = bits[h];
-            path[h] = siblings[i * B + h];
+        if j == 0 {
+            assert_eq(used[0], 1, "the first key slot must be used");
+        } else {
+            merkle::assert_bit(used[j]);
+            assert_eq(used[j] * (1 - used[j - 1]), 0, "used key slots come first");
+            // Distinct keys: a used slot's index exceeds the previous slot's (the difference − 1 fits D bits).
+            assert_bits::<D, { (D + 7) / 8 }>(used[j] * (index - prev_index - 1));
         }
-        let delta = path_update::<B>(current, leaves[0], leaves[1], path, low) - current;
-        for s in 0..N {
-            regs[s] = regs[s] + sel[N + s] * delta;
-        }
+        assert_eq((1 - used[j]) * (new_hi[j] - old_hi[j]), 0, "an unused key slot cannot change its leaf");
+        assert_eq((1 - used[j]) * (new_lo[j] - old_lo[j]), 0, "an unused key slot cannot change its leaf");
+        prev_index = index;
+        used_count = used_count + used[j];
+        let slot_no = j as Bn254Fr;
+        push (1, slot_no, k_address[j], k_slot_hi[j], k_slot_lo[j], old_hi[j], old_lo[j]) into kv_first;
+        push (0, slot_no, k_address[j], k_slot_hi[j], k_slot_lo[j], 0, 0) into kv_first;
+        push (1, slot_no, new_hi[j], new_lo[j]) into kv_last;
+        push (0, slot_no, 0, 0) into kv_last;
     }
-    root_of_subtrees::<N, M>(regs)
+    // Grouped op rows.
+    assert_eq(g_start[0], 1, "the first grouped op opens a group");
+    let mut group: Bn254Fr = 0;
+    for i in 0..K {
+        let start = g_start[i];
+        if i > 0 {
+            merkle::assert_bit(start);
+            group = group + start;
+            let same = 1 - start;
+            assert_eq(same * (g_before_hi[i] - g_after_hi[i - 1]), 0, "an op does not read what the previous op on its key left");
+            assert_eq(same * (g_before_lo[i] - g_after_lo[i - 1]), 0, "an op does not read what the previous op on its key left");
+            // Inside a group, op counters strictly increase (K ≤ 2^16).
+            assert_bits::<16, 2>(same * (g_counter[i] - g_counter[i - 1] - 1));
+        }
+        let end = if i + 1 < K { g_start[i + 1] } else { 1 };
+        lookup (start, group, g_address[i], g_slot_hi[i], g_slot_lo[i], start * g_before_hi[i], start * g_before_lo[i]) in kv_first;
+        lookup (end, group, end * g_after_hi[i], end * g_after_lo[i]) in kv_last;
+        push (g_counter[i], g_address[i], g_slot_hi[i], g_slot_lo[i], g_before_hi[i], g_before_lo[i], g_after_hi[i], g_after_lo[i]) into kv_grouped;
+    }
+    assert_eq(group + 1, used_count, "the groups do not cover exactly the used key slots");
+    // The trace: op i (op_counter i) is one of the grouped rows.
+    for i in 0..K {
+        lookup ((i as Bn254Fr), address[i], slot_hi[i], slot_lo[i], before_hi[i], before_lo[i], after_hi[i], after_lo[i]) in kv_grouped;
+    }
+    root
 }

@@ -5,7 +5,7 @@
 // suite is skipped with the compiler's reason.
 import { describe, it, expect } from "vitest";
 import { KvStore, accessesToOps, erc20TransferTrace, storageLoopTrace, type StorageAccess } from "../../runtime/kv/index.ts";
-import { applyBatch, bestTop, type BatchShape, type BatchWitness } from "../../runtime/kv/batch.ts";
+import { applyBatch, batchShapeFor, type BatchShape, type BatchWitness } from "../../runtime/kv/batch.ts";
 import { tryStorageCircuit, storageInputs, mockStorage } from "../../runtime/kv/storage.ts";
 import { witnessFor } from "../../backends/plonkish/index.ts";
 import { keygen, prove, verify, insecureDevSrs, minimumK } from "../../runtime/plonk/index.ts";
@@ -17,7 +17,7 @@ async function setup(): Promise<{ shape: BatchShape; w: BatchWitness; trace: Sto
   const kv = KvStore.memory({ depth: DEPTH });
   await kv.applyBlock(accessesToOps(genesis));
   const ops = accessesToOps(trace);
-  const shape: BatchShape = { depth: DEPTH, top: bestTop(DEPTH, ops.length), k: ops.length };
+  const shape: BatchShape = batchShapeFor(DEPTH, ops);
   return { shape, w: await applyBatch(kv, ops, shape), trace };
 }
 
@@ -56,7 +56,7 @@ describe.skipIf(unavailable !== undefined)("std::evm::storage against the KV acc
     const { trace: loop } = await storageLoopTrace(2);
     const kv = KvStore.memory({ depth: DEPTH });
     const ops = accessesToOps(loop);
-    const sh: BatchShape = { depth: DEPTH, top: bestTop(DEPTH, ops.length), k: ops.length };
+    const sh: BatchShape = batchShapeFor(DEPTH, ops);
     const lw = await applyBatch(kv, ops, sh);
     expect(mockStorage(sh, loop.length, storageInputs(lw, 0, loop))).toEqual([]);
     // The second pass's first SLOAD claims the value from before the first pass's SSTORE.

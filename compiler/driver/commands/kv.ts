@@ -89,8 +89,7 @@ export const command: CommandModule = {
             .option("erc20", { type: "number", describe: "record N ERC-20 transfers with @ethereumjs/evm and apply their storage trace" })
             .option("loop", { type: "number", describe: "record a storage loop over N slots and apply its trace" })
             .option("writes-only", { type: "boolean", default: false, describe: "apply only the trace's SSTOREs" })
-            .option("limit", { type: "number", describe: "apply at most N operations of the trace" })
-            .option("top", { type: "number", describe: "top tree levels the batch proof shares (default: best for the block size)" }),
+            .option("limit", { type: "number", describe: "apply at most N operations of the trace" }),
         async (argv) => {
           const { accessesToOps, erc20TransferTrace, storageLoopTrace, checkWitness } = await import("../../../runtime/kv/index.ts");
           let ops;
@@ -103,14 +102,6 @@ export const command: CommandModule = {
           } else throw new UserError("give --ops FILE, --erc20 N or --loop N");
           if (argv.limit !== undefined) ops = ops.slice(0, argv.limit as number);
           const kv = await openStore(argv.dir as string);
-          const { bestTop } = await import("../../../runtime/kv/batch.ts");
-          const top = (argv.top as number | undefined) ?? bestTop(kv.depth, ops.length);
-          if (!Number.isInteger(top) || top < 0 || top > Math.min(10, kv.depth - 1)) {
-            await kv.close();
-            throw new UserError(`--top must be 0..${Math.min(10, kv.depth - 1)}`);
-          }
-          // The batch circuit starts from the subtree roots at height depth − top before the block.
-          const subroots = await kv.subtreeRoots(kv.depth - top);
           const t0 = performance.now();
           let result;
           try {
@@ -123,7 +114,7 @@ export const command: CommandModule = {
           const ms = performance.now() - t0;
           const bad = result.witnesses.findIndex((w) => checkWitness(w, kv.depth) !== undefined);
           if (bad >= 0) throw new Error(`internal: witness ${bad} does not check`);
-          writeFileSync(join(argv.dir as string, LAST_BLOCK), JSON.stringify({ depth: kv.depth, top, subroots, ...result }, big));
+          writeFileSync(join(argv.dir as string, LAST_BLOCK), JSON.stringify({ depth: kv.depth, ...result }, big));
           console.log(
             JSON.stringify({
               block: result.block,
@@ -158,7 +149,7 @@ export const command: CommandModule = {
           const witnesses = (block.witnesses as unknown[]).slice(0, first ?? undefined);
           if (!witnesses.length) throw new UserError("the last block has no accesses to prove");
           const out = (argv.out as string | undefined) ?? join(dir, "block-proofs.json");
-          if (argv["per-access"] || block.subroots === undefined) await provePerAccess(argv, block, witnesses, out);
+          if (argv["per-access"] || block.pre === undefined) await provePerAccess(argv, block, witnesses, out);
           else await proveBlockBatch(argv, block, witnesses, out);
         },
       )
@@ -215,17 +206,23 @@ export const command: CommandModule = {
   handler: () => {},
 };
 
-type Block = { depth: number; witnesses?: unknown[]; top?: number; subroots?: bigint[]; block: number; rootBefore: bigint; rootAfter: bigint };
+type Block = { depth: number; witnesses?: unknown[]; pre?: import("../../../runtime/kv/store.ts").PathSnapshot; block: number; rootBefore: bigint; rootAfter: bigint };
 type ProveArgs = { ptau?: string; "insecure-dev-srs"?: boolean };
 
 /** One batch proof for the block (or its first accesses), with progress per phase. */
 async function proveBlockBatch(argv: ProveArgs, block: Block, witnesses: unknown[], out: string): Promise<void> {
-  const { batchCircuit, batchStats, batchK, batchProvingKey, proveBatch } = await import("../../../runtime/kv/batch.ts");
+  const { batchCircuit, batchStats, batchK, batchProvingKey, proveBatch, batchShapeFor, batchWitness } = await import("../../../runtime/kv/batch.ts");
   const { vkToJson, proofToJson } = await import("../../../runtime/plonk/index.ts");
-  const shape = { depth: block.depth, top: block.top ?? 0, k: witnesses.length };
   const accesses = witnesses as import("../../../runtime/kv/smt.ts").AccessWitness[];
+  const shape = batchShapeFor(block.depth, accesses);
+  let w;
+  try {
+    w = batchWitness(shape, block.rootBefore, block.pre!, accesses);
+  } catch (e) {
+    throw new UserError(`cannot prove this block in one batch: ${(e as Error).message}`, "prove it with --per-access");
+  }
   const t0 = performance.now();
-  log(`compiling std::kv::batch: depth ${shape.depth}, ${shape.k} accesses, ${shape.top} shared top levels ...`);
+  log(`compiling std::kv::batch: depth ${shape.depth}, ${shape.k} accesses over ${shape.keys} distinct keys ...`);
   batchCircuit(shape);
   const k = batchK(shape);
   log(`circuit: ${JSON.stringify(batchStats(shape))}, k=${k} (${(performance.now() - t0).toFixed(0)} ms)`);
@@ -236,18 +233,17 @@ async function proveBlockBatch(argv: ProveArgs, block: Block, witnesses: unknown
   log(`keygen ${(performance.now() - t1).toFixed(0)} ms`);
   const t2 = performance.now();
   log(`proving the batch of ${shape.k} accesses ...`);
-  const rootAfter = accesses[accesses.length - 1].rootAfter;
-  const { proof, instance } = await proveBatch(pk, { shape, rootBefore: block.rootBefore, rootAfter, subroots: block.subroots!, accesses });
+  const { proof, instance } = await proveBatch(pk, w);
   const ms = performance.now() - t2;
   log(`proved in ${ms.toFixed(0)} ms (${(ms / shape.k).toFixed(0)} ms/access)`);
   writeFileSync(
     out,
     JSON.stringify(
-      { kind: "batch", depth: block.depth, top: shape.top, block: block.block, ops: shape.k, blockOps: block.witnesses?.length ?? shape.k, rootBefore: block.rootBefore, rootAfter: block.rootAfter, proofRootAfter: rootAfter, vk: vkToJson(pk.vk), instance: instance.map((c) => c.map((v) => `0x${v.toString(16)}`)), proof: proofToJson(proof) },
+      { kind: "batch", depth: block.depth, keys: shape.keys, block: block.block, ops: shape.k, blockOps: block.witnesses?.length ?? shape.k, rootBefore: block.rootBefore, rootAfter: block.rootAfter, proofRootAfter: w.rootAfter, vk: vkToJson(pk.vk), instance: instance.map((c) => c.map((v) => `0x${v.toString(16)}`)), proof: proofToJson(proof) },
       big,
     ),
   );
-  console.log(JSON.stringify({ kind: "batch", accesses: shape.k, rows: batchStats(shape).rows, k, out, proveMs: Math.round(ms) }));
+  console.log(JSON.stringify({ kind: "batch", accesses: shape.k, keys: shape.keys, rows: batchStats(shape).rows, k, out, proveMs: Math.round(ms) }));
 }
 
 /** One std::kv::access proof per access. */
