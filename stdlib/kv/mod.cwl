@@ -199,6 +199,46 @@ pub fn access<const D: u32>(
     path_update::<D>(root_before, leaves[0], leaves[1], siblings, bits)
 }
 
+/// get: proves `key`'s value under `root` — membership (value ≠ 0) or non-membership (value 0: an empty
+/// leaf, or another present key at its index when `has_occupant = 1`). One D-level path.
+pub fn get<const D: u32>(
+    root: Bn254Fr, address: Bn254Fr, slot_hi: Bn254Fr, slot_lo: Bn254Fr, value_hi: Bn254Fr, value_lo: Bn254Fr,
+    has_occupant: Bn254Fr, occ_key: Bn254Fr, occ_hi: Bn254Fr, occ_lo: Bn254Fr, siblings: [Bn254Fr; D],
+) {
+    let key = storage_key(address, slot_hi, slot_lo);
+    let bits = index_bits::<D>(key);
+    let leaves = access_leaves::<D>(key, bits, value_hi, value_lo, value_hi, value_lo, has_occupant, occ_key, occ_hi, occ_lo);
+    assert_eq(path_root::<D>(leaves[0], siblings, bits), root, "the value is not the key's under this root");
+}
+
+/// insert: an absent key (empty leaf) gets a non-zero value; returns the new root.
+pub fn insert<const D: u32>(
+    root_before: Bn254Fr, address: Bn254Fr, slot_hi: Bn254Fr, slot_lo: Bn254Fr, value_hi: Bn254Fr, value_lo: Bn254Fr,
+    siblings: [Bn254Fr; D],
+) -> Bn254Fr {
+    assert_eq(is_zero(value_hi) * is_zero(value_lo), 0, "insert writes a non-zero value (writing 0 is delete)");
+    access::<D>(root_before, address, slot_hi, slot_lo, 0, 0, value_hi, value_lo, 0, 0, 0, 0, siblings)
+}
+
+/// update: a present key's value changes to another non-zero value; returns the new root.
+pub fn update<const D: u32>(
+    root_before: Bn254Fr, address: Bn254Fr, slot_hi: Bn254Fr, slot_lo: Bn254Fr,
+    old_hi: Bn254Fr, old_lo: Bn254Fr, new_hi: Bn254Fr, new_lo: Bn254Fr, siblings: [Bn254Fr; D],
+) -> Bn254Fr {
+    assert_eq(is_zero(old_hi) * is_zero(old_lo), 0, "update needs a present key (use insert)");
+    assert_eq(is_zero(new_hi) * is_zero(new_lo), 0, "update writes a non-zero value (writing 0 is delete)");
+    access::<D>(root_before, address, slot_hi, slot_lo, old_hi, old_lo, new_hi, new_lo, 0, 0, 0, 0, siblings)
+}
+
+/// delete: a present key's leaf returns to empty (the path to its empty constants); returns the new root.
+pub fn delete<const D: u32>(
+    root_before: Bn254Fr, address: Bn254Fr, slot_hi: Bn254Fr, slot_lo: Bn254Fr, old_hi: Bn254Fr, old_lo: Bn254Fr,
+    siblings: [Bn254Fr; D],
+) -> Bn254Fr {
+    assert_eq(is_zero(old_hi) * is_zero(old_lo), 0, "delete needs a present key");
+    access::<D>(root_before, address, slot_hi, slot_lo, old_hi, old_lo, 0, 0, 0, 0, 0, 0, siblings)
+}
+
 /// A batch's key slots, for its op rows to look up (spec/kv.md, "Batch circuit"): per key slot j, the
 /// row (1, j, address, slot_hi, slot_lo, old_hi, old_lo) for the first op of its group, which reads the
 /// value the tree held before the block, and (0, j, address, slot_hi, slot_lo, 0, 0) for its other ops.
