@@ -34,6 +34,10 @@ describe("cwl kv", () => {
       const bad = cwl("kv", "verify", bundle);
       expect(bad.stdout).toContain("REJECTED");
       expect(bad.status).toBe(1);
+      // One batch proof of a prefix of the block (replayed by key from the block's snapshot).
+      const prefixBatch = join(dir, "prefix-batch.json");
+      expect(cwl("kv", "prove", dir, "--insecure-dev-srs", "--first", "1", "-o", prefixBatch).status).toBe(0);
+      expect(cwl("kv", "verify", prefixBatch).stdout).toContain("verified one batch proof of 1 accesses of block 1 (a prefix of its 2)");
       // One access proof per access, for a prefix of the block.
       const perAccess = join(dir, "per-access.json");
       expect(cwl("kv", "prove", dir, "--insecure-dev-srs", "--per-access", "--first", "1", "-o", perAccess).status).toBe(0);
