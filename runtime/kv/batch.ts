@@ -239,14 +239,17 @@ export function mockBatch(w: BatchWitness): string[] {
   return mockBatchInputs(w.shape, batchInputs(w));
 }
 
-export async function batchProvingKey(shape: BatchShape, srs: Srs): Promise<ProvingKey> {
-  return keygen(srs, batchCircuit(shape).program.circuit);
+/** Phase timings (ms) as keygen and the prover finish each phase. */
+export type PhaseProgress = (phase: string, ms: number) => void;
+
+export async function batchProvingKey(shape: BatchShape, srs: Srs, progress?: PhaseProgress): Promise<ProvingKey> {
+  return keygen(srs, batchCircuit(shape).program.circuit, { progress });
 }
 
-export async function proveBatch(pk: ProvingKey, w: BatchWitness): Promise<{ proof: Proof; instance: bigint[][] }> {
+export async function proveBatch(pk: ProvingKey, w: BatchWitness, progress?: PhaseProgress): Promise<{ proof: Proof; instance: bigint[][] }> {
   const { witness, run } = witnessFor(batchCircuit(w.shape), batchInputs(w));
   if (!witness) throw new Error(run.diagnostics.map((d) => d.message).join("; "));
-  return { proof: await prove(pk, witness), instance: witness.instance };
+  return { proof: await prove(pk, witness, { progress }), instance: witness.instance };
 }
 
 export async function verifyBatch(vk: VerifyingKey, instance: bigint[][], proof: Proof): Promise<boolean> {

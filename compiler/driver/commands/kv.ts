@@ -229,11 +229,12 @@ async function proveBlockBatch(argv: ProveArgs, block: Block, witnesses: unknown
   const srs = await chooseSrs(argv, k);
   const t1 = performance.now();
   log("keygen ...");
-  const pk = await batchProvingKey(shape, srs);
+  const phase = (p: string, ms: number) => log(`  ${p}: ${ms.toFixed(0)} ms`);
+  const pk = await batchProvingKey(shape, srs, phase);
   log(`keygen ${(performance.now() - t1).toFixed(0)} ms`);
   const t2 = performance.now();
   log(`proving the batch of ${shape.k} accesses ...`);
-  const { proof, instance } = await proveBatch(pk, w);
+  const { proof, instance } = await proveBatch(pk, w, phase);
   const ms = performance.now() - t2;
   log(`proved in ${ms.toFixed(0)} ms (${(ms / shape.k).toFixed(0)} ms/access)`);
   writeFileSync(
