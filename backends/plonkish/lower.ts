@@ -13,7 +13,7 @@ import { type Diagnostic, error } from "../../compiler/diagnostics/index.ts";
 import { type Func, type Module, type Op, type Value, type TableDecl, isField } from "../../compiler/ir/index.ts";
 import type { RValue } from "../../compiler/interp/index.ts";
 import { Circuit, Expression, type Column, type Cell, type Witness, emptyWitness } from "../../runtime/plonk/index.ts";
-import { configurePoseidon, layoutPermutation, permutationTrace, type PoseidonChip } from "./poseidon.ts";
+import { configurePoseidon, layoutPermutation, permutationTrace, POSEIDON_REGION, type PoseidonChip } from "./poseidon.ts";
 import { fr } from "../../runtime/poly/index.ts";
 
 const R = fr.R;
@@ -60,6 +60,8 @@ class Lowering {
   private readonly q: { l: Column; r: Column; m: Column; o: Column; c: Column };
   private readonly pub: Column;
   private row = 0;
+  /** Next free row of the Poseidon region, laid out beside the arithmetic rows (rows = the longer of the two). */
+  private chipRow = 0;
   private readonly home = new Map<WireKey, Cell>();
   private readonly alias = new Map<Value, Operand | Operand[]>();
   private readonly cells: Array<{ col: Column; row: number; key: WireKey }> = [];
@@ -531,7 +533,7 @@ class Lowering {
     const t = arity + 1;
     let chip = this.chips.get(t);
     if (!chip) {
-      chip = configurePoseidon(this.c, t, { state: t === 3 ? [this.a, this.b, this.o] : undefined, span: op.loc });
+      chip = configurePoseidon(this.c, t, { span: op.loc });
       this.chips.set(t, chip);
     }
     const inputs: Operand[] = [{ kind: "const", v: 0n }, ...op.operands.map((v) => this.resolve(v))];
@@ -546,10 +548,10 @@ class Lowering {
       }
       return memo;
     };
-    const start = this.row;
+    const start = this.chipRow;
     const rows = layoutPermutation(chip, this.c, start);
-    for (let r = 0; r < rows; r++) this.c.annotateRow(start + r, { name: `poseidon hash${arity} round ${r}`, span: meta.span });
-    this.row += rows;
+    for (let r = 0; r < rows; r++) this.c.annotateRow(start + r, { name: `poseidon hash${arity} round ${r}`, span: meta.span }, POSEIDON_REGION);
+    this.chipRow += rows;
     inputs.forEach((o, i) => this.place(o, chip!.state[i], start, meta));
     for (let r = 1; r < rows; r++)
       chip.state.forEach((col, i) => {

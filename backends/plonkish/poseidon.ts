@@ -46,6 +46,9 @@ export interface PoseidonChip {
 }
 
 /** A column of this circuit by name, created on first use: chips of different widths share them. */
+/** The chips' rows: a region beside the arithmetic rows, in columns of its own. */
+export const POSEIDON_REGION = "poseidon";
+
 function shared(c: Circuit, name: string, kind: "advice" | "fixed"): Column {
   const hit = c.columns.find((i) => i.name === name && i.column.kind === kind);
   if (hit) return hit.column;
@@ -130,7 +133,8 @@ export function configurePoseidon(c: Circuit, t: number, opts: { state?: Column[
   const pack = opts.pack ?? POSEIDON_PACK;
   if (!Number.isInteger(pack) || pack < 1 || pack > base.partialRounds) throw new Error(`Poseidon chip: bad packing ${pack}`);
   const params: PackedPoseidonParams = { ...base, pack, schedule: schedule(base, pack) };
-  const words = opts.state ?? Array.from({ length: t }, (_, i) => c.adviceColumn(`poseidon_s${i}`));
+  // Every width shares one set of state columns: the chips' rows form one region beside the arithmetic rows.
+  const words = opts.state ?? Array.from({ length: t }, (_, i) => shared(c, `poseidon_s${i}`, "advice"));
   if (words.length !== t) throw new Error(`Poseidon chip: ${words.length} state columns for width ${t}`);
   const extras = Array.from({ length: pack - 1 }, (_, m) => shared(c, `poseidon_x${m}`, "advice"));
   const constants = Array.from({ length: t + pack }, (_, i) => shared(c, `poseidon_rc${i}`, "fixed"));
@@ -158,7 +162,7 @@ export function configurePoseidon(c: Circuit, t: number, opts: { state?: Column[
       ...full.map((e, i) => Expression.query(qFull).mul(next[i].sub(e)).add(twoFull ? q2.mul(next[i].sub(full2[i])) : Expression.constant(0))),
       ...(twoFull ? xq.map((x, i) => q2.mul(x.sub(sbox[i]))) : []),
     ],
-    { span: opts.span, polyNames: [...names, ...(twoFull ? xq.map((_, i) => `sbox[${i}]`) : [])] },
+    { span: opts.span, region: POSEIDON_REGION, polyNames: [...names, ...(twoFull ? xq.map((_, i) => `sbox[${i}]`) : [])] },
   );
   // Packed rows: expressions over this row's state and S-box columns.
   const vars = [...s, ...extras.map((col) => Expression.query(col))];
@@ -176,7 +180,7 @@ export function configurePoseidon(c: Circuit, t: number, opts: { state?: Column[
       ...partial.map((e, i) => qP.mul(next[i].sub(e)).add(pack > 1 ? qK.mul(next[i].sub(packed[i])) : Expression.constant(0))),
       ...extras.map((x, m) => qK.mul(Expression.query(x).sub(sboxOut(m)))),
     ],
-    { span: opts.span, polyNames: [...names, ...extras.map((_, m) => `sbox[${m}]`)] },
+    { span: opts.span, region: POSEIDON_REGION, polyNames: [...names, ...extras.map((_, m) => `sbox[${m}]`)] },
   );
   for (const col of words) c.enableEquality(col);
   return { params, state: [...words, ...extras], constants, qFull, qPartial, qPacked, qFull2 };

@@ -152,6 +152,8 @@ function lift(o: Expression | bigint | number): Expression {
 
 export interface Gate extends Meta {
   name: string;
+  /** The layout region whose rows this gate constrains (its row annotations name the failing op). */
+  region?: string;
   /** Each polynomial must vanish on every usable row. */
   polys: Expression[];
   /** Optional names of the individual polynomials (for messages). */
@@ -206,6 +208,8 @@ export class Circuit {
   rows = 0;
   /** Where a row came from (the layouter's source op), for MockProver messages. */
   readonly rowMeta = new Map<number, Meta>();
+  /** The same for regions laid out beside the main rows (sharing row numbers, not columns). */
+  readonly regionMeta = new Map<string, Map<number, Meta>>();
 
   constructor(readonly name = "circuit") {}
 
@@ -250,7 +254,7 @@ export class Circuit {
     if (!this.equality.some((e) => sameColumn(e, c))) this.equality.push(c);
   }
 
-  createGate(name: string, polys: Expression[], meta: Omit<Meta, "name"> & { polyNames?: string[] } = {}): Gate {
+  createGate(name: string, polys: Expression[], meta: Omit<Meta, "name"> & { polyNames?: string[]; region?: string } = {}): Gate {
     const g: Gate = { name, polys, ...meta };
     this.gates.push(g);
     return g;
@@ -288,8 +292,18 @@ export class Circuit {
     this.touch(Math.max(a.row, b.row));
   }
 
-  annotateRow(row: number, meta: Meta): void {
-    this.rowMeta.set(row, meta);
+  annotateRow(row: number, meta: Meta, region?: string): void {
+    if (region === undefined) this.rowMeta.set(row, meta);
+    else {
+      let m = this.regionMeta.get(region);
+      if (!m) this.regionMeta.set(region, (m = new Map()));
+      m.set(row, meta);
+    }
+  }
+
+  /** A row's source op for a gate of `region` (the main rows' when the region has none). */
+  metaOf(row: number, region?: string): Meta | undefined {
+    return (region === undefined ? undefined : this.regionMeta.get(region)?.get(row)) ?? this.rowMeta.get(row);
   }
 
   touch(row: number): void {

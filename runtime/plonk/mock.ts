@@ -119,7 +119,7 @@ export class MockProver {
         g.polys.forEach((p, i) => {
           const v = p.value((col, rot) => this.read(col, row + rot));
           if (v !== 0n) {
-            const meta = this.circuit.rowMeta.get(row);
+            const meta = this.circuit.metaOf(row, g.region);
             this.failures.push({
               kind: "gate",
               gate: g.name,
