@@ -25,14 +25,18 @@ function isNode(v: unknown): v is Node {
   return typeof v === "object" && v !== null && typeof (v as Node).kind === "string" && "span" in v;
 }
 
-const keyCache = new Map<string, string[]>();
-/** Child keys of a node: fields holding nodes or node arrays (spans, comments and docs excluded). */
+/**
+ * Child keys of a node: fields holding nodes or node arrays (spans, comments and docs excluded). Not
+ * cached by the node's kind and key names: one field can hold a node in one node and a plain value in
+ * another of the same shape (a generic argument `D` vs `{ (D + 7) / 8 }`), and a cache filled by the
+ * first would hide the second's comments from prettier.
+ */
 function visitorKeys(node: Record<string, unknown>): string[] {
   const out: string[] = [];
   for (const k of Object.keys(node)) {
     if (k === "span" || k === "comments" || k === "indexSpan") continue;
     const v = node[k];
-    // Arrays count even when empty: keys are cached per shape, and the next node of this shape may fill it.
+    // Arrays count even when empty (prettier walks them; an empty one has nothing to visit).
     if (isNode(v) || Array.isArray(v)) out.push(k);
   }
   return out;
@@ -174,14 +178,7 @@ const cwlPrinter: Printer<Node> = {
     remaining: placeComment,
   },
   print: printCwl,
-  getVisitorKeys: (node) => {
-    // Keys differ only by which optional fields are present, so the cache key includes them.
-    const rec = node as unknown as Record<string, unknown>;
-    const sig = node.kind + ":" + Object.keys(rec).join(",");
-    let keys = keyCache.get(sig);
-    if (!keys) keyCache.set(sig, (keys = visitorKeys(rec)));
-    return keys;
-  },
+  getVisitorKeys: (node) => visitorKeys(node as unknown as Record<string, unknown>),
   canAttachComment: (node) => isNode(node) && !NOT_ATTACHABLE.has(node.kind) && node.kind !== "Module",
   isBlockComment: (c) => (c as unknown as Comment).kind === "BlockComment",
   printComment: (path) => {
