@@ -9,7 +9,7 @@
 import { analyzeKernels } from "../backends/kernels/index.ts";
 import { DEFAULT_DSP_BUDGET, dspPerMul, emitHls, mulLatency, U280, type HlsKernelStructure } from "../backends/hls/index.ts";
 import { BN254_FQ, BN254_FR } from "../runtime/field/index.ts";
-import { kernelSource, msmKernels, MSM_LIMITS } from "../stdlib/kernels/index.ts";
+import { defaultSegLen, kernelSource, msmKernels, MSM_LIMITS } from "../stdlib/kernels/index.ts";
 
 /** *Estimated* seconds to load an xclbin (one per MSM phase). */
 const XCLBIN_LOAD_S = 1;
@@ -67,10 +67,13 @@ export async function run(): Promise<object> {
 
   // MSM 2^30 (bucket method as runtime/gpu/msm.ts drives msm.cwl): per window, each nonzero digit is one
   // entry; buckets are cut into chunks of ≤ CHUNK entries summed by msm_bucket_acc, chunk sums reduced by
-  // msm_reduce_round (⌈log2 chunks per bucket⌉ launches over every chunk), then msm_window_sums (one
-  // invocation per window) and msm_combine (one). Cycles per invocation come from the emitted processes
-  // (the slowest process of a DATAFLOW top sets the pace); a phase may replicate its kernel into k compute
-  // units, each emitted with a DSP budget of usable/k (so sharing and II follow what that emission says).
+  // msm_reduce_round (⌈log2 chunks per bucket⌉ launches over every chunk), then the segmented bucket
+  // reduction: msm_segment_sums and msm_segment_scale (one invocation per window segment of
+  // defaultSegLen(c) buckets) and msm_reduce_round over the segments (⌈log2 segments per window⌉ launches);
+  // the host combines the ≈ 254/c window sums (a few hundred point operations, not modeled). Cycles per
+  // invocation come from the emitted processes (the slowest process of a DATAFLOW top sets the pace); a
+  // phase may replicate its kernel into k compute units, each emitted with a DSP budget of usable/k (so
+  // sharing and II follow what that emission says).
   const msmKm = analyzeKernels(msmModule, "hls").km!;
   const emitted = new Map<number, HlsKernelStructure[]>();
   const kernelAt = (name: string, cus: number) => {
@@ -106,15 +109,17 @@ export async function run(): Promise<object> {
     const acc = phase("msm_bucket_acc", chunks);
     const reduce = phase("msm_reduce_round", chunks, rounds);
     const reduceCompacted = phase("msm_reduce_round", chunks - buckets);
-    const wsums = phase("msm_window_sums", windows);
-    const combine = phase("msm_combine", 1);
-    const compute = acc.s + reduce.s + wsums.s + combine.s + 4 * XCLBIN_LOAD_S;
+    const segs = Math.ceil((2 ** c - 1) / defaultSegLen(c));
+    const segSums = phase("msm_segment_sums", windows * segs);
+    const segScale = phase("msm_segment_scale", windows * segs);
+    const segRounds = phase("msm_reduce_round", windows * segs, Math.ceil(Math.log2(segs)));
+    const compute = acc.s + reduce.s + segSums.s + segScale.s + segRounds.s + 5 * XCLBIN_LOAD_S;
     const pcie = (pts * (64 + 32)) / U280.pcieBytesPerS; // affine point + scalar, once
     const hbm = (entries * (64 + 4)) / U280.hbmBytesPerS; // one point (via idx) per mixed add
     const bucketBytes = buckets * 96; // Jacobian bucket sums in HBM
     const total = Math.max(compute, pcie, hbm);
     const compactedTotal = Math.max(compute - reduce.s + reduceCompacted.s, pcie, hbm);
-    return { c, windows, entries, chunks, rounds, phases: { acc, reduce, reduceCompacted, wsums, combine }, compute, pcie, hbm, bucketBytes, total, compactedTotal };
+    return { c, windows, entries, chunks, rounds, phases: { acc, reduce, reduceCompacted, segSums, segScale, segRounds }, compute, pcie, hbm, bucketBytes, total, compactedTotal };
   };
   const sweep = [8, 10, 12, 13, 14, 15, 16].map((c) => msmAt(c, 1));
   const best = sweep.reduce((a, b) => (b.total < a.total ? b : a));
@@ -165,7 +170,7 @@ export async function run(): Promise<object> {
         bytesPerButterfly: bytesPerBfly,
       },
       msm: {
-        scheme: "bucket method as runtime/gpu/msm.ts drives msm.cwl: msm_bucket_acc over every chunk, msm_reduce_round ⌈log2 chunks/bucket⌉ times over every chunk, msm_window_sums per window, msm_combine once; one xclbin per phase (its kernel replicated into the compute units that fit), host digit sort overlapped and not modeled",
+        scheme: "bucket method as runtime/gpu/msm.ts drives msm.cwl: msm_bucket_acc over every chunk, msm_reduce_round ⌈log2 chunks/bucket⌉ times over every chunk, msm_segment_sums and msm_segment_scale per window segment (defaultSegLen(c) buckets), msm_reduce_round ⌈log2 segments/window⌉ times over the segments, window sums combined on the host (not modeled); one xclbin per phase, 5 in all (its kernel replicated into the compute units that fit), host digit sort overlapped and not modeled",
         source: "cycles per invocation of each emitted DATAFLOW top (slowest process; interleaved kernels per invocation of a full lane group), emitted again with a DSP budget of usable/k for k compute units",
         mulLatencyCycles: mulLatency(mul),
         xclbinLoadSeconds: XCLBIN_LOAD_S,

@@ -7,6 +7,8 @@
 // Sizes (defaults are small so that `npm run bench` stays short on 2 cores):
 //   CWL_DEVICE_NTT_LOGS (12,14)  CWL_DEVICE_MSM_LOGS (10)  CWL_DEVICE_MSM_C (8: window bits, list)
 //   CWL_DEVICE_REPS (3)  CWL_DEVICE_E2E_MAX_LOG (16: runtime-API end-to-end calls up to this size)
+//   CWL_DEVICE_MSM_SEGLENS (none: other window-segment lengths to time, first window size only) at
+//   CWL_DEVICE_MSM_SEGLEN_AT (the first MSM size)
 //   CWL_DEVICE_STOP_MS (60000: a section stops growing once one size took longer)
 //   CWL_DEVICE_OUT (a JSON file rewritten after every step, so a killed run still leaves its figures).
 // bench/results/gpu-device.json holds the H200 figures (assembled from a device run's output, with notes):
@@ -17,8 +19,6 @@ import { pathToFileURL } from "node:url";
 import {
   analyzeKernels,
   type FieldLimbs,
-  fromLimbs,
-  fromMontgomery,
   packMont,
 } from "../backends/kernels/index.ts";
 import { emitWgsl } from "../backends/wgsl/index.ts";
@@ -28,6 +28,7 @@ import {
   type G1Jacobian,
   msmG1,
   nttParallel,
+  packG1,
 } from "../runtime/curve/index.ts";
 import {
   BN254_FQ,
@@ -42,12 +43,18 @@ import {
   msmShape,
 } from "../stdlib/kernels/index.ts";
 import {
+  freeMsm,
   type Gpu,
   type KernelExecutor,
+  launchMsm,
+  type MsmPhase,
+  type MsmPlan,
   msmOnExecutor,
   nttOnExecutor,
   openGpu,
   planMsm,
+  readMsm,
+  uploadMsm,
   WebGpuExecutor,
 } from "../runtime/gpu/index.ts";
 
@@ -292,15 +299,17 @@ async function msmSection(
   const msmEx = new WebGpuExecutor(gpu, emitWgsl(msmKm));
   let t = now();
   const msmErrs = await msmEx.compileAll();
-  // Warm-up launching every kernel (one-entry chunks, so the tree rounds run).
+  // Warm-up launching every kernel (one-entry chunks, so the tree rounds run; both combinations).
   const w8 = randomPoints(8);
-  await msmOnExecutor(
-    msmEx,
-    fqL,
-    msmShape(4, 254, 1),
-    w8,
-    w8.map(() => BN254_FR.random()),
-  );
+  for (const combine of ["host", "gpu"] as const)
+    await msmOnExecutor(
+      msmEx,
+      fqL,
+      msmShape(4, 254, 1),
+      w8,
+      w8.map(() => BN254_FR.random()),
+      { combine },
+    );
   const msmRuns: object[] = [];
   result.msm = {
     shaderCompileMs: ms(now() - t),
@@ -317,19 +326,25 @@ async function msmSection(
   );
   say(`cpu msm pool warm-up: ${ms(now() - t)} ms`);
   const cs = list(process.env.CWL_DEVICE_MSM_C, [8]);
+  const segLens = list(process.env.CWL_DEVICE_MSM_SEGLENS, []);
+  const segLenAt = Number(process.env.CWL_DEVICE_MSM_SEGLEN_AT ?? logs[0]);
   for (const lg of logs) {
     const n = 2 ** lg;
     const tSize = now();
     say(`msm 2^${lg}: generating ${n} points`);
     t = now();
     const pts = randomPoints(n);
-    const ks = pts.map(() => BN254_FR.random());
     const genMs = now() - t;
+    // Points packed once (Montgomery words, as an SRS would be kept); scalars as words (< r): both sides get these.
+    t = now();
+    const packed = packG1(pts);
+    const pointPackMs = now() - t;
+    const ks = randomMontWords(n);
     const cpuMs: number[] = [];
     let exp: G1Affine | undefined;
     for (let r = 0; r < Math.max(1, Math.min(reps, 2)); r++) {
       t = now();
-      exp = await msmG1(pts, ks, { threads });
+      exp = await msmG1(packed, ks, { threads });
       cpuMs.push(now() - t);
     }
     say(
@@ -338,35 +353,56 @@ async function msmSection(
     for (const [ci, c] of cs.entries()) {
       const shape = msmShape(c);
       t = now();
-      const plan = planMsm(shape, pts, ks);
+      const plan = planMsm(shape, packed, ks);
       const planMs = now() - t;
       const g = await msmKernels_(msmEx, fqL, shape, plan, reps);
-      const ok = G1.eqAffine(g.out, exp!);
+      const cpu = median(cpuMs);
+      const kern = median(g.kernelMs);
       const rec: Record<string, unknown> = {
         log2n: lg,
         windowBits: c,
         windows: shape.windows,
+        segLen: plan.segLen,
+        segmentsPerWindow: plan.segs,
         chunks: plan.chunkFirst.length,
         reduceRounds: Math.ceil(Math.log2(Math.max(1, plan.maxLen))),
         pointGenMs: ms(genMs),
+        pointPackMs: ms(pointPackMs),
         hostPlanMs: ms(planMs),
-        hostPackMs: ms(g.packMs),
         uploadMs: ms(g.uploadMs),
-        gpuKernelMs: ms(median(g.kernelMs)),
+        gpuKernelMs: ms(kern),
         gpuKernelMsAll: g.kernelMs.map(ms),
         gpuPhaseMs: g.phaseMs,
-        cpuMsmG1Ms: ms(median(cpuMs)),
+        readAndHostCombineMs: ms(g.hostCombineMs),
+        gpuCombineKernelMs: ms(g.gpuCombineMs),
+        gpuMsm: ms(kern + g.hostCombineMs),
+        cpuMsmG1Ms: ms(cpu),
         cpuMsmG1MsAll: cpuMs.map(ms),
         cpuThreads: threads,
-        speedupKernels: ms(median(cpuMs) / median(g.kernelMs)),
+        speedupKernels: ms(cpu / (kern + g.hostCombineMs)),
         speedupWithHostPlanAndTransfers: ms(
-          median(cpuMs) / (planMs + g.packMs + g.uploadMs + median(g.kernelMs)),
+          cpu / (planMs + g.uploadMs + kern + g.hostCombineMs),
         ),
-        equal: ok,
+        equal: G1.eqAffine(g.out, exp!),
+        gpuCombineEqual: G1.eqAffine(g.outGpuCombine, exp!),
       };
+      // Other segment lengths on the same inputs (first window size only): which default to keep.
+      if (ci === 0 && segLens.length && lg === segLenAt) {
+        const sweep: Record<string, unknown> = {};
+        for (const segLen of segLens) {
+          const p = planMsm(shape, packed, ks, { segLen });
+          const gs = await msmKernels_(msmEx, fqL, shape, p, Math.min(reps, 3));
+          sweep[segLen] = {
+            gpuKernelMs: ms(median(gs.kernelMs)),
+            gpuPhaseMs: gs.phaseMs,
+            equal: G1.eqAffine(gs.out, exp!),
+          };
+        }
+        rec.segLenSweep = sweep;
+      }
       if (ci === 0 && lg <= e2eMax) {
         t = now();
-        const got = await msmOnExecutor(msmEx, fqL, shape, pts, ks);
+        const got = await msmOnExecutor(msmEx, fqL, shape, packed, ks);
         rec.gpuEndToEndMsmOnExecutorMs = ms(now() - t);
         rec.endToEndEqual = G1.eqAffine(got, exp!);
       }
@@ -421,110 +457,52 @@ async function nttKernels(
   }
 }
 
-/** msmOnExecutor's launch sequence with the phases timed apart (kernels `reps` times; msm_bucket_acc rewrites acc each time). */
+/**
+ * msmOnExecutor's launch sequence (runtime/gpu launchMsm) with the phases timed apart: the kernels up to the
+ * window sums `reps` times (msm_bucket_acc rewrites acc each time; the last rep waits after each phase),
+ * then the read-back + host combination, and, for comparison, msm_combine on the GPU on the same window sums.
+ */
 async function msmKernels_(
   ex: KernelExecutor,
   fq: FieldLimbs,
   shape: MsmShape,
-  plan: ReturnType<typeof planMsm>,
+  plan: MsmPlan,
   reps: number,
 ) {
-  const L = fq.limbs;
-  const chunks = plan.chunkFirst.length;
-  const nb = (1 << shape.c) - 1;
-  const nbAll = shape.windows * nb;
   let t = now();
-  const packed = packMont(
-    fq,
-    plan.points.flatMap((p) => [p.x, p.y]),
-  );
-  const packMs = now() - t;
-  const bufs = {
-    pts: ex.alloc(plan.points.length * 2 * L),
-    idx: ex.alloc(plan.idx.length),
-    chunkFirst: ex.alloc(chunks),
-    chunkCount: ex.alloc(chunks),
-    pos: ex.alloc(chunks),
-    len: ex.alloc(chunks),
-    bucketFirst: ex.alloc(nbAll),
-    bucketChunks: ex.alloc(nbAll),
-    acc: ex.alloc(chunks * 3 * L),
-    wsum: ex.alloc(shape.windows * 3 * L),
-    out: ex.alloc(3 * L),
-  };
+  const r = uploadMsm(ex, fq, shape, plan);
   try {
-    t = now();
-    ex.write(bufs.pts, packed);
-    for (const k of [
-      "idx",
-      "chunkFirst",
-      "chunkCount",
-      "pos",
-      "len",
-      "bucketFirst",
-      "bucketChunks",
-    ] as const)
-      ex.write(bufs[k], plan[k]);
     await ex.finish();
     const uploadMs = now() - t;
     const kernelMs: number[] = [];
     let phaseMs: Record<string, number> = {};
-    for (let r = 0; r < reps; r++) {
-      // The last rep waits after each phase, so its split shows which kernel dominates.
-      const split = r === reps - 1 && reps > 1;
+    for (let k = 0; k < reps; k++) {
+      const split = k === reps - 1 && reps > 1;
       const phases: Record<string, number> = {};
       const t0 = now();
       let tp = t0;
-      const mark = async (name: string) => {
-        if (!split) return;
+      await launchMsm(ex, r, "host", split ? async (p: MsmPhase) => {
         await ex.finish();
-        phases[name] = ms(now() - tp);
+        phases[p] = ms(now() - tp);
         tp = now();
-      };
-      ex.launch("msm_bucket_acc", chunks, [
-        bufs.pts,
-        bufs.idx,
-        bufs.chunkFirst,
-        bufs.chunkCount,
-        bufs.acc,
-      ]);
-      await mark("bucketAcc");
-      for (let s = 1; s < plan.maxLen; s <<= 1)
-        ex.launch("msm_reduce_round", chunks, [
-          bufs.acc,
-          bufs.pos,
-          bufs.len,
-          s,
-        ]);
-      await mark("reduceRounds");
-      ex.launch("msm_window_sums", shape.windows, [
-        bufs.acc,
-        bufs.bucketFirst,
-        bufs.bucketChunks,
-        bufs.wsum,
-        nb,
-      ]);
-      await mark("windowSums");
-      ex.launch("msm_combine", 1, [
-        bufs.wsum,
-        bufs.out,
-        shape.windows,
-        shape.c,
-      ]);
+      } : undefined);
       await ex.finish();
-      if (split) {
-        phases.combine = ms(now() - tp);
-        phaseMs = phases;
-      } else kernelMs.push(now() - t0);
+      if (split) phaseMs = phases;
+      else kernelMs.push(now() - t0);
     }
-    const w = await ex.read(bufs.out);
-    const coord = (k: number) => fromMontgomery(fq, fromLimbs(w, k * L, L));
-    const out = G1.toAffine({ X: coord(0), Y: coord(1), Z: coord(2) });
     if (!kernelMs.length)
       kernelMs.push(Object.values(phaseMs).reduce((a, b) => a + b, 0));
-    return { packMs, uploadMs, kernelMs, phaseMs, out };
+    t = now();
+    const out = await readMsm(ex, fq, r, "host");
+    const hostCombineMs = now() - t;
+    t = now();
+    ex.launch("msm_combine", 1, [r.bufs.seg, r.bufs.out, shape.windows, shape.c, plan.segs]);
+    await ex.finish();
+    const gpuCombineMs = now() - t;
+    const outGpuCombine = await readMsm(ex, fq, r, "gpu");
+    return { uploadMs, kernelMs, phaseMs, hostCombineMs, gpuCombineMs, out, outGpuCombine };
   } finally {
-    for (const b of Object.values(bufs)) ex.free(b);
+    freeMsm(ex, r);
   }
 }
 

@@ -10,7 +10,8 @@
 #                                       node, away from node_modules, on whatever Vulkan this machine has (lavapipe).
 #   bash scripts/device-gpu.sh [run]    on the device machine (carry .device and .gl): loaders, adapter report, then
 #                                       the NTT and MSM sections as two timed processes; JSON + log under $OUT.
-# Sizes: DEV_NTT_LOGS, DEV_MSM_LOGS, DEV_MSM_C, DEV_REPS; per-step limits DEV_NTT_TIMEOUT, DEV_MSM_TIMEOUT (seconds).
+# Sizes: DEV_NTT_LOGS (none skips), DEV_MSM_LOGS, DEV_MSM_C, DEV_MSM_SEGLENS (+ DEV_MSM_SEGLEN_AT), DEV_REPS,
+# DEV_E2E_MAX_LOG; per-step limits DEV_NTT_TIMEOUT, DEV_MSM_TIMEOUT (seconds).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-run}
@@ -74,6 +75,7 @@ selftest)
   unpack "$dst"
   (cd / && CWL_WASM_CACHE=$dst/wasm-cache CWL_DEVICE_NTT_LOGS=${DEV_NTT_LOGS:-10,12} CWL_DEVICE_MSM_LOGS=${DEV_MSM_LOGS:-8,11} \
     CWL_DEVICE_MSM_C=${DEV_MSM_C:-8} CWL_DEVICE_REPS=${DEV_REPS:-2} CWL_DEVICE_E2E_MAX_LOG=11 NODE_PATH= \
+    CWL_DEVICE_MSM_SEGLENS=${DEV_MSM_SEGLENS:-2} CWL_DEVICE_MSM_SEGLEN_AT=${DEV_MSM_SEGLEN_AT:-8} \
     "$dst/node" "$dst/stdlib/kernels/bench.mjs")
   rc=$?
   rm -rf "$dst"
@@ -111,16 +113,19 @@ run)
   unpack $W || { echo "unpack failed"; exit 3; }
   $W/node --version
   common() {
-    cd / && CWL_WASM_CACHE=$W/wasm-cache CWL_DEVICE_MSM_C=${DEV_MSM_C:-8,10} CWL_DEVICE_REPS=${DEV_REPS:-5} \
-      CWL_DEVICE_E2E_MAX_LOG=${DEV_E2E_MAX_LOG:-16} CWL_DEVICE_STOP_MS=60000 "$@"
+    cd / && CWL_WASM_CACHE=$W/wasm-cache CWL_DEVICE_MSM_C=${DEV_MSM_C:-8,10,12} CWL_DEVICE_REPS=${DEV_REPS:-5} \
+      CWL_DEVICE_E2E_MAX_LOG=${DEV_E2E_MAX_LOG:-20} CWL_DEVICE_MSM_SEGLENS=${DEV_MSM_SEGLENS:-2,8,16} \
+      CWL_DEVICE_MSM_SEGLEN_AT=${DEV_MSM_SEGLEN_AT:-18} CWL_DEVICE_STOP_MS=60000 "$@"
   }
-  step "ntt"
-  (common env CWL_DEVICE_NTT_LOGS=${DEV_NTT_LOGS:-16,20,22,24} CWL_DEVICE_MSM_LOGS=none CWL_DEVICE_OUT=$OUT/ntt.json \
-    timeout ${DEV_NTT_TIMEOUT:-120} $W/node $W/stdlib/kernels/bench.mjs)
-  echo "ntt rc=$?"
+  if [ "${DEV_NTT_LOGS:-}" != none ]; then
+    step "ntt"
+    (common env CWL_DEVICE_NTT_LOGS=${DEV_NTT_LOGS:-16,20,22,24} CWL_DEVICE_MSM_LOGS=none CWL_DEVICE_OUT=$OUT/ntt.json \
+      timeout ${DEV_NTT_TIMEOUT:-120} $W/node $W/stdlib/kernels/bench.mjs)
+    echo "ntt rc=$?"
+  fi
   step "msm"
-  (common env CWL_DEVICE_NTT_LOGS=none CWL_DEVICE_MSM_LOGS=${DEV_MSM_LOGS:-12,16,18} CWL_DEVICE_OUT=$OUT/msm.json \
-    timeout ${DEV_MSM_TIMEOUT:-170} $W/node $W/stdlib/kernels/bench.mjs)
+  (common env CWL_DEVICE_NTT_LOGS=none CWL_DEVICE_MSM_LOGS=${DEV_MSM_LOGS:-16,18,20} CWL_DEVICE_OUT=$OUT/msm.json \
+    timeout ${DEV_MSM_TIMEOUT:-200} $W/node $W/stdlib/kernels/bench.mjs)
   echo "msm rc=$?"
   step "end"
   nvidia-smi --query-gpu=name,driver_version,clocks.sm,temperature.gpu --format=csv

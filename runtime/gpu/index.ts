@@ -15,4 +15,17 @@ export {
   type FourStepProgress,
   type FourStepStats,
 } from "./ntt-fourstep.ts";
-export { msmOnExecutor, msmChunkedOnExecutor, planMsm, type MsmPlan } from "./msm.ts";
+export {
+  msmOnExecutor,
+  msmChunkedOnExecutor,
+  planMsm,
+  gpuWindowBits,
+  uploadMsm,
+  launchMsm,
+  readMsm,
+  freeMsm,
+  type MsmPlan,
+  type MsmOptions,
+  type MsmResident,
+  type MsmPhase,
+} from "./msm.ts";

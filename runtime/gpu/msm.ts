@@ -1,18 +1,31 @@
 // MSM host loop over any kernel executor (WGSL, HLS csim, WASM) driving stdlib/kernels/msm.cwl: the
 // host splits scalars into windows, counting-sorts (window, digit) entries by bucket and cuts each
 // bucket into chunks of ≤ shape.chunk entries; kernels do every point addition (mixed adds of affine
-// points inside a chunk, Jacobian adds between chunks). Zero scalars and points at infinity contribute
-// no entries. `msmChunkedOnExecutor` streams chunks of points and adds the partial sums, so memory is
-// bounded by one chunk (the 2^30 plan).
+// points inside a chunk, Jacobian adds between chunks, segmented bucket reduction per window). The last
+// step, Σ_w 2^(c·w)·S_w over ≈ 254/c window sums, runs on the host by default (a few hundred BigInt
+// point operations, faster than the one-thread msm_combine kernel on a GPU; `combine: "gpu"` keeps it
+// on the device). The host plan works on packed words (runtime/curve's PackedG1 points, packScalars
+// words): no BigInt per point or per digit. Zero scalars and points at infinity contribute no entries.
+// `msmChunkedOnExecutor` streams chunks of points and adds the partial sums, so memory is bounded by one
+// chunk (the 2^30 plan).
 import { type FieldLimbs, fromLimbs, fromMontgomery, packMont } from "../../backends/kernels/index.ts";
-import { type MsmShape } from "../../stdlib/kernels/index.ts";
-import { G1, type G1Affine, type G1Jacobian } from "../curve/index.ts";
-import { BN254_FR } from "../field/index.ts";
-import type { KernelExecutor } from "./executor.ts";
+import { defaultSegLen, MSM_LIMITS, type MsmShape } from "../../stdlib/kernels/index.ts";
+import { G1, type G1Affine, type G1Jacobian, packG1, packScalars, type PackedG1, type PointInput, type ScalarInput } from "../curve/index.ts";
+import { BN254_FQ, montParams, readLimbs } from "../field/index.ts";
+import type { DeviceBuffer, KernelExecutor } from "./executor.ts";
+
+const MSM_MAX_SEGMENT = MSM_LIMITS.maxSegment;
+
+export interface MsmOptions {
+  /** Buckets per window segment (1..MSM_MAX_SEGMENT; default by window size, see `defaultSegLen`). */
+  segLen?: number;
+  /** Where Σ_w 2^(c·w)·S_w runs: "host" (default) or "gpu" (msm_combine, one invocation). */
+  combine?: "host" | "gpu";
+}
 
 export interface MsmPlan {
-  /** Affine points that occur in some bucket (compacted). */
-  points: G1Affine[];
+  /** Every input point as 16 words (affine x ‖ y, Montgomery form of runtime/field, (0, 0) = identity); entries index it. */
+  points: Uint32Array;
   /** Entry → point index, entries sorted by bucket. */
   idx: Uint32Array;
   /** Per chunk: first entry, entry count (≤ shape.chunk), position in its bucket, chunks in its bucket. */
@@ -25,94 +38,212 @@ export interface MsmPlan {
   bucketChunks: Uint32Array;
   /** Most chunks in one bucket (tree rounds: ⌈log2 maxLen⌉). */
   maxLen: number;
+  /** Window segments: `segs` per window of `segLen` buckets (the last one shorter); windows · segs in all. */
+  segLen: number;
+  segs: number;
+  /** Per segment: its position in its window and the window's segment count (msm_reduce_round's pos/len). */
+  segPos: Uint32Array;
+  segCount: Uint32Array;
+  /** Bit length of the largest segment offset (segs − 1)·segLen: msm_segment_scale's double-and-add steps. */
+  scaleBits: number;
 }
 
-/** Window digits → buckets → chunks (the host part of the bucket method). */
-export function planMsm(shape: MsmShape, points: readonly G1Affine[], scalars: readonly bigint[]): MsmPlan {
-  if (points.length !== scalars.length) throw new RangeError(`msm: ${points.length} points but ${scalars.length} scalars`);
-  const nb = (1 << shape.c) - 1;
-  const buckets = shape.windows * nb;
-  const mask = BigInt(nb);
-  const used: G1Affine[] = [];
-  const keys: number[] = [];
-  const owner: number[] = [];
-  points.forEach((p, i) => {
-    let k = BN254_FR.fromBigint(scalars[i]);
-    if (p.infinity || k === 0n) return;
-    const id = used.length;
-    used.push(p);
-    for (let w = 0; k > 0n; w++, k >>= BigInt(shape.c)) {
-      const d = Number(k & mask);
+/**
+ * Window bits for the GPU path by point count, from the H200 sweep (bench/results/gpu-device.json: c = 8,
+ * 10, 12 at 2^16, 2^18, 2^20): 12 from 2^17 points, 10 below (fewer entries to sort and accumulate;
+ * the segmented window sums keep wide windows cheap). Sizes under 2^16 were not measured on a GPU.
+ */
+export function gpuWindowBits(n: number): number {
+  return n >= 1 << 17 ? 12 : 10;
+}
+
+/** Window digits → buckets → chunks (the host part of the bucket method), from packed words. */
+export function planMsm(shape: MsmShape, points: PointInput, scalars: ScalarInput, opts: MsmOptions = {}): MsmPlan {
+  const packed: PackedG1 = "data" in points ? points : packG1(points);
+  const sc = packScalars(scalars);
+  const n = packed.n;
+  if (sc.length !== n * 8) throw new RangeError(`msm: ${n} points but ${sc.length / 8} scalars`);
+  const segLen = opts.segLen ?? defaultSegLen(shape.c);
+  if (!(Number.isInteger(segLen) && segLen >= 1 && segLen <= MSM_MAX_SEGMENT)) throw new RangeError(`msm: segLen must be 1..${MSM_MAX_SEGMENT}, got ${segLen}`);
+  const { c, windows: W } = shape;
+  if (c > MSM_LIMITS.maxWindowBits || W > MSM_LIMITS.maxWindows) throw new RangeError(`msm: shape c = ${c}, ${W} windows exceeds msm.cwl's limits`);
+  const nb = (1 << c) - 1;
+  const buckets = W * nb;
+  const pw = packed.data;
+  // Pass 1: digits, window-major (kept, so pass 2 does not extract them again), and bucket counts.
+  const live = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    let v = 0;
+    for (let j = 16 * i; j < 16 * i + 16; j++) v |= pw[j];
+    live[i] = v ? 1 : 0; // (0, 0) is the point at infinity
+  }
+  const digits = new Uint16Array(n * W);
+  const cnt = new Uint32Array(buckets);
+  for (let w = 0; w < W; w++) {
+    const bit = w * c;
+    const q = bit >>> 5;
+    const r = bit & 31;
+    const spill = r + c > 32 && q < 7;
+    const base = w * nb - 1;
+    const row = w * n;
+    for (let i = 0, s = q; i < n; i++, s += 8) {
+      let v = sc[s] >>> r;
+      if (spill) v |= sc[s + 1] << (32 - r);
+      const d = v & nb & -live[i];
       if (d) {
-        keys.push(w * nb + d - 1);
-        owner.push(id);
+        digits[row + i] = d;
+        cnt[base + d]++;
       }
     }
-  });
-  const cnt = new Uint32Array(buckets);
-  for (const k of keys) cnt[k]++;
-  const start = new Uint32Array(buckets);
-  for (let b = 1; b < buckets; b++) start[b] = start[b - 1] + cnt[b - 1];
-  const fill = start.slice();
-  const idx = new Uint32Array(keys.length);
-  keys.forEach((k, e) => (idx[fill[k]++] = owner[e]));
-  const bucketChunks = cnt.map((c) => Math.ceil(c / shape.chunk));
+  }
+  const start = new Uint32Array(buckets + 1);
+  for (let b = 0; b < buckets; b++) start[b + 1] = start[b] + cnt[b];
+  const fill = start.slice(0, buckets);
+  const idx = new Uint32Array(start[buckets]);
+  for (let w = 0; w < W; w++) {
+    const base = w * nb - 1;
+    const row = w * n;
+    for (let i = 0; i < n; i++) {
+      const d = digits[row + i];
+      if (d) idx[fill[base + d]++] = i;
+    }
+  }
+  const chunk = shape.chunk;
+  const bucketChunks = new Uint32Array(buckets);
   const bucketFirst = new Uint32Array(buckets);
-  for (let b = 1; b < buckets; b++) bucketFirst[b] = bucketFirst[b - 1] + bucketChunks[b - 1];
-  const chunks = buckets ? bucketFirst[buckets - 1] + bucketChunks[buckets - 1] : 0;
+  let chunks = 0;
+  let maxLen = 0;
+  for (let b = 0; b < buckets; b++) {
+    const k = Math.ceil(cnt[b] / chunk);
+    bucketChunks[b] = k;
+    bucketFirst[b] = chunks;
+    chunks += k;
+    if (k > maxLen) maxLen = k;
+  }
   const chunkFirst = new Uint32Array(chunks);
   const chunkCount = new Uint32Array(chunks);
   const pos = new Uint32Array(chunks);
   const len = new Uint32Array(chunks);
-  let maxLen = 0;
   for (let b = 0; b < buckets; b++) {
-    maxLen = Math.max(maxLen, bucketChunks[b]);
-    for (let j = 0; j < bucketChunks[b]; j++) {
-      const at = bucketFirst[b] + j;
-      chunkFirst[at] = start[b] + j * shape.chunk;
-      chunkCount[at] = Math.min(shape.chunk, cnt[b] - j * shape.chunk);
+    const k = bucketChunks[b];
+    for (let j = 0, at = bucketFirst[b]; j < k; j++, at++) {
+      chunkFirst[at] = start[b] + j * chunk;
+      chunkCount[at] = Math.min(chunk, cnt[b] - j * chunk);
       pos[at] = j;
-      len[at] = bucketChunks[b];
+      len[at] = k;
     }
   }
-  return { points: used, idx, chunkFirst, chunkCount, pos, len, bucketFirst, bucketChunks, maxLen };
+  const segs = Math.ceil(nb / segLen);
+  const segPos = new Uint32Array(W * segs);
+  const segCount = new Uint32Array(W * segs).fill(segs);
+  for (let t = 0; t < segPos.length; t++) segPos[t] = t % segs;
+  const scaleBits = 32 - Math.clz32((segs - 1) * segLen);
+  return { points: pw, idx, chunkFirst, chunkCount, pos, len, bucketFirst, bucketChunks, maxLen, segLen, segs, segPos, segCount, scaleBits };
+}
+
+/** The plan's point words in the executor field's Montgomery form (the same words when both use R = 2^256). */
+function pointWords(fq: FieldLimbs, words: Uint32Array): Uint32Array {
+  if (fq.limbs === 8 && fq.r === montParams(BN254_FQ).r) return words;
+  const m = montParams(BN254_FQ);
+  const xs: bigint[] = [];
+  for (let k = 0; k < words.length; k += 8) xs.push((readLimbs(words, k, 8) * m.rInv) % BN254_FQ.p);
+  return packMont(fq, xs);
+}
+
+/** A plan's buffers on an executor (uploaded once; the launches can run again on them). */
+export interface MsmResident {
+  readonly shape: MsmShape;
+  readonly plan: MsmPlan;
+  readonly bufs: Record<"pts" | "idx" | "chunkFirst" | "chunkCount" | "pos" | "len" | "bucketFirst" | "bucketChunks" | "segPos" | "segCount" | "acc" | "seg" | "out", DeviceBuffer>;
+}
+
+export function uploadMsm(ex: KernelExecutor, fq: FieldLimbs, shape: MsmShape, plan: MsmPlan): MsmResident {
+  const L = fq.limbs;
+  const chunks = plan.chunkFirst.length;
+  const segments = shape.windows * plan.segs;
+  const bufs = {
+    pts: ex.alloc(Math.max(1, (plan.points.length / 8) * L)),
+    idx: ex.alloc(Math.max(1, plan.idx.length)),
+    chunkFirst: ex.alloc(Math.max(1, chunks)),
+    chunkCount: ex.alloc(Math.max(1, chunks)),
+    pos: ex.alloc(Math.max(1, chunks)),
+    len: ex.alloc(Math.max(1, chunks)),
+    bucketFirst: ex.alloc(plan.bucketFirst.length),
+    bucketChunks: ex.alloc(plan.bucketChunks.length),
+    segPos: ex.alloc(segments),
+    segCount: ex.alloc(segments),
+    acc: ex.alloc(Math.max(1, chunks) * 3 * L),
+    seg: ex.alloc(2 * segments * 3 * L),
+    out: ex.alloc(3 * L),
+  };
+  if (plan.points.length) ex.write(bufs.pts, pointWords(fq, plan.points));
+  for (const k of ["idx", "chunkFirst", "chunkCount", "pos", "len", "bucketFirst", "bucketChunks", "segPos", "segCount"] as const)
+    if (plan[k].length) ex.write(bufs[k], plan[k]);
+  return { shape, plan, bufs };
+}
+
+export type MsmPhase = "bucketAcc" | "reduceRounds" | "segmentSums" | "segmentScale" | "segmentRounds" | "combine";
+
+/**
+ * msmOnExecutor's launch sequence on uploaded buffers. `after(phase)` (the bench's phase timer) is awaited
+ * after each phase; without it the launches are queued back to back.
+ */
+export async function launchMsm(ex: KernelExecutor, r: MsmResident, combine: "host" | "gpu" = "host", after?: (p: MsmPhase) => Promise<void>): Promise<void> {
+  const { shape, plan, bufs } = r;
+  const chunks = plan.chunkFirst.length;
+  const nb = (1 << shape.c) - 1;
+  const tot = shape.windows * plan.segs;
+  ex.launch("msm_bucket_acc", chunks, [bufs.pts, bufs.idx, bufs.chunkFirst, bufs.chunkCount, bufs.acc]);
+  await after?.("bucketAcc");
+  for (let s = 1; s < plan.maxLen; s <<= 1) ex.launch("msm_reduce_round", chunks, [bufs.acc, bufs.pos, bufs.len, s]);
+  await after?.("reduceRounds");
+  ex.launch("msm_segment_sums", tot, [bufs.acc, bufs.bucketFirst, bufs.bucketChunks, bufs.seg, nb, plan.segLen, plan.segs, tot]);
+  await after?.("segmentSums");
+  ex.launch("msm_segment_scale", tot, [bufs.seg, plan.segLen, plan.segs, tot, plan.scaleBits]);
+  await after?.("segmentScale");
+  for (let s = 1; s < plan.segs; s <<= 1) ex.launch("msm_reduce_round", tot, [bufs.seg, bufs.segPos, bufs.segCount, s]);
+  await after?.("segmentRounds");
+  if (combine === "gpu") {
+    ex.launch("msm_combine", 1, [bufs.seg, bufs.out, shape.windows, shape.c, plan.segs]);
+    await after?.("combine");
+  }
+}
+
+function jacobianAt(fq: FieldLimbs, w: Uint32Array, e: number): G1Jacobian {
+  const L = fq.limbs;
+  const coord = (k: number) => fromMontgomery(fq, fromLimbs(w, (3 * e + k) * L, L));
+  const Z = coord(2);
+  return Z === 0n ? G1.ZERO : { X: coord(0), Y: coord(1), Z };
+}
+
+/** Reads the result after launchMsm: the GPU's combined point, or the window sums combined here (Horner, c doublings per window). */
+export async function readMsm(ex: KernelExecutor, fq: FieldLimbs, r: MsmResident, combine: "host" | "gpu" = "host"): Promise<G1Affine> {
+  await ex.finish();
+  if (combine === "gpu") return G1.toAffine(jacobianAt(fq, await ex.read(r.bufs.out), 0));
+  const { shape, plan } = r;
+  const w = await ex.read(r.bufs.seg, ((shape.windows - 1) * plan.segs + 1) * 3 * fq.limbs);
+  let acc = G1.ZERO;
+  for (let k = shape.windows - 1; k >= 0; k--) {
+    for (let j = 0; j < shape.c; j++) acc = G1.double(acc);
+    acc = G1.add(acc, jacobianAt(fq, w, k * plan.segs));
+  }
+  return G1.toAffine(acc);
+}
+
+export function freeMsm(ex: KernelExecutor, r: MsmResident): void {
+  for (const b of Object.values(r.bufs)) ex.free(b);
 }
 
 /** Σ scalars[i]·points[i] over BN254 G1 on the executor (kernels: stdlib/kernels/msm.cwl). */
-export async function msmOnExecutor(ex: KernelExecutor, fq: FieldLimbs, shape: MsmShape, points: readonly G1Affine[], scalars: readonly bigint[]): Promise<G1Affine> {
-  const plan = planMsm(shape, points, scalars);
-  const chunks = plan.chunkFirst.length;
-  if (chunks === 0) return G1.infinityAffine;
-  const L = fq.limbs;
-  const nb = (1 << shape.c) - 1;
-  const nbAll = shape.windows * nb;
-  const bufs = {
-    pts: ex.alloc(plan.points.length * 2 * L),
-    idx: ex.alloc(plan.idx.length),
-    chunkFirst: ex.alloc(chunks),
-    chunkCount: ex.alloc(chunks),
-    pos: ex.alloc(chunks),
-    len: ex.alloc(chunks),
-    bucketFirst: ex.alloc(nbAll),
-    bucketChunks: ex.alloc(nbAll),
-    acc: ex.alloc(chunks * 3 * L),
-    wsum: ex.alloc(shape.windows * 3 * L),
-    out: ex.alloc(3 * L),
-  };
+export async function msmOnExecutor(ex: KernelExecutor, fq: FieldLimbs, shape: MsmShape, points: PointInput, scalars: ScalarInput, opts: MsmOptions = {}): Promise<G1Affine> {
+  const plan = planMsm(shape, points, scalars, opts);
+  if (plan.chunkFirst.length === 0) return G1.infinityAffine;
+  const r = uploadMsm(ex, fq, shape, plan);
   try {
-    ex.write(bufs.pts, packMont(fq, plan.points.flatMap((p) => [p.x, p.y])));
-    for (const k of ["idx", "chunkFirst", "chunkCount", "pos", "len", "bucketFirst", "bucketChunks"] as const) ex.write(bufs[k], plan[k]);
-    ex.launch("msm_bucket_acc", chunks, [bufs.pts, bufs.idx, bufs.chunkFirst, bufs.chunkCount, bufs.acc]);
-    for (let s = 1; s < plan.maxLen; s <<= 1) ex.launch("msm_reduce_round", chunks, [bufs.acc, bufs.pos, bufs.len, s]);
-    ex.launch("msm_window_sums", shape.windows, [bufs.acc, bufs.bucketFirst, bufs.bucketChunks, bufs.wsum, nb]);
-    ex.launch("msm_combine", 1, [bufs.wsum, bufs.out, shape.windows, shape.c]);
-    await ex.finish();
-    const w = await ex.read(bufs.out);
-    const coord = (k: number) => fromMontgomery(fq, fromLimbs(w, k * L, L));
-    const jac: G1Jacobian = { X: coord(0), Y: coord(1), Z: coord(2) };
-    return G1.toAffine(jac);
+    await launchMsm(ex, r, opts.combine);
+    return await readMsm(ex, fq, r, opts.combine);
   } finally {
-    for (const b of Object.values(bufs)) ex.free(b);
+    freeMsm(ex, r);
   }
 }
 
@@ -121,9 +252,10 @@ export async function msmChunkedOnExecutor(
   ex: KernelExecutor,
   fq: FieldLimbs,
   shape: MsmShape,
-  chunks: AsyncIterable<{ points: readonly G1Affine[]; scalars: readonly bigint[] }> | Iterable<{ points: readonly G1Affine[]; scalars: readonly bigint[] }>,
+  chunks: AsyncIterable<{ points: PointInput; scalars: ScalarInput }> | Iterable<{ points: PointInput; scalars: ScalarInput }>,
+  opts: MsmOptions = {},
 ): Promise<G1Affine> {
   let acc = G1.ZERO;
-  for await (const ch of chunks) acc = G1.addMixed(acc, await msmOnExecutor(ex, fq, shape, ch.points, ch.scalars));
+  for await (const ch of chunks) acc = G1.addMixed(acc, await msmOnExecutor(ex, fq, shape, ch.points, ch.scalars, opts));
   return G1.toAffine(acc);
 }

@@ -161,6 +161,8 @@ export class WebGpuExecutor implements KernelExecutor {
 
   write(b: DeviceBuffer, data: Uint32Array, offsetWords = 0): void {
     this.flush();
+    // Dawn's writeBuffer takes no SharedArrayBuffer (runtime/curve packs points and scalars into shared memory for its workers).
+    if (typeof SharedArrayBuffer !== "undefined" && data.buffer instanceof SharedArrayBuffer) data = data.slice();
     this.device.queue.writeBuffer(this.buf(b), offsetWords * 4, data.buffer, data.byteOffset, data.byteLength);
   }
 

@@ -16,7 +16,7 @@ export function kernelSource(name: string): Module {
 }
 
 /** msm.cwl's limits (its `pub const`s): the host never exceeds them. */
-export const MSM_LIMITS = { chunk: 16, maxWindowBits: 16, maxWindows: 254 } as const;
+export const MSM_LIMITS = { chunk: 16, maxWindowBits: 16, maxWindows: 254, maxSegment: 64 } as const;
 
 export interface MsmShape {
   /** Window bits (1..MSM_LIMITS.maxWindowBits). */
@@ -31,6 +31,14 @@ export function msmShape(c: number, scalarBits = 254, chunk: number = MSM_LIMITS
   if (!(Number.isInteger(c) && c >= 1 && c <= MSM_LIMITS.maxWindowBits)) throw new RangeError(`msm: window bits must be 1..${MSM_LIMITS.maxWindowBits}, got ${c}`);
   if (!(Number.isInteger(chunk) && chunk >= 1 && chunk <= MSM_LIMITS.chunk)) throw new RangeError(`msm: chunk must be 1..${MSM_LIMITS.chunk}, got ${chunk}`);
   return { c, windows: Math.ceil(scalarBits / c), chunk };
+}
+
+/**
+ * Buckets per window segment (msm_segment_sums) by window size: short chains for small c, fewer threads
+ * and tree rounds for large c (c = 8: 64 segments of 4 per window, chains of 8 + 17 point additions).
+ */
+export function defaultSegLen(c: number): number {
+  return c <= 8 ? 4 : c <= 12 ? 8 : 16;
 }
 
 /** The MSM kernels (stdlib/kernels/msm.cwl, over Bn254Fq); one build serves every shape. */

@@ -4,8 +4,10 @@
 //!   msm_bucket_acc    chunk → Σ of its affine points, by mixed additions (7M + 4S each),
 //!   msm_reduce_round  segmented tree reduction of the chunk sums inside each bucket (one launch per
 //!                     round, stride s; only segment heads at 2s-aligned positions write, so no races),
-//!   msm_window_sums   window w → Σ_d d·B_{w,d} by the running-sum trick over its 2^c − 1 buckets,
-//!   msm_combine       Σ_w 2^(c·w)·S_w (one invocation; c doublings per window).
+//!   msm_segment_sums  segment of ≤ seglen buckets of a window → its running sum and weighted sum,
+//!   msm_segment_scale segment → its share of Σ_d d·B_{w,d} (weighted sum + segment offset × running sum),
+//!   msm_reduce_round  again, over each window's segments → S_w = Σ_d d·B_{w,d},
+//!   msm_combine       Σ_w 2^(c·w)·S_w (one invocation; c doublings per window) — or the host does it.
 //! Points are affine (x, y) pairs and Jacobian (X, Y, Z) triples of Fq in Montgomery limbs. Zero scalars
 //! and points at infinity produce no entries. Loops have static bounds (every target needs them); the
 //! run-time counts guard the bodies, so one build serves every window size c ≤ MAX_WINDOW_BITS.
@@ -19,6 +21,8 @@ pub const MAX_WINDOW_BITS: u32 = 16;
 pub const MAX_BUCKETS: u32 = 65535;
 /// ⌈254 / c⌉ windows for c ≥ 1.
 pub const MAX_WINDOWS: u32 = 254;
+/// Most buckets one msm_segment_sums invocation walks (the host's segment length must not exceed it).
+pub const MAX_SEGMENT: u32 = 64;
 
 fn load(buf: &[Bn254Fq], e: u32) -> Jac {
   Jac { x: buf[3 * e], y: buf[3 * e + 1], z: buf[3 * e + 2] }
@@ -56,20 +60,30 @@ fn store(buf: &mut [Bn254Fq], e: u32, p: Jac) {
   }
 }
 
-/// Window w: Σ_d d·B_d over buckets d = 1..nb (bucket d of window w is w·nb + d − 1; its sum is the
-/// first chunk first[·] when count[·] ≠ 0), as Σ_k running_k with running_k = Σ_{d ≥ nb − k} B_d.
-/// Even steps add the next bucket into `running`, odd steps add `running` into `total`: one `add` in
-/// the loop body instead of two, which halves the shader (lavapipe compile time grows with its size).
-@workgroup(64) kernel msm_window_sums(acc: &[Bn254Fq], first: &[u32], count: &[u32], wsum: &mut [Bn254Fq], nb: u32) {
-  let w = global_id();
+/// Segment t = w·segs + s of window w holds digits d = lo + 1 ..= hi with lo = s·seglen, hi = min(lo + seglen,
+/// nb) (bucket d of window w is w·nb + d − 1; its sum is its first chunk first[·] when count[·] ≠ 0). The
+/// running-sum trick over the segment alone gives running = Σ B_d and total = Σ (d − lo)·B_d; the window's
+/// Σ_d d·B_d is then Σ over its segments of total + lo·running (msm_segment_scale), so every segment runs in
+/// parallel with a chain of 2·seglen additions instead of one thread walking the 2^c − 1 buckets (the
+/// segmented bucket reduction of sppark/ICICLE). running goes to seg[t], total to seg[tot + t].
+/// Even steps add the next bucket into `running`, odd steps add `running` into `total`: one `add` in the
+/// loop body instead of two, which halves the shader (lavapipe compile time grows with its size).
+@workgroup(64) kernel msm_segment_sums(acc: &[Bn254Fq], first: &[u32], count: &[u32], seg: &mut [Bn254Fq], nb: u32, seglen: u32, segs: u32, tot: u32) {
+  let t = global_id();
+  let w = t / segs;
+  let lo = (t % segs) * seglen;
+  let mut hi = lo + seglen;
+  if hi > nb {
+    hi = nb;
+  }
   let mut running = identity();
   let mut total = identity();
-  for k in 0..2 * MAX_BUCKETS {
-    if k < 2 * nb {
+  for k in 0..2 * MAX_SEGMENT {
+    if k < 2 * (hi - lo) {
       let mut x = running;
       let mut y = identity();
       if (k & 1) == 0 {
-        let b = w * nb + nb - 1 - (k >> 1);
+        let b = w * nb + hi - 1 - (k >> 1);
         if count[b] != 0 {
           y = load(acc, first[b]);
         }
@@ -85,12 +99,42 @@ fn store(buf: &mut [Bn254Fq], e: u32, p: Jac) {
       }
     }
   }
-  store(wsum, w, total);
+  store(seg, t, running);
+  store(seg, tot + t, total);
 }
 
-/// out = Σ_w 2^(c·w)·wsum[w], Horner from the top window: per window c steps acc + acc, then acc + wsum[w]
-/// (`add` doubles equal points), again one `add` in the loop body.
-@workgroup(1) kernel msm_combine(wsum: &[Bn254Fq], out: &mut [Bn254Fq], windows: u32, c: u32) {
+/// seg[t] = total + lo·running for segment t (lo = (t mod segs)·seglen < 2^bits), by double-and-add from
+/// the top bit, then one step adding `total`: one `add` in the loop body. Every segment runs in parallel;
+/// msm_reduce_round then sums each window's segments in place (window w's sum lands in seg[w·segs]).
+@workgroup(64) kernel msm_segment_scale(seg: &mut [Bn254Fq], seglen: u32, segs: u32, tot: u32, bits: u32) {
+  let t = global_id();
+  let m = (t % segs) * seglen;
+  let running = load(seg, t);
+  let mut acc = identity();
+  for j in 0..2 * MAX_WINDOW_BITS + 1 {
+    if j <= 2 * bits {
+      let mut y = acc;
+      let mut go: u32 = 1;
+      if j == 2 * bits {
+        y = load(seg, tot + t);
+      } else {
+        if (j & 1) == 1 {
+          y = running;
+          go = (m >> (bits - 1 - (j >> 1))) & 1;
+        }
+      }
+      if go == 1 {
+        acc = add(acc, y);
+      }
+    }
+  }
+  store(seg, t, acc);
+}
+
+/// out = Σ_w 2^(c·w)·wsum[w·stride], Horner from the top window: per window c steps acc + acc, then
+/// acc + wsum (`add` doubles equal points), again one `add` in the loop body. One invocation: the host
+/// combination (runtime/gpu/msm.ts) is faster end to end on a GPU; this keeps the whole MSM on the device.
+@workgroup(1) kernel msm_combine(wsum: &[Bn254Fq], out: &mut [Bn254Fq], windows: u32, c: u32, stride: u32) {
   let mut acc = identity();
   for k in 0..MAX_WINDOWS {
     if k < windows {
@@ -98,7 +142,7 @@ fn store(buf: &mut [Bn254Fq], e: u32, p: Jac) {
         if j <= c {
           let mut q = acc;
           if j == c {
-            q = load(wsum, windows - 1 - k);
+            q = load(wsum, (windows - 1 - k) * stride);
           }
           acc = add(acc, q);
         }

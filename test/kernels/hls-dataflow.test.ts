@@ -157,6 +157,8 @@ describe.skipIf(gxx !== true)("HLS DATAFLOW kernels in C simulation", () => {
     for (const n of process.env.CWL_SLOW_KERNEL_TESTS ? [16, 256, 1024, 4096] : [16, 256]) {
       const { points, scalars, expected } = msmEdgeCase(n);
       expect(G1.eqAffine(await msmOnExecutor(ex, fq, shape, points, scalars), expected), `n = ${n}`).toBe(true);
+      // Uneven window segments (15 buckets in segments of 4) and the device-side combination (msm_combine).
+      if (n === 16) expect(G1.eqAffine(await msmOnExecutor(ex, fq, shape, points, scalars, { segLen: 4, combine: "gpu" }), expected)).toBe(true);
     }
     ex.dispose();
   }, 120_000);

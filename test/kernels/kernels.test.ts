@@ -10,11 +10,11 @@ import { emitWgsl } from "../../backends/wgsl/index.ts";
 import { BN254_FQ, BN254_FR } from "../../runtime/field/index.ts";
 import { ntt } from "../../runtime/curve/index.ts";
 import { kernelSource, MSM_LIMITS, msmKernels, msmShape } from "../../stdlib/kernels/index.ts";
-import { G1 } from "../../runtime/curve/index.ts";
+import { G1, packG1, packScalars } from "../../runtime/curve/index.ts";
 import { fieldOpsExpected, fieldOpsInputs, fieldOpsModule, msmEdgeCase } from "./fixtures.ts";
 import { join } from "node:path";
 import { compileFile, compileSource } from "../../compiler/driver/pipeline.ts";
-import { type KernelExecutor, nttOnExecutor, WasmExecutor, WebGpuExecutor, openGpu, msmOnExecutor, msmChunkedOnExecutor } from "../../runtime/gpu/index.ts";
+import { type KernelExecutor, type MsmOptions, nttOnExecutor, planMsm, WasmExecutor, WebGpuExecutor, openGpu, msmOnExecutor, msmChunkedOnExecutor } from "../../runtime/gpu/index.ts";
 
 const gpu = await openGpu();
 const slow = !!process.env.CWL_SLOW_KERNEL_TESTS;
@@ -92,32 +92,42 @@ for (const target of ["wasm", "wgsl"] as const) {
       ex.dispose();
     });
 
-    // Suite sizes (2 cores): WASM 2^4, 2^8, 2^12; WGSL 2^8 (lavapipe runs each size for seconds; 2^8 has
+    // Suite sizes (2 cores): WASM 2^4, 2^8, 2^12; WGSL 2^8 twice (lavapipe runs each size for seconds; 2^8 has
     // chunked buckets and tree rounds, the edge cases below run small launches). CWL_SLOW_KERNEL_TESTS=1:
-    // 2^4, 2^8, 2^10, 2^12 on WGSL; bench/gpu.ts times WGSL 2^8 and WASM 2^12.
+    // 2^4, 2^8, 2^10, 2^12 on WGSL; bench/gpu.ts times WGSL 2^8 and WASM 2^12. Window segments of 1, 3, 4
+    // (the default at c ≤ 8), 7 and 64 buckets (uneven last segments, one segment per window) and both
+    // combinations of the window sums (host, msm_combine on the device).
     if (!slow && target === "wgsl") console.warn(`skipped: wgsl MSM 2^4, 2^10, 2^12 (minutes on a 2-core CPU; set CWL_SLOW_KERNEL_TESTS=1)`);
-    const msmSizes = target === "wasm" ? [4, 8, 12] : slow ? [4, 8, 10, 12] : [8];
-    it(`stdlib/kernels/msm.cwl equals @noble/curves for 2^${msmSizes.join(", 2^")} (zero scalars, infinity, P + P, P − P, r−1)`, async () => {
+    const runs: [number, MsmOptions][] =
+      target === "wasm"
+        ? [[4, { segLen: 1, combine: "gpu" }], [8, {}], [12, { segLen: 7, combine: "gpu" }]]
+        : slow
+          ? [[4, { segLen: 1, combine: "gpu" }], [8, {}], [8, { segLen: 3, combine: "gpu" }], [10, { segLen: 64 }], [12, { segLen: 7, combine: "gpu" }]]
+          : [[8, {}], [8, { segLen: 3, combine: "gpu" }]];
+    it(`stdlib/kernels/msm.cwl equals @noble/curves for ${runs.map(([l, o]) => `2^${l} ${JSON.stringify(o)}`).join(", ")} (zero scalars, infinity, P + P, P − P, r−1)`, async () => {
       const { ex, km } = await executor(msmKernels, "msm", target);
       const fq = km.fields.get("bn254_fq")!;
-      for (const logn of msmSizes) {
+      for (const [logn, opts] of runs) {
         // Small chunks at 2^8 so buckets span several chunks and the tree rounds run; c = 8 from 2^10.
         const shape = msmShape(logn < 10 ? 4 : 8, 254, logn === 8 ? 4 : MSM_LIMITS.chunk);
         const n = 1 << logn;
         const { points: pts, scalars: ks, expected } = msmEdgeCase(n);
-        const got = await msmOnExecutor(ex, fq, shape, pts, ks);
-        expect(G1.eqAffine(got, expected), `2^${logn}`).toBe(true);
+        const got = await msmOnExecutor(ex, fq, shape, pts, ks, opts);
+        expect(G1.eqAffine(got, expected), `2^${logn} ${JSON.stringify(opts)}`).toBe(true);
         if (target === "wasm" && logn === 8) {
           // Streaming (the 2^30 plan): three uneven chunks of points, partial sums added on the host.
           const cuts = [0, 50, 51, n];
           const chunks = cuts.slice(1).map((end, k) => ({ points: pts.slice(cuts[k], end), scalars: ks.slice(cuts[k], end) }));
           expect(G1.eqAffine(await msmChunkedOnExecutor(ex, fq, shape, chunks), got)).toBe(true);
+          // Packed inputs (points as Montgomery words, scalars as standard-form words) plan to the same result.
+          expect(G1.eqAffine(await msmOnExecutor(ex, fq, shape, packG1(pts), packScalars(ks)), got)).toBe(true);
         }
       }
       // All-zero scalars give the identity without launching anything; P + (−P) alone gives it through the kernels.
       const shape = msmShape(4);
       expect((await msmOnExecutor(ex, fq, shape, [G1.generator], [0n])).infinity).toBe(true);
-      expect((await msmOnExecutor(ex, fq, shape, [G1.generator, G1.negAffine(G1.generator)], [5n, 5n])).infinity).toBe(true);
+      for (const combine of ["host", "gpu"] as const)
+        expect((await msmOnExecutor(ex, fq, shape, [G1.generator, G1.negAffine(G1.generator)], [5n, 5n], { combine })).infinity).toBe(true);
       ex.dispose();
     });
   });
@@ -170,10 +180,47 @@ describe("stdlib/kernels/msm.cwl shape", () => {
       return out;
     };
     expect(bounds("msm_bucket_acc")).toEqual([MSM_LIMITS.chunk]);
-    expect(bounds("msm_window_sums")).toEqual([2 * (2 ** MSM_LIMITS.maxWindowBits - 1)]);
+    expect(bounds("msm_segment_sums")).toEqual([2 * MSM_LIMITS.maxSegment]);
+    expect(bounds("msm_segment_scale")).toEqual([2 * MSM_LIMITS.maxWindowBits + 1]);
     expect(bounds("msm_combine")).toEqual([MSM_LIMITS.maxWindows, MSM_LIMITS.maxWindowBits + 1]);
     expect(() => msmShape(17)).toThrow(RangeError);
     expect(() => msmShape(8, 254, 17)).toThrow(RangeError);
+  });
+});
+
+describe("runtime/gpu planMsm (host plan from packed words)", () => {
+  it("puts every nonzero digit of a finite point in its bucket, chunks and segments as the kernels expect", () => {
+    const { points, scalars } = msmEdgeCase(64);
+    const shape = msmShape(5, 254, 3);
+    const plan = planMsm(shape, points, scalars, { segLen: 7 });
+    const nb = 31;
+    // Expected entries per bucket, from BigInt digits of the reduced scalars (infinity and zero scalars: none).
+    const want = Array.from({ length: shape.windows * nb }, () => [] as number[]);
+    points.forEach((p, i) => {
+      let k = BN254_FR.fromBigint(scalars[i]);
+      for (let w = 0; !p.infinity && k > 0n; w++, k >>= 5n) if (k & 31n) want[w * nb + Number(k & 31n) - 1].push(i);
+    });
+    const got = want.map((_, b) => {
+      const out: number[] = [];
+      for (let j = 0; j < plan.bucketChunks[b]; j++) {
+        const ch = plan.bucketFirst[b] + j;
+        expect([plan.pos[ch], plan.len[ch]]).toEqual([j, plan.bucketChunks[b]]);
+        expect(plan.chunkCount[ch]).toBeLessThanOrEqual(3);
+        out.push(...plan.idx.subarray(plan.chunkFirst[ch], plan.chunkFirst[ch] + plan.chunkCount[ch]));
+      }
+      return out;
+    });
+    expect(got).toEqual(want);
+    expect(plan.maxLen).toBe(Math.max(...want.map((e) => Math.ceil(e.length / 3))));
+    // 31 buckets in segments of 7: 5 per window, offsets up to 28 (5 bits).
+    expect([plan.segs, plan.scaleBits, plan.segPos.length]).toEqual([5, 5, 5 * shape.windows]);
+    expect([...plan.segPos.subarray(0, 6)]).toEqual([0, 1, 2, 3, 4, 0]);
+    // Packed inputs give the same plan.
+    const packed = planMsm(shape, packG1(points), packScalars(scalars), { segLen: 7 });
+    expect(packed.idx).toEqual(plan.idx);
+    expect(packed.chunkFirst).toEqual(plan.chunkFirst);
+    expect(() => planMsm(shape, points, scalars, { segLen: MSM_LIMITS.maxSegment + 1 })).toThrow(RangeError);
+    expect(() => planMsm(shape, points, scalars.slice(1))).toThrow(RangeError);
   });
 });
 
