@@ -136,6 +136,8 @@ class Lowering {
         return w;
       },
     };
+    this.c.regionRows.set("main", this.row);
+    if (this.chipRow) this.c.regionRows.set(POSEIDON_REGION, this.chipRow);
     return { program, diagnostics: this.diags };
   }
 

@@ -206,6 +206,8 @@ export class Circuit {
   private nInstance = 0;
   /** Number of rows the layout uses. */
   rows = 0;
+  /** Rows used by each layout region that runs beside the others (the layouter's accounting; rows = the longest). */
+  readonly regionRows = new Map<string, number>();
   /** Where a row came from (the layouter's source op), for MockProver messages. */
   readonly rowMeta = new Map<number, Meta>();
   /** The same for regions laid out beside the main rows (sharing row numbers, not columns). */
@@ -391,10 +393,13 @@ export interface CircuitStats {
   lookups: number;
   copies: number;
   maxDegree: number;
+  /** Rows per layout region, where regions run side by side (absent when the layouter reports none). */
+  regions?: Record<string, number>;
 }
 
 export function stats(c: Circuit): CircuitStats {
   return {
+    ...(c.regionRows.size ? { regions: Object.fromEntries(c.regionRows) } : {}),
     rows: c.rows,
     advice: c.numAdvice,
     fixed: c.numFixed,
