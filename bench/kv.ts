@@ -10,7 +10,7 @@
 //   exactly affine in the op slots K and key slots U (each lays out the same gates), so rows = the max of
 //   two affine fits on three small shapes, checked against a
 //   measured larger one.
-// - prove time: measured on the ERC-20 workload for K in KV_BENCH_PROVE (default 1,16,64; keygen
+// - prove time: measured on the ERC-20 workload for K in KV_BENCH_PROVE (default 1,16,64,256; keygen
 //   reported separately); other shapes are *estimated* from the measured time per row at the largest
 //   proven size, scaled by the domain size (n log n), and labelled so.
 // Depth: KV_BENCH_DEPTH (default 32); depth 64 (the default tree) is reported for the per-access
@@ -109,10 +109,11 @@ function rowsModel(depth: number) {
 
 export async function run(): Promise<object> {
   const depth = Number(process.env.KV_BENCH_DEPTH ?? 32);
-  const proveSizes = (process.env.KV_BENCH_PROVE ?? "1,16,64").split(",").map(Number);
+  const proveSizes = (process.env.KV_BENCH_PROVE ?? "1,16,64,256").split(",").map(Number);
   const measureRows = Number(process.env.KV_BENCH_MEASURE_ROWS ?? 40_000);
   const { trace } = await erc20TransferTrace(80);
   const ops = accessesToOps(trace);
+  if (ops.length < Math.max(...SIZES)) throw new Error(`the trace has ${ops.length} accesses, fewer than the largest batch`);
   const out: Record<string, unknown> = {
     depth,
     construction: "std::kv::batch: one D-level Merkle update per distinct key (key slots U), every op grouped by key and bound to the trace by one lookup (op slots K)",
