@@ -1,29 +1,19 @@
 // std::kv circuits end to end: witnesses from the off-circuit accumulator (runtime/kv) satisfy the
 // PLONKish layout and prove/verify with KZG; wrong old values, wrong roots and forged occupants fail.
 import { describe, it, expect, beforeAll } from "vitest";
-import { join } from "node:path";
-import { REPO_ROOT } from "../../compiler/files/index.ts";
-import { compileFile } from "../../compiler/driver/pipeline.ts";
-import { compilePlonkish, witnessFor, type CompiledCircuit } from "../../backends/plonkish/index.ts";
-import { MockProver, keygen, prove, verify, insecureDevSrs, minimumK, stats } from "../../runtime/plonk/index.ts";
+import { witnessFor, type CompiledCircuit } from "../../backends/plonkish/index.ts";
+import { keygen, prove, verify, insecureDevSrs, minimumK, stats } from "../../runtime/plonk/index.ts";
+import { compileFixture, checkInputs } from "./fixture.ts";
 import { KvStore, accessInputs, storageKey, type AccessWitness } from "../../runtime/kv/index.ts";
 
 const DEPTH = 8; // must match test/kv/fixtures/kv_access.cwl
 
 let circuit: CompiledCircuit;
 beforeAll(() => {
-  const fe = compileFile(join(REPO_ROOT, "test/kv/fixtures/kv_access.cwl"));
-  expect(fe.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
-  const c = compilePlonkish(fe.ir!);
-  expect(c.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
-  circuit = c.compiled!;
+  circuit = compileFixture("kv_access.cwl");
 });
 
-const mock = (inputs: Record<string, unknown>) => {
-  const { witness, run } = witnessFor(circuit, inputs);
-  if (!witness) return run.diagnostics.map((d) => d.message);
-  return MockProver.run(circuit.program.circuit, witness).messages();
-};
+const mock = (inputs: Record<string, unknown>) => checkInputs(circuit, inputs);
 
 async function witnesses(): Promise<{ insert: AccessWitness; update: AccessWitness; read: AccessWitness; del: AccessWitness; absent: AccessWitness }> {
   const kv = KvStore.memory({ depth: DEPTH });

@@ -2,30 +2,18 @@
 // a chain on one key satisfies MockProver; each operation refuses what it is not (an insert of 0, an
 // update to 0, a wrong starting root, a get along a wrong path or through a false occupant).
 import { describe, it, expect, beforeAll } from "vitest";
-import { join } from "node:path";
-import { REPO_ROOT } from "../../compiler/files/index.ts";
-import { compileFile } from "../../compiler/driver/pipeline.ts";
-import { compilePlonkish, witnessFor, type CompiledCircuit } from "../../backends/plonkish/index.ts";
-import { MockProver } from "../../runtime/plonk/index.ts";
+import type { CompiledCircuit } from "../../backends/plonkish/index.ts";
+import { compileFixture, checkInputs } from "./fixture.ts";
 import { KvStore, storageKey, splitWord } from "../../runtime/kv/index.ts";
 
 const DEPTH = 8; // must match test/kv/fixtures/kv_ops.cwl
 
 let circuit: CompiledCircuit;
 beforeAll(() => {
-  const fe = compileFile(join(REPO_ROOT, "test/kv/fixtures/kv_ops.cwl"));
-  expect(fe.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
-  const c = compilePlonkish(fe.ir!);
-  expect(c.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
-  circuit = c.compiled!;
+  circuit = compileFixture("kv_ops.cwl");
 });
 
-/** Interpreter failures (assert_eq messages) or MockProver's; empty when the inputs satisfy the circuit. */
-const check = (inputs: Record<string, unknown>) => {
-  const { witness, run } = witnessFor(circuit, inputs);
-  if (!witness) return run.diagnostics.map((d) => d.message);
-  return MockProver.run(circuit.program.circuit, witness).messages();
-};
+const check = (inputs: Record<string, unknown>) => checkInputs(circuit, inputs);
 
 async function chain(): Promise<Record<string, string | string[]>> {
   const kv = KvStore.memory({ depth: DEPTH });
