@@ -277,14 +277,16 @@ async function nttSection(
     nttRuns.push(rec);
     say(`ntt 2^${lg}: ${JSON.stringify(rec)}`);
     save();
-    if (now() - tSize > stopMs) {
-      nttRuns.push({
-        stopped: `2^${lg} took ${Math.round((now() - tSize) / 1000)} s (> ${stopMs / 1000} s): no larger NTT sizes`,
-      });
-      break;
-    }
+    if (tooSlow(nttRuns, "NTT", lg, tSize, stopMs)) break;
   }
   nttEx.dispose();
+}
+
+/** Whether size 2^lg (started at tSize) ran past stopMs; if so, records that no larger size runs. */
+function tooSlow(runs: object[], what: string, lg: number, tSize: number, stopMs: number): boolean {
+  if (now() - tSize <= stopMs) return false;
+  runs.push({ stopped: `2^${lg} took ${Math.round((now() - tSize) / 1000)} s (> ${stopMs / 1000} s): no larger ${what} sizes` });
+  return true;
 }
 
 async function msmSection(
@@ -410,12 +412,7 @@ async function msmSection(
       say(`msm 2^${lg} c=${c}: ${JSON.stringify(rec)}`);
       save();
     }
-    if (now() - tSize > stopMs) {
-      msmRuns.push({
-        stopped: `2^${lg} took ${Math.round((now() - tSize) / 1000)} s (> ${stopMs / 1000} s): no larger MSM sizes`,
-      });
-      break;
-    }
+    if (tooSlow(msmRuns, "MSM", lg, tSize, stopMs)) break;
   }
   msmEx.dispose();
 }

@@ -45,10 +45,10 @@ export interface PoseidonChip {
   qFull2: Column;
 }
 
-/** A column of this circuit by name, created on first use: chips of different widths share them. */
 /** The chips' rows: a region beside the arithmetic rows, in columns of its own. */
 export const POSEIDON_REGION = "poseidon";
 
+/** A column of this circuit by name, created on first use: chips of different widths share them. */
 function shared(c: Circuit, name: string, kind: "advice" | "fixed"): Column {
   const hit = c.columns.find((i) => i.name === name && i.column.kind === kind);
   if (hit) return hit.column;
@@ -128,14 +128,13 @@ export function permutationRows(t: number, pack = POSEIDON_PACK): number {
 }
 
 /** Adds the round gates over the given state columns (created if absent). */
-export function configurePoseidon(c: Circuit, t: number, opts: { state?: Column[]; span?: Span; pack?: number } = {}): PoseidonChip {
+export function configurePoseidon(c: Circuit, t: number, opts: { span?: Span; pack?: number } = {}): PoseidonChip {
   const base = poseidonParams(t);
   const pack = opts.pack ?? POSEIDON_PACK;
   if (!Number.isInteger(pack) || pack < 1 || pack > base.partialRounds) throw new Error(`Poseidon chip: bad packing ${pack}`);
   const params: PackedPoseidonParams = { ...base, pack, schedule: schedule(base, pack) };
   // Every width shares one set of state columns: the chips' rows form one region beside the arithmetic rows.
-  const words = opts.state ?? Array.from({ length: t }, (_, i) => shared(c, `poseidon_s${i}`, "advice"));
-  if (words.length !== t) throw new Error(`Poseidon chip: ${words.length} state columns for width ${t}`);
+  const words = Array.from({ length: t }, (_, i) => shared(c, `poseidon_s${i}`, "advice"));
   const extras = Array.from({ length: pack - 1 }, (_, m) => shared(c, `poseidon_x${m}`, "advice"));
   const constants = Array.from({ length: t + pack }, (_, i) => shared(c, `poseidon_rc${i}`, "fixed"));
   const qFull = c.selector(`q_poseidon${t}_full`);

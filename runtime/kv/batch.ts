@@ -5,8 +5,8 @@
 import { join } from "node:path";
 import { REPO_ROOT } from "../../compiler/files/index.ts";
 import { witnessFor, type CompiledCircuit } from "../../backends/plonkish/index.ts";
-import { compileGenerated } from "./circuit.ts";
-import { MockProver, keygen, prove, verify, minimumK, stats, type ProvingKey, type Srs, type Proof, type VerifyingKey } from "../plonk/index.ts";
+import { compileGenerated, mockInputs } from "./circuit.ts";
+import { keygen, prove, verify, minimumK, stats, type ProvingKey, type Srs, type Proof, type VerifyingKey } from "../plonk/index.ts";
 import { splitWord, SparseMerkleTree, type AccessWitness } from "./smt.ts";
 import { snapshotStore, type KvStore, type PathSnapshot, type StorageOp } from "./store.ts";
 
@@ -199,40 +199,30 @@ export function batchInputs(w: BatchWitness): Record<string, string | string[]> 
   const s = (x: bigint | number) => x.toString();
   const inputs: Record<string, string | string[]> = { root_before: s(w.rootBefore), root_after: s(w.rootAfter) };
   w.accesses.forEach((a, i) => opPublic(a).forEach((v, j) => (inputs[`${OP_FIELDS[j]}_${i}`] = s(v))));
-  const slot = (f: (a: AccessWitness, used: boolean) => bigint | number) => w.keys.map((x) => s(f(x.access, x.used)));
-  inputs.used = slot((_, used) => (used ? 1 : 0));
-  inputs.k_address = slot((a) => a.address);
-  inputs.k_slot_hi = slot((a) => splitWord(a.slot)[0]);
-  inputs.k_slot_lo = slot((a) => splitWord(a.slot)[1]);
-  inputs.old_hi = slot((a) => splitWord(a.valueBefore)[0]);
-  inputs.old_lo = slot((a) => splitWord(a.valueBefore)[1]);
-  inputs.new_hi = slot((a) => splitWord(a.valueAfter)[0]);
-  inputs.new_lo = slot((a) => splitWord(a.valueAfter)[1]);
-  inputs.has_occupant = slot((a) => (a.occupant ? 1 : 0));
-  inputs.occ_key = slot((a) => a.occupant?.key ?? 0n);
-  inputs.occ_hi = slot((a) => splitWord(a.occupant?.value ?? 0n)[0]);
-  inputs.occ_lo = slot((a) => splitWord(a.occupant?.value ?? 0n)[1]);
-  inputs.siblings = w.keys.flatMap((x) => x.access.siblings.slice(0, depth).map(s));
+  // A key slot's key and old/new values, and a grouped row's key and before/after values, are the
+  // public fields of an access (OP_FIELDS order), under the names KEY_FIELDS / GROUP_FIELDS give them.
+  const fieldColumns = (names: readonly string[], of: readonly AccessWitness[]) => {
+    const pub = of.map(opPublic);
+    names.forEach((n, j) => (inputs[n] = pub.map((v) => s(v[j]))));
+  };
+  const slots = w.keys.map((x) => x.access);
+  inputs.used = w.keys.map((x) => (x.used ? "1" : "0"));
+  fieldColumns(KEY_FIELDS.slice(1, 1 + OP_FIELDS.length), slots);
+  inputs.has_occupant = slots.map((a) => (a.occupant ? "1" : "0"));
+  inputs.occ_key = slots.map((a) => s(a.occupant?.key ?? 0n));
+  inputs.occ_hi = slots.map((a) => s(splitWord(a.occupant?.value ?? 0n)[0]));
+  inputs.occ_lo = slots.map((a) => s(splitWord(a.occupant?.value ?? 0n)[1]));
+  inputs.siblings = slots.flatMap((a) => a.siblings.slice(0, depth).map(s));
   const rows = w.grouped.map((i) => w.accesses[i]);
-  const op = (f: (a: AccessWitness) => bigint | number) => rows.map((a) => s(f(a)));
   inputs.g_counter = w.grouped.map(s);
-  inputs.g_start = rows.map((a, r) => s(r === 0 || rows[r - 1].key !== a.key ? 1 : 0));
-  inputs.g_address = op((a) => a.address);
-  inputs.g_slot_hi = op((a) => splitWord(a.slot)[0]);
-  inputs.g_slot_lo = op((a) => splitWord(a.slot)[1]);
-  inputs.g_before_hi = op((a) => splitWord(a.valueBefore)[0]);
-  inputs.g_before_lo = op((a) => splitWord(a.valueBefore)[1]);
-  inputs.g_after_hi = op((a) => splitWord(a.valueAfter)[0]);
-  inputs.g_after_lo = op((a) => splitWord(a.valueAfter)[1]);
+  inputs.g_start = rows.map((a, r) => (r === 0 || rows[r - 1].key !== a.key ? "1" : "0"));
+  fieldColumns(GROUP_FIELDS.slice(2), rows);
   return inputs;
 }
 
 /** MockProver messages for raw inputs (empty when they satisfy the circuit). */
 export function mockBatchInputs(shape: BatchShape, inputs: Record<string, unknown>): string[] {
-  const c = batchCircuit(shape);
-  const { witness, run } = witnessFor(c, inputs);
-  if (!witness) return run.diagnostics.map((d) => d.message);
-  return MockProver.run(c.program.circuit, witness).messages();
+  return mockInputs(batchCircuit(shape), inputs);
 }
 
 export function mockBatch(w: BatchWitness): string[] {

@@ -62,12 +62,19 @@ export function accessCircuitStats(depth: number): ReturnType<typeof stats> {
   return stats(accessCircuit(depth).program.circuit);
 }
 
-/** MockProver messages for one witness (empty when it satisfies the circuit). */
-export function mockAccess(depth: number, w: AccessWitness): string[] {
-  const c = accessCircuit(depth);
-  const { witness, run } = witnessFor(c, accessInputs(w));
+/**
+ * What is wrong with `inputs` for circuit `c`: the interpreter's failures (assert_eq messages) when the
+ * witness cannot be built, else MockProver's; empty when they satisfy it.
+ */
+export function mockInputs(c: CompiledCircuit, inputs: Record<string, unknown>): string[] {
+  const { witness, run } = witnessFor(c, inputs);
   if (!witness) return run.diagnostics.map((d) => d.message);
   return MockProver.run(c.program.circuit, witness).messages();
+}
+
+/** MockProver messages for one witness (empty when it satisfies the circuit). */
+export function mockAccess(depth: number, w: AccessWitness): string[] {
+  return mockInputs(accessCircuit(depth), accessInputs(w));
 }
 
 export async function accessProvingKey(depth: number, srs: Srs): Promise<ProvingKey> {

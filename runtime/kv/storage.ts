@@ -4,9 +4,8 @@
 // (`table t: (...) = dynamic;`, `push`); `storageCircuitAvailable` says whether this build has them.
 import { join } from "node:path";
 import { REPO_ROOT } from "../../compiler/files/index.ts";
-import { witnessFor, type CompiledCircuit } from "../../backends/plonkish/index.ts";
-import { compileGenerated } from "./circuit.ts";
-import { MockProver } from "../plonk/index.ts";
+import type { CompiledCircuit } from "../../backends/plonkish/index.ts";
+import { compileGenerated, mockInputs } from "./circuit.ts";
 import { splitWord } from "./smt.ts";
 import type { StorageAccess } from "./evm/trace.ts";
 import { batchInputs, batchSourcePieces, type BatchShape, type BatchWitness } from "./batch.ts";
@@ -37,7 +36,6 @@ ${p.opArrays}
 }
 `;
 }
-
 
 /** Compiles the storage circuit, or returns why it cannot (e.g. no dynamic tables in this build). */
 export function tryStorageCircuit(s: BatchShape, traceLen: number): CompiledCircuit | string {
@@ -76,8 +74,5 @@ export function storageInputs(w: BatchWitness, firstCounter: number, trace: read
 
 /** MockProver messages for raw inputs (empty when they satisfy the circuit). */
 export function mockStorage(shape: BatchShape, traceLen: number, inputs: Record<string, unknown>): string[] {
-  const c = storageCircuit(shape, traceLen);
-  const { witness, run } = witnessFor(c, inputs);
-  if (!witness) return run.diagnostics.map((d) => d.message);
-  return MockProver.run(c.program.circuit, witness).messages();
+  return mockInputs(storageCircuit(shape, traceLen), inputs);
 }

@@ -3,7 +3,8 @@
 import { describe, it, expect, beforeAll } from "vitest";
 import { witnessFor, type CompiledCircuit } from "../../backends/plonkish/index.ts";
 import { keygen, prove, verify, insecureDevSrs, minimumK, stats } from "../../runtime/plonk/index.ts";
-import { compileFixture, checkInputs } from "./fixture.ts";
+import { compileFixture } from "./fixture.ts";
+import { mockInputs } from "../../runtime/kv/circuit.ts";
 import { KvStore, accessInputs, storageKey, type AccessWitness } from "../../runtime/kv/index.ts";
 
 const DEPTH = 8; // must match test/kv/fixtures/kv_access.cwl
@@ -13,7 +14,7 @@ beforeAll(() => {
   circuit = compileFixture("kv_access.cwl");
 });
 
-const mock = (inputs: Record<string, unknown>) => checkInputs(circuit, inputs);
+const mock = (inputs: Record<string, unknown>) => mockInputs(circuit, inputs);
 
 async function witnesses(): Promise<{ insert: AccessWitness; update: AccessWitness; read: AccessWitness; del: AccessWitness; absent: AccessWitness }> {
   const kv = KvStore.memory({ depth: DEPTH });

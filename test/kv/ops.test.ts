@@ -3,7 +3,8 @@
 // update to 0, a wrong starting root, a get along a wrong path or through a false occupant).
 import { describe, it, expect, beforeAll } from "vitest";
 import type { CompiledCircuit } from "../../backends/plonkish/index.ts";
-import { compileFixture, checkInputs } from "./fixture.ts";
+import { compileFixture } from "./fixture.ts";
+import { mockInputs } from "../../runtime/kv/circuit.ts";
 import { KvStore, storageKey, splitWord } from "../../runtime/kv/index.ts";
 
 const DEPTH = 8; // must match test/kv/fixtures/kv_ops.cwl
@@ -13,7 +14,7 @@ beforeAll(() => {
   circuit = compileFixture("kv_ops.cwl");
 });
 
-const check = (inputs: Record<string, unknown>) => checkInputs(circuit, inputs);
+const check = (inputs: Record<string, unknown>) => mockInputs(circuit, inputs);
 
 async function chain(): Promise<Record<string, string | string[]>> {
   const kv = KvStore.memory({ depth: DEPTH });
