@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { REPO_ROOT } from "../../compiler/files/index.ts";
+import { storageKey } from "../../runtime/kv/index.ts";
 
 const cwl = (...args: string[]) => spawnSync(process.execPath, [join(REPO_ROOT, "bin/cwl.js"), ...args], { encoding: "utf8" });
 
@@ -65,6 +66,18 @@ describe("cwl kv", () => {
       const badKind = cwl("kv", "apply", dir, "--ops", ops);
       expect(badKind.status).toBe(1);
       expect(badKind.stderr).toContain('kind must be "read" or "write"');
+      // Two distinct keys on one leaf (an absent key read through its occupant, which the block writes):
+      // no batch proof, said plainly with the way out.
+      const idx = (slot: bigint) => storageKey(7n, slot) & 255n;
+      let absent = 100n;
+      while (idx(absent) !== idx(1n)) absent++;
+      writeFileSync(ops, JSON.stringify([{ kind: "write", address: 7, slot: 1, value: 5 }, { kind: "read", address: 7, slot: Number(absent) }]));
+      expect(cwl("kv", "apply", dir, "--ops", ops).status).toBe(0);
+      const shared = cwl("kv", "prove", dir, "--insecure-dev-srs");
+      expect(shared.status).toBe(1);
+      expect(shared.stderr).toMatch(/cannot prove this block in one batch: .*share leaf index/);
+      expect(shared.stderr).toContain("--per-access");
+      expect(shared.stderr).not.toMatch(/\n\s+at /);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
