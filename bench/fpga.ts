@@ -9,7 +9,7 @@
 import { analyzeKernels } from "../backends/kernels/index.ts";
 import { DEFAULT_DSP_BUDGET, dspPerMul, emitHls, mulLatency, U280, type HlsKernelStructure } from "../backends/hls/index.ts";
 import { BN254_FQ, BN254_FR } from "../runtime/field/index.ts";
-import { defaultSegLen, kernelSource, msmKernels, MSM_LIMITS } from "../stdlib/kernels/index.ts";
+import { defaultSegLen, kernelSource, msmKernels, MSM_LIMITS } from "../tooling/kernels/stdlib.ts";
 
 /** *Estimated* seconds to load an xclbin (one per MSM phase). */
 const XCLBIN_LOAD_S = 1;

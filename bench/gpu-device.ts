@@ -41,7 +41,7 @@ import {
   msmKernels,
   type MsmShape,
   msmShape,
-} from "../stdlib/kernels/index.ts";
+} from "../tooling/kernels/stdlib.ts";
 import {
   freeMsm,
   type Gpu,

@@ -13,7 +13,7 @@ import { emitWasm } from "../backends/wasm/index.ts";
 import { emitWgsl } from "../backends/wgsl/index.ts";
 import { G1, msmG1, ntt } from "../runtime/curve/index.ts";
 import { BN254_FR } from "../runtime/field/index.ts";
-import { kernelSource, msmKernels, msmShape } from "../stdlib/kernels/index.ts";
+import { kernelSource, msmKernels, msmShape } from "../tooling/kernels/stdlib.ts";
 import { FileStore, msmOnExecutor, nttFourStep, nttOnExecutor, WasmExecutor, WebGpuExecutor, openGpu } from "../runtime/gpu/index.ts";
 
 const now = () => performance.now();

@@ -15,8 +15,8 @@
 //   proven size, scaled by the domain size (n log n), and labelled so.
 // Depth: KV_BENCH_DEPTH (default 32); depth 64 (the default tree) is reported for the per-access
 // comparison with the MPT circuit.
-import { batchCircuit, batchStats, batchK, batchShapeFor, applyBatch, proveBatch, verifyBatch, type BatchShape } from "../runtime/kv/batch.ts";
-import { accessCircuitStats } from "../runtime/kv/circuit.ts";
+import { batchCircuit, batchStats, batchK, batchShapeFor, applyBatch, proveBatch, verifyBatch, type BatchShape } from "../tooling/kv/batch.ts";
+import { accessCircuitStats } from "../tooling/kv/circuit.ts";
 import { KvStore, erc20TransferTrace, accessesToOps } from "../runtime/kv/index.ts";
 import { keygen, insecureDevSrs, type CircuitStats } from "../runtime/plonk/index.ts";
 import { POSEIDON_PACK, permutationRows } from "../backends/plonkish/poseidon.ts";

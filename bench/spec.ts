@@ -4,7 +4,7 @@
 // its build time (spin -a + gcc) is reported apart from its search time.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { FileManager, REPO_ROOT } from "../compiler/files/index.ts";
+import { FileManager, REPO_ROOT } from "../base/files/index.ts";
 import { specFromText } from "../compiler/spec/index.ts";
 import { instantiate, checkInstance, suggestRepair, type SpecModel } from "../runtime/spec/index.ts";
 import { emitPromela, haveSpin, runSpin } from "../backends/promela/index.ts";

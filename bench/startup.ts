@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
-import { REPO_ROOT } from "../compiler/files/index.ts";
+import { REPO_ROOT } from "../base/files/index.ts";
 
 const CWL = join(REPO_ROOT, "bin", "cwl.js");
 const RUNS = Number(process.env.CWL_BENCH_RUNS ?? 5);

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import ts from "typescript";
-import { FileManager, REPO_ROOT } from "../compiler/files/index.ts";
+import { FileManager, REPO_ROOT } from "../base/files/index.ts";
 import { parse, tokenize } from "../compiler/syntax/index.ts";
 
 function files(dir: string, ext: string): string[] {

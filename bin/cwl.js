@@ -30,7 +30,7 @@ async function loadBundled() {
 async function loadSources() {
   const { register } = await import("tsx/esm/api");
   register();
-  return (await import("../compiler/driver/main.ts")).main;
+  return (await import("../tooling/cli/main.ts")).main;
 }
 
 const main = (process.env.CWL_NO_BUNDLE === "1" ? undefined : await loadBundled()) ?? (await loadSources());

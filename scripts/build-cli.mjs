@@ -1,4 +1,4 @@
-// The prebuilt CLI bundle: compiler/driver/main.ts and every command as one ESM entry under
+// The prebuilt CLI bundle: tooling/cli/main.ts and every command as one ESM entry under
 // .cache/cli/<build>/cwl.mjs (plus chunks loaded on demand by the commands' dynamic imports), so that
 // a start does not pass hundreds of TypeScript modules through tsx.
 // bin/cwl.js runs the bundle only while its manifest (every input's mtime and size, and the list of
@@ -16,7 +16,7 @@ export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
  * bundle imports its external packages from node_modules. */
 export const CACHE_DIR = process.env.CWL_CLI_CACHE ? resolve(process.env.CWL_CLI_CACHE) : join(REPO_ROOT, ".cache", "cli");
 const MANIFEST = join(CACHE_DIR, "manifest.json");
-const COMMANDS_DIR = join(REPO_ROOT, "compiler", "driver", "commands");
+const COMMANDS_DIR = join(REPO_ROOT, "tooling", "cli", "commands");
 /** Bumped when the bundle's layout or build options change in a way older bundles cannot satisfy. */
 const FORMAT = 1;
 /** Files that shape the bundle without being inputs of it. */
@@ -102,9 +102,9 @@ const ENTRY_NAME = "<cwl-entry>";
 
 // The entry hands the commands to main() statically: the bundle has no commands folder to read.
 function entrySource(files) {
-  const imports = files.map((f, i) => `import * as c${i} from "./compiler/driver/commands/${f}";`);
+  const imports = files.map((f, i) => `import * as c${i} from "./tooling/cli/commands/${f}";`);
   return [
-    `import { main as run } from "./compiler/driver/main.ts";`,
+    `import { main as run } from "./tooling/cli/main.ts";`,
     ...imports,
     `export const commands = [${files.map((_, i) => `c${i}.command`).join(", ")}].filter(Boolean);`,
     `export const main = (argv) => run(argv, commands);`,

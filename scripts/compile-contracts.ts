@@ -3,7 +3,7 @@
 // that `npm run demo` needs no compiler; test/kv checks they match a fresh compilation.
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { REPO_ROOT } from "../compiler/files/index.ts";
+import { REPO_ROOT } from "../base/files/index.ts";
 import solc from "solc";
 
 export const CONTRACTS_DIR = join(REPO_ROOT, "runtime/kv/evm/contracts");

@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { REPO_ROOT } from "../compiler/files/index.ts";
+import { REPO_ROOT } from "../base/files/index.ts";
 
 /** Partial rounds per width t = 2, 3, ... (circomlib's N_ROUNDS_P); full rounds are always 8. */
 export const ROUNDS_P = [56, 57, 56, 60, 60, 63, 64, 63, 60, 66, 60, 65, 70, 60, 64, 68];

@@ -4,7 +4,7 @@
 // circomlibjs so a stale or edited file is caught.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { REPO_ROOT } from "../compiler/files/index.ts";
+import { REPO_ROOT } from "../base/files/index.ts";
 import { pathToFileURL } from "node:url";
 
 // circomlibjs does not export this subpath, so import the file by path.

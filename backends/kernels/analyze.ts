@@ -3,9 +3,9 @@
 // or booleans (i1); buffers are `!mem<!f<F>>` (L words per element) or `!mem<i32>`; scalar i32
 // parameters travel in one uniform block. Anything else is a diagnostic (E065x, spec/kernels.md).
 // Tuples (and structs) from inlined `.cwl` helpers are first split into scalars (scalarize.ts).
-import { type Diagnostic, error } from "../../compiler/diagnostics/index.ts";
+import { type Diagnostic, error } from "../../base/diagnostics/index.ts";
 import { type Func, type Module, type Op, type Type, typeToString, walkFunc } from "../../compiler/ir/index.ts";
-import { type FieldLimbs, fieldLimbs } from "./limbs.ts";
+import { type FieldLimbs, fieldLimbs } from "../../runtime/field/index.ts";
 import { scalarizeKernelTuples } from "./scalarize.ts";
 
 export type KernelTarget = "wgsl" | "hls" | "wasm";

@@ -1,6 +1,7 @@
 // Public face of the shared kernel lowering: subset check + binding layout (analyze.ts), Montgomery
-// limb constants and packing (limbs.ts), the shared structured-control-flow printer (structured.ts), and
-// artifact emission for every kernel target (artifact.ts).
+// limb constants and packing (runtime/field's field-limbs.ts, re-exported: host loops share them), and the
+// shared structured-control-flow printer (structured.ts). Assembling one artifact from the concrete
+// backends is tooling/kernels/artifact.ts: a shared layer imports no concrete backend.
 export {
   analyzeKernels,
   identifier,
@@ -21,7 +22,5 @@ export {
   packMont,
   unpackMont,
   powExponent,
-} from "./limbs.ts";
-// Before artifact.ts: the backends it imports extend StructuredPrinter while this module loads.
+} from "../../runtime/field/index.ts";
 export { type Slice, type StructuredSyntax, StructuredPrinter, sharedIntExpr, sliceOps, tripCount } from "./structured.ts";
-export { emitKernelArtifact, type KernelArtifact } from "./artifact.ts";

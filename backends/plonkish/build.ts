@@ -2,7 +2,7 @@
 // (<outDir>/<name>.plonkish.json); prints the stats (rows, columns, gates, lookups, max degree).
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Diagnostic } from "../../compiler/diagnostics/index.ts";
+import type { Diagnostic } from "../../base/diagnostics/index.ts";
 import type { Module } from "../../compiler/ir/index.ts";
 import { stats, minimumK } from "../../runtime/plonk/index.ts";
 import { compilePlonkish } from "./compile.ts";

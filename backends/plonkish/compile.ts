@@ -1,6 +1,6 @@
 // The plonkish pipeline: inline (keeping std::hash::poseidon calls for the round gate), unroll,
 // if→select, constant folding, CSE, DCE, range checks → lookups; then the layout (lower.ts).
-import { type Diagnostic, error } from "../../compiler/diagnostics/index.ts";
+import { type Diagnostic, error } from "../../base/diagnostics/index.ts";
 import { type Func, type Module, type Op, verifyModule, walkRegion } from "../../compiler/ir/index.ts";
 import { inlineCall, rangeLookupFunc, runPipeline } from "../../compiler/passes/index.ts";
 import { run as interpret, type RunResult } from "../../compiler/interp/index.ts";

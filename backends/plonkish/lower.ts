@@ -9,7 +9,7 @@
 //
 // The layout is built once from the IR; the witness is filled later from the interpreter's values
 // (every cell has a getter), so one layout serves keygen, proving and the MockProver.
-import { type Diagnostic, error } from "../../compiler/diagnostics/index.ts";
+import { type Diagnostic, error } from "../../base/diagnostics/index.ts";
 import { type Func, type Module, type Op, type Value, type TableDecl, isField } from "../../compiler/ir/index.ts";
 import type { RValue } from "../../compiler/interp/index.ts";
 import { Circuit, Expression, type Column, type Cell, type Witness, emptyWitness } from "../../runtime/plonk/index.ts";

@@ -10,7 +10,7 @@
 // alone, the others two per row) + 14 + 1 (partial) rows + 1 output row = 21 (66 unpacked); width 4:
 // 8 + 14 + 1 = 23.
 import { type Circuit, type Column, type Witness, Expression } from "../../runtime/plonk/index.ts";
-import type { Span } from "../../compiler/diagnostics/index.ts";
+import type { Span } from "../../base/diagnostics/index.ts";
 import { type PoseidonParams, poseidonParams } from "./poseidon-params.ts";
 import { fr } from "../../runtime/poly/index.ts";
 

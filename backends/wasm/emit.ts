@@ -6,19 +6,14 @@ import binaryen from "binaryen";
 import type { Block, Op, Value } from "../../compiler/ir/index.ts";
 import type { FieldLimbs, KernelInfo, KernelModule } from "../kernels/index.ts";
 import { powExponent, toMontgomery } from "../kernels/index.ts";
+import type { WasmOutput } from "../../runtime/gpu/artifacts.ts";
 import { addWasmFieldLib, fieldConstBytes, fieldConstData } from "./fieldlib.ts";
 
 type Ref = binaryen.ExpressionRef;
 const i32 = binaryen.i32;
 
-export interface WasmOutput {
-  binary: Uint8Array;
-  /** Text form (for the artifact and debugging). */
-  text: string;
-  /** First free byte after constants and slots; buffers go above it. */
-  heapBase: number;
-  kernels: { name: string; params: { name: string; kind: "fbuf" | "ubuf" | "scalar"; field?: string }[] }[];
-}
+/** The artifact's shape is runtime/gpu's (its WasmExecutor loads it). */
+export type { WasmOutput };
 
 /** Static memory: constants and value slots, bump-allocated from 64. */
 class StaticMem {

@@ -4,28 +4,11 @@
 import type { Op, Type, Value } from "../../compiler/ir/index.ts";
 import type { FieldLimbs, KernelInfo, KernelModule, StructuredSyntax } from "../kernels/index.ts";
 import { StructuredPrinter, identifier as sanitize, powExponent, sharedIntExpr, toMontgomery } from "../kernels/index.ts";
+import type { WgslBinding, WgslKernel } from "../../runtime/gpu/artifacts.ts";
 import { WGSL_LIMB_HELPERS, type WgslLibOptions, wgslFieldLib, wgslFieldType, wgslLimbLiteral } from "./fieldlib.ts";
 
-export interface WgslBinding {
-  binding: number;
-  name: string;
-  /** "storage" (read or read_write) or "uniform" (the scalar parameter block). */
-  type: "storage" | "uniform";
-  access: "read" | "read_write";
-  /** u32 words per element (L for field buffers, 1 for u32 buffers; the uniform block: words in it). */
-  elemWords: number;
-  /** Kernel parameter indices this binding carries (one per buffer; the scalars for the uniform). */
-  params: number[];
-}
-
-export interface WgslKernel {
-  name: string;
-  entry: string;
-  workgroup: number;
-  code: string;
-  bindings: WgslBinding[];
-  params: { name: string; kind: "fbuf" | "ubuf" | "scalar"; field?: string }[];
-}
+/** The artifact's shapes are runtime/gpu's (its WebGpuExecutor loads them). */
+export type { WgslBinding, WgslKernel };
 
 export function emitWgsl(km: KernelModule, opts: WgslLibOptions = {}): WgslKernel[] {
   return km.kernels.map((k) => new KernelPrinter(km, k, opts).print());

@@ -8,7 +8,7 @@
 // - kernels run every invocation of the dispatch, workgroup by workgroup; k.barrier suspends an
 //   invocation until all of its workgroup arrive (invocations are generators).
 // A step limit turns runaway loops into a diagnostic. Never throws for bad input: diagnostics.
-import { type Diagnostic, error } from "../diagnostics/index.ts";
+import { type Diagnostic, error } from "../../base/diagnostics/index.ts";
 import {
   type Block,
   type Func,

@@ -34,9 +34,9 @@
 //   `!mem<T>` buffers (`mem.alloc/load/store/len`), used by kernels, programs and hints.
 // - Regions hold exactly one block (structured control flow only: cf.for / cf.if / cf.while); Block
 //   keeps an args list so loop induction variables and loop-carried values are block arguments.
-// - Op locations are Spans from compiler/diagnostics; a Loc parsed from text also carries path/line/col
+// - Op locations are Spans from base/diagnostics; a Loc parsed from text also carries path/line/col
 //   so it prints back identically even when the source file is not available.
-import type { Span } from "../diagnostics/index.ts";
+import type { Span } from "../../base/diagnostics/index.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Types

@@ -3,8 +3,8 @@
 //
 // One generic op syntax serves every dialect, so a new op needs no parser change:
 //   [%r0, %r1 =] dialect.op [%a, %b] [{key = attr, ...}] [: T0, T1] [{region} ...] [loc("file":line:col)]
-import { type Diagnostic, type Span, error } from "../diagnostics/index.ts";
-import { FileManager, type SourceFile, lineColOf, offsetOf } from "../files/index.ts";
+import { type Diagnostic, type Span, error } from "../../base/diagnostics/index.ts";
+import { FileManager, type SourceFile, lineColOf, offsetOf } from "../../base/files/index.ts";
 import {
   type Attr,
   type Attrs,

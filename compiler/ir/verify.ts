@@ -1,6 +1,6 @@
 // The CWIR verifier: structure (one block per region, terminators), SSA dominance, per-op type rules
 // (ops.ts), dialect placement, item signatures and the call graph. Returns diagnostics; never throws.
-import { type Diagnostic, error } from "../diagnostics/index.ts";
+import { type Diagnostic, error } from "../../base/diagnostics/index.ts";
 import {
   type Attrs,
   type Block,

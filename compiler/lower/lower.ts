@@ -1,7 +1,7 @@
 // Checked AST → CWIR. One IR func per concrete instance (generic items are monomorphised by sema);
 // mutable locals become SSA values rebound on assignment, and loops / ifs carry the locals they
 // assign as block arguments / results. Every op gets the span of the AST node it came from.
-import type { Diagnostic, Span } from "../diagnostics/index.ts";
+import type { Diagnostic, Span } from "../../base/diagnostics/index.ts";
 import {
   Builder,
   INDEX_TYPE,

@@ -3,7 +3,7 @@
 // cf.if on constant conditions and zero-trip loops, and drop constraints that hold trivially.
 // A constraint that can never hold is kept (the interpreter reports it with its source location)
 // and flagged with a warning now.
-import { warning } from "../diagnostics/index.ts";
+import { warning } from "../../base/diagnostics/index.ts";
 import { type Block, type Func, type Module, Op, type Type, type Value, isCseable, locParts, replaceUses, typeEq, walkRegion } from "../ir/index.ts";
 import { EvalError, type RValue, evalValueOp } from "../interp/semantics.ts";
 import { type PassContext, registerPass } from "./manager.ts";

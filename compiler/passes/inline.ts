@@ -3,7 +3,7 @@
 // The verifier rejects call cycles through fns, so inlining terminates; a round cap guards anyway.
 // Linear per round: blocks are rebuilt once, uses replaced in one walk.
 import { type Block, type Func, type Module, type Op, type Value, cloneOp, replaceUses } from "../ir/index.ts";
-import { error } from "../diagnostics/index.ts";
+import { error } from "../../base/diagnostics/index.ts";
 import { type PassContext, registerPass } from "./manager.ts";
 import { resolveChains } from "./unroll.ts";
 

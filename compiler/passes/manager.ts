@@ -1,6 +1,6 @@
 // The pass manager: runs named passes in order, optionally verifying the module after each one, and
 // parses pipeline strings such as "inline,unroll,const-fold{kinds=circuit},cse,dce".
-import { type Diagnostic, error } from "../diagnostics/index.ts";
+import { type Diagnostic, error } from "../../base/diagnostics/index.ts";
 import { type Func, type FuncKind, type Module, verifyModule } from "../ir/index.ts";
 
 export type PassOptions = Record<string, string>;

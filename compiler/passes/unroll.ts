@@ -2,7 +2,7 @@
 // PLONKish layout sees a flat list of field ops. Loops whose total trip count exceeds `max-trips`
 // (default 1,000,000 iterations per item) are left in place with a warning rather than blowing up memory.
 // Linear in the output size: blocks are rebuilt once and uses are replaced in one walk at the end.
-import { warning } from "../diagnostics/index.ts";
+import { warning } from "../../base/diagnostics/index.ts";
 import { type Block, type Func, INDEX_TYPE, Op, type Value, cloneOp, locParts, replaceUses } from "../ir/index.ts";
 import { type PassContext, registerPass } from "./manager.ts";
 

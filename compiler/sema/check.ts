@@ -2,7 +2,7 @@
 // generic over `F: Field` is instantiated with the field chosen by `--field`, a call instantiates its
 // callee with the argument types. Each Instance records what lowering needs: the type of every
 // expression, what every path resolves to, call targets, loop bounds and table contents.
-import type { Diagnostic, Span } from "../diagnostics/index.ts";
+import type { Diagnostic, Span } from "../../base/diagnostics/index.ts";
 import type {
   Block,
   CallExpr,

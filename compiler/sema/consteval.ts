@@ -2,7 +2,7 @@
 // kernels, table contents. Values are exact (bigint, no wrapping); the checker verifies that a result
 // fits the type it is used at. Failures are ConstEvalError (E03xx) with the span of the culprit.
 import type { Expr, PathExpr, Pattern } from "../syntax/index.ts";
-import type { Span } from "../diagnostics/index.ts";
+import type { Span } from "../../base/diagnostics/index.ts";
 
 export type CV = bigint | boolean | CV[];
 

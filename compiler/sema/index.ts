@@ -1,8 +1,8 @@
 // Public face of compiler/sema: `analyze` checks parsed root modules (loading `mod` files and the
 // stdlib on demand) and returns a CheckedProgram — per-instance types and resolutions for lowering,
 // and a symbol table for the language server (symbolAt / references / typeOf).
-import type { Diagnostic, Span } from "../diagnostics/index.ts";
-import type { FileId, FileManager } from "../files/index.ts";
+import type { Diagnostic, Span } from "../../base/diagnostics/index.ts";
+import type { FileId, FileManager } from "../../base/files/index.ts";
 import type { Expr, Module as AstModule, SpecItem } from "../syntax/index.ts";
 import { Checker, type Instance, type TableInfo, ctxOfItem, emptySubst } from "./check.ts";
 import { FIELD_CHOICES, KNOWN_FIELDS, fieldInfo } from "./fields.ts";

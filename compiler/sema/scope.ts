@@ -3,8 +3,8 @@
 // (renames, groups, globs), resolved on demand so item order never matters.
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
-import type { Diagnostic, Span } from "../diagnostics/index.ts";
-import { type FileManager, type SourceFile, STDLIB_ROOT, stdlibPath } from "../files/index.ts";
+import type { Diagnostic, Span } from "../../base/diagnostics/index.ts";
+import { type FileManager, type SourceFile, STDLIB_ROOT, stdlibPath } from "../../base/files/index.ts";
 import type { Item, Module as AstModule, UseItem, UseTree } from "../syntax/index.ts";
 import type { SymbolInfo, SymbolKind, SymbolTable } from "./symbols.ts";
 

@@ -1,7 +1,7 @@
 // The resolved-symbol table the language server reads: every definition and every reference, with
 // spans, kinds and printed types, plus the type of every checked expression.
-import type { Span } from "../diagnostics/index.ts";
-import type { FileId } from "../files/index.ts";
+import type { Span } from "../../base/diagnostics/index.ts";
+import type { FileId } from "../../base/files/index.ts";
 import type { Expr } from "../syntax/index.ts";
 import { type Ty, tyToString } from "./types.ts";
 

@@ -2,8 +2,8 @@
 // SpecModel that runtime/spec checks and backends/promela emits.
 import * as A from "../syntax/index.ts";
 import { parse } from "../syntax/index.ts";
-import { DiagnosticBag, type Diagnostic, type Span } from "../diagnostics/index.ts";
-import type { FileManager, SourceFile } from "../files/index.ts";
+import { DiagnosticBag, type Diagnostic, type Span } from "../../base/diagnostics/index.ts";
+import type { FileManager, SourceFile } from "../../base/files/index.ts";
 import { typecheck, type SpecModel } from "../../runtime/spec/index.ts";
 import { lowerSpec } from "./lower.ts";
 

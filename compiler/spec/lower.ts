@@ -2,7 +2,7 @@
 // desugars compound assignments, `else if` chains and `if` expressions. Constructs a spec cannot
 // use are reported as E0708 instead of being silently dropped.
 import * as A from "../syntax/index.ts";
-import { DiagnosticBag, type Span } from "../diagnostics/index.ts";
+import { DiagnosticBag, type Span } from "../../base/diagnostics/index.ts";
 import type { ActionDecl, AdversaryDecl, BinOp, Binder, DomainDecl, Expr, PropertyDecl, SetMethod, SpecModel, Stmt, TypeExpr } from "../../runtime/spec/index.ts";
 
 const INT_TYPES = new Set(["u8", "u16", "u32", "u64", "u128", "i8", "i16", "i32", "i64", "i128", "int", "usize", "isize"]);

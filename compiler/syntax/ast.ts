@@ -2,8 +2,8 @@
 // codes against these types, so they change only additively. Each node is a plain object with a
 // `kind` discriminant and a `span` into its source file; no node holds a parent pointer (use
 // `walk` / `nodePathAt` in visit.ts instead) so trees can be built, cloned and serialised freely.
-import type { Span } from "../diagnostics/index.ts";
-import type { FileId } from "../files/index.ts";
+import type { Span } from "../../base/diagnostics/index.ts";
+import type { FileId } from "../../base/files/index.ts";
 
 export type { Span };
 

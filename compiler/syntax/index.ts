@@ -1,7 +1,7 @@
 // Public face of compiler/syntax: AST types, traversal helpers, `tokenize` and `parse`.
 import { EOF, type IRecognitionException, type IToken } from "chevrotain";
-import type { Diagnostic, Span } from "../diagnostics/index.ts";
-import type { SourceFile } from "../files/index.ts";
+import type { Diagnostic, Span } from "../../base/diagnostics/index.ts";
+import type { SourceFile } from "../../base/files/index.ts";
 import type { Comment, Module, Node } from "./ast.ts";
 import { isItem } from "./ast.ts";
 import { BlockComment, DocComment, InnerDocComment, LineComment, tokenize as lex } from "./lexer.ts";

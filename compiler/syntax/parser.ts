@@ -14,7 +14,7 @@ import {
   type ParserMethod,
   type TokenType,
 } from "chevrotain";
-import type { Diagnostic, Span } from "../diagnostics/index.ts";
+import type { Diagnostic, Span } from "../../base/diagnostics/index.ts";
 import type * as A from "./ast.ts";
 import * as T from "./lexer.ts";
 import { describeToken, errorMessageProvider, EXPR_RULES } from "./messages.ts";

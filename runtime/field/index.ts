@@ -17,6 +17,17 @@ export {
 } from "./named.ts";
 export { FieldVec, type VecKernels, kernelsFor, referenceKernels } from "./field-vec.ts";
 export { montParams, readLimbs, writeLimbs, type MontParams } from "./limbs.ts";
+export {
+  type FieldLimbs,
+  fieldLimbs,
+  toLimbs,
+  fromLimbs,
+  toMontgomery,
+  fromMontgomery,
+  packMont,
+  unpackMont,
+  powExponent,
+} from "./field-limbs.ts";
 export { enableFastField, fieldInstance, fieldModule, wasmKernels } from "./wasm/kernels.ts";
 // Building blocks for other WASM modules over these fields (runtime/curve composes its G1 module from them).
 export { fieldPart, hasWasmField, bytesOfLimbs } from "./wasm/field-wat.ts";

@@ -1,9 +1,11 @@
-// Public face of runtime/gpu: one executor interface over the kernel targets (WebGPU/Dawn, HLS C
-// simulation, WASM) and the NTT/MSM host loops that drive stdlib/kernels on any of them.
+// Public face of runtime/gpu: one executor interface over the kernel targets (WebGPU/Dawn and WASM here;
+// the HLS C simulation, which compiles C++, is tooling/kernels/hls-sim.ts), the artifact shapes they load,
+// and the NTT/MSM host loops that drive stdlib/kernels on any of them.
 export { type KernelExecutor, type DeviceBuffer, type KernelArg, isBuffer } from "./executor.ts";
 export { openGpu, gpuLabel, gpuInstance, WebGpuExecutor, type Gpu, type GpuInfo } from "./webgpu.ts";
-export { HlsSimExecutor, buildCsim, haveGxx } from "./hls-sim.ts";
 export { WasmExecutor } from "./wasm-exec.ts";
+export { type KernelParamInfo, type WgslBinding, type WgslKernel, type WasmOutput } from "./artifacts.ts";
+export { MSM_LIMITS, type MsmShape, msmShape, defaultSegLen } from "./msm-shape.ts";
 export { nttOnExecutor, type KernelNttOptions } from "./ntt.ts";
 export {
   nttFourStep,

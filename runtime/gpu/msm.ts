@@ -8,11 +8,10 @@
 // words): no BigInt per point or per digit. Zero scalars and points at infinity contribute no entries.
 // `msmChunkedOnExecutor` streams chunks of points and adds the partial sums, so memory is bounded by one
 // chunk (the 2^30 plan).
-import { type FieldLimbs, fromLimbs, fromMontgomery, packMont } from "../../backends/kernels/index.ts";
-import { defaultSegLen, MSM_LIMITS, type MsmShape } from "../../stdlib/kernels/index.ts";
 import { G1, type G1Affine, type G1Jacobian, packG1, packScalars, type PackedG1, type PointInput, type ScalarInput } from "../curve/index.ts";
-import { BN254_FQ, montParams, readLimbs } from "../field/index.ts";
+import { BN254_FQ, type FieldLimbs, fromLimbs, fromMontgomery, montParams, packMont, readLimbs } from "../field/index.ts";
 import type { DeviceBuffer, KernelExecutor } from "./executor.ts";
+import { defaultSegLen, MSM_LIMITS, type MsmShape } from "./msm-shape.ts";
 
 const MSM_MAX_SEGMENT = MSM_LIMITS.maxSegment;
 

@@ -6,8 +6,7 @@
 // are resident on the executor; the rest stays in an ElementStore: host memory, or a file for 2^30.
 // Elements travel as Montgomery limbs (the kernels' form); convert once at either end (packMont).
 import { closeSync, openSync, readSync, writeSync } from "node:fs";
-import { type FieldLimbs, packMont, unpackMont } from "../../backends/kernels/index.ts";
-import { type PrimeField, BN254_FR } from "../field/index.ts";
+import { type FieldLimbs, type PrimeField, BN254_FR, packMont, unpackMont } from "../field/index.ts";
 import type { DeviceBuffer, KernelExecutor } from "./executor.ts";
 
 /** Field elements (L u32 words each) addressed by element index; reads and writes are contiguous runs. */

@@ -1,8 +1,7 @@
 // NTT host loop over any kernel executor (WGSL, HLS csim, WASM): uploads Montgomery limbs, launches
 // the stdlib kernels stage by stage, reads back. Inputs up to the device's buffer limit are resident;
 // the 2^30 plan (spec/kernels.md) splits larger transforms four-step style into such sub-transforms.
-import { type FieldLimbs, packMont, unpackMont } from "../../backends/kernels/index.ts";
-import { type PrimeField, BN254_FR } from "../field/index.ts";
+import { type FieldLimbs, type PrimeField, BN254_FR, packMont, unpackMont } from "../field/index.ts";
 import type { KernelExecutor } from "./executor.ts";
 
 export interface KernelNttOptions {

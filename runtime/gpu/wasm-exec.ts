@@ -1,6 +1,6 @@
 // Runs emitted WASM kernels (the CPU reference path) behind the same executor interface as WGSL/HLS.
 // Buffers are bump-allocated in the instance's linear memory above `heap_base` (freed all at once).
-import type { WasmOutput } from "../../backends/wasm/index.ts";
+import type { WasmOutput } from "./artifacts.ts";
 import { type DeviceBuffer, type KernelArg, type KernelExecutor, isBuffer } from "./executor.ts";
 
 // tsconfig's lib has no WebAssembly declarations; these are the members used here.

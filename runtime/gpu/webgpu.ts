@@ -2,7 +2,7 @@
 // lavapipe (CPU Vulkan); `openGpu` reports which adapter it got, or why there is none, never throws.
 import { availableParallelism } from "node:os";
 import { create, globals } from "webgpu";
-import type { WgslKernel } from "../../backends/wgsl/index.ts";
+import type { WgslKernel } from "./artifacts.ts";
 import { type DeviceBuffer, type KernelArg, type KernelExecutor, isBuffer } from "./executor.ts";
 
 export interface GpuInfo {

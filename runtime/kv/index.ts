@@ -1,6 +1,6 @@
 // The off-circuit KV storage accumulator: sparse Merkle tree over Poseidon, persisted in LevelDB,
 // producing per-access witnesses and lookup-table rows for the circuits in stdlib/kv and stdlib/evm.
-// The circuit glue (runtime/kv/circuit.ts) is imported separately: it pulls in the compiler.
+// The circuit glue (tooling/kv/circuit.ts) is imported separately: it pulls in the compiler.
 export {
   type AccessWitness,
   type Leaf,

@@ -2,7 +2,7 @@
 // columns, custom gates as polynomial identities over rotated column queries, copy constraints,
 // lookup arguments; plus the witness (advice and instance values per row). Every gate, lookup and
 // copy may carry a name and a source span so that MockProver can say where a failure came from.
-import type { Span } from "../../compiler/diagnostics/index.ts";
+import type { Span } from "../../base/diagnostics/index.ts";
 import { R, add, mul, neg, mod } from "../poly/fr.ts";
 
 export type ColumnKind = "advice" | "fixed" | "instance" | ArgumentColumnKind;

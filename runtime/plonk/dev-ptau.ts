@@ -3,7 +3,7 @@
 // absent, they skip with a printed reason.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { REPO_ROOT } from "../../compiler/files/index.ts";
+import { REPO_ROOT } from "../../base/files/index.ts";
 
 const NAME = "pot15_dev_insecure.ptau";
 

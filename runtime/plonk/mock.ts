@@ -2,8 +2,8 @@
 // and every lookup directly on the witness, without any cryptography. Failures name the constraint,
 // its source location and the row, so a wrong witness is found before anyone runs the real prover.
 import { randomBytes } from "node:crypto";
-import type { FileId, SourceFile } from "../../compiler/files/index.ts";
-import { formatLocation, type Span } from "../../compiler/diagnostics/index.ts";
+import type { FileId, SourceFile } from "../../base/files/index.ts";
+import { formatLocation, type Span } from "../../base/diagnostics/index.ts";
 import { R, fromBytesBE } from "../poly/fr.ts";
 import {
   type Circuit,

@@ -2,7 +2,7 @@
 // Promela backend share. Names are resolved (state / param / local / domain), so consumers never look
 // at the AST; sizes stay expressions over params until `instantiate` fixes the param values, which is
 // what lets the repair search try other params and thresholds without going back to the source.
-import type { Span } from "../../compiler/diagnostics/index.ts";
+import type { Span } from "../../base/diagnostics/index.ts";
 
 export type { Span };
 

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, ut
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { REPO_ROOT } from "../../compiler/files/index.ts";
+import { REPO_ROOT } from "../../base/files/index.ts";
 
 const cwl = join(REPO_ROOT, "bin", "cwl.js");
 // Inside the checkout: the bundle imports its external packages (prettier, binaryen...) from node_modules.
@@ -73,7 +73,7 @@ describe("CLI bundle", () => {
     expect(built(r)).toBe(false);
     const manifest = JSON.parse(readFileSync(join(cache, "manifest.json"), "utf8")) as { bundle: string; inputs: Record<string, unknown>; commands: string[] };
     expect(bundleOf(r)).toBe(join(cache, manifest.bundle));
-    expect(Object.keys(manifest.inputs)).toContain("compiler/driver/main.ts");
+    expect(Object.keys(manifest.inputs)).toContain("tooling/cli/main.ts");
     expect(manifest.commands).toContain("check.ts");
     expect(readdirSync(cache).filter((f) => f.endsWith(".tmp"))).toEqual([]);
   });
@@ -130,7 +130,7 @@ describe("CLI bundle", () => {
 
   it("a touched source makes the bundle stale: the next start rebuilds and runs the new one", async () => {
     const before = await settled();
-    const src = join(REPO_ROOT, "compiler", "driver", "main.ts");
+    const src = join(REPO_ROOT, "tooling", "cli", "main.ts");
     const { atime, mtime } = statSync(src);
     try {
       utimesSync(src, atime, new Date(mtime.getTime() + 1000));
@@ -159,8 +159,8 @@ describe("CLI bundle", () => {
     };
     try {
       expect(freshBundle()).toBeDefined();
-      expect(tamper((m) => (m.inputs["compiler/driver/main.ts"][1] += 1))).toBeUndefined();
-      expect(tamper((m) => (m.inputs["compiler/driver/no-such-file.ts"] = [0, 0]))).toBeUndefined();
+      expect(tamper((m) => (m.inputs["tooling/cli/main.ts"][1] += 1))).toBeUndefined();
+      expect(tamper((m) => (m.inputs["tooling/cli/no-such-file.ts"] = [0, 0]))).toBeUndefined();
       expect(tamper((m) => m.commands.pop())).toBeUndefined();
       for (const junk of ["{ not json", "null", "{}", '{"format":1,"inputs":5}']) {
         writeFileSync(path, junk);
@@ -188,7 +188,7 @@ describe("CLI bundle", () => {
       c.stdout.on("data", (d) => (s += d));
       c.on("close", () => done(s));
     });
-    expect(p).toMatch(/compiler\/driver\/commands\/build\.ts:\d+:\d+/);
+    expect(p).toMatch(/tooling\/cli\/commands\/build\.ts:\d+:\d+/);
     expect(p).not.toContain(".cache");
   });
 

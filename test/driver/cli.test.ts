@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { REPO_ROOT } from "../../compiler/files/index.ts";
+import { REPO_ROOT } from "../../base/files/index.ts";
 
 const cwl = join(REPO_ROOT, "bin", "cwl.js");
 const run = (...args: string[]) => spawnSync(process.execPath, [cwl, ...args], { encoding: "utf8", cwd: REPO_ROOT });

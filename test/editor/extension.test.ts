@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../../compiler/files/index.ts";
+import { REPO_ROOT } from "../../base/files/index.ts";
 
 const EXT = join(REPO_ROOT, "editors/vscode");
 const manifest = JSON.parse(readFileSync(join(EXT, "package.json"), "utf8"));

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import oniguruma from "vscode-oniguruma";
 import vsctm from "vscode-textmate";
 import { beforeAll, describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../../compiler/files/index.ts";
+import { REPO_ROOT } from "../../base/files/index.ts";
 import { RESERVED_WORDS, tokenize } from "../../compiler/syntax/index.ts";
 import { corpus } from "../format/helpers.ts";
 

@@ -7,7 +7,7 @@ import { readFileSync, readdirSync, existsSync, mkdtempSync, writeFileSync } fro
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { spawnSync } from "node:child_process";
-import { REPO_ROOT } from "../../compiler/files/index.ts";
+import { REPO_ROOT } from "../../base/files/index.ts";
 import { encodeJson, type RValue } from "../../compiler/interp/index.ts";
 import { parseModule, printModule } from "../../compiler/ir/index.ts";
 import { compileOk } from "../stdlib/util.ts";

@@ -5,8 +5,8 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../../compiler/files/index.ts";
-import { formatSource } from "../../compiler/format/index.ts";
+import { REPO_ROOT } from "../../base/files/index.ts";
+import { formatSource } from "../../tooling/format/index.ts";
 
 function cwl(...args: string[]) {
   const r = spawnSync(process.execPath, [join(REPO_ROOT, "bin/cwl.js"), ...args], { encoding: "utf8" });

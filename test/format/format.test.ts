@@ -2,7 +2,7 @@
 // the AST (positions stripped) is unchanged and no token or comment is lost; the same holds for
 // files whose layout and comments were scrambled at random.
 import { describe, expect, it } from "vitest";
-import { formatSource } from "../../compiler/format/index.ts";
+import { formatSource } from "../../tooling/format/index.ts";
 import { corpus, fuzzLayout, parseText, stripSpans, tokenSummary, tokenTexts } from "./helpers.ts";
 
 async function fmt(text: string): Promise<string> {

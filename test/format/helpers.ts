@@ -1,7 +1,7 @@
 // Shared by the formatter tests: the corpus, AST normalisation and token-sequence comparison.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import { FileManager, REPO_ROOT } from "../../compiler/files/index.ts";
+import { FileManager, REPO_ROOT } from "../../base/files/index.ts";
 import { type Module, parse, tokenize } from "../../compiler/syntax/index.ts";
 
 function cwlFiles(dir: string): string[] {

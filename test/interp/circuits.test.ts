@@ -2,8 +2,8 @@
 // constraint failures reported with their .cwl span, all failures in one run, witness export.
 import { bn254_Fr as Fr } from "@noble/curves/bn254.js";
 import { describe, expect, it } from "vitest";
-import { renderDiagnostic } from "../../compiler/diagnostics/index.ts";
-import { FileManager } from "../../compiler/files/index.ts";
+import { renderDiagnostic } from "../../base/diagnostics/index.ts";
+import { FileManager } from "../../base/files/index.ts";
 import { Builder, Module, T, parseText, walkFunc } from "../../compiler/ir/index.ts";
 import { CIRCUIT_PIPELINE, runPipeline } from "../../compiler/passes/index.ts";
 import { run } from "../../compiler/interp/index.ts";

@@ -5,7 +5,7 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { FileManager, lineColOf } from "../../compiler/files/index.ts";
+import { FileManager, lineColOf } from "../../base/files/index.ts";
 import { Builder, Module, T, parseText, printModule, verifyModule, allOpDefs, cloneRegion, type Value } from "../../compiler/ir/index.ts";
 
 const dir = (sub: string) => join(import.meta.dirname, "fixtures", sub);

@@ -5,10 +5,10 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { emitKernelArtifact, packMont, unpackMont, fieldLimbs } from "../../backends/kernels/index.ts";
-import { compileFile } from "../../compiler/driver/pipeline.ts";
+import { packMont, unpackMont, fieldLimbs } from "../../backends/kernels/index.ts";
+import { compileFile } from "../../tooling/cli/pipeline.ts";
 import { BN254_FR } from "../../runtime/field/index.ts";
-import { haveGxx } from "../../runtime/gpu/index.ts";
+import { emitKernelArtifact, haveGxx } from "../../tooling/kernels/index.ts";
 
 const ir = () => {
   const r = compileFile(join(import.meta.dirname, "../../examples/ntt.cwl"));

@@ -11,8 +11,8 @@ import { emitWasm } from "../../backends/wasm/index.ts";
 import { emitWgsl } from "../../backends/wgsl/index.ts";
 import { ntt } from "../../runtime/curve/index.ts";
 import { BN254_FR } from "../../runtime/field/index.ts";
-import { buildCsim, FileStore, haveGxx, HlsSimExecutor, type KernelExecutor, MemoryStore, nttFourStep, nttFourStepValues, openGpu, WasmExecutor, WebGpuExecutor } from "../../runtime/gpu/index.ts";
-import { kernelSource } from "../../stdlib/kernels/index.ts";
+import { FileStore, type KernelExecutor, MemoryStore, nttFourStep, nttFourStepValues, openGpu, WasmExecutor, WebGpuExecutor } from "../../runtime/gpu/index.ts";
+import { buildCsim, haveGxx, HlsSimExecutor, kernelSource } from "../../tooling/kernels/index.ts";
 
 const mod = kernelSource("ntt");
 const fl = analyzeKernels(mod, "wasm").km!.fields.get("bn254_fr")!;

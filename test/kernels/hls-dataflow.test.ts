@@ -9,8 +9,8 @@ import { DEFAULT_DSP_BUDGET, dspPerMul, emitHls } from "../../backends/hls/index
 import type { Module } from "../../compiler/ir/index.ts";
 import { G1, ntt } from "../../runtime/curve/index.ts";
 import { BN254_FQ, BN254_FR } from "../../runtime/field/index.ts";
-import { HlsSimExecutor, buildCsim, haveGxx, msmOnExecutor, nttOnExecutor } from "../../runtime/gpu/index.ts";
-import { kernelSource, msmKernels, msmShape } from "../../stdlib/kernels/index.ts";
+import { msmOnExecutor, nttOnExecutor } from "../../runtime/gpu/index.ts";
+import { HlsSimExecutor, buildCsim, haveGxx, kernelSource, msmKernels, msmShape } from "../../tooling/kernels/index.ts";
 import { fieldOpsExpected, fieldOpsInputs, fieldOpsModule, msmEdgeCase } from "./fixtures.ts";
 import { shapesModule } from "./hls-shapes.ts";
 

@@ -6,12 +6,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { analyzeKernels, emitKernelArtifact } from "../../backends/kernels/index.ts";
-import { compileFile } from "../../compiler/driver/pipeline.ts";
+import { analyzeKernels } from "../../backends/kernels/index.ts";
+import { compileFile } from "../../tooling/cli/pipeline.ts";
 import { HLS_INCLUDE_DIR, checkVitisSubset, emitHls } from "../../backends/hls/index.ts";
 import type { Module } from "../../compiler/ir/index.ts";
-import { haveGxx } from "../../runtime/gpu/index.ts";
-import { kernelSource, msmKernels } from "../../stdlib/kernels/index.ts";
+import { emitKernelArtifact, haveGxx, kernelSource, msmKernels } from "../../tooling/kernels/index.ts";
 import { fieldOpsModule } from "./fixtures.ts";
 import { shapesModule } from "./hls-shapes.ts";
 

@@ -9,11 +9,11 @@ import { emitWasm } from "../../backends/wasm/index.ts";
 import { emitWgsl } from "../../backends/wgsl/index.ts";
 import { BN254_FQ, BN254_FR } from "../../runtime/field/index.ts";
 import { ntt } from "../../runtime/curve/index.ts";
-import { kernelSource, MSM_LIMITS, msmKernels, msmShape } from "../../stdlib/kernels/index.ts";
+import { kernelSource, MSM_LIMITS, msmKernels, msmShape } from "../../tooling/kernels/stdlib.ts";
 import { G1, packG1, packScalars } from "../../runtime/curve/index.ts";
 import { fieldOpsExpected, fieldOpsInputs, fieldOpsModule, msmEdgeCase } from "./fixtures.ts";
 import { join } from "node:path";
-import { compileFile, compileSource } from "../../compiler/driver/pipeline.ts";
+import { compileFile, compileSource } from "../../tooling/cli/pipeline.ts";
 import { type KernelExecutor, type MsmOptions, nttOnExecutor, planMsm, WasmExecutor, WebGpuExecutor, openGpu, msmOnExecutor, msmChunkedOnExecutor } from "../../runtime/gpu/index.ts";
 
 const gpu = await openGpu();

@@ -3,8 +3,8 @@
 // them and reject a wrong old value, wrong roots, a reordered batch and forged groupings.
 import { describe, it, expect } from "vitest";
 import { KvStore, checkWitness, storageKey, type StorageOp } from "../../runtime/kv/index.ts";
-import { applyBatch, batchCircuit, batchInputs, batchPublic, batchStats, mockBatch, mockBatchInputs, OP_FIELDS, type BatchShape, type BatchWitness } from "../../runtime/kv/batch.ts";
-import { accessCircuitStats } from "../../runtime/kv/circuit.ts";
+import { applyBatch, batchCircuit, batchInputs, batchPublic, batchStats, mockBatch, mockBatchInputs, OP_FIELDS, type BatchShape, type BatchWitness } from "../../tooling/kv/batch.ts";
+import { accessCircuitStats } from "../../tooling/kv/circuit.ts";
 import { keygen, prove, verify, insecureDevSrs, minimumK } from "../../runtime/plonk/index.ts";
 import { witnessFor } from "../../backends/plonkish/index.ts";
 

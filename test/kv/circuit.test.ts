@@ -4,7 +4,7 @@ import { describe, it, expect, beforeAll } from "vitest";
 import { witnessFor, type CompiledCircuit } from "../../backends/plonkish/index.ts";
 import { keygen, prove, verify, insecureDevSrs, minimumK, stats } from "../../runtime/plonk/index.ts";
 import { compileFixture } from "./fixture.ts";
-import { mockInputs } from "../../runtime/kv/circuit.ts";
+import { mockInputs } from "../../tooling/kv/circuit.ts";
 import { KvStore, accessInputs, storageKey, type AccessWitness } from "../../runtime/kv/index.ts";
 
 const DEPTH = 8; // must match test/kv/fixtures/kv_access.cwl

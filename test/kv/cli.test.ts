@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { REPO_ROOT } from "../../compiler/files/index.ts";
+import { REPO_ROOT } from "../../base/files/index.ts";
 import { storageKey } from "../../runtime/kv/index.ts";
 
 const cwl = (...args: string[]) => spawnSync(process.execPath, [join(REPO_ROOT, "bin/cwl.js"), ...args], { encoding: "utf8" });

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { KvStore } from "../../runtime/kv/index.ts";
 import { blockOps } from "./fixtures/crash-blocks.ts";
-import { REPO_ROOT } from "../../compiler/files/index.ts";
+import { REPO_ROOT } from "../../base/files/index.ts";
 
 const D = 24;
 

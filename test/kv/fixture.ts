@@ -2,8 +2,8 @@
 // with runtime/kv's mockInputs).
 import { join } from "node:path";
 import { expect } from "vitest";
-import { REPO_ROOT } from "../../compiler/files/index.ts";
-import { compileFile } from "../../compiler/driver/pipeline.ts";
+import { REPO_ROOT } from "../../base/files/index.ts";
+import { compileFile } from "../../tooling/cli/pipeline.ts";
 import { compilePlonkish, type CompiledCircuit } from "../../backends/plonkish/index.ts";
 
 export function compileFixture(name: string): CompiledCircuit {

@@ -5,8 +5,8 @@
 // suite is skipped with the compiler's reason.
 import { describe, it, expect } from "vitest";
 import { KvStore, accessesToOps, erc20TransferTrace, storageLoopTrace, type StorageAccess } from "../../runtime/kv/index.ts";
-import { applyBatch, batchShapeFor, type BatchShape, type BatchWitness } from "../../runtime/kv/batch.ts";
-import { tryStorageCircuit, storageInputs, mockStorage } from "../../runtime/kv/storage.ts";
+import { applyBatch, batchShapeFor, type BatchShape, type BatchWitness } from "../../tooling/kv/batch.ts";
+import { tryStorageCircuit, storageInputs, mockStorage } from "../../tooling/kv/storage.ts";
 import { witnessFor } from "../../backends/plonkish/index.ts";
 import { keygen, prove, verify, insecureDevSrs, minimumK } from "../../runtime/plonk/index.ts";
 

@@ -4,8 +4,8 @@
 import { readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
-import { compileFile } from "../../compiler/driver/pipeline.ts";
-import { FileManager, REPO_ROOT } from "../../compiler/files/index.ts";
+import { compileFile } from "../../tooling/cli/pipeline.ts";
+import { FileManager, REPO_ROOT } from "../../base/files/index.ts";
 import { parseText, printModule, verifyModule } from "../../compiler/ir/index.ts";
 
 function cwlFiles(dir: string): string[] {

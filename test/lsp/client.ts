@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { type MessageConnection, StreamMessageReader, StreamMessageWriter, createMessageConnection } from "vscode-jsonrpc/node.js";
 import type { Diagnostic, Position, PublishDiagnosticsParams } from "vscode-languageserver-protocol";
-import { REPO_ROOT } from "../../compiler/files/index.ts";
+import { REPO_ROOT } from "../../base/files/index.ts";
 
 export class TestClient {
   readonly proc: ChildProcess;

@@ -2,10 +2,10 @@
 // compiler's, and every name answers hover / definition / references without throwing.
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { compileSource } from "../../compiler/driver/pipeline.ts";
-import { REPO_ROOT } from "../../compiler/files/index.ts";
-import { analyze, definition, documentSymbols, hover, references, semanticTokens } from "../../compiler/lsp/index.ts";
-import { lspDiagnostics, toPosition } from "../../compiler/lsp/analysis.ts";
+import { compileSource } from "../../tooling/cli/pipeline.ts";
+import { REPO_ROOT } from "../../base/files/index.ts";
+import { analyze, definition, documentSymbols, hover, references, semanticTokens } from "../../tooling/lsp/index.ts";
+import { lspDiagnostics, toPosition } from "../../tooling/lsp/analysis.ts";
 import { tokenize } from "../../compiler/syntax/index.ts";
 import { corpus } from "../format/helpers.ts";
 

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CompletionItem, DocumentSymbol, Hover, Location, SignatureHelp, TextEdit, WorkspaceEdit } from "vscode-languageserver-protocol";
-import { REPO_ROOT } from "../../compiler/files/index.ts";
+import { REPO_ROOT } from "../../base/files/index.ts";
 import { TestClient, posOf } from "./client.ts";
 
 const merklePath = join(REPO_ROOT, "examples/merkle_membership.cwl");

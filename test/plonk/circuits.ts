@@ -1,6 +1,6 @@
 // Hand-built circuits for the proof-system tests (no compiler needed).
 import { Circuit, Expression, emptyWitness, type Witness } from "../../runtime/plonk/index.ts";
-import type { Span } from "../../compiler/diagnostics/index.ts";
+import type { Span } from "../../base/diagnostics/index.ts";
 import { configurePoseidon, assignPermutation } from "../../backends/plonkish/poseidon.ts";
 
 const R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;

@@ -3,8 +3,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { compileSource } from "../../compiler/driver/pipeline.ts";
-import { lineColOf } from "../../compiler/files/index.ts";
+import { compileSource } from "../../tooling/cli/pipeline.ts";
+import { lineColOf } from "../../base/files/index.ts";
 import { compilePlonkish, witnessFor, type CompiledCircuit } from "../../backends/plonkish/index.ts";
 import {
   Circuit,

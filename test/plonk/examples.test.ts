@@ -3,8 +3,8 @@
 import { describe, it, expect } from "vitest";
 import { readFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
-import { REPO_ROOT } from "../../compiler/files/index.ts";
-import { compileFile } from "../../compiler/driver/pipeline.ts";
+import { REPO_ROOT } from "../../base/files/index.ts";
+import { compileFile } from "../../tooling/cli/pipeline.ts";
 import { compilePlonkish, witnessFor, type CompiledCircuit } from "../../backends/plonkish/index.ts";
 import { MockProver, keygen, prove, verify, loadPtau, minimumK, stats } from "../../runtime/plonk/index.ts";
 import { devPtauPath } from "../../runtime/plonk/dev-ptau.ts";

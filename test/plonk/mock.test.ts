@@ -1,6 +1,6 @@
 // MockProver failures name the constraint, the source span (path:line:col) and the row.
 import { describe, it, expect } from "vitest";
-import { FileManager } from "../../compiler/files/index.ts";
+import { FileManager } from "../../base/files/index.ts";
 import { MockProver, Circuit, Expression, emptyWitness, stats, usableRows } from "../../runtime/plonk/index.ts";
 import { fibonacci, range8 } from "./circuits.ts";
 

@@ -1,6 +1,6 @@
 // `--field` instantiates `F: Field` (and `Field`) with the chosen prime field; arithmetic follows its modulus.
 import { describe, expect, it } from "vitest";
-import { compileSource } from "../../compiler/driver/pipeline.ts";
+import { compileSource } from "../../tooling/cli/pipeline.ts";
 import { run } from "../../compiler/interp/index.ts";
 import { KNOWN_FIELDS } from "../../compiler/sema/index.ts";
 

@@ -4,8 +4,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { describe, expect, it } from "vitest";
-import { compileFile, runPasses } from "../../compiler/driver/pipeline.ts";
-import { FileManager } from "../../compiler/files/index.ts";
+import { compileFile, runPasses } from "../../tooling/cli/pipeline.ts";
+import { FileManager } from "../../base/files/index.ts";
 import { parseText, printModule } from "../../compiler/ir/index.ts";
 import { encodeJson, run } from "../../compiler/interp/index.ts";
 import { expectations, fixtures, located } from "./harness.ts";

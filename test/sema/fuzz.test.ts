@@ -3,8 +3,8 @@
 // spans inside the file) or a module that verifies. Seeded, so a failure reproduces from its seed.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { compileSource } from "../../compiler/driver/pipeline.ts";
-import { FileManager } from "../../compiler/files/index.ts";
+import { compileSource } from "../../tooling/cli/pipeline.ts";
+import { FileManager } from "../../base/files/index.ts";
 import { tokenize } from "../../compiler/syntax/index.ts";
 import { fixtures } from "./harness.ts";
 

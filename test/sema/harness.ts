@@ -2,8 +2,8 @@
 // `// expect: E0xxx @ line:col` lines, run it with the interpreter.
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import type { Diagnostic } from "../../compiler/diagnostics/index.ts";
-import { type FileManager, lineColOf } from "../../compiler/files/index.ts";
+import type { Diagnostic } from "../../base/diagnostics/index.ts";
+import { type FileManager, lineColOf } from "../../base/files/index.ts";
 
 export const FIXTURES = join(import.meta.dirname, "fixtures");
 

@@ -2,8 +2,8 @@
 import { describe, it, expect } from "vitest";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { REPO_ROOT } from "../../compiler/files/index.ts";
-import { compileSource } from "../../compiler/driver/pipeline.ts";
+import { REPO_ROOT } from "../../base/files/index.ts";
+import { compileSource } from "../../tooling/cli/pipeline.ts";
 
 const BAD = join(REPO_ROOT, "test/spec/fixtures/bad");
 

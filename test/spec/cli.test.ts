@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { REPO_ROOT } from "../../compiler/files/index.ts";
+import { REPO_ROOT } from "../../base/files/index.ts";
 
 const cwl = (...args: string[]) => {
   const r = spawnSync("node", [join(REPO_ROOT, "bin", "cwl.js"), "check-spec", ...args], { cwd: REPO_ROOT, encoding: "utf8" });

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { FileManager } from "../../compiler/files/index.ts";
+import { FileManager } from "../../base/files/index.ts";
 import { specFromText } from "../../compiler/spec/index.ts";
 import { instantiate, InstantiateError } from "../../runtime/spec/index.ts";
 import { modelOf } from "./helpers.ts";

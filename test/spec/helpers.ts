@@ -1,9 +1,9 @@
 // Shared by the spec suites: load a spec model from a stdlib file or inline text.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { FileManager, REPO_ROOT } from "../../compiler/files/index.ts";
+import { FileManager, REPO_ROOT } from "../../base/files/index.ts";
 import { specFromText } from "../../compiler/spec/index.ts";
-import { renderAll } from "../../compiler/diagnostics/index.ts";
+import { renderAll } from "../../base/diagnostics/index.ts";
 import type { SpecModel } from "../../runtime/spec/index.ts";
 
 export const STDLIB_SPECS = join(REPO_ROOT, "stdlib", "specs");

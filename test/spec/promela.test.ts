@@ -7,7 +7,7 @@ import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { instantiate, checkInstance } from "../../runtime/spec/index.ts";
 import { emitPromela, haveSpin, runSpin } from "../../backends/promela/index.ts";
-import { FileManager } from "../../compiler/files/index.ts";
+import { FileManager } from "../../base/files/index.ts";
 import { loadSpecs } from "../../compiler/spec/index.ts";
 import { STDLIB_SPECS, modelOf } from "./helpers.ts";
 import { join } from "node:path";

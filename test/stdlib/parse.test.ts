@@ -4,8 +4,8 @@
 import { describe, it, expect } from "vitest";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { FileManager, REPO_ROOT, STDLIB_ROOT } from "../../compiler/files/index.ts";
-import { compileFile } from "../../compiler/driver/pipeline.ts";
+import { FileManager, REPO_ROOT, STDLIB_ROOT } from "../../base/files/index.ts";
+import { compileFile } from "../../tooling/cli/pipeline.ts";
 import { parse, type Expr } from "../../compiler/syntax/index.ts";
 import { loadCircomlibConstants, renderConstants, OUT_PATH, ROUNDS_F, ROUNDS_P, T_MAX } from "../../scripts/gen-poseidon-constants.ts";
 import { parseStdlib, render } from "./util.ts";

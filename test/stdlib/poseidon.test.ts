@@ -5,8 +5,8 @@ import { describe, it, expect, beforeAll } from "vitest";
 import { buildPoseidon } from "circomlibjs";
 import { bn254 } from "@noble/curves/bn254.js";
 import { join } from "node:path";
-import { DEFAULT_PASSES, compileSource, runPasses } from "../../compiler/driver/pipeline.ts";
-import { REPO_ROOT } from "../../compiler/files/index.ts";
+import { DEFAULT_PASSES, compileSource, runPasses } from "../../tooling/cli/pipeline.ts";
+import { REPO_ROOT } from "../../base/files/index.ts";
 import { compileTextOk, render, type Compiled } from "./util.ts";
 
 const R = bn254.fields.Fr.ORDER;

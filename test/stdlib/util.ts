@@ -1,8 +1,8 @@
 // Shared helpers for the stdlib and examples suites.
 import { join } from "node:path";
-import { FileManager, REPO_ROOT, STDLIB_ROOT, type SourceFile } from "../../compiler/files/index.ts";
+import { FileManager, REPO_ROOT, STDLIB_ROOT, type SourceFile } from "../../base/files/index.ts";
 import { parse, type ParseResult } from "../../compiler/syntax/index.ts";
-import { renderDiagnostic, type Diagnostic } from "../../compiler/diagnostics/index.ts";
+import { renderDiagnostic, type Diagnostic } from "../../base/diagnostics/index.ts";
 
 /** Parses a stdlib file given relative to stdlib/. */
 export function parseStdlib(rel: string): ParseResult & { file: SourceFile; fm: FileManager } {
@@ -16,7 +16,7 @@ export function render(ds: readonly Diagnostic[], fm: FileManager): string {
   return ds.map((d) => renderDiagnostic(d, (id) => fm.get(id))).join("\n");
 }
 
-import { compileFile, compileSource, hasErrors, type CompileResult } from "../../compiler/driver/pipeline.ts";
+import { compileFile, compileSource, hasErrors, type CompileResult } from "../../tooling/cli/pipeline.ts";
 import { run, type RunResult } from "../../compiler/interp/index.ts";
 
 export interface Compiled extends CompileResult {

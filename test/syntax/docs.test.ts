@@ -4,8 +4,8 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { renderAll } from "../../compiler/diagnostics/index.ts";
-import { REPO_ROOT } from "../../compiler/files/index.ts";
+import { renderAll } from "../../base/diagnostics/index.ts";
+import { REPO_ROOT } from "../../base/files/index.ts";
 import { parse } from "../../compiler/syntax/index.ts";
 import { fileOf, source } from "./util.ts";
 

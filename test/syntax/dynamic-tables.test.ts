@@ -1,8 +1,8 @@
 // Dynamic-table syntax: `table t: (...) = dynamic;` and `push (a, b) into t;`, with `push`, `into` and
 // `dynamic` still usable as names; the formatter prints both forms back.
 import { describe, expect, it } from "vitest";
-import { renderAll } from "../../compiler/diagnostics/index.ts";
-import { formatSource } from "../../compiler/format/index.ts";
+import { renderAll } from "../../base/diagnostics/index.ts";
+import { formatSource } from "../../tooling/format/index.ts";
 import { findAll, parse, type Stmt, type TableItem } from "../../compiler/syntax/index.ts";
 import { fileOf, source } from "./util.ts";
 

@@ -4,7 +4,7 @@
 // internal error, and every node and diagnostic span must lie inside the file (nodes inside their
 // parent). Seeded, so a failure names the seed that reproduces it.
 import { describe, expect, it } from "vitest";
-import { renderAll } from "../../compiler/diagnostics/index.ts";
+import { renderAll } from "../../base/diagnostics/index.ts";
 import { findAll, parse, tokenize } from "../../compiler/syntax/index.ts";
 import { generate, prng } from "./gen.ts";
 import { exprS } from "./sexp.ts";

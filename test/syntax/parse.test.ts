@@ -3,8 +3,8 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { renderAll } from "../../compiler/diagnostics/index.ts";
-import { lineColOf } from "../../compiler/files/index.ts";
+import { renderAll } from "../../base/diagnostics/index.ts";
+import { lineColOf } from "../../base/files/index.ts";
 import {
   decodeInt,
   findAll,

@@ -2,8 +2,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Diagnostic } from "../../compiler/diagnostics/index.ts";
-import { FileManager, type SourceFile } from "../../compiler/files/index.ts";
+import type { Diagnostic } from "../../base/diagnostics/index.ts";
+import { FileManager, type SourceFile } from "../../base/files/index.ts";
 import { walk, type Module, type Node } from "../../compiler/syntax/index.ts";
 
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), "fixtures");

@@ -1,5 +1,5 @@
 // The VS Code client: starts `cwl lsp --stdio` for ChainWeave files and restarts it on demand or when
-// its settings change. Everything language-aware lives in the server (compiler/lsp).
+// its settings change. Everything language-aware lives in the server (tooling/lsp).
 import * as vscode from "vscode";
 import { LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from "vscode-languageclient/node";
 

@@ -1,0 +1,115 @@
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join, basename } from "node:path";
+import type { CommandModule } from "yargs";
+import { renderAll } from "../../../base/diagnostics/index.ts";
+import { FileManager, REPO_ROOT } from "../../../base/files/index.ts";
+import { type Module, printModule } from "../../../compiler/ir/index.ts";
+import { FIELD_CHOICES } from "../../../compiler/sema/index.ts";
+import { UserError, setExitCode } from "../main.ts";
+import { compileFile, hasErrors, runPasses } from "../pipeline.ts";
+
+const TARGETS = ["ir", "plonkish", "wgsl", "hls", "wasm"] as const;
+
+interface Args {
+  file: string;
+  target: (typeof TARGETS)[number];
+  emit?: string;
+  o?: string;
+  field: string;
+  passes?: string;
+  entry?: string;
+  stats?: boolean;
+}
+
+export const command: CommandModule<object, Args> = {
+  command: "build <file>",
+  describe: "Compile a .cwl file to CWIR or a backend artifact",
+  builder: (y) =>
+    y
+      .positional("file", { type: "string", demandOption: true, describe: ".cwl source" })
+      .option("target", { type: "string", choices: TARGETS as unknown as string[], default: "ir", describe: "what to produce" })
+      .option("emit", { type: "string", choices: ["ir"], describe: "also write the CWIR (before backend passes) next to the output" })
+      .option("o", { type: "string", describe: "output file (ir) or folder (other targets); default stdout / ./build" })
+      .option("field", { type: "string", choices: FIELD_CHOICES as unknown as string[], default: "bn254", describe: "prime field for `F: Field` generics" })
+      .option("entry", { type: "string", describe: "item to build when the file has several (plonkish)" })
+      .option("stats", { type: "boolean", default: false, describe: "print the layout statistics (plonkish)" })
+      .option("passes", { type: "string", describe: "CWIR passes to run first, comma-separated (`default` = the standard pipeline)" })
+      .example("$0 build c.cwl --target ir", "print the raw lowering as CWIR text")
+      .example("$0 build c.cwl --target ir --passes default", "CWIR after inline, unroll, folding, if→select, CSE, DCE") as never,
+  handler: async (argv) => {
+    const fm = new FileManager();
+    const r = compileFile(argv.file, { fm, field: argv.field });
+    if (r.diagnostics.length) process.stderr.write(renderAll(r.diagnostics, (id) => fm.get(id), { color: process.stderr.isTTY }) + "\n");
+    if (hasErrors(r.diagnostics) || !r.ir) {
+      setExitCode(1);
+      return;
+    }
+    const ir = r.ir;
+    const print = (m: Module) => printModule(m, { fileOf: (id) => fm.get(id) });
+    if (argv.emit === "ir" && argv.target !== "ir") {
+      const out = join(argv.o ?? "build", basename(argv.file).replace(/\.cwl$/, "") + ".cwir");
+      mkdirSync(dirname(out), { recursive: true });
+      writeFileSync(out, print(ir));
+    }
+    if (argv.passes) {
+      const ds = runPasses(ir, argv.passes);
+      if (ds.length) {
+        process.stderr.write(renderAll(ds, (id) => fm.get(id)) + "\n");
+        if (hasErrors(ds)) return setExitCode(1);
+      }
+    }
+    if (argv.target === "ir") {
+      const text = print(ir);
+      if (argv.o) {
+        mkdirSync(dirname(argv.o), { recursive: true });
+        writeFileSync(argv.o, text);
+      } else process.stdout.write(text);
+      return;
+    }
+    const outDir = argv.o ?? "build";
+    if (argv.target === "plonkish") {
+      const mod = await loadBackend("backends/plonkish/index.ts", "plonkish");
+      const fn = mod.buildPlonkish as ((m: Module, opts: object) => unknown) | undefined;
+      if (typeof fn !== "function") throw new UserError("target `plonkish` is not available yet", "use `--target ir` for now");
+      mkdirSync(outDir, { recursive: true });
+      let entry: string | undefined;
+      if (argv.entry) {
+        const inst = r.checked?.entries.find((i) => i.item.name.name === argv.entry && i.concrete);
+        if (!inst) throw new UserError(`no item \`${argv.entry}\` in ${argv.file}`);
+        entry = inst.irName;
+      }
+      const res = await fn(ir, { outDir, name: basename(argv.file).replace(/\.cwl$/, ""), entry, stats: argv.stats });
+      if (res && typeof res === "object" && "diagnostics" in res) {
+        const ds = (res as { diagnostics: import("../../../base/diagnostics/index.ts").Diagnostic[] }).diagnostics;
+        if (ds.length) process.stderr.write(renderAll(ds, (id) => fm.get(id)) + "\n");
+        if (hasErrors(ds)) return setExitCode(1);
+      }
+      const file = res && typeof res === "object" && "file" in res ? (res as { file?: string }).file : undefined;
+      process.stdout.write(`wrote ${file ?? outDir}\n`);
+      return;
+    }
+    const mod = await loadBackend("tooling/kernels/artifact.ts", argv.target);
+    const emit = mod.emitKernelArtifact as ((m: Module, target: string, outDir: string) => unknown) | undefined;
+    if (typeof emit !== "function") throw new UserError(`target \`${argv.target}\` is not available yet`, "use `--target ir` for now");
+    mkdirSync(outDir, { recursive: true });
+    const res = await emit(ir, argv.target, outDir);
+    if (res && typeof res === "object" && "diagnostics" in res) {
+      const ds = (res as { diagnostics: import("../../../base/diagnostics/index.ts").Diagnostic[] }).diagnostics;
+      if (ds.length) process.stderr.write(renderAll(ds, (id) => fm.get(id)) + "\n");
+      if (hasErrors(ds)) return setExitCode(1);
+    }
+    process.stdout.write(`wrote ${outDir}\n`);
+  },
+};
+
+// Literal import specifiers, so that the prebuilt CLI bundle (scripts/build-cli.mjs) contains the backends.
+const BACKENDS: Record<string, () => Promise<object>> = {
+  "backends/plonkish/index.ts": () => import("../../../backends/plonkish/index.ts"),
+  "tooling/kernels/artifact.ts": () => import("../../kernels/artifact.ts"),
+};
+
+async function loadBackend(rel: string, target: string): Promise<Record<string, unknown>> {
+  const load = BACKENDS[rel];
+  if (!load || !existsSync(join(REPO_ROOT, rel))) throw new UserError(`target \`${target}\` is not available yet`, "use `--target ir` for now");
+  return (await load()) as Record<string, unknown>;
+}

@@ -1,0 +1,99 @@
+// `cwl prove <file> --inputs in.json`: witness from the CWIR interpreter, MockProver, then the KZG
+// proof, with the time of every phase on stderr.
+import type { CommandModule } from "yargs";
+import { CliError } from "../plonkish-error.ts";
+import { readFileSync, existsSync } from "node:fs";
+import { UserError, setExitCode } from "../main.ts";
+import { renderAll } from "../../../base/diagnostics/index.ts";
+
+interface Args {
+  file: string;
+  inputs: string;
+  entry?: string;
+  ptau?: string;
+  "insecure-dev-srs"?: boolean;
+  k?: number;
+  out?: string;
+  public?: string;
+  vk?: string;
+}
+
+export const command: CommandModule<object, Args> = {
+  command: "prove <file>",
+  describe: "Prove a circuit on the given inputs (PLONKish, KZG on BN254)",
+  builder: (y) =>
+    y
+      .positional("file", { type: "string", demandOption: true, describe: ".cwl source or .cwir IR text" })
+      .option("inputs", { alias: "i", type: "string", demandOption: true, describe: "inputs JSON (parameter name → value)" })
+      .option("entry", { type: "string", describe: "circuit to use when the file has several" })
+      .option("ptau", { type: "string", describe: "powers-of-tau file (snarkjs .ptau, BN254)" })
+      .option("insecure-dev-srs", { type: "boolean", describe: "use a development SRS with a public tau (INSECURE)" })
+      .option("k", { type: "number", describe: "domain size 2^k (must match setup)" })
+      .option("vk", { type: "string", describe: "check that the circuit still matches this verifying key" })
+      .option("out", { alias: "o", type: "string", describe: "proof file (.proof binary, .json JSON; default <file>.proof)" })
+      .option("public", { type: "string", describe: "public inputs file (default <file>.public.json)" }),
+  handler: async (a) => {
+    // Heavy modules load only when this command runs, so other commands start fast.
+    const { keygen, prove, MockProver } = await import("../../../runtime/plonk/index.ts");
+    const { witnessFor } = await import("../../../backends/plonkish/index.ts");
+    const { loadCircuit, chooseSrs, domainK, writeProof, writePublic, readVk } = await import("../plonkish.ts");
+    const log = (s: string) => process.stderr.write(s + "\n");
+    try {
+      const t0 = performance.now();
+      const loaded = loadCircuit(a.file, a.entry);
+      if (!loaded.compiled) {
+        process.stderr.write(loaded.render() + "\n");
+        setExitCode(1);
+        return;
+      }
+      const c = loaded.compiled;
+      log(`compile: ${(performance.now() - t0).toFixed(0)} ms`);
+      if (!existsSync(a.inputs)) throw new CliError(`cannot read inputs file \`${a.inputs}\``);
+      let inputs: Record<string, unknown>;
+      try {
+        inputs = JSON.parse(readFileSync(a.inputs, "utf8"));
+      } catch (e) {
+        throw new CliError(`${a.inputs}: ${(e as Error).message}`);
+      }
+      let t = performance.now();
+      const { witness, run } = witnessFor(c, inputs);
+      if (!witness || run.diagnostics.length) {
+        // Interpreter findings (bad inputs, failed assertions) carry source locations.
+        process.stderr.write(renderAll(run.diagnostics, loaded.fileOf) + "\n");
+        if (!witness) {
+          setExitCode(1);
+          return;
+        }
+      }
+      log(`witness: ${(performance.now() - t).toFixed(0)} ms`);
+      t = performance.now();
+      const mock = MockProver.run(c.program.circuit, witness);
+      if (!mock.ok) {
+        process.stderr.write(mock.messages().map((m) => `error: ${m}`).join("\n") + "\n");
+        setExitCode(1);
+        return;
+      }
+      log(`mock prover: ${(performance.now() - t).toFixed(0)} ms, all constraints hold`);
+      const k = domainK(c, a.k);
+      const srs = chooseSrs({ ptau: a.ptau, insecureDevSrs: a["insecure-dev-srs"] }, k, log);
+      t = performance.now();
+      const pk = await keygen(srs, c.program.circuit, { k });
+      log(`keygen: ${(performance.now() - t).toFixed(0)} ms (k=${k}, ${c.program.circuit.rows} rows)`);
+      if (a.vk) {
+        const vk = readVk(a.vk);
+        if (Buffer.compare(Buffer.from(vk.digest), Buffer.from(pk.vk.digest)) !== 0)
+          throw new CliError(`${a.vk} does not match this circuit and SRS`, "run `cwl setup` again with the same --ptau and --k");
+      }
+      const proof = await prove(pk, witness, { progress: (p, ms) => log(`  ${p}: ${ms.toFixed(0)} ms`) });
+      const base = a.file.replace(/\.(cwl|cwir)$/, "");
+      const out = a.out ?? base + ".proof";
+      const pub = a.public ?? base + ".public.json";
+      writeProof(out, proof);
+      writePublic(pub, c.program.publicNames, witness.instance);
+      process.stdout.write(`wrote ${out} and ${pub} (total ${((performance.now() - t0) / 1000).toFixed(1)} s)\n`);
+    } catch (e) {
+      if (e instanceof CliError) throw new UserError(e.message, e.hint);
+      throw e;
+    }
+  },
+};

@@ -1,0 +1,94 @@
+import { readFileSync } from "node:fs";
+import type { CommandModule } from "yargs";
+import { renderAll } from "../../../base/diagnostics/index.ts";
+import { FileManager } from "../../../base/files/index.ts";
+import { encodeJson, run } from "../../../compiler/interp/index.ts";
+import { FIELD_CHOICES } from "../../../compiler/sema/index.ts";
+import { UserError, setExitCode } from "../main.ts";
+import { compileFile, hasErrors, runPasses } from "../pipeline.ts";
+
+interface Args {
+  file: string;
+  input?: string;
+  entry?: string;
+  field: string;
+  passes?: string;
+  dispatch?: number;
+}
+
+export const command: CommandModule<object, Args> = {
+  command: "run <file>",
+  describe: "Run a circuit, program, protocol (in the clear) or kernel with the CWIR interpreter",
+  builder: (y) =>
+    y
+      .positional("file", { type: "string", demandOption: true, describe: ".cwl source" })
+      .option("input", { type: "string", describe: "JSON file with the inputs by parameter name" })
+      .option("entry", { type: "string", describe: "item to run when the file has several" })
+      .option("field", { type: "string", choices: FIELD_CHOICES as unknown as string[], default: "bn254", describe: "prime field for `F: Field` generics" })
+      .option("passes", { type: "string", describe: "CWIR passes to run before interpreting (`default` = the standard pipeline)" })
+      .option("dispatch", { type: "number", describe: "kernel dispatch size (invocations); default: length of the first buffer" })
+      .example("$0 run examples/poseidon_preimage.cwl --input examples/poseidon_preimage.json", "check a witness") as never,
+  handler: (argv) => {
+    let inputs: Record<string, unknown> | unknown[] = {};
+    if (argv.input) {
+      let text: string;
+      try {
+        text = readFileSync(argv.input, "utf8");
+      } catch {
+        throw new UserError(`cannot read input file \`${argv.input}\``);
+      }
+      try {
+        inputs = JSON.parse(text) as Record<string, unknown>;
+      } catch (e) {
+        throw new UserError(`input file \`${argv.input}\` is not valid JSON: ${(e as Error).message}`);
+      }
+      if (typeof inputs !== "object" || inputs === null) throw new UserError(`input file \`${argv.input}\` must hold a JSON object (inputs by name) or array`);
+    }
+    const fm = new FileManager();
+    const r = compileFile(argv.file, { fm, field: argv.field });
+    const render = (ds: Parameters<typeof renderAll>[0]) => renderAll(ds, (id) => fm.get(id), { color: process.stderr.isTTY });
+    if (r.diagnostics.length) process.stderr.write(render(r.diagnostics) + "\n");
+    if (hasErrors(r.diagnostics) || !r.ir || !r.checked) return setExitCode(1);
+    if (argv.passes) {
+      const ds = runPasses(r.ir, argv.passes);
+      if (hasErrors(ds)) {
+        process.stderr.write(render(ds) + "\n");
+        return setExitCode(1);
+      }
+    }
+    let entry: string | undefined;
+    if (argv.entry) {
+      const inst = r.checked.entries.find((i) => i.item.name.name === argv.entry && i.concrete) ?? r.checked.instances.find((i) => i.irName === argv.entry);
+      if (!inst)
+        throw new UserError(
+          `no item \`${argv.entry}\` in ${argv.file}`,
+          `items: ${r.checked.entries.filter((i) => i.item.kind !== "Fn").map((i) => i.item.name.name).join(", ")}`,
+        );
+      entry = inst.irName;
+    } else {
+      const tops = r.checked.entries.filter((i) => i.concrete && i.item.kind !== "Fn");
+      if (tops.length === 1) entry = tops[0].irName;
+      else if (tops.length > 1) throw new UserError(`${argv.file} has ${tops.length} runnable items; pick one with --entry`, `items: ${tops.map((i) => i.item.name.name).join(", ")}`);
+    }
+    const res = run(r.ir, { entry, inputs, dispatch: argv.dispatch });
+    if (res.diagnostics.length) process.stderr.write(render(res.diagnostics) + "\n");
+    const f = entry ? r.ir.func(entry) : undefined;
+    const out: Record<string, unknown> = { ok: res.ok };
+    if (res.outputsJson.length) out.outputs = res.outputsJson;
+    if (res.revealed.length) out.revealed = res.revealed.map((x) => (x.to === undefined ? x.json : { to: x.to, value: x.json }));
+    if (f?.kind === "kernel") {
+      const bufs: Record<string, unknown> = {};
+      res.buffers.forEach((b, i) => {
+        if (!b || !f) return;
+        // Only the buffers a kernel may write are results.
+        if (f.paramAttrs[i]?.access !== "read_write") return;
+        const name = typeof f.paramAttrs[i]?.name === "string" ? (f.paramAttrs[i].name as string) : `#${i}`;
+        const t = f.args[i].type;
+        bufs[name] = b.map((v) => encodeJson(r.ir!, t.kind === "mem" ? t.elem : t, v));
+      });
+      if (Object.keys(bufs).length) out.buffers = bufs;
+    }
+    process.stdout.write(JSON.stringify(out, null, 2) + "\n");
+    if (!res.ok) setExitCode(1);
+  },
+};

@@ -1,0 +1,49 @@
+// `cwl setup <file>`: lays the circuit out (plonkish) and writes its verifying key.
+import type { CommandModule } from "yargs";
+import { CliError } from "../plonkish-error.ts";
+import { UserError, setExitCode } from "../main.ts";
+
+interface Args {
+  file: string;
+  entry?: string;
+  ptau?: string;
+  "insecure-dev-srs"?: boolean;
+  k?: number;
+  out?: string;
+}
+
+export const command: CommandModule<object, Args> = {
+  command: "setup <file>",
+  describe: "Generate the verifying key of a circuit (PLONKish, KZG on BN254)",
+  builder: (y) =>
+    y
+      .positional("file", { type: "string", demandOption: true, describe: ".cwl source or .cwir IR text" })
+      .option("entry", { type: "string", describe: "circuit to use when the file has several" })
+      .option("ptau", { type: "string", describe: "powers-of-tau file (snarkjs .ptau, BN254)" })
+      .option("insecure-dev-srs", { type: "boolean", describe: "use a development SRS with a public tau (INSECURE)" })
+      .option("k", { type: "number", describe: "domain size 2^k (default: the smallest that fits)" })
+      .option("out", { alias: "o", type: "string", describe: "verifying key file (.vk binary, .json JSON; default <file>.vk)" }),
+  handler: async (a) => {
+    // Heavy modules load only when this command runs, so other commands start fast.
+    const { keygen } = await import("../../../runtime/plonk/index.ts");
+    const { loadCircuit, chooseSrs, domainK, writeVk } = await import("../plonkish.ts");
+    try {
+      const loaded = loadCircuit(a.file, a.entry);
+      if (!loaded.compiled) {
+        process.stderr.write(loaded.render() + "\n");
+        setExitCode(1);
+        return;
+      }
+      const k = domainK(loaded.compiled, a.k);
+      const srs = chooseSrs({ ptau: a.ptau, insecureDevSrs: a["insecure-dev-srs"] }, k, (s) => process.stderr.write(s + "\n"));
+      const t = performance.now();
+      const pk = await keygen(srs, loaded.compiled.program.circuit, { k });
+      const out = a.out ?? a.file.replace(/\.(cwl|cwir)$/, "") + ".vk";
+      writeVk(out, pk.vk);
+      process.stdout.write(`wrote ${out} (k=${k}, ${((performance.now() - t) / 1000).toFixed(1)} s)\n`);
+    } catch (e) {
+      if (e instanceof CliError) throw new UserError(e.message, e.hint);
+      throw e;
+    }
+  },
+};

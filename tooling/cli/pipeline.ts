@@ -1,0 +1,124 @@
+// The one entry every tool uses (CLI, LSP, tests, backends): parse → sema → lower, all diagnostics
+// collected, nothing thrown for bad input.
+import { resolve } from "node:path";
+import type { Diagnostic } from "../../base/diagnostics/index.ts";
+import { FileManager, type SourceFile } from "../../base/files/index.ts";
+import { type Module, verifyModule } from "../../compiler/ir/index.ts";
+import { lowerProgram } from "../../compiler/lower/index.ts";
+import { runPipeline } from "../../compiler/passes/index.ts";
+import { type CheckedProgram, analyze } from "../../compiler/sema/index.ts";
+import { type Module as AstModule, parse } from "../../compiler/syntax/index.ts";
+import { checkSpecItem } from "../../compiler/spec/index.ts";
+
+export interface CompileOptions {
+  /** `--field`: bn254 (default), bls12_381, goldilocks, babybear, pallas, vesta. */
+  field?: string;
+  /** Stdlib folder (default: the repository's stdlib/). */
+  stdlib?: string;
+  /** Share one FileManager across compiles (LSP overlays, diagnostics rendering). */
+  fm?: FileManager;
+  /** Stop after type checking (no IR). */
+  checkOnly?: boolean;
+  /** Run the CWIR verifier on the lowered module (default true); its findings are internal errors. */
+  verify?: boolean;
+}
+
+export interface CompileResult {
+  /** The lowered module; absent when there were errors before lowering. */
+  ir?: Module;
+  checked?: CheckedProgram;
+  ast?: AstModule;
+  file?: SourceFile;
+  diagnostics: Diagnostic[];
+  fm: FileManager;
+}
+
+export function hasErrors(ds: readonly Diagnostic[]): boolean {
+  return ds.some((d) => d.severity === "error");
+}
+
+export function compileFile(path: string, opts: CompileOptions = {}): CompileResult {
+  const fm = opts.fm ?? new FileManager();
+  const file = fm.load(path) ?? fm.load(resolve(path));
+  if (!file)
+    return {
+      fm,
+      diagnostics: [{ severity: "error", code: "E0103", message: `cannot read file \`${path}\``, hint: "check the path" }],
+    };
+  return compileLoaded(file, { ...opts, fm });
+}
+
+/** Compile unsaved text (LSP buffers, tests); `path` places it for `mod x;` and diagnostics. */
+export function compileSource(path: string, text: string, opts: CompileOptions = {}): CompileResult {
+  const fm = opts.fm ?? new FileManager();
+  fm.setOverlay(path, text);
+  const file = fm.add(path, text);
+  return compileLoaded(file, { ...opts, fm });
+}
+
+function compileLoaded(file: SourceFile, opts: CompileOptions & { fm: FileManager }): CompileResult {
+  try {
+    return compileUnchecked(file, opts);
+  } catch (e) {
+    // A compiler bug must not take the caller down (the LSP compiles on every keystroke); it becomes
+    // an internal-error diagnostic naming the file. The fuzz test fails on any such diagnostic.
+    return {
+      fm: opts.fm,
+      file,
+      diagnostics: [
+        {
+          severity: "error",
+          code: "E0499",
+          message: `internal compiler error: ${(e as Error)?.message ?? String(e)}`,
+          span: { file: file.id, start: 0, end: 0 },
+          hint: `please report this bug with the source file (${(e as Error)?.stack?.split("\n")[1]?.trim() ?? "no stack"})`,
+        },
+      ],
+    };
+  }
+}
+
+function compileUnchecked(file: SourceFile, opts: CompileOptions & { fm: FileManager }): CompileResult {
+  const fm = opts.fm;
+  const parsed = parse(file);
+  const diagnostics: Diagnostic[] = [...parsed.diagnostics];
+  const { program, diagnostics: semaDiags } = analyze([parsed.module], {
+    fm,
+    parse,
+    field: opts.field,
+    stdRoot: opts.stdlib,
+    syntaxDiagnostics: parsed.diagnostics,
+  });
+  diagnostics.push(...semaDiags);
+  // `spec` items are checked by compiler/spec (sema only registers them), so that `cwl check` and the
+  // language server report E07xx diagnostics as `cwl check-spec` does.
+  if (!hasErrors(parsed.diagnostics)) for (const s of program.specs) diagnostics.push(...checkSpecItem(s.item).diagnostics);
+  const result: CompileResult = { fm, checked: program, ast: parsed.module, file, diagnostics };
+  if (opts.checkOnly || hasErrors(diagnostics)) return result;
+  const lowered = lowerProgram(program);
+  diagnostics.push(...lowered.diagnostics);
+  if (hasErrors(lowered.diagnostics)) return result;
+  if (opts.verify !== false) {
+    const vds = verifyModule(lowered.module);
+    for (const d of vds)
+      diagnostics.push({ ...d, severity: "error", message: `internal compiler error: lowering produced invalid CWIR: ${d.message}`, hint: "please report this bug with the source file" });
+    if (vds.length) return result;
+  }
+  result.ir = lowered.module;
+  return result;
+}
+
+/** Default pass pipeline for `--passes default`. */
+export const DEFAULT_PASSES = "inline,unroll,const-fold,if-to-select,const-fold,cse,dce";
+
+/** Run passes by name (`"inline,unroll"` or a list); `default` expands to DEFAULT_PASSES. Verifies after each pass. */
+export function runPasses(ir: Module, names: string | string[]): Diagnostic[] {
+  const text = (Array.isArray(names) ? names.join(",") : names)
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s) => (s === "default" ? DEFAULT_PASSES : s))
+    .join(",");
+  if (!text) return [];
+  return runPipeline(ir, text, { verifyEach: true });
+}
