@@ -1,21 +1,21 @@
 // `npm run bench -- plonk`: a chain of Poseidon(2) hashes (h_{i+1} = Poseidon(h_i, h_i)) in our
 // PLONKish layout (Poseidon round gate) against circomlib's Poseidon compiled by circom2 (--O2).
 // Reports our rows vs circom's R1CS constraints and snarkjs's PLONK constraints, and prove times:
-// ours vs snarkjs Groth16 and PLONK, all with the shared 2^15 dev ptau, in the same run. Sizes whose
+// ours vs snarkjs Groth16 and PLONK, all with the project's 2^15 development ptau (tooling/ptau, made
+// once into .cache/ptau), in the same run. Sizes whose
 // snarkjs setup does not fit 2^15 are reported as such, not estimated.
 //
 // Needs circomlib's circuits (not an npm dependency of the project): node_modules/circomlib, or
 // CIRCOMLIB=/path/to/circomlib. Artifacts are cached in bench/.cache/plonk.
 import { existsSync, mkdirSync, copyFileSync, writeFileSync, readFileSync } from "node:fs";
-import { join, dirname } from "node:path";
+import { join, dirname, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execFileSync } from "node:child_process";
 import { keygen, prove, verify, loadPtau, minimumK, stats, type Srs } from "../runtime/plonk/index.ts";
 import { poseidonChain } from "../test/plonk/circuits.ts";
-import { devPtauPath } from "../runtime/plonk/dev-ptau.ts";
+import { devPtau } from "../tooling/ptau/dev-ptau.ts";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-const PTAU = devPtauPath();
 const CACHE = join(ROOT, "bench", ".cache", "plonk");
 const PTAU_POWER = 15;
 
@@ -76,7 +76,7 @@ type Snark = {
 };
 
 /** snarkjs PLONK's constraint count, as its setup reports it (read from its log). */
-async function snarkPlonkSetup(s: Snark, r1cs: string, zkey: string): Promise<{ constraints?: number; fits: boolean }> {
+async function snarkPlonkSetup(s: Snark, r1cs: string, zkey: string, ptau: string): Promise<{ constraints?: number; fits: boolean }> {
   let constraints: number | undefined;
   const logger = {
     info: (m: string) => {
@@ -90,20 +90,20 @@ async function snarkPlonkSetup(s: Snark, r1cs: string, zkey: string): Promise<{ 
   // Markers cache the outcome: <zkey>.n (fits, with the count) or <zkey>.toobig (the count).
   if (existsSync(zkey + ".n")) return { constraints: Number(readFileSync(zkey + ".n", "utf8")), fits: true };
   if (existsSync(zkey + ".toobig")) return { constraints: Number(readFileSync(zkey + ".toobig", "utf8")), fits: false };
-  const r = await s.plonk.setup(r1cs, PTAU, zkey, logger);
+  const r = await s.plonk.setup(r1cs, ptau, zkey, logger);
   const fits = r !== -1 && constraints !== undefined && constraints + 2 <= 1 << PTAU_POWER;
   if (constraints !== undefined) writeFileSync(zkey + (fits ? ".n" : ".toobig"), String(constraints));
   return { constraints, fits };
 }
 
 export async function run(): Promise<object> {
-  if (!existsSync(PTAU)) return { skipped: `${PTAU} is missing` };
+  const ptau = await devPtau(PTAU_POWER);
   // PLONK_BENCH_SIZES=8,64 picks chain lengths; PLONK_BENCH_OURS_ONLY=1 skips circom/snarkjs (their
   // prove times do not move when ours does, and snarkjs PLONK takes minutes on 2 cores).
   const lib = process.env.PLONK_BENCH_OURS_ONLY ? undefined : circomlibDir();
   const srsCache = new Map<number, Srs>();
   const srsFor = (k: number) => {
-    if (!srsCache.has(k)) srsCache.set(k, loadPtau(PTAU, 1 << k));
+    if (!srsCache.has(k)) srsCache.set(k, loadPtau(ptau, 1 << k));
     return srsCache.get(k)!;
   };
   const snark = (await import("snarkjs")) as unknown as Snark;
@@ -125,7 +125,7 @@ export async function run(): Promise<object> {
       const wtns = join(c.dir, "chain.wtns");
       await snark.wtns.calculate({ x: "7" }, c.wasm, wtns);
       const plonkZkey = join(c.dir, "plonk.zkey");
-      const plonkSetup = await snarkPlonkSetup(snark, c.r1cs, plonkZkey);
+      const plonkSetup = await snarkPlonkSetup(snark, c.r1cs, plonkZkey, ptau);
       entry.snarkjsPlonkConstraints = plonkSetup.constraints;
       if (plonkSetup.fits) {
         const p = await time(() => snark.plonk.prove(plonkZkey, wtns));
@@ -135,7 +135,7 @@ export async function run(): Promise<object> {
       } else entry.snarkjsPlonk = `does not fit the 2^${PTAU_POWER} ptau (${plonkSetup.constraints} PLONK constraints)`;
       if (info.nConstraints + 2 <= 1 << PTAU_POWER) {
         const g16Zkey = join(c.dir, "g16.zkey");
-        if (!existsSync(g16Zkey)) await snark.zKey.newZKey(c.r1cs, PTAU, g16Zkey);
+        if (!existsSync(g16Zkey)) await snark.zKey.newZKey(c.r1cs, ptau, g16Zkey);
         const p = await time(() => snark.groth16.prove(g16Zkey, wtns));
         entry.snarkjsGroth16ProveMs = p.ms;
         process.stdout.write(`  snarkjs groth16 prove: ${p.ms} ms\n`);
@@ -157,7 +157,7 @@ export async function run(): Promise<object> {
   }
   return {
     description: "Poseidon(2) hash chain: our PLONKish rows vs circom2 --O2 R1CS constraints; prove times vs snarkjs (same machine, same run)",
-    ptau: `${PTAU} (2^${PTAU_POWER}, insecure dev)`,
+    ptau: `${relative(ROOT, ptau)} (2^${PTAU_POWER}, insecure dev)`,
     note: "snarkjs uses worker threads on every core; our quotient runs on WASM vector kernels over the worker pool (above 2^14 extended points), evaluations and the opening on WASM kernels, permutation/lookup products are BigInt, and runtime/curve's MSM parallelises",
     results: rows,
   };
