@@ -3,5 +3,4 @@
 export { compilePlonkish, witnessFor, pickCircuit, type CompiledCircuit } from "./compile.ts";
 export { lowerCircuit, poseidonArity, WitnessError, type PlonkishProgram } from "./lower.ts";
 export { configurePoseidon, assignPermutation, layoutPermutation, permutationTrace, type PoseidonChip } from "./poseidon.ts";
-export { poseidonParams, poseidonPermute, poseidonHash, type PoseidonParams } from "./poseidon-params.ts";
 export { buildPlonkish, type BuildOptions } from "./build.ts";

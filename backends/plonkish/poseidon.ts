@@ -11,7 +11,7 @@
 // 8 + 14 + 1 = 23.
 import { type Circuit, type Column, type Witness, Expression } from "../../runtime/plonk/index.ts";
 import type { Span } from "../../base/diagnostics/index.ts";
-import { type PoseidonParams, poseidonParams } from "./poseidon-params.ts";
+import { type PoseidonParams, poseidonParams } from "../../runtime/hash/poseidon.ts";
 import { fr } from "../../runtime/poly/index.ts";
 
 const P = fr.R;
@@ -61,7 +61,7 @@ const mulm = (a: bigint, b: bigint) => (a * b) % P;
 /** Linear forms over (s_0..s_{t−1}, x_0..x_{pack−2}) as coefficient vectors. */
 type Lin = bigint[];
 
-function mixLin(mds: bigint[][], ins: Lin[]): Lin[] {
+function mixLin(mds: readonly (readonly bigint[])[], ins: Lin[]): Lin[] {
   return mds.map((row) => ins[0].map((_, v) => row.reduce((acc, m, j) => add(acc, mulm(m, ins[j][v])), 0n)));
 }
 
@@ -69,7 +69,7 @@ function mixLin(mds: bigint[][], ins: Lin[]): Lin[] {
  * The packed row's symbolic structure: lin[m] = the linear part of state word 0 entering sub-round m,
  * and the last sub-round's words 1.. (`tail`). Independent of the round constants.
  */
-function packedForms(t: number, pack: number, mds: bigint[][]): { lin0: Lin[]; tail: Lin[] } {
+function packedForms(t: number, pack: number, mds: readonly (readonly bigint[])[]): { lin0: Lin[]; tail: Lin[] } {
   const nv = t + pack - 1;
   const unit = (v: number): Lin => Array.from({ length: nv }, (_, i) => (i === v ? 1n : 0n));
   let u: Lin[] = Array.from({ length: t }, (_, i) => unit(i));
@@ -99,7 +99,7 @@ function schedule(p: PoseidonParams, pack: number): ScheduledRow[] {
   const half = p.fullRounds / 2;
   const rows: ScheduledRow[] = [];
   const width = pack + p.t;
-  const pad = (xs: bigint[]) => [...xs, ...Array(width - xs.length).fill(0n)];
+  const pad = (xs: readonly bigint[]) => [...xs, ...Array(width - xs.length).fill(0n)];
   // Two full rounds per row when the S-box columns can hold a whole state (pack − 1 ≥ t).
   // The first row holds only the inputs in the layout (lower.ts places the S-box columns from row 1),
   // so the first full round stays one per row.

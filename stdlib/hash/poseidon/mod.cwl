@@ -1,6 +1,6 @@
 //! std::hash::poseidon — Poseidon over BN254 Fr with circomlib's parameters: state width t = n + 1,
 //! x^5 S-box, 8 full rounds (4 before and 4 after the partial rounds), 56/57/56/60/60 partial
-//! rounds for t = 2..6, round constants and MDS matrices from circomlibjs (see constants.cwl).
+//! rounds for t = 2..6, round constants and MDS matrices equal to circomlib's (see constants.cwl).
 //! `hashN` equals circomlib's `Poseidon(N)` template and circomlibjs' `poseidon([...])`:
 //! the state starts as [0, inputs...] and the digest is state[0] after the permutation.
 
