@@ -229,7 +229,10 @@ export function checkInstance(inst: Instance, opts: CheckOptions = {}): CheckRes
       result.transitions += r.transitions;
       result.truncated ||= r.truncated;
       if (r.violations.length) {
-        result.violations.push(...r.violations.map((v) => ({ ...v, kind: "noninterference" as const })));
+        // The self-composed system reports its observer check as an invariant; name the property the
+        // user wrote instead (an action's failing assert keeps its own message).
+        const leak = `noninterference \`${p.name}\` fails: two runs that differ only in ${p.secret.join(", ")} are told apart by ${p.observer.join(", ")}`;
+        result.violations.push(...r.violations.map((v) => ({ ...v, kind: "noninterference" as const, message: v.kind === "invariant" ? leak : v.message })));
         result.ok = false;
         break;
       }

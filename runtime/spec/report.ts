@@ -23,7 +23,13 @@ export function formatViolation(v: Violation, locate: Locate = () => undefined):
   return lines.join("\n");
 }
 
+/** True when the run found no violation but stopped at the state limit: the verdict is "unknown". */
+export function inconclusive(r: CheckResult): boolean {
+  return r.ok && r.truncated;
+}
+
 export function formatSummary(r: CheckResult): string {
-  const verdict = r.ok ? (r.truncated ? "no violation in the explored part (state limit reached)" : "all properties hold") : "VIOLATED";
+  // A truncated search proves nothing about the unexplored states, so it never reads as "holds".
+  const verdict = r.ok ? (r.truncated ? `no violation found up to ${r.states} states; not a proof (state limit reached)` : "all properties hold") : "VIOLATED";
   return `${verdict}: ${r.states} states, ${r.transitions} transitions, depth ${r.depth}, ${r.elapsedMs.toFixed(0)} ms (${Math.round(r.statesPerSec)} states/s)`;
 }

@@ -148,6 +148,7 @@ describe("noninterference", () => {
     expect(r.ok).toBe(false);
     const v = r.violations[0];
     expect(v.kind).toBe("noninterference");
+    expect(v.message).toBe("noninterference `private` fails: two runs that differ only in key are told apart by out");
     const last = v.trace[v.trace.length - 1].changes.map(([k, x]) => `${k}=${x}`);
     expect(last).toContain("run1.out=2");
     expect(last).toContain("run2.out=1");

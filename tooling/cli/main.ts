@@ -7,10 +7,13 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import yargs, { type CommandModule } from "yargs";
 import { CompileError } from "../../base/diagnostics/index.ts";
+import { UserFileError } from "../../base/files/user-file.ts";
 
 export const EXIT_OK = 0;
 export const EXIT_USER = 1;
 export const EXIT_INTERNAL = 2;
+/** `cwl check-spec` only: no violation found, but the search stopped at its state limit (not a proof). */
+export const EXIT_UNKNOWN = 3;
 
 /** Thrown by commands for user errors that are not source diagnostics (bad flag values, missing files). */
 export class UserError extends Error {
@@ -40,6 +43,15 @@ export async function main(argv: string[], commands?: readonly CommandModule[]):
     exit = Math.max(exit, code);
   };
   (globalThis as { __cwlSetExit?: (c: number) => void }).__cwlSetExit = setExit;
+  // `cwl build ... | head -3`: the reader closing early is not an error of ours; stop quietly.
+  const onStdoutError = (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(exit);
+    throw e;
+  };
+  if (!process.stdout.listeners("error").some((l) => (l as { cwlEpipe?: boolean }).cwlEpipe)) {
+    (onStdoutError as { cwlEpipe?: boolean }).cwlEpipe = true;
+    process.stdout.on("error", onStdoutError);
+  }
   try {
     const cli = yargs(argv)
       .scriptName("cwl")
@@ -64,7 +76,7 @@ export async function main(argv: string[], commands?: readonly CommandModule[]):
       process.stderr.write(e.message + "\n");
       return EXIT_USER;
     }
-    if (e instanceof UserError) {
+    if (e instanceof UserError || e instanceof UserFileError) {
       process.stderr.write(`error: ${e.message}\n${e.hint ? `hint: ${e.hint}\n` : ""}`);
       return EXIT_USER;
     }
@@ -72,6 +84,17 @@ export async function main(argv: string[], commands?: readonly CommandModule[]):
     return EXIT_INTERNAL;
   }
   return exit;
+}
+
+/**
+ * An integer flag checked against its allowed range (inclusive), so that a bad value is named with the
+ * range instead of failing deep inside (a domain of 2^40 rows, NaN states). Undefined passes through.
+ */
+export function intFlag(flag: string, value: number | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new UserError(`${flag} must be an integer from ${min} to ${max}, not ${Number.isNaN(value) ? "a non-number" : value}`);
+  return value;
 }
 
 /** Commands call this to mark the run as failed without throwing (e.g. diagnostics were printed). */

@@ -1,8 +1,8 @@
 // The one entry every tool uses (CLI, LSP, tests, backends): parse → sema → lower, all diagnostics
 // collected, nothing thrown for bad input.
-import { resolve } from "node:path";
 import type { Diagnostic } from "../../base/diagnostics/index.ts";
 import { FileManager, type SourceFile } from "../../base/files/index.ts";
+import { MAX_SOURCE_BYTES, NotTextError, UserFileError, readUserText } from "../../base/files/user-file.ts";
 import { type Module, verifyModule } from "../../compiler/ir/index.ts";
 import { lowerProgram } from "../../compiler/lower/index.ts";
 import { runPipeline } from "../../compiler/passes/index.ts";
@@ -39,13 +39,15 @@ export function hasErrors(ds: readonly Diagnostic[]): boolean {
 
 export function compileFile(path: string, opts: CompileOptions = {}): CompileResult {
   const fm = opts.fm ?? new FileManager();
-  const file = fm.load(path) ?? fm.load(resolve(path));
-  if (!file)
-    return {
-      fm,
-      diagnostics: [{ severity: "error", code: "E0103", message: `cannot read file \`${path}\``, hint: "check the path" }],
-    };
-  return compileLoaded(file, { ...opts, fm });
+  let text: string;
+  try {
+    // A directory, a missing or unreadable file, a huge or binary one: one diagnostic, never a throw.
+    text = readUserText(path, { what: "file", maxBytes: MAX_SOURCE_BYTES });
+  } catch (e) {
+    if (!(e instanceof UserFileError)) throw e;
+    return { fm, diagnostics: [{ severity: "error", code: e instanceof NotTextError ? "E0006" : "E0103", message: e.message, hint: e.hint }] };
+  }
+  return compileLoaded(fm.add(path, text), { ...opts, fm });
 }
 
 /** Compile unsaved text (LSP buffers, tests); `path` places it for `mod x;` and diagnostics. */

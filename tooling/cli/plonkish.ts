@@ -1,11 +1,13 @@
 // Shared by `cwl setup`, `cwl prove` and `cwl verify`: loading a circuit (.cwl through the front end,
 // .cwir as IR text), choosing the SRS, and reading/writing keys, proofs and public inputs.
-import { readFileSync, writeFileSync, existsSync } from "node:fs";
 import type { Diagnostic } from "../../base/diagnostics/index.ts";
 import { renderAll } from "../../base/diagnostics/index.ts";
 import { FileManager, type SourceFile } from "../../base/files/index.ts";
+import { MAX_SOURCE_BYTES, checkUserFile, readUserFile, readUserText, writeUserFile } from "../../base/files/user-file.ts";
 import { parseText } from "../../compiler/ir/index.ts";
 import { compileFile } from "./pipeline.ts";
+import { TWO_ADICITY } from "../../runtime/poly/fr.ts";
+import { fr } from "../../runtime/poly/index.ts";
 import {
   type Srs,
   type VerifyingKey,
@@ -39,7 +41,8 @@ export interface Loaded {
 }
 
 export function loadCircuit(path: string, entry?: string): Loaded {
-  if (!existsSync(path)) throw new CliError(`cannot read file \`${path}\``, "check the path");
+  // Every problem with the file itself (missing, a directory, binary, huge) is reported before compiling.
+  const text = readUserText(path, { what: "file", maxBytes: MAX_SOURCE_BYTES });
   let fm = new FileManager();
   const fileOf = (id: number): SourceFile | undefined => {
     try {
@@ -51,7 +54,7 @@ export function loadCircuit(path: string, entry?: string): Loaded {
   const render = (ds: Diagnostic[]) => () => renderAll(ds, fileOf);
   let module;
   if (path.endsWith(".cwir")) {
-    const parsed = parseText(readFileSync(path, "utf8"), path, fm);
+    const parsed = parseText(text, path, fm);
     if (parsed.diagnostics.length) return { diagnostics: parsed.diagnostics, render: render(parsed.diagnostics), fileOf };
     module = parsed.module;
   } else {
@@ -69,9 +72,17 @@ export interface SrsChoice {
   insecureDevSrs?: boolean;
 }
 
+/** Checks the SRS flags before any compiling: one of them given, and the .ptau file a readable file. */
+export function checkSrsChoice(choice: SrsChoice): void {
+  if (choice.ptau) checkUserFile(choice.ptau, { what: "powers-of-tau file", maxBytes: Infinity });
+  else if (!choice.insecureDevSrs) throw new CliError("no SRS given", "pass --ptau <file.ptau> (a snarkjs powers-of-tau file) or --insecure-dev-srs for testing");
+}
+
 /** The SRS for a circuit; the development SRS is announced as insecure on stderr every time. */
 export function chooseSrs(choice: SrsChoice, k: number, log: (s: string) => void): Srs {
   if (choice.ptau) {
+    // Read in pieces by loadPtau (files reach gigabytes): no size limit, but a file it must be.
+    checkUserFile(choice.ptau, { what: "powers-of-tau file", maxBytes: Infinity });
     try {
       const srs = loadPtau(choice.ptau, 1 << k);
       log(`srs: ${srs.source}`);
@@ -88,16 +99,28 @@ export function chooseSrs(choice: SrsChoice, k: number, log: (s: string) => void
   throw new CliError("no SRS given", "pass --ptau <file.ptau> (a snarkjs powers-of-tau file) or --insecure-dev-srs for testing");
 }
 
+/** The largest domain BN254's Fr supports for this circuit: 2^k rows, and its quotient's extended domain. */
+export function maximumK(c: CompiledCircuit): number {
+  let ext = 0;
+  while (1 << ext < Math.max(1, c.program.circuit.degree() - 1)) ext++;
+  return TWO_ADICITY - ext;
+}
+
 export function domainK(c: CompiledCircuit, k?: number): number {
   const min = minimumK(c.program.circuit);
-  if (k !== undefined && k < min) throw new CliError(`--k ${k} is too small: this circuit needs k >= ${min}`);
+  const max = maximumK(c);
+  if (k !== undefined && (!Number.isInteger(k) || k < min || k > max))
+    throw new CliError(
+      `--k must be an integer from ${min} to ${max} for this circuit, not ${Number.isNaN(k) ? "a non-number" : k}`,
+      k < min ? `this circuit needs at least 2^${min} rows` : `Fr has roots of unity up to 2^${TWO_ADICITY}; the quotient needs a domain ${2 ** (TWO_ADICITY - max)}× larger`,
+    );
   return k ?? min;
 }
 
 const isJson = (p: string) => p.endsWith(".json");
 
 export function writeVk(path: string, vk: VerifyingKey): void {
-  writeFileSync(path, isJson(path) ? JSON.stringify(vkToJson(vk), null, 2) + "\n" : encodeVkBinary(vk));
+  writeUserFile(path, isJson(path) ? JSON.stringify(vkToJson(vk), null, 2) + "\n" : encodeVkBinary(vk), "verifying key");
 }
 
 export function readVk(path: string): VerifyingKey {
@@ -110,7 +133,7 @@ export function readVk(path: string): VerifyingKey {
 }
 
 export function writeProof(path: string, p: Proof): void {
-  writeFileSync(path, isJson(path) ? JSON.stringify(proofToJson(p), null, 2) + "\n" : encodeProofBinary(p));
+  writeUserFile(path, isJson(path) ? JSON.stringify(proofToJson(p), null, 2) + "\n" : encodeProofBinary(p), "proof");
 }
 
 export function readProof(path: string): Proof {
@@ -124,7 +147,7 @@ export function readProof(path: string): Proof {
 
 /** Public inputs file: `{ "names": [...], "public": [[...instance column 0...]] }` with decimal strings. */
 export function writePublic(path: string, names: string[], instance: bigint[][]): void {
-  writeFileSync(path, JSON.stringify({ names, public: instance.map((c) => c.map(String)) }, null, 2) + "\n");
+  writeUserFile(path, JSON.stringify({ names, public: instance.map((c) => c.map(String)) }, null, 2) + "\n", "public inputs file");
 }
 
 export function readPublic(path: string): bigint[][] {
@@ -138,10 +161,16 @@ export function readPublic(path: string): bigint[][] {
   const cols = (j as { public?: unknown }).public;
   if (!Array.isArray(cols) || !cols.every((c) => Array.isArray(c) && c.every((v) => typeof v === "string" && /^(0x[0-9a-fA-F]+|[0-9]+)$/.test(v))))
     throw new CliError(`${path}: expected { "public": [["<decimal or 0x-hex>", ...]] }`);
-  return (cols as string[][]).map((c) => c.map((v) => BigInt(v)));
+  const values = (cols as string[][]).map((c) => c.map((v) => BigInt(v)));
+  // A public value is a canonical field element: one ≥ r would be reduced by the verifier's arithmetic,
+  // so two different files would verify the same proof.
+  for (const [j, c] of values.entries())
+    c.forEach((v, i) => {
+      if (v >= fr.R) throw new CliError(`${path}: public value ${i} of column ${j} (${v}) is not below the field modulus`, "public inputs are canonical field elements");
+    });
+  return values;
 }
 
 function readOrFail(path: string, what: string): Buffer {
-  if (!existsSync(path)) throw new CliError(`cannot read ${what} file \`${path}\``);
-  return readFileSync(path);
+  return readUserFile(path, { what: `${what} file` });
 }

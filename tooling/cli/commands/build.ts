@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join, basename } from "node:path";
+import { existsSync } from "node:fs";
+import { join, basename } from "node:path";
 import type { CommandModule } from "yargs";
 import { renderAll } from "../../../base/diagnostics/index.ts";
 import { FileManager, REPO_ROOT } from "../../../base/files/index.ts";
+import { makeUserDir, writeUserFile } from "../../../base/files/user-file.ts";
 import { type Module, printModule } from "../../../compiler/ir/index.ts";
 import { FIELD_CHOICES } from "../../../compiler/sema/index.ts";
 import { UserError, setExitCode } from "../main.ts";
@@ -48,8 +49,7 @@ export const command: CommandModule<object, Args> = {
     const print = (m: Module) => printModule(m, { fileOf: (id) => fm.get(id) });
     if (argv.emit === "ir" && argv.target !== "ir") {
       const out = join(argv.o ?? "build", basename(argv.file).replace(/\.cwl$/, "") + ".cwir");
-      mkdirSync(dirname(out), { recursive: true });
-      writeFileSync(out, print(ir));
+      writeUserFile(out, print(ir), "CWIR file");
     }
     if (argv.passes) {
       const ds = runPasses(ir, argv.passes);
@@ -60,10 +60,8 @@ export const command: CommandModule<object, Args> = {
     }
     if (argv.target === "ir") {
       const text = print(ir);
-      if (argv.o) {
-        mkdirSync(dirname(argv.o), { recursive: true });
-        writeFileSync(argv.o, text);
-      } else process.stdout.write(text);
+      if (argv.o) writeUserFile(argv.o, text, "CWIR file");
+      else process.stdout.write(text);
       return;
     }
     const outDir = argv.o ?? "build";
@@ -71,7 +69,7 @@ export const command: CommandModule<object, Args> = {
       const mod = await loadBackend("backends/plonkish/index.ts", "plonkish");
       const fn = mod.buildPlonkish as ((m: Module, opts: object) => unknown) | undefined;
       if (typeof fn !== "function") throw new UserError("target `plonkish` is not available yet", "use `--target ir` for now");
-      mkdirSync(outDir, { recursive: true });
+      makeUserDir(outDir);
       let entry: string | undefined;
       if (argv.entry) {
         const inst = r.checked?.entries.find((i) => i.item.name.name === argv.entry && i.concrete);
@@ -91,7 +89,7 @@ export const command: CommandModule<object, Args> = {
     const mod = await loadBackend("tooling/kernels/artifact.ts", argv.target);
     const emit = mod.emitKernelArtifact as ((m: Module, target: string, outDir: string) => unknown) | undefined;
     if (typeof emit !== "function") throw new UserError(`target \`${argv.target}\` is not available yet`, "use `--target ir` for now");
-    mkdirSync(outDir, { recursive: true });
+    makeUserDir(outDir);
     const res = await emit(ir, argv.target, outDir);
     if (res && typeof res === "object" && "diagnostics" in res) {
       const ds = (res as { diagnostics: import("../../../base/diagnostics/index.ts").Diagnostic[] }).diagnostics;

@@ -1,12 +1,13 @@
 // `cwl check-spec FILE --spec NAME --param n=4`: model-checks a spec item. Progress goes to stderr;
 // the verdict, a counterexample trace (with the `.cwl` location of every action) and a repair hint
-// go to stdout. Exit 0 when every property holds, 1 on a violation or a source error.
+// go to stdout. Exit 0 when every property holds, 1 on a violation or a source error, 3 when the search
+// stopped at --max-states without finding a violation (unknown: not a proof).
 import type { CommandModule } from "yargs";
-import { existsSync, writeFileSync } from "node:fs";
 import { FileManager, lineColOf } from "../../../base/files/index.ts";
+import { MAX_SOURCE_BYTES, readUserText, writeUserFile } from "../../../base/files/user-file.ts";
 import { renderAll, type Span } from "../../../base/diagnostics/index.ts";
 import type { Progress, CheckResult } from "../../../runtime/spec/index.ts";
-import { UserError, setExitCode } from "../main.ts";
+import { EXIT_UNKNOWN, UserError, intFlag, setExitCode } from "../main.ts";
 
 interface Args {
   file: string;
@@ -37,21 +38,23 @@ export const command: CommandModule<object, Args> = {
       .positional("file", { type: "string", demandOption: true, describe: ".cwl file with the spec" })
       .option("spec", { type: "string", describe: "spec item to check (default: the only one in the file)" })
       .option("param", { type: "string", array: true, describe: "override a spec param: --param n=4 (repeatable)" })
-      .option("max-states", { type: "number", default: 3_000_000, describe: "stop exploring after this many states" })
+      .option("max-states", { type: "number", default: 3_000_000, describe: "stop exploring after this many states (then exit 3: unknown)" })
       .option("symmetry", { type: "boolean", default: true, describe: "fold states that differ by renaming @symmetric ids (--no-symmetry)" })
       .option("repair", { type: "boolean", default: true, describe: "search for a repair hint on a violation (--no-repair)" })
       .option("promela", { type: "string", describe: "also write the model as Promela to this file" })
-      .option("workers", { type: "number", default: 1, describe: "worker threads for the invariant search (large runs)" }),
+      .option("workers", { type: "number", default: 1, describe: "worker threads for the invariant search (large runs)" })
+      .epilog("Exit codes: 0 every property holds, 1 a violation or a source error, 2 an internal error, 3 unknown: no violation found before --max-states (not a proof)."),
   handler: async (args) => {
     // Loaded here so that other `cwl` commands do not pay for the checker and the parser.
     const { loadSpecs } = await import("../../../compiler/spec/index.ts");
-    const { instantiate, checkInstance, checkParallel, formatSummary, formatViolation, suggestRepair, InstantiateError } = await import(
+    const { instantiate, checkInstance, checkParallel, formatSummary, formatViolation, inconclusive, suggestRepair, InstantiateError } = await import(
       "../../../runtime/spec/index.ts"
     );
-    const fm = new FileManager();
-    if (!existsSync(args.file)) throw new UserError(`no such file: ${args.file}`);
-    const file = fm.load(args.file)!;
+    intFlag("--max-states", args["max-states"], 1, 1_000_000_000);
+    intFlag("--workers", args.workers, 1, 256);
     const params = parseParams(args.param);
+    const fm = new FileManager();
+    const file = fm.add(args.file, readUserText(args.file, { what: "file", maxBytes: MAX_SOURCE_BYTES }));
     const loaded = loadSpecs(fm, file, args.spec);
     const fileOf = (id: number) => fm.get(id);
     if (loaded.diagnostics.length) process.stderr.write(renderAll(loaded.diagnostics, fileOf) + "\n");
@@ -87,7 +90,7 @@ export const command: CommandModule<object, Args> = {
     }
     if (args.promela) {
       const { emitPromela } = await import("../../../backends/promela/index.ts");
-      writeFileSync(args.promela, emitPromela(inst).text);
+      writeUserFile(args.promela, emitPromela(inst).text, "Promela file");
       process.stderr.write(`wrote ${args.promela}\n`);
     }
     const shown = Object.entries(inst.params).map(([k, v]) => `${k}=${v}`).join(", ");
@@ -101,9 +104,18 @@ export const command: CommandModule<object, Args> = {
       const safety = [...model.invariants.map((i) => i.name), ...model.properties.filter((p) => p.kind === "always").map((p) => p.name)];
       const rest = model.properties.filter((p) => p.kind !== "always").map((p) => p.name);
       result = await checkParallel(model, params, { ...base, workers: Math.floor(args.workers), only: safety });
-      if (result.ok && rest.length) result = checkInstance(inst, { ...base, only: rest });
+      if (result.ok && rest.length) {
+        const safetyTruncated = result.truncated;
+        result = checkInstance(inst, { ...base, only: rest });
+        result.truncated ||= safetyTruncated;
+      }
     } else result = checkInstance(inst, base);
     process.stdout.write(formatSummary(result) + "\n");
+    if (inconclusive(result)) {
+      process.stderr.write(`hint: raise --max-states (now ${args["max-states"]}) or lower the params to explore every state\n`);
+      setExitCode(EXIT_UNKNOWN);
+      return;
+    }
     if (result.ok) return;
     setExitCode(1);
     const v = result.violations[0];

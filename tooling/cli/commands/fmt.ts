@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
-import { readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { CommandModule } from "yargs";
 import { renderAll } from "../../../base/diagnostics/index.ts";
+import { MAX_SOURCE_BYTES, readUserText } from "../../../base/files/user-file.ts";
 import { UserError, setExitCode } from "../main.ts";
 
 interface Args {
@@ -39,12 +40,8 @@ export const command: CommandModule<object, Args> = {
     const unformatted: string[] = [];
     let failed = false;
     for (const f of argv.files) {
-      let text: string;
-      try {
-        text = readFileSync(f, "utf8");
-      } catch {
-        throw new UserError(`cannot read file \`${f}\``, "check the path");
-      }
+      // Checked like every input (a directory, a binary, a huge file): never formatted, never rewritten.
+      const text = readUserText(f, { what: "file", maxBytes: MAX_SOURCE_BYTES });
       // prettier loads only when formatting, not on every CLI start.
       const { formatSource } = await import("../../format/index.ts");
       const r = await formatSource(text, { path: f });

@@ -5,7 +5,8 @@ import type { CommandModule } from "yargs";
 import { KERNEL_TARGETS } from "../../../backends/kernels/analyze.ts";
 import { renderAll } from "../../../base/diagnostics/index.ts";
 import { FileManager } from "../../../base/files/index.ts";
-import { setExitCode } from "../main.ts";
+import { makeUserDir } from "../../../base/files/user-file.ts";
+import { UserError, setExitCode } from "../main.ts";
 import { compileFile, hasErrors } from "../pipeline.ts";
 
 interface Args {
@@ -31,6 +32,9 @@ export const command: CommandModule<object, Args> = {
     if (hasErrors(r.diagnostics) || !r.ir) return setExitCode(1);
     const base = argv.file.replace(/^.*[\\/]/, "").replace(/\.cwl$/, "");
     const outDir = argv.o ?? `build/${base}-${argv.target}`;
+    if (!KERNEL_TARGETS.includes(argv.target as never))
+      throw new UserError(`unknown kernel target \`${argv.target}\``, `targets: ${KERNEL_TARGETS.join(", ")}`);
+    makeUserDir(outDir);
     const { emitKernelArtifact } = await import("../../kernels/artifact.ts");
     const res = emitKernelArtifact(r.ir, argv.target, outDir);
     if (res.diagnostics.length) render(res.diagnostics);

@@ -14,7 +14,10 @@ export const command: CommandModule<object, Args> = {
   handler: async () => {
     // Loaded here so other commands do not pay for the server's imports.
     const { startServer } = await import("../../lsp/index.ts");
-    startServer();
+    const { createConnection, ProposedFeatures } = await import("vscode-languageserver/node.js");
+    // Streams given explicitly: without them the library looks for --stdio/--node-ipc/--socket in argv
+    // and throws when none is there, though stdio is this command's default.
+    startServer(createConnection(ProposedFeatures.all, process.stdin, process.stdout));
     // Keep the command (and the process) alive until the client closes the connection.
     await new Promise<void>((resolve) => process.stdin.on("close", resolve));
   },

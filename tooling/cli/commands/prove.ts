@@ -2,7 +2,7 @@
 // proof, with the time of every phase on stderr.
 import type { CommandModule } from "yargs";
 import { CliError } from "../plonkish-error.ts";
-import { readFileSync, existsSync } from "node:fs";
+import { readUserJson } from "../../../base/files/user-file.ts";
 import { UserError, setExitCode } from "../main.ts";
 import { renderAll } from "../../../base/diagnostics/index.ts";
 
@@ -36,10 +36,16 @@ export const command: CommandModule<object, Args> = {
     // Heavy modules load only when this command runs, so other commands start fast.
     const { keygen, prove, MockProver } = await import("../../../runtime/plonk/index.ts");
     const { witnessFor } = await import("../../../backends/plonkish/index.ts");
-    const { loadCircuit, chooseSrs, domainK, writeProof, writePublic, readVk } = await import("../plonkish.ts");
+    const { loadCircuit, checkSrsChoice, chooseSrs, domainK, writeProof, writePublic, readVk } = await import("../plonkish.ts");
     const log = (s: string) => process.stderr.write(s + "\n");
     try {
       const t0 = performance.now();
+      // The small files first: a bad inputs file or key is found before minutes of compiling and keygen.
+      const inputs = readUserJson(a.inputs, { what: "inputs file" }) as Record<string, unknown>;
+      if (typeof inputs !== "object" || inputs === null || Array.isArray(inputs))
+        throw new CliError(`inputs file \`${a.inputs}\` must hold a JSON object (inputs by parameter name)`);
+      const expectedVk = a.vk ? readVk(a.vk) : undefined;
+      checkSrsChoice({ ptau: a.ptau, insecureDevSrs: a["insecure-dev-srs"] });
       const loaded = loadCircuit(a.file, a.entry);
       if (!loaded.compiled) {
         process.stderr.write(loaded.render() + "\n");
@@ -48,13 +54,6 @@ export const command: CommandModule<object, Args> = {
       }
       const c = loaded.compiled;
       log(`compile: ${(performance.now() - t0).toFixed(0)} ms`);
-      if (!existsSync(a.inputs)) throw new CliError(`cannot read inputs file \`${a.inputs}\``);
-      let inputs: Record<string, unknown>;
-      try {
-        inputs = JSON.parse(readFileSync(a.inputs, "utf8"));
-      } catch (e) {
-        throw new CliError(`${a.inputs}: ${(e as Error).message}`);
-      }
       let t = performance.now();
       const { witness, run } = witnessFor(c, inputs);
       if (!witness || run.diagnostics.length) {
@@ -67,20 +66,21 @@ export const command: CommandModule<object, Args> = {
       }
       log(`witness: ${(performance.now() - t).toFixed(0)} ms`);
       t = performance.now();
-      const mock = MockProver.run(c.program.circuit, witness);
+      // The MockProver checks at the domain the proof will use (-k), so a size it refuses is refused here.
+      const k = domainK(c, a.k);
+      const mock = MockProver.run(c.program.circuit, witness, { k, fileOf: loaded.fileOf });
       if (!mock.ok) {
         process.stderr.write(mock.messages().map((m) => `error: ${m}`).join("\n") + "\n");
         setExitCode(1);
         return;
       }
-      log(`mock prover: ${(performance.now() - t).toFixed(0)} ms, all constraints hold`);
-      const k = domainK(c, a.k);
+      log(`mock prover: ${(performance.now() - t).toFixed(0)} ms, all constraints hold (k=${k})`);
       const srs = chooseSrs({ ptau: a.ptau, insecureDevSrs: a["insecure-dev-srs"] }, k, log);
       t = performance.now();
       const pk = await keygen(srs, c.program.circuit, { k });
       log(`keygen: ${(performance.now() - t).toFixed(0)} ms (k=${k}, ${c.program.circuit.rows} rows)`);
-      if (a.vk) {
-        const vk = readVk(a.vk);
+      if (a.vk && expectedVk) {
+        const vk = expectedVk;
         if (Buffer.compare(Buffer.from(vk.digest), Buffer.from(pk.vk.digest)) !== 0)
           throw new CliError(`${a.vk} does not match this circuit and SRS`, "run `cwl setup` again with the same --ptau and --k");
       }

@@ -1,10 +1,10 @@
-import { readFileSync } from "node:fs";
 import type { CommandModule } from "yargs";
 import { renderAll } from "../../../base/diagnostics/index.ts";
 import { FileManager } from "../../../base/files/index.ts";
 import { encodeJson, run } from "../../../compiler/interp/index.ts";
 import { FIELD_CHOICES } from "../../../compiler/sema/index.ts";
-import { UserError, setExitCode } from "../main.ts";
+import { readUserJson } from "../../../base/files/user-file.ts";
+import { UserError, intFlag, setExitCode } from "../main.ts";
 import { compileFile, hasErrors, runPasses } from "../pipeline.ts";
 
 interface Args {
@@ -29,19 +29,10 @@ export const command: CommandModule<object, Args> = {
       .option("dispatch", { type: "number", describe: "kernel dispatch size (invocations); default: length of the first buffer" })
       .example("$0 run examples/poseidon_preimage.cwl --input examples/poseidon_preimage.json", "check a witness") as never,
   handler: (argv) => {
+    intFlag("--dispatch", argv.dispatch, 1, 2 ** 31 - 1);
     let inputs: Record<string, unknown> | unknown[] = {};
     if (argv.input) {
-      let text: string;
-      try {
-        text = readFileSync(argv.input, "utf8");
-      } catch {
-        throw new UserError(`cannot read input file \`${argv.input}\``);
-      }
-      try {
-        inputs = JSON.parse(text) as Record<string, unknown>;
-      } catch (e) {
-        throw new UserError(`input file \`${argv.input}\` is not valid JSON: ${(e as Error).message}`);
-      }
+      inputs = readUserJson(argv.input, { what: "input file" }) as Record<string, unknown>;
       if (typeof inputs !== "object" || inputs === null) throw new UserError(`input file \`${argv.input}\` must hold a JSON object (inputs by name) or array`);
     }
     const fm = new FileManager();

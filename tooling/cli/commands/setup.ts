@@ -26,8 +26,9 @@ export const command: CommandModule<object, Args> = {
   handler: async (a) => {
     // Heavy modules load only when this command runs, so other commands start fast.
     const { keygen } = await import("../../../runtime/plonk/index.ts");
-    const { loadCircuit, chooseSrs, domainK, writeVk } = await import("../plonkish.ts");
+    const { loadCircuit, checkSrsChoice, chooseSrs, domainK, writeVk } = await import("../plonkish.ts");
     try {
+      checkSrsChoice({ ptau: a.ptau, insecureDevSrs: a["insecure-dev-srs"] });
       const loaded = loadCircuit(a.file, a.entry);
       if (!loaded.compiled) {
         process.stderr.write(loaded.render() + "\n");
