@@ -1,0 +1,264 @@
+// Propagation of "uniquely determined" over the system (the first step of Picus / circomspect's
+// under-constraint analysis). Starting from the inputs, a variable becomes determined when:
+//  - linear: a constraint is linear in it and every other variable of that constraint is determined,
+//    with a coefficient that cannot vanish: a nonzero constant, or a determined expression C when the
+//    rest is a nonzero constant k (C = 0 would leave 0 = k, so every solution has C ≠ 0: x·r = 1);
+//  - lookup: a fixed table whose rows are told apart by the determined positions of an enabled input
+//    (key → value tables; a one-row candidate set fixes everything), or a dynamic table with a single
+//    pushed row the input can match;
+//  - recomposition: a constraint linear in undetermined variables with constant coefficients where
+//    each of them is an integer combination of bounded atoms (cells with x·(x − 1) = 0, or a plain input
+//    of an enabled fixed-table lookup whose entries at that position are small integers), and the combination is injective: the
+//    coefficients, made positive, grow as a mixed radix (each exceeds the largest sum the smaller
+//    ones can reach) and the largest sum is below r, so the integer sum cannot wrap mod r. Bits or
+//    limbs with their recomposition are then unique; bits without one, or a recomposition of
+//    unbounded limbs, are not.
+// Poseidon rows need no rule of their own: each round's next state is linear in its output cells.
+import { fr } from "../../../runtime/poly/index.ts";
+import { Poly, signed, splitLinear } from "./poly.ts";
+import { type System, type GateConstraint, type LookupConstraint, plainVar } from "./system.ts";
+
+const R = fr.R;
+/** Atoms one affine form may collect before it is dropped (keeps long chains cheap). */
+const FORM_CAP = 512;
+/** Largest table value still treated as a small integer bound. */
+const SMALL = 1n << 128n;
+
+export interface Propagation {
+  determined: Uint8Array;
+  /** Integer bound b (the variable lies in 0..b) where one is known. */
+  bound: Map<number, bigint>;
+  /** Which rule determined a variable (for --json). */
+  reason: Map<number, string>;
+}
+
+export function propagate(s: System, inputs: Iterable<number>): Propagation {
+  const n = s.vars.length;
+  const det = new Uint8Array(n);
+  const bound = new Map<number, bigint>();
+  const reason = new Map<number, string>();
+  /** Affine forms: variable → (atom → coefficient), meaning v = Σ c·atom + (something determined). */
+  const forms = new Map<number, Map<number, bigint>>();
+  const queue: number[] = [];
+  const queued = new Uint8Array(s.constraints.length);
+  const enqueueUses = (v: number) => {
+    for (const ci of s.uses[v])
+      if (!queued[ci]) {
+        queued[ci] = 1;
+        queue.push(ci);
+      }
+  };
+  const setDet = (v: number, why: string) => {
+    if (det[v]) return;
+    det[v] = 1;
+    reason.set(v, why);
+    enqueueUses(v);
+  };
+  const setBound = (v: number, b: bigint) => {
+    const old = bound.get(v);
+    if (old !== undefined && old <= b) return;
+    bound.set(v, b);
+    // A cell held to 0..0 is the constant 0.
+    if (b === 0n) setDet(v, "bounded to 0");
+    if (!forms.has(v) || forms.get(v)!.size !== 1 || !forms.get(v)!.has(v)) forms.set(v, new Map([[v, 1n]]));
+    enqueueUses(v);
+  };
+
+  // Bounds first: booleanity polynomials and one-column small-integer lookups.
+  for (const c of s.constraints) {
+    if (c.kind === "gate" && c.poly) {
+      const v = booleanVar(c.poly);
+      if (v !== undefined) setBound(v, 1n);
+    } else if (c.kind === "lookup") {
+      for (const b of lookupBounds(c)) setBound(b.v, b.max);
+    }
+  }
+  for (const v of inputs) setDet(v, "input");
+  for (let i = 0; i < s.constraints.length; i++)
+    if (!queued[i]) {
+      queued[i] = 1;
+      queue.push(i);
+    }
+
+  const undet = (vs: number[]) => vs.filter((v) => !det[v]);
+
+  const linear = (c: GateConstraint) => {
+    const u = undet(c.vars);
+    if (u.length !== 1 || !c.poly) return;
+    const v = u[0];
+    const { degree, coef, rest } = splitLinear(c.poly, v);
+    if (degree !== 1) return;
+    const k = coef.constantValue;
+    if (k !== undefined && k !== 0n) return setDet(v, `linear in ${c.gate} row ${c.row}`);
+    const r = rest.constantValue;
+    if (k === undefined && r !== undefined && r !== 0n) setDet(v, `linear in ${c.gate} row ${c.row} (nonzero product)`);
+  };
+
+  /** The constraint as Σ c_u·u over its undetermined variables (constant c_u) + a determined part. */
+  const linearUndet = (p: Poly, u: number[]): Map<number, bigint> | undefined => {
+    const us = new Set(u);
+    const out = new Map<number, bigint>();
+    for (const t of p.terms) {
+      const hits = t.vars.filter((x) => us.has(x));
+      if (hits.length === 0) continue;
+      if (hits.length > 1 || t.vars.length > 1) return undefined;
+      out.set(hits[0], ((out.get(hits[0]) ?? 0n) + t.c) % R);
+    }
+    return out;
+  };
+
+  const recompose = (c: GateConstraint) => {
+    if (!c.poly) return;
+    const u = undet(c.vars);
+    if (u.length === 0) return;
+    const lin = linearUndet(c.poly, u);
+    if (!lin) return;
+    const missing = u.filter((v) => !forms.has(v));
+    if (missing.length > 1) return;
+    if (missing.length === 1) {
+      // v = −(Σ c_w·form_w)/c_v: the one variable without a form gets one.
+      const v = missing[0];
+      const cv = lin.get(v) ?? 0n;
+      if (cv === 0n) return;
+      const f = new Map<number, bigint>();
+      const scale = fr.neg(fr.inv(cv));
+      for (const [w, cw] of lin) if (w !== v) addForm(f, forms.get(w)!, fr.mul(cw, scale), det);
+      if (f.size === 0 || f.size > FORM_CAP) return;
+      forms.set(v, f);
+      enqueueUses(v);
+      return;
+    }
+    const f = new Map<number, bigint>();
+    for (const [w, cw] of lin) addForm(f, forms.get(w)!, cw, det);
+    if (f.size === 0) return;
+    if (injective(f, bound)) for (const a of f.keys()) setDet(a, `recomposition in ${c.gate} row ${c.row}`);
+  };
+
+  const lookup = (c: LookupConstraint) => {
+    const known = c.inputs.map((p) => p.vars().every((v) => det[v]));
+    if (known.every(Boolean)) return;
+    const cands = c.candidates;
+    if (cands.length === 1) {
+      // One possible row: every plain input equals that row's entry.
+      const t = cands[0];
+      c.inputs.forEach((p, j) => {
+        const v = plainVar(p);
+        if (v !== undefined && !det[v] && t[j].vars().every((w) => det[w])) setDet(v, `lookup ${c.lookup} row ${c.row}`);
+      });
+      return;
+    }
+    if (!cands.every((t) => t.every((p) => p.constantValue !== undefined))) return;
+    const keyPos = known.map((k, j) => (k ? j : -1)).filter((j) => j >= 0);
+    if (!keyPos.length) return;
+    const seen = new Set<string>();
+    for (const t of cands) {
+      const k = keyPos.map((j) => t[j].constantValue).join(",");
+      if (seen.has(k)) return;
+      seen.add(k);
+    }
+    c.inputs.forEach((p, j) => {
+      const v = plainVar(p);
+      if (v !== undefined && !known[j]) setDet(v, `lookup ${c.lookup} row ${c.row} (key → value)`);
+    });
+  };
+
+  while (queue.length) {
+    const ci = queue.shift()!;
+    queued[ci] = 0;
+    const c = s.constraints[ci];
+    if (c.kind === "gate") {
+      linear(c);
+      recompose(c);
+    } else lookup(c);
+  }
+
+  // Bounds of determined variables that equal a bounded combination (a typed input recomposed from
+  // range-checked limbs): x = Σ c·atom with x alone on its side.
+  for (const c of s.constraints) {
+    if (c.kind !== "gate" || !c.poly) continue;
+    for (const t of c.poly.terms) {
+      if (t.vars.length !== 1 || bound.has(t.vars[0])) continue;
+      const x = t.vars[0];
+      const others = c.poly.terms.filter((o) => o !== t);
+      if (others.some((o) => o.vars.length !== 1 || !forms.has(o.vars[0]))) continue;
+      const f = new Map<number, bigint>();
+      const scale = fr.neg(fr.inv(t.c));
+      for (const o of others) addForm(f, forms.get(o.vars[0])!, fr.mul(o.c, scale), new Uint8Array(n));
+      const b = formBound(f, bound);
+      if (b !== undefined) bound.set(x, b);
+    }
+  }
+  return { determined: det, bound, reason };
+}
+
+function addForm(into: Map<number, bigint>, f: Map<number, bigint>, k: bigint, det: Uint8Array): void {
+  for (const [a, c] of f) {
+    if (det[a]) continue;
+    const v = (((into.get(a) ?? 0n) + c * k) % R + R) % R;
+    if (v === 0n) into.delete(a);
+    else into.set(a, v);
+  }
+}
+
+/** The combination's largest value when all coefficients are small and positive (else undefined). */
+function formBound(f: Map<number, bigint>, bound: Map<number, bigint>): bigint | undefined {
+  let sum = 0n;
+  for (const [a, c] of f) {
+    const b = bound.get(a);
+    if (b === undefined || c >= SMALL) return undefined;
+    sum += c * b;
+  }
+  return sum < R ? sum : undefined;
+}
+
+/** Σ c·atom over bounded atoms is injective on their ranges (see the header). */
+export function injective(f: Map<number, bigint>, bound: Map<number, bigint>): boolean {
+  const terms: Array<{ c: bigint; b: bigint }> = [];
+  let sign = 0;
+  for (const [a, c0] of f) {
+    const b = bound.get(a);
+    if (b === undefined) return false;
+    const c = signed(c0);
+    const sg = c > 0n ? 1 : -1;
+    if (sign === 0) sign = sg;
+    else if (sg !== sign) return false;
+    terms.push({ c: c < 0n ? -c : c, b });
+  }
+  terms.sort((x, y) => (x.c < y.c ? -1 : x.c > y.c ? 1 : 0));
+  let reach = 0n;
+  for (const t of terms) {
+    if (t.c <= reach) return false;
+    reach += t.c * t.b;
+  }
+  return reach < R;
+}
+
+/** x·(x − 1)·k = 0 (k a nonzero constant): the one variable of a booleanity polynomial. */
+function booleanVar(p: Poly): number | undefined {
+  if (p.terms.length !== 2) return undefined;
+  const sq = p.terms.find((t) => t.vars.length === 2 && t.vars[0] === t.vars[1]);
+  const ln = p.terms.find((t) => t.vars.length === 1);
+  if (!sq || !ln || ln.vars[0] !== sq.vars[0] || fr.add(sq.c, ln.c) !== 0n) return undefined;
+  return ln.vars[0];
+}
+
+/**
+ * Bounds from an enabled lookup into a fixed table: every plain variable input lies between 0 and the
+ * largest entry its position takes among the rows the constant positions (a tag) leave.
+ */
+function lookupBounds(c: LookupConstraint): Array<{ v: number; max: bigint }> {
+  const out: Array<{ v: number; max: bigint }> = [];
+  if (!c.candidates.length) return out;
+  c.inputs.forEach((p, j) => {
+    const v = plainVar(p);
+    if (v === undefined) return;
+    let max = 0n;
+    for (const t of c.candidates) {
+      const x = t[j].constantValue;
+      if (x === undefined || x >= SMALL) return;
+      if (x > max) max = x;
+    }
+    out.push({ v, max });
+  });
+  return out;
+}

@@ -1,0 +1,258 @@
+// The bounded solver step: what propagation leaves undetermined is a *possible* finding; this search
+// tries to make it a *confirmed* one by building two witnesses that satisfy every gate, copy and
+// lookup of the layout, agree on every input (public and private parameters) and differ in the cell.
+//
+// A witness is built by decisions and unit propagation: a constraint with one unknown variable that
+// occurs linearly (with a nonzero coefficient under the known values) is solved for it; a lookup
+// whose known positions leave one table row fills the others; when nothing is forced, the next
+// variable of a fixed order is decided (undetermined cells first, then private inputs, then public
+// ones, so that public values follow from private ones as a hash's output must), with a value from a
+// strategy: all zeros, small numbers, or random field elements (a bounded cell stays in its range, a
+// lookup input takes a table row). The finished assignment is then checked against every constraint
+// by evaluating the layout's own expressions. For the second witness the inputs are fixed to the
+// first one's values, the target is forced to another value (v + 1, −v, 0, 1, 1 − v, random), and every
+// other decision repeats the first witness. The search is deterministic (seeded) and bounded by a
+// time budget; what it cannot confirm stays possible: it proves non-uniqueness, never uniqueness.
+import { fr } from "../../../runtime/poly/index.ts";
+import { splitLinear } from "./poly.ts";
+import { type System, type LookupConstraint, plainVar } from "./system.ts";
+import type { Propagation } from "./propagate.ts";
+
+const R = fr.R;
+
+export type Strategy = "zero" | "small" | "random";
+const STRATEGIES: Strategy[] = ["zero", "small", "random"];
+
+export interface SearchInput {
+  system: System;
+  prop: Propagation;
+  /** Input variables, private ones first. */
+  privateInputs: number[];
+  publicInputs: number[];
+  /** Variables to try to confirm as not unique (one per finding). */
+  targets: number[];
+  /** Typed private inputs to try outside their range: variable and a value outside it. */
+  rangeTargets: Array<{ v: number; outside: bigint }>;
+  budgetMs: number;
+}
+
+export interface SearchResult {
+  /** Targets shown to take two values (with the two values). */
+  confirmed: Map<number, [bigint, bigint]>;
+  /** The two full assignments (per variable) that confirmed each target. */
+  pairs: Map<number, [bigint[], bigint[]]>;
+  /** Range targets a witness satisfied with the out-of-range value. */
+  rangeConfirmed: Set<number>;
+  /** Whether any satisfying witness was found at all. */
+  witnessFound: boolean;
+  timedOut: boolean;
+}
+
+class Rng {
+  constructor(private s: bigint) {}
+  next(): bigint {
+    // xorshift64*
+    let x = this.s;
+    x ^= x >> 12n;
+    x ^= (x << 25n) & 0xffffffffffffffffn;
+    x ^= x >> 27n;
+    this.s = x;
+    return (x * 0x2545f4914f6cdd1dn) & 0xffffffffffffffffn;
+  }
+  field(): bigint {
+    return ((this.next() << 192n) | (this.next() << 128n) | (this.next() << 64n) | this.next()) % R;
+  }
+  below(n: bigint): bigint {
+    return n <= 0n ? 0n : this.field() % n;
+  }
+}
+
+export function search(inp: SearchInput): SearchResult {
+  const t0 = Date.now();
+  const s = inp.system;
+  const n = s.vars.length;
+  const result: SearchResult = { confirmed: new Map(), pairs: new Map(), rangeConfirmed: new Set(), witnessFound: false, timedOut: false };
+  const over = () => {
+    if (Date.now() - t0 > inp.budgetMs) result.timedOut = true;
+    return result.timedOut;
+  };
+  const inputs = new Set([...inp.privateInputs, ...inp.publicInputs]);
+  const det = inp.prop.determined;
+  // Decision order: undetermined cells (bounded ones first), private inputs, public inputs, the rest.
+  const order: number[] = [];
+  const placed = new Uint8Array(n);
+  const put = (v: number) => {
+    if (!placed[v]) {
+      placed[v] = 1;
+      order.push(v);
+    }
+  };
+  for (let v = 0; v < n; v++) if (!det[v] && inp.prop.bound.has(v)) put(v);
+  for (let v = 0; v < n; v++) if (!det[v] && !inputs.has(v)) put(v);
+  inp.privateInputs.forEach(put);
+  inp.publicInputs.forEach(put);
+  for (let v = 0; v < n; v++) put(v);
+  const staticLookupOf = new Map<number, LookupConstraint>();
+  for (const c of s.constraints)
+    if (c.kind === "lookup" && c.candidates.every((t) => t.every((p) => p.constantValue !== undefined)))
+      for (const p of c.inputs) {
+        const v = plainVar(p);
+        if (v !== undefined && !staticLookupOf.has(v)) staticLookupOf.set(v, c);
+      }
+
+  const solve = (strategy: Strategy, seed: bigint, fixed: Map<number, bigint>, prefer?: (bigint | undefined)[]): (bigint | undefined)[] | undefined => {
+    const rng = new Rng(seed);
+    const val: (bigint | undefined)[] = new Array(n).fill(undefined);
+    const queue: number[] = [];
+    const queued = new Uint8Array(s.constraints.length);
+    const assign = (v: number, x: bigint) => {
+      if (val[v] !== undefined) return;
+      val[v] = fr.mod(x);
+      for (const ci of s.uses[v])
+        if (!queued[ci]) {
+          queued[ci] = 1;
+          queue.push(ci);
+        }
+    };
+    const known = (vs: number[]) => vs.every((v) => val[v] !== undefined);
+    const get = (v: number) => val[v] ?? 0n;
+    const run = () => {
+      while (queue.length) {
+        if (over()) return;
+        const ci = queue.shift()!;
+        queued[ci] = 0;
+        const c = s.constraints[ci];
+        const unknown = c.vars.filter((v) => val[v] === undefined);
+        if (unknown.length === 0) continue;
+        if (c.kind === "gate") {
+          if (unknown.length !== 1 || !c.poly) continue;
+          const v = unknown[0];
+          const { degree, coef, rest } = splitLinear(c.poly, v);
+          if (degree !== 1) continue;
+          const cv = coef.value(get);
+          if (cv === 0n) continue;
+          assign(v, fr.mul(fr.neg(rest.value(get)), fr.inv(cv)));
+        } else {
+          // A lookup: fill the plain unknown inputs when one evaluable candidate matches the known ones.
+          const ins = c.inputs.map((p) => (known(p.vars()) ? p.value(get) : undefined));
+          let match: bigint[] | undefined;
+          let count = 0;
+          for (const t of c.candidates) {
+            if (!t.every((p) => known(p.vars()))) {
+              count = 2;
+              break;
+            }
+            const tv = t.map((p) => p.value(get));
+            if (tv.every((x, j) => ins[j] === undefined || ins[j] === x)) {
+              count++;
+              match = tv;
+              if (count > 1) break;
+            }
+          }
+          if (count === 1 && match)
+            c.inputs.forEach((p, j) => {
+              const w = plainVar(p);
+              if (w !== undefined && ins[j] === undefined) assign(w, match![j]);
+            });
+        }
+      }
+    };
+    for (const [v, x] of fixed) assign(v, x);
+    // Constraints with no known variable yet (a constant's row) are solvable from the start too.
+    for (let ci = 0; ci < s.constraints.length; ci++)
+      if (!queued[ci]) {
+        queued[ci] = 1;
+        queue.push(ci);
+      }
+    run();
+    for (const v of order) {
+      if (over()) return undefined;
+      if (val[v] !== undefined) continue;
+      const pv = prefer?.[v];
+      if (pv !== undefined) assign(v, pv);
+      else if (staticLookupOf.has(v)) {
+        const c = staticLookupOf.get(v)!;
+        const ins = c.inputs.map((p) => (known(p.vars()) ? p.value(get) : undefined));
+        const ok = c.candidates.filter((t) => t.every((p, j) => ins[j] === undefined || ins[j] === p.constantValue));
+        const pick = ok.length ? ok[strategy === "zero" ? 0 : Number(rng.below(BigInt(ok.length)))] : undefined;
+        if (pick)
+          c.inputs.forEach((p, j) => {
+            const w = plainVar(p);
+            if (w !== undefined && val[w] === undefined) assign(w, pick[j].constantValue!);
+          });
+        if (val[v] === undefined) assign(v, 0n);
+      } else {
+        const b = inp.prop.bound.get(v);
+        const x =
+          strategy === "zero" ? 0n : strategy === "small" ? rng.below(4n) : b !== undefined ? rng.below(b + 1n) : rng.field();
+        assign(v, b !== undefined && x > b ? 0n : x);
+      }
+      run();
+    }
+    return satisfies(val) ? val : undefined;
+  };
+
+  const satisfies = (val: (bigint | undefined)[]): boolean => {
+    const get = (v: number) => val[v] ?? 0n;
+    for (const c of s.constraints) {
+      if (c.kind === "gate") {
+        const x = c.expr.value((col, rot) => (col.kind === "fixed" ? s.fixedAt(col, c.row + rot) : get(s.existingVar(col, c.row + rot) ?? -1)));
+        if (x !== 0n) return false;
+      } else {
+        const ins = c.inputs.map((p) => p.value(get));
+        if (!c.candidates.some((t) => t.every((p, j) => p.value(get) === ins[j]))) return false;
+      }
+    }
+    return true;
+  };
+
+  const alternatives = (v: number, x: bigint, rng: Rng): bigint[] => {
+    const b = inp.prop.bound.get(v);
+    const xs = [fr.add(x, 1n), fr.neg(x), 0n, 1n, fr.sub(1n, x), rng.field()];
+    if (b !== undefined) xs.push(rng.below(b + 1n), b, x === 0n ? 1n : 0n);
+    return [...new Set(xs)].filter((y) => y !== x);
+  };
+
+  let seed = 0x9e3779b97f4a7c15n;
+  for (const strategy of STRATEGIES) {
+    if (over()) break;
+    seed += 1n;
+    const w1 = solve(strategy, seed, new Map());
+    if (!w1) continue;
+    result.witnessFound = true;
+    const fixedInputs = new Map<number, bigint>();
+    for (const v of inputs) fixedInputs.set(v, w1[v]!);
+    for (const target of inp.targets) {
+      if (over()) break;
+      if (result.confirmed.has(target)) continue;
+      const rng = new Rng(seed ^ BigInt(target + 1));
+      for (const y of alternatives(target, w1[target]!, rng)) {
+        if (over()) break;
+        const fixed = new Map(fixedInputs);
+        if (fixed.has(target)) break;
+        fixed.set(target, y);
+        const w2 = solve(strategy, seed, fixed, w1);
+        if (!w2) continue;
+        for (const t of inp.targets)
+          if (w2[t] !== w1[t] && !result.confirmed.has(t)) {
+            result.confirmed.set(t, [w1[t]!, w2[t]!]);
+            result.pairs.set(t, [w1.map((x) => x ?? 0n), w2.map((x) => x ?? 0n)]);
+          }
+        break;
+      }
+    }
+  }
+  for (const { v, outside } of inp.rangeTargets) {
+    if (over()) break;
+    for (const strategy of STRATEGIES) {
+      if (over()) break;
+      seed += 1n;
+      if (solve(strategy, seed, new Map([[v, outside]]))) {
+        result.rangeConfirmed.add(v);
+        result.witnessFound = true;
+        break;
+      }
+    }
+  }
+  return result;
+}
