@@ -10,9 +10,10 @@
 // The layout is built once from the IR; the witness is filled later from the interpreter's values
 // (every cell has a getter), so one layout serves keygen, proving and the MockProver.
 import { type Diagnostic, error } from "../../base/diagnostics/index.ts";
-import { type Func, type Module, type Op, type Value, type TableDecl, isField } from "../../compiler/ir/index.ts";
+import { type Func, type Module, type Op, type Type, type Value, type TableDecl, isField } from "../../compiler/ir/index.ts";
 import type { RValue } from "../../compiler/interp/index.ts";
 import { Circuit, Expression, type Column, type Cell, type Witness, emptyWitness } from "../../runtime/plonk/index.ts";
+import { IntLowering } from "./integer.ts";
 import { configurePoseidon, layoutPermutation, permutationTrace, POSEIDON_REGION, type PoseidonChip } from "./poseidon.ts";
 import { fr } from "../../runtime/poly/index.ts";
 
@@ -24,14 +25,16 @@ interface Env {
   val(v: Value): bigint;
   raw(v: Value): RValue | undefined;
 }
-type Getter = (env: Env) => bigint;
+export type Getter = (env: Env) => bigint;
 
 /** A value the layout computes itself (inverse helpers, intermediate powers, Poseidon states). */
 class Temp {
   constructor(readonly get: Getter) {}
 }
 type WireKey = Value | Temp;
-type Operand = { kind: "const"; v: bigint } | { kind: "wire"; key: WireKey };
+export type Operand = { kind: "const"; v: bigint } | { kind: "wire"; key: WireKey };
+/** An array or tuple value: its elements, scalars or nested aggregates (tuples are structs). */
+type Agg = Array<Operand | Agg>;
 
 export interface PlonkishProgram {
   circuit: Circuit;
@@ -63,7 +66,7 @@ class Lowering {
   /** Next free row of the Poseidon region, laid out beside the arithmetic rows (rows = the longer of the two). */
   private chipRow = 0;
   private readonly home = new Map<WireKey, Cell>();
-  private readonly alias = new Map<Value, Operand | Operand[]>();
+  private readonly alias = new Map<Value, Operand | Agg>();
   private readonly cells: Array<{ col: Column; row: number; key: WireKey }> = [];
   private readonly constCells = new Map<bigint, Temp>();
   private readonly tables = new Map<string, { cols: Column[]; sel: Column; first: bigint[] }>();
@@ -71,6 +74,8 @@ class Lowering {
   /** Advice columns beyond a, b, c that hold the 4th..8th entry of dynamic-table rows and lookups. */
   private readonly wide: Column[] = [];
   private chips = new Map<number, PoseidonChip>();
+  /** Integer ops and range checks (integer.ts), in their own region of rows. */
+  private readonly ints: IntLowering;
   private publicNames: string[] = [];
   private pubRow = 0;
 
@@ -92,20 +97,40 @@ class Lowering {
       [Q(this.q.l).mul(A).add(Q(this.q.r).mul(B)).add(Q(this.q.m).mul(A).mul(B)).add(Q(this.q.o).mul(C)).add(Q(this.q.c))],
       { polyNames: ["q_l·a + q_r·b + q_m·a·b + q_o·c + q_c = 0"] },
     );
+    this.ints = new IntLowering({
+      c,
+      gate: (cells, sel, meta) => this.gate(cells, sel, meta),
+      place: (o, col, row, meta) => this.place(o, col, row, meta),
+      getter: (o) => this.getter(o),
+      // Temps hold field elements: a relation's helper may be negative as an integer.
+      temp: (g) => ({ kind: "wire", key: new Temp((env) => ((g(env) % R) + R) % R) }),
+      resolve: (v) => this.resolve(v),
+      alias: (v, o) => void this.alias.set(v, o),
+      unsupported: (op, why) => this.unsupported(op, why),
+      diag: (d) => void this.diags.push(d),
+    });
   }
 
   run(): { program?: PlonkishProgram; diagnostics: Diagnostic[] } {
     const f = this.f;
+    // Parameters have no source location of their own: their constraints point at their first use.
+    const firstUse = new Map<Value, Op["loc"]>();
+    for (const op of f.body.entry.ops) for (const v of op.operands) if (!firstUse.has(v) && op.loc) firstUse.set(v, op.loc);
     f.args.forEach((arg, i) => {
       const vis = f.vis(i);
-      if (arg.type.kind === "array") {
-        if (vis === "pub") this.diags.push(error("E0641", `public array parameter '${arg.name ?? i}' is not supported by the plonkish backend yet`, undefined, "pass its elements as separate public parameters"));
+      const name = arg.name ?? `param${i}`;
+      if (arg.type.kind === "array" || arg.type.kind === "tuple") {
+        // Every element is a wire of its own, constrained by its type (booleanity for bools); a public
+        // aggregate puts each scalar in an instance row of its own, in element order (`digest[0]`, …).
+        const elems = this.wireAggregate(arg, { name, span: firstUse.get(arg) });
+        if (vis === "pub") this.publishAll(elems, name);
         return;
       }
-      if (vis === "pub") this.publish(arg, arg.name ?? `param${i}`);
-      if (arg.type.kind === "int" && arg.type.width === 1) this.boolean(arg, undefined);
+      if (vis === "pub") this.publish(arg, name);
+      this.typeConstraint({ kind: "wire", key: arg }, arg.type, { name, span: firstUse.get(arg) });
     });
     for (const op of f.body.entry.ops) this.lowerOp(op);
+    this.ints.finish();
     if (this.diags.some((d) => d.severity === "error")) return { diagnostics: this.diags };
     const cells = this.cells;
     const program: PlonkishProgram = {
@@ -152,9 +177,15 @@ class Lowering {
     return { kind: "wire", key: v };
   }
 
-  private resolveArray(v: Value): Operand[] | undefined {
+  private resolveArray(v: Value): Agg | undefined {
     const al = this.alias.get(v);
     return Array.isArray(al) ? al : undefined;
+  }
+
+  /** A scalar's operand or an aggregate's elements (wired from the interpreter's value when nothing made it). */
+  private resolveAny(v: Value): Operand | Agg {
+    if (v.type.kind === "array" || v.type.kind === "tuple") return this.resolveArray(v) ?? this.wireAggregate(v);
+    return this.resolve(v);
   }
 
   private getter(op: Operand): Getter {
@@ -212,13 +243,28 @@ class Lowering {
 
   private publish(v: Value | Temp, name: string, span?: Op["loc"]): void {
     const row = this.pubRow++;
+    this.c.useInstance(row);
     this.publicNames.push(name);
     this.place({ kind: "wire", key: v }, this.pub, row, { name: `public ${name}`, span });
   }
 
-  private boolean(v: Value, span: Op["loc"]): void {
-    const w: Operand = { kind: "wire", key: v };
-    this.gate({ a: w, b: w }, { m: 1n, l: -1n }, { name: "boolean", span });
+  private publishAll(a: Operand | Agg, name: string): void {
+    if (Array.isArray(a)) a.forEach((e, j) => this.publishAll(e, `${name}[${j}]`));
+    else if (a.kind === "wire") this.publish(a.key, name);
+  }
+
+  private boolean(w: Operand, what: { name: string; span: Op["loc"] }): void {
+    this.gate({ a: w, b: w }, { m: 1n, l: -1n }, { name: `boolean: ${what.name} must be 0 or 1`, span: what.span });
+  }
+
+  /**
+   * What a scalar's type demands of a wire the circuit does not compute itself (a private input, an
+   * element of one, a hint's result): a `bool` (i1) must be 0 or 1, b·b − b = 0; a uN must be
+   * below 2^N (integer.ts: lookups on its 4-bit limbs).
+   */
+  private typeConstraint(w: Operand, t: Type, what: { name: string; span: Op["loc"] }): void {
+    if (w.kind === "wire" && t.kind === "int" && t.width === 1) this.boolean(w, what);
+    else if (t.kind === "int") this.ints.entered(w, t.width, what);
   }
 
   private unsupported(op: Op, why = ""): void {
@@ -231,7 +277,7 @@ class Lowering {
 
   private lowerOp(op: Op): void {
     const meta = { name: op.strAttr("msg") ? `${op.name}: ${op.strAttr("msg")}` : op.name, span: op.loc };
-    const [x, y] = op.operands.map((v) => (v.type.kind === "array" ? undefined : this.resolve(v)));
+    const [x, y] = op.operands.map((v) => (v.type.kind === "array" || v.type.kind === "tuple" ? undefined : this.resolve(v)));
     const res = op.results[0];
     const out = (): Operand => ({ kind: "wire", key: res });
     const k = (o?: Operand) => (o?.kind === "const" ? o.v : undefined);
@@ -257,11 +303,17 @@ class Lowering {
       case "f.neg":
         if (k(x) !== undefined) return void this.alias.set(res, { kind: "const", v: (R - k(x)!) % R });
         return this.gate({ a: x, c: out() }, { l: -1n, o: -1n }, meta);
-      case "f.div":
-        // r·y = x (y = 0 makes it unsatisfiable unless x = 0, matching f.div's failure on 0 divisors
-        // only partly: x = y = 0 leaves r free — the interpreter reports that case).
-        if (k(y) !== undefined && k(y) !== 0n) return this.gate({ a: x, c: out() }, { l: modpow(k(y)!, R - 2n), o: -1n }, meta);
+      case "f.div": {
+        // r·y = x alone leaves r free when x = y = 0, so y also gets an inverse: y·t = 1 (t the
+        // interpreter's y⁻¹) makes y = 0 unsatisfiable, as f.div fails for 0. std::field::unchecked_div
+        // is the one-row form without it.
+        if (k(y) === 0n) return void this.diags.push(error("E0642", "division by zero always fails", op.loc));
+        if (k(y) !== undefined) return this.gate({ a: x, c: out() }, { l: modpow(k(y)!, R - 2n), o: -1n }, meta);
+        const gy = this.getter(y!);
+        const t: Operand = { kind: "wire", key: new Temp((env) => modpow(gy(env), R - 2n)) };
+        this.gate({ a: y, b: t }, { m: 1n, c: -1n }, { ...meta, name: `${meta.name}: divisor is not 0` });
         return this.gate({ a: out(), b: y, c: x }, { m: 1n, o: -1n }, meta);
+      }
       case "f.inv":
         // r is the interpreter's value; x·r = 1 pins it (and fails for x = 0, as f.inv must).
         return this.gate({ a: x, b: out() }, { m: 1n, c: -1n }, meta);
@@ -301,21 +353,29 @@ class Lowering {
       case "c.range":
         return this.unsupported(op, "run the range-lookup pass first (field values) or use a lookup table");
       case "array.make":
-        this.alias.set(res, op.operands.map((v) => this.resolve(v)));
+      case "tuple.make":
+        this.alias.set(res, op.operands.map((v) => this.resolveAny(v)));
         return;
+      case "tuple.get": {
+        const tup = this.resolveAny(op.operands[0]) as Agg;
+        const idx = op.bigAttr("index");
+        if (idx === undefined || idx >= BigInt(tup.length)) return this.unsupported(op, "tuple index out of range");
+        this.alias.set(res, tup[Number(idx)]);
+        return;
+      }
       case "array.get": {
-        const arr = this.resolveArray(op.operands[0]) ?? this.wireArray(op.operands[0]);
+        const arr = this.resolveAny(op.operands[0]) as Agg;
         const idx = k(this.resolve(op.operands[1]));
-        if (!arr || idx === undefined || idx >= BigInt(arr.length)) return this.unsupported(op, "the index must be a constant after unrolling");
+        if (idx === undefined || idx >= BigInt(arr.length)) return this.unsupported(op, "the index must be a constant after unrolling");
         this.alias.set(res, arr[Number(idx)]);
         return;
       }
       case "array.set": {
-        const arr = this.resolveArray(op.operands[0]) ?? this.wireArray(op.operands[0]);
+        const arr = this.resolveAny(op.operands[0]) as Agg;
         const idx = k(this.resolve(op.operands[1]));
-        if (!arr || idx === undefined || idx >= BigInt(arr.length)) return this.unsupported(op, "the index must be a constant after unrolling");
+        if (idx === undefined || idx >= BigInt(arr.length)) return this.unsupported(op, "the index must be a constant after unrolling");
         const copy = arr.slice();
-        copy[Number(idx)] = this.resolve(op.operands[2]);
+        copy[Number(idx)] = this.resolveAny(op.operands[2]);
         this.alias.set(res, copy);
         return;
       }
@@ -328,15 +388,27 @@ class Lowering {
         });
         return;
       default:
+        if (op.name.startsWith("i.")) return this.ints.lower(op, meta);
         return this.unsupported(op);
     }
   }
 
-  /** Arrays from parameters or hints: element i is a fresh wire whose value the interpreter gives. */
-  private wireArray(v: Value): Operand[] | undefined {
-    if (v.type.kind !== "array") return undefined;
-    const len = v.type.len;
-    const elems: Operand[] = Array.from({ length: len }, (_, i) => ({ kind: "wire", key: new Temp((env) => elemOf(env, v, i)) }));
+  /**
+   * Arrays and structs from parameters or hints: every scalar inside (nested ones too) is a fresh
+   * wire whose value the interpreter gives, constrained by its type (a bool element gets its
+   * booleanity row, like a bool parameter).
+   */
+  private wireAggregate(v: Value, what?: { name: string; span: Op["loc"] }): Agg {
+    const base = what?.name ?? v.name ?? `%${v.id}`;
+    const span = what?.span ?? v.definingOp?.loc;
+    const build = (t: Type, path: number[]): Operand | Agg => {
+      if (t.kind === "array") return Array.from({ length: t.len }, (_, i) => build(t.elem, [...path, i]));
+      if (t.kind === "tuple") return t.elems.map((et, i) => build(et, [...path, i]));
+      const w: Operand = { kind: "wire", key: new Temp((env) => elemOf(env, v, path)) };
+      this.typeConstraint(w, t, { name: `${base}${path.map((i) => `[${i}]`).join("")}`, span });
+      return w;
+    };
+    const elems = build(v.type, []) as Agg;
     this.alias.set(v, elems);
     return elems;
   }
@@ -527,7 +599,16 @@ class Lowering {
     const fn = this.m.func(callee);
     const arity = poseidonArity(callee);
     if (arity !== undefined && op.results.length === 1 && op.operands.length === arity) return this.lowerPoseidon(op, arity, meta);
-    if (fn?.kind === "hint") return; // results are free witness values; their uses constrain them
+    if (fn?.kind === "hint") {
+      // Results are free witness values: their uses constrain them, and their types do here (a
+      // returned bool must be 0 or 1 whatever the hint computed).
+      op.results.forEach((r, i) => {
+        const what = { name: `result${op.results.length > 1 ? ` ${i}` : ""} of hint @${callee}`, span: op.loc };
+        if (r.type.kind === "array" || r.type.kind === "tuple") this.wireAggregate(r, what);
+        else this.typeConstraint({ kind: "wire", key: r }, r.type, what);
+      });
+      return;
+    }
     this.unsupported(op, `call to @${callee} (only hints and std::hash::poseidon stay calls)`);
   }
 
@@ -563,10 +644,12 @@ class Lowering {
   }
 }
 
-function elemOf(env: Env, arr: Value, i: number): bigint {
-  const rv = env.raw(arr);
-  if (!Array.isArray(rv) || typeof rv[i] !== "bigint") throw new WitnessError(`no value for element ${i} of ${arr.name ?? `%${arr.id}`}`);
-  return (((rv[i] as bigint) % R) + R) % R;
+/** The scalar at `path` (array indices / struct field numbers) inside an aggregate's interpreter value. */
+function elemOf(env: Env, agg: Value, path: number[]): bigint {
+  let rv: RValue | undefined = env.raw(agg);
+  for (const i of path) rv = Array.isArray(rv) ? rv[i] : undefined;
+  if (typeof rv !== "bigint") throw new WitnessError(`no value for element [${path.join("][")}] of ${agg.name ?? `%${agg.id}`}`);
+  return ((rv % R) + R) % R;
 }
 
 export class WitnessError extends Error {}

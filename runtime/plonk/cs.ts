@@ -170,6 +170,8 @@ export interface Lookup extends Meta {
    * so blinding rows cannot add table rows.
    */
   table: Expression[];
+  /** The layout region whose rows feed the inputs (its row annotations name a failing lookup's op). */
+  region?: string;
 }
 
 export interface Cell {
@@ -206,6 +208,11 @@ export class Circuit {
   private nInstance = 0;
   /** Number of rows the layout uses. */
   rows = 0;
+  /**
+   * Rows the instance columns use (public values live in rows too, so the domain must hold them as
+   * usable rows even where no gate or copy touches those rows). Layouters record it with useInstance.
+   */
+  instanceRows = 0;
   /** Rows used by each layout region that runs beside the others (the layouter's accounting; rows = the longest). */
   readonly regionRows = new Map<string, number>();
   /** Where a row came from (the layouter's source op), for MockProver messages. */
@@ -262,7 +269,7 @@ export class Circuit {
     return g;
   }
 
-  lookup(name: string, inputs: Expression[], table: Expression[], meta: Omit<Meta, "name"> = {}): Lookup {
+  lookup(name: string, inputs: Expression[], table: Expression[], meta: Omit<Meta, "name"> & { region?: string } = {}): Lookup {
     if (inputs.length !== table.length || inputs.length === 0) {
       throw new Error(`lookup ${name}: input and table tuples must have the same non-zero length`);
     }
@@ -310,6 +317,11 @@ export class Circuit {
 
   touch(row: number): void {
     if (row + 1 > this.rows) this.rows = row + 1;
+  }
+
+  /** Records that the instance columns hold a value on `row`. */
+  useInstance(row: number): void {
+    if (row + 1 > this.instanceRows) this.instanceRows = row + 1;
   }
 
   fixedValue(c: Column, row: number): bigint {
@@ -425,9 +437,9 @@ export function blindingFactors(c: Circuit): number {
   return Math.max(3, q) + 2;
 }
 
-/** Smallest k whose domain fits the used rows, the blinding rows and the reserved last row. */
+/** Smallest k whose domain fits the used rows (instance rows too), the blinding rows and the reserved last row. */
 export function minimumK(c: Circuit): number {
-  const need = Math.max(c.rows, tableRows(c)) + blindingFactors(c) + 1;
+  const need = Math.max(c.rows, c.instanceRows, tableRows(c)) + blindingFactors(c) + 1;
   let k = 1;
   while (1 << k < need) k++;
   return k;

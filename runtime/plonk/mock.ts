@@ -93,10 +93,11 @@ export class MockProver {
 
   private check(): void {
     const c = this.circuit;
-    if (Math.max(c.rows, 0) > this.usable) {
+    const rows = Math.max(c.rows, c.instanceRows);
+    if (rows > this.usable) {
       this.failures.push({
         kind: "size",
-        message: `circuit uses ${c.rows} rows but k=${this.k} leaves ${this.usable} usable rows`,
+        message: `circuit uses ${rows} rows${rows > c.rows ? " (public values)" : ""} but k=${this.k} leaves ${this.usable} usable rows`,
       });
       return;
     }
@@ -161,7 +162,7 @@ export class MockProver {
         const inputs = l.inputs.map((e) => e.value((col, rot) => this.read(col, row + rot)));
         if (table.has(inputs.join(","))) continue;
         // The row's own source op (one lookup argument serves every lookup into its table).
-        const meta = this.circuit.rowMeta.get(row);
+        const meta = this.circuit.metaOf(row, l.region);
         this.failures.push({ kind: "lookup", lookup: l.name, row, span: meta?.span ?? l.span, inputs, origin: meta?.name });
       }
     }

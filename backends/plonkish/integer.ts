@@ -1,0 +1,722 @@
+// Integer ops (`i.*` of CWIR) lowered to PLONKish constraints. An iW value is one cell holding its
+// unsigned value; what makes it an integer is a proof that it is < 2^W:
+//   - integer rows (a region beside the arithmetic rows, INT_REGION): words X, Y, Z and their 4-bit
+//     limbs x_i, y_i, z_i (8 lanes, so 32 bits per word per row), the gate X = Σ 16^i·x_i (same for Y,
+//     Z), and per lane a lookup of (tag_i, x_i, y_i, z_i) into the fixed table of tables.ts. A range
+//     check of k ≤ 32 bits is half a row (X or Y); and/or/xor of 32-bit words is one row (Z = X op Y
+//     limb by limb); wider values are split into 32-bit chunks.
+//   - relations (carries, splits at a bit position, products) are rows of the arithmetic gate.
+// Every integer wire carries a mask: the bits it may have set, always enforced by the constraints
+// (a range check gives 2^k − 1; a split's parts are unique because both parts are range-checked).
+// Masks make the common cases free: zext is the same cell, or/xor of disjoint masks is an addition,
+// `(a as u64 + b as u64) & 0xffffffff` is one exact addition and one split, shifts of values with known
+// zero bits need no range check.
+//
+// Wrapping arithmetic is exact: x + y = r + 2^W·c with r range-checked to W bits and c to one bit, so
+// a prover has exactly one (r, c); x·y = r + 2^W·q with q range-checked to the product's excess bits
+// (x·y < 2^2W ≪ p, so nothing wraps in the field).
+import { type Diagnostic, error } from "../../base/diagnostics/index.ts";
+import type { Op, Type, Value } from "../../compiler/ir/index.ts";
+import { Expression, type Circuit, type Column } from "../../runtime/plonk/index.ts";
+import { fr } from "../../runtime/poly/index.ts";
+import { BIT_TAGS, type BitOp, LANES, LIMB_BITS, ROW_BITS, bitOp, intTableRows, rangeTag } from "./tables.ts";
+import type { Getter, Operand } from "./lower.ts";
+
+export const INT_REGION = "int";
+
+type Meta = { name?: string; span?: Op["loc"] };
+type Sel = { l?: bigint; r?: bigint; m?: bigint; o?: bigint; c?: bigint };
+
+/** What the integer lowering needs from the layout (lower.ts). */
+export interface IntHost {
+  readonly c: Circuit;
+  gate(cells: { a?: Operand; b?: Operand; c?: Operand }, sel: Sel, meta: Meta): void;
+  place(op: Operand, col: Column, row: number, meta: Meta): void;
+  getter(op: Operand): Getter;
+  temp(g: Getter): Operand;
+  resolve(v: Value): Operand;
+  alias(v: Value, o: Operand): void;
+  unsupported(op: Op, why: string): void;
+  diag(d: Diagnostic): void;
+}
+
+const ones = (k: number): bigint => (1n << BigInt(k)) - 1n;
+const bitlen = (m: bigint): number => (m === 0n ? 0 : m.toString(2).length);
+const widthOf = (t: Type): number => (t.kind === "int" ? t.width : 0);
+
+interface IntRow {
+  rx: number[];
+  ry: number[];
+  op?: BitOp;
+  yFree: boolean;
+}
+
+interface Columns {
+  X: Column;
+  Y: Column;
+  Z: Column;
+  x: Column[];
+  y: Column[];
+  z: Column[];
+  tags: Column[];
+  q: Column;
+  table: Column[];
+}
+
+export class IntLowering {
+  private cols?: Columns;
+  private readonly rows: IntRow[] = [];
+  /** Row whose Y word is still free for a range check, and the op its X word checks for. */
+  private pendingY?: { row: number; meta: Meta };
+  private readonly masks = new Map<unknown, bigint>();
+
+  constructor(private readonly h: IntHost) {}
+
+  /** Rows used by the integer region. */
+  get rowCount(): number {
+    return this.rows.length;
+  }
+
+  // ---- masks
+
+  private maskOf(o: Operand, w: number): bigint {
+    if (o.kind === "const") return o.v;
+    return this.masks.get(o.key) ?? ones(w);
+  }
+
+  private setMask(o: Operand, m: bigint): Operand {
+    if (o.kind === "wire") this.masks.set(o.key, m);
+    return o;
+  }
+
+  // ---- the integer rows
+
+  private columns(span: Op["loc"]): Columns {
+    if (this.cols) return this.cols;
+    const c = this.h.c;
+    const word = (n: string) => {
+      const col = c.adviceColumn(n);
+      c.enableEquality(col);
+      return col;
+    };
+    const X = word("int_X");
+    const Y = word("int_Y");
+    const Z = word("int_Z");
+    const lanes = (p: string) => Array.from({ length: LANES }, (_, i) => c.adviceColumn(`int_${p}${i}`));
+    const x = lanes("x");
+    const y = lanes("y");
+    const z = lanes("z");
+    const tags = Array.from({ length: LANES }, (_, i) => c.fixedColumn(`int_tag${i}`));
+    const q = c.selector("q_int");
+    const table = ["tag", "x", "y", "z"].map((n) => c.fixedColumn(`int_table_${n}`));
+    const Q = (col: Column) => Expression.query(col);
+    const recompose = (w: Column, ls: Column[]) =>
+      Q(q).mul(ls.reduce((acc, l, i) => acc.sub(Q(l).mul(1n << BigInt(LIMB_BITS * i))), Q(w)));
+    c.createGate("int-limbs", [recompose(X, x), recompose(Y, y), recompose(Z, z)], {
+      region: INT_REGION,
+      span,
+      polyNames: ["X = Σ 16^i·x_i", "Y = Σ 16^i·y_i", "Z = Σ 16^i·z_i"],
+    });
+    for (let i = 0; i < LANES; i++)
+      c.lookup(`int-limb${i}`, [Q(tags[i]), Q(x[i]), Q(y[i]), Q(z[i])], table.map(Q), { span, region: INT_REGION });
+    this.cols = { X, Y, Z, x, y, z, tags, q, table };
+    return this.cols;
+  }
+
+  private newRow(meta: Meta): number {
+    const r = this.rows.length;
+    this.rows.push({ rx: new Array(LANES).fill(0), ry: new Array(LANES).fill(0), yFree: true });
+    this.h.c.annotateRow(r, meta, INT_REGION);
+    this.h.c.touch(r);
+    return r;
+  }
+
+  private placeLimbs(g: Getter, cols: Column[], row: number, meta: Meta): void {
+    cols.forEach((col, i) => this.h.place(this.h.temp((env) => (g(env) >> BigInt(LIMB_BITS * i)) & 15n), col, row, meta));
+  }
+
+  /** Proves o < 2^bits (lookups on limbs; chunks of 32 bits joined by one arithmetic row each). */
+  range(o: Operand, bits: number, meta: Meta): void {
+    if (o.kind === "const") {
+      if (o.v >> BigInt(bits) !== 0n) this.h.diag(error("E0642", `constraint always fails: ${o.v} does not fit in ${bits} bits`, meta.span));
+      return;
+    }
+    if (bits === 0) return this.h.gate({ a: o }, { l: 1n }, meta);
+    if (bits > ROW_BITS) {
+      const g = this.h.getter(o);
+      const lo = this.h.temp((env) => g(env) & ones(ROW_BITS));
+      const hi = this.h.temp((env) => g(env) >> BigInt(ROW_BITS));
+      this.range(lo, ROW_BITS, meta);
+      this.range(hi, bits - ROW_BITS, meta);
+      this.lin([[1n, lo], [1n << BigInt(ROW_BITS), hi], [-1n, o]], 0n, meta);
+      return;
+    }
+    const cols = this.columns(meta.span);
+    let row: number;
+    let useY = false;
+    // Two checks share a row only when they come from one op: a failing lookup names the row's op.
+    const p = this.pendingY;
+    if (p && p.meta.name === meta.name && p.meta.span?.start === meta.span?.start && p.meta.span?.file === meta.span?.file) {
+      row = p.row;
+      useY = true;
+      this.pendingY = undefined;
+      this.rows[row].yFree = false;
+    } else {
+      row = this.newRow(meta);
+      this.pendingY = { row, meta };
+    }
+    const r = this.rows[row];
+    for (let i = 0; i < LANES; i++) (useY ? r.ry : r.rx)[i] = Math.max(0, Math.min(LIMB_BITS, bits - LIMB_BITS * i));
+    this.h.place(o, useY ? cols.Y : cols.X, row, meta);
+    this.placeLimbs(this.h.getter(o), useY ? cols.y : cols.x, row, meta);
+  }
+
+  /** Z = X op Y on words of at most 32 bits: one row. */
+  private bitRow(op: BitOp, x: Operand, y: Operand, z: Operand, meta: Meta): void {
+    const cols = this.columns(meta.span);
+    const row = this.newRow(meta);
+    const r = this.rows[row];
+    r.op = op;
+    r.yFree = false;
+    for (const [o, W, ls] of [[x, cols.X, cols.x], [y, cols.Y, cols.y], [z, cols.Z, cols.z]] as const) {
+      this.h.place(o, W, row, meta);
+      this.placeLimbs(this.h.getter(o), ls, row, meta);
+    }
+  }
+
+  /** Writes tags, selectors and the table (called once, after every op is laid out). */
+  finish(): void {
+    if (!this.cols) return;
+    const c = this.h.c;
+    const cols = this.cols;
+    const used = new Set<number>();
+    this.rows.forEach((r, row) => {
+      c.enable(cols.q, row);
+      for (let i = 0; i < LANES; i++) {
+        const tag = r.op ? BIT_TAGS[r.op] : rangeTag(r.rx[i], r.ry[i]);
+        used.add(tag);
+        if (tag) c.assignFixed(cols.tags[i], row, BigInt(tag));
+      }
+    });
+    intTableRows(used).forEach((t, row) => t.forEach((v, j) => v && c.assignFixed(cols.table[j], row, v)));
+    c.regionRows.set(INT_REGION, this.rows.length);
+  }
+
+  // ---- arithmetic rows
+
+  /** Σ coef·operand + k = 0, in as few arithmetic rows as the three wires per row allow. */
+  lin(terms: Array<[bigint, Operand]>, k: bigint, meta: Meta): void {
+    const wires: Array<[bigint, Operand]> = [];
+    for (const [coef, o] of terms) {
+      if (o.kind === "const") k += coef * o.v;
+      else if (coef !== 0n) wires.push([coef, o]);
+    }
+    if (wires.length === 0) {
+      if (k !== 0n) this.h.diag(error("E0642", "constraint always fails", meta.span));
+      return;
+    }
+    while (wires.length > 3) {
+      // Fold two terms into one partial sum: acc = c1·w1 + c2·w2.
+      const [[c1, w1], [c2, w2]] = wires.splice(0, 2);
+      const g1 = this.h.getter(w1);
+      const g2 = this.h.getter(w2);
+      const acc = this.h.temp((env) => c1 * g1(env) + c2 * g2(env));
+      this.h.gate({ a: w1, b: w2, c: acc }, { l: c1, r: c2, o: -1n }, meta);
+      wires.unshift([1n, acc]);
+    }
+    const [a, b, c] = wires;
+    this.h.gate({ a: a?.[1], b: b?.[1], c: c?.[1] }, { l: a?.[0], r: b?.[0], o: c?.[0], c: k }, meta);
+  }
+
+  /** x = lo + 2^k·hi with lo < 2^k and hi within x's mask shifted down: both parts range-checked. */
+  split(x: Operand, mx: bigint, k: number, meta: Meta): { lo: Operand; hi: Operand } {
+    const K = BigInt(k);
+    if (x.kind === "const") return { lo: { kind: "const", v: x.v & ones(k) }, hi: { kind: "const", v: x.v >> K } };
+    const mlo = mx & ones(k);
+    const mhi = mx >> K;
+    if (mhi === 0n) return { lo: x, hi: { kind: "const", v: 0n } };
+    const g = this.h.getter(x);
+    if (mlo === 0n) {
+      const hi = this.setMask(this.h.temp((env) => g(env) >> K), mhi);
+      this.lin([[1n << K, hi], [-1n, x]], 0n, meta);
+      return { lo: { kind: "const", v: 0n }, hi };
+    }
+    const lo = this.setMask(this.h.temp((env) => g(env) & ones(k)), mlo);
+    const hi = this.setMask(this.h.temp((env) => g(env) >> K), mhi);
+    this.range(lo, k, meta);
+    this.range(hi, bitlen(mhi), meta);
+    this.lin([[1n, lo], [1n << K, hi], [-1n, x]], 0n, meta);
+    return { lo, hi };
+  }
+
+  /** A value that enters the circuit unchecked (parameter, hint result, array element, field cast). */
+  entered(o: Operand, w: number, meta: Meta): void {
+    if (w <= 1 || o.kind === "const") return;
+    this.range(o, w, { ...meta, name: `${meta.name ?? "value"}: range check u${w}` });
+    this.setMask(o, ones(w));
+  }
+
+  // ---- ops
+
+  lower(op: Op, meta: Meta): void {
+    const h = this.h;
+    const res = op.results[0];
+    const W = res ? widthOf(res.type) : 0;
+    const xs = op.operands.map((v) => h.resolve(v));
+    const [x, y] = xs;
+    const inW = op.operands[0] ? widthOf(op.operands[0].type) : 0;
+    const allConst = xs.every((o) => o.kind === "const");
+    const out = (): Operand => ({ kind: "wire", key: res });
+    const set = (o: Operand, m?: bigint) => {
+      if (m !== undefined) this.setMask(o, m);
+      h.alias(res, o);
+    };
+    if (allConst && op.name !== "i.from_f") {
+      const v = constEval(op, xs.map((o) => (o as { v: bigint }).v), inW, W);
+      if (v === undefined) return h.unsupported(op, "a constant division by zero");
+      return set({ kind: "const", v });
+    }
+    const mx = x ? this.maskOf(x, inW) : 0n;
+    const my = y ? this.maskOf(y, inW) : 0n;
+    const gx = x ? h.getter(x) : () => 0n;
+    const gy = y ? h.getter(y) : () => 0n;
+    const amount = () => (y.kind === "const" ? Number(y.v % BigInt(W)) : undefined);
+    switch (op.name) {
+      case "i.add":
+        return set(this.add(x, y, mx, my, W, out(), meta), undefined);
+      case "i.sub": {
+        if (y.kind === "const" && y.v === 0n) return set(x);
+        const r = out();
+        const b = h.temp((env) => (gx(env) < gy(env) ? 1n : 0n));
+        this.range(r, W, meta);
+        this.range(b, 1, meta);
+        this.lin([[1n, x], [-1n, y], [-1n, r], [1n << BigInt(W), b]], 0n, meta);
+        return set(r, ones(W));
+      }
+      case "i.mul":
+        return set(this.mul(x, y, mx, my, W, out(), meta));
+      case "i.divu":
+      case "i.remu":
+        return this.divrem(op, x, y, mx, W, meta);
+      case "i.divs":
+      case "i.rems":
+        return h.unsupported(op, "signed division is not lowered yet; divide unsigned values");
+      case "i.and":
+      case "i.or":
+      case "i.xor":
+        return set(this.bitwise(op.name.slice(2) as BitOp, x, y, mx, my, W, out(), meta));
+      case "i.not": {
+        const r = out();
+        this.lin([[-1n, x], [-1n, r]], ones(W), meta);
+        return set(r, ones(W));
+      }
+      case "i.shl": {
+        const k = amount();
+        if (k === undefined) return this.shiftBy(op, x, mx, y, my, W, meta);
+        if (k === 0) return set(x);
+        const K = BigInt(k);
+        const src = (mx << K) >> BigInt(W) === 0n ? x : this.split(x, mx, W - k, meta).lo;
+        const ms = src === x ? mx : mx & ones(W - k);
+        const r = out();
+        this.lin([[1n << K, src], [-1n, r]], 0n, meta);
+        return set(r, ms << K);
+      }
+      case "i.shru": {
+        const k = amount();
+        if (k === undefined) return this.shiftBy(op, x, mx, y, my, W, meta);
+        if (k === 0) return set(x);
+        return set(this.split(x, mx, k, meta).hi);
+      }
+      case "i.shrs": {
+        const k = amount();
+        if (k === undefined) return this.shiftBy(op, x, mx, y, my, W, meta);
+        if (k === 0) return set(x);
+        const s = this.split(x, mx, W - 1, meta).hi;
+        const hi = this.split(x, mx, k, meta).hi;
+        const r = out();
+        this.lin([[1n, hi], [(1n << BigInt(W)) - (1n << BigInt(W - k)), s], [-1n, r]], 0n, meta);
+        return set(r, ones(W));
+      }
+      case "i.rotl":
+      case "i.rotr": {
+        const k0 = amount();
+        if (k0 === undefined) return this.shiftBy(op, x, mx, y, my, W, meta);
+        const k = op.name === "i.rotr" ? k0 : (W - k0) % W;
+        if (k === 0) return set(x);
+        const { lo, hi } = this.split(x, mx, k, meta);
+        const r = out();
+        this.lin([[1n << BigInt(W - k), lo], [1n, hi], [-1n, r]], 0n, meta);
+        return set(r, ((mx & ones(k)) << BigInt(W - k)) | (mx >> BigInt(k)));
+      }
+      case "i.cmp":
+        return set(this.cmp(op.strAttr("pred") ?? "eq", x, y, mx, my, inW, out(), meta));
+      case "i.zext":
+        return set(x);
+      case "i.sext": {
+        const s = this.split(x, mx, inW - 1, meta).hi;
+        const r = out();
+        this.lin([[1n, x], [(1n << BigInt(W)) - (1n << BigInt(inW)), s], [-1n, r]], 0n, meta);
+        return set(r, ones(W));
+      }
+      case "i.trunc":
+        if (mx >> BigInt(W) === 0n) return set(x);
+        return set(this.split(x, mx, W, meta).lo);
+      case "i.from_f":
+        // "fails (constrains) unless a < 2^W": the range check is that constraint.
+        if (x.kind === "const") {
+          if (x.v >> BigInt(W) !== 0n) h.diag(error("E0642", `constraint always fails: ${x.v} does not fit in ${W} bits`, op.loc));
+          return set(x);
+        }
+        this.range(x, W, { ...meta, name: `${meta.name}: range check u${W}` });
+        this.setMask(x, ones(W));
+        return set(x);
+      default:
+        return h.unsupported(op, "");
+    }
+  }
+
+  private add(x: Operand, y: Operand, mx: bigint, my: bigint, W: number, r: Operand, meta: Meta): Operand {
+    if (W === 1) return this.bitwise("xor", x, y, mx, my, W, r, meta);
+    if (x.kind === "const" && x.v === 0n) return y;
+    if (y.kind === "const" && y.v === 0n) return x;
+    if (mx + my <= ones(W)) {
+      // No wrap possible: the sum itself (disjoint masks keep their bits, others grow by a carry).
+      this.lin([[1n, x], [1n, y], [-1n, r]], 0n, meta);
+      return this.setMask(r, (mx & my) === 0n ? mx | my : ones(bitlen(mx + my)));
+    }
+    const gx = this.h.getter(x);
+    const gy = this.h.getter(y);
+    const carry = this.h.temp((env) => (gx(env) + gy(env)) >> BigInt(W));
+    this.range(r, W, meta);
+    this.range(carry, 1, meta);
+    this.lin([[1n, x], [1n, y], [-1n, r], [-(1n << BigInt(W)), carry]], 0n, meta);
+    return this.setMask(r, ones(W));
+  }
+
+  private mul(x: Operand, y: Operand, mx: bigint, my: bigint, W: number, r: Operand, meta: Meta): Operand {
+    if (W === 1) return this.bitwise("and", x, y, mx, my, W, r, meta);
+    const full = mx * my;
+    if (bitlen(full) > 240) {
+      this.h.diag(error("E0640", `the plonkish backend cannot lower 'i.mul' on i${W}: the product may exceed the field`, meta.span, "multiply at most 120-bit integers"));
+      return r;
+    }
+    const prod = (t: Operand) => {
+      if (x.kind === "const") this.lin([[x.v, y], [-1n, t]], 0n, meta);
+      else if (y.kind === "const") this.lin([[y.v, x], [-1n, t]], 0n, meta);
+      else this.h.gate({ a: x, b: y, c: t }, { m: 1n, o: -1n }, meta);
+    };
+    if (full <= ones(W)) {
+      prod(r);
+      return this.setMask(r, ones(bitlen(full)));
+    }
+    this.mulParts(x, y, mx, my, W, meta, r);
+    return this.setMask(r, ones(W));
+  }
+
+  /** x·y = lo + 2^W·hi with lo < 2^W and hi < 2^(bits of the product − W). */
+  private mulParts(x: Operand, y: Operand, mx: bigint, my: bigint, W: number, meta: Meta, lo?: Operand): { lo: Operand; hi: Operand } {
+    const gx = this.h.getter(x);
+    const gy = this.h.getter(y);
+    const t = this.h.temp((env) => gx(env) * gy(env));
+    lo ??= this.h.temp((env) => (gx(env) * gy(env)) & ones(W));
+    const hi = this.h.temp((env) => (gx(env) * gy(env)) >> BigInt(W));
+    if (x.kind === "const") this.lin([[x.v, y], [-1n, t]], 0n, meta);
+    else if (y.kind === "const") this.lin([[y.v, x], [-1n, t]], 0n, meta);
+    else this.h.gate({ a: x, b: y, c: t }, { m: 1n, o: -1n }, meta);
+    const hb = Math.max(0, bitlen(mx * my) - W);
+    this.range(lo, W, meta);
+    this.range(hi, hb, meta);
+    this.lin([[1n, t], [-1n, lo], [-(1n << BigInt(W)), hi]], 0n, meta);
+    return { lo: this.setMask(lo, ones(W)), hi: this.setMask(hi, ones(hb)) };
+  }
+
+  /**
+   * Shifts and rotations by a variable amount b (taken mod W, W a power of two): p = 2^(b mod W) from
+   * the low bits of b (one product row per bit), then
+   *   shl  = x·p mod 2^W (the multiplication gadget),
+   *   shru = q where x = q·p + rem, rem < p,
+   *   rotl = lo + hi where x·p = lo + 2^W·hi (rotr: rotl by (W − b) mod W),
+   *   shrs = shru on the complement when the sign bit is set (~((~x) >> b)).
+   */
+  private shiftBy(op: Op, x: Operand, mx: bigint, b: Operand, mb: bigint, W: number, meta: Meta): void {
+    const h = this.h;
+    const res = op.results[0];
+    const r: Operand = { kind: "wire", key: res };
+    const n = Math.log2(W);
+    if (!Number.isInteger(n)) return h.unsupported(op, `a variable shift of i${W} (width not a power of two)`);
+    let s = n === 0 ? ({ kind: "const", v: 0n } as Operand) : this.split(b, mb, n, meta).lo;
+    if (op.name === "i.rotr" && s.kind === "wire") {
+      // (W − s) mod W = the low n bits of 2^n − s.
+      const gs = h.getter(s);
+      const u = this.setMask(h.temp((env) => (1n << BigInt(n)) - gs(env)), ones(n + 1));
+      this.lin([[-1n, s], [-1n, u]], 1n << BigInt(n), meta);
+      s = this.split(u, ones(n + 1), n, meta).lo;
+    }
+    const p = this.pow2(s, n, meta);
+    const full = ones(W);
+    switch (op.name) {
+      case "i.shl":
+        h.alias(res, this.mul(x, p, mx, full, W, r, meta));
+        return;
+      case "i.rotl":
+      case "i.rotr": {
+        const { lo, hi } = this.mulParts(x, p, mx, full, W, meta);
+        this.lin([[1n, lo], [1n, hi], [-1n, r]], 0n, meta);
+        h.alias(res, this.setMask(r, full));
+        return;
+      }
+      case "i.shru":
+        h.alias(res, this.divPow(x, mx, p, W, r, meta));
+        return;
+      case "i.shrs": {
+        const sign = this.split(x, mx, W - 1, meta).hi;
+        const flip = (v: Operand, out: Operand) => {
+          // out = sign ? 2^W − 1 − v : v
+          const gv = h.getter(v);
+          const gsg = h.getter(sign);
+          const sv = h.temp((env) => gsg(env) * gv(env));
+          h.gate({ a: sign, b: v, c: sv }, { m: 1n, o: -1n }, meta);
+          this.lin([[1n, v], [full, sign], [-2n, sv], [-1n, out]], 0n, meta);
+          return this.setMask(out, full);
+        };
+        const gx = h.getter(x);
+        const gsg = h.getter(sign);
+        const y = flip(x, h.temp((env) => (gsg(env) ? full - gx(env) : gx(env))));
+        const gy = h.getter(y);
+        const gp = h.getter(p);
+        const t = this.divPow(y, full, p, W, h.temp((env) => gy(env) / gp(env)), meta);
+        h.alias(res, flip(t, r));
+        return;
+      }
+    }
+  }
+
+  /** 2^s for an n-bit s: its bits (range-checked), then p ← p·(1 + (2^(2^j) − 1)·bit_j). */
+  private pow2(s: Operand, n: number, meta: Meta): Operand {
+    if (s.kind === "const") return { kind: "const", v: 1n << s.v };
+    const h = this.h;
+    const gs = h.getter(s);
+    const bits = Array.from({ length: n }, (_, j) => h.temp((env) => (gs(env) >> BigInt(j)) & 1n));
+    bits.forEach((bit) => this.range(bit, 1, meta));
+    this.lin([...bits.map((bit, j): [bigint, Operand] => [1n << BigInt(j), bit]), [-1n, s]], 0n, meta);
+    let p: Operand = { kind: "const", v: 1n };
+    bits.forEach((bit, j) => {
+      const c = (1n << (1n << BigInt(j))) - 1n;
+      const gp = h.getter(p);
+      const gb = h.getter(bit);
+      const next = h.temp((env) => gp(env) * (1n + c * gb(env)));
+      if (p.kind === "const") this.lin([[c, bit], [-1n, next]], 1n, meta);
+      else h.gate({ a: p, b: bit, c: next }, { l: 1n, m: c, o: -1n }, meta);
+      p = next;
+    });
+    return p;
+  }
+
+  /** q = ⌊x / p⌋ for p a power of two below 2^W: x = q·p + rem with rem < p, q range-checked. */
+  private divPow(x: Operand, mx: bigint, p: Operand, W: number, q: Operand, meta: Meta): Operand {
+    const h = this.h;
+    const gx = h.getter(x);
+    const gp = h.getter(p);
+    const gq = h.getter(q);
+    const rem = h.temp((env) => gx(env) - gq(env) * gp(env));
+    this.range(q, bitlen(mx), meta);
+    this.range(rem, W, meta);
+    this.lessThan(rem, p, W, { kind: "const", v: 1n }, meta);
+    const t = h.temp((env) => gq(env) * gp(env));
+    h.gate({ a: q, b: p, c: t }, { m: 1n, o: -1n }, meta);
+    this.lin([[1n, t], [1n, rem], [-1n, x]], 0n, meta);
+    return this.setMask(q, ones(bitlen(mx)));
+  }
+
+  /** x = q·y + r with r < y (so y ≠ 0, as i.divu/i.remu require), q and r range-checked. */
+  private divrem(op: Op, x: Operand, y: Operand, mx: bigint, W: number, meta: Meta): void {
+    const h = this.h;
+    const res = op.results[0];
+    const gx = h.getter(x);
+    const gy = h.getter(y);
+    const isDiv = op.name === "i.divu";
+    const q: Operand = isDiv ? { kind: "wire", key: res } : h.temp((env) => (gy(env) === 0n ? 0n : gx(env) / gy(env)));
+    const r: Operand = isDiv ? h.temp((env) => (gy(env) === 0n ? 0n : gx(env) % gy(env))) : { kind: "wire", key: res };
+    if (y.kind === "const" && y.v === 0n) {
+      h.diag(error("E0642", "constraint always fails: division by zero", op.loc));
+      return;
+    }
+    this.range(q, bitlen(mx), meta);
+    this.range(r, W, meta);
+    const gr = h.getter(r);
+    const d = h.temp((env) => gy(env) - gr(env) - 1n);
+    this.range(d, W, meta);
+    this.lin([[1n, y], [-1n, r], [-1n, d]], -1n, meta);
+    if (y.kind === "const") this.lin([[y.v, q], [1n, r], [-1n, x]], 0n, meta);
+    else {
+      const gq = h.getter(q);
+      const t = h.temp((env) => gq(env) * gy(env));
+      h.gate({ a: q, b: y, c: t }, { m: 1n, o: -1n }, meta);
+      this.lin([[1n, t], [1n, r], [-1n, x]], 0n, meta);
+    }
+    this.setMask(q, ones(bitlen(mx)));
+    this.setMask(r, ones(W));
+    h.alias(res, isDiv ? q : r);
+  }
+
+  private bitwise(op: BitOp, x: Operand, y: Operand, mx: bigint, my: bigint, W: number, r: Operand, meta: Meta): Operand {
+    if (x.kind === "const") [x, y, mx, my] = [y, x, my, mx];
+    if (W === 1) {
+      const sel: Sel = op === "and" ? { m: 1n, o: -1n } : op === "or" ? { l: 1n, r: 1n, m: -1n, o: -1n } : { l: 1n, r: 1n, m: -2n, o: -1n };
+      if (y.kind === "const") {
+        if (op === "and") return y.v ? x : y;
+        if (op === "or") return y.v ? y : x;
+        if (!y.v) return x;
+        this.lin([[-1n, x], [-1n, r]], 1n, meta);
+        return this.setMask(r, 1n);
+      }
+      this.h.gate({ a: x, b: y, c: r }, sel, meta);
+      return this.setMask(r, 1n);
+    }
+    if (op === "and") {
+      if ((mx & my) === 0n) return { kind: "const", v: 0n };
+      if (y.kind === "const" && (mx & ~y.v) === 0n) return x;
+      if (y.kind === "const" && (y.v & (y.v + 1n)) === 0n) return this.split(x, mx, bitlen(y.v), meta).lo;
+    } else {
+      if (y.kind === "const" && y.v === 0n) return x;
+      if ((mx & my) === 0n) {
+        // Disjoint bits: or and xor are the sum.
+        this.lin([[1n, x], [1n, y], [-1n, r]], 0n, meta);
+        return this.setMask(r, mx | my);
+      }
+    }
+    const mr = op === "and" ? mx & my : mx | my;
+    if (W <= ROW_BITS) {
+      this.bitRow(op, x, y, r, meta);
+      return this.setMask(r, mr);
+    }
+    // Wider words: 32-bit chunks, one row each, joined by arithmetic rows.
+    const terms: Array<[bigint, Operand]> = [[-1n, r]];
+    let [cx, cy, cmx, cmy] = [x, y, mx, my];
+    for (let at = 0; at < W; at += ROW_BITS) {
+      const sx = this.split(cx, cmx, ROW_BITS, meta);
+      const sy = this.split(cy, cmy, ROW_BITS, meta);
+      const lx = this.h.getter(sx.lo);
+      const ly = this.h.getter(sy.lo);
+      const z = this.h.temp((env) => bitOp(op, lx(env), ly(env)));
+      this.bitRow(op, sx.lo, sy.lo, z, meta);
+      terms.push([1n << BigInt(at), z]);
+      [cx, cy, cmx, cmy] = [sx.hi, sy.hi, cmx >> BigInt(ROW_BITS), cmy >> BigInt(ROW_BITS)];
+    }
+    this.lin(terms, 0n, meta);
+    return this.setMask(r, mr);
+  }
+
+  /** i.cmp: eq/ne by an inverse, unsigned order by a borrow, signed order on sign-flipped values. */
+  private cmp(pred: string, x: Operand, y: Operand, mx: bigint, my: bigint, W: number, r: Operand, meta: Meta): Operand {
+    const h = this.h;
+    const gx = h.getter(x);
+    const gy = h.getter(y);
+    if (pred === "eq" || pred === "ne") {
+      // d = x − y; i = d⁻¹ (0 when d = 0); e = 1 − d·i; d·e = 0.
+      const d = h.temp((env) => gx(env) - gy(env));
+      const gd = h.getter(d);
+      const inv = h.temp((env) => invOrZero(gd(env)));
+      const e = pred === "eq" ? r : h.temp((env) => (gx(env) === gy(env) ? 1n : 0n));
+      this.lin([[1n, x], [-1n, y], [-1n, d]], 0n, meta);
+      h.gate({ a: d, b: inv, c: e }, { m: 1n, o: 1n, c: -1n }, meta);
+      h.gate({ a: d, b: e }, { m: 1n }, meta);
+      if (pred === "ne") this.lin([[-1n, e], [-1n, r]], 1n, meta);
+      return this.setMask(r, 1n);
+    }
+    const signed = pred.startsWith("s");
+    let [a, b] = [x, y];
+    if (signed) [a, b] = [this.flipSign(x, mx, W, meta), this.flipSign(y, my, W, meta)];
+    const base = pred.slice(1);
+    // lt(p, q) = p < q; gt = lt swapped; ge/le = 1 − lt.
+    const [p, q, negate] = base === "lt" ? [a, b, false] : base === "gt" ? [b, a, false] : base === "ge" ? [a, b, true] : [b, a, true];
+    const lt = negate ? h.temp(ltGetter(h.getter(p), h.getter(q))) : r;
+    this.lessThan(p, q, W, lt, meta);
+    if (negate) this.lin([[-1n, lt], [-1n, r]], 1n, meta);
+    return this.setMask(r, 1n);
+  }
+
+  /** lt = (p < q) for W-bit p, q: q − p − 1 + 2^W·(1 − lt) = d with d < 2^W and lt one bit. */
+  private lessThan(p: Operand, q: Operand, W: number, lt: Operand, meta: Meta): void {
+    const gp = this.h.getter(p);
+    const gq = this.h.getter(q);
+    const d = this.h.temp((env) => gq(env) - gp(env) - 1n + (gp(env) < gq(env) ? 0n : 1n << BigInt(W)));
+    this.range(d, W, meta);
+    this.range(lt, 1, meta);
+    const two = 1n << BigInt(W);
+    this.lin([[1n, q], [-1n, p], [-two, lt], [-1n, d]], two - 1n, meta);
+  }
+
+  /** x + 2^(W−1) mod 2^W: signed order becomes unsigned order. */
+  private flipSign(x: Operand, mx: bigint, W: number, meta: Meta): Operand {
+    if (x.kind === "const") return { kind: "const", v: (x.v + (1n << BigInt(W - 1))) & ones(W) };
+    const s = this.split(x, mx, W - 1, meta).hi;
+    const g = this.h.getter(x);
+    const f = this.h.temp((env) => (g(env) + (1n << BigInt(W - 1))) & ones(W));
+    this.lin([[1n, x], [-(1n << BigInt(W)), s], [-1n, f]], 1n << BigInt(W - 1), meta);
+    return this.setMask(f, ones(W));
+  }
+}
+
+function ltGetter(gp: Getter, gq: Getter): Getter {
+  return (env) => (gp(env) < gq(env) ? 1n : 0n);
+}
+
+function invOrZero(d: bigint): bigint {
+  d = ((d % fr.R) + fr.R) % fr.R;
+  return d === 0n ? 0n : fr.pow(d, fr.R - 2n);
+}
+
+/** The value of an integer op on constants (W-bit results; undefined for a division by zero). */
+function constEval(op: Op, v: bigint[], inW: number, W: number): bigint | undefined {
+  const [a, b] = v;
+  const m = ones(W);
+  const sh = () => Number(b % BigInt(W));
+  const signed = (x: bigint, w: number) => (x >> BigInt(w - 1) ? x - (1n << BigInt(w)) : x);
+  switch (op.name) {
+    case "i.add":
+      return (a + b) & m;
+    case "i.sub":
+      return (a - b) & m;
+    case "i.mul":
+      return (a * b) & m;
+    case "i.divu":
+      return b === 0n ? undefined : a / b;
+    case "i.remu":
+      return b === 0n ? undefined : a % b;
+    case "i.divs":
+      return b === 0n ? undefined : (signed(a, W) / signed(b, W)) & m;
+    case "i.rems":
+      return b === 0n ? undefined : (signed(a, W) % signed(b, W)) & m;
+    case "i.and":
+      return a & b;
+    case "i.or":
+      return a | b;
+    case "i.xor":
+      return a ^ b;
+    case "i.not":
+      return ~a & m;
+    case "i.shl":
+      return (a << BigInt(sh())) & m;
+    case "i.shru":
+      return a >> BigInt(sh());
+    case "i.shrs":
+      return (signed(a, W) >> BigInt(sh())) & m;
+    case "i.rotl":
+      return ((a << BigInt(sh())) | (a >> BigInt((W - sh()) % W))) & m;
+    case "i.rotr":
+      return ((a >> BigInt(sh())) | (a << BigInt((W - sh()) % W))) & m;
+    case "i.zext":
+    case "i.trunc":
+      return a & m;
+    case "i.sext":
+      return signed(a, inW) & m;
+    case "i.cmp": {
+      const pred = op.strAttr("pred") ?? "eq";
+      const [p, q] = pred.startsWith("s") ? [signed(a, inW), signed(b, inW)] : [a, b];
+      const r = { eq: p === q, ne: p !== q, lt: p < q, le: p <= q, gt: p > q, ge: p >= q }[pred.length === 2 ? pred : pred.slice(1)];
+      return r ? 1n : 0n;
+    }
+  }
+  return undefined;
+}
