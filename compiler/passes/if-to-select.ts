@@ -1,23 +1,94 @@
-// if-to-select: a cf.if whose two regions hold only pure ops becomes straight-line code: both arms
-// are computed (in a circuit every wire exists anyway) and each result is chosen with f.select /
-// i.select; arrays and tuples are selected element by element. Arms holding constraints, stores,
-// reveals or ops that may fail (f.inv of a value that is 0 in the untaken arm, out-of-range
-// conversions) are NOT flattened: speculating them would change the meaning. Inner ifs go first.
-import { type Block, type Func, INDEX_TYPE, Op, type Type, type Value, opDef, replaceUses } from "../ir/index.ts";
+// if-to-select: a cf.if whose two regions hold only ops that cannot fail becomes straight-line code:
+// both arms are computed (in a circuit every wire exists anyway) and each result is chosen with
+// f.select / i.select; arrays and tuples are selected element by element.
+//
+// What an arm may hold (anything else keeps the cf.if, which the PLONKish backend refuses with E0640):
+// - pure ops, and array.get/set with a constant in-range index;
+// - calls to `fn`s that cannot fail on any input (their bodies hold only such ops, `cf.for` loops with
+//   constant bounds whose induction variable indexes arrays within their length, nested ifs, and calls
+//   to such fns), e.g. std::hash::poseidon::hash2. Computing them on the untaken arm too is sound: the
+//   constraints of such a call define its results and hold for any inputs;
+// - `c.assert_eq a, b` and `c.assert a`, which become conditional on the arm being taken:
+//   `c.assert_eq c·(a − b), 0` in the then arm and `(1 − c)·(a − b)` in the else arm (integers are
+//   compared as field elements, i.to_f, which is exact below the modulus). Nested ifs go first, so
+//   an assertion under two conditions gets both factors.
+// Never speculated: ops that may fail (f.inv / f.div of a value that is 0 on the untaken arm,
+// out-of-range conversions), hint calls (unconstrained code run on the untaken arm's values could
+// fail), lookups, range checks, table pushes, stores and reveals.
+import { type Attrs, type Block, type Func, INDEX_TYPE, type Module, Op, type Type, type Value, opDef, replaceUses } from "../ir/index.ts";
 import { registerPass } from "./manager.ts";
 import { resolveChains } from "./unroll.ts";
 
-function flattenable(block: Block): boolean {
-  return block.ops.every((op) => op.name === "cf.yield" || (op.regions.length === 0 && (opDef(op.name)?.effect === "pure" || constantIndexAccess(op))));
-}
+/** Ranges of the cf.for induction variables in scope (inclusive lo, exclusive hi). */
+type IvRanges = Map<Value, { lo: bigint; hi: bigint }>;
 
-/** array.get/set with a constant in-range index cannot fail, so it may be speculated. */
-function constantIndexAccess(op: Op): boolean {
+/** array.get/set whose index is a constant, or a loop induction variable, always inside the array. */
+function safeIndexAccess(op: Op, ivs?: IvRanges): boolean {
   if (op.name !== "array.get" && op.name !== "array.set") return false;
   const t = op.operands[0]?.type;
-  const idx = op.operands[1]?.definingOp;
-  const v = idx?.name === "i.const" ? idx.bigAttr("value") : undefined;
-  return t?.kind === "array" && v !== undefined && v < BigInt(t.len);
+  if (t?.kind !== "array") return false;
+  const idx = op.operands[1];
+  const def = idx?.definingOp;
+  const v = def?.name === "i.const" ? def.bigAttr("value") : undefined;
+  if (v !== undefined) return v >= 0n && v < BigInt(t.len);
+  const r = idx && ivs?.get(idx);
+  return r !== undefined && r.lo >= 0n && r.hi <= BigInt(t.len);
+}
+
+/**
+ * Whether running `f` can never fail, whatever its arguments (memoised per module; a recursive
+ * cycle counts as "may fail").
+ */
+function cannotFail(m: Module, f: Func, memo: Map<Func, boolean>): boolean {
+  const hit = memo.get(f);
+  if (hit !== undefined) return hit;
+  memo.set(f, false);
+  const ok = f.kind === "fn" && blockCannotFail(m, f.body.entry, new Map(), memo);
+  memo.set(f, ok);
+  return ok;
+}
+
+function blockCannotFail(m: Module, b: Block, ivs: IvRanges, memo: Map<Func, boolean>): boolean {
+  return b.ops.every((op) => {
+    if (op.name === "cf.yield" || op.name === "cf.return") return true;
+    if (op.regions.length === 0 && opDef(op.name)?.effect === "pure") return true;
+    if (safeIndexAccess(op, ivs)) return true;
+    if (op.name === "cf.call") {
+      const callee = m.func(op.symAttr("callee") ?? "");
+      return callee !== undefined && cannotFail(m, callee, memo);
+    }
+    if (op.name === "cf.if") return op.regions.every((r) => r.blocks.every((rb) => blockCannotFail(m, rb, ivs, memo)));
+    if (op.name === "cf.for") {
+      const lo = op.bigAttr("lo");
+      const hi = op.bigAttr("hi");
+      const body = op.regions[0]?.blocks[0];
+      if (lo === undefined || hi === undefined || !body || op.regions[0].blocks.length !== 1) return false;
+      const inner: IvRanges = new Map(ivs);
+      inner.set(body.args[0], { lo, hi });
+      return blockCannotFail(m, body, inner, memo);
+    }
+    return false;
+  });
+}
+
+interface Ctx {
+  m: Module;
+  memo: Map<Func, boolean>;
+  /** The field integer assertions are compared in (the module's first field), if any. */
+  field?: Type;
+}
+
+/** An op an arm may hold; `c.assert_eq` / `c.assert` on scalars are made conditional when hoisted. */
+function speculable(op: Op, cx: Ctx): boolean {
+  if (op.name === "cf.yield") return true;
+  if (op.regions.length === 0 && opDef(op.name)?.effect === "pure") return true;
+  if (safeIndexAccess(op)) return true;
+  if (op.name === "cf.call") {
+    const callee = cx.m.func(op.symAttr("callee") ?? "");
+    return callee !== undefined && cannotFail(cx.m, callee, cx.memo);
+  }
+  if (op.name === "c.assert_eq" || op.name === "c.assert") return op.operands.every((v) => v.type.kind === "field" || (v.type.kind === "int" && cx.field !== undefined));
+  return false;
 }
 
 function selectable(t: Type): boolean {
@@ -27,7 +98,12 @@ function selectable(t: Type): boolean {
   return false;
 }
 
-export function ifToSelectFunc(f: Func): void {
+export function ifToSelectFunc(f: Func, m?: Module): void {
+  // Without the module (callee bodies, fields) only pure ops are speculated.
+  const first = m?.fields[0];
+  const cx: Ctx | undefined = m ? { m, memo: new Map(), field: first ? { kind: "field", field: first.name } : undefined } : undefined;
+  const flattenable = (block: Block): boolean =>
+    block.ops.every((op) => (cx ? speculable(op, cx) : op.name === "cf.yield" || (op.regions.length === 0 && opDef(op.name)?.effect === "pure") || safeIndexAccess(op)));
   // Replacements are applied once at the end (one walk), chains resolved.
   const repl = new Map<Value, Value>();
   const visit = (block: Block) => {
@@ -40,19 +116,47 @@ export function ifToSelectFunc(f: Func): void {
         continue;
       }
       const cond = op.operands[0];
-      const hoist = (b: Block): Value[] => {
-        for (const inner of b.ops) {
-          if (inner.name === "cf.yield") return inner.operands;
-          out.push(inner);
-        }
-        return [];
-      };
-      const a = hoist(thenB);
-      const b = hoist(elseB);
       const emit = (o: Op): Value => {
         out.push(o);
         return o.results[0];
       };
+      // The arm's guard as a field element, per field: c (then) and 1 − c (else), made on first use.
+      const guards = new Map<string, Value>();
+      const guard = (ft: Type & { kind: "field" }, taken: boolean): Value => {
+        const key = `${ft.field}/${taken}`;
+        let g = guards.get(key);
+        if (!g) {
+          const c = guards.get(`${ft.field}/true`) ?? emit(new Op("i.to_f", [cond], [ft], {}, [], op.loc));
+          guards.set(`${ft.field}/true`, c);
+          g = taken ? c : emit(new Op("f.sub", [emit(new Op("f.const", [], [ft], { value: 1n }, [], op.loc)), c], [ft], {}, [], op.loc));
+          guards.set(key, g);
+        }
+        return g;
+      };
+      /** `c.assert_eq a, b` on an arm becomes `c.assert_eq guard·(a − b), 0` (`c.assert a`: b = 1). */
+      const conditional = (inner: Op, taken: boolean): void => {
+        const ops = inner.operands;
+        const ft = (ops.find((v) => v.type.kind === "field")?.type ?? cx!.field!) as Type & { kind: "field" };
+        const loc = inner.loc;
+        const asField = (v: Value): Value => (v.type.kind === "field" ? v : emit(new Op("i.to_f", [v], [ft], {}, [], loc)));
+        const lhs = asField(ops[0]);
+        const rhs = inner.name === "c.assert" ? emit(new Op("f.const", [], [ft], { value: 1n }, [], loc)) : asField(ops[1]);
+        const d = emit(new Op("f.sub", [lhs, rhs], [ft], {}, [], loc));
+        const gd = emit(new Op("f.mul", [guard(ft, taken), d], [ft], {}, [], loc));
+        const zero = emit(new Op("f.const", [], [ft], { value: 0n }, [], loc));
+        const attrs: Attrs = inner.attrs.msg !== undefined ? { msg: inner.attrs.msg } : {};
+        emit(new Op("c.assert_eq", [gd, zero], [], attrs, [], loc));
+      };
+      const hoist = (b: Block, taken: boolean): Value[] => {
+        for (const inner of b.ops) {
+          if (inner.name === "cf.yield") return inner.operands;
+          if (inner.name === "c.assert_eq" || inner.name === "c.assert") conditional(inner, taken);
+          else out.push(inner);
+        }
+        return [];
+      };
+      const a = hoist(thenB, true);
+      const b = hoist(elseB, false);
       const select = (t: Type, x: Value, y: Value): Value => {
         if (x === y) return x;
         if (t.kind === "field") return emit(new Op("f.select", [cond, x, y], [t], {}, [], op.loc));
@@ -92,9 +196,9 @@ export function ifToSelectFunc(f: Func): void {
 
 registerPass({
   name: "if-to-select",
-  description: "flatten cf.if with pure arms into f.select / i.select (both arms computed)",
+  description: "flatten cf.if whose arms cannot fail into f.select / i.select (both arms computed, assertions made conditional)",
   defaultKinds: ["circuit", "fn"],
-  run(_m, funcs) {
-    for (const f of funcs) ifToSelectFunc(f);
+  run(m, funcs) {
+    for (const f of funcs) ifToSelectFunc(f, m);
   },
 });
