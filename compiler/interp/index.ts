@@ -177,21 +177,30 @@ function decodeParams(m: Module, f: Func, inputs: RunOptions["inputs"], diags: D
       diags.push(error("E0506", `missing input '${name}' (${typeToString(a.type)}) for @${f.name}`));
       return;
     }
+    // The source type (when the front end recorded it) names the parameter in diagnostics.
+    const src = typeof f.paramAttrs[i]?.type === "string" ? (f.paramAttrs[i].type as string) : typeToString(a.type);
     try {
-      out.push(decodeJson(m, a.type, raw, name));
+      out.push(decodeJson(m, a.type, raw, name, { signed: f.paramAttrs[i]?.signed === true }));
     } catch (e) {
-      if (e instanceof InputError) diags.push(error("E0506", e.message));
+      if (e instanceof InputError) diags.push(error("E0506", `${e.message} (input '${name}: ${src}')`, undefined, e.hint));
       else throw e;
     }
   });
   return diags.length ? undefined : out;
 }
 
-class InputError extends Error {}
+class InputError extends Error {
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+  }
+}
 
+/** An integer from a JSON number or a decimal / 0x string; booleans are not numbers here. */
 function parseBig(raw: unknown, what: string): bigint {
   if (typeof raw === "number" && Number.isSafeInteger(raw)) return BigInt(raw);
-  if (typeof raw === "boolean") return raw ? 1n : 0n;
   if (typeof raw === "string" && /^-?(0x[0-9a-fA-F]+|[0-9]+)$/.test(raw.trim())) {
     const s = raw.trim();
     return s.startsWith("-") ? -BigInt(s.slice(1)) : BigInt(s);
@@ -225,31 +234,47 @@ export function decodeFixed(x: bigint, frac: number, p: bigint): number {
   return Number(fieldSigned(x, p)) / 2 ** frac;
 }
 
-export function decodeJson(m: Module, t: Type, raw: unknown, what: string): RValue {
+/**
+ * Decodes one JSON input against its CWIR type. Values outside the type are refused, never reduced:
+ * a field element must be canonical (0 ≤ v < p), an integer must fit its width (negative only when
+ * `signed`, the source type being iN), a bool is `true` or `false`. Secret-shared `sint` values are
+ * signed by nature and taken mod p.
+ */
+export function decodeJson(m: Module, t: Type, raw: unknown, what: string, opts: { signed?: boolean } = {}): RValue {
   switch (t.kind) {
-    case "field":
-    case "sint": {
+    case "sint":
+      return mod(parseBig(raw, what), m.modulus(t.field));
+    case "field": {
       const p = m.modulus(t.field);
-      return mod(parseBig(raw, what), p);
+      const v = parseBig(raw, what);
+      if (v < 0n) throw new InputError(`${what} = ${v} is negative`, `a field input is its canonical value in [0, p): write p - ${-v} for ${v}`);
+      if (v >= p) throw new InputError(`${what} = ${v} is not below the field modulus ${p}`, "give the canonical value (reduced mod p); it is not reduced for you");
+      return v;
     }
     case "fix":
     case "sfix":
       return encodeFixed(raw, t.frac, m.modulus(t.field), what);
     case "int": {
+      if (t.width === 1) {
+        if (typeof raw !== "boolean") throw new InputError(`${what}: expected true or false, got ${JSON.stringify(raw)}`, "a bool input is a JSON boolean");
+        return raw ? 1n : 0n;
+      }
+      if (typeof raw === "boolean") throw new InputError(`${what}: expected an integer, got ${raw}`);
       const v = parseBig(raw, what);
-      if (v >= 1n << BigInt(t.width) || v < -(1n << BigInt(t.width - 1)))
-        throw new InputError(`${what}: ${v} does not fit i${t.width}`);
+      const w = BigInt(t.width);
+      if (v >= 1n << w || v < (opts.signed ? -(1n << (w - 1n)) : 0n))
+        throw new InputError(`${what} = ${v} is out of range: ${opts.signed ? `-2^${w - 1n} ≤ v < 2^${w}` : `0 ≤ v < 2^${w}`}`);
       return BigInt.asUintN(t.width, v);
     }
     case "array": {
       if (!Array.isArray(raw) || raw.length !== t.len)
         throw new InputError(`${what}: expected an array of ${t.len} element(s), got ${Array.isArray(raw) ? `${raw.length}` : JSON.stringify(raw)}`);
-      return raw.map((x, i) => decodeJson(m, t.elem, x, `${what}[${i}]`));
+      return raw.map((x, i) => decodeJson(m, t.elem, x, `${what}[${i}]`, opts));
     }
     case "tuple": {
       const xs = Array.isArray(raw) ? raw : raw !== null && typeof raw === "object" ? Object.values(raw) : undefined;
       if (!xs || xs.length !== t.elems.length) throw new InputError(`${what}: expected ${t.elems.length} field(s)`);
-      return xs.map((x, i) => decodeJson(m, t.elems[i], x, `${what}.${i}`));
+      return xs.map((x, i) => decodeJson(m, t.elems[i], x, `${what}.${i}`, opts));
     }
     case "mem": {
       let xs: unknown[] | undefined = Array.isArray(raw) ? raw : undefined;
@@ -258,7 +283,7 @@ export function decodeJson(m: Module, t: Type, raw: unknown, what: string): RVal
         xs = s !== undefined && /^([0-9a-fA-F]{2})*$/.test(s) ? (s.match(/../g) ?? []).map((h) => parseInt(h, 16)) : [...new TextEncoder().encode(raw)];
       }
       if (!xs) throw new InputError(`${what}: expected an array for ${typeToString(t)}`);
-      return { mem: xs.map((x, i) => decodeJson(m, t.elem, x, `${what}[${i}]`)) };
+      return { mem: xs.map((x, i) => decodeJson(m, t.elem, x, `${what}[${i}]`, opts)) };
     }
   }
 }
@@ -596,7 +621,8 @@ class Interpreter {
     const raw = name !== undefined && given && !Array.isArray(given) ? given[name] : undefined;
     if (raw === undefined) this.stop("E0506", op, `mpc.input: no input named ${JSON.stringify(name ?? "")} was given`);
     try {
-      return decodeJson(this.m, op.results[0].type, raw, name!);
+      // Protocol inputs keep two's complement for negative integers (their CWIR type is all there is).
+      return decodeJson(this.m, op.results[0].type, raw, name!, { signed: true });
     } catch (e) {
       if (e instanceof InputError) this.stop("E0506", op, e.message);
       throw e;

@@ -17,7 +17,7 @@ import {
 import type { Block, Expr, Param, Pattern, Stmt } from "../syntax/index.ts";
 import { walk } from "../syntax/index.ts";
 import type { CV, CheckedProgram, Instance, Local, TableInfo, Ty } from "../sema/index.ts";
-import { shorthandOf } from "../sema/index.ts";
+import { shorthandOf, tyToString } from "../sema/index.ts";
 
 export interface LowerOptions {
   /** Lower only these entry items (by source name); default: all. */
@@ -99,6 +99,25 @@ export function irType(t: Ty): Type {
   }
 }
 
+/** Whether a parameter type holds a signed integer (i8..i128), directly or inside arrays, tuples, structs. */
+function hasSignedInt(t: Ty): boolean {
+  switch (t.k) {
+    case "int":
+      return t.signed;
+    case "array":
+    case "slice":
+      return hasSignedInt(t.elem);
+    case "ref":
+      return hasSignedInt(t.inner);
+    case "tuple":
+      return t.elems.some(hasSignedInt);
+    case "struct":
+      return t.s.fields.some((f) => hasSignedInt(f.type));
+    default:
+      return false;
+  }
+}
+
 const isUnit = (t: Ty) => t.k === "tuple" && t.elems.length === 0;
 const isMem = (t: Ty) => t.k === "slice" || t.k === "bytes" || (t.k === "ref" && (t.inner.k === "slice" || t.inner.k === "bytes"));
 const FUNC_KIND = { Circuit: "circuit", Program: "program", Protocol: "protocol", Kernel: "kernel" } as const;
@@ -143,13 +162,16 @@ class FuncLowerer {
 
   private paramInfo(p: Param, t: Ty, kind: string): ParamInfo {
     const info: ParamInfo = { type: irType(t), name: p.name.name };
+    // Inputs of an item that can be run are decoded against the source type: `type` names it in
+    // diagnostics, `signed` lets its integers be given as negative numbers (CWIR integers are signless).
+    if (kind !== "fn" && kind !== "hint") info.attrs = { type: tyToString(t), ...(hasSignedInt(t) ? { signed: true } : {}) };
     if (kind === "circuit") info.vis = p.qualifier === "pub" ? "pub" : "priv";
     else if (kind === "protocol") {
       const secret = p.qualifier === "secret" || (p.qualifier === undefined && containsSecretTy(t));
       info.vis = secret ? "secret" : "public";
       if (p.party && p.party.kind === "IntLit") info.party = Number(p.party.value);
       else if (secret) info.party = 0;
-    } else if (kind === "kernel" && t.k === "ref") info.attrs = { access: t.mut ? "read_write" : "read" };
+    } else if (kind === "kernel" && t.k === "ref") info.attrs = { ...info.attrs, access: t.mut ? "read_write" : "read" };
     return info;
   }
 

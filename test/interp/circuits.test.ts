@@ -55,9 +55,14 @@ describe("field semantics vs @noble/curves bn254 Fr", () => {
     expect(r.diagnostics[0].message).toMatch(/f.div failed: division by zero/);
   });
 
-  it("negative and out-of-range inputs are reduced mod p", () => {
+  it("negative and out-of-range field inputs are refused, never reduced mod p", () => {
     const r = run(m, { inputs: { a: "-1", b: (P + 2n).toString() } });
-    expect(r.outputs[0]).toBe(1n); // (p-1) + 2
+    expect(r.ok).toBe(false);
+    expect(r.diagnostics.map((d) => d.code)).toEqual(["E0506", "E0506"]);
+    expect(r.diagnostics[0].message).toMatch(/^a = -1 is negative \(input 'a: .*'\)$/);
+    expect(r.diagnostics[1].message).toMatch(new RegExp(`^b = ${P + 2n} is not below the field modulus .* \\(input 'b: .*'\\)$`));
+    // The largest canonical value is accepted.
+    expect(run(m, { inputs: { a: (P - 1n).toString(), b: "2" } }).outputs[0]).toBe(1n);
   });
 });
 
