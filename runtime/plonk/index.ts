@@ -27,6 +27,8 @@ export {
   insecureDevSrs,
   loadPtau,
   isInsecure,
+  insecureSrsOf,
+  DEV_TAU,
   PtauError,
   commit,
 } from "./kzg.ts";

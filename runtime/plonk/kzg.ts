@@ -42,8 +42,37 @@ export function isInsecure(srs: Srs): srs is InsecureDevSrs {
   return srs.kind === "INSECURE-dev";
 }
 
+/** insecureDevSrs's default τ (public: anything proven under it can be forged). */
+export const DEV_TAU = 0x1234567890abcdefn;
+
+/**
+ * τ·G2 (compressed hex) of published SRSs whose τ is known: the project's development powers-of-tau
+ * (tooling/ptau: τ drawn from a public beacon, the same for every size) and the shared
+ * `pot15_dev_insecure.ptau` (snarkjs, one contribution with a known entropy string).
+ */
+const KNOWN_TAU_G2: ReadonlyArray<{ hex: string; what: string }> = [
+  {
+    hex: "03139197a3a22a984843968396bd813fc28f5cc545ad8b2700a56d4c63c3bed31129a7dabde39da8bc70a7140bcb0a1d87cf073284d4a89770de60789a24074bed",
+    what: "the project's INSECURE development powers-of-tau (.cache/ptau, tau from a public beacon)",
+  },
+  {
+    hex: "030109b6461acfe2ab76e9d56f4cc9a6414c23ea29b044a1fb5ddce15842b18f3c118c44553fdc701dd7372b4674a43712fa99069bb1883ebc3fac242a7fd81071",
+    what: "the insecure development powers-of-tau file pot15_dev_insecure.ptau (known entropy)",
+  },
+];
+
+/**
+ * Says which insecure SRS a key's τ·G2 comes from, or undefined when it is none we know. A key records
+ * its SRS through τ·G2 (the verifier's pairing uses it), so this cannot be stripped from a key.
+ */
+export function insecureSrsOf(tauG2: G2Point): string | undefined {
+  if (tauG2.equals(bn254.G2.Point.BASE.multiply(DEV_TAU))) return "the INSECURE development SRS (--insecure-dev-srs, tau is public)";
+  const hex = tauG2.toHex(true);
+  return KNOWN_TAU_G2.find((k) => k.hex === hex)?.what;
+}
+
 /** Builds τ^i·G1 by repeated scalar multiplication (fine up to ~2^14 in tests). */
-export function insecureDevSrs(size: number, tau: bigint = 0x1234567890abcdefn): InsecureDevSrs {
+export function insecureDevSrs(size: number, tau: bigint = DEV_TAU): InsecureDevSrs {
   const g1: G1[] = [];
   const base = bn254.G1.Point.BASE;
   // Fixed-base: precompute once, then each power is one windowed multiplication.

@@ -19,10 +19,13 @@ export const command: CommandModule<object, Args> = {
       .option("public", { type: "string", demandOption: true, describe: "public inputs JSON (from `cwl prove`)" }),
   handler: async (a) => {
     // Heavy modules load only when this command runs, so other commands start fast.
-    const { verifyDetailed } = await import("../../../runtime/plonk/index.ts");
+    const { verifyDetailed, insecureSrsOf } = await import("../../../runtime/plonk/index.ts");
     const { readVk, readProof, readPublic } = await import("../plonkish.ts");
     try {
       const vk = readVk(a.vk);
+      // A key from an SRS whose tau is known verifies forged proofs too: say so before the verdict.
+      const weak = insecureSrsOf(vk.tauG2);
+      if (weak) process.stderr.write(`WARNING: ${a.vk} was made with ${weak}: anyone can forge proofs that it accepts. Never rely on it in production.\n`);
       const proof = readProof(a.proof);
       const pub = readPublic(a.public);
       const t = performance.now();
