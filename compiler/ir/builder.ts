@@ -1,6 +1,6 @@
 // Builder: creates ops at an insertion point so that lowering code reads like the IR it emits.
 // Every op created takes `b.loc` as its location; dialect helpers (b.f, b.i, b.c, b.cf, b.array,
-// b.tuple, b.mem, b.mpc, b.k, b.spec) compute result types; `b.op(...)` builds anything generically.
+// b.tuple, b.mem, b.mpc, b.k) compute result types; `b.op(...)` builds anything generically.
 // Typing mistakes are not checked here (lowering stays cheap); verifyModule reports them.
 import {
   type Attr,
@@ -265,20 +265,6 @@ export class Builder {
     workgroupId: (dim = 0): Value => this.op1("k.workgroup_id", [], INDEX_TYPE, { dim: BigInt(dim) }),
     numWorkgroups: (dim = 0): Value => this.op1("k.num_workgroups", [], INDEX_TYPE, { dim: BigInt(dim) }),
     barrier: (): Op => this.op("k.barrier", []),
-  };
-
-  readonly spec = {
-    state: (name: string, type: Type): Op => this.op("spec.state", [], [], { name, type: { type } }),
-    /** `action name(params) when guard { effect }`: region 0 yields the i1 guard, region 1 the effect. */
-    action: (name: string, paramTypes: Type[], guard: (params: Value[]) => Value[], effect: (params: Value[]) => Value[] | void): Op => {
-      const g = this.region(paramTypes, guard);
-      const e = this.region(paramTypes, (p) => effect(p) ?? []);
-      return this.op("spec.action", [], [], { name }, [g, e]);
-    },
-    invariant: (name: string, body: () => Value[]): Op =>
-      this.op("spec.invariant", [], [], { name }, [this.region([], body)]),
-    read: (name: string, type: Type): Value => this.op1("spec.read", [], type, { name }),
-    write: (name: string, v: Value): Op => this.op("spec.write", [v], [], { name }),
   };
 }
 

@@ -22,7 +22,7 @@
 //   run(m, { inputs: { x: "3" } })                          interpreter (compiler/interp): witness, outputs
 //
 // Other dialect helpers: b.i (signless ints), b.c (constraints), b.cf (for/if/while/call/return),
-// b.array / b.tuple (SSA aggregates), b.mem (buffers), b.mpc, b.k (kernels), b.spec; b.op(name, ...)
+// b.array / b.tuple (SSA aggregates), b.mem (buffers), b.mpc, b.k (kernels); b.op(name, ...)
 // builds any registered op generically.
 //
 // Conventions (documented in spec/ir.md):

@@ -3,6 +3,7 @@
 // Other components may add ops with `registerOp` (e.g. a backend-specific lowering dialect).
 import {
   type Attr,
+  type Block,
   type FuncKind,
   type Module,
   type Op,
@@ -14,6 +15,8 @@ import {
   typeEq,
   typeToString,
 } from "./ir.ts";
+import type { TypeExpr } from "../../runtime/spec/model.ts";
+import { typeFromAttr } from "../../runtime/spec/ir-attrs.ts";
 
 /**
  * - "pure": no effect, never fails → CSE and DCE may remove/merge it.
@@ -487,7 +490,7 @@ registerOp({
   results: [0, Infinity],
   regions: 2,
   effect: "structured",
-  allowedIn: ["hint", "program", "kernel", "fn", "spec"],
+  allowedIn: ["hint", "program", "kernel", "fn"],
   doc:
     "`%r.. = cf.while %init.. : R.. { ^bb0(%c..: I..): cf.condition %cond, %v.. } { ^bb0(%v..: R..): cf.yield %next.. }` — " +
     "runs the body while cond holds; not allowed in circuits or protocols (unbounded).",
@@ -626,7 +629,7 @@ registerOp({
 
 // --- mem: mutable buffers (kernels, programs, hints) -----------------------------------------------
 
-const MEMORY: readonly FuncKind[] = ["fn", "hint", "program", "kernel", "spec"];
+const MEMORY: readonly FuncKind[] = ["fn", "hint", "program", "kernel"];
 const isMem = (ty: Type) => ty.kind === "mem";
 
 registerOp({
@@ -910,20 +913,141 @@ registerOp({
   doc: "`k.barrier` — workgroup barrier (workgroup memory and storage buffers).",
 });
 
-// --- spec: protocol specifications (minimal containers) ---------------------------------------------------
+// --- spec: protocol specifications (checked by runtime/spec, emitted as Promela) ------------------------
+//
+// A `spec` item's body is a list of declarations; guards, effects, predicates and sizes are regions of
+// spec expression ops. Spec values are i1 (bool) or i64 (everything else: integers, domain values,
+// tuples, arrays, sets, maps); the spec type rides in a `ty` attribute when it is not bool or int
+// (runtime/spec/ir-attrs.ts gives the encoding). Expression ops denote terms that the checker evaluates
+// where a statement or predicate uses them, so `&&`, `||`, `=>` and spec.ite evaluate only the side
+// they need.
 
 const SPEC: readonly FuncKind[] = ["spec"];
+const isSpecVal = (ty: Type) => isInt(ty, 1) || isInt(ty, 64);
+const DECLS = new Set(["spec.param", "spec.domain", "spec.state", "spec.action", "spec.invariant", "spec.property", "spec.adversary"]);
+const STMTS = new Set(["spec.let", "spec.assign", "spec.if", "spec.for", "spec.assert"]);
+/** Ops whose regions bind spec names (block arguments) or hold spec statements. */
+const BINDERS = new Set(["spec.action", "spec.quant", "spec.for"]);
+
+function specTypeAttr(op: Op, ctx: VerifyCtx, key: string, optional = false): TypeExpr | undefined {
+  const a = op.attrs[key];
+  if (a === undefined) {
+    if (!optional) ctx.err("E0923", `${op.name} needs a spec type attribute '${key}'`);
+    return undefined;
+  }
+  const t = typeFromAttr(a);
+  if (!t) ctx.err("E0923", `${op.name} attribute '${key}' is not a spec type (e.g. "int", ["dom", "Node"], ["set", T], ["map", K, V])`);
+  return t;
+}
+
+function stringList(op: Op, ctx: VerifyCtx, key: string, optional = false): string[] | undefined {
+  const a = op.attrs[key];
+  if (a === undefined) {
+    if (!optional) ctx.err("E0923", `${op.name} needs a list of names '${key}'`);
+    return undefined;
+  }
+  if (!Array.isArray(a) || !a.every((x) => typeof x === "string")) {
+    ctx.err("E0923", `${op.name} attribute '${key}' must be a list of strings`);
+    return undefined;
+  }
+  return a as string[];
+}
+
+/** Where the op sits: "top" (the spec body), "effect" (statements) or "expr" (a value region). */
+function specPlace(op: Op): "top" | "effect" | "expr" {
+  const region = op.parent?.parent;
+  if (!region || region.owner) return "top";
+  const owner = region.parent;
+  if (!owner) return "expr";
+  if (owner.name === "spec.action") return owner.regions[1] === region ? "effect" : "expr";
+  return owner.name === "spec.if" || owner.name === "spec.for" ? "effect" : "expr";
+}
+
+/** Every operand is a spec value: a spec op's result or a binder of a spec op's region. */
+function specOperands(op: Op, ctx: VerifyCtx): void {
+  op.operands.forEach((v, i) => {
+    const def = v.definingOp;
+    const binder = v.isBlockArg ? (v.owner as Block).parent?.parent : undefined;
+    const ok = def ? def.dialect === "spec" && !DECLS.has(def.name) : !!binder && BINDERS.has(binder.name);
+    if (!ok) ctx.err("E0922", `${op.name} operand ${i} is not a spec value (spec ops and spec binders only)`);
+    else if (!isSpecVal(v.type)) ctx.err("E0922", `${op.name} operand ${i} must be i1 or i64, got ${t(v.type)}`);
+  });
+}
+
+/** Region `i` takes `args` arguments (i1/i64) and yields `yields` values (one allowed count or several). */
+function specRegion(op: Op, ctx: VerifyCtx, i: number, args: number, yields: readonly number[], what: string): void {
+  const blk = op.regions[i]?.blocks[0];
+  if (!blk) return;
+  if (blk.args.length !== args) ctx.err("E0926", `${op.name} ${what} must bind ${args} value(s), binds ${blk.args.length}`);
+  for (const a of blk.args) if (!isSpecVal(a.type)) ctx.err("E0926", `${op.name} ${what} binds a ${t(a.type)} (spec values are i1 or i64)`);
+  const term = blk.ops[blk.ops.length - 1];
+  if (term?.name !== "cf.yield") return; // the generic region check reports it
+  if (!yields.includes(term.operands.length))
+    ctx.err("E0926", `${op.name} ${what} must yield ${yields.join(" or ")} value(s), yields ${term.operands.length}`);
+  for (const v of term.operands)
+    if (!(v.definingOp?.dialect === "spec" && !DECLS.has(v.definingOp.name)) && !blk.args.includes(v))
+      ctx.err("E0926", `${op.name} ${what} yields a value that is not a spec expression`);
+}
+
+function specDecl(op: Op, ctx: VerifyCtx): void {
+  if (specPlace(op) !== "top") ctx.err("E0925", `${op.name} declares part of a spec and belongs at the top of the spec body`);
+}
+function specStmt(op: Op, ctx: VerifyCtx): void {
+  if (specPlace(op) !== "effect") ctx.err("E0925", `${op.name} is a statement: only an action's effect region (or a spec.if / spec.for in it) holds it`);
+  specOperands(op, ctx);
+}
+/** Shared rule of expression ops: spec operands, one i1/i64 result, a well-formed `ty` matching it. */
+function specExpr(op: Op, ctx: VerifyCtx): void {
+  if (specPlace(op) === "top") ctx.err("E0925", `${op.name} is an expression: it belongs in a region (guard, effect, predicate, size)`);
+  specOperands(op, ctx);
+  const r = op.results[0];
+  if (!isSpecVal(r.type)) return ctx.err("E0922", `${op.name} result must be i1 or i64, got ${t(r.type)}`);
+  const ty = specTypeAttr(op, ctx, "ty", true);
+  if (ty && (ty.k === "bool") !== isInt(r.type, 1)) ctx.err("E0922", `${op.name}: a ${ty.k} value is ${ty.k === "bool" ? "i1" : "i64"}, not ${t(r.type)}`);
+}
+
 registerOp({
-  name: "spec.state",
+  name: "spec.param",
   operands: 0,
   results: 0,
   effect: "effect",
   allowedIn: SPEC,
-  doc: "`spec.state {name = \"x\", type = T}` — a state variable.",
+  doc: "`spec.param {name = \"n\", default = 4}` — a spec parameter (or `const`); `--param n=5` overrides the default.",
   verify(op, ctx) {
+    specDecl(op, ctx);
     strAttr(op, ctx, "name", false);
-    if (!(typeof op.attrs.type === "object" && op.attrs.type !== null && "type" in (op.attrs.type as object)))
-      ctx.err("E0923", "spec.state needs a type attribute 'type = T'");
+    intAttr(op, ctx, "default", -(1n << 31n), (1n << 31n) - 1n);
+  },
+});
+registerOp({
+  name: "spec.domain",
+  operands: 0,
+  results: 0,
+  regions: 1,
+  effect: "effect",
+  allowedIn: SPEC,
+  doc: "`spec.domain {name = \"Node\", symmetric = true, labels = [...]} { ...; cf.yield %lo, %hi }` — the finite domain lo..hi (hi exclusive); `symmetric` lets the checker fold renamings; `labels` name an enum's values.",
+  verify(op, ctx) {
+    specDecl(op, ctx);
+    strAttr(op, ctx, "name", false);
+    if (op.attrs.symmetric !== undefined && typeof op.attrs.symmetric !== "boolean") ctx.err("E0923", "spec.domain attribute 'symmetric' must be a boolean");
+    stringList(op, ctx, "labels", true);
+    specRegion(op, ctx, 0, 0, [2], "bounds");
+  },
+});
+registerOp({
+  name: "spec.state",
+  operands: 0,
+  results: 0,
+  regions: 1,
+  effect: "effect",
+  allowedIn: SPEC,
+  doc: "`spec.state {name = \"x\", type = T, ghost = true} { ...; cf.yield [%init] }` — a state variable of spec type T; without an initial value every value of a finite T is an initial state.",
+  verify(op, ctx) {
+    specDecl(op, ctx);
+    strAttr(op, ctx, "name", false);
+    specTypeAttr(op, ctx, "type");
+    specRegion(op, ctx, 0, 0, [0, 1], "initial value");
   },
 });
 registerOp({
@@ -933,9 +1057,18 @@ registerOp({
   regions: 2,
   effect: "effect",
   allowedIn: SPEC,
-  doc: "`spec.action {name = \"a\"} { guard: cf.yield %i1 } { effect: spec.write ...; cf.yield }` — both regions take the action's parameters.",
+  doc: "`spec.action {name = \"a\", params = [\"p\"], param_types = [T], byzantine = true} { guard: cf.yield [%i1] } { effect: spec statements; cf.yield }` — both regions bind the parameters; no guard value means always enabled.",
   verify(op, ctx) {
+    specDecl(op, ctx);
     strAttr(op, ctx, "name", false);
+    const names = stringList(op, ctx, "params") ?? [];
+    const tys = op.attrs.param_types;
+    if (!Array.isArray(tys) || tys.length !== names.length || !tys.every((x) => typeFromAttr(x)))
+      ctx.err("E0923", "spec.action attribute 'param_types' must list one spec type per parameter");
+    specRegion(op, ctx, 0, names.length, [0, 1], "guard");
+    specRegion(op, ctx, 1, names.length, [0], "effect");
+    const g = op.regions[0]?.blocks[0]?.terminator?.operands[0];
+    if (g && !isInt(g.type, 1)) ctx.err("E0922", `spec.action guard must be i1, got ${t(g.type)}`);
   },
 });
 registerOp({
@@ -947,29 +1080,189 @@ registerOp({
   allowedIn: SPEC,
   doc: "`spec.invariant {name = \"safety\"} { ...; cf.yield %i1 }` — must hold in every reachable state.",
   verify(op, ctx) {
+    specDecl(op, ctx);
     strAttr(op, ctx, "name", false);
+    specRegion(op, ctx, 0, 0, [1], "predicate");
   },
 });
+const PROPERTY_YIELDS: Record<string, number> = { always: 1, eventually: 1, within: 2, noninterference: 0 };
 registerOp({
-  name: "spec.read",
+  name: "spec.property",
   operands: 0,
-  results: 1,
-  effect: "read",
+  results: 0,
+  regions: 1,
+  effect: "effect",
   allowedIn: SPEC,
-  doc: "`%v = spec.read {name = \"x\"} : T` — current value of a state variable.",
+  doc:
+    "`spec.property {name = \"p\", kind = K, ...} { ...; cf.yield ... }` — K = always (yields the predicate), eventually (predicate; `fairness` none or weak, `fair_actions`), " +
+    "within (predicate and step bound), noninterference (yields nothing; `secret` and `observer` list state variables).",
   verify(op, ctx) {
+    specDecl(op, ctx);
     strAttr(op, ctx, "name", false);
+    const kind = strAttr(op, ctx, "kind", false, Object.keys(PROPERTY_YIELDS));
+    if (kind === "eventually") {
+      strAttr(op, ctx, "fairness", false, ["none", "weak"]);
+      stringList(op, ctx, "fair_actions", true);
+    }
+    if (kind === "noninterference") (stringList(op, ctx, "secret"), stringList(op, ctx, "observer"));
+    if (kind !== undefined) specRegion(op, ctx, 0, 0, [PROPERTY_YIELDS[kind]], "body");
+  },
+});
+const ADVERSARY_YIELDS: Record<string, number> = { byzantine: 1, network: 0, flood: 1 };
+registerOp({
+  name: "spec.adversary",
+  operands: 0,
+  results: 0,
+  regions: 1,
+  effect: "effect",
+  allowedIn: SPEC,
+  doc:
+    "`spec.adversary {kind = K, ...} { cf.yield ... }` — K = byzantine (yields f; `actions` it may forge), network (`drop`, `delay`, `duplicate`, `reorder` flags, `channel`), " +
+    "flood (yields the number of junk messages; `channel`).",
+  verify(op, ctx) {
+    specDecl(op, ctx);
+    const kind = strAttr(op, ctx, "kind", false, Object.keys(ADVERSARY_YIELDS));
+    if (kind === "byzantine") stringList(op, ctx, "actions", true);
+    if (kind !== "byzantine") strAttr(op, ctx, "channel", true);
+    if (kind !== undefined) specRegion(op, ctx, 0, 0, [ADVERSARY_YIELDS[kind]], "body");
+  },
+});
+
+// Statements (an action's effect region).
+registerOp({
+  name: "spec.let",
+  operands: 1,
+  results: 1,
+  effect: "effect",
+  allowedIn: SPEC,
+  doc: "`%x = spec.let %e {name = \"x\", type = T} : i1|i64` — binds a local (the result) to e's value; `type` is the declared type, if any.",
+  verify(op, ctx) {
+    specStmt(op, ctx);
+    strAttr(op, ctx, "name", false);
+    specTypeAttr(op, ctx, "type", true);
   },
 });
 registerOp({
-  name: "spec.write",
+  name: "spec.assign",
+  operands: 2,
+  results: 0,
+  effect: "effect",
+  allowedIn: SPEC,
+  doc: "`spec.assign %place, %v` — writes v to a place: a state variable (spec.read), a local (spec.local), or an element / field of one (spec.index, spec.field).",
+  verify(op, ctx) {
+    specStmt(op, ctx);
+    const place = (v: Value | undefined): boolean => {
+      const d = v?.definingOp;
+      if (!d) return false;
+      if (d.name === "spec.read" || d.name === "spec.local") return true;
+      return (d.name === "spec.index" || d.name === "spec.field") && place(d.operands[0]);
+    };
+    if (!place(op.operands[0])) ctx.err("E0922", "spec.assign writes to a state variable, a local, or an element or field of one");
+  },
+});
+registerOp({
+  name: "spec.if",
+  operands: 1,
+  results: 0,
+  regions: 2,
+  effect: "effect",
+  allowedIn: SPEC,
+  doc: "`spec.if %c { then } { else }` — statements under an i1 condition; both regions end with an empty cf.yield.",
+  verify(op, ctx) {
+    specStmt(op, ctx);
+    expectType(op, ctx, op.operands[0], isI1, "an i1 condition");
+    specRegion(op, ctx, 0, 0, [0], "then-region");
+    specRegion(op, ctx, 1, 0, [0], "else-region");
+  },
+});
+registerOp({
+  name: "spec.for",
+  operands: 0,
+  results: 0,
+  regions: 1,
+  effect: "effect",
+  allowedIn: SPEC,
+  doc: "`spec.for {var = \"i\", type = T} { ^bb(%i: i64): ...; cf.yield }` — runs the body for every value of the finite type T, in order.",
+  verify(op, ctx) {
+    specStmt(op, ctx);
+    strAttr(op, ctx, "var", false);
+    specTypeAttr(op, ctx, "type");
+    specRegion(op, ctx, 0, 1, [0], "body");
+  },
+});
+registerOp({
+  name: "spec.assert",
   operands: 1,
   results: 0,
   effect: "effect",
   allowedIn: SPEC,
-  doc: "`spec.write %v {name = \"x\"}` — assign a state variable (inside an action's effect).",
+  doc: "`spec.assert %c` — the step fails (a violation) when c is false.",
   verify(op, ctx) {
-    strAttr(op, ctx, "name", false);
+    specStmt(op, ctx);
+    expectType(op, ctx, op.operands[0], isI1, "an i1 operand");
+  },
+});
+
+// Expressions. `ty` (optional) is the value's spec type when it is not bool (i1) or int (i64).
+const SPEC_EXPRS: [name: string, operands: number | [number, number], doc: string, extra?: (op: Op, ctx: VerifyCtx) => void][] = [
+  ["spec.const", 0, "`%v = spec.const {value = 3} : i64` (or `{value = true} : i1`) — a literal.", (op, ctx) => {
+    const v = op.attrs.value;
+    if (typeof v !== "bigint" && typeof v !== "boolean") ctx.err("E0923", "spec.const needs an integer or boolean 'value'");
+    else if ((typeof v === "boolean") !== isInt(op.results[0].type, 1)) ctx.err("E0922", "spec.const: a boolean value is i1, an integer i64");
+  }],
+  ["spec.param_value", 0, "`%v = spec.param_value {name = \"n\"} : i64` — the value of a spec param.", (op, ctx) => void strAttr(op, ctx, "name", false)],
+  ["spec.read", 0, "`%v = spec.read {name = \"x\"} : T` — the current value of a state variable (also a place for spec.assign).", (op, ctx) => void strAttr(op, ctx, "name", false)],
+  ["spec.local", 1, "`%v = spec.local %x` — a use of a bound name (action parameter, quantifier or `for` variable, spec.let).", (op, ctx) => {
+    const v = op.operands[0];
+    if (v && v.definingOp && v.definingOp.name !== "spec.let") ctx.err("E0922", "spec.local uses a binder or a spec.let result");
+  }],
+  ["spec.un", 1, "`%r = spec.un %a {op = \"!\"}` — `!` (i1) or unary `-` (i64).", (op, ctx) => void strAttr(op, ctx, "op", false, ["!", "-"])],
+  ["spec.bin", 2, "`%r = spec.bin %a, %b {op = \"+\"}` — + - * / % (i32 wrap-around; / and % fail on 0), == != < <= > >=, && || =>.", (op, ctx) =>
+    void strAttr(op, ctx, "op", false, ["+", "-", "*", "/", "%", "==", "!=", "<", "<=", ">", ">=", "&&", "||", "=>"])],
+  ["spec.min", 2, "`%r = spec.min %a, %b : i64` — the smaller integer."],
+  ["spec.max", 2, "`%r = spec.max %a, %b : i64` — the larger integer."],
+  ["spec.index", 2, "`%r = spec.index %a, %i` — element i of an array or map; fails out of bounds / outside the key domain."],
+  ["spec.field", 1, "`%r = spec.field %t {index = k}` — component k of a tuple.", (op, ctx) => void intAttr(op, ctx, "index", 0n, 1024n)],
+  ["spec.tuple", [0, Infinity], "`%r = spec.tuple %a, %b {ty = [\"tuple\", ...]}` — a tuple value."],
+  ["spec.in", 2, "`%r = spec.in %x, %s : i1` — set membership."],
+  ["spec.method", [1, Infinity], "`%r = spec.method %set, %args... {method = \"insert\"}` — insert, remove, len, contains, union, inter, minus, is_empty (a new set or a query).", (op, ctx) =>
+    void strAttr(op, ctx, "method", false, ["insert", "remove", "len", "contains", "union", "inter", "minus", "is_empty"])],
+  ["spec.set", [0, Infinity], "`%r = spec.set %a, %b {ty = [\"set\", T]}` — a set literal (`set(a, b)`)."],
+  ["spec.array", [0, Infinity], "`%r = spec.array %a, %b {ty = [\"array\", T, N]}` — an array literal."],
+  ["spec.repeat", 2, "`%r = spec.repeat %v, %n` — `[v; n]`, n copies of v."],
+  ["spec.ite", 3, "`%r = spec.ite %c, %a, %b` — c ? a : b, evaluating only the chosen side."],
+  ["spec.honest", 1, "`%r = spec.honest %p : i1` — node p is not controlled by the byzantine adversary."],
+  ["spec.byzantine", 1, "`%r = spec.byzantine %p : i1` — node p is controlled by the byzantine adversary."],
+];
+for (const [name, operands, doc, extra] of SPEC_EXPRS)
+  registerOp({
+    name,
+    operands,
+    results: 1,
+    effect: name === "spec.read" ? "read" : "pure",
+    allowedIn: SPEC,
+    doc,
+    verify(op, ctx) {
+      specExpr(op, ctx);
+      extra?.(op, ctx);
+    },
+  });
+registerOp({
+  name: "spec.quant",
+  operands: 0,
+  results: 1,
+  regions: 1,
+  effect: "pure",
+  allowedIn: SPEC,
+  doc: "`%r = spec.quant {q = \"forall\", vars = [\"p\"], var_types = [T]} { ^bb(%p: i64): ...; cf.yield %i1 }` — forall / exists (i1) or count (i64) over finite types.",
+  verify(op, ctx) {
+    specExpr(op, ctx);
+    strAttr(op, ctx, "q", false, ["forall", "exists", "count"]);
+    const names = stringList(op, ctx, "vars") ?? [];
+    const tys = op.attrs.var_types;
+    if (!Array.isArray(tys) || tys.length !== names.length || !tys.every((x) => typeFromAttr(x)))
+      ctx.err("E0923", "spec.quant attribute 'var_types' must list one spec type per variable");
+    specRegion(op, ctx, 0, names.length, [1], "body");
   },
 });
 

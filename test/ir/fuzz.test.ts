@@ -9,6 +9,8 @@ import { describe, expect, it } from "vitest";
 import { parseText, printModule, verifyModule } from "../../compiler/ir/index.ts";
 import { runPipeline } from "../../compiler/passes/index.ts";
 import { run } from "../../compiler/interp/index.ts";
+import { specFromIr } from "../../runtime/spec/from-ir.ts";
+import { exprText } from "../../runtime/spec/index.ts";
 import type { Module, Type } from "../../compiler/ir/index.ts";
 import { mulberry32 as rng } from "../util/prng.ts";
 
@@ -32,6 +34,23 @@ function inputFor(t: Type, r: () => number): unknown {
 }
 
 type Outcome = { entry: string; inputs: unknown[]; result: unknown };
+
+/**
+ * What the model checker reads from each spec item of a verified module, as text (guards, effects,
+ * predicates): reading must never fail on IR the verifier accepts, and passes must not change it.
+ */
+function specsRead(m: Module, ctx: string): string[] {
+  return m.funcs
+    .filter((f) => f.kind === "spec")
+    .map((f) => {
+      try {
+        const model = specFromIr(f);
+        return JSON.stringify(model, (k, v) => (k === "span" || k === "headSpan" ? undefined : k === "e" || k === "guard" || k === "init" ? exprText(v) : v));
+      } catch (e) {
+        throw new Error(`the spec reader refused verified IR (@${f.name}) in ${ctx}\n${(e as Error).stack}`);
+      }
+    });
+}
 
 /** Run every runnable item of a verified module: the interpreter must answer with diagnostics, never throw. */
 function runAll(m: Module, r: () => number, ctx: string, given?: Outcome[]): Outcome[] {
@@ -68,6 +87,8 @@ const TOKENS = [
   "array.get", "mem.store", "f.to_bits", "\"s\"", "\"\\u00", "0x", "0xfff", "-1", "18446744073709551616", "loc(\"a.cwl\":1:1)", "loc(", "\n", " ", "//",
   "{value = 1}", "{bits = 0}", "{lo = 0, hi = 2}", "{callee = @sq}", "{table = @nope}", "attributes", "field", "table", "circuit", "fn", "hint",
   "kernel", "protocol", "program", "spec", "range", "rows", "true", "#", "\u0000", "é",
+  "spec.read", "spec.local", "spec.let", "spec.assign", "spec.quant", "spec.bin", "spec.if", "spec.action", "{name = \"x\"}",
+  "{ty = [\"dom\", \"Node\"]}", "{ty = [\"set\", \"int\"]}", "{op = \"&&\"}", "{value = true}",
 ];
 
 function mutate(text: string, r: () => number): string {
@@ -114,6 +135,44 @@ function mutate(text: string, r: () => number): string {
   return t;
 }
 
+const SPEC_ATTRS: [RegExp, string[]][] = [
+  [/op = "[^"]*"/g, ["+", "-", "*", "/", "%", "==", "!=", "<", "<=", ">", ">=", "&&", "||", "=>", "!", "<<"].map((o) => `op = "${o}"`)],
+  [/q = "[^"]*"/g, ["forall", "exists", "count", "some"].map((q) => `q = "${q}"`)],
+  [/method = "[^"]*"/g, ["insert", "remove", "len", "contains", "union", "is_empty", "pop"].map((m) => `method = "${m}"`)],
+  [/value = (-?\d+|true|false)/g, ["value = 0", "value = 7", "value = -1", "value = true", "value = false"]],
+  [/ty = (\[[^{}]*?\]|"\w+")(?=[,}])/g, ['ty = "bool"', 'ty = "int"', 'ty = ["dom", "Node"]', 'ty = ["set", "int"]', 'ty = ["dom"]']],
+  [/kind = "[^"]*"/g, ["always", "eventually", "within", "noninterference", "byzantine", "network", "flood"].map((k) => `kind = "${k}"`)],
+  [/ : i(1|64)\b/g, [" : i1", " : i64", " : i32"]],
+];
+
+/** Small, mostly well-formed edits of spec IR: another attribute value, a dropped, doubled or moved line, swapped operands. */
+function mutateSpec(text: string, r: () => number): string {
+  const pick = <T,>(xs: T[]) => xs[Math.floor(r() * xs.length)];
+  const lines = text.split("\n");
+  switch (Math.floor(r() * 4)) {
+    case 0: {
+      const [re, alts] = pick(SPEC_ATTRS);
+      const hits = [...text.matchAll(re)];
+      if (!hits.length) return text;
+      const h = pick(hits);
+      return text.slice(0, h.index) + pick(alts) + text.slice(h.index! + h[0].length);
+    }
+    case 1: {
+      const i = Math.floor(r() * lines.length);
+      if (r() < 0.5) lines.splice(i, 1);
+      else lines.splice(i, 0, lines[i]);
+      return lines.join("\n");
+    }
+    case 2: {
+      const i = Math.floor(r() * lines.length);
+      lines.splice(Math.min(lines.length, i + 1 + Math.floor(r() * 3)), 0, ...lines.splice(i, 1));
+      return lines.join("\n");
+    }
+    default:
+      return text.replace(/(%\d+), (%\d+)/g, (m, a, b) => (r() < 0.15 ? `${b}, ${a}` : m));
+  }
+}
+
 function generate(r: () => number): string {
   const n = Math.floor(r() * 60);
   let s = "";
@@ -126,7 +185,7 @@ const CASES = 6000;
 describe("CWIR fuzz", () => {
   it(`parser, verifier and passes survive ${CASES} mutated and generated inputs`, () => {
     const r = rng(0xc0ffee);
-    const stats = { parsed: 0, verified: 0, passes: 0, parseErrors: 0, runs: 0, compared: 0, comparedOk: 0 };
+    const stats = { parsed: 0, verified: 0, passes: 0, parseErrors: 0, runs: 0, compared: 0, comparedOk: 0, specs: 0 };
     for (let i = 0; i < CASES; i++) {
       const text = i % 10 === 9 ? generate(r) : mutate(corpus[Math.floor(r() * corpus.length)], r);
       const ctx = `case ${i}:\n${text}`;
@@ -153,9 +212,12 @@ describe("CWIR fuzz", () => {
       stats.verified++;
       const before = runAll(res.module, r, ctx);
       stats.runs += before.length;
+      const specs = specsRead(res.module, ctx);
+      stats.specs += specs.length;
       const pd = runPipeline(res.module, "inline,unroll{max-trips=2000},const-fold,if-to-select,range-lookup,cse,dce", { verifyEach: true });
       expect(pd.filter((d) => d.severity === "error").map((d) => d.message), ctx).toEqual([]);
       stats.passes++;
+      expect(specsRead(res.module, ctx), `${ctx}\nafter passes:\n${printModule(res.module)}`).toEqual(specs);
       // Differential check: the passes must not change what any item computes or whether it fails.
       const after = runAll(res.module, r, ctx, before);
       for (const b of before) {
@@ -171,5 +233,26 @@ describe("CWIR fuzz", () => {
     expect(stats.verified).toBeGreaterThan(100);
     expect(stats.runs).toBeGreaterThan(300);
     expect(stats.comparedOk).toBeGreaterThan(100);
+  });
+
+  it("spec items: what the verifier accepts, the model checker's reader reads, before and after passes", () => {
+    // The general corpus rarely keeps a spec item valid after a mutation, so spec items get their own run.
+    const specCorpus = corpus.filter((t) => t.includes("spec.action") && !t.includes("// ERROR"));
+    const r = rng(0x5bec);
+    let read = 0;
+    for (let i = 0; i < 1000; i++) {
+      const base = specCorpus[i % specCorpus.length];
+      const text = r() < 0.2 ? mutate(base, r) : mutateSpec(base, r);
+      const res = parseText(text, "fuzz.cwir");
+      if (res.diagnostics.length || verifyModule(res.module).length) continue;
+      const ctx = `spec case ${i}:\n${text}`;
+      const specs = specsRead(res.module, ctx);
+      read += specs.length;
+      const pd = runPipeline(res.module, "inline,const-fold,cse,dce", { verifyEach: true });
+      expect(pd.filter((d) => d.severity === "error").map((d) => d.message), ctx).toEqual([]);
+      expect(specsRead(res.module, ctx), `${ctx}\nafter passes:\n${printModule(res.module)}`).toEqual(specs);
+    }
+    console.log(`spec fuzz: ${read} spec items read`);
+    expect(read).toBeGreaterThan(100);
   });
 });
