@@ -3,7 +3,7 @@
 import type { Diagnostic } from "../../base/diagnostics/index.ts";
 import { renderAll } from "../../base/diagnostics/index.ts";
 import { FileManager, type SourceFile } from "../../base/files/index.ts";
-import { MAX_SOURCE_BYTES, checkUserFile, readUserFile, readUserText, writeUserFile } from "../../base/files/user-file.ts";
+import { MAX_SOURCE_BYTES, checkUserFile, readUserFile, readUserJson, readUserText, writeUserFile } from "../../base/files/user-file.ts";
 import { parseText } from "../../compiler/ir/index.ts";
 import { compileFile } from "./pipeline.ts";
 import { TWO_ADICITY } from "../../runtime/poly/fr.ts";
@@ -151,14 +151,8 @@ export function writePublic(path: string, names: string[], instance: bigint[][])
 }
 
 export function readPublic(path: string): bigint[][] {
-  const data = readOrFail(path, "public inputs");
-  let j: unknown;
-  try {
-    j = JSON.parse(data.toString("utf8"));
-  } catch (e) {
-    throw new CliError(`${path}: ${(e as Error).message}`);
-  }
-  const cols = (j as { public?: unknown }).public;
+  const j = readUserJson(path, { what: "public inputs file" });
+  const cols = (j as { public?: unknown } | null)?.public;
   if (!Array.isArray(cols) || !cols.every((c) => Array.isArray(c) && c.every((v) => typeof v === "string" && /^(0x[0-9a-fA-F]+|[0-9]+)$/.test(v))))
     throw new CliError(`${path}: expected { "public": [["<decimal or 0x-hex>", ...]] }`);
   const values = (cols as string[][]).map((c) => c.map((v) => BigInt(v)));

@@ -1,19 +1,18 @@
 // `cwl kv init|apply|prove|verify`: the KV storage accumulator from the command line. Heavy modules
 // (LevelDB, the EVM, the prover) are imported inside handlers so `cwl --help` stays fast.
 import type { Argv, CommandModule } from "yargs";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { UserError, setExitCode } from "../main.ts";
-
-const LAST_BLOCK = "last-block.json";
+import { checkUserFile, readUserJson, writeUserFile } from "../../../base/files/user-file.ts";
+import { UserError, intFlag, setExitCode } from "../main.ts";
 
 const big = (_k: string, v: unknown) => (typeof v === "bigint" ? `0x${v.toString(16)}` : v);
-const unbig = (_k: string, v: unknown) => (typeof v === "string" && /^0x[0-9a-f]+$/i.test(v) ? BigInt(v) : v);
 const log = (s: string) => process.stderr.write(s + "\n");
 
 async function openStore(dir: string, depth?: number) {
   const { KvStore } = await import("../../../runtime/kv/index.ts");
   if (depth === undefined && !existsSync(dir)) throw new UserError(`no accumulator at \`${dir}\``, "create one with `cwl kv init DIR`");
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new UserError(`\`${dir}\` is a file, not an accumulator folder`, "name the folder given to `cwl kv init`");
   try {
     return await KvStore.open(dir, depth === undefined ? {} : { depth });
   } catch (e) {
@@ -22,13 +21,7 @@ async function openStore(dir: string, depth?: number) {
 }
 
 function parseOps(path: string) {
-  if (!existsSync(path)) throw new UserError(`cannot read \`${path}\``, "give a JSON array of {kind, address, slot, value}");
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, "utf8"));
-  } catch (e) {
-    throw new UserError(`\`${path}\` is not JSON: ${(e as Error).message}`);
-  }
+  const raw = readUserJson(path, { what: "operations file" });
   if (!Array.isArray(raw)) throw new UserError(`\`${path}\` must hold a JSON array of operations`);
   return raw.map((o, i) => {
     const op = o as Record<string, unknown>;
@@ -50,16 +43,27 @@ function parseOps(path: string) {
 }
 
 async function chooseSrs(argv: { ptau?: string; "insecure-dev-srs"?: boolean }, k: number) {
-  const { loadPtau, insecureDevSrs } = await import("../../../runtime/plonk/index.ts");
+  const { loadPtau, insecureDevSrs, PtauError } = await import("../../../runtime/plonk/index.ts");
   if (argv.ptau) {
-    if (!existsSync(argv.ptau)) throw new UserError(`cannot read \`${argv.ptau}\``);
-    return loadPtau(argv.ptau, 1 << k);
+    checkUserFile(argv.ptau, { what: "powers-of-tau file", maxBytes: Infinity });
+    try {
+      return loadPtau(argv.ptau, 1 << k);
+    } catch (e) {
+      if (e instanceof PtauError) throw new UserError(e.message, "use a larger powers-of-tau file (snarkjs powersoftau) or --insecure-dev-srs for testing");
+      throw e;
+    }
   }
   if (argv["insecure-dev-srs"]) {
     log("warning: INSECURE development SRS (public tau): for testing only");
     return insecureDevSrs(1 << k);
   }
   throw new UserError("choose a setup: --ptau FILE or --insecure-dev-srs");
+}
+
+/** The SRS flags checked before any work: one of them given, and the .ptau a readable file. */
+function checkSrsFlags(argv: { ptau?: string; "insecure-dev-srs"?: boolean }): void {
+  if (argv.ptau) checkUserFile(argv.ptau, { what: "powers-of-tau file", maxBytes: Infinity });
+  else if (!argv["insecure-dev-srs"]) throw new UserError("choose a setup: --ptau FILE or --insecure-dev-srs");
 }
 
 export const command: CommandModule = {
@@ -91,7 +95,11 @@ export const command: CommandModule = {
             .option("writes-only", { type: "boolean", default: false, describe: "apply only the trace's SSTOREs" })
             .option("limit", { type: "number", describe: "apply at most N operations of the trace" }),
         async (argv) => {
+          intFlag("--erc20", argv.erc20 as number | undefined, 1, 100_000);
+          intFlag("--loop", argv.loop as number | undefined, 1, 100_000);
+          intFlag("--limit", argv.limit as number | undefined, 0, 10_000_000);
           const { accessesToOps, erc20TransferTrace, storageLoopTrace, checkWitness } = await import("../../../runtime/kv/index.ts");
+          const { writeBlockRecord } = await import("../../kv/block-record.ts");
           let ops;
           if (argv.ops) ops = parseOps(argv.ops as string);
           else if (argv.erc20 !== undefined || argv.loop !== undefined) {
@@ -114,7 +122,7 @@ export const command: CommandModule = {
           const ms = performance.now() - t0;
           const bad = result.witnesses.findIndex((w) => checkWitness(w, kv.depth) !== undefined);
           if (bad >= 0) throw new Error(`internal: witness ${bad} does not check`);
-          writeFileSync(join(argv.dir as string, LAST_BLOCK), JSON.stringify({ depth: kv.depth, ...result }, big));
+          writeBlockRecord(argv.dir as string, kv.depth, result);
           console.log(
             JSON.stringify({
               block: result.block,
@@ -141,60 +149,80 @@ export const command: CommandModule = {
             .option("out", { alias: "o", type: "string", describe: "proof bundle (default DIR/block-proofs.json)" }),
         async (argv) => {
           const dir = argv.dir as string;
-          const blockFile = join(dir, LAST_BLOCK);
-          if (!existsSync(blockFile)) throw new UserError(`no applied block in \`${dir}\``, "run `cwl kv apply` first");
-          const block = JSON.parse(readFileSync(blockFile, "utf8"), unbig);
-          const first = argv.first as number | undefined;
-          if (first !== undefined && (!Number.isInteger(first) || first < 1)) throw new UserError("--first must be a positive integer");
+          const { LAST_BLOCK, readBlockRecord } = await import("../../kv/block-record.ts");
+          if (!existsSync(dir)) throw new UserError(`no accumulator at \`${dir}\``, "create one with `cwl kv init DIR`");
+          if (!statSync(dir).isDirectory()) throw new UserError(`\`${dir}\` is a file, not an accumulator folder`, "name the folder given to `cwl kv init`");
+          if (!existsSync(join(dir, LAST_BLOCK))) throw new UserError(`no applied block in \`${dir}\``, "run `cwl kv apply` first");
+          const first = intFlag("--first", argv.first as number | undefined, 1, 10_000_000);
+          checkSrsFlags(argv);
+          // Damage (a bad JSON byte, one changed hex digit) is found here, not as unsatisfied constraints.
+          const block = readBlockRecord(dir);
           const witnesses = (block.witnesses as unknown[]).slice(0, first ?? undefined);
           if (!witnesses.length) throw new UserError("the last block has no accesses to prove");
           const out = (argv.out as string | undefined) ?? join(dir, "block-proofs.json");
-          if (argv["per-access"] || block.pre === undefined) await provePerAccess(argv, block, witnesses, out);
-          else await proveBlockBatch(argv, block, witnesses, out);
+          if (existsSync(out) && statSync(out).isDirectory()) throw new UserError(`cannot write the proof bundle to \`${out}\`: it is a directory`, "name a file with -o");
+          if (argv["per-access"] || block.pre === undefined) await provePerAccess(argv, block as Block, witnesses, out);
+          else await proveBlockBatch(argv, block as Block, witnesses, out);
         },
       )
       .command(
         "verify <bundle>",
-        "Verify a proof bundle from `cwl kv prove`: every proof, and that the roots chain",
-        (y) => y.positional("bundle", { type: "string", demandOption: true }),
+        "Verify a proof bundle from `cwl kv prove` against the std::kv circuit's own key (derived here, never the bundle's), and that the roots chain",
+        (y) =>
+          y
+            .positional("bundle", { type: "string", demandOption: true })
+            .option("ptau", { type: "string", describe: "powers-of-tau file the proofs were made with (snarkjs .ptau)" })
+            .option("insecure-dev-srs", { type: "boolean", describe: "the proofs were made with the development SRS (INSECURE)" }),
         async (argv) => {
           const path = argv.bundle as string;
-          if (!existsSync(path)) throw new UserError(`cannot read \`${path}\``);
+          const raw = readUserJson(path, { what: "proof bundle" });
+          checkSrsFlags(argv);
           const { verifyAccess } = await import("../../kv/circuit.ts");
-          const { vkFromJson, proofFromJson } = await import("../../../runtime/plonk/index.ts");
-          let b;
-          try {
-            b = JSON.parse(readFileSync(path, "utf8"));
-          } catch (e) {
-            throw new UserError(`\`${path}\` is not a proof bundle: ${(e as Error).message}`);
+          const { verifyBatch } = await import("../../kv/batch.ts");
+          const { isTrustedKey } = await import("../../kv/trusted-key.ts");
+          const b = parseBundle(path, raw, (await import("../../../runtime/plonk/index.ts")) as never);
+          const id = b.kind === "batch" ? ({ kind: "batch", shape: { depth: b.depth, k: b.ops, keys: b.keys } } as const) : ({ kind: "access", depth: b.depth } as const);
+          // The key that decides is derived from the circuit for the bundle's shape under the SRS named
+          // here; the bundle's key is only compared with it (a forged bundle carries a forged key).
+          if (!(await isTrustedKey(b.vk, id, (k) => chooseSrs(argv, k), log))) {
+            console.log(
+              `${b.kind === "batch" ? "batch proof" : "access proofs"} of block ${b.block}: REJECTED: the bundle's verifying key is not the key of std::kv::${b.kind === "batch" ? `batch (depth ${b.depth}, ${b.ops} ops, ${b.keys} key slots)` : `access (depth ${b.depth})`} under this SRS`,
+            );
+            process.stderr.write(`hint: a key from another circuit or another SRS proves nothing about the accumulator${b.srs ? `; the bundle says it was made with: ${b.srs}` : ""}\n`);
+            setExitCode(1);
+            return;
           }
-          const vk = vkFromJson(b.vk);
+          const check = async (f: () => Promise<boolean>) => {
+            try {
+              return await f();
+            } catch {
+              // A malformed proof or an instance of the wrong size is a rejected proof, not a crash.
+              return false;
+            }
+          };
           if (b.kind === "batch") {
-            const { verifyBatch } = await import("../../kv/batch.ts");
-            const instance = (b.instance as string[][]).map((c) => c.map((v) => BigInt(v)));
-            const good = (await verifyBatch(vk, instance, proofFromJson(b.proof))) && instance[0][0] === BigInt(b.rootBefore) && instance[0][1] === BigInt(b.proofRootAfter);
+            const good = (await check(() => verifyBatch(b.vk, b.instance, b.proof))) && b.instance[0]?.[0] === b.rootBefore && b.instance[0]?.[1] === b.proofRootAfter;
             if (!good) {
               console.log(`batch proof of block ${b.block}: REJECTED`);
               setExitCode(1);
             } else
               console.log(
-                `verified one batch proof of ${b.ops} accesses of block ${b.block}${b.ops < (b.blockOps ?? b.ops) ? ` (a prefix of its ${b.blockOps})` : ""}: root 0x${BigInt(b.rootBefore).toString(16)} → 0x${BigInt(b.proofRootAfter).toString(16)}`,
+                `verified one batch proof of ${b.ops} accesses of block ${b.block}${b.ops < b.blockOps ? ` (a prefix of its ${b.blockOps})` : ""}: root 0x${b.rootBefore.toString(16)} → 0x${b.proofRootAfter.toString(16)}`,
               );
             return;
           }
-          let root = BigInt(b.rootBefore);
+          let root = b.rootBefore;
           let ok = true;
-          for (const [i, p] of (b.proofs as { instance: string[][]; proof: unknown }[]).entries()) {
-            const instance = p.instance.map((c) => c.map((v) => BigInt(v)));
-            const good = (await verifyAccess(vk, instance, proofFromJson(p.proof as never))) && instance[0][0] === root;
+          for (const [i, p] of b.proofs.entries()) {
+            const good = (await check(() => verifyAccess(b.vk, p.instance, p.proof))) && p.instance[0]?.[0] === root;
             if (!good) {
               console.log(`access ${i}: REJECTED`);
               ok = false;
               break;
             }
-            root = instance[0][1];
+            root = p.instance[0][1];
           }
-          const prefix = typeof b.ops === "number" ? b.proofs.length < b.ops : root !== BigInt(b.rootAfter);
+          const prefix = b.ops !== undefined ? b.proofs.length < b.ops : root !== b.rootAfter;
           if (ok && b.proofs.length && prefix) {
             // A prefix was proved (--first): say so rather than claim the whole block.
             console.log(`verified ${b.proofs.length} accesses (a prefix of block ${b.block}); roots chain`);
@@ -205,6 +233,72 @@ export const command: CommandModule = {
       .demandCommand(1, "name an action: init, apply, prove or verify"),
   handler: () => {},
 };
+
+type Plonk = typeof import("../../../runtime/plonk/index.ts");
+type VK = import("../../../runtime/plonk/index.ts").VerifyingKey;
+type PlonkProof = import("../../../runtime/plonk/index.ts").Proof;
+type Bundle = { block: number; depth: number; rootBefore: bigint; rootAfter: bigint; vk: VK; srs?: string } & (
+  | { kind: "batch"; ops: number; keys: number; blockOps: number; proofRootAfter: bigint; instance: bigint[][]; proof: PlonkProof }
+  | { kind: "access"; ops?: number; proofs: { instance: bigint[][]; proof: PlonkProof }[] }
+);
+
+/** A bundle's fields, typed and checked; anything malformed says "not a proof bundle" with the field. */
+function parseBundle(path: string, raw: unknown, plonk: Plonk): Bundle {
+  const bad = (why: string) => new UserError(`\`${path}\` is not a proof bundle from \`cwl kv prove\`: ${why}`);
+  if (!raw || typeof raw !== "object" || Array.isArray(raw)) throw bad("not a JSON object");
+  const o = raw as Record<string, unknown>;
+  const int = (k: string, min: number, max: number) => {
+    const v = o[k];
+    if (!Number.isInteger(v) || (v as number) < min || (v as number) > max) throw bad(`\`${k}\` is not an integer from ${min} to ${max}`);
+    return v as number;
+  };
+  const num = (v: unknown, what: string) => {
+    if (typeof v !== "string" || !/^(0x[0-9a-f]+|[0-9]+)$/i.test(v)) throw bad(`${what} is not a number`);
+    return BigInt(v);
+  };
+  const column = (v: unknown, what: string) => {
+    if (!Array.isArray(v) || !v.every(Array.isArray)) throw bad(`${what} is not a list of columns`);
+    return (v as unknown[][]).map((c) => c.map((x) => num(x, what)));
+  };
+  const decode = <T>(f: () => T, what: string): T => {
+    try {
+      return f();
+    } catch (e) {
+      throw bad(`${what}: ${(e as Error).message}`);
+    }
+  };
+  const head = {
+    block: int("block", 0, Number.MAX_SAFE_INTEGER),
+    depth: int("depth", 1, 64),
+    rootBefore: num(o.rootBefore, "`rootBefore`"),
+    rootAfter: num(o.rootAfter, "`rootAfter`"),
+    vk: decode(() => plonk.vkFromJson(o.vk), "`vk`"),
+    srs: typeof o.srs === "string" ? o.srs : undefined,
+  };
+  if (o.kind === "batch") {
+    const ops = int("ops", 1, 4096);
+    return {
+      ...head,
+      kind: "batch",
+      ops,
+      keys: int("keys", 1, ops),
+      blockOps: o.blockOps === undefined ? ops : int("blockOps", ops, Number.MAX_SAFE_INTEGER),
+      proofRootAfter: num(o.proofRootAfter, "`proofRootAfter`"),
+      instance: column(o.instance, "`instance`"),
+      proof: decode(() => plonk.proofFromJson(o.proof as never), "`proof`"),
+    };
+  }
+  if (!Array.isArray(o.proofs)) throw bad("neither a batch (`kind`) nor a list of access `proofs`");
+  return {
+    ...head,
+    kind: "access",
+    ops: o.ops === undefined ? undefined : int("ops", 0, Number.MAX_SAFE_INTEGER),
+    proofs: (o.proofs as Record<string, unknown>[]).map((p, i) => ({
+      instance: column(p?.instance, `proof ${i}'s instance`),
+      proof: decode(() => plonk.proofFromJson(p?.proof as never), `proof ${i}`),
+    })),
+  };
+}
 
 type Block = { depth: number; witnesses?: unknown[]; pre?: import("../../../runtime/kv/store.ts").PathSnapshot; block: number; rootBefore: bigint; rootAfter: bigint };
 type ProveArgs = { ptau?: string; "insecure-dev-srs"?: boolean };
@@ -237,12 +331,13 @@ async function proveBlockBatch(argv: ProveArgs, block: Block, witnesses: unknown
   const { proof, instance } = await proveBatch(pk, w, phase);
   const ms = performance.now() - t2;
   log(`proved in ${ms.toFixed(0)} ms (${(ms / shape.k).toFixed(0)} ms/access)`);
-  writeFileSync(
+  writeUserFile(
     out,
     JSON.stringify(
-      { kind: "batch", depth: block.depth, keys: shape.keys, block: block.block, ops: shape.k, blockOps: block.witnesses?.length ?? shape.k, rootBefore: block.rootBefore, rootAfter: block.rootAfter, proofRootAfter: w.rootAfter, vk: vkToJson(pk.vk), instance: instance.map((c) => c.map((v) => `0x${v.toString(16)}`)), proof: proofToJson(proof) },
+      { kind: "batch", srs: srs.source, depth: block.depth, keys: shape.keys, block: block.block, ops: shape.k, blockOps: block.witnesses?.length ?? shape.k, rootBefore: block.rootBefore, rootAfter: block.rootAfter, proofRootAfter: w.rootAfter, vk: vkToJson(pk.vk), instance: instance.map((c) => c.map((v) => `0x${v.toString(16)}`)), proof: proofToJson(proof) },
       big,
     ),
+    "proof bundle",
   );
   console.log(JSON.stringify({ kind: "batch", accesses: shape.k, keys: shape.keys, rows: batchStats(shape).rows, k, out, proveMs: Math.round(ms) }));
 }
@@ -266,6 +361,6 @@ async function provePerAccess(argv: ProveArgs, block: Block, witnesses: unknown[
     proofs.push({ instance: instance.map((c) => c.map((v) => `0x${v.toString(16)}`)), proof: proofToJson(proof) });
     log(`proved access ${i + 1}/${witnesses.length} (${((performance.now() - t2) / (i + 1)).toFixed(0)} ms/access)`);
   }
-  writeFileSync(out, JSON.stringify({ depth, block: block.block, ops: block.witnesses?.length, rootBefore: block.rootBefore, rootAfter: block.rootAfter, vk: vkToJson(pk.vk), proofs }, big));
+  writeUserFile(out, JSON.stringify({ srs: srs.source, depth, block: block.block, ops: block.witnesses?.length, rootBefore: block.rootBefore, rootAfter: block.rootAfter, vk: vkToJson(pk.vk), proofs }, big), "proof bundle");
   console.log(JSON.stringify({ proofs: proofs.length, out, msPerAccess: Math.round((performance.now() - t2) / Math.max(1, proofs.length)) }));
 }

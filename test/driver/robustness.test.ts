@@ -1,0 +1,333 @@
+// Every command × a corpus of bad arguments — a missing path, a directory, an empty, binary, huge (a
+// sparse 1 GiB file), truncated or wrong kind of file, numbers out of range — must end with exit code 1
+// and a diagnostic: never a stack trace, never "internal error", and never a changed input file.
+// The cases run in-process through the CLI's main() (each costs milliseconds once a command's modules
+// are loaded); a sample of them, plain `cwl lsp` and a reader that closes stdout early run through
+// bin/cwl.js as a user runs it.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { REPO_ROOT } from "../../base/files/index.ts";
+import { main } from "../../tooling/cli/main.ts";
+import { loadCircuit, writeProof, writePublic, writeVk } from "../../tooling/cli/plonkish.ts";
+import { witnessFor } from "../../backends/plonkish/index.ts";
+import { insecureDevSrs, keygen, minimumK, prove } from "../../runtime/plonk/index.ts";
+
+let T: string;
+const p = (name: string) => join(T, name);
+
+/** Runs `cwl ...args` in this process, capturing what it prints. */
+async function cwlInProcess(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const saved = { out: process.stdout.write, err: process.stderr.write, log: console.log, error: console.error, warn: console.warn };
+  process.stdout.write = ((s: string | Uint8Array) => ((stdout += String(s)), true)) as typeof process.stdout.write;
+  process.stderr.write = ((s: string | Uint8Array) => ((stderr += String(s)), true)) as typeof process.stderr.write;
+  console.log = (...a: unknown[]) => void (stdout += a.join(" ") + "\n");
+  console.error = console.warn = (...a: unknown[]) => void (stderr += a.join(" ") + "\n");
+  try {
+    const status = await main(args);
+    return { status, stdout, stderr };
+  } finally {
+    process.stdout.write = saved.out;
+    process.stderr.write = saved.err;
+    console.log = saved.log;
+    console.error = saved.error;
+    console.warn = saved.warn;
+  }
+}
+
+/** Runs bin/cwl.js; `closeStdout` destroys the read end at once (a reader like `head` that quit). */
+function cwlSpawn(args: string[], opts: { closeStdout?: boolean } = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const c = spawn(process.execPath, [join(REPO_ROOT, "bin", "cwl.js"), ...args], { cwd: T });
+    let stdout = "";
+    let stderr = "";
+    if (opts.closeStdout) c.stdout.destroy();
+    else c.stdout.on("data", (d) => (stdout += d));
+    c.stderr.on("data", (d) => (stderr += d));
+    c.on("close", (status) => done({ status, stdout, stderr }));
+    c.stdin.end();
+  });
+}
+
+/** Every file under T (and each folder's listing) by content hash: inputs must come out byte-identical. */
+function snapshot(dir = T, out = new Map<string, string>()): Map<string, string> {
+  for (const name of readdirSync(dir).sort()) {
+    const f = join(dir, name);
+    const st = statSync(f);
+    if (st.isDirectory()) {
+      out.set(f, `dir:${readdirSync(f).sort().join(",")}`);
+      snapshot(f, out);
+    } else if (st.size > 64 * 2 ** 20) out.set(f, `size:${st.size}:${st.mtimeMs}`);
+    else out.set(f, createHash("sha256").update(readFileSync(f)).digest("hex"));
+  }
+  return out;
+}
+
+const GOOD_CWL = `circuit Square(pub y: Field, priv x: Field) {
+    assert y == x * x, "y must be x^2";
+}
+`;
+const SPEC = `spec Counter {
+  params n: u32 = 50;
+  state a: i32 = 0;
+  state b: i32 = 0;
+  action inc_a() when a < n { a = a + 1; }
+  action inc_b() when b < n { b = b + 1; }
+  invariant small: a + b <= 2 * n;
+}
+`;
+
+beforeAll(async () => {
+  T = mkdtempSync(join(tmpdir(), "cwl-robust-"));
+  writeFileSync(p("good.cwl"), GOOD_CWL);
+  writeFileSync(p("spec.cwl"), SPEC);
+  writeFileSync(p("in.json"), JSON.stringify({ y: "49", x: "7" }));
+  mkdirSync(p("dir.cwl"));
+  mkdirSync(p("dir.json"));
+  writeFileSync(p("empty.cwl"), "");
+  writeFileSync(p("empty.json"), "");
+  // Every byte value, NULs and escape sequences included.
+  const bytes = Buffer.alloc(4096);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7 + 3) & 255;
+  writeFileSync(p("binary.cwl"), bytes);
+  writeFileSync(p("binary.json"), bytes);
+  writeFileSync(p("latin1.cwl"), Buffer.from("circuit C(pub x: Field) { assert x == 1, \"caf\xe9\"; }\n", "latin1"));
+  // Sparse: 1 GiB on paper, no blocks on disk; the size check must refuse it without reading it.
+  for (const f of ["huge.cwl", "huge.json", "huge.ptau"]) {
+    writeFileSync(p(f), "");
+    truncateSync(p(f), 2 ** 30);
+  }
+  writeFileSync(p("trunc.cwl"), GOOD_CWL.slice(0, 40));
+  writeFileSync(p("trunc.json"), '{"y": "49", "x": "7');
+  copyFileSync(join(REPO_ROOT, "test/plonk/fixtures/select.cwir"), p("select.cwir"));
+  // A real key, proof and public inputs (the development SRS), and their truncations.
+  const loaded = loadCircuit(p("select.cwir"));
+  const c = loaded.compiled!;
+  const k = minimumK(c.program.circuit);
+  const pk = await keygen(insecureDevSrs(1 << k), c.program.circuit, { k });
+  const { witness } = witnessFor(c, { out: "49", x: "7", y: "7" });
+  writeVk(p("good.vk"), pk.vk);
+  writeProof(p("good.proof"), await prove(pk, witness!));
+  writePublic(p("good.public.json"), c.program.publicNames, witness!.instance);
+  for (const f of ["good.vk", "good.proof"]) {
+    const b = readFileSync(p(f));
+    writeFileSync(p(f.replace("good", "trunc")), b.subarray(0, b.length >> 1));
+  }
+  writeFileSync(p("trunc.public.json"), readFileSync(p("good.public.json"), "utf8").slice(0, 20));
+  writeFileSync(p("trunc.ptau"), Buffer.concat([Buffer.from("ptau"), Buffer.alloc(20)]));
+  // A KV accumulator with one applied block.
+  const ops = JSON.stringify([{ kind: "write", address: 1, slot: 2, value: 3 }]);
+  writeFileSync(p("ops.json"), ops);
+  expect((await cwlInProcess(["kv", "init", p("acc"), "--depth", "8"])).status).toBe(0);
+  expect((await cwlInProcess(["kv", "apply", p("acc"), "--ops", p("ops.json")])).status).toBe(0);
+}, 120_000);
+
+afterAll(() => {
+  if (T) rmSync(T, { recursive: true, force: true });
+});
+
+type Case = { args: string[]; says?: RegExp };
+const c = (says: RegExp | undefined, ...args: string[]): Case => ({ args, says });
+
+/** The bad sources every command that reads a .cwl file is given. */
+const BAD_SOURCES: [string, RegExp][] = [
+  ["missing.cwl", /no such file/],
+  ["dir.cwl", /is a directory/],
+  ["binary.cwl", /is not a text file: it has a NUL byte/],
+  ["latin1.cwl", /is not a text file: it is not valid UTF-8/],
+  ["huge.cwl", /too large: 1024 MiB/],
+  ["trunc.cwl", /error\[E00\d\d\]/],
+  ["in.json", /error\[E0\d\d\d\]/],
+];
+/** The bad JSON files (inputs, operations, public inputs, bundles). */
+const BAD_JSON: [string, RegExp][] = [
+  ["missing.json", /no such file/],
+  ["dir.json", /is a directory/],
+  ["empty.json", /not valid JSON|must hold|expected/],
+  ["binary.json", /is not a text file/],
+  ["huge.json", /too large/],
+  ["trunc.json", /not valid JSON/],
+  ["good.cwl", /not valid JSON/],
+];
+
+function cases(): Case[] {
+  const out: Case[] = [];
+  for (const [f, says] of BAD_SOURCES) {
+    out.push(c(says, "check", f));
+    out.push(c(says, "build", f));
+    out.push(c(says, "build", f, "--target", "plonkish"));
+    out.push(c(says, "run", f));
+    out.push(c(says, "kernel", f, "--target", "wgsl"));
+    out.push(c(f === "in.json" || f === "trunc.cwl" ? undefined : says, "check-spec", f));
+    out.push(c(says, "setup", f, "--insecure-dev-srs"));
+    out.push(c(says, "prove", f, "-i", "in.json", "--insecure-dev-srs"));
+    if (f !== "in.json") out.push(c(says, "fmt", f));
+  }
+  for (const [f, says] of BAD_JSON) {
+    out.push(c(says, "run", "good.cwl", "--input", f));
+    out.push(c(says, "prove", "good.cwl", "-i", f, "--insecure-dev-srs"));
+    out.push(c(says, "verify", "--vk", "good.vk", "--proof", "good.proof", "--public", f));
+    out.push(c(says, "kv", "apply", "acc", "--ops", f));
+    out.push(c(says, "kv", "verify", f, "--insecure-dev-srs"));
+  }
+  for (const [f, says] of [
+    ["missing.vk", /no such file/],
+    ["dir.cwl", /is a directory/],
+    ["empty.cwl", /verifying key|expected|truncated|bad|end of/i],
+    ["binary.cwl", /verifying key|expected|bad|magic|format/i],
+    ["trunc.vk", /good|truncated|end|bad|expected/i],
+    ["good.proof", /was it written by `cwl setup`/],
+  ] as [string, RegExp][]) {
+    out.push(c(says, "verify", "--vk", f, "--proof", "good.proof", "--public", "good.public.json"));
+    out.push(c(says, "prove", "select.cwir", "-i", "in.json", "--insecure-dev-srs", "--vk", f));
+  }
+  for (const [f, says] of [
+    ["missing.proof", /no such file/],
+    ["dir.cwl", /is a directory/],
+    ["empty.cwl", /proof/],
+    ["binary.cwl", /proof/],
+    ["trunc.proof", /proof/],
+    ["good.vk", /was it written by `cwl prove`/],
+  ] as [string, RegExp][])
+    out.push(c(says, "verify", "--vk", "good.vk", "--proof", f, "--public", "good.public.json"));
+  out.push(c(/expected \{ "public"/, "verify", "--vk", "good.vk", "--proof", "good.proof", "--public", "in.json"));
+  out.push(c(/not valid JSON/, "verify", "--vk", "good.vk", "--proof", "good.proof", "--public", "trunc.public.json"));
+  for (const [f, says] of [
+    ["missing.ptau", /no such file/],
+    ["dir.cwl", /is a directory/],
+    ["empty.cwl", /truncated|magic/],
+    ["binary.cwl", /magic/],
+    ["huge.ptau", /magic/],
+    ["trunc.ptau", /truncated|missing/],
+    ["good.cwl", /magic/],
+  ] as [string, RegExp][]) {
+    out.push(c(says, "setup", "good.cwl", "--ptau", f));
+    out.push(c(says, "prove", "good.cwl", "-i", "in.json", "--ptau", f));
+  }
+  // Numbers out of range name the range.
+  out.push(c(/--k must be an integer from \d+ to \d+ for this circuit, not 40/, "setup", "good.cwl", "--insecure-dev-srs", "-k", "40"));
+  out.push(c(/--k must be an integer from \d+ to \d+ for this circuit, not 0/, "setup", "good.cwl", "--insecure-dev-srs", "-k", "0"));
+  out.push(c(/--k must be an integer .* not a non-number/, "setup", "good.cwl", "--insecure-dev-srs", "-k", "many"));
+  out.push(c(/--k must be an integer from/, "prove", "good.cwl", "-i", "in.json", "--insecure-dev-srs", "-k", "99"));
+  out.push(c(/--max-states must be an integer from 1 to/, "check-spec", "spec.cwl", "--max-states", "0"));
+  out.push(c(/--workers must be an integer from 1 to 256/, "check-spec", "spec.cwl", "--workers", "-2"));
+  out.push(c(/bad --param/, "check-spec", "spec.cwl", "--param", "n"));
+  out.push(c(/--dispatch must be an integer/, "run", "good.cwl", "--input", "in.json", "--dispatch", "-1"));
+  out.push(c(/--depth must be 1..64/, "kv", "init", "acc2", "--depth", "65"));
+  out.push(c(/--erc20 must be an integer from 1/, "kv", "apply", "acc", "--erc20", "0"));
+  out.push(c(/--first must be an integer from 1/, "kv", "prove", "acc", "--insecure-dev-srs", "--first", "0"));
+  // Wrong kinds of folders and missing choices.
+  out.push(c(/no accumulator/, "kv", "prove", "missing-acc", "--insecure-dev-srs"));
+  out.push(c(/is a file, not an accumulator folder/, "kv", "prove", "good.cwl", "--insecure-dev-srs"));
+  out.push(c(/is a file, not an accumulator folder/, "kv", "apply", "good.cwl", "--ops", "ops.json"));
+  out.push(c(/choose a setup/, "kv", "prove", "acc"));
+  out.push(c(/no SRS given/, "setup", "good.cwl"));
+  out.push(c(/not a proof bundle/, "kv", "verify", "good.public.json", "--insecure-dev-srs"));
+  out.push(c(/is a directory/, "build", "good.cwl", "-o", "dir.cwl"));
+  out.push(c(/a file is in the way/, "build", "good.cwl", "--target", "plonkish", "-o", "good.vk"));
+  out.push(c(/is a directory/, "check-spec", "spec.cwl", "--promela", "dir.cwl"));
+  out.push(c(/unknown kernel target/, "kernel", "good.cwl", "--target", "fpga9000"));
+  return out;
+}
+
+const noStack = (s: string) => !/\n\s+at |internal error|Error: |ENOENT|EISDIR|EACCES/.test(s);
+
+describe("cwl robustness: bad arguments", () => {
+  it("every command × bad corpus: exit 1, a diagnostic, no stack trace, inputs unchanged", { timeout: 240_000 }, async () => {
+    const before = snapshot();
+    const failures: string[] = [];
+    const all = cases();
+    const cwd = process.cwd();
+    process.chdir(T);
+    try {
+      for (const k of all) {
+        const r = await cwlInProcess(k.args);
+        const why =
+          r.status !== 1 ? `exit ${r.status}` : !/error/.test(r.stderr + r.stdout) ? "no diagnostic" : !noStack(r.stderr) ? "stack trace or raw error" : k.says && !k.says.test(r.stderr + r.stdout) ? `does not say ${k.says}` : undefined;
+        if (why) failures.push(`cwl ${k.args.join(" ")}: ${why}\n${(r.stderr + r.stdout).slice(0, 600)}`);
+      }
+    } finally {
+      process.chdir(cwd);
+    }
+    expect(failures, failures.join("\n\n")).toEqual([]);
+    expect(all.length).toBeGreaterThan(120);
+    const after = snapshot();
+    // New files are allowed only where a command writes output; none of these cases gets that far.
+    expect([...after].filter(([f, h]) => before.get(f) !== h)).toEqual([]);
+  });
+
+  it("a binary source is one diagnostic; thousands of errors print the first 100 and a count", async () => {
+    const r = await cwlInProcess(["check", p("binary.cwl")]);
+    expect(r.stderr.match(/error\[/g)?.length).toBe(1);
+    writeFileSync(p("many.cwl"), "fn f() {" + " $".repeat(500) + " }\n" + "\u001b[2J\n");
+    const m = await cwlInProcess(["check", p("many.cwl")]);
+    expect(m.status).toBe(1);
+    expect(m.stderr.match(/error\[/g)?.length).toBe(100);
+    expect(m.stderr).toMatch(/\.\.\. and \d+ more diagnostics in .*many\.cwl \(the first 100 are shown\)/);
+    expect(m.stderr).not.toContain("\u001b");
+  });
+
+  it("check-spec: a search cut by --max-states is 'unknown' (exit 3), not a pass", async () => {
+    const r = await cwlInProcess(["check-spec", p("spec.cwl"), "--max-states", "100"]);
+    expect(r.stdout).toMatch(/no violation found up to \d+ states; not a proof/);
+    expect(r.status).toBe(3);
+    const full = await cwlInProcess(["check-spec", p("spec.cwl")]);
+    expect(full.stdout).toContain("all properties hold");
+    expect(full.status).toBe(0);
+  });
+});
+
+describe("cwl robustness: through bin/cwl.js", () => {
+  it("a sample of the corpus exits 1 with a diagnostic and no stack trace", { timeout: 120_000 }, async () => {
+    const sample = [
+      ["check", "dir.cwl"],
+      ["check", "binary.cwl"],
+      ["setup", "good.cwl", "--ptau", "missing.ptau"],
+      ["setup", "good.cwl", "--insecure-dev-srs", "-k", "40"],
+      ["verify", "--vk", "dir.cwl", "--proof", "good.proof", "--public", "good.public.json"],
+      ["kv", "verify", "trunc.json", "--insecure-dev-srs"],
+    ];
+    const rs = await Promise.all(sample.map((a) => cwlSpawn(a)));
+    rs.forEach((r, i) => {
+      expect({ args: sample[i], status: r.status }).toEqual({ args: sample[i], status: 1 });
+      expect(r.stderr).toMatch(/error/);
+      expect(noStack(r.stderr), r.stderr).toBe(true);
+    });
+  });
+
+  it("plain `cwl lsp` (no --stdio) answers over stdio; a reader closing stdout early is no crash", { timeout: 120_000 }, async () => {
+    const msg = (o: object) => {
+      const s = JSON.stringify(o);
+      return `Content-Length: ${Buffer.byteLength(s)}\r\n\r\n${s}`;
+    };
+    // An editor keeps stdin open until it has its answers; `exit` comes after the shutdown reply.
+    const lspRun = new Promise<{ status: number | null; stdout: string; stderr: string }>((done) => {
+      const child = spawn(process.execPath, [join(REPO_ROOT, "bin", "cwl.js"), "lsp"], { cwd: T });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (d) => {
+        stdout += d;
+        if (stdout.includes('"id":2')) child.stdin.end(msg({ jsonrpc: "2.0", method: "exit" }));
+      });
+      child.stderr.on("data", (d) => (stderr += d));
+      child.on("close", (status) => done({ status, stdout, stderr }));
+      child.stdin.write(
+        msg({ jsonrpc: "2.0", id: 1, method: "initialize", params: { processId: null, rootUri: null, capabilities: {} } }) +
+          msg({ jsonrpc: "2.0", method: "initialized", params: {} }) +
+          msg({ jsonrpc: "2.0", id: 2, method: "shutdown" }),
+      );
+    });
+    const [lsp, piped] = await Promise.all([lspRun, cwlSpawn(["build", "good.cwl", "--target", "ir"], { closeStdout: true })]);
+    expect(lsp.stdout).toContain('"id":1');
+    expect(lsp.stdout).toContain('"capabilities"');
+    expect(lsp.stderr).not.toMatch(/internal error|\n\s+at /);
+    expect(lsp.status).toBe(0);
+    expect(piped.stderr).not.toMatch(/EPIPE|internal error|\n\s+at /);
+    expect(piped.status).toBe(0);
+  });
+});
