@@ -1,51 +1,16 @@
-// The type checker. Generic items are checked per instantiation (like templates): an entry item
-// generic over `F: Field` is instantiated with the field chosen by `--field`, a call instantiates its
-// callee with the argument types. Each Instance records what lowering needs: the type of every
-// expression, what every path resolves to, call targets, loop bounds and table contents.
-import type { Diagnostic, Span } from "../../base/diagnostics/index.ts";
-import type {
-  Block,
-  CallExpr,
-  CircuitItem,
-  ConstItem,
-  Expr,
-  FieldDecl,
-  FieldItem,
-  FnItem,
-  GenericArg,
-  GenericParam,
-  Item,
-  KernelItem,
-  LookupStmt,
-  PushStmt,
-  MethodCallExpr,
-  Param,
-  PathExpr,
-  Pattern,
-  ProgramItem,
-  ProtocolItem,
-  Stmt,
-  StructItem,
-  StructLit,
-  TableItem,
-  Type as AstType,
-  TypeAliasItem,
-} from "../syntax/index.ts";
-import { walk } from "../syntax/index.ts";
-import { ConstEvalError, type CV, evalConst } from "./consteval.ts";
-import { fieldInfo, isProbablePrime } from "./fields.ts";
-import { MAX_DYNAMIC_COLUMNS } from "../ir/index.ts";
-import { type Entry, type ModScope, type ModuleLoader, suggestHint } from "./scope.ts";
-import type { SymbolInfo, SymbolTable } from "./symbols.ts";
+// Type checking of expressions: literals, paths, operators, casts, indexing and struct literals.
+import type { Span } from "../../../base/diagnostics/index.ts";
+import type { Block, CallExpr, Expr, MethodCallExpr, PathExpr, StructLit } from "../../syntax/index.ts";
+import { ConstEvalError, type CV, evalConst } from "../consteval.ts";
+import { type ModScope, suggestHint } from "../scope.ts";
+import type { SymbolTable } from "../symbols.ts";
 import {
   BOOL,
   ERR,
-  FIX_FRAC,
   type FieldInfo,
   INT_TYPES,
   LIT,
   STR,
-  type StructInfo,
   type Ty,
   U32,
   UNIT,
@@ -55,660 +20,33 @@ import {
   scalarOf,
   tyEq,
   tyToString,
-} from "./types.ts";
+} from "../types.ts";
+import {
+  type CtxKind,
+  type Local,
+  type Subst,
+  Instance,
+  UnknownConst,
+  emptySubst,
+  CTX_NAME,
+  shorthandOf,
+  replaceLit,
+  itemWord,
+  castHint,
+  unifyAst,
+} from "./common.ts";
+import type { Checker } from "./item.ts";
 
-export type FnLike = FnItem | CircuitItem | ProgramItem | ProtocolItem | KernelItem;
-/** Where code runs: decides which statements and operators are allowed (E04xx). */
-export type CtxKind = "circuit" | "fn" | "hint" | "program" | "protocol" | "kernel";
-
-export interface Local {
-  id: number;
-  name: string;
-  ty: Ty;
-  mutable: boolean;
-  sym: SymbolInfo;
-  /** Value when the local is immutable and initialised with a constant. */
-  cv?: CV;
-  /** Set while the type still holds an unfixed integer literal (`let mut acc = 0;`): the first typed use fixes it. */
-  pending?: { init?: Expr; uses: Expr[] };
-}
-
-export type Resolution =
-  | { k: "local"; local: Local }
-  | { k: "const"; value: CV; ty: Ty }
-  | { k: "fn"; inst: Instance };
-
-export type CallTarget =
-  | { k: "fn"; inst: Instance }
-  | { k: "builtin"; name: "global_id" | "local_id" | "workgroup_id" | "num_workgroups" | "barrier"; dim: number }
-  | { k: "to_bits"; bits: number }
-  | { k: "from_bits"; ty: Ty }
-  | { k: "len" }
-  | { k: "inv" };
-
-export interface TableInfo {
-  name: string;
-  irName: string;
-  columns: Ty[];
-  range?: { lo: bigint; hi: bigint };
-  rows?: bigint[][];
-  /** `= dynamic`: no contents; rows come from `push` statements when the circuit runs. */
-  dynamic?: boolean;
-}
-
-
-export interface Subst {
-  types: Map<string, Ty>;
-  /** undefined value: an uninstantiated const generic (only while checking unreachable generic code). */
-  consts: Map<string, CV | undefined>;
-}
-
-export class Instance {
-  readonly types = new Map<Expr, Ty>();
-  readonly res = new Map<Expr, Resolution>();
-  readonly locals = new Map<Pattern | Param, Local>();
-  readonly calls = new Map<Expr, CallTarget>();
-  readonly structs = new Map<StructLit, StructInfo>();
-  /** Constant values the lowering needs: loop bounds, exponents, const indices, array lengths. */
-  readonly consts = new Map<Expr, CV>();
-  readonly lookups = new Map<LookupStmt, TableInfo>();
-  readonly pushes = new Map<PushStmt, TableInfo>();
-  readonly callees = new Set<Instance>();
-  params: { name: string; ty: Ty; param: Param }[] = [];
-  ret: Ty = UNIT;
-  /** False for instances checked with unknown const generics: they are never lowered. */
-  concrete = true;
-  constructor(
-    readonly item: FnLike,
-    readonly module: ModScope,
-    readonly subst: Subst,
-    readonly ctx: CtxKind,
-    readonly key: string,
-    public irName: string,
-  ) {}
-  typeOf(e: Expr): Ty {
-    return this.types.get(e) ?? ERR;
-  }
-}
-
-class UnknownConst extends Error {}
-
-const BUILTIN_FNS = ["global_id", "local_id", "workgroup_id", "num_workgroups", "barrier"] as const;
-const BUILTIN_TYPES = ["u8", "u16", "u32", "u64", "u128", "i8", "i16", "i32", "i64", "bool", "Field", "Bytes", "sint", "sfix", "fix"];
-
-let itemIds = new WeakMap<object, number>();
-let nextItemId = 0;
-function itemId(it: object): number {
-  let id = itemIds.get(it);
-  if (id === undefined) itemIds.set(it, (id = nextItemId++));
-  return id;
-}
-
-export class Checker {
-  readonly instances: Instance[] = [];
-  private byKey = new Map<string, Instance>();
-  private queue: Instance[] = [];
-  private usedIrNames = new Set<string>();
-  private consts = new Map<ConstItem, { ty: Ty; value?: CV } | "busy">();
-  private fields = new Map<FieldItem, FieldInfo | undefined>();
-  private structs = new Map<string, StructInfo>();
-  readonly tables = new Map<TableItem, TableInfo | undefined>();
-  readonly fieldsUsed = new Map<string, FieldInfo>();
-  /** Calls made under a run-time `if` condition: a callee that pushes rows there is an error (E0413). */
-  readonly conditionalCalls: { inst: Instance; span: Span }[] = [];
-  private seenDiag = new Set<string>();
-
-  constructor(
-    readonly loader: ModuleLoader,
-    readonly syms: SymbolTable,
-    readonly defaultField: FieldInfo,
-    readonly diags: Diagnostic[],
-  ) {}
-
-  /** Spans of syntax errors (from the parser): a construct the parser dropped must not look like a semantic error. */
-  syntaxErrors: Span[] = [];
-  syntaxErrorIn(span: Span): boolean {
-    return this.syntaxErrors.some((e) => e.file === span.file && e.start >= span.start && e.start <= span.end);
-  }
-
-  err(code: string, message: string, span: Span | undefined, hint?: string): void {
-    // One report per code and place (a constant out of range is found by both the checker and the evaluator).
-    const key = `${code}:${span?.file}:${span?.start}:${span?.end}`;
-    if (this.seenDiag.has(key)) return;
-    this.seenDiag.add(key);
-    this.diags.push({ severity: "error", code, message, span, hint });
-  }
-
-  useField(f: FieldInfo): FieldInfo {
-    if (!this.fieldsUsed.has(f.ir)) this.fieldsUsed.set(f.ir, f);
-    return f;
-  }
-
-  // --- items -------------------------------------------------------------------------------------
-
-  fieldOf(item: FieldItem, m: ModScope): FieldInfo | undefined {
-    if (this.fields.has(item)) return this.fields.get(item);
-    this.fields.set(item, undefined);
-    let info: FieldInfo | undefined;
-    try {
-      const v = evalConst(item.modulus, this.constEnv(m, emptySubst()));
-      if (typeof v !== "bigint") this.err("E0217", "a field modulus must be an integer", item.modulus.span);
-      else if (v < 2n) this.err("E0217", `field modulus ${v} is not a prime`, item.modulus.span);
-      else if (!isProbablePrime(v))
-        this.err("E0217", `field modulus 0x${v.toString(16)} is not a prime`, item.modulus.span, "check the constant; a prime field needs a prime modulus");
-      else info = fieldInfo(item.name.name, v);
-    } catch (e) {
-      this.constFail(e);
-    }
-    this.fields.set(item, info);
-    return info;
-  }
-
-  private constFail(e: unknown): void {
-    if (e instanceof ConstEvalError) this.err(e.code, e.message, e.span, e.hint);
-    else if (!(e instanceof UnknownConst)) throw e;
-  }
-
-  constOf(item: ConstItem, m: ModScope): { ty: Ty; value?: CV } {
-    const c = this.consts.get(item);
-    if (c === "busy") {
-      this.err("E0305", `constant \`${item.name.name}\` depends on itself`, item.name.span);
-      return { ty: ERR };
-    }
-    if (c) return c;
-    this.consts.set(item, "busy");
-    const declared = item.type ? this.resolveType(item.type, m, emptySubst(), "fn") : undefined;
-    const fc = new FnChecker(this, undefined, m, emptySubst(), "fn");
-    let ty = fc.expr(item.value, declared);
-    if (declared) ty = fc.expectType(item.value, ty, declared);
-    if (ty.k === "lit") ty = U32;
-    let value: CV | undefined;
-    try {
-      value = evalConst(item.value, this.constEnv(m, emptySubst()));
-      if (ty.k === "field" && typeof value === "bigint") value = ((value % ty.f.modulus) + ty.f.modulus) % ty.f.modulus;
-      else value = this.fitConst(value, ty, item.value.span);
-    } catch (e) {
-      this.constFail(e);
-    }
-    const r = { ty, value };
-    this.consts.set(item, r);
-    const sym = this.syms.definedAt(item.name.span);
-    if (sym) sym.type = tyToString(ty);
-    return r;
-  }
-
-  /** Check an integer constant against its type; wraps nothing, reports overflow (E0204). */
-  fitConst(v: CV, ty: Ty, span: Span): CV {
-    if (typeof v === "bigint" && ty.k === "int") {
-      const { min, max } = intRange(ty);
-      if (v < min || v > max) this.err("E0204", `constant ${v} does not fit in ${tyToString(ty)}`, span);
-    }
-    return v;
-  }
-
-  constEnv(m: ModScope, subst: Subst) {
-    return {
-      resolve: (e: PathExpr): CV | undefined => {
-        const segs = e.path.segments;
-        if (segs.length === 1 && subst.consts.has(segs[0].name.name)) {
-          const v = subst.consts.get(segs[0].name.name);
-          if (v === undefined) throw new UnknownConst();
-          return v;
-        }
-        const entry =
-          segs.length === 1
-            ? this.loader.lookupIn(m, segs[0].name.name, m)
-            : this.loader.resolveModulePath(m, segs.map((s) => ({ name: s.name.name, span: s.name.span })), false);
-        if (entry?.item?.kind === "Const") {
-          this.syms.reference(entry.sym, segs[segs.length - 1].name.span);
-          const v = this.constOf(entry.item, entry.owner).value;
-          // No value: its own error was reported already; do not add "not a constant" on top.
-          if (v === undefined) throw new UnknownConst();
-          return v;
-        }
-        return undefined;
-      },
-    };
-  }
-
-  tableOf(item: TableItem, m: ModScope): TableInfo | undefined {
-    if (this.tables.has(item)) return this.tables.get(item);
-    this.tables.set(item, undefined);
-    const colTy = this.resolveType(item.type, m, emptySubst(), "fn");
-    const columns = colTy.k === "tuple" ? colTy.elems : [colTy];
-    for (const c of columns)
-      if (c.k !== "int" && c.k !== "field" && c.k !== "bool" && c.k !== "error")
-        this.err("E0201", `table columns must be integers, booleans or field elements, not ${tyToString(c)}`, item.type.span);
-    const irName = this.mangle(m, item.name.name);
-    let info: TableInfo | undefined;
-    if (!item.value) {
-      info = this.dynamicTable(item, columns, irName);
-      this.tables.set(item, info);
-      return info;
-    }
-    try {
-      const v = item.value;
-      if (v.kind === "Range" && v.start && v.end && columns.length === 1) {
-        const lo = evalConst(v.start, this.constEnv(m, emptySubst()));
-        const hi = evalConst(v.end, this.constEnv(m, emptySubst()));
-        if (typeof lo === "bigint" && typeof hi === "bigint") {
-          const top = hi + (v.inclusive ? 1n : 0n);
-          this.checkColumnValue(columns[0], lo, v.start.span);
-          this.checkColumnValue(columns[0], top - 1n, v.end.span);
-          info = { name: item.name.name, irName, columns, range: { lo, hi: top } };
-        }
-      } else {
-        const rowsCv = evalConst(v, this.constEnv(m, emptySubst()));
-        if (!Array.isArray(rowsCv)) this.err("E0201", "a table is a range or an array of rows", v.span);
-        else {
-          const rows: bigint[][] = [];
-          for (const r of rowsCv) {
-            const cells = Array.isArray(r) && columns.length > 1 ? r : [r];
-            if (cells.length !== columns.length) {
-              this.err("E0216", `table row has ${cells.length} values but the table has ${columns.length} columns`, v.span);
-              break;
-            }
-            const row = cells.map((c, i) => {
-              const n = typeof c === "boolean" ? (c ? 1n : 0n) : typeof c === "bigint" ? c : 0n;
-              this.checkColumnValue(columns[i], n, v.span);
-              return n;
-            });
-            rows.push(row);
-          }
-          info = { name: item.name.name, irName, columns, rows };
-        }
-      }
-    } catch (e) {
-      this.constFail(e);
-    }
-    this.tables.set(item, info);
-    return info;
-  }
-
-  private dynamicTable(item: TableItem, columns: Ty[], irName: string): TableInfo | undefined {
-    let ok = true;
-    if (columns.length < 1 || columns.length > MAX_DYNAMIC_COLUMNS) {
-      this.err("E0222", `a dynamic table has 1 to ${MAX_DYNAMIC_COLUMNS} columns, \`${item.name.name}\` has ${columns.length}`, item.type.span, "split the row over two tables joined by a shared counter column");
-      ok = false;
-    }
-    for (const c of columns)
-      if (c.k !== "field" && c.k !== "error") {
-        this.err("E0222", `the columns of a dynamic table must be field elements, not ${tyToString(c)}`, item.type.span, "declare the column as a field (`Field`, `Bn254Fr`) and push `x as Field`");
-        ok = false;
-      }
-    return ok && columns.every((c) => c.k === "field") ? { name: item.name.name, irName, columns, dynamic: true } : undefined;
-  }
-
-  /** A call made under a run-time condition must not reach a `push` (the row would be added unconditionally). */
-  checkConditionalPushes(): void {
-    const memo = new Map<Instance, boolean>();
-    const pushes = (i: Instance): boolean => {
-      const hit = memo.get(i);
-      if (hit !== undefined) return hit;
-      memo.set(i, false);
-      const r = i.pushes.size > 0 || [...i.callees].some(pushes);
-      memo.set(i, r);
-      return r;
-    };
-    for (const c of this.conditionalCalls)
-      if (pushes(c.inst))
-        this.err("E0413", `\`${c.inst.item.name.name}\` pushes rows into a dynamic table, so it cannot be called under a condition known only at run time`, c.span, "call it unconditionally, or push the row in every case and give it a marker column");
-  }
-
-  private checkColumnValue(t: Ty, v: bigint, span: Span): void {
-    if (t.k === "int") {
-      const { min, max } = intRange(t);
-      if (v < min || v > max) this.err("E0204", `table value ${v} does not fit in ${tyToString(t)}`, span);
-    } else if (t.k === "field" && (v < 0n || v >= t.f.modulus)) this.err("E0204", `table value ${v} is not below the field modulus`, span);
-  }
-
-  /** CWIR symbol for an item: bare in root modules, module-qualified (`std.hash.poseidon.hash2`) elsewhere. */
-  mangle(m: ModScope, name: string): string {
-    return m.path.length ? [...m.path, name].join(".") : name;
-  }
-
-  // --- types -------------------------------------------------------------------------------------
-
-  resolveType(t: AstType, m: ModScope, subst: Subst, ctx: CtxKind): Ty {
-    switch (t.kind) {
-      case "ErrorType":
-        return ERR;
-      case "InferType":
-        this.err("E0201", "`_` is not allowed here; write the type", t.span);
-        return ERR;
-      case "TupleType":
-        return { k: "tuple", elems: t.elems.map((e) => this.resolveType(e, m, subst, ctx)) };
-      case "SliceType":
-        return { k: "slice", elem: this.resolveType(t.elem, m, subst, ctx) };
-      case "RefType":
-        return { k: "ref", mut: t.mutable, inner: this.resolveType(t.inner, m, subst, ctx) };
-      case "RangeType":
-        return U32;
-      case "ArrayType": {
-        const elem = this.resolveType(t.elem, m, subst, ctx);
-        let len: number | undefined;
-        try {
-          const v = evalConst(t.len, this.constEnv(m, subst));
-          if (typeof v !== "bigint" || v < 0n || v > 1n << 24n)
-            this.err("E0303", `array length must be an integer in 0..=${1 << 24}`, t.len.span);
-          else len = Number(v);
-        } catch (e) {
-          if (e instanceof ConstEvalError)
-            this.err("E0301", `array length is not a compile-time constant: ${e.message}`, e.span, "use a literal, a `const` item or a const generic parameter");
-          else if (!(e instanceof UnknownConst)) throw e;
-        }
-        return { k: "array", elem, len };
-      }
-      case "QualifiedType": {
-        const inner = this.resolveType(t.inner, m, subst, ctx);
-        if (t.qualifier === "public") return inner;
-        return this.secretOf(inner, t.span);
-      }
-      case "PathType":
-        return this.resolvePathType(t, m, subst, ctx);
-    }
-  }
-
-  secretOf(t: Ty, span: Span): Ty {
-    switch (t.k) {
-      case "int":
-      case "field":
-      case "bool":
-        return { k: "sint", f: this.useField(t.k === "field" ? t.f : this.defaultField) };
-      case "fix":
-        return { k: "sfix", f: t.f, frac: t.frac };
-      case "sint":
-      case "sfix":
-      case "error":
-        return t;
-      case "array":
-        return { k: "array", elem: this.secretOf(t.elem, span), len: t.len };
-      default:
-        this.err("E0201", `\`secret\` applies to numbers and arrays of numbers, not ${tyToString(t)}`, span);
-        return ERR;
-    }
-  }
-
-  private resolvePathType(t: Extract<AstType, { kind: "PathType" }>, m: ModScope, subst: Subst, ctx: CtxKind): Ty {
-    const segs = t.path.segments;
-    if (segs.length === 0 || segs.some((x) => !x.name.name)) return ERR;
-    const last = segs[segs.length - 1];
-    const name = last.name.name;
-    if (segs.length === 1) {
-      const g = subst.types.get(name);
-      if (g) return g;
-      if (name in INT_TYPES) return INT_TYPES[name];
-      switch (name) {
-        case "bool":
-          return BOOL;
-        case "Field":
-          return { k: "field", f: this.useField(this.defaultField) };
-        case "Bytes":
-          return { k: "bytes" };
-        case "sint":
-          return { k: "sint", f: this.useField(this.defaultField) };
-        case "sfix":
-          return { k: "sfix", f: this.useField(this.defaultField), frac: FIX_FRAC };
-        case "fix":
-          return { k: "fix", f: this.useField(this.defaultField), frac: FIX_FRAC };
-      }
-    }
-    const entry =
-      segs.length === 1
-        ? this.loader.lookupIn(m, name, m)
-        : this.loader.resolveModulePath(m, segs.map((s) => ({ name: s.name.name, span: s.name.span })), true);
-    if (!entry) {
-      if (segs.length > 1) return ERR;
-      if (name === "F") return { k: "field", f: this.useField(this.defaultField) };
-      this.err("E0102", `unknown type \`${name}\``, last.name.span, suggestHint(name, [...BUILTIN_TYPES, ...this.loader.namesIn(m), ...subst.types.keys()]));
-      return ERR;
-    }
-    if (segs.length === 1) this.syms.reference(entry.sym, last.name.span);
-    const it = entry.item;
-    switch (it?.kind) {
-      case "PrimeField": {
-        const f = this.fieldOf(it, entry.owner);
-        return f ? { k: "field", f: this.useField(f) } : ERR;
-      }
-      case "Struct": {
-        const args = (last.args ?? []).map((a) => this.genericArgValue(a, m, subst, ctx));
-        return this.instantiateStruct(it, entry.owner, args, last.span, subst);
-      }
-      case "TypeAlias":
-        return this.resolveAlias(it, entry.owner, (last.args ?? []).map((a) => this.genericArgValue(a, m, subst, ctx)), last.span, ctx);
-      default:
-        this.err("E0107", `\`${name}\` is not a type`, last.name.span);
-        return ERR;
-    }
-  }
-
-  genericArgValue(a: GenericArg, m: ModScope, subst: Subst, ctx: CtxKind): Ty | CV | undefined {
-    if (a.kind === "TypeArg") {
-      // `Foo<N>` parses as a type argument even when N is a const: try it as a constant first.
-      if (a.type.kind === "PathType" && a.type.path.segments.length === 1) {
-        const n = a.type.path.segments[0].name.name;
-        if (subst.consts.has(n)) return subst.consts.get(n);
-        const e = this.loader.lookupIn(m, n, m);
-        if (e?.item?.kind === "Const") return this.constOf(e.item, e.owner).value;
-      }
-      return this.resolveType(a.type, m, subst, ctx);
-    }
-    try {
-      return evalConst(a.value, this.constEnv(m, subst));
-    } catch (e) {
-      this.constFail(e);
-      return undefined;
-    }
-  }
-
-  /** Bind generic params to explicit args; missing ones: `F: Field` → the selected field (or a same-named type in scope), const → default. */
-  bindGenerics(
-    generics: GenericParam[],
-    args: (Ty | CV | undefined)[],
-    m: ModScope,
-    span: Span,
-    outer: Subst,
-    inferred?: Subst,
-    /** Entry items nobody instantiates: an unbound type parameter stays abstract instead of an error. */
-    lenient = false,
-  ): { subst: Subst; concrete: boolean } {
-    const subst = emptySubst();
-    let concrete = true;
-    if (args.length > generics.length)
-      this.err("E0215", `expected at most ${generics.length} generic argument(s), found ${args.length}`, span);
-    generics.forEach((g, i) => {
-      const a = args[i];
-      const name = g.name.name;
-      if (g.kind === "TypeParam") {
-        let t: Ty | undefined = a !== undefined && isTy(a) ? a : inferred?.types.get(name);
-        if (a !== undefined && !isTy(a)) this.err("E0215", `generic parameter \`${name}\` takes a type, not a constant`, span);
-        if (!t) {
-          const isField = g.bounds.some((b) => b.segments[b.segments.length - 1].name.name === "Field");
-          if (isField) t = outer.types.get(name) ?? { k: "field", f: this.useField(this.defaultField) };
-          else {
-            t = outer.types.get(name);
-            if (!t && lenient) {
-              t = { k: "param", name };
-              concrete = false;
-            }
-            if (!t) {
-              this.err("E0205", `cannot infer generic parameter \`${name}\``, span, `write it explicitly: \`::<${name}>\``);
-              t = ERR;
-            }
-          }
-        }
-        if (g.bounds.some((b) => b.segments[b.segments.length - 1].name.name === "Field") && t.k !== "field" && t.k !== "error")
-          this.err("E0214", `\`${tyToString(t)}\` is not a prime field, but \`${name}: Field\` requires one`, span);
-        subst.types.set(name, t);
-      } else {
-        let v: CV | undefined = a !== undefined && !isTy(a) ? a : inferred?.consts.get(name);
-        if (a !== undefined && isTy(a)) this.err("E0215", `generic parameter \`${name}\` takes a constant, not a type`, span);
-        if (v === undefined && g.default) {
-          try {
-            v = evalConst(g.default, this.constEnv(m, subst));
-          } catch (e) {
-            this.constFail(e);
-          }
-        }
-        if (v === undefined && outer.consts.has(name)) v = outer.consts.get(name);
-        if (v === undefined) concrete = false;
-        subst.consts.set(name, v);
-      }
-    });
-    return { subst, concrete };
-  }
-
-  private fieldSyms = new Map<FieldDecl, SymbolInfo>();
-  /** Symbol of a struct field declaration (defined on first use, so the LSP can find its references). */
-  fieldSymbol(d: FieldDecl): SymbolInfo {
-    let s = this.fieldSyms.get(d);
-    if (!s) this.fieldSyms.set(d, (s = this.syms.define(d.name.name, "struct-field", d.name.span, { doc: d.doc })));
-    return s;
-  }
-
-  instantiateStruct(it: StructItem, m: ModScope, args: (Ty | CV | undefined)[], span: Span, outer: Subst, inferred?: Subst): Ty {
-    const { subst } = this.bindGenerics(it.generics, args, m, span, outer, inferred);
-    const argText = it.generics.map((g) => {
-      const n = g.name.name;
-      return g.kind === "TypeParam" ? tyToString(subst.types.get(n) ?? ERR) : String(subst.consts.get(n) ?? "?");
-    });
-    const display = it.name.name + (argText.length ? `<${argText.join(", ")}>` : "");
-    const key = `${itemId(it)}|${display}`;
-    let s = this.structs.get(key);
-    if (!s) {
-      s = { name: it.name.name, item: it, fields: [], display };
-      this.structs.set(key, s);
-      s.fields = it.fields.map((f) => {
-        const type = this.resolveType(f.type, m, subst, "fn");
-        const sym = this.fieldSymbol(f);
-        if (!sym.type) sym.type = tyToString(type);
-        return { name: f.name.name, type };
-      });
-    }
-    return { k: "struct", s };
-  }
-
-  private aliasDepth = 0;
-  private resolveAlias(it: TypeAliasItem, m: ModScope, args: (Ty | CV | undefined)[], span: Span, ctx: CtxKind): Ty {
-    if (this.aliasDepth > 32) {
-      this.err("E0305", `type alias \`${it.name.name}\` refers to itself`, span);
-      return ERR;
-    }
-    this.aliasDepth++;
-    try {
-      const { subst } = this.bindGenerics(it.generics, args, m, span, emptySubst());
-      return this.resolveType(it.type, m, subst, ctx);
-    } finally {
-      this.aliasDepth--;
-    }
-  }
-
-  // --- instances ---------------------------------------------------------------------------------
-
-  instance(item: FnLike, m: ModScope, subst: Subst, ctx: CtxKind, concrete: boolean): Instance {
-    const args = [...[...subst.types].map(([, t]) => tyToString(t)), ...[...subst.consts].map(([, v]) => String(v ?? "?"))];
-    const key = `${itemId(item)}|${ctx}|${args.join(",")}`;
-    const existing = this.byKey.get(key);
-    if (existing) return existing;
-    let irName = this.mangle(m, item.name.name);
-    const irArgs = [...[...subst.types].map(([, t]) => irTypeName(t)), ...[...subst.consts].map(([, v]) => String(v ?? "N"))];
-    if (irArgs.length) irName += "$" + irArgs.join("$");
-    if (this.usedIrNames.has(irName)) irName += "$" + ctx;
-    for (let i = 2; this.usedIrNames.has(irName); i++) irName = irName.replace(/\$\d+$/, "") + "$" + i;
-    this.usedIrNames.add(irName);
-    const inst = new Instance(item, m, subst, ctx, key, irName);
-    // Lowerable iff every generic argument is known; the same instance may be reached from abstract
-    // (unknown const generic) code first and from concrete code later.
-    void concrete;
-    inst.concrete = [...subst.consts.values()].every((v) => v !== undefined) && [...subst.types.values()].every((t) => !hasParam(t));
-    this.byKey.set(key, inst);
-    this.instances.push(inst);
-    // Signature now (callers need it); body later (recursion-safe).
-    inst.params = item.params.map((p) => ({ name: p.name.name, ty: this.resolveType(p.type, m, subst, ctx), param: p }));
-    inst.ret = item.ret ? this.resolveType(item.ret, m, subst, ctx) : UNIT;
-    this.queue.push(inst);
-    return inst;
-  }
-
-  drain(): void {
-    while (this.queue.length) {
-      const inst = this.queue.shift()!;
-      new FnChecker(this, inst, inst.module, inst.subst, inst.ctx).checkBody();
-    }
-  }
-
-  /** Report calls that (transitively) reach themselves: every call is inlined, so recursion cannot lower. */
-  checkRecursion(): void {
-    const state = new Map<Instance, number>();
-    const visit = (i: Instance, stack: Instance[]) => {
-      state.set(i, 1);
-      for (const c of i.callees) {
-        const s = state.get(c);
-        if (s === 1) {
-          if (c.ctx !== "hint")
-            this.err("E0407", `\`${c.item.name.name}\` calls itself (directly or through other functions)`, c.item.name.span, "constrained code is inlined; write the recursion as a bounded `for` loop");
-        } else if (!s) visit(c, [...stack, c]);
-      }
-      state.set(i, 2);
-    };
-    for (const i of this.instances) if (!state.get(i)) visit(i, [i]);
-  }
-}
-
-export function emptySubst(): Subst {
-  return { types: new Map(), consts: new Map() };
-}
-
-function isTy(a: Ty | CV | undefined): a is Ty {
-  return typeof a === "object" && a !== null && !Array.isArray(a) && "k" in a;
-}
-
-function irTypeName(t: Ty): string {
-  switch (t.k) {
-    case "field":
-      return t.f.ir;
-    case "array":
-      return `${irTypeName(t.elem)}x${t.len ?? "N"}`;
-    default:
-      return tyToString(t).replace(/[^A-Za-z0-9_]/g, "_");
-  }
-}
-
-function ctxOfItem(item: FnLike): CtxKind {
-  switch (item.kind) {
-    case "Fn":
-      return item.hint ? "hint" : "fn";
-    case "Circuit":
-      return "circuit";
-    case "Program":
-      return "program";
-    case "Protocol":
-      return "protocol";
-    case "Kernel":
-      return "kernel";
-  }
-}
-export { ctxOfItem };
-
-const CTX_NAME: Record<CtxKind, string> = {
-  circuit: "a circuit",
-  fn: "a function",
-  hint: "a hint fn",
-  program: "a program",
-  protocol: "a protocol",
-  kernel: "a kernel",
-};
-
-/** Checks one instance body (or, with `inst` undefined, a const initialiser). */
-export class FnChecker {
-  private scopes: Map<string, Local>[] = [new Map()];
+/** Checks expressions of one body; statements (./stmt.ts) and calls (./call.ts) extend it. */
+export abstract class ExprChecker {
+  protected scopes: Map<string, Local>[] = [new Map()];
   /** Source extent of each scope in `scopes` (for `visibleAt` completion queries). */
-  private scopeSpans: (Span | undefined)[] = [undefined];
-  private nextLocal = 0;
-  private loopDepth = 0;
+  protected scopeSpans: (Span | undefined)[] = [undefined];
+  protected nextLocal = 0;
+  protected loopDepth = 0;
   /** Nesting depth of `if`s whose condition is not a compile-time constant. */
-  private runtimeIf = 0;
-  private readonly syms: SymbolTable;
+  protected runtimeIf = 0;
+  protected readonly syms: SymbolTable;
 
   constructor(
     readonly c: Checker,
@@ -720,57 +58,16 @@ export class FnChecker {
     this.syms = c.syms;
   }
 
-  private record(e: Expr, t: Ty): Ty {
+  protected record(e: Expr, t: Ty): Ty {
     this.inst?.types.set(e, t);
     this.syms.recordType(e, t);
     return t;
   }
 
-  private get constrained(): boolean {
+  protected get constrained(): boolean {
     return this.ctx === "circuit" || this.ctx === "fn";
   }
 
-  // --- bodies ------------------------------------------------------------------------------------
-
-  checkBody(): void {
-    const inst = this.inst!;
-    const item = inst.item;
-    const seen = new Map<string, Span>();
-    inst.params.forEach((p, i) => {
-      const prm = item.params[i];
-      if (seen.has(p.name)) this.c.err("E0105", `parameter \`${p.name}\` is declared twice`, prm.name.span);
-      seen.set(p.name, prm.name.span);
-      this.checkTypeAllowed(p.ty, prm.type.span, true);
-      this.checkQualifier(prm, p.ty);
-      const local = this.bind(prm.name.name, prm.name.span, p.ty, prm.mutable, "param");
-      inst.locals.set(prm, local);
-    });
-    this.checkTypeAllowed(inst.ret, item.ret?.span ?? item.name.span, false);
-    const body = item.body;
-    const t = this.block(body, inst.ret, true);
-    const last = body.stmts[body.stmts.length - 1];
-    const returns = !body.tail && last?.kind === "Return";
-    if (!returns && inst.ret.k !== "error" && !(inst.ret.k === "tuple" && inst.ret.elems.length === 0)) {
-      if (body.tail) this.expectType(body.tail, t, inst.ret);
-      else if (!hasErrorNode(body) && !this.c.syntaxErrorIn(body.span))
-        this.c.err("E0201", `\`${item.name.name}\` must return ${tyToString(inst.ret)}, but its body has no value`, item.body.span, "end the body with an expression (no `;`) or a `return`");
-    } else if (body.tail && inst.ret.k === "tuple" && inst.ret.elems.length === 0 && t.k !== "error" && !(t.k === "tuple" && t.elems.length === 0))
-      this.c.err("E0201", `\`${item.name.name}\` returns nothing, but its body ends with a value of type ${tyToString(t)}`, body.tail.span, `declare \`-> ${tyToString(t)}\` or add \`;\``);
-  }
-
-  private checkQualifier(p: Param, t: Ty): void {
-    const q = p.qualifier;
-    const kind = this.inst!.item.kind;
-    if (q === "pub" || q === "priv") {
-      if (kind !== "Circuit")
-        this.c.err("E0404", `\`${q}\` marks circuit inputs; it is not allowed in ${CTX_NAME[this.ctx]}`, p.name.span, "remove the qualifier");
-    } else if (q === "secret" || q === "public") {
-      if (kind !== "Protocol")
-        this.c.err("E0404", `\`${q}\` marks protocol inputs; it is not allowed in ${CTX_NAME[this.ctx]}`, p.name.span, "remove the qualifier");
-      else if (q === "secret" && !containsSecret(t) && t.k !== "error")
-        this.c.err("E0201", `secret input \`${p.name.name}\` has the clear type ${tyToString(t)}`, p.type.span, "use `sint`/`sfix` (or `secret T`)");
-    }
-  }
 
   /** Secret types only in protocols, Bytes only in programs, slices/references only in kernel signatures. */
   checkTypeAllowed(t: Ty, span: Span, isParam: boolean): void {
@@ -806,7 +103,7 @@ export class FnChecker {
     walk(t, true);
   }
 
-  private bind(name: string, span: Span, ty: Ty, mutable: boolean, kind: "local" | "param", cv?: CV): Local {
+  protected bind(name: string, span: Span, ty: Ty, mutable: boolean, kind: "local" | "param", cv?: CV): Local {
     const sym = this.syms.define(name, kind, span, { type: tyToString(ty), mutable });
     const l: Local = { id: this.nextLocal++, name, ty, mutable, sym, cv };
     this.scopes[this.scopes.length - 1].set(name, l);
@@ -815,7 +112,7 @@ export class FnChecker {
     return l;
   }
 
-  private lookupLocal(name: string): Local | undefined {
+  protected lookupLocal(name: string): Local | undefined {
     for (let i = this.scopes.length - 1; i >= 0; i--) {
       const l = this.scopes[i].get(name);
       if (l) return l;
@@ -823,111 +120,13 @@ export class FnChecker {
     return undefined;
   }
 
-  block(b: Block, expected: Ty | undefined, fnBody = false): Ty {
-    this.scopes.push(new Map());
-    this.scopeSpans.push(b.span);
-    try {
-      b.stmts.forEach((s, i) => this.stmt(s, fnBody && i === b.stmts.length - 1 && !b.tail));
-      if (b.tail) return this.expr(b.tail, expected);
-      const last = b.stmts[b.stmts.length - 1];
-      if (last?.kind === "ExprStmt" && !last.semi && last.expr.kind === "If") return this.inst?.types.get(last.expr) ?? UNIT;
-      return UNIT;
-    } finally {
-      // Settle while the scope is still visible: re-typing an initialiser may look its names up.
-      this.settleScope(this.scopes[this.scopes.length - 1]);
-      this.scopes.pop();
-      this.scopeSpans.pop();
-    }
-  }
 
-  // --- statements --------------------------------------------------------------------------------
-
-  stmt(s: Stmt, isLastOfBody: boolean): void {
-    switch (s.kind) {
-      case "Let": {
-        const declared = s.type ? this.c.resolveType(s.type, this.m, this.subst, this.ctx) : undefined;
-        if (declared && s.type) this.checkTypeAllowed(declared, s.type.span, false);
-        let t: Ty = declared ?? ERR;
-        if (s.init) {
-          const got = this.expr(s.init, declared);
-          t = declared ? this.expectType(s.init, got, declared) : got;
-        } else if (!declared) {
-          this.c.err("E0201", "a `let` without an initial value needs a type", s.pattern.span, "write `let x: T;` or give it a value");
-        }
-        let cv: CV | undefined;
-        if (s.init && s.pattern.kind === "IdentPattern" && !s.pattern.mutable) cv = this.tryConst(s.init);
-        this.bindPattern(s.pattern, t, cv);
-        if (s.pattern.kind === "IdentPattern" && hasLit(t)) {
-          const l = this.inst?.locals.get(s.pattern) ?? this.lookupLocal(s.pattern.name.name);
-          if (l) l.pending = { init: s.init, uses: [] };
-        } else if (s.init && hasLit(t)) this.coerce(s.init, replaceLit(t, U32));
-        return;
-      }
-      case "Assign":
-        return this.assign(s);
-      case "Assert": {
-        this.needConstraints(s.span, "`assert`");
-        const t = this.expr(s.cond, BOOL);
-        this.expectType(s.cond, t, BOOL);
-        if (s.message) this.message(s.message);
-        return;
-      }
-      case "AssertEq": {
-        this.needConstraints(s.span, "`assert_eq`");
-        const l = this.expr(s.left);
-        const r = this.expr(s.right, l.k === "lit" ? undefined : l);
-        this.unify(s.left, l, s.right, r, "assert_eq");
-        if (s.message) this.message(s.message);
-        return;
-      }
-      case "Lookup":
-        return this.lookup(s);
-      case "Push":
-        return this.push(s);
-      case "Reveal": {
-        if (this.ctx !== "protocol")
-          this.c.err("E0402", `\`reveal\` is only allowed in protocols, not in ${CTX_NAME[this.ctx]}`, s.span, "circuits expose values as `pub` inputs or a return value");
-        const t = this.expr(s.value);
-        if (this.ctx === "protocol" && !containsSecret(t) && t.k !== "error")
-          this.c.err("E0201", `\`reveal\` needs a secret value, found ${tyToString(t)}`, s.value.span);
-        return;
-      }
-      case "Return": {
-        if (!isLastOfBody || !this.inst)
-          this.c.err("E0408", "`return` is only supported as the last statement of a function body", s.span, "make the returned value the block's final expression");
-        const ret = this.inst?.ret ?? UNIT;
-        if (s.value) this.expectType(s.value, this.expr(s.value, ret), ret);
-        else if (!(ret.k === "tuple" && ret.elems.length === 0) && ret.k !== "error")
-          this.c.err("E0201", `\`return\` needs a value of type ${tyToString(ret)}`, s.span);
-        return;
-      }
-      case "Break":
-      case "Continue":
-        this.c.err("E0409", `\`${s.kind.toLowerCase()}\` is not supported outside spec actions yet`, s.span, "express the exit in the loop condition (`while`)");
-        return;
-      case "For":
-        return this.forStmt(s);
-      case "While": {
-        if (this.ctx !== "program" && this.ctx !== "hint")
-          this.c.err("E0404", `\`while\` is not allowed in ${CTX_NAME[this.ctx]}: loops there must have compile-time bounds`, s.span, "use `for i in 0..N` with a constant N");
-        this.expectType(s.cond, this.expr(s.cond, BOOL), BOOL);
-        this.loopDepth++;
-        this.block(s.body, UNIT);
-        this.loopDepth--;
-        return;
-      }
-      case "ExprStmt":
-        this.expr(s.expr);
-        return;
-    }
-  }
-
-  private message(e: Expr): void {
+  protected message(e: Expr): void {
     if (e.kind !== "StrLit") this.c.err("E0201", "an assertion message must be a string literal", e.span);
     else this.record(e, STR);
   }
 
-  private needConstraints(span: Span, what: string): void {
+  protected needConstraints(span: Span, what: string): void {
     if (this.ctx === "hint")
       this.c.err("E0401", `${what} is a constraint and is not allowed in a hint fn (hints are unconstrained)`, span, "check the hint's result in the calling circuit instead");
     else if (this.ctx === "protocol" || this.ctx === "kernel")
@@ -935,7 +134,7 @@ export class FnChecker {
   }
 
   /** Compile-time constant (or depends only on a not-yet-instantiated const generic)? */
-  private isConst(e: Expr): boolean {
+  protected isConst(e: Expr): boolean {
     try {
       evalConst(e, this.env());
       return true;
@@ -946,7 +145,7 @@ export class FnChecker {
     }
   }
 
-  private tryConst(e: Expr): CV | undefined {
+  protected tryConst(e: Expr): CV | undefined {
     try {
       return evalConst(e, this.env());
     } catch (err) {
@@ -971,7 +170,7 @@ export class FnChecker {
     }
   }
 
-  private env() {
+  protected env() {
     const base = this.c.constEnv(this.m, this.subst);
     return {
       resolve: (p: PathExpr): CV | undefined => {
@@ -987,199 +186,6 @@ export class FnChecker {
     };
   }
 
-  private bindPattern(p: Pattern, t: Ty, cv?: CV): void {
-    switch (p.kind) {
-      case "WildcardPattern":
-        return;
-      case "IdentPattern": {
-        const l = this.bind(p.name.name, p.name.span, t, p.mutable, "local", cv);
-        this.inst?.locals.set(p, l);
-        return;
-      }
-      case "TuplePattern": {
-        const elems = t.k === "tuple" ? t.elems : undefined;
-        if (!elems && t.k !== "error") this.c.err("E0219", `a tuple pattern needs a tuple value, found ${tyToString(t)}`, p.span);
-        else if (elems && elems.length !== p.elems.length)
-          this.c.err("E0219", `tuple pattern has ${p.elems.length} elements but the value has ${elems.length}`, p.span);
-        p.elems.forEach((q, i) => this.bindPattern(q, elems?.[i] ?? ERR, Array.isArray(cv) ? cv[i] : undefined));
-        return;
-      }
-    }
-  }
-
-  private assign(s: Extract<Stmt, { kind: "Assign" }>): void {
-    let target = this.place(s.target);
-    if (hasLit(target)) {
-      const root = this.rootLocal(s.target);
-      const vt = this.expr(s.value);
-      const sc = scalarOf(vt);
-      if (root?.pending && sc.k !== "lit" && sc.k !== "error" && sc.k !== "bool") this.fixLocal(root, sc);
-      if (root && !root.pending) target = this.place(s.target);
-    }
-    let t: Ty;
-    if (s.op === "=") t = this.expr(s.value, target);
-    else {
-      const op = s.op.slice(0, -1) as Parameters<FnChecker["binaryType"]>[0];
-      const r = this.expr(s.value, target.k === "int" && (op === "<<" || op === ">>") ? undefined : target);
-      t = this.binaryType(op, target, r, s.target, s.value, s.span);
-    }
-    this.expectType(s.value, t, target);
-  }
-
-  /** Type of an assignable place; reports immutable roots (E0206) and non-places (E0207). */
-  private place(e: Expr): Ty {
-    switch (e.kind) {
-      case "PathExpr": {
-        const t = this.expr(e);
-        const r = this.inst?.res.get(e);
-        if (r?.k !== "local") {
-          if (t.k !== "error") this.c.err("E0207", "only variables, array elements and struct fields can be assigned", e.span);
-          return ERR;
-        }
-        if (!r.local.mutable)
-          this.c.err("E0206", `cannot assign twice to immutable variable \`${r.local.name}\``, e.span, `declare it \`let mut ${r.local.name}\``);
-        return t;
-      }
-      case "Paren":
-        return this.place(e.inner);
-      case "Index": {
-        const obj = e.object;
-        const root = this.rootLocal(obj);
-        const objTy = root && (root.ty.k === "ref" || root.ty.k === "slice" || root.ty.k === "bytes") && obj.kind === "PathExpr" ? this.expr(obj) : this.place(obj);
-        if (objTy.k === "ref" && !objTy.mut)
-          this.c.err("E0206", "cannot write through a read-only buffer", obj.span, "declare the parameter `&mut [T]`");
-        return this.indexType(e, objTy);
-      }
-      case "FieldAccess":
-      case "TupleIndex": {
-        this.place(e.object);
-        return this.expr(e);
-      }
-      default:
-        this.expr(e);
-        this.c.err("E0207", "this expression cannot be assigned to", e.span);
-        return ERR;
-    }
-  }
-
-  private rootLocal(e: Expr): Local | undefined {
-    if (e.kind === "PathExpr" && e.path.segments.length === 1) return this.lookupLocal(e.path.segments[0].name.name);
-    if (e.kind === "Index" || e.kind === "FieldAccess" || e.kind === "TupleIndex") return this.rootLocal(e.object);
-    if (e.kind === "Paren") return this.rootLocal(e.inner);
-    return undefined;
-  }
-
-  /** The table a `lookup … in t` / `push … into t` names (E0110/E0107 otherwise); records the reference. */
-  private tableNamed(path: LookupStmt["table"], declareHint: string): TableInfo | undefined {
-    const segs = path.segments;
-    if (segs.length === 0 || segs.some((x) => !x.name.name)) return undefined;
-    const entry =
-      segs.length === 1
-        ? this.c.loader.lookupIn(this.m, segs[0].name.name, this.m)
-        : this.c.loader.resolveModulePath(this.m, segs.map((x) => ({ name: x.name.name, span: x.name.span })), true);
-    if (!entry) {
-      if (segs.length === 1) {
-        const tables = [...this.m.entries.values()].filter((e) => e.item?.kind === "Table").map((e) => e.name);
-        this.c.err("E0110", `unknown table \`${segs[0].name.name}\``, path.span, suggestHint(segs[0].name.name, tables) ?? declareHint);
-      }
-      return undefined;
-    }
-    this.syms.reference(entry.sym, segs[segs.length - 1].name.span);
-    if (entry.item?.kind !== "Table") {
-      this.c.err("E0107", `\`${entry.name}\` is not a table`, path.span);
-      return undefined;
-    }
-    return this.c.tableOf(entry.item, entry.owner);
-  }
-
-  private lookup(s: LookupStmt): void {
-    if (!this.constrained && this.ctx !== "program")
-      this.c.err("E0401", `\`lookup\` is a constraint and is only allowed in circuits and the fns they call, not in ${CTX_NAME[this.ctx]}`, s.span);
-    const tys = s.columns.map((c) => this.expr(c));
-    const info = this.tableNamed(s.table, "declare it: `table range8: u8 = 0..256;`");
-    if (!info) return;
-    if (info.dynamic && this.ctx === "program") {
-      this.c.err("E0412", `the dynamic table \`${info.name}\` can only be used in circuits and the fns they call, not in ${CTX_NAME[this.ctx]}`, s.span, "its rows exist only while a circuit is proven");
-      return;
-    }
-    this.inst?.lookups.set(s, info);
-    if (info.columns.length !== s.columns.length) {
-      this.c.err("E0216", `table \`${info.name}\` has ${info.columns.length} column(s) but the lookup gives ${s.columns.length}`, s.span);
-      return;
-    }
-    s.columns.forEach((c, i) => {
-      const col = info.columns[i];
-      // A field element may be looked up in an integer/bool column: the table holds those values as field elements.
-      if (tys[i].k === "field" && (col.k === "int" || col.k === "bool")) return;
-      this.expectType(c, tys[i], col);
-    });
-  }
-
-  /** `push (a, b) into t;`: one row of a dynamic table, added unconditionally. */
-  private push(s: PushStmt): void {
-    const tys = s.columns.map((c) => this.expr(c));
-    const info = this.tableNamed(s.table, "declare it: `table rows: (Field, Field) = dynamic;`");
-    if (!info) return;
-    if (!info.dynamic) {
-      this.c.err("E0221", `\`${info.name}\` is a fixed table; only dynamic tables take \`push\``, s.table.span, `declare it \`table ${info.name}: ... = dynamic;\` to fill it at proving time`);
-      return;
-    }
-    if (!this.constrained) {
-      this.c.err("E0412", `\`push\` adds a row to a circuit's dynamic table and is only allowed in circuits and the fns they call, not in ${CTX_NAME[this.ctx]}`, s.span);
-      return;
-    }
-    if (this.runtimeIf > 0)
-      this.c.err("E0413", "`push` under a condition known only at run time", s.span, "push the row unconditionally (e.g. with a marker column that says whether it counts)");
-    if (info.columns.length !== s.columns.length) {
-      this.c.err("E0216", `table \`${info.name}\` has ${info.columns.length} column(s) but the push gives ${s.columns.length}`, s.span);
-      return;
-    }
-    s.columns.forEach((c, i) => this.expectType(c, tys[i], info.columns[i]));
-    this.inst?.pushes.set(s, info);
-  }
-
-  private forStmt(s: Extract<Stmt, { kind: "For" }>): void {
-    const it = s.iter;
-    let elem: Ty = ERR;
-    const needConst = this.ctx !== "program" && this.ctx !== "hint";
-    if (it.kind === "Range") {
-      if (!it.start || !it.end) {
-        this.c.err("E0203", "a `for` range needs both bounds", it.span);
-      } else {
-        const a = this.expr(it.start);
-        const b = this.expr(it.end, a.k === "lit" ? undefined : a);
-        elem = this.unify(it.start, a, it.end, b, "range bounds");
-        if (elem.k === "lit") elem = this.coerce(it.start, this.coerce(it.end, U32));
-        if (elem.k !== "int" && elem.k !== "error")
-          this.c.err("E0201", `range bounds must be integers, found ${tyToString(elem)}`, it.span);
-        this.record(it, { k: "range", elem });
-        if (needConst) {
-          this.requireConst(it.start, `in ${CTX_NAME[this.ctx]}, a loop bound`);
-          this.requireConst(it.end, `in ${CTX_NAME[this.ctx]}, a loop bound`);
-        } else {
-          const lo = this.tryConst(it.start);
-          const hi = this.tryConst(it.end);
-          if (lo !== undefined) this.inst?.consts.set(it.start, lo);
-          if (hi !== undefined) this.inst?.consts.set(it.end, hi);
-        }
-      }
-    } else {
-      const t = this.expr(it);
-      if (t.k === "array") elem = t.elem;
-      else if (t.k !== "error")
-        this.c.err("E0201", `can only iterate over a range or an array, not ${tyToString(t)}`, it.span, "write `for i in 0..n`");
-      if (t.k === "array" && t.len === undefined && this.inst?.concrete) this.c.err("E0301", "array length is not known at compile time", it.span);
-    }
-    this.scopes.push(new Map());
-    this.scopeSpans.push(s.body.span);
-    if (s.pattern.kind === "TuplePattern") this.c.err("E0219", "a `for` loop binds one variable", s.pattern.span);
-    this.bindPattern(s.pattern, elem);
-    this.loopDepth++;
-    this.block(s.body, UNIT);
-    this.loopDepth--;
-    this.scopes.pop();
-    this.scopeSpans.pop();
-  }
 
   // --- expressions -------------------------------------------------------------------------------
 
@@ -1206,7 +212,7 @@ export class FnChecker {
     return this.expr(e, want);
   }
 
-  private unify(l: Expr, lt: Ty, r: Expr, rt: Ty, what: string): Ty {
+  protected unify(l: Expr, lt: Ty, r: Expr, rt: Ty, what: string): Ty {
     if (lt.k === "lit" && rt.k !== "lit") return this.expectType(l, lt, rt);
     if (rt.k === "lit") return lt.k === "lit" ? LIT : this.expectType(r, rt, lt);
     if (!tyEq(lt, rt)) {
@@ -1220,7 +226,7 @@ export class FnChecker {
     return this.record(e, this.exprInner(e, expected));
   }
 
-  private exprInner(e: Expr, expected?: Ty): Ty {
+  protected exprInner(e: Expr, expected?: Ty): Ty {
     switch (e.kind) {
       case "IntLit":
         return this.intLit(e.value, e.suffix, e.span, expected);
@@ -1351,7 +357,7 @@ export class FnChecker {
     }
   }
 
-  private intLit(v: bigint, suffix: string | undefined, span: Span, expected?: Ty): Ty {
+  protected intLit(v: bigint, suffix: string | undefined, span: Span, expected?: Ty): Ty {
     if (suffix) {
       const t = INT_TYPES[suffix];
       this.checkLit(v, t, span);
@@ -1372,7 +378,7 @@ export class FnChecker {
     }
   }
 
-  private checkLit(v: bigint, t: Ty, span: Span): void {
+  protected checkLit(v: bigint, t: Ty, span: Span): void {
     if (t.k === "int") {
       const { min, max } = intRange(t);
       if (v < min || v > max)
@@ -1393,11 +399,11 @@ export class FnChecker {
   }
 
   /** Fix every local still pending in the current scope to u32 (Rust's default is i32; ours is the index type). */
-  private settleScope(scope: Map<string, Local>): void {
+  protected settleScope(scope: Map<string, Local>): void {
     for (const l of scope.values()) if (l.pending) this.fixLocal(l, U32);
   }
 
-  private pathExpr(e: PathExpr, expected?: Ty): Ty {
+  protected pathExpr(e: PathExpr, expected?: Ty): Ty {
     const segs = e.path.segments;
     // The parser leaves empty names where it recovered from a syntax error: already reported.
     if (segs.length === 0 || segs.some((x) => !x.name.name)) return ERR;
@@ -1443,7 +449,7 @@ export class FnChecker {
     return ERR;
   }
 
-  private unary(e: Extract<Expr, { kind: "Unary" }>, expected?: Ty): Ty {
+  protected unary(e: Extract<Expr, { kind: "Unary" }>, expected?: Ty): Ty {
     if (e.op === "-" && e.operand.kind === "IntLit" && !e.operand.suffix && expected?.k === "int") {
       this.record(e.operand, expected);
       this.checkNeg(e.operand.value, expected, e.span);
@@ -1470,13 +476,13 @@ export class FnChecker {
     return ERR;
   }
 
-  private checkNeg(v: bigint, t: Extract<Ty, { k: "int" }>, span: Span): void {
+  protected checkNeg(v: bigint, t: Extract<Ty, { k: "int" }>, span: Span): void {
     const { min } = intRange(t);
     if (!t.signed) this.c.err("E0203", `cannot negate unsigned ${tyToString(t)}`, span);
     else if (-v < min) this.c.err("E0204", `literal -${v} does not fit in ${tyToString(t)}`, span);
   }
 
-  private binary(e: Extract<Expr, { kind: "Binary" }>, expected?: Ty): Ty {
+  protected binary(e: Extract<Expr, { kind: "Binary" }>, expected?: Ty): Ty {
     const op = e.op;
     if (op === "in" || op === "=>") {
       this.c.err("E0203", `\`${op}\` is only allowed in \`spec\` items`, e.span);
@@ -1622,7 +628,7 @@ export class FnChecker {
     return bad();
   }
 
-  private cast(e: Extract<Expr, { kind: "Cast" }>): Ty {
+  protected cast(e: Extract<Expr, { kind: "Cast" }>): Ty {
     const to = this.c.resolveType(e.type, this.m, this.subst, this.ctx);
     // Only a bare literal takes the target type; `(8 * k) as u64` keeps k's type inside.
     let from = this.expr(e.expr);
@@ -1640,7 +646,7 @@ export class FnChecker {
     return to;
   }
 
-  private indexType(e: Extract<Expr, { kind: "Index" }>, t: Ty): Ty {
+  protected indexType(e: Extract<Expr, { kind: "Index" }>, t: Ty): Ty {
     const base = t.k === "ref" ? t.inner : t;
     if (e.index.kind === "Range") {
       // Constant slice a[i..j] of a fixed-size array.
@@ -1676,7 +682,7 @@ export class FnChecker {
     return ERR;
   }
 
-  private structLit(e: StructLit, expected?: Ty): Ty {
+  protected structLit(e: StructLit, expected?: Ty): Ty {
     const segs = e.path.segments;
     if (segs.length === 0 || segs.some((x) => !x.name.name)) return ERR;
     const entry =
@@ -1744,333 +750,13 @@ export class FnChecker {
     if (missing.length) this.c.err("E0210", `missing field(s) ${missing.map((m) => `\`${m}\``).join(", ")} in \`${t.s.name}\``, e.span);
     return t;
   }
-  private get shorthand(): Map<object, PathExpr> {
+  protected get shorthand(): Map<object, PathExpr> {
     return shorthandOf(this.inst);
   }
 
-  // --- calls -------------------------------------------------------------------------------------
 
-  private call(e: CallExpr, expected?: Ty): Ty {
-    const callee = e.callee;
-    if (callee.kind !== "PathExpr") {
-      this.expr(callee);
-      this.c.err("E0208", "only named functions can be called", callee.span);
-      e.args.forEach((a) => this.expr(a));
-      return ERR;
-    }
-    const segs = callee.path.segments;
-    if (segs.length === 0 || segs.some((x) => !x.name.name)) {
-      e.args.forEach((a) => this.expr(a));
-      return ERR;
-    }
-    const last = segs[segs.length - 1];
-    const name = last.name.name;
-    // Associated `T::from_bits(bits)`.
-    if (segs.length >= 2 && name === "from_bits") {
-      const tyPath: AstType = {
-        kind: "PathType",
-        path: { kind: "Path", segments: segs.slice(0, -1), span: callee.span },
-        span: callee.span,
-      };
-      const to = this.c.resolveType(tyPath, this.m, this.subst, this.ctx);
-      return this.fromBits(e, to, e.args);
-    }
-    if (segs.length === 1 && !this.lookupLocal(name) && (BUILTIN_FNS as readonly string[]).includes(name) && !this.c.loader.lookupIn(this.m, name, this.m)) {
-      if (this.ctx !== "kernel")
-        this.c.err("E0403", `\`${name}()\` is only available in kernels, not in ${CTX_NAME[this.ctx]}`, callee.span);
-      let dim = 0;
-      if (e.args.length > 1 || (name === "barrier" && e.args.length > 0))
-        this.c.err("E0202", `\`${name}\` takes ${name === "barrier" ? "no arguments" : "at most one argument (the dimension)"}`, e.span);
-      if (e.args.length === 1 && name !== "barrier") {
-        this.expr(e.args[0], U32);
-        const d = this.requireConst(e.args[0], "a dimension");
-        if (typeof d === "bigint") {
-          if (d < 0n || d > 2n) this.c.err("E0204", "dimension must be 0, 1 or 2", e.args[0].span);
-          dim = Number(d);
-        }
-      }
-      this.inst?.calls.set(e, { k: "builtin", name: name as (typeof BUILTIN_FNS)[number], dim });
-      return name === "barrier" ? UNIT : U32;
-    }
-    const entry =
-      segs.length === 1
-        ? this.c.loader.lookupIn(this.m, name, this.m)
-        : this.c.loader.resolveModulePath(this.m, segs.map((s) => ({ name: s.name.name, span: s.name.span })), true);
-    if (!entry) {
-      if (segs.length === 1) {
-        const local = this.lookupLocal(name);
-        if (local) this.c.err("E0208", `\`${name}\` is a variable, not a function`, callee.span);
-        else {
-          const cands = [...this.c.loader.namesIn(this.m), ...BUILTIN_FNS, ...this.scopes.flatMap((s) => [...s.keys()])];
-          this.c.err("E0101", `cannot find function \`${name}\` in this scope`, last.name.span, suggestHint(name, cands));
-        }
-      }
-      e.args.forEach((a) => this.expr(a));
-      return ERR;
-    }
-    if (segs.length === 1) this.syms.reference(entry.sym, last.name.span);
-    const it = entry.item;
-    if (it?.kind !== "Fn") {
-      const kind = it ? itemWord(it) : "module";
-      this.c.err(
-        "E0208",
-        `${kind} \`${entry.name}\` cannot be called`,
-        callee.span,
-        it && ["Circuit", "Program", "Protocol", "Kernel"].includes(it.kind) ? "move the shared logic into a `fn` and call that" : undefined,
-      );
-      e.args.forEach((a) => this.expr(a));
-      return ERR;
-    }
-    return this.callFn(e, it, entry, last.args, expected);
-  }
-
-  private callFn(e: CallExpr, it: FnItem, entry: Entry, gargs: GenericArg[] | undefined, expected?: Ty): Ty {
-    if (it.params.length !== e.args.length) {
-      this.c.err("E0202", `\`${it.name.name}\` takes ${it.params.length} argument(s) but ${e.args.length} were given`, e.span);
-      e.args.forEach((a) => this.expr(a));
-      return ERR;
-    }
-    const calleeCtx: CtxKind = it.hint ? "hint" : this.ctx === "circuit" ? "fn" : this.ctx;
-    if (!it.hint && this.ctx === "hint") {
-      // fns called from hints run unconstrained too.
-    }
-    const explicit = (gargs ?? []).map((a) => this.c.genericArgValue(a, this.m, this.subst, this.ctx));
-    // Non-generic params give their type to the argument (literals take it).
-    const generic = new Set(it.generics.map((g) => g.name.name));
-    const argTys = e.args.map((a, i) => {
-      const pt = it.params[i].type;
-      const hint = !mentions(pt, generic) ? this.c.resolveType(pt, entry.owner, emptySubst(), calleeCtx) : undefined;
-      return this.expr(a, hint);
-    });
-    const inferred = emptySubst();
-    e.args.forEach((_, i) => unifyAst(it.params[i].type, argTys[i], it.generics, inferred));
-    if (expected && it.ret) unifyAst(it.ret, expected, it.generics, inferred);
-    const { subst, concrete } = this.c.bindGenerics(it.generics, explicit, entry.owner, e.span, this.subst, inferred);
-    const inst = this.c.instance(it, entry.owner, subst, calleeCtx, concrete && (this.inst?.concrete ?? true));
-    this.inst?.callees.add(inst);
-    this.inst?.calls.set(e, { k: "fn", inst });
-    if (this.runtimeIf > 0 && this.constrained) this.c.conditionalCalls.push({ inst, span: e.span });
-    e.args.forEach((a, i) => this.expectType(a, argTys[i], inst.params[i].ty));
-    return inst.ret;
-  }
-
-  private fromBits(e: Expr, to: Ty, args: Expr[]): Ty {
-    if (args.length !== 1) {
-      this.c.err("E0202", "`from_bits` takes one argument: an array of bools", e.span);
-      args.forEach((a) => this.expr(a));
-      return ERR;
-    }
-    const bt = this.expr(args[0]);
-    if (bt.k !== "error" && !(bt.k === "array" && bt.elem.k === "bool"))
-      this.c.err("E0201", `\`from_bits\` needs an array of bools, found ${tyToString(bt)}`, args[0].span);
-    if (to.k !== "field" && to.k !== "int" && to.k !== "error") {
-      this.c.err("E0203", `\`from_bits\` builds integers or field elements, not ${tyToString(to)}`, e.span);
-      return ERR;
-    }
-    if (to.k === "int" && bt.k === "array" && bt.len !== undefined && bt.len > to.bits)
-      this.c.err("E0201", `${bt.len} bits do not fit in ${tyToString(to)}`, args[0].span);
-    this.inst?.calls.set(e, { k: "from_bits", ty: to });
-    return to;
-  }
-
-  private methodCall(e: MethodCallExpr, expected?: Ty): Ty {
-    const name = e.method.name;
-    const rt = this.expr(e.receiver);
-    const base = rt.k === "ref" ? rt.inner : rt;
-    switch (name) {
-      case "to_bits": {
-        if (base.k !== "field" && base.k !== "int" && base.k !== "error") break;
-        let bits = base.k === "int" ? base.bits : undefined;
-        if (e.args.length > 1) this.c.err("E0202", "`to_bits` takes one argument: the number of bits", e.span);
-        if (e.args.length === 1) {
-          this.expr(e.args[0], U32);
-          const n = this.requireConst(e.args[0], "the bit count of `to_bits`");
-          if (typeof n === "bigint") {
-            const max = base.k === "field" ? base.f.modulus.toString(2).length : base.k === "int" ? base.bits : 256;
-            if (n < 1n || n > BigInt(max)) this.c.err("E0204", `bit count ${n} is out of range 1..=${max}`, e.args[0].span);
-            else bits = Number(n);
-          }
-        } else if (base.k === "field") this.c.err("E0202", "`to_bits` on a field element needs the number of bits, e.g. `x.to_bits(254)`", e.span);
-        if (bits === undefined) return ERR;
-        this.inst?.calls.set(e, { k: "to_bits", bits });
-        return { k: "array", elem: BOOL, len: bits };
-      }
-      case "from_bits": {
-        if (base.k !== "array" && base.k !== "error") break;
-        let to: Ty = expected && (expected.k === "field" || expected.k === "int") ? expected : { k: "field", f: this.c.useField(this.c.defaultField) };
-        if (e.generics?.length === 1) {
-          const g = this.c.genericArgValue(e.generics[0], this.m, this.subst, this.ctx);
-          if (isTy(g)) to = g;
-        }
-        if (e.args.length) this.c.err("E0202", "`bits.from_bits()` takes no arguments", e.span);
-        if (base.k === "array" && base.elem.k !== "bool") this.c.err("E0201", `\`from_bits\` needs an array of bools, found ${tyToString(base)}`, e.receiver.span);
-        this.inst?.calls.set(e, { k: "from_bits", ty: to });
-        return to;
-      }
-      case "len": {
-        if (base.k !== "array" && base.k !== "slice" && base.k !== "bytes" && base.k !== "error") break;
-        if (e.args.length) this.c.err("E0202", "`len` takes no arguments", e.span);
-        this.inst?.calls.set(e, { k: "len" });
-        if (base.k === "array" && base.len !== undefined) this.inst?.consts.set(e, BigInt(base.len));
-        return U32;
-      }
-      case "inv": {
-        if (base.k !== "field" && base.k !== "error") break;
-        if (e.args.length) this.c.err("E0202", "`inv` takes no arguments", e.span);
-        this.inst?.calls.set(e, { k: "inv" });
-        return base;
-      }
-    }
-    e.args.forEach((a) => this.expr(a));
-    if (rt.k !== "error")
-      this.c.err("E0109", `no method \`${name}\` on ${tyToString(rt)}`, e.method.span, suggestHint(name, ["to_bits", "from_bits", "len", "inv"]));
-    return ERR;
-  }
-}
-
-const shorthandMaps = new WeakMap<object, Map<object, PathExpr>>();
-const globalShorthand = new Map<object, PathExpr>();
-/** Synthetic path expressions standing for `Leaf { value }` shorthand fields, per instance. */
-export function shorthandOf(inst: Instance | undefined): Map<object, PathExpr> {
-  if (!inst) return globalShorthand;
-  let m = shorthandMaps.get(inst);
-  if (!m) shorthandMaps.set(inst, (m = new Map()));
-  return m;
-}
-
-/** Did the parser recover inside this block (so a missing value may be its fault)? */
-function hasErrorNode(b: Block): boolean {
-  let found = false;
-  walk(b, (n) => {
-    if (n.kind === "ErrorExpr" || n.kind === "ErrorType") found = true;
-    return !found;
-  });
-  return found;
-}
-
-function hasParam(t: Ty): boolean {
-  switch (t.k) {
-    case "param":
-      return true;
-    case "array":
-    case "slice":
-      return hasParam(t.elem);
-    case "ref":
-      return hasParam(t.inner);
-    case "tuple":
-      return t.elems.some(hasParam);
-    default:
-      return false;
-  }
-}
-
-function hasLit(t: Ty): boolean {
-  return scalarOf(t).k === "lit";
-}
-
-function replaceLit(t: Ty, s: Ty): Ty {
-  if (t.k === "lit") return s;
-  if (t.k === "array") return { k: "array", elem: replaceLit(t.elem, s), len: t.len };
-  return t;
-}
-
-function itemWord(it: Item): string {
-  switch (it.kind) {
-    case "Fn":
-      return it.hint ? "hint fn" : "function";
-    case "PrimeField":
-      return "field type";
-    case "TypeAlias":
-      return "type alias";
-    case "Mod":
-      return "module";
-    default:
-      return it.kind.toLowerCase();
-  }
-}
-
-function castHint(got: Ty, want: Ty): string | undefined {
-  if ((got.k === "int" || got.k === "field") && (want.k === "int" || want.k === "field") && !tyEq(got, want))
-    return `convert with \`as ${tyToString(want)}\``;
-  return undefined;
-}
-
-function mentions(t: AstType, names: Set<string>): boolean {
-  if (names.size === 0) return false;
-  switch (t.kind) {
-    case "PathType":
-      return t.path.segments.some((s) => names.has(s.name.name) || (s.args ?? []).some((a) => (a.kind === "TypeArg" ? mentions(a.type, names) : true)));
-    case "ArrayType":
-      return mentions(t.elem, names) || exprMentions(t.len, names);
-    case "SliceType":
-      return mentions(t.elem, names);
-    case "RefType":
-    case "QualifiedType":
-      return mentions(t.inner, names);
-    case "TupleType":
-      return t.elems.some((e) => mentions(e, names));
-    default:
-      return false;
-  }
-}
-
-function exprMentions(e: Expr, names: Set<string>): boolean {
-  if (e.kind === "PathExpr") return e.path.segments.length === 1 && names.has(e.path.segments[0].name.name);
-  if (e.kind === "Binary") return exprMentions(e.left, names) || exprMentions(e.right, names);
-  if (e.kind === "Paren") return exprMentions(e.inner, names);
-  return false;
-}
-
-/** Bind generic params by matching a declared (AST) type against a concrete one. */
-function unifyAst(t: AstType, v: Ty, generics: GenericParam[], out: Subst): void {
-  if (v.k === "error" || v.k === "lit") return;
-  switch (t.kind) {
-    case "PathType": {
-      const segs = t.path.segments;
-      if (segs.length === 1) {
-        const g = generics.find((x) => x.name.name === segs[0].name.name);
-        if (g?.kind === "TypeParam" && !out.types.has(g.name.name)) out.types.set(g.name.name, v);
-        const args = segs[0].args;
-        if (args && v.k === "struct") {
-          const sg = v.s.item.generics;
-          args.forEach((a, i) => {
-            if (a.kind !== "TypeArg" || !sg[i]) return;
-            if (sg[i].kind === "TypeParam") {
-              // Recover the struct's instantiation from its field types is costly; match by name instead.
-              const inner = a.type;
-              if (inner.kind === "PathType" && inner.path.segments.length === 1) {
-                const gp = generics.find((x) => x.name.name === inner.path.segments[0].name.name);
-                const fieldWithParam = v.s.item.fields.findIndex((f) => f.type.kind === "PathType" && f.type.path.segments[0]?.name.name === sg[i].name.name);
-                if (gp?.kind === "TypeParam" && fieldWithParam >= 0 && !out.types.has(gp.name.name)) out.types.set(gp.name.name, v.s.fields[fieldWithParam].type);
-              }
-            }
-          });
-        }
-      }
-      return;
-    }
-    case "ArrayType":
-      if (v.k !== "array") return;
-      unifyAst(t.elem, v.elem, generics, out);
-      if (t.len.kind === "PathExpr" && t.len.path.segments.length === 1 && v.len !== undefined) {
-        const g = generics.find((x) => x.name.name === t.len.kind && false) ?? generics.find((x) => x.kind === "ConstParam" && x.name.name === (t.len as PathExpr).path.segments[0].name.name);
-        if (g && !out.consts.has(g.name.name)) out.consts.set(g.name.name, BigInt(v.len));
-      }
-      return;
-    case "SliceType":
-      if (v.k === "slice" || v.k === "array") unifyAst(t.elem, v.elem, generics, out);
-      return;
-    case "RefType":
-      if (v.k === "ref") unifyAst(t.inner, v.inner, generics, out);
-      else unifyAst(t.inner, v, generics, out);
-      return;
-    case "TupleType":
-      if (v.k === "tuple") t.elems.forEach((e, i) => v.elems[i] && unifyAst(e, v.elems[i], generics, out));
-      return;
-    case "QualifiedType":
-      unifyAst(t.inner, v, generics, out);
-      return;
-    default:
-      return;
-  }
+  // Defined by the subclasses: a block expression holds statements, a call its callee's check.
+  abstract block(b: Block, expected: Ty | undefined, fnBody?: boolean): Ty;
+  protected abstract call(e: CallExpr, expected?: Ty): Ty;
+  protected abstract methodCall(e: MethodCallExpr, expected?: Ty): Ty;
 }
