@@ -1,6 +1,6 @@
 // One interface for every source the compiler sees: files on disk, the stdlib, and unsaved editor
 // buffers (the LSP and the CLI share it, as in Noir's `fm`).
-import { readFileSync, existsSync } from "node:fs";
+import { readFileSync, existsSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -85,7 +85,8 @@ export class FileManager {
   load(path: string): SourceFile | undefined {
     const overlay = this.overlays.get(path);
     if (overlay !== undefined) return this.add(path, overlay);
-    if (!existsSync(path)) return undefined;
+    // A directory or device named like a module file is not one (sema then tries the next candidate).
+    if (!existsSync(path) || !statSync(path).isFile()) return undefined;
     return this.add(path, readFileSync(path, "utf8"));
   }
 

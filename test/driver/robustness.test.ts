@@ -103,6 +103,8 @@ beforeAll(async () => {
     truncateSync(p(f), 2 ** 30);
   }
   writeFileSync(p("trunc.cwl"), GOOD_CWL.slice(0, 40));
+  // `mod dir;` where dir.cwl is a folder.
+  writeFileSync(p("uses-dir.cwl"), "mod dir;\n" + GOOD_CWL);
   writeFileSync(p("trunc.json"), '{"y": "49", "x": "7');
   copyFileSync(join(REPO_ROOT, "test/plonk/fixtures/select.cwir"), p("select.cwir"));
   // A real key, proof and public inputs (the development SRS), and their truncations.
@@ -232,6 +234,7 @@ function cases(): Case[] {
   out.push(c(/a file is in the way/, "build", "good.cwl", "--target", "plonkish", "-o", "good.vk"));
   out.push(c(/is a directory/, "check-spec", "spec.cwl", "--promela", "dir.cwl"));
   out.push(c(/unknown kernel target/, "kernel", "good.cwl", "--target", "fpga9000"));
+  out.push(c(/file for module `dir` not found/, "check", "uses-dir.cwl"));
   return out;
 }
 
