@@ -61,6 +61,11 @@ interface Columns {
   tags: Column[];
   q: Column;
   table: Column[];
+  /** Words without limbs, tied to X and Y by the relation gates (split rows). */
+  U: Column;
+  V: Column;
+  /** Coefficients of kV·V + kX·X + kY·Y + kK = 0 and kU·U + kX2·X + kY2·Y = 0 (all 0 on other rows). */
+  k: { V: Column; X: Column; Y: Column; K: Column; U: Column; X2: Column; Y2: Column };
 }
 
 export class IntLowering {
@@ -69,6 +74,9 @@ export class IntLowering {
   /** Row whose Y word is still free for a range check, and the op its X word checks for. */
   private pendingY?: { row: number; meta: Meta };
   private readonly masks = new Map<unknown, bigint>();
+  /** Rotations written as (x >> k) | (x << (W − k)): the combining op → (x, k); its two shifts are skipped. */
+  private rotations?: Map<Op, { x: Value; k: number }>;
+  private readonly skipped = new Set<Op>();
 
   constructor(private readonly h: IntHost) {}
 
@@ -119,7 +127,18 @@ export class IntLowering {
     });
     for (let i = 0; i < LANES; i++)
       c.lookup(`int-limb${i}`, [Q(tags[i]), Q(x[i]), Q(y[i]), Q(z[i])], table.map(Q), { span, region: INT_REGION });
-    this.cols = { X, Y, Z, x, y, z, tags, q, table };
+    const U = word("int_U");
+    const V = word("int_V");
+    const k = { V: c.fixedColumn("int_kV"), X: c.fixedColumn("int_kX"), Y: c.fixedColumn("int_kY"), K: c.fixedColumn("int_kK"), U: c.fixedColumn("int_kU"), X2: c.fixedColumn("int_kX2"), Y2: c.fixedColumn("int_kY2") };
+    c.createGate(
+      "int-relations",
+      [
+        Q(k.V).mul(Q(V)).add(Q(k.X).mul(Q(X))).add(Q(k.Y).mul(Q(Y))).add(Q(k.K)),
+        Q(k.U).mul(Q(U)).add(Q(k.X2).mul(Q(X))).add(Q(k.Y2).mul(Q(Y))),
+      ],
+      { region: INT_REGION, span, polyNames: ["kV·V + kX·X + kY·Y + kK = 0", "kU·U + kX2·X + kY2·Y = 0"] },
+    );
+    this.cols = { X, Y, Z, x, y, z, tags, q, table, U, V, k };
     return this.cols;
   }
 
@@ -184,6 +203,42 @@ export class IntLowering {
     }
   }
 
+  /**
+   * One row that range-checks X (xBits) and Y (yBits) and ties them to V by
+   * kV·V + kX·X + kY·Y + kK = 0 (a split, a carry, a borrow); returns the row for a second relation.
+   */
+  private relRow(v: Operand, x: Operand, xBits: number, y: Operand, yBits: number, coef: { v: bigint; x: bigint; y: bigint; k?: bigint }, meta: Meta): number {
+    const cols = this.columns(meta.span);
+    const row = this.newRow(meta);
+    const r = this.rows[row];
+    r.yFree = false;
+    for (let i = 0; i < LANES; i++) {
+      r.rx[i] = Math.max(0, Math.min(LIMB_BITS, xBits - LIMB_BITS * i));
+      r.ry[i] = Math.max(0, Math.min(LIMB_BITS, yBits - LIMB_BITS * i));
+    }
+    for (const [o, W, ls] of [[x, cols.X, cols.x], [y, cols.Y, cols.y]] as const) {
+      if (o.kind === "const" && o.v === 0n) continue;
+      this.h.place(o, W, row, meta);
+      this.placeLimbs(this.h.getter(o), ls, row, meta);
+    }
+    this.h.place(v, cols.V, row, meta);
+    const set = (col: Column, val?: bigint) => val && this.h.c.assignFixed(col, row, val);
+    set(cols.k.V, coef.v);
+    set(cols.k.X, coef.x);
+    set(cols.k.Y, coef.y);
+    set(cols.k.K, coef.k);
+    return row;
+  }
+
+  /** The second relation of a relRow: kU·U + kX2·X + kY2·Y = 0 (a rotation's result). */
+  private relRow2(row: number, u: Operand, coef: { u: bigint; x: bigint; y: bigint }, meta: Meta): void {
+    const cols = this.columns(meta.span);
+    this.h.place(u, cols.U, row, meta);
+    this.h.c.assignFixed(cols.k.U, row, coef.u);
+    this.h.c.assignFixed(cols.k.X2, row, coef.x);
+    this.h.c.assignFixed(cols.k.Y2, row, coef.y);
+  }
+
   /** Writes tags, selectors and the table (called once, after every op is laid out). */
   finish(): void {
     if (!this.cols) return;
@@ -229,7 +284,7 @@ export class IntLowering {
   }
 
   /** x = lo + 2^k·hi with lo < 2^k and hi within x's mask shifted down: both parts range-checked. */
-  split(x: Operand, mx: bigint, k: number, meta: Meta): { lo: Operand; hi: Operand } {
+  split(x: Operand, mx: bigint, k: number, meta: Meta): { lo: Operand; hi: Operand; row?: number } {
     const K = BigInt(k);
     if (x.kind === "const") return { lo: { kind: "const", v: x.v & ones(k) }, hi: { kind: "const", v: x.v >> K } };
     const mlo = mx & ones(k);
@@ -243,6 +298,11 @@ export class IntLowering {
     }
     const lo = this.setMask(this.h.temp((env) => g(env) & ones(k)), mlo);
     const hi = this.setMask(this.h.temp((env) => g(env) >> K), mhi);
+    if (k <= ROW_BITS && bitlen(mhi) <= ROW_BITS) {
+      // One integer row: X = lo, Y = hi, V = x with x = lo + 2^k·hi.
+      const row = this.relRow(x, lo, k, hi, bitlen(mhi), { v: -1n, x: 1n, y: 1n << K }, meta);
+      return { lo, hi, row };
+    }
     this.range(lo, k, meta);
     this.range(hi, bitlen(mhi), meta);
     this.lin([[1n, lo], [1n << K, hi], [-1n, x]], 0n, meta);
@@ -258,8 +318,49 @@ export class IntLowering {
 
   // ---- ops
 
+  /**
+   * Finds rotations spelled with shifts (std::hash::sha256::rotr): or/xor/add of x >> k and
+   * x << (W − k), each shift used only there. One split row then gives the rotation (x = lo + 2^k·hi,
+   * r = 2^(W−k)·lo + hi) instead of two splits and two arithmetic rows.
+   */
+  private findRotations(ops: readonly Op[]): Map<Op, { x: Value; k: number }> {
+    const uses = new Map<Value, number>();
+    for (const op of ops) for (const v of op.operands) uses.set(v, (uses.get(v) ?? 0) + 1);
+    const amount = (v: Value) => (v.definingOp?.name === "i.const" ? v.definingOp.bigAttr("value") : undefined);
+    const found = new Map<Op, { x: Value; k: number }>();
+    for (const op of ops) {
+      if (!["i.or", "i.xor", "i.add"].includes(op.name)) continue;
+      const W = widthOf(op.results[0].type);
+      const [a, b] = op.operands;
+      for (const [r, l] of [[a, b], [b, a]]) {
+        const sr = r.definingOp;
+        const sl = l.definingOp;
+        if (sr?.name !== "i.shru" || sl?.name !== "i.shl" || sr.operands[0] !== sl.operands[0] || uses.get(r) !== 1 || uses.get(l) !== 1) continue;
+        const kr = amount(sr.operands[1]);
+        const kl = amount(sl.operands[1]);
+        if (kr === undefined || kl === undefined) continue;
+        const k = Number(kr % BigInt(W));
+        if (k === 0 || Number(kl % BigInt(W)) !== W - k) continue;
+        found.set(op, { x: sr.operands[0], k });
+        this.skipped.add(sr);
+        this.skipped.add(sl);
+        break;
+      }
+    }
+    return found;
+  }
+
   lower(op: Op, meta: Meta): void {
     const h = this.h;
+    this.rotations ??= this.findRotations(op.parent?.ops ?? []);
+    if (this.skipped.has(op)) return;
+    const rot = this.rotations.get(op);
+    if (rot) {
+      const W = widthOf(op.results[0].type);
+      const x = h.resolve(rot.x);
+      h.alias(op.results[0], this.rotate(x, this.maskOf(x, W), rot.k, W, { kind: "wire", key: op.results[0] }, meta));
+      return;
+    }
     const res = op.results[0];
     const W = res ? widthOf(res.type) : 0;
     const xs = op.operands.map((v) => h.resolve(v));
@@ -288,6 +389,13 @@ export class IntLowering {
         if (y.kind === "const" && y.v === 0n) return set(x);
         const r = out();
         const b = h.temp((env) => (gx(env) < gy(env) ? 1n : 0n));
+        if (W <= ROW_BITS) {
+          // t = x − y, then one integer row: t = r − 2^W·borrow.
+          const t = h.temp((env) => gx(env) - gy(env));
+          this.lin([[1n, x], [-1n, y], [-1n, t]], 0n, meta);
+          this.relRow(t, r, W, b, 1, { v: -1n, x: 1n, y: -(1n << BigInt(W)) }, meta);
+          return set(r, ones(W));
+        }
         this.range(r, W, meta);
         this.range(b, 1, meta);
         this.lin([[1n, x], [-1n, y], [-1n, r], [1n << BigInt(W), b]], 0n, meta);
@@ -301,9 +409,16 @@ export class IntLowering {
       case "i.divs":
       case "i.rems":
         return h.unsupported(op, "signed division is not lowered yet; divide unsigned values");
-      case "i.and":
       case "i.or":
       case "i.xor":
+        if (W > 1 && complementary(op)) {
+          // (u & f) and (~u & g) have no bit in common: or and xor are their sum (SHA-256's Ch).
+          const r = out();
+          this.lin([[1n, x], [1n, y], [-1n, r]], 0n, meta);
+          return set(r, mx | my);
+        }
+        return set(this.bitwise(op.name.slice(2) as BitOp, x, y, mx, my, W, out(), meta));
+      case "i.and":
         return set(this.bitwise(op.name.slice(2) as BitOp, x, y, mx, my, W, out(), meta));
       case "i.not": {
         const r = out();
@@ -343,10 +458,7 @@ export class IntLowering {
         if (k0 === undefined) return this.shiftBy(op, x, mx, y, my, W, meta);
         const k = op.name === "i.rotr" ? k0 : (W - k0) % W;
         if (k === 0) return set(x);
-        const { lo, hi } = this.split(x, mx, k, meta);
-        const r = out();
-        this.lin([[1n << BigInt(W - k), lo], [1n, hi], [-1n, r]], 0n, meta);
-        return set(r, ((mx & ones(k)) << BigInt(W - k)) | (mx >> BigInt(k)));
+        return set(this.rotate(x, mx, k, W, out(), meta));
       }
       case "i.cmp":
         return set(this.cmp(op.strAttr("pred") ?? "eq", x, y, mx, my, inW, out(), meta));
@@ -375,6 +487,15 @@ export class IntLowering {
     }
   }
 
+  /** r = x rotated right by k (0 < k < W): x = lo + 2^k·hi, r = 2^(W−k)·lo + hi. */
+  private rotate(x: Operand, mx: bigint, k: number, W: number, r: Operand, meta: Meta): Operand {
+    if (x.kind === "const") return { kind: "const", v: ((x.v >> BigInt(k)) | (x.v << BigInt(W - k))) & ones(W) };
+    const { lo, hi, row } = this.split(x, mx, k, meta);
+    if (row !== undefined) this.relRow2(row, r, { u: -1n, x: 1n << BigInt(W - k), y: 1n }, meta);
+    else this.lin([[1n << BigInt(W - k), lo], [1n, hi], [-1n, r]], 0n, meta);
+    return this.setMask(r, ((mx & ones(k)) << BigInt(W - k)) | (mx >> BigInt(k)));
+  }
+
   private add(x: Operand, y: Operand, mx: bigint, my: bigint, W: number, r: Operand, meta: Meta): Operand {
     if (W === 1) return this.bitwise("xor", x, y, mx, my, W, r, meta);
     if (x.kind === "const" && x.v === 0n) return y;
@@ -387,6 +508,13 @@ export class IntLowering {
     const gx = this.h.getter(x);
     const gy = this.h.getter(y);
     const carry = this.h.temp((env) => (gx(env) + gy(env)) >> BigInt(W));
+    if (W <= ROW_BITS) {
+      // s = x + y (an arithmetic row), then one integer row: s = r + 2^W·carry.
+      const sum = this.h.temp((env) => gx(env) + gy(env));
+      this.lin([[1n, x], [1n, y], [-1n, sum]], 0n, meta);
+      this.relRow(sum, r, W, carry, 1, { v: -1n, x: 1n, y: 1n << BigInt(W) }, meta);
+      return this.setMask(r, ones(W));
+    }
     this.range(r, W, meta);
     this.range(carry, 1, meta);
     this.lin([[1n, x], [1n, y], [-1n, r], [-(1n << BigInt(W)), carry]], 0n, meta);
@@ -424,6 +552,10 @@ export class IntLowering {
     else if (y.kind === "const") this.lin([[y.v, x], [-1n, t]], 0n, meta);
     else this.h.gate({ a: x, b: y, c: t }, { m: 1n, o: -1n }, meta);
     const hb = Math.max(0, bitlen(mx * my) - W);
+    if (W <= ROW_BITS && hb <= ROW_BITS) {
+      this.relRow(t, lo, W, hi, hb, { v: -1n, x: 1n, y: 1n << BigInt(W) }, meta);
+      return { lo: this.setMask(lo, ones(W)), hi: this.setMask(hi, ones(hb)) };
+    }
     this.range(lo, W, meta);
     this.range(hi, hb, meta);
     this.lin([[1n, t], [-1n, lo], [-(1n << BigInt(W)), hi]], 0n, meta);
@@ -641,6 +773,13 @@ export class IntLowering {
     const gp = this.h.getter(p);
     const gq = this.h.getter(q);
     const d = this.h.temp((env) => gq(env) - gp(env) - 1n + (gp(env) < gq(env) ? 0n : 1n << BigInt(W)));
+    if (W <= ROW_BITS) {
+      // t = q − p, then one integer row: t + 2^W − 1 − 2^W·lt − d = 0.
+      const t = this.h.temp((env) => gq(env) - gp(env));
+      this.lin([[1n, q], [-1n, p], [-1n, t]], 0n, meta);
+      this.relRow(t, d, W, lt, 1, { v: 1n, x: -1n, y: -(1n << BigInt(W)), k: (1n << BigInt(W)) - 1n }, meta);
+      return;
+    }
     this.range(d, W, meta);
     this.range(lt, 1, meta);
     const two = 1n << BigInt(W);
@@ -656,6 +795,14 @@ export class IntLowering {
     this.lin([[1n, x], [-(1n << BigInt(W)), s], [-1n, f]], 1n << BigInt(W - 1), meta);
     return this.setMask(f, ones(W));
   }
+}
+
+/** Whether the operands are u & f and ~u & g (in any order), so they share no set bit. */
+function complementary(op: Op): boolean {
+  const [a, b] = op.operands.map((v) => v.definingOp);
+  if (a?.name !== "i.and" || b?.name !== "i.and") return false;
+  const isNot = (v: Value, u: Value) => v.definingOp?.name === "i.not" && v.definingOp.operands[0] === u;
+  return a.operands.some((u) => b.operands.some((w) => isNot(w, u) || isNot(u, w)));
 }
 
 function ltGetter(gp: Getter, gq: Getter): Getter {

@@ -299,9 +299,9 @@ describe("hand-built witnesses are rejected", () => {
     const bad = clone(w);
     // Sum cell r (X word of the add's range row) becomes 2^32 + 1, its carry (Y word) 0: the linear
     // relation a + b = r + 2^32·carry still holds; only r's range check can object.
-    // a + b − r − 2^32·carry = 0 is two rows: acc = a + b, then acc − r − 2^32·carry = 0 (b = r, c = carry).
-    setWire(circuit, bad, mainCell(circuit, "b", /^i\.add/, 1), mask(32) + 2n);
-    setWire(circuit, bad, mainCell(circuit, "c", /^i\.add/, 1), 0n);
+    // s = a + b (an arithmetic row), then the integer row s = X + 2^32·Y with X = r, Y = carry.
+    setWire(circuit, bad, intCell(circuit, "int_X", /^i\.add/), mask(32) + 2n);
+    setWire(circuit, bad, intCell(circuit, "int_Y", /^i\.add/), 0n);
     const msgs = mock(c, bad);
     expect(msgs.length).toBeGreaterThan(0);
     expect(msgs.every((m) => m.includes('lookup "int-limb7"') && m.startsWith("carry.cwl:2:"))).toBe(true);
@@ -316,8 +316,8 @@ describe("hand-built witnesses are rejected", () => {
     const bad = clone(w);
     // x = 5 = 1 + 2·2 honestly; the attacker says 3 + 2·1.
     setWire(circuit, bad, { column: circuit.columns.find((i) => i.name === "public")!.column, row: 0 }, 3n);
-    // The split row: lo + 2·hi − x = 0 (a = lo, b = hi, c = x).
-    setWire(circuit, bad, mainCell(circuit, "b", /^i\.trunc/), 1n);
+    // The split row: V = x = X + 2·Y with X = lo (1 bit), Y = hi (7 bits).
+    setWire(circuit, bad, intCell(circuit, "int_Y", /^i\.trunc/), 1n);
     const msgs = mock(c, bad);
     expect(msgs.length).toBeGreaterThan(0);
     expect(msgs).toEqual([expect.stringMatching(/^bits\.cwl:2:\d+: lookup "int-limb0" at row 1: input \(9, 3, 1, 0\) is not in the table/)]);
@@ -344,8 +344,8 @@ describe("hand-built witnesses are rejected", () => {
     const bad = clone(w);
     // b − a − 1 + 2^32·(1 − lt) = d: with lt = 1, d = −3 (a field element far above 2^32).
     setWire(circuit, bad, { column: circuit.columns.find((i) => i.name === "public")!.column, row: 0 }, 1n);
-    // acc = b − a, then acc − 2^32·lt − d + 2^32 − 1 = 0 (b = lt, c = d).
-    setWire(circuit, bad, mainCell(circuit, "c", /^i\.cmp/, 1), 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001n - 3n);
+    // t = b − a (an arithmetic row), then the integer row t + 2^32 − 1 − 2^32·lt − d = 0 (X = d, Y = lt).
+    setWire(circuit, bad, intCell(circuit, "int_X", /^i\.cmp/), 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001n - 3n);
     expect(mock(c, bad)).toEqual([expect.stringMatching(/^lt\.cwl:2:\d+: lookup "int-limb7" at row \d+: input \(\d+, \d+, \d+, 0\) is not in the table/)]);
   });
 
@@ -356,9 +356,9 @@ describe("hand-built witnesses are rejected", () => {
     expect(mock(c, w)).toEqual([]);
     const bad = clone(w);
     // Shift 2^32 between the low and high parts: lo + 2^32 (too wide), hi − 1.
-    // t = a·b, then t − lo − 2^32·hi = 0 (b = lo, c = hi).
-    const lo = mainCell(circuit, "b", /^i\.mul/, 1);
-    const hi = mainCell(circuit, "c", /^i\.mul/, 1);
+    // t = a·b (an arithmetic row), then the integer row t = lo + 2^32·hi (X = lo, Y = hi).
+    const lo = intCell(circuit, "int_X", /^i\.mul/);
+    const hi = intCell(circuit, "int_Y", /^i\.mul/);
     setWire(circuit, bad, lo, w.advice[lo.column.index][lo.row] + (1n << 32n));
     setWire(circuit, bad, hi, w.advice[hi.column.index][hi.row] - 1n);
     expect(mock(c, bad).some((m) => m.includes('lookup "int-limb7"'))).toBe(true);
