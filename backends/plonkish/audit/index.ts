@@ -15,6 +15,7 @@ import type { CompiledCircuit } from "../compile.ts";
 import { System } from "./system.ts";
 import { propagate, type Propagation } from "./propagate.ts";
 import { search } from "./search.ts";
+import { type Poly, splitLinear } from "./poly.ts";
 
 export type FindingKind = "undetermined" | "output" | "unconstrained-input" | "unchecked-type";
 
@@ -45,7 +46,16 @@ export interface AuditReport {
   constraints: number;
   determined: number;
   findings: AuditFinding[];
+  /** Cells that are not determined but influence nothing (see isHarmless); not findings. */
+  free: FreeCells[];
   search: { witnessFound: boolean; timedOut: boolean; ms: number };
+}
+
+export interface FreeCells {
+  subject: string;
+  span?: Span;
+  cells: string[];
+  count: number;
 }
 
 export interface AuditOptions {
@@ -171,7 +181,10 @@ export function auditCompiled(compiled: CompiledCircuit, opts: AuditOptions = {}
     });
 
   // Cells that are not determined, grouped by the op that computes them (or the row's source op).
+  // A free cell whose every constraint has all its other cells determined, and which cannot switch any
+  // of them off, influences nothing (the is-zero gadget's inverse when x = 0): listed, not a finding.
   const groups = new Map<string, { vars: number[]; span?: Span; subject: string }>();
+  const freeGroups = new Map<string, { vars: number[]; span?: Span; subject: string }>();
   for (let vi = 0; vi < sys.vars.length; vi++) {
     if (prop.determined[vi] || inputSet.has(vi) || outputVars.has(vi)) continue;
     if (sys.vars[vi].cells.every((c) => c.column.kind === "instance")) continue;
@@ -179,10 +192,12 @@ export function auditCompiled(compiled: CompiledCircuit, opts: AuditOptions = {}
     const span = spanOfVar(sys, vi2meta(sys, circuit, vi), o);
     const subject = o ? describeValue(o, f) : (vi2meta(sys, circuit, vi)?.name ?? cellName(vi));
     const key = span ? `${span.file}:${span.start}:${span.end}` : subject;
-    const g = groups.get(key) ?? { vars: [], span, subject };
+    const into = isHarmless(sys, prop, vi) ? freeGroups : groups;
+    const g = into.get(key) ?? { vars: [], span, subject };
     g.vars.push(vi);
-    groups.set(key, g);
+    into.set(key, g);
   }
+  const free: FreeCells[] = [...freeGroups.values()].map((g) => ({ subject: g.subject, span: g.span, cells: g.vars.slice(0, 4).map(cellName), count: g.vars.length }));
   for (const g of groups.values())
     findings.push({
       kind: "undetermined",
@@ -300,8 +315,42 @@ export function auditCompiled(compiled: CompiledCircuit, opts: AuditOptions = {}
     constraints: sys.constraints.length,
     determined: prop.determined.reduce((a, b) => a + b, 0),
     findings: findings.map(({ vars: _vars, ...rest }) => rest),
+    free,
     search: { witnessFound: res.witnessFound, timedOut: res.timedOut, ms: Date.now() - t0 },
   };
+}
+
+/**
+ * A free cell is harmless when every constraint it occurs in has all its other cells determined and
+ * no value of it makes one of them hold whatever the others are: P = v·C + D with D ≠ 0 and D not a
+ * constant multiple of C (v = 0, or v = −λ, would switch off s·(a − b) = 0 or (s − 1)·(a − b) = 0).
+ */
+function isHarmless(sys: System, prop: Propagation, v: number): boolean {
+  for (const ci of sys.uses[v]) {
+    const c = sys.constraints[ci];
+    if (c.kind !== "gate" || !c.poly) return false;
+    if (c.vars.some((w) => w !== v && !prop.determined[w])) return false;
+    const { degree, coef, rest } = splitLinear(prop.substituteConstants(c.poly), v);
+    if (degree !== 1 || rest.isZero) return false;
+    if (proportional(rest, coef)) return false;
+  }
+  return sys.uses[v].length > 0;
+}
+
+/** Whether a = λ·b for a constant λ. */
+function proportional(a: Poly, b: Poly): boolean {
+  if (a.terms.length !== b.terms.length || b.isZero) return false;
+  const key = (vars: number[]) => vars.join(",");
+  const bm = new Map(b.terms.map((t) => [key(t.vars), t.c]));
+  let lambda: bigint | undefined;
+  for (const t of a.terms) {
+    const cb = bm.get(key(t.vars));
+    if (cb === undefined) return false;
+    const l = fr.mul(t.c, fr.inv(cb));
+    if (lambda === undefined) lambda = l;
+    else if (l !== lambda) return false;
+  }
+  return true;
 }
 
 /** An assignment of the variables as a layout witness (every cell of a variable gets its value). */

@@ -30,6 +30,8 @@ export interface Propagation {
   bound: Map<number, bigint>;
   /** Which rule determined a variable (for --json). */
   reason: Map<number, string>;
+  /** A polynomial with the variables that single constraints fix to constants replaced by them. */
+  substituteConstants: (p: Poly) => Poly;
 }
 
 export function propagate(s: System, inputs: Iterable<number>): Propagation {
@@ -64,14 +66,34 @@ export function propagate(s: System, inputs: Iterable<number>): Propagation {
     enqueueUses(v);
   };
 
-  // Bounds first: booleanity polynomials and one-column small-integer lookups.
+  // Bounds first: booleanity polynomials (also when spread over rows: t = b − 1, u = b·t, u = 0 is
+  // b·(b − 1) = 0 once the affine relations are substituted) and small-integer lookups.
+  const aff = affineRelations(s);
   for (const c of s.constraints) {
     if (c.kind === "gate" && c.poly) {
-      const v = booleanVar(c.poly);
+      const v = booleanVar(c.poly) ?? (c.vars.length <= 4 && c.poly.terms.some((t) => t.vars.length === 2) ? booleanVar(aff.substitute(c.poly) ?? Poly.zero) : undefined);
       if (v !== undefined) setBound(v, 1n);
     } else if (c.kind === "lookup") {
       for (const b of lookupBounds(c)) setBound(b.v, b.max);
     }
+  }
+  // A lookup of c·v with v already small: c·v cannot wrap, so v ≤ (largest entry) / c.
+  for (const c of s.constraints) {
+    if (c.kind !== "lookup") continue;
+    c.inputs.forEach((p, j) => {
+      if (p.terms.length !== 1 || p.terms[0].vars.length !== 1) return;
+      const v = p.terms[0].vars[0];
+      const k = p.terms[0].c;
+      const b = bound.get(v);
+      if (b === undefined || k <= 1n || k * b >= SMALL) return;
+      let max = 0n;
+      for (const t of c.candidates) {
+        const x = t[j].constantValue;
+        if (x === undefined || x >= SMALL) return;
+        if (x > max) max = x;
+      }
+      setBound(v, max / k);
+    });
   }
   for (const v of inputs) setDet(v, "input");
   for (let i = 0; i < s.constraints.length; i++)
@@ -172,6 +194,43 @@ export function propagate(s: System, inputs: Iterable<number>): Propagation {
     } else lookup(c);
   }
 
+  // Case split on zero products x·w = 0 (x determined): for x ≠ 0, w = 0; for x = 0, every product
+  // with x vanishes. A variable determined in both branches is determined (the is-zero gadget's out,
+  // which the inverse witness alone does not fix).
+  const products: Array<{ x: number; w: number }> = [];
+  for (const c of s.constraints) {
+    if (c.kind !== "gate" || !c.poly || c.vars.length > 4) continue;
+    // Constants substituted (x·w − t with t = 0 elsewhere is x·w = 0); other variables stay.
+    const p = c.poly.terms.length === 1 ? c.poly : aff.substituteConstants(c.poly);
+    if (p.terms.length !== 1 || p.terms[0].vars.length !== 2 || p.terms[0].vars[0] === p.terms[0].vars[1]) continue;
+    const [a, b] = p.terms[0].vars;
+    products.push({ x: a, w: b }, { x: b, w: a });
+  }
+  for (let round = 0; round < 8; round++) {
+    let changed = false;
+    for (const { x, w } of products) {
+      if (!det[x] || det[w]) continue;
+      const a = branch(s, det, [w], new Set([x]), undefined);
+      const b = branch(s, det, [], undefined, new Set([x]));
+      let any = false;
+      for (const v of a) if (b.has(v)) {
+        setDet(v, `case split on ${x} = 0`);
+        any = true;
+      }
+      if (any) changed = true;
+    }
+    if (!changed) break;
+    while (queue.length) {
+      const ci = queue.shift()!;
+      queued[ci] = 0;
+      const c = s.constraints[ci];
+      if (c.kind === "gate") {
+        linear(c);
+        recompose(c);
+      } else lookup(c);
+    }
+  }
+
   // Bounds of determined variables that equal a bounded combination (a typed input recomposed from
   // range-checked limbs): x = Σ c·atom with x alone on its side.
   for (const c of s.constraints) {
@@ -188,7 +247,7 @@ export function propagate(s: System, inputs: Iterable<number>): Propagation {
       if (b !== undefined) bound.set(x, b);
     }
   }
-  return { determined: det, bound, reason };
+  return { determined: det, bound, reason, substituteConstants: (p) => aff.substituteConstants(p) };
 }
 
 function addForm(into: Map<number, bigint>, f: Map<number, bigint>, k: bigint, det: Uint8Array): void {
@@ -261,4 +320,137 @@ function lookupBounds(c: LookupConstraint): Array<{ v: number; max: bigint }> {
     out.push({ v, max });
   });
   return out;
+}
+
+/**
+ * Affine relations between variables from two-variable linear constraints (α·x + β·y + γ = 0) and
+ * constants from one-variable ones: a weighted union-find, v = a·root + k (root −1: a constant).
+ */
+function affineRelations(s: System) {
+  const par = new Map<number, { p: number; a: bigint; k: bigint }>();
+  const find = (v: number): { r: number; a: bigint; k: bigint } => {
+    let a = 1n;
+    let k = 0n;
+    let cur = v;
+    while (cur !== -1 && par.has(cur)) {
+      const e = par.get(cur)!;
+      k = (a * e.k + k) % R;
+      a = (a * e.a) % R;
+      cur = e.p;
+    }
+    return { r: cur, a, k };
+  };
+  for (const c of s.constraints) {
+    if (c.kind !== "gate" || !c.poly || c.vars.length > 2) continue;
+    if (c.poly.terms.some((t) => t.vars.length > 1)) continue;
+    const lin = c.poly.terms.filter((t) => t.vars.length === 1);
+    const g = c.poly.terms.find((t) => t.vars.length === 0)?.c ?? 0n;
+    if (lin.length === 1) {
+      const f = find(lin[0].vars[0]);
+      if (f.r === -1) continue;
+      // c·(a·r + k) + g = 0 → r = (−g/c − k)/a.
+      const val = fr.mul(fr.sub(fr.mul(fr.neg(g), fr.inv(lin[0].c)), f.k), fr.inv(f.a));
+      par.set(f.r, { p: -1, a: 0n, k: val });
+    } else if (lin.length === 2) {
+      let [t1, t2] = lin;
+      let f1 = find(t1.vars[0]);
+      let f2 = find(t2.vars[0]);
+      if (f1.r === f2.r) continue;
+      if (f2.r === -1) {
+        [t1, t2] = [t2, t1];
+        [f1, f2] = [f2, f1];
+      }
+      // α(a1·r1 + k1) + β(a2·r2 + k2) + γ = 0 → r2 = −(α·a1·r1 + α·k1 + β·k2 + γ)/(β·a2).
+      const den = fr.neg(fr.inv(fr.mul(t2.c, f2.a)));
+      par.set(f2.r, { p: f1.r, a: fr.mul(fr.mul(t1.c, f1.a), den), k: fr.mul(fr.add(fr.add(fr.mul(t1.c, f1.k), fr.mul(t2.c, f2.k)), g), den) });
+    }
+  }
+  const byRoot = new Map<number, number[]>();
+  let grouped = false;
+  return {
+    find,
+    /** Variables related to `root`'s class (including itself). */
+    members(v: number): number[] {
+      if (!grouped) {
+        for (let x = 0; x < s.vars.length; x++) {
+          const r = find(x).r;
+          const l = byRoot.get(r) ?? [];
+          l.push(x);
+          byRoot.set(r, l);
+        }
+        grouped = true;
+      }
+      return byRoot.get(find(v).r) ?? [v];
+    },
+    /** The polynomial with the variables known to be constants replaced by their values. */
+    substituteConstants(p: Poly): Poly {
+      let out = Poly.zero;
+      for (const t of p.terms) {
+        let c = t.c;
+        const vars: number[] = [];
+        for (const v of t.vars) {
+          const f = find(v);
+          if (f.r === -1) c = fr.mul(c, f.k);
+          else vars.push(v);
+        }
+        out = out.add(c === 0n ? Poly.zero : new Poly([{ vars, c }]));
+      }
+      return out;
+    },
+    /** The polynomial over roots (undefined when it grows past a small budget). */
+    substitute(p: Poly): Poly | undefined {
+      let out = Poly.zero;
+      try {
+        for (const t of p.terms) {
+          let m = Poly.constant(t.c);
+          for (const v of t.vars) {
+            const f = find(v);
+            m = m.mul(f.r === -1 ? Poly.constant(f.k) : Poly.variable(f.r).scale(f.a).add(Poly.constant(f.k)), 256);
+          }
+          out = out.add(m);
+        }
+      } catch {
+        return undefined;
+      }
+      return out;
+    },
+  };
+}
+
+/**
+ * The linear rule inside one branch of a case split, from the determined set plus `seed`: with
+ * `nonzero` the variables assumed ≠ 0 (a coefficient that is a product of them cannot vanish), with
+ * `zero` the variables assumed = 0 (every monomial containing one drops). Bounded; returns what it
+ * determined (the seed included).
+ */
+function branch(s: System, det: Uint8Array, seed: number[], nonzero?: Set<number>, zero?: Set<number>): Set<number> {
+  const local = new Set<number>(seed);
+  const isDet = (v: number) => det[v] === 1 || local.has(v) || (zero?.has(v) ?? false);
+  const queue: number[] = [];
+  const push = (v: number) => {
+    for (const ci of s.uses[v]) queue.push(ci);
+  };
+  seed.forEach(push);
+  zero?.forEach(push);
+  let steps = 0;
+  while (queue.length && steps++ < 4000) {
+    const c = s.constraints[queue.shift()!];
+    if (c.kind !== "gate" || !c.poly) continue;
+    const p = zero ? new Poly(c.poly.terms.filter((t) => !t.vars.some((v) => zero.has(v)))) : c.poly;
+    const u = p.vars().filter((v) => !isDet(v));
+    if (u.length !== 1) continue;
+    const v = u[0];
+    const { degree, coef, rest } = splitLinear(p, v);
+    if (degree !== 1) continue;
+    const k = coef.constantValue;
+    const r = rest.constantValue;
+    const nz =
+      (k !== undefined && k !== 0n) ||
+      (k === undefined && r !== undefined && r !== 0n) ||
+      (nonzero !== undefined && coef.terms.length === 1 && coef.terms[0].vars.every((x) => nonzero.has(x)));
+    if (!nz) continue;
+    local.add(v);
+    push(v);
+  }
+  return local;
 }

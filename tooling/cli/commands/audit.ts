@@ -66,6 +66,7 @@ export const command: CommandModule<object, Args> = {
         file: a.file,
         ...report,
         findings: report.findings.map((fd) => ({ ...fd, span: undefined, witnesses: undefined, location: fd.span ? formatLocation(fd.span, loaded.fileOf) : undefined })),
+        free: report.free.map((g) => ({ ...g, span: undefined, location: g.span ? formatLocation(g.span, loaded.fileOf) : undefined })),
       };
       process.stdout.write(JSON.stringify(out, null, 2) + "\n");
     } else {
@@ -75,6 +76,9 @@ export const command: CommandModule<object, Args> = {
         `audit ${report.circuit}: ${report.rows} rows, ${report.variables} cells after copies, ${report.determined} determined by propagation; ` +
           (diags.length ? `${diags.length} finding${diags.length > 1 ? "s" : ""} (${confirmed} confirmed by two witnesses)\n` : "no findings\n"),
       );
+      const free = report.free.reduce((n, g) => n + g.count, 0);
+      if (free)
+        process.stdout.write(`note: ${free} free helper cell${free > 1 ? "s" : ""} (e.g. an is-zero inverse when its input is 0) influence no determined cell; --json lists them\n`);
     }
     if (diags.length) setExitCode(1);
   },
