@@ -12,6 +12,9 @@
 //   `c.assert_eq c·(a − b), 0` in the then arm and `(1 − c)·(a − b)` in the else arm (integers are
 //   compared as field elements, i.to_f, which is exact below the modulus). Nested ifs go first, so
 //   an assertion under two conditions gets both factors.
+// When both arms call the same fn exactly once, the arguments are selected and the fn is called once:
+// f(select(c, x, y)) = select(c, f(x), f(y)) for c ∈ {0, 1} (bools are constrained where they enter
+// the circuit), and a Merkle level `if b { hash2(s, n) } else { hash2(n, s) }` costs one hash.
 // Never speculated: ops that may fail (f.inv / f.div of a value that is 0 on the untaken arm,
 // out-of-range conversions), hint calls (unconstrained code run on the untaken arm's values could
 // fail), lookups, range checks, table pushes, stores and reveals.
@@ -147,16 +150,6 @@ export function ifToSelectFunc(f: Func, m?: Module): void {
         const attrs: Attrs = inner.attrs.msg !== undefined ? { msg: inner.attrs.msg } : {};
         emit(new Op("c.assert_eq", [gd, zero], [], attrs, [], loc));
       };
-      const hoist = (b: Block, taken: boolean): Value[] => {
-        for (const inner of b.ops) {
-          if (inner.name === "cf.yield") return inner.operands;
-          if (inner.name === "c.assert_eq" || inner.name === "c.assert") conditional(inner, taken);
-          else out.push(inner);
-        }
-        return [];
-      };
-      const a = hoist(thenB, true);
-      const b = hoist(elseB, false);
       const select = (t: Type, x: Value, y: Value): Value => {
         if (x === y) return x;
         if (t.kind === "field") return emit(new Op("f.select", [cond, x, y], [t], {}, [], op.loc));
@@ -181,6 +174,41 @@ export function ifToSelectFunc(f: Func, m?: Module): void {
         }
         return x;
       };
+      /** Emits an arm's ops (assertions made conditional); the yielded values once its cf.yield is reached. */
+      const hoist = (ops: readonly Op[], taken: boolean): Value[] | undefined => {
+        for (const inner of ops) {
+          if (inner.name === "cf.yield") return inner.operands;
+          if (inner.name === "c.assert_eq" || inner.name === "c.assert") conditional(inner, taken);
+          else out.push(inner);
+        }
+        return undefined;
+      };
+      // Both arms calling one fn once (`if c { hash2(s, n) } else { hash2(n, s) }`): one call on selected
+      // arguments instead of two calls and a select of their results — equal for c ∈ {0, 1}.
+      const onlyCall = (blk: Block) => {
+        const calls = blk.ops.filter((o) => o.name === "cf.call");
+        return calls.length === 1 ? calls[0] : undefined;
+      };
+      const [tc, ec] = [onlyCall(thenB), onlyCall(elseB)];
+      let a: Value[];
+      let b: Value[];
+      if (tc && ec && tc.symAttr("callee") === ec.symAttr("callee") && tc.operands.every((v) => selectable(v.type))) {
+        const [ti, ei] = [thenB.ops.indexOf(tc), elseB.ops.indexOf(ec)];
+        hoist(thenB.ops.slice(0, ti), true);
+        hoist(elseB.ops.slice(0, ei), false);
+        const args = tc.operands.map((v, k) => select(v.type, cur(v), cur(ec.operands[k])));
+        const call = new Op("cf.call", args, tc.results.map((r) => r.type), { ...tc.attrs }, [], tc.loc);
+        out.push(call);
+        tc.results.forEach((r, k) => {
+          repl.set(r, call.results[k]);
+          repl.set(ec.results[k], call.results[k]);
+        });
+        a = hoist(thenB.ops.slice(ti + 1), true) ?? [];
+        b = hoist(elseB.ops.slice(ei + 1), false) ?? [];
+      } else {
+        a = hoist(thenB.ops, true) ?? [];
+        b = hoist(elseB.ops, false) ?? [];
+      }
       op.results.forEach((r, k) => repl.set(r, select(r.type, cur(a[k]), cur(b[k]))));
       op.parent = undefined;
     }

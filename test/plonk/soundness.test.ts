@@ -152,26 +152,30 @@ circuit Member(pub root: Bn254Fr, priv leaf: Bn254Fr, priv path: [Bn254Fr; ${DEP
 `;
   const h2 = (a: bigint, b: bigint) => poseidon([a, b]);
 
-  it("lowers without --passes (if with calls), and a non-boolean is_right cannot forge membership", async () => {
+  it("lowers without --passes (if with calls: one hash2 per level), and a non-boolean is_right cannot forge membership", async () => {
     const b = build("member.cwl", MERKLE);
     const path = [11n, 22n];
     const root = h2(path[1], h2(5n, path[0])); // leaf 5: left child, then right child
     const honestIn = { root: root.toString(), leaf: "5", path: path.map(String), is_right: [false, true] };
     const honest = honestWitness(b.c, honestIn);
     expect(mockMessages(b, honest)).toEqual([]);
-    // A leaf that is not in the tree: choose is_right[1] so that the last select lands on the root.
+    // Both arms call hash2 once, so the layout hashes selected arguments: level i hashes
+    // (n + c·(s − n), s + c·(n − s)), whose sum is s + n whatever c is. A leaf that is not in the
+    // tree reaches the root's preimage (L, R) = (path[1], h2(5, path[0])) at the last level with the
+    // sibling s = L + R − n and c = (L − n) / (s − n): only booleanity stops it.
     const fake = 6n;
     const n1 = h2(fake, path[0]);
-    const [right, left] = [h2(path[1], n1), h2(n1, path[1])];
-    const c = fr.mul(fr.sub(root, left), fr.inv(fr.sub(right, left)));
+    const [L, Rt] = [path[1], h2(5n, path[0])];
+    const s1 = fr.sub(fr.add(L, Rt), n1);
+    const c = fr.mul(fr.sub(L, n1), fr.inv(fr.sub(s1, n1)));
     expect(c > 1n).toBe(true);
-    const selects = b.c.func.body.entry.ops.filter((o) => o.name === "f.select");
-    expect(selects.length).toBe(DEPTH);
+    expect(b.c.func.body.entry.ops.filter((o) => o.name === "cf.call").length).toBe(DEPTH);
     const forged = forge(
       b.c,
       honestIn,
       new Map<string | Value, RValue>([
         ["leaf", fake],
+        ["path", [path[0], s1]],
         ["is_right", [0n, c]],
       ]),
     );
