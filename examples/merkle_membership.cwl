@@ -10,5 +10,9 @@ circuit MerkleMembership(
     priv path: [Bn254Fr; DEPTH],
     priv index_bits: [Bn254Fr; DEPTH],
 ) {
-    assert_eq(merkle::root_from_path(leaf, path, index_bits), root, "leaf is not in the tree with this root");
+    assert_eq(
+        merkle::root_from_path(leaf, path, index_bits),
+        root,
+        "leaf is not in the tree with this root"
+    );
 }

@@ -106,7 +106,13 @@ export function renderJson(): string {
   return JSON.stringify(out) + "\n";
 }
 
-/** constants.cwl from the data file's text (so the `.cwl` constants are the JSON's, not a second computation). */
+/** One row of a constant table, one element per line as `cwl fmt` lays out rows this wide. */
+const row = (xs: readonly string[]) => ["    [", ...xs.map((x) => `        ${x},`), "    ],"];
+
+/**
+ * constants.cwl from the data file's text (so the `.cwl` constants are the JSON's, not a second
+ * computation), laid out as `cwl fmt` leaves it.
+ */
 export function renderCwl(json: string): string {
   const k = JSON.parse(json) as { roundsF: number; roundsP: number[]; C: string[][]; M: string[][][] };
   const out: string[] = [
@@ -124,11 +130,11 @@ export function renderCwl(json: string): string {
     if (flat.length !== rounds * t) throw new Error(`C[${i}] has ${flat.length} entries, want ${rounds * t}`);
     out.push(`/// Round constants for t = ${t}: ${rounds} rounds of ${t}.`);
     out.push(`pub const C${t}: [[Bn254Fr; ${t}]; ${rounds}] = [`);
-    for (let r = 0; r < rounds; r++) out.push("    [" + flat.slice(r * t, r * t + t).join(", ") + "],");
+    for (let r = 0; r < rounds; r++) out.push(...row(flat.slice(r * t, r * t + t)));
     out.push("];", "");
     out.push(`/// MDS matrix for t = ${t}: new_state[i] = sum_j M${t}[i][j] * state[j].`);
     out.push(`pub const M${t}: [[Bn254Fr; ${t}]; ${t}] = [`);
-    for (const row of k.M[i]!) out.push("    [" + row.join(", ") + "],");
+    for (const m of k.M[i]!) out.push(...row(m));
     out.push("];", "");
   });
   return out.join("\n");

@@ -25,20 +25,79 @@ table kv_ops: (Bn254Fr, Bn254Fr, Bn254Fr, Bn254Fr, Bn254Fr, Bn254Fr, Bn254Fr, Bn
 pub fn publish_block<const D: u32, const K: u32, const U: u32, const UD: u32>(
     first_counter: Bn254Fr,
     root_before: Bn254Fr,
-    address: [Bn254Fr; K], slot_hi: [Bn254Fr; K], slot_lo: [Bn254Fr; K],
-    before_hi: [Bn254Fr; K], before_lo: [Bn254Fr; K], after_hi: [Bn254Fr; K], after_lo: [Bn254Fr; K],
-    used: [Bn254Fr; U], k_address: [Bn254Fr; U], k_slot_hi: [Bn254Fr; U], k_slot_lo: [Bn254Fr; U],
-    old_hi: [Bn254Fr; U], old_lo: [Bn254Fr; U], new_hi: [Bn254Fr; U], new_lo: [Bn254Fr; U],
-    has_occupant: [Bn254Fr; U], occ_key: [Bn254Fr; U], occ_hi: [Bn254Fr; U], occ_lo: [Bn254Fr; U],
+    address: [Bn254Fr; K],
+    slot_hi: [Bn254Fr; K],
+    slot_lo: [Bn254Fr; K],
+    before_hi: [Bn254Fr; K],
+    before_lo: [Bn254Fr; K],
+    after_hi: [Bn254Fr; K],
+    after_lo: [Bn254Fr; K],
+    used: [Bn254Fr; U],
+    k_address: [Bn254Fr; U],
+    k_slot_hi: [Bn254Fr; U],
+    k_slot_lo: [Bn254Fr; U],
+    old_hi: [Bn254Fr; U],
+    old_lo: [Bn254Fr; U],
+    new_hi: [Bn254Fr; U],
+    new_lo: [Bn254Fr; U],
+    has_occupant: [Bn254Fr; U],
+    occ_key: [Bn254Fr; U],
+    occ_hi: [Bn254Fr; U],
+    occ_lo: [Bn254Fr; U],
     siblings: [Bn254Fr; UD],
-    g_counter: [Bn254Fr; K], g_start: [Bn254Fr; K], g_address: [Bn254Fr; K], g_slot_hi: [Bn254Fr; K], g_slot_lo: [Bn254Fr; K],
-    g_before_hi: [Bn254Fr; K], g_before_lo: [Bn254Fr; K], g_after_hi: [Bn254Fr; K], g_after_lo: [Bn254Fr; K],
+    g_counter: [Bn254Fr; K],
+    g_start: [Bn254Fr; K],
+    g_address: [Bn254Fr; K],
+    g_slot_hi: [Bn254Fr; K],
+    g_slot_lo: [Bn254Fr; K],
+    g_before_hi: [Bn254Fr; K],
+    g_before_lo: [Bn254Fr; K],
+    g_after_hi: [Bn254Fr; K],
+    g_after_lo: [Bn254Fr; K],
 ) -> Bn254Fr {
-    let root_after = kv::batch::<D, K, U, UD>(root_before, address, slot_hi, slot_lo, before_hi, before_lo, after_hi, after_lo,
-        used, k_address, k_slot_hi, k_slot_lo, old_hi, old_lo, new_hi, new_lo, has_occupant, occ_key, occ_hi, occ_lo, siblings,
-        g_counter, g_start, g_address, g_slot_hi, g_slot_lo, g_before_hi, g_before_lo, g_after_hi, g_after_lo);
+    let root_after = kv::batch::<D, K, U, UD>(
+        root_before,
+        address,
+        slot_hi,
+        slot_lo,
+        before_hi,
+        before_lo,
+        after_hi,
+        after_lo,
+        used,
+        k_address,
+        k_slot_hi,
+        k_slot_lo,
+        old_hi,
+        old_lo,
+        new_hi,
+        new_lo,
+        has_occupant,
+        occ_key,
+        occ_hi,
+        occ_lo,
+        siblings,
+        g_counter,
+        g_start,
+        g_address,
+        g_slot_hi,
+        g_slot_lo,
+        g_before_hi,
+        g_before_lo,
+        g_after_hi,
+        g_after_lo,
+    );
     for i in 0..K {
-        push (first_counter + (i as Bn254Fr), address[i], slot_hi[i], slot_lo[i], before_hi[i], before_lo[i], after_hi[i], after_lo[i]) into kv_ops;
+        push (
+            first_counter + (i as Bn254Fr),
+            address[i],
+            slot_hi[i],
+            slot_lo[i],
+            before_hi[i],
+            before_lo[i],
+            after_hi[i],
+            after_lo[i]
+        ) into kv_ops;
     }
     root_after
 }
@@ -47,9 +106,15 @@ pub fn publish_block<const D: u32, const K: u32, const U: u32, const UD: u32>(
 /// SSTORE; `value_*` is the loaded (SLOAD) or stored (SSTORE) word; `prev_*` is a write's previous
 /// value (ignored for reads, whose previous value is the loaded one).
 pub fn check_trace<const S: u32>(
-    counter: [Bn254Fr; S], is_write: [Bn254Fr; S],
-    address: [Bn254Fr; S], slot_hi: [Bn254Fr; S], slot_lo: [Bn254Fr; S],
-    value_hi: [Bn254Fr; S], value_lo: [Bn254Fr; S], prev_hi: [Bn254Fr; S], prev_lo: [Bn254Fr; S],
+    counter: [Bn254Fr; S],
+    is_write: [Bn254Fr; S],
+    address: [Bn254Fr; S],
+    slot_hi: [Bn254Fr; S],
+    slot_lo: [Bn254Fr; S],
+    value_hi: [Bn254Fr; S],
+    value_lo: [Bn254Fr; S],
+    prev_hi: [Bn254Fr; S],
+    prev_lo: [Bn254Fr; S],
 ) {
     for j in 0..S {
         merkle::assert_bit(is_write[j]);
@@ -59,6 +124,15 @@ pub fn check_trace<const S: u32>(
         }
         let before_hi = value_hi[j] + is_write[j] * (prev_hi[j] - value_hi[j]);
         let before_lo = value_lo[j] + is_write[j] * (prev_lo[j] - value_lo[j]);
-        lookup (counter[j], address[j], slot_hi[j], slot_lo[j], before_hi, before_lo, value_hi[j], value_lo[j]) in kv_ops;
+        lookup (
+            counter[j],
+            address[j],
+            slot_hi[j],
+            slot_lo[j],
+            before_hi,
+            before_lo,
+            value_hi[j],
+            value_lo[j]
+        ) in kv_ops;
     }
 }

@@ -20,12 +20,16 @@ hint fn split_key<const D: u32>(key: Bn254Fr) -> [Bn254Fr; 2] {
     let mut high: Bn254Fr = 0;
     let mut pow: Bn254Fr = 1;
     for i in 0..D {
-        if bits[i] { low = low + pow; }
+        if bits[i] {
+            low = low + pow;
+        }
         pow = pow * 2;
     }
     pow = 1;
     for i in D..254 {
-        if bits[i] { high = high + pow; }
+        if bits[i] {
+            high = high + pow;
+        }
         pow = pow * 2;
     }
     [low, high]
@@ -36,7 +40,9 @@ hint fn bits_hint<const N: u32>(x: Bn254Fr) -> [Bn254Fr; N] {
     let bits = x.to_bits(254);
     let mut out: [Bn254Fr; N] = [0; N];
     for i in 0..N {
-        if bits[i] { out[i] = 1; }
+        if bits[i] {
+            out[i] = 1;
+        }
     }
     out
 }
@@ -68,7 +74,9 @@ hint fn bytes_hint<const N: u32>(x: Bn254Fr) -> [Bn254Fr; N] {
         let mut pow: Bn254Fr = 1;
         for j in 0..8 {
             if 8 * i + j < 254 {
-                if bits[8 * i + j] { b = b + pow; }
+                if bits[8 * i + j] {
+                    b = b + pow;
+                }
             }
             pow = pow + pow;
         }
@@ -98,7 +106,11 @@ pub fn assert_bits<const NB: u32, const N: u32>(x: Bn254Fr) {
 
 /// Unconstrained: 1 / x, or 0 when x = 0.
 hint fn inv_or_zero(x: Bn254Fr) -> Bn254Fr {
-    if x == 0 { 0 } else { x.inv() }
+    if x == 0 {
+        0
+    } else {
+        x.inv()
+    }
 }
 
 /// 1 when x = 0, else 0 (the standard is-zero gadget: out = 1 - x·inv, x·out = 0).
@@ -155,8 +167,18 @@ pub fn path_root<const B: u32>(leaf: Bn254Fr, path: [Bn254Fr; B], bits: [Bn254Fr
 
 /// `merkle::update` over bits that are already constrained: checks `old_leaf` leads to `old_root`
 /// and returns the root with `new_leaf` at the same position.
-pub fn path_update<const B: u32>(old_root: Bn254Fr, old_leaf: Bn254Fr, new_leaf: Bn254Fr, path: [Bn254Fr; B], bits: [Bn254Fr; B]) -> Bn254Fr {
-    assert_eq(path_root::<B>(old_leaf, path, bits), old_root, "old leaf is not in the tree with the old root");
+pub fn path_update<const B: u32>(
+    old_root: Bn254Fr,
+    old_leaf: Bn254Fr,
+    new_leaf: Bn254Fr,
+    path: [Bn254Fr; B],
+    bits: [Bn254Fr; B],
+) -> Bn254Fr {
+    assert_eq(
+        path_root::<B>(old_leaf, path, bits),
+        old_root,
+        "old leaf is not in the tree with the old root"
+    );
     path_root::<B>(new_leaf, path, bits)
 }
 
@@ -164,11 +186,21 @@ pub fn path_update<const B: u32>(old_root: Bn254Fr, old_leaf: Bn254Fr, new_leaf:
 /// occupant rules: `has_occupant = 1` proves non-membership — another present key (occ_*) sits at this
 /// index, so the key reads 0 and the access cannot write. Returns [leaf_before, leaf_after].
 pub fn access_leaves<const D: u32>(
-    key: Bn254Fr, bits: [Bn254Fr; D],
-    before_hi: Bn254Fr, before_lo: Bn254Fr, after_hi: Bn254Fr, after_lo: Bn254Fr,
-    has_occupant: Bn254Fr, occ_key: Bn254Fr, occ_hi: Bn254Fr, occ_lo: Bn254Fr,
+    key: Bn254Fr,
+    bits: [Bn254Fr; D],
+    before_hi: Bn254Fr,
+    before_lo: Bn254Fr,
+    after_hi: Bn254Fr,
+    after_lo: Bn254Fr,
+    has_occupant: Bn254Fr,
+    occ_key: Bn254Fr,
+    occ_hi: Bn254Fr,
+    occ_lo: Bn254Fr,
 ) -> [Bn254Fr; 2] {
-    assert_u128(before_hi); assert_u128(before_lo); assert_u128(after_hi); assert_u128(after_lo);
+    assert_u128(before_hi);
+    assert_u128(before_lo);
+    assert_u128(after_hi);
+    assert_u128(after_lo);
     merkle::assert_bit(has_occupant);
     let own_before = leaf_hash(key, before_hi, before_lo);
     let own_after = leaf_hash(key, after_hi, after_lo);
@@ -179,8 +211,15 @@ pub fn access_leaves<const D: u32>(
     }
     assert_eq(has_occupant * is_zero(occ_key - key), 0, "occupant must be another key");
     assert_eq(has_occupant * is_zero(occ_hi) * is_zero(occ_lo), 0, "occupant must be present");
-    assert_eq(has_occupant * (before_hi + before_lo + after_hi + after_lo), 0, "an absent key reads 0 and cannot be written");
-    [own_before + has_occupant * (occ_leaf - own_before), own_after + has_occupant * (occ_leaf - own_after)]
+    assert_eq(
+        has_occupant * (before_hi + before_lo + after_hi + after_lo),
+        0,
+        "an absent key reads 0 and cannot be written"
+    );
+    [
+        own_before + has_occupant * (occ_leaf - own_before),
+        own_after + has_occupant * (occ_leaf - own_after),
+    ]
 }
 
 /// One access (read or write) to the accumulator: proves the key's value goes from `before` to `after`
@@ -188,51 +227,147 @@ pub fn access_leaves<const D: u32>(
 /// `has_occupant = 1` proves non-membership (see `access_leaves`).
 pub fn access<const D: u32>(
     root_before: Bn254Fr,
-    address: Bn254Fr, slot_hi: Bn254Fr, slot_lo: Bn254Fr,
-    before_hi: Bn254Fr, before_lo: Bn254Fr, after_hi: Bn254Fr, after_lo: Bn254Fr,
-    has_occupant: Bn254Fr, occ_key: Bn254Fr, occ_hi: Bn254Fr, occ_lo: Bn254Fr,
+    address: Bn254Fr,
+    slot_hi: Bn254Fr,
+    slot_lo: Bn254Fr,
+    before_hi: Bn254Fr,
+    before_lo: Bn254Fr,
+    after_hi: Bn254Fr,
+    after_lo: Bn254Fr,
+    has_occupant: Bn254Fr,
+    occ_key: Bn254Fr,
+    occ_hi: Bn254Fr,
+    occ_lo: Bn254Fr,
     siblings: [Bn254Fr; D],
 ) -> Bn254Fr {
     let key = storage_key(address, slot_hi, slot_lo);
     let bits = index_bits::<D>(key);
-    let leaves = access_leaves::<D>(key, bits, before_hi, before_lo, after_hi, after_lo, has_occupant, occ_key, occ_hi, occ_lo);
+    let leaves = access_leaves::<D>(
+        key,
+        bits,
+        before_hi,
+        before_lo,
+        after_hi,
+        after_lo,
+        has_occupant,
+        occ_key,
+        occ_hi,
+        occ_lo,
+    );
     path_update::<D>(root_before, leaves[0], leaves[1], siblings, bits)
 }
 
 /// get: proves `key`'s value under `root` — membership (value ≠ 0) or non-membership (value 0: an empty
 /// leaf, or another present key at its index when `has_occupant = 1`). One D-level path.
 pub fn get<const D: u32>(
-    root: Bn254Fr, address: Bn254Fr, slot_hi: Bn254Fr, slot_lo: Bn254Fr, value_hi: Bn254Fr, value_lo: Bn254Fr,
-    has_occupant: Bn254Fr, occ_key: Bn254Fr, occ_hi: Bn254Fr, occ_lo: Bn254Fr, siblings: [Bn254Fr; D],
+    root: Bn254Fr,
+    address: Bn254Fr,
+    slot_hi: Bn254Fr,
+    slot_lo: Bn254Fr,
+    value_hi: Bn254Fr,
+    value_lo: Bn254Fr,
+    has_occupant: Bn254Fr,
+    occ_key: Bn254Fr,
+    occ_hi: Bn254Fr,
+    occ_lo: Bn254Fr,
+    siblings: [Bn254Fr; D],
 ) {
     let key = storage_key(address, slot_hi, slot_lo);
     let bits = index_bits::<D>(key);
-    let leaves = access_leaves::<D>(key, bits, value_hi, value_lo, value_hi, value_lo, has_occupant, occ_key, occ_hi, occ_lo);
-    assert_eq(path_root::<D>(leaves[0], siblings, bits), root, "the value is not the key's under this root");
+    let leaves = access_leaves::<D>(
+        key,
+        bits,
+        value_hi,
+        value_lo,
+        value_hi,
+        value_lo,
+        has_occupant,
+        occ_key,
+        occ_hi,
+        occ_lo,
+    );
+    assert_eq(
+        path_root::<D>(leaves[0], siblings, bits),
+        root,
+        "the value is not the key's under this root"
+    );
 }
 
 /// insert: an absent key (empty leaf) gets a non-zero value; returns the new root.
 pub fn insert<const D: u32>(
-    root_before: Bn254Fr, address: Bn254Fr, slot_hi: Bn254Fr, slot_lo: Bn254Fr, value_hi: Bn254Fr, value_lo: Bn254Fr,
+    root_before: Bn254Fr,
+    address: Bn254Fr,
+    slot_hi: Bn254Fr,
+    slot_lo: Bn254Fr,
+    value_hi: Bn254Fr,
+    value_lo: Bn254Fr,
     siblings: [Bn254Fr; D],
 ) -> Bn254Fr {
-    assert_eq(is_zero(value_hi) * is_zero(value_lo), 0, "insert writes a non-zero value (writing 0 is delete)");
-    access::<D>(root_before, address, slot_hi, slot_lo, 0, 0, value_hi, value_lo, 0, 0, 0, 0, siblings)
+    assert_eq(
+        is_zero(value_hi) * is_zero(value_lo),
+        0,
+        "insert writes a non-zero value (writing 0 is delete)"
+    );
+    access::<D>(
+        root_before,
+        address,
+        slot_hi,
+        slot_lo,
+        0,
+        0,
+        value_hi,
+        value_lo,
+        0,
+        0,
+        0,
+        0,
+        siblings,
+    )
 }
 
 /// update: a present key's value changes to another non-zero value; returns the new root.
 pub fn update<const D: u32>(
-    root_before: Bn254Fr, address: Bn254Fr, slot_hi: Bn254Fr, slot_lo: Bn254Fr,
-    old_hi: Bn254Fr, old_lo: Bn254Fr, new_hi: Bn254Fr, new_lo: Bn254Fr, siblings: [Bn254Fr; D],
+    root_before: Bn254Fr,
+    address: Bn254Fr,
+    slot_hi: Bn254Fr,
+    slot_lo: Bn254Fr,
+    old_hi: Bn254Fr,
+    old_lo: Bn254Fr,
+    new_hi: Bn254Fr,
+    new_lo: Bn254Fr,
+    siblings: [Bn254Fr; D],
 ) -> Bn254Fr {
     assert_eq(is_zero(old_hi) * is_zero(old_lo), 0, "update needs a present key (use insert)");
-    assert_eq(is_zero(new_hi) * is_zero(new_lo), 0, "update writes a non-zero value (writing 0 is delete)");
-    access::<D>(root_before, address, slot_hi, slot_lo, old_hi, old_lo, new_hi, new_lo, 0, 0, 0, 0, siblings)
+    assert_eq(
+        is_zero(new_hi) * is_zero(new_lo),
+        0,
+        "update writes a non-zero value (writing 0 is delete)"
+    );
+    access::<D>(
+        root_before,
+        address,
+        slot_hi,
+        slot_lo,
+        old_hi,
+        old_lo,
+        new_hi,
+        new_lo,
+        0,
+        0,
+        0,
+        0,
+        siblings,
+    )
 }
 
 /// delete: a present key's leaf returns to empty (the path to its empty constants); returns the new root.
 pub fn delete<const D: u32>(
-    root_before: Bn254Fr, address: Bn254Fr, slot_hi: Bn254Fr, slot_lo: Bn254Fr, old_hi: Bn254Fr, old_lo: Bn254Fr,
+    root_before: Bn254Fr,
+    address: Bn254Fr,
+    slot_hi: Bn254Fr,
+    slot_lo: Bn254Fr,
+    old_hi: Bn254Fr,
+    old_lo: Bn254Fr,
     siblings: [Bn254Fr; D],
 ) -> Bn254Fr {
     assert_eq(is_zero(old_hi) * is_zero(old_lo), 0, "delete needs a present key");
@@ -248,7 +383,16 @@ table kv_first: (Bn254Fr, Bn254Fr, Bn254Fr, Bn254Fr, Bn254Fr, Bn254Fr, Bn254Fr) 
 table kv_last: (Bn254Fr, Bn254Fr, Bn254Fr, Bn254Fr) = dynamic;
 /// The batch's ops grouped by key, in the prover's order: (op_counter, address, slot_hi, slot_lo,
 /// before_hi, before_lo, after_hi, after_lo). Every trace op looks its own row up here.
-table kv_grouped: (Bn254Fr, Bn254Fr, Bn254Fr, Bn254Fr, Bn254Fr, Bn254Fr, Bn254Fr, Bn254Fr) = dynamic;
+table kv_grouped: (
+    Bn254Fr,
+    Bn254Fr,
+    Bn254Fr,
+    Bn254Fr,
+    Bn254Fr,
+    Bn254Fr,
+    Bn254Fr,
+    Bn254Fr,
+) = dynamic;
 
 /// A block of K accesses proven by key (spec/kv.md, "Batch circuit"): one Merkle update per distinct
 /// key, however often the block touches it, plus a few gates per op.
@@ -272,14 +416,35 @@ table kv_grouped: (Bn254Fr, Bn254Fr, Bn254Fr, Bn254Fr, Bn254Fr, Bn254Fr, Bn254Fr
 /// before j left it.
 pub fn batch<const D: u32, const K: u32, const U: u32, const UD: u32>(
     root_before: Bn254Fr,
-    address: [Bn254Fr; K], slot_hi: [Bn254Fr; K], slot_lo: [Bn254Fr; K],
-    before_hi: [Bn254Fr; K], before_lo: [Bn254Fr; K], after_hi: [Bn254Fr; K], after_lo: [Bn254Fr; K],
-    used: [Bn254Fr; U], k_address: [Bn254Fr; U], k_slot_hi: [Bn254Fr; U], k_slot_lo: [Bn254Fr; U],
-    old_hi: [Bn254Fr; U], old_lo: [Bn254Fr; U], new_hi: [Bn254Fr; U], new_lo: [Bn254Fr; U],
-    has_occupant: [Bn254Fr; U], occ_key: [Bn254Fr; U], occ_hi: [Bn254Fr; U], occ_lo: [Bn254Fr; U],
+    address: [Bn254Fr; K],
+    slot_hi: [Bn254Fr; K],
+    slot_lo: [Bn254Fr; K],
+    before_hi: [Bn254Fr; K],
+    before_lo: [Bn254Fr; K],
+    after_hi: [Bn254Fr; K],
+    after_lo: [Bn254Fr; K],
+    used: [Bn254Fr; U],
+    k_address: [Bn254Fr; U],
+    k_slot_hi: [Bn254Fr; U],
+    k_slot_lo: [Bn254Fr; U],
+    old_hi: [Bn254Fr; U],
+    old_lo: [Bn254Fr; U],
+    new_hi: [Bn254Fr; U],
+    new_lo: [Bn254Fr; U],
+    has_occupant: [Bn254Fr; U],
+    occ_key: [Bn254Fr; U],
+    occ_hi: [Bn254Fr; U],
+    occ_lo: [Bn254Fr; U],
     siblings: [Bn254Fr; UD],
-    g_counter: [Bn254Fr; K], g_start: [Bn254Fr; K], g_address: [Bn254Fr; K], g_slot_hi: [Bn254Fr; K], g_slot_lo: [Bn254Fr; K],
-    g_before_hi: [Bn254Fr; K], g_before_lo: [Bn254Fr; K], g_after_hi: [Bn254Fr; K], g_after_lo: [Bn254Fr; K],
+    g_counter: [Bn254Fr; K],
+    g_start: [Bn254Fr; K],
+    g_address: [Bn254Fr; K],
+    g_slot_hi: [Bn254Fr; K],
+    g_slot_lo: [Bn254Fr; K],
+    g_before_hi: [Bn254Fr; K],
+    g_before_lo: [Bn254Fr; K],
+    g_after_hi: [Bn254Fr; K],
+    g_after_lo: [Bn254Fr; K],
 ) -> Bn254Fr {
     // Key slots: one Merkle update each, in strictly increasing leaf-index order.
     let mut root = root_before;
@@ -288,8 +453,18 @@ pub fn batch<const D: u32, const K: u32, const U: u32, const UD: u32>(
     for j in 0..U {
         let key = storage_key(k_address[j], k_slot_hi[j], k_slot_lo[j]);
         let bits = index_bits::<D>(key);
-        let leaves = access_leaves::<D>(key, bits, old_hi[j], old_lo[j], new_hi[j], new_lo[j],
-            has_occupant[j], occ_key[j], occ_hi[j], occ_lo[j]);
+        let leaves = access_leaves::<D>(
+            key,
+            bits,
+            old_hi[j],
+            old_lo[j],
+            new_hi[j],
+            new_lo[j],
+            has_occupant[j],
+            occ_key[j],
+            occ_hi[j],
+            occ_lo[j],
+        );
         let mut path: [Bn254Fr; D] = [0; D];
         for h in 0..D {
             path[h] = siblings[j * D + h];
@@ -309,12 +484,28 @@ pub fn batch<const D: u32, const K: u32, const U: u32, const UD: u32>(
             // Distinct keys: a used slot's index exceeds the previous slot's (the difference − 1 fits D bits).
             assert_bits::<D, { (D + 7) / 8 }>(used[j] * (index - prev_index - 1));
         }
-        assert_eq((1 - used[j]) * (new_hi[j] - old_hi[j]), 0, "an unused key slot cannot change its leaf");
-        assert_eq((1 - used[j]) * (new_lo[j] - old_lo[j]), 0, "an unused key slot cannot change its leaf");
+        assert_eq(
+            (1 - used[j]) * (new_hi[j] - old_hi[j]),
+            0,
+            "an unused key slot cannot change its leaf"
+        );
+        assert_eq(
+            (1 - used[j]) * (new_lo[j] - old_lo[j]),
+            0,
+            "an unused key slot cannot change its leaf"
+        );
         prev_index = index;
         used_count = used_count + used[j];
         let slot_no = j as Bn254Fr;
-        push (1, slot_no, k_address[j], k_slot_hi[j], k_slot_lo[j], old_hi[j], old_lo[j]) into kv_first;
+        push (
+            1,
+            slot_no,
+            k_address[j],
+            k_slot_hi[j],
+            k_slot_lo[j],
+            old_hi[j],
+            old_lo[j]
+        ) into kv_first;
         push (0, slot_no, k_address[j], k_slot_hi[j], k_slot_lo[j], 0, 0) into kv_first;
         push (1, slot_no, new_hi[j], new_lo[j]) into kv_last;
         push (0, slot_no, 0, 0) into kv_last;
@@ -328,20 +519,58 @@ pub fn batch<const D: u32, const K: u32, const U: u32, const UD: u32>(
             merkle::assert_bit(start);
             group = group + start;
             let same = 1 - start;
-            assert_eq(same * (g_before_hi[i] - g_after_hi[i - 1]), 0, "an op does not read what the previous op on its key left");
-            assert_eq(same * (g_before_lo[i] - g_after_lo[i - 1]), 0, "an op does not read what the previous op on its key left");
+            assert_eq(
+                same * (g_before_hi[i] - g_after_hi[i - 1]),
+                0,
+                "an op does not read what the previous op on its key left"
+            );
+            assert_eq(
+                same * (g_before_lo[i] - g_after_lo[i - 1]),
+                0,
+                "an op does not read what the previous op on its key left"
+            );
             // Inside a group, op counters strictly increase (K ≤ 2^16).
             assert_bits::<16, 2>(same * (g_counter[i] - g_counter[i - 1] - 1));
         }
-        let end = if i + 1 < K { g_start[i + 1] } else { 1 };
-        lookup (start, group, g_address[i], g_slot_hi[i], g_slot_lo[i], start * g_before_hi[i], start * g_before_lo[i]) in kv_first;
+        let end = if i + 1 < K {
+            g_start[i + 1]
+        } else {
+            1
+        };
+        lookup (
+            start,
+            group,
+            g_address[i],
+            g_slot_hi[i],
+            g_slot_lo[i],
+            start * g_before_hi[i],
+            start * g_before_lo[i]
+        ) in kv_first;
         lookup (end, group, end * g_after_hi[i], end * g_after_lo[i]) in kv_last;
-        push (g_counter[i], g_address[i], g_slot_hi[i], g_slot_lo[i], g_before_hi[i], g_before_lo[i], g_after_hi[i], g_after_lo[i]) into kv_grouped;
+        push (
+            g_counter[i],
+            g_address[i],
+            g_slot_hi[i],
+            g_slot_lo[i],
+            g_before_hi[i],
+            g_before_lo[i],
+            g_after_hi[i],
+            g_after_lo[i]
+        ) into kv_grouped;
     }
     assert_eq(group + 1, used_count, "the groups do not cover exactly the used key slots");
     // The trace: op i (op_counter i) is one of the grouped rows.
     for i in 0..K {
-        lookup ((i as Bn254Fr), address[i], slot_hi[i], slot_lo[i], before_hi[i], before_lo[i], after_hi[i], after_lo[i]) in kv_grouped;
+        lookup (
+            (i as Bn254Fr),
+            address[i],
+            slot_hi[i],
+            slot_lo[i],
+            before_hi[i],
+            before_lo[i],
+            after_hi[i],
+            after_lo[i]
+        ) in kv_grouped;
     }
     root
 }

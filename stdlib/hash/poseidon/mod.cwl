@@ -29,7 +29,11 @@ pub fn mix<const T: u32>(s: [Bn254Fr; T], m: [[Bn254Fr; T]; T]) -> [Bn254Fr; T] 
 }
 
 /// Add round constants, S-box on every element, mix.
-pub fn full_round<const T: u32>(s: [Bn254Fr; T], rc: [Bn254Fr; T], m: [[Bn254Fr; T]; T]) -> [Bn254Fr; T] {
+pub fn full_round<const T: u32>(
+    s: [Bn254Fr; T],
+    rc: [Bn254Fr; T],
+    m: [[Bn254Fr; T]; T],
+) -> [Bn254Fr; T] {
     let mut x = s;
     for i in 0..T {
         x[i] = sbox(x[i] + rc[i]);
@@ -38,7 +42,11 @@ pub fn full_round<const T: u32>(s: [Bn254Fr; T], rc: [Bn254Fr; T], m: [[Bn254Fr;
 }
 
 /// Add round constants, S-box on the first element only, mix.
-pub fn partial_round<const T: u32>(s: [Bn254Fr; T], rc: [Bn254Fr; T], m: [[Bn254Fr; T]; T]) -> [Bn254Fr; T] {
+pub fn partial_round<const T: u32>(
+    s: [Bn254Fr; T],
+    rc: [Bn254Fr; T],
+    m: [[Bn254Fr; T]; T],
+) -> [Bn254Fr; T] {
     let mut x = s;
     for i in 0..T {
         x[i] = x[i] + rc[i];
@@ -49,7 +57,11 @@ pub fn partial_round<const T: u32>(s: [Bn254Fr; T], rc: [Bn254Fr; T], m: [[Bn254
 
 /// The Poseidon permutation with R rounds (8 full + R - 8 partial): round constants `c` (one row per
 /// round) and MDS matrix `m`, e.g. `permute(state, constants::C3, constants::M3)`.
-pub fn permute<const T: u32, const R: u32>(state: [Bn254Fr; T], c: [[Bn254Fr; T]; R], m: [[Bn254Fr; T]; T]) -> [Bn254Fr; T] {
+pub fn permute<const T: u32, const R: u32>(
+    state: [Bn254Fr; T],
+    c: [[Bn254Fr; T]; R],
+    m: [[Bn254Fr; T]; T],
+) -> [Bn254Fr; T] {
     let mut s = state;
     for r in 0..4 {
         s = full_round(s, c[r], m);
