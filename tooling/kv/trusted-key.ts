@@ -70,6 +70,17 @@ export async function trustedKeyDigest(id: KvCircuitId, srsFor: (k: number) => P
   return digest;
 }
 
+/**
+ * Records a key this process derived itself (the prover's keygen for `id`), so that a verifier on the
+ * same machine skips its own keygen. Never called with a key read from a file.
+ */
+export function rememberDerivedKey(id: KvCircuitId, k: number, srs: Srs, vk: VerifyingKey): void {
+  const fp = keyFingerprint(kvCircuit(id), k, srs);
+  const digest = Buffer.from(vk.digest).toString("hex");
+  memo.set(fp, digest);
+  writeCache(fp, digest);
+}
+
 /** True when `vk` is the key the verifier derives for `id`; the bundle's key is used only then. */
 export async function isTrustedKey(vk: VerifyingKey, id: KvCircuitId, srsFor: (k: number) => Promise<Srs> | Srs, log?: (s: string) => void): Promise<boolean> {
   return Buffer.from(vk.digest).toString("hex") === (await trustedKeyDigest(id, srsFor, log));

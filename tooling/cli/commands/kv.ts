@@ -325,6 +325,7 @@ async function proveBlockBatch(argv: ProveArgs, block: Block, witnesses: unknown
   log("keygen ...");
   const phase = (p: string, ms: number) => log(`  ${p}: ${ms.toFixed(0)} ms`);
   const pk = await batchProvingKey(shape, srs, phase);
+  (await import("../../kv/trusted-key.ts")).rememberDerivedKey({ kind: "batch", shape }, k, srs, pk.vk);
   log(`keygen ${(performance.now() - t1).toFixed(0)} ms`);
   const t2 = performance.now();
   log(`proving the batch of ${shape.k} accesses ...`);
@@ -353,6 +354,7 @@ async function provePerAccess(argv: ProveArgs, block: Block, witnesses: unknown[
   const srs = await chooseSrs(argv, k);
   const t1 = performance.now();
   const pk = await accessProvingKey(depth, srs);
+  (await import("../../kv/trusted-key.ts")).rememberDerivedKey({ kind: "access", depth }, k, srs, pk.vk);
   log(`keygen ${(performance.now() - t1).toFixed(0)} ms`);
   const proofs = [];
   const t2 = performance.now();
