@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { REPO_ROOT } from "../../base/files/index.ts";
@@ -127,6 +127,13 @@ beforeAll(async () => {
   writeFileSync(p("ops.json"), ops);
   expect((await cwlInProcess(["kv", "init", p("acc"), "--depth", "8"])).status).toBe(0);
   expect((await cwlInProcess(["kv", "apply", p("acc"), "--ops", p("ops.json")])).status).toBe(0);
+  // Copies whose proving record is damaged: cut short (a JSON syntax error), one hex digit changed.
+  const record = readFileSync(p("acc/last-block.json"), "utf8");
+  cpSync(p("acc"), p("acc-cut"), { recursive: true });
+  writeFileSync(p("acc-cut/last-block.json"), record.slice(0, record.length >> 1));
+  cpSync(p("acc"), p("acc-digit"), { recursive: true });
+  const at = record.indexOf('"rootAfter":"0x') + 15;
+  writeFileSync(p("acc-digit/last-block.json"), record.slice(0, at) + (record[at] === "1" ? "2" : "1") + record.slice(at + 1));
 }, 120_000);
 
 afterAll(() => {
@@ -228,6 +235,8 @@ function cases(): Case[] {
   out.push(c(/is a file, not an accumulator folder/, "kv", "prove", "good.cwl", "--insecure-dev-srs"));
   out.push(c(/is a file, not an accumulator folder/, "kv", "apply", "good.cwl", "--ops", "ops.json"));
   out.push(c(/choose a setup/, "kv", "prove", "acc"));
+  out.push(c(/the last block's record is damaged: it is not valid JSON/, "kv", "prove", "acc-cut", "--insecure-dev-srs"));
+  out.push(c(/the last block's record is damaged: its checksum does not match/, "kv", "prove", "acc-digit", "--insecure-dev-srs"));
   out.push(c(/no SRS given/, "setup", "good.cwl"));
   out.push(c(/not a proof bundle/, "kv", "verify", "good.public.json", "--insecure-dev-srs"));
   out.push(c(/is a directory/, "build", "good.cwl", "-o", "dir.cwl"));
@@ -325,7 +334,7 @@ describe("cwl robustness: through bin/cwl.js", () => {
           msg({ jsonrpc: "2.0", id: 2, method: "shutdown" }),
       );
     });
-    const [lsp, piped] = await Promise.all([lspRun, cwlSpawn(["build", "good.cwl", "--target", "ir"], { closeStdout: true })]);
+    const [lsp, piped] = await Promise.all([lspRun, cwlSpawn(["build", "good.cwl", "--target", "plonkish", "--stats", "-o", "stats-out"], { closeStdout: true })]);
     expect(lsp.stdout).toContain('"id":1');
     expect(lsp.stdout).toContain('"capabilities"');
     expect(lsp.stderr).not.toMatch(/internal error|\n\s+at /);
