@@ -1016,7 +1016,7 @@ registerOp({
   verify(op, ctx) {
     specDecl(op, ctx);
     strAttr(op, ctx, "name", false);
-    intAttr(op, ctx, "default", -(1n << 31n), (1n << 31n) - 1n);
+    intAttr(op, ctx, "default", -(1n << 53n), 1n << 53n);
   },
 });
 registerOp({

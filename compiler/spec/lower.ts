@@ -84,7 +84,7 @@ export function lowerSpec(item: A.SpecItem, diags: DiagnosticBag): SpecModel {
         return { k: "int" };
       }
       case "ArrayType":
-        return { k: "array", elem: type(t.elem), len: expr(t.len, new Map()) };
+        return { k: "array", elem: type(t.elem), len: size(t.len, new Map()) };
       case "TupleType":
         return { k: "tuple", elems: t.elems.map(type) };
       case "RangeType": {
@@ -183,7 +183,7 @@ export function lowerSpec(item: A.SpecItem, diags: DiagnosticBag): SpecModel {
       case "ArrayLit":
         return { k: "arr", elems: e.elems.map((x) => expr(x, scope)), span };
       case "ArrayRepeat":
-        return { k: "repeat", v: expr(e.value, scope), n: expr(e.count, scope), span };
+        return { k: "repeat", v: expr(e.value, scope), n: size(e.count, scope), span };
       case "Tuple":
         return { k: "tuple", elems: e.elems.map((x) => expr(x, scope)), span };
       case "If": {
@@ -218,6 +218,16 @@ export function lowerSpec(item: A.SpecItem, diags: DiagnosticBag): SpecModel {
         unsupported(`expression \`${e.kind}\``, span);
         return { k: "num", v: 0, span };
     }
+  }
+
+  /** An array length: fixed once the params are (it is part of a type, which the state layout needs). */
+  function size(e: A.Expr, scope: Scope): Expr {
+    const x = expr(e, scope);
+    const constant = (y: Expr): boolean =>
+      y.k === "num" || y.k === "param" || (y.k === "un" && y.op === "-" && constant(y.a)) ||
+      ((y.k === "bin" || y.k === "min" || y.k === "max") && constant(y.a) && constant(y.b));
+    if (!constant(x)) diags.error("E0705", "an array length must be constant: literals, params and + - * / %, min, max", e.span, "state and locals change from step to step; a length may not");
+    return x;
   }
 
   function block(b: A.Block, scope: Scope): Stmt[] {

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { DiagnosticBag } from "../../base/diagnostics/index.ts";
 import { FileManager, REPO_ROOT, lineColOf } from "../../base/files/index.ts";
 import { Module, parseText, printModule, verifyModule } from "../../compiler/ir/index.ts";
-import { lowerSpec, specItems, specToIr } from "../../compiler/spec/index.ts";
+import { lowerSpec, specFromText, specItems, specToIr } from "../../compiler/spec/index.ts";
 import { parse } from "../../compiler/syntax/index.ts";
 import { checkInstance, instantiate, typecheck, type SpecModel } from "../../runtime/spec/index.ts";
 import { specFromIr } from "../../runtime/spec/from-ir.ts";
@@ -88,6 +88,21 @@ describe("spec items in CWIR", () => {
         );
         if (!a.ok) expect(a.violations[0].trace.length).toBeGreaterThan(0);
       }
+    }
+  });
+
+  it("a length that is not constant is E0705 (a type is fixed once the params are), not a lowering crash", () => {
+    for (const [text, at] of [
+      ["spec E { state s: i32 = 1; state a: [i32; s] = [0; 1]; action go() { s = s; } }", "s]"],
+      ["spec E { state s: i32 = 1; state a: [i32; 2] = [0; 2]; action go() { a = [0; s]; } }", "s]; }"],
+      ["spec E { params n: u32 = 2; state a: [i32; n + 1] = [0; max(n, 1) + 1]; action go() { a[0] = 1; } }", undefined],
+    ] as const) {
+      const r = specFromText(new FileManager(), "e.cwl", text, "E");
+      if (at === undefined) {
+        expect(r.diagnostics).toEqual([]);
+        continue;
+      }
+      expect(r.diagnostics.map((d) => [d.code, d.span?.start])).toEqual([["E0705", text.indexOf(at)]]);
     }
   });
 });

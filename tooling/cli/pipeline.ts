@@ -3,7 +3,7 @@
 import type { Diagnostic } from "../../base/diagnostics/index.ts";
 import { FileManager, type SourceFile } from "../../base/files/index.ts";
 import { MAX_SOURCE_BYTES, NotTextError, UserFileError, readUserText } from "../../base/files/user-file.ts";
-import { type Module, verifyModule } from "../../compiler/ir/index.ts";
+import { type Func, type Module, verifyModule } from "../../compiler/ir/index.ts";
 import { lowerProgram } from "../../compiler/lower/index.ts";
 import { runPipeline } from "../../compiler/passes/index.ts";
 import { type CheckedProgram, analyze } from "../../compiler/sema/index.ts";
@@ -92,12 +92,20 @@ function compileUnchecked(file: SourceFile, opts: CompileOptions & { fm: FileMan
     syntaxDiagnostics: parsed.diagnostics,
   });
   diagnostics.push(...semaDiags);
-  // `spec` items are checked by compiler/spec (sema only registers them), so that `cwl check` and the
-  // language server report E07xx diagnostics as `cwl check-spec` does.
-  if (!hasErrors(parsed.diagnostics)) for (const s of program.specs) diagnostics.push(...checkSpecItem(s.item).diagnostics);
+  // `spec` items are checked and lowered to CWIR by compiler/spec (sema only registers them), so that
+  // `cwl check` and the language server report E07xx diagnostics as `cwl check-spec` does, and the
+  // module below holds every spec as a `spec` item.
+  const specIr: Func[] = [];
+  if (!hasErrors(parsed.diagnostics))
+    for (const s of program.specs) {
+      const checked = checkSpecItem(s.item);
+      diagnostics.push(...checked.diagnostics);
+      if (checked.ir) specIr.push(checked.ir);
+    }
   const result: CompileResult = { fm, checked: program, ast: parsed.module, file, diagnostics };
   if (opts.checkOnly || hasErrors(diagnostics)) return result;
   const lowered = lowerProgram(program);
+  for (const f of specIr) if (!lowered.module.has(f.name)) lowered.module.addFunc(f);
   diagnostics.push(...lowered.diagnostics);
   if (hasErrors(lowered.diagnostics)) return result;
   if (opts.verify !== false) {

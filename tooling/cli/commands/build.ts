@@ -8,8 +8,9 @@ import { type Module, printModule } from "../../../compiler/ir/index.ts";
 import { FIELD_CHOICES } from "../../../compiler/sema/index.ts";
 import { UserError, setExitCode } from "../main.ts";
 import { compileFile, hasErrors, runPasses } from "../pipeline.ts";
+import { parseParams } from "./check-spec.ts";
 
-const TARGETS = ["ir", "plonkish", "wgsl", "hls", "wasm"] as const;
+const TARGETS = ["ir", "plonkish", "wgsl", "hls", "wasm", "promela"] as const;
 
 interface Args {
   file: string;
@@ -20,6 +21,7 @@ interface Args {
   passes?: string;
   entry?: string;
   stats?: boolean;
+  param?: string[];
 }
 
 export const command: CommandModule<object, Args> = {
@@ -32,11 +34,13 @@ export const command: CommandModule<object, Args> = {
       .option("emit", { type: "string", choices: ["ir"], describe: "also write the CWIR (before backend passes) next to the output" })
       .option("o", { type: "string", describe: "output file (ir) or folder (other targets); default stdout / ./build" })
       .option("field", { type: "string", choices: FIELD_CHOICES as unknown as string[], default: "bn254", describe: "prime field for `F: Field` generics" })
-      .option("entry", { type: "string", describe: "item to build when the file has several (plonkish)" })
+      .option("entry", { type: "string", describe: "item to build when the file has several (plonkish; promela: the spec)" })
+      .option("param", { type: "string", array: true, describe: "override a spec param: --param n=4 (promela; repeatable)" })
       .option("stats", { type: "boolean", default: false, describe: "print the layout statistics (plonkish)" })
       .option("passes", { type: "string", describe: "CWIR passes to run first, comma-separated (`default` = the standard pipeline)" })
       .example("$0 build c.cwl --target ir", "print the raw lowering as CWIR text")
-      .example("$0 build c.cwl --target ir --passes default", "CWIR after inline, unroll, folding, if→select, CSE, DCE") as never,
+      .example("$0 build c.cwl --target ir --passes default", "CWIR after inline, unroll, folding, if→select, CSE, DCE")
+      .example("$0 build stdlib/specs/bft.cwl --target promela --entry Bft", "each spec as a Promela model for spin (build/Bft.pml)") as never,
   handler: async (argv) => {
     const fm = new FileManager();
     const r = compileFile(argv.file, { fm, field: argv.field });
@@ -65,6 +69,18 @@ export const command: CommandModule<object, Args> = {
       return;
     }
     const outDir = argv.o ?? "build";
+    if (argv.target === "promela") {
+      const { buildPromela } = await import("../../../backends/promela/index.ts");
+      const res = buildPromela(ir, { entry: argv.entry, params: parseParams(argv.param) });
+      if (res.diagnostics.length) process.stderr.write(renderAll(res.diagnostics, (id) => fm.get(id)) + "\n");
+      if (hasErrors(res.diagnostics)) return setExitCode(1);
+      for (const pm of res.models) {
+        const out = join(outDir, `${pm.spec}.pml`);
+        writeUserFile(out, pm.text, "Promela file");
+        process.stdout.write(`wrote ${out}\n`);
+      }
+      return;
+    }
     if (argv.target === "plonkish") {
       const mod = await loadBackend("backends/plonkish/index.ts", "plonkish");
       const fn = mod.buildPlonkish as ((m: Module, opts: object) => unknown) | undefined;
