@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { REPO_ROOT } from "../../base/files/index.ts";
@@ -176,6 +176,8 @@ function cases(): Case[] {
     out.push(c(says, "setup", f, "--insecure-dev-srs"));
     out.push(c(says, "prove", f, "-i", "in.json", "--insecure-dev-srs"));
     if (f !== "in.json") out.push(c(says, "fmt", f));
+    // Commands added later are covered from the day their file exists.
+    if (existsSync(join(REPO_ROOT, "tooling/cli/commands/audit.ts"))) out.push(c(says, "audit", f));
   }
   for (const [f, says] of BAD_JSON) {
     out.push(c(says, "run", "good.cwl", "--input", f));
@@ -271,6 +273,15 @@ describe("cwl robustness: bad arguments", () => {
     const after = snapshot();
     // New files are allowed only where a command writes output; none of these cases gets that far.
     expect([...after].filter(([f, h]) => before.get(f) !== h)).toEqual([]);
+  });
+
+  it("the corpus covers every command in tooling/cli/commands", () => {
+    const covered = new Set(cases().map((k) => k.args[0]));
+    const names = readdirSync(join(REPO_ROOT, "tooling/cli/commands"))
+      .filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts"))
+      .map((f) => f.replace(/\.ts$/, ""));
+    // `version` takes no arguments; `lsp` has its own case below (no file arguments either).
+    expect(names.filter((n) => !covered.has(n) && n !== "version" && n !== "lsp")).toEqual([]);
   });
 
   it("a binary source is one diagnostic; thousands of errors print the first 100 and a count", async () => {
