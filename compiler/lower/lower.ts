@@ -512,11 +512,19 @@ class FuncLowerer {
           for (let i = 0n; i < n; i++) acc = b.i.mul(acc, base);
           return acc;
         }
-        const lt = this.ty(e.left);
-        const rt = this.ty(e.right);
-        const l = this.expr(e.left)!;
-        const r = this.expr(e.right)!;
-        return this.binop(e.op, l, r, lt, rt, t, e.span);
+        // `a + b + c + ...` is a left-deep tree as long as the source: lowered along its left spine by
+        // a loop (innermost operator first, as recursion would), so its length costs no stack.
+        const spine: Extract<Expr, { kind: "Binary" }>[] = [];
+        let cur: Expr = e;
+        for (; cur.kind === "Binary" && cur.op !== "**"; cur = cur.left) spine.push(cur);
+        let l = this.expr(cur)!;
+        for (let i = spine.length - 1; i >= 0; i--) {
+          const n = spine[i];
+          b.loc = n.span;
+          const r = this.expr(n.right)!;
+          l = this.binop(n.op, l, r, this.ty(n.left), this.ty(n.right), this.ty(n), n.span);
+        }
+        return l;
       }
       case "Cast":
         return this.cast(this.expr(e.expr)!, this.ty(e.expr), t, e.span);

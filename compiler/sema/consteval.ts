@@ -62,8 +62,16 @@ export function evalConst(e: Expr, env: ConstEnv, locals: Map<string, CV> = new 
       if (e.op === "~") return ~v;
       throw new ConstEvalError("E0302", "`!` needs a boolean constant", e.span);
     }
-    case "Binary":
-      return binary(e.op, ev(e.left), ev(e.right), e.span);
+    case "Binary": {
+      // A left-deep chain (`a + b + c + ...`) is folded along its left spine by a loop, so that its
+      // length costs no stack; operands are still evaluated left to right.
+      const spine: Extract<Expr, { kind: "Binary" }>[] = [];
+      let cur: Expr = e;
+      for (; cur.kind === "Binary"; cur = cur.left) spine.push(cur);
+      let v = ev(cur);
+      for (let i = spine.length - 1; i >= 0; i--) v = binary(spine[i].op, v, ev(spine[i].right), spine[i].span);
+      return v;
+    }
     case "Cast":
       return ev(e.expr);
     case "Tuple":

@@ -4,6 +4,7 @@ import type { Diagnostic, Span } from "../../base/diagnostics/index.ts";
 import type { SourceFile } from "../../base/files/index.ts";
 import type { Comment, Module, Node } from "./ast.ts";
 import { isItem } from "./ast.ts";
+import { limitDepth } from "./depth.ts";
 import { BlockComment, DocComment, InnerDocComment, LineComment, tokenize as lex } from "./lexer.ts";
 import type { SyntaxErrorInfo } from "./messages.ts";
 import { CwlParser } from "./parser.ts";
@@ -12,6 +13,7 @@ import { forEachChild, walk } from "./visit.ts";
 export * from "./ast.ts";
 export * from "./visit.ts";
 export { KEYWORDS, RESERVED_WORDS, decodeInt, decodeString } from "./lexer.ts";
+export { MAX_EXPR_DEPTH } from "./depth.ts";
 
 export interface Token {
   /** Token type name: "Ident", "IntLit", "Kw_fn", "Semi", "LineComment", ... */
@@ -57,20 +59,22 @@ export function parse(file: SourceFile): ParseResult {
   try {
     return parseUnchecked(file);
   } catch (e) {
-    if (e instanceof RangeError && /call stack/i.test(e.message))
+    if (e instanceof RangeError && /call stack/i.test(e.message)) {
+      const [start, end] = tooDeepAt(lex(text).tokens, parser().position(), text.length);
       return {
         module: { kind: "Module", file: file.id, items: [], span: fileSpan(0, text.length) },
         diagnostics: [
           {
             severity: "error",
             code: "E0026",
-            message: "the program is nested too deeply to parse",
-            span: fileSpan(0, 0),
+            message: "this is nested too deeply to parse",
+            span: fileSpan(start, end),
             hint: "the parser handles about 100 levels of nested parentheses, brackets and blocks; split the expression with `let`",
           },
         ],
         comments: [],
       };
+    }
     // A bug in the parser must not crash the caller (the LSP parses every keystroke).
     return {
       module: { kind: "Module", file: file.id, items: [], span: fileSpan(0, text.length) },
@@ -180,7 +184,43 @@ function parseUnchecked(file: SourceFile): ParseResult {
   const inner = comments.filter((c) => c.kind === "InnerDocComment");
   if (inner.length) module.doc = inner.map((c) => stripDoc(c.text, "//!")).join("\n");
 
+  limitDepth(module, (d) => diagnostics.push(d));
   return { module, diagnostics: dedupe(diagnostics), comments };
+}
+
+/** Words after which a bracket starts an expression rather than calling or indexing one. */
+const OPENS_EXPR = new Set(["if", "while", "in", "return", "reveal", "as", "else", "for", "let", "mut"]);
+
+/**
+ * Where the parser ran out of stack at token `at`: from the outermost of the innermost run of open
+ * delimiters of one family (`(`/`[`, or `{`) to its closer, or to the end of the file.
+ */
+function tooDeepAt(tokens: IToken[], at: number, length: number): [number, number] {
+  const open: number[] = [];
+  const upTo = Math.min(Math.max(at, 0), tokens.length - 1);
+  const img = (i: number) => tokens[i].image;
+  for (let i = 0; i <= upTo; i++) {
+    const c = img(i);
+    if (c === "(" || c === "[" || c === "{") open.push(i);
+    else if ((c === ")" || c === "]" || c === "}") && open.length) open.pop();
+  }
+  if (!open.length) {
+    const t = tokens[upTo];
+    return t ? [t.startOffset, t.startOffset + t.image.length] : [0, 0];
+  }
+  const family = (i: number) => img(i) === "{";
+  // A call's or an index's bracket (after a name, `)` or `]`) belongs to the expression around the run.
+  const follows = (i: number) => i > 0 && (/^\w+$/.test(img(i - 1)) ? !OPENS_EXPR.has(img(i - 1)) : img(i - 1) === ")" || img(i - 1) === "]");
+  let k = open.length - 1;
+  while (k > 0 && !follows(open[k - 1]) && family(open[k - 1]) === family(open[open.length - 1])) k--;
+  const first = open[k];
+  let depth = 0;
+  for (let i = first; i < tokens.length; i++) {
+    const c = img(i);
+    if (c === "(" || c === "[" || c === "{") depth++;
+    else if ((c === ")" || c === "]" || c === "}") && --depth === 0) return [tokens[first].startOffset, tokens[i].startOffset + 1];
+  }
+  return [tokens[first].startOffset, length];
 }
 
 function delimitersBalance(tokens: IToken[]): boolean {

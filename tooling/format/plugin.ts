@@ -4,8 +4,8 @@
 import { type Parser, type Plugin, type Printer, type SupportLanguage, util } from "prettier";
 import type { Diagnostic } from "../../base/diagnostics/index.ts";
 import { FileManager } from "../../base/files/index.ts";
-import { type Comment, type Module, type Node, isExpr, isType, parse, walk } from "../../compiler/syntax/index.ts";
-import { type AttachedComment, printCwl } from "./print.ts";
+import { type Comment, type Module, type Node, isExpr, isType, parse } from "../../compiler/syntax/index.ts";
+import { type AttachedComment, chainOf, printCwl } from "./print.ts";
 
 /** Thrown by the parser for a file with syntax errors: formatting it could lose the user's text. */
 export class SyntaxErrors extends Error {
@@ -59,9 +59,24 @@ const cwlParser: Parser<Node> = {
     const r = parse(file);
     const errors = r.diagnostics.filter((d) => d.severity === "error");
     if (errors.length) throw new SyntaxErrors(errors, fm);
-    walk(r.module, (n, parent) => {
-      if (parent) parents.set(n, parent);
-    });
+    // Binary chains become BinaryChain nodes (print.ts), and every node learns its parent; one loop
+    // with its own stack, as the tree of a long sum is as deep as the sum is long until flattened.
+    const stack: Node[] = [r.module];
+    while (stack.length) {
+      const n = stack.pop() as unknown as Record<string, unknown>;
+      for (const key of visitorKeys(n)) {
+        const v = n[key];
+        const kids = Array.isArray(v) ? v : [v];
+        for (let i = 0; i < kids.length; i++) {
+          if (!isNode(kids[i])) continue;
+          const c = chainOf(kids[i]) as Node;
+          if (Array.isArray(v)) v[i] = c;
+          else n[key] = c;
+          parents.set(c, n as unknown as Node);
+          stack.push(c);
+        }
+      }
+    }
     // Fresh copies: prettier decorates comments while attaching them.
     const root: CwlRoot = { ...r.module, comments: r.comments.map((c) => ({ ...c })) };
     return root;
@@ -87,6 +102,9 @@ function skipTrivia(text: string, i: number): string {
 /** Nodes whose printer places dangling comments itself (inside their braces or brackets). */
 const OWN_DANGLING = new Set(["Module", "Block", "Struct", "Spec", "Mod", "Call", "MethodCall", "ArrayLit", "StructLit", "Attribute", "AssertEq", "Fn", "Circuit", "Program", "Protocol", "Kernel", "SpecAction", "Fairness", "SpecAdversary"]);
 
+/** A chain's operands are one expression's parts, not the elements of a list. */
+const isChain = (n: Node): boolean => (n.kind as string) === "BinaryChain";
+
 /** Parent links of the tree being formatted (the AST keeps none). */
 const parents = new WeakMap<Node, Node>();
 
@@ -97,7 +115,7 @@ const parents = new WeakMap<Node, Node>();
  */
 function headBody(c: Placed): Node | undefined {
   let n: Node | undefined = c.enclosingNode;
-  while (n && (isExpr(n) || isType(n) || n.kind.endsWith("Pattern") || n.kind === "Binder")) n = parents.get(n as Node);
+  while (n && (isExpr(n) || isType(n) || isChain(n) || n.kind.endsWith("Pattern") || n.kind === "Binder")) n = parents.get(n as Node);
   if (!n) return undefined;
   n = n as Node;
   const body = n.kind === "For" || n.kind === "While" || n.kind === "SpecAction" ? n.body : n.kind === "If" ? n.then : undefined;
@@ -113,7 +131,7 @@ function lineOwner(n: Node): Node {
   for (;;) {
     const p = parents.get(n);
     if (!p || p.kind === "Block" || p.kind === "Module") return n;
-    const inList = Object.values(p).some((v) => Array.isArray(v) && v.includes(n));
+    const inList = !isChain(p) && Object.values(p).some((v) => Array.isArray(v) && v.includes(n));
     if (inList && !NOT_ATTACHABLE.has(n.kind)) return n;
     n = p;
   }
@@ -155,7 +173,7 @@ function placeComment(comment: unknown, text: string): boolean {
   // (prettier would hand it to whatever follows the closer: `) -> /* c */ T`).
   const prev = c.precedingNode;
   const parent = prev && parents.get(prev);
-  const inList = !!parent && Object.values(parent).some((v) => Array.isArray(v) && v.includes(prev));
+  const inList = !!parent && !isChain(parent) && Object.values(parent).some((v) => Array.isArray(v) && v.includes(prev));
   if (prev && inList && /^[)\]]/.test(skipTrivia(text, c.span.end))) {
     util.addTrailingComment(c.precedingNode, c);
     return true;

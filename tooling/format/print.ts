@@ -3,7 +3,8 @@
 // prettier's own algorithm (see plugin.ts); this file only has to print every attachable node through
 // `print` so their comments come along, and to print the comments left dangling in empty bodies.
 import { type AstPath, type Doc, doc, type ParserOptions, util } from "prettier";
-import type { Comment, Node } from "../../compiler/syntax/index.ts";
+import type { Span } from "../../base/diagnostics/index.ts";
+import type { Comment, Expr, Node } from "../../compiler/syntax/index.ts";
 
 const { group, indent, join, line, softline, hardline, ifBreak, lineSuffixBoundary } = doc.builders;
 
@@ -156,15 +157,51 @@ function printItemHead(path: P, print: Print): Doc {
   return printAttrs(path, print, hardline);
 }
 
+/**
+ * `e0 op1 e1 op2 e2 ...`: a left-deep run of Binary nodes of one binding level, flattened before
+ * printing (chainOf, applied by plugin.ts) so that neither prettier's recursive printer and comment
+ * attachment nor the document depth grows with the length of a sum.
+ */
+export interface BinaryChain {
+  kind: "BinaryChain";
+  operands: Expr[];
+  ops: string[];
+  span: Span;
+}
+
+type Operator = Extract<Node, { kind: "Binary" }> | BinaryChain;
+const levelOf = (n: Operator): number => LEVEL[n.kind === "Binary" ? n.op : n.ops[0]];
+
+/** `n` as a BinaryChain when it is a Binary node that layout treats as a chain (every operator but `**`). */
+export function chainOf(n: Node): Node | BinaryChain {
+  if (n.kind !== "Binary" || n.op === "**") return n;
+  const level = LEVEL[n.op];
+  const ops: string[] = [];
+  const rights: Expr[] = [];
+  let cur: Expr = n;
+  for (; cur.kind === "Binary" && cur.op !== "**" && LEVEL[cur.op] === level; cur = cur.left) {
+    ops.push(cur.op);
+    rights.push(cur.right);
+  }
+  return { kind: "BinaryChain", operands: [cur, ...rights.reverse()], ops: ops.reverse(), span: n.span };
+}
+
 /** Binary chains share one group so they break consistently, with the operator ending each line. */
 function printBinary(path: P, print: Print): Doc {
-  const n = path.node as Extract<Node, { kind: "Binary" }>;
-  const parts: Doc = [path.call(print, "left"), " ", n.op, line, path.call(print, "right")];
-  const parent = path.parent as Node | null;
+  const n = path.node as Operator;
+  const parts: Doc[] = [];
+  if (n.kind === "Binary") parts.push(path.call(print, "left"), " ", n.op, line, path.call(print, "right"));
+  else
+    path.each((p: P, i: number) => {
+      if (i > 0) parts.push(" ", n.ops[i - 1], line);
+      parts.push(print(p));
+    }, "operands");
+  const parent = path.parent as Node | BinaryChain | null;
+  const inOperator = !!parent && (parent.kind === "Binary" || parent.kind === "BinaryChain");
   // `a + b + c` breaks as one chain; a differently-bound operand (`x < c && y`) gets its own group,
   // so the outer operator breaks first and inner comparisons stay on one line.
-  if (parent && parent.kind === "Binary" && LEVEL[parent.op] === LEVEL[n.op]) return parts;
-  return group(parent && parent.kind === "Binary" ? parts : indent(parts));
+  if (inOperator && levelOf(parent as Operator) === levelOf(n)) return parts;
+  return group(inOperator ? parts : indent(parts));
 }
 
 /** Binding strength, for layout only (parenthesisation is the AST's, never changed). */
@@ -211,6 +248,7 @@ export function printCwl(path: P, options: Opts, print: Print): Doc {
 
 function printNode(path: P, options: Opts, print: Print): Doc {
   const n = path.node as Node;
+  if ((n as Node | BinaryChain).kind === "BinaryChain") return printBinary(path, print);
   switch (n.kind) {
     case "Module": {
       const lines = printLines(path, options, print, "items");

@@ -482,7 +482,7 @@ export abstract class ExprChecker {
     else if (-v < min) this.c.err("E0204", `literal -${v} does not fit in ${tyToString(t)}`, span);
   }
 
-  protected binary(e: Extract<Expr, { kind: "Binary" }>, expected?: Ty): Ty {
+  protected binary(e: BinaryExpr, expected?: Ty): Ty {
     const op = e.op;
     if (op === "in" || op === "=>") {
       this.c.err("E0203", `\`${op}\` is only allowed in \`spec\` items`, e.span);
@@ -499,12 +499,32 @@ export abstract class ExprChecker {
       }
       return base;
     }
+    // `a + b + c + ...` is a left-deep tree as long as the source; it is checked along its left spine
+    // with a loop (innermost operator first, as recursion would), so its length costs no stack.
+    const spine: { e: BinaryExpr; expected?: Ty }[] = [];
+    let cur: Expr = e;
+    let want = expected;
+    while (cur.kind === "Binary" && cur.op !== "in" && cur.op !== "=>" && cur.op !== "**") {
+      spine.push({ e: cur, expected: want });
+      want = operandExpected(cur.op, want);
+      cur = cur.left;
+    }
+    let l = this.expr(cur, want);
+    for (let i = spine.length - 1; i >= 0; i--) {
+      const t = this.binaryStep(spine[i].e, l, spine[i].expected);
+      // The outermost node is recorded by `expr`, which called this.
+      l = i > 0 ? this.record(spine[i].e, t) : t;
+    }
+    return l;
+  }
+
+  /** One operator of a chain whose left operand has type `l` already. */
+  private binaryStep(e: BinaryExpr, l: Ty, expected: Ty | undefined): Ty {
+    const op = e.op;
     const shift = op === "<<" || op === ">>";
-    const cmpOrLogic = ["==", "!=", "<", "<=", ">", ">=", "&&", "||"].includes(op);
-    const down = cmpOrLogic || shift ? undefined : expected;
-    let l = this.expr(e.left, down);
+    const down = operandExpected(op, expected);
     let r = this.expr(e.right, shift ? undefined : l.k === "lit" ? down : l);
-    if (!shift && l.k === "lit" && r.k !== "lit") l = this.coerce(e.left, r.k === "array" ? r : r);
+    if (!shift && l.k === "lit" && r.k !== "lit") l = this.coerce(e.left, r);
     if (shift && r.k === "lit") r = this.coerce(e.right, U32);
     return this.binaryType(op, l, r, e.left, e.right, e.span);
   }
@@ -759,4 +779,12 @@ export abstract class ExprChecker {
   abstract block(b: Block, expected: Ty | undefined, fnBody?: boolean): Ty;
   protected abstract call(e: CallExpr, expected?: Ty): Ty;
   protected abstract methodCall(e: MethodCallExpr, expected?: Ty): Ty;
+}
+
+type BinaryExpr = Extract<Expr, { kind: "Binary" }>;
+
+/** The type an operand of `op` is expected to have: comparisons, logic and shifts pass none down. */
+function operandExpected(op: string, expected: Ty | undefined): Ty | undefined {
+  const cmpOrLogic = ["==", "!=", "<", "<=", ">", ">=", "&&", "||"].includes(op);
+  return cmpOrLogic || op === "<<" || op === ">>" ? undefined : expected;
 }

@@ -243,6 +243,11 @@ export abstract class ParserBase extends EmbeddedActionsParser {
     return follows;
   }
 
+  /** Index of the last token consumed (where the parser stood when it ran out of stack). */
+  position(): number {
+    return (this as unknown as { exportLexerState(): number }).exportLexerState();
+  }
+
   protected currentRule(): string {
     return (this as unknown as { getCurrRuleFullName(): string }).getCurrRuleFullName();
   }

@@ -1,0 +1,65 @@
+// A bound on the depth of the tree every later stage may meet. The checker, lowering and the printers
+// recurse on expressions; the parser's own stack limits nesting through delimiters (about 100 levels,
+// E0026 from the parser), but chains the parser builds with loops have no such limit: `x.f().g()...`,
+// `x as T as U ...`. Left-deep operator chains (`a + b + c ...`) are exempt: every stage walks them
+// along their left spine with a loop.
+import type { Diagnostic } from "../../base/diagnostics/index.ts";
+import type { Expr, Module, Node } from "./ast.ts";
+import { isExpr } from "./ast.ts";
+import { forEachChild } from "./visit.ts";
+
+/**
+ * Deepest expression nesting accepted. The parser stops at about 130 levels of parentheses; the
+ * formatter (prettier's recursive printer) is the first stage to overflow, at about 700.
+ */
+export const MAX_EXPR_DEPTH = 256;
+
+/** Operators whose left-deep chains every stage walks with a loop (see the checker's `binary`). */
+const LOOPED = (n: Node, child: Node): boolean =>
+  n.kind === "Binary" && n.left === child && n.op !== "**" && n.op !== "in" && n.op !== "=>";
+
+/**
+ * Replaces each outermost expression that nests deeper than MAX_EXPR_DEPTH by an ErrorExpr with the
+ * same span and reports it (E0026), so that no later stage sees it. One loop with its own stack.
+ */
+export function limitDepth(module: Module, report: (d: Diagnostic) => void): void {
+  // depth: expression nesting below `root`, the outermost expression containing the node.
+  type Entry = { node: Node; depth: number; root: Expr | undefined; holder: Node | undefined };
+  const stack: Entry[] = [{ node: module, depth: 0, root: undefined, holder: undefined }];
+  const tooDeep = new Map<Expr, Node>();
+  while (stack.length) {
+    const { node, depth, root, holder } = stack.pop()!;
+    if (root && tooDeep.has(root)) continue;
+    if (depth > MAX_EXPR_DEPTH && root && holder) {
+      tooDeep.set(root, holder);
+      continue;
+    }
+    forEachChild(node, (c) => {
+      const expr = isExpr(c);
+      const d = !expr ? (root ? depth + 1 : 0) : LOOPED(node, c) ? depth : depth + 1;
+      stack.push({ node: c, depth: d, root: root ?? (expr ? c : undefined), holder: root ? holder : node });
+    });
+  }
+  for (const [expr, holder] of tooDeep) {
+    report({
+      severity: "error",
+      code: "E0026",
+      message: `this expression is nested more than ${MAX_EXPR_DEPTH} levels deep`,
+      span: expr.span,
+      hint: "split it with `let` bindings",
+    });
+    replaceChild(holder, expr, { kind: "ErrorExpr", span: expr.span });
+  }
+}
+
+function replaceChild(parent: Node, old: Node, replacement: Node): void {
+  const rec = parent as unknown as Record<string, unknown>;
+  for (const key of Object.keys(rec)) {
+    const v = rec[key];
+    if (v === old) rec[key] = replacement;
+    else if (Array.isArray(v)) {
+      const i = v.indexOf(old);
+      if (i >= 0) v[i] = replacement;
+    }
+  }
+}
