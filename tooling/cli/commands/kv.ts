@@ -289,6 +289,7 @@ function parseBundle(path: string, raw: unknown, plonk: Plonk): Bundle {
     };
   }
   if (!Array.isArray(o.proofs)) throw bad("neither a batch (`kind`) nor a list of access `proofs`");
+  if (!o.proofs.length) throw bad("its list of access `proofs` is empty (it would prove nothing)");
   return {
     ...head,
     kind: "access",
