@@ -953,6 +953,13 @@ function stringList(op: Op, ctx: VerifyCtx, key: string, optional = false): stri
   return a as string[];
 }
 
+/** The binders' spec types: one per name. */
+function specTypeList(op: Op, ctx: VerifyCtx, key: string, n: number, what: string): void {
+  const tys = op.attrs[key];
+  if (!Array.isArray(tys) || tys.length !== n || !tys.every((x) => typeFromAttr(x)))
+    ctx.err("E0923", `${op.name} attribute '${key}' must list one spec type per ${what}`);
+}
+
 /** Where the op sits: "top" (the spec body), "effect" (statements) or "expr" (a value region). */
 function specPlace(op: Op): "top" | "effect" | "expr" {
   const region = op.parent?.parent;
@@ -1062,9 +1069,7 @@ registerOp({
     specDecl(op, ctx);
     strAttr(op, ctx, "name", false);
     const names = stringList(op, ctx, "params") ?? [];
-    const tys = op.attrs.param_types;
-    if (!Array.isArray(tys) || tys.length !== names.length || !tys.every((x) => typeFromAttr(x)))
-      ctx.err("E0923", "spec.action attribute 'param_types' must list one spec type per parameter");
+    specTypeList(op, ctx, "param_types", names.length, "parameter");
     specRegion(op, ctx, 0, names.length, [0, 1], "guard");
     specRegion(op, ctx, 1, names.length, [0], "effect");
     const g = op.regions[0]?.blocks[0]?.terminator?.operands[0];
@@ -1259,9 +1264,7 @@ registerOp({
     specExpr(op, ctx);
     strAttr(op, ctx, "q", false, ["forall", "exists", "count"]);
     const names = stringList(op, ctx, "vars") ?? [];
-    const tys = op.attrs.var_types;
-    if (!Array.isArray(tys) || tys.length !== names.length || !tys.every((x) => typeFromAttr(x)))
-      ctx.err("E0923", "spec.quant attribute 'var_types' must list one spec type per variable");
+    specTypeList(op, ctx, "var_types", names.length, "variable");
     specRegion(op, ctx, 0, names.length, [1], "body");
   },
 });
