@@ -1,7 +1,9 @@
 // SpecModel: the parameter-generic form of a `spec` item that the checker, the repair search and the
-// Promela backend share. Names are resolved (state / param / local / domain), so consumers never look
-// at the AST; sizes stay expressions over params until `instantiate` fixes the param values, which is
-// what lets the repair search try other params and thresholds without going back to the source.
+// Promela backend share. They read it from the spec's CWIR (from-ir.ts); the compiler builds the same
+// shape from the AST before lowering (compiler/spec). Names are resolved (state / param / local /
+// domain), so consumers never look at the AST; sizes stay expressions over params until `instantiate`
+// fixes the param values, which is what lets the repair search try other params and thresholds without
+// going back to the source.
 import type { Span } from "../../base/diagnostics/index.ts";
 
 export type { Span };
