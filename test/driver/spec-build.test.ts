@@ -1,4 +1,4 @@
-// `cwl build` on spec items: `--target ir` prints the `spec` dialect (with `.cwl` locations), and
+// `cwl build` on spec items: `--target ir` and `--emit ir` give the `spec` dialect (with `.cwl` locations), and
 // `--target promela` writes, per spec, exactly the Promela the backend emits for the checked model —
 // so the model checker and spin see one model whichever path a user takes. User mistakes are
 // diagnostics with exit 1.
@@ -24,9 +24,10 @@ describe("cwl build on specs", () => {
     expect(ir.stdout).toMatch(/spec\.action \{byzantine = true, name = "vote".*\} \{\n.*\n.*loc\("stdlib\/specs\/bft\.cwl":18:\d+\)/);
 
     const out = mkdtempSync(join(tmpdir(), "cwl-pml-"));
-    const pml = run("stdlib/specs/rollup.cwl", "--target", "promela", "-o", out, "--param", "w=3");
+    const pml = run("stdlib/specs/rollup.cwl", "--target", "promela", "-o", out, "--param", "w=3", "--emit", "ir");
     expect(pml.status, pml.stderr).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(["Rollup.pml", "RollupNoWindow.pml"]);
+    expect(readdirSync(out).sort()).toEqual(["Rollup.pml", "RollupNoWindow.pml", "rollup.cwir"]);
+    expect(readFileSync(join(out, "rollup.cwir"), "utf8")).toMatch(/^spec @Rollup\(\) \{\n  spec\.param \{default = 2, name = "w"\}/);
     const fm = new FileManager();
     const models = loadSpecs(fm, fm.load(join(REPO_ROOT, "stdlib", "specs", "rollup.cwl"))!).models;
     for (const [name, model] of models) expect(readFileSync(join(out, `${name}.pml`), "utf8"), name).toBe(emitPromela(instantiate(model, { w: 3 })).text);
