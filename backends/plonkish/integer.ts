@@ -390,10 +390,13 @@ export class IntLowering {
         const r = out();
         const b = h.temp((env) => (gx(env) < gy(env) ? 1n : 0n));
         if (W <= ROW_BITS) {
-          // t = x − y, then one integer row: t = r − 2^W·borrow.
-          const t = h.temp((env) => gx(env) - gy(env));
-          this.lin([[1n, x], [-1n, y], [-1n, t]], 0n, meta);
-          this.relRow(t, r, W, b, 1, { v: -1n, x: 1n, y: -(1n << BigInt(W)) }, meta);
+          // t = x − y + 2^W ∈ [1, 2^(W+1)) (an arithmetic row), then one integer row t = r + 2^W·c with
+          // c = 1 − borrow: the same shape as an addition, every term non-negative.
+          const two = 1n << BigInt(W);
+          const t = h.temp((env) => gx(env) - gy(env) + two);
+          const c = h.temp((env) => (gx(env) < gy(env) ? 0n : 1n));
+          this.lin([[1n, x], [-1n, y], [-1n, t]], two, meta);
+          this.relRow(t, r, W, c, 1, { v: -1n, x: 1n, y: two }, meta);
           return set(r, ones(W));
         }
         this.range(r, W, meta);
@@ -598,7 +601,7 @@ export class IntLowering {
         return;
       }
       case "i.shru":
-        h.alias(res, this.divPow(x, mx, p, W, r, meta));
+        h.alias(res, this.shruBy(x, mx, p, W, meta));
         return;
       case "i.shrs": {
         const sign = this.split(x, mx, W - 1, meta).hi;
@@ -614,9 +617,7 @@ export class IntLowering {
         const gx = h.getter(x);
         const gsg = h.getter(sign);
         const y = flip(x, h.temp((env) => (gsg(env) ? full - gx(env) : gx(env))));
-        const gy = h.getter(y);
-        const gp = h.getter(p);
-        const t = this.divPow(y, full, p, W, h.temp((env) => gy(env) / gp(env)), meta);
+        const t = this.shruBy(y, full, p, W, meta);
         h.alias(res, flip(t, r));
         return;
       }
@@ -627,10 +628,14 @@ export class IntLowering {
   private pow2(s: Operand, n: number, meta: Meta): Operand {
     if (s.kind === "const") return { kind: "const", v: 1n << s.v };
     const h = this.h;
-    const gs = h.getter(s);
-    const bits = Array.from({ length: n }, (_, j) => h.temp((env) => (gs(env) >> BigInt(j)) & 1n));
-    bits.forEach((bit) => this.range(bit, 1, meta));
-    this.lin([...bits.map((bit, j): [bigint, Operand] => [1n << BigInt(j), bit]), [-1n, s]], 0n, meta);
+    // Bits by successive splits (s = bit + 2·rest, one integer row each).
+    const bits: Operand[] = [];
+    let rest: Operand = s;
+    for (let j = 0; j < n; j++) {
+      const sp = this.split(rest, ones(n - j), 1, meta);
+      bits.push(sp.lo);
+      rest = sp.hi;
+    }
     let p: Operand = { kind: "const", v: 1n };
     bits.forEach((bit, j) => {
       const c = (1n << (1n << BigInt(j))) - 1n;
@@ -644,20 +649,17 @@ export class IntLowering {
     return p;
   }
 
-  /** q = ⌊x / p⌋ for p a power of two below 2^W: x = q·p + rem with rem < p, q range-checked. */
-  private divPow(x: Operand, mx: bigint, p: Operand, W: number, q: Operand, meta: Meta): Operand {
+  /**
+   * ⌊x / p⌋ for p = 2^s, s < W: the high part of x·2^(W−s), where 2^(W−s) = 2^W / p is fixed by
+   * p·p' = 2^W (p ≠ 0) and x·p' = lo + 2^W·hi splits uniquely (both parts range-checked).
+   */
+  private shruBy(x: Operand, mx: bigint, p: Operand, W: number, meta: Meta): Operand {
     const h = this.h;
-    const gx = h.getter(x);
+    const two = 1n << BigInt(W);
     const gp = h.getter(p);
-    const gq = h.getter(q);
-    const rem = h.temp((env) => gx(env) - gq(env) * gp(env));
-    this.range(q, bitlen(mx), meta);
-    this.range(rem, W, meta);
-    this.lessThan(rem, p, W, { kind: "const", v: 1n }, meta);
-    const t = h.temp((env) => gq(env) * gp(env));
-    h.gate({ a: q, b: p, c: t }, { m: 1n, o: -1n }, meta);
-    this.lin([[1n, t], [1n, rem], [-1n, x]], 0n, meta);
-    return this.setMask(q, ones(bitlen(mx)));
+    const pinv = h.temp((env) => two / gp(env));
+    h.gate({ a: pinv, b: p }, { m: 1n, c: -two }, meta);
+    return this.mulParts(x, pinv, mx, two, W, meta).hi;
   }
 
   /** x = q·y + r with r < y (so y ≠ 0, as i.divu/i.remu require), q and r range-checked. */
