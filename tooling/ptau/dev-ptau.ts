@@ -175,7 +175,6 @@ export async function generateDevPtau(power: number, out: string, progress?: Pro
         [15, "G1", beta, false],
       ];
       for (const [id, group, factor, extraLevel] of plan) {
-        const G = curve[group];
         const size = group === "G1" ? 64 : 128;
         const levels = extraLevel ? power + 1 : power;
         const count = 2 ** (levels + 1) - 1;
@@ -187,17 +186,11 @@ export async function generateDevPtau(power: number, out: string, progress?: Pro
         const phase = `phase-2 section ${id} (Lagrange ${group})`;
         let done = 0;
         for (let p = 0; p <= levels; p++) {
-          const scalars = lagrangeAt(tau, roots(p), p, r, extraLevel && p === power + 1);
-          const buf = Buffer.alloc(scalars.length * size);
-          for (let i = 0; i < scalars.length; i++) {
-            const s = (scalars[i]! * factor) % r;
-            G.toRprLEM(buf, i * size, G.toAffine(G.timesFr(G.g, Fr.e(s))));
-            if (++done % 1024 === 0) progress?.(phase, done, count);
-          }
+          const scalars = lagrangeAt(tau, roots(p), p, r, extraLevel && p === power + 1).map((s) => (s * factor) % r);
+          const buf = await generatorTimes(curve, group, scalars, (n) => progress?.(phase, (done += n), count));
           writeSync(fdOut, buf, 0, buf.length, end);
           end += buf.length;
         }
-        progress?.(phase, count, count);
       }
     } finally {
       closeSync(fdOut);
@@ -207,6 +200,48 @@ export async function generateDevPtau(power: number, out: string, progress?: Pro
     rmSync(beaconed, { force: true });
     await curve.terminate();
   }
+}
+
+/**
+ * s_i·G for the group's generator, as affine points in the file's layout (little-endian Montgomery
+ * coordinates), computed on ffjavascript's worker threads in chunks: one scalar multiplication per
+ * point in WASM, then one batch conversion to affine per chunk.
+ */
+async function generatorTimes(curve: any, group: "G1" | "G2", scalars: readonly bigint[], done: (n: number) => void): Promise<Uint8Array> {
+  const G = curve[group];
+  const prefix = group === "G1" ? "g1m" : "g2m";
+  const sAffine = G.F.n8 * 2;
+  const sJacobian = G.F.n8 * 3;
+  const base: Uint8Array = G.toAffine(G.g);
+  const CHUNK = 2048;
+  const out = new Uint8Array(scalars.length * sAffine);
+  const jobs: Promise<void>[] = [];
+  for (let from = 0; from < scalars.length; from += CHUNK) {
+    const n = Math.min(CHUNK, scalars.length - from);
+    const bytes = new Uint8Array(n * 32);
+    for (let i = 0; i < n; i++) {
+      let x = scalars[from + i]!;
+      for (let b = 0; b < 32; b++, x >>= 8n) bytes[i * 32 + b] = Number(x & 0xffn);
+    }
+    const task: object[] = [
+      { cmd: "ALLOCSET", var: 0, buff: base },
+      { cmd: "ALLOCSET", var: 1, buff: bytes },
+      { cmd: "ALLOC", var: 2, len: n * sJacobian },
+      { cmd: "ALLOC", var: 3, len: n * sAffine },
+    ];
+    for (let i = 0; i < n; i++)
+      task.push({ cmd: "CALL", fnName: `${prefix}_timesScalarAffine`, params: [{ var: 0 }, { var: 1, offset: 32 * i }, { val: 32 }, { var: 2, offset: sJacobian * i }] });
+    task.push({ cmd: "CALL", fnName: `${prefix}_batchToAffine`, params: [{ var: 2 }, { val: n }, { var: 3 }] });
+    task.push({ cmd: "GET", out: 0, var: 3, len: n * sAffine });
+    jobs.push(
+      curve.tm.queueAction(task).then(([chunk]: [Uint8Array]) => {
+        out.set(chunk, from * sAffine);
+        done(n);
+      }),
+    );
+  }
+  await Promise.all(jobs);
+  return out;
 }
 
 /**
