@@ -9,6 +9,7 @@ import { runPipeline } from "../../compiler/passes/index.ts";
 import { type CheckedProgram, analyze } from "../../compiler/sema/index.ts";
 import { type Module as AstModule, parse } from "../../compiler/syntax/index.ts";
 import { checkSpecItem } from "../../compiler/spec/index.ts";
+import { EXIT_INTERNAL, setExitCode } from "./main.ts";
 
 export interface CompileOptions {
   /** `--field`: bn254 (default), bls12_381, goldilocks, babybear, pallas, vesta. */
@@ -58,7 +59,18 @@ export function compileSource(path: string, text: string, opts: CompileOptions =
   return compileLoaded(file, { ...opts, fm });
 }
 
+/** An internal-error diagnostic: a bug in cwl, which makes the CLI exit 2 instead of 1. */
+export function isInternalError(d: Diagnostic): boolean {
+  return d.code === "E0099" || d.code === "E0499" || d.message.startsWith("internal compiler error");
+}
+
 function compileLoaded(file: SourceFile, opts: CompileOptions & { fm: FileManager }): CompileResult {
+  const r = compileCaught(file, opts);
+  if (r.diagnostics.some(isInternalError)) setExitCode(EXIT_INTERNAL);
+  return r;
+}
+
+function compileCaught(file: SourceFile, opts: CompileOptions & { fm: FileManager }): CompileResult {
   try {
     return compileUnchecked(file, opts);
   } catch (e) {
