@@ -237,6 +237,8 @@ function cases(): Case[] {
   out.push(c(/is a file, not an accumulator folder/, "kv", "prove", "good.cwl", "--insecure-dev-srs"));
   out.push(c(/is a file, not an accumulator folder/, "kv", "apply", "good.cwl", "--ops", "ops.json"));
   out.push(c(/choose a setup/, "kv", "prove", "acc"));
+  out.push(c(/powers-of-tau file `dir.cwl` is a directory/, "kv", "prove", "acc", "--ptau", "dir.cwl"));
+  out.push(c(/powers-of-tau file `missing.ptau`: no such file/, "kv", "verify", "good.public.json", "--ptau", "missing.ptau"));
   out.push(c(/the last block's record is damaged: it is not valid JSON/, "kv", "prove", "acc-cut", "--insecure-dev-srs"));
   out.push(c(/the last block's record is damaged: its checksum does not match/, "kv", "prove", "acc-digit", "--insecure-dev-srs"));
   out.push(c(/no SRS given/, "setup", "good.cwl"));
@@ -299,6 +301,8 @@ describe("cwl robustness: bad arguments", () => {
     const r = await cwlInProcess(["check-spec", p("spec.cwl"), "--max-states", "100"]);
     expect(r.stdout).toMatch(/no violation found up to \d+ states; not a proof/);
     expect(r.status).toBe(3);
+    const help = await cwlInProcess(["check-spec", "--help"]);
+    expect(help.stdout.replace(/\s+/g, " ")).toContain("3 unknown: no violation found before --max-states (not a proof)");
     const full = await cwlInProcess(["check-spec", p("spec.cwl")]);
     expect(full.stdout).toContain("all properties hold");
     expect(full.status).toBe(0);

@@ -3,7 +3,7 @@
 import type { Diagnostic } from "../../base/diagnostics/index.ts";
 import { renderAll } from "../../base/diagnostics/index.ts";
 import { FileManager, type SourceFile } from "../../base/files/index.ts";
-import { MAX_SOURCE_BYTES, checkUserFile, readUserFile, readUserJson, readUserText, writeUserFile } from "../../base/files/user-file.ts";
+import { MAX_SOURCE_BYTES, UserFileError, checkUserFile, readUserFile, readUserJson, readUserText, writeUserFile } from "../../base/files/user-file.ts";
 import { parseText } from "../../compiler/ir/index.ts";
 import { compileFile } from "./pipeline.ts";
 import { TWO_ADICITY } from "../../runtime/poly/fr.ts";
@@ -42,7 +42,14 @@ export interface Loaded {
 
 export function loadCircuit(path: string, entry?: string): Loaded {
   // Every problem with the file itself (missing, a directory, binary, huge) is reported before compiling.
-  const text = readUserText(path, { what: "file", maxBytes: MAX_SOURCE_BYTES });
+  // Thrown as CliError, the user errors its callers (setup, prove, audit) already report with exit 1.
+  let text: string;
+  try {
+    text = readUserText(path, { what: "file", maxBytes: MAX_SOURCE_BYTES });
+  } catch (e) {
+    if (e instanceof UserFileError) throw new CliError(e.message, e.hint);
+    throw e;
+  }
   let fm = new FileManager();
   const fileOf = (id: number): SourceFile | undefined => {
     try {
