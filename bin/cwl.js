@@ -19,7 +19,7 @@ async function loadBundled() {
     debug(`running ${bundle}`);
     // Stack traces of internal errors name the .ts lines (the bundle's source maps).
     process.setSourceMapsEnabled(true);
-    // Worker threads load their .ts bodies through tsx's API themselves (runtime/curve/worker.mjs).
+    // Worker threads load their .ts bodies through tsx's API themselves (runtime/pool/worker.mjs).
     return (await import(pathToFileURL(bundle).href)).main;
   } catch (e) {
     debug(`no bundle (${e?.message ?? e}): using tsx`);

@@ -15,6 +15,7 @@ import {
   typeEq,
   typeToString,
 } from "./ir.ts";
+import { MAX_DYNAMIC_COLUMNS } from "../limits.ts";
 import type { TypeExpr } from "../../runtime/spec/model.ts";
 import { typeFromAttr } from "../../runtime/spec/ir-attrs.ts";
 
@@ -359,8 +360,7 @@ registerOp({
 // --- c: constraints ---------------------------------------------------------------------------------
 
 const CONSTRAINED: readonly FuncKind[] = ["circuit", "fn", "program"];
-/** Columns of a dynamic table at most (sema's MAX_DYNAMIC_COLUMNS; the plonkish lookup tuple has one more). */
-export const MAX_DYNAMIC_COLUMNS = 8;
+export { MAX_DYNAMIC_COLUMNS };
 const scalar = (ty: Type) => ty.kind === "field" || ty.kind === "int";
 
 registerOp({

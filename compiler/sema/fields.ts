@@ -2,7 +2,7 @@
 // moduli gets the canonical CWIR name, so std::field's Bn254Fr and a user's copy lower to the same
 // `!f<bn254_fr>`. Values cross-checked against @noble/curves in test/sema/fields.test.ts.
 import type { FieldInfo } from "./types.ts";
-import { isProbablePrime as irIsProbablePrime } from "../ir/index.ts";
+import { isProbablePrime as millerRabinPrime } from "../../runtime/field/index.ts";
 
 export const KNOWN_FIELDS: Record<string, { ir: string; decl: string; modulus: bigint }> = {
   bn254: { ir: "bn254_fr", decl: "Bn254Fr", modulus: 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001n },
@@ -31,7 +31,7 @@ export function fieldInfo(declName: string, modulus: bigint): FieldInfo {
   return { name: declName, ir, modulus };
 }
 
-/** Declared moduli are checked with the IR verifier's Miller–Rabin (one implementation for both). */
+/** Declared moduli are checked with runtime/field's Miller–Rabin (the IR verifier uses the same one). */
 export function isProbablePrime(n: bigint): boolean {
-  return knownByModulus(n) !== undefined || irIsProbablePrime(n);
+  return knownByModulus(n) !== undefined || millerRabinPrime(n);
 }

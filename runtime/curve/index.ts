@@ -5,4 +5,3 @@ export { msmG1, msmG1Stream, packG1, unpackG1, packScalars, windowBits, type Msm
 export { msmG1Reference } from "./msm-ref.ts";
 export { ntt, nttInPlace, nttParallel, intt, cosetNtt, cosetIntt, nttBigint, Domain, domainFor, FOUR_STEP_ABOVE, type NttOptions } from "./ntt.ts";
 export type { Progress } from "../field/index.ts";
-export { getPool, defaultThreads } from "./pool.ts";

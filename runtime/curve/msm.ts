@@ -2,8 +2,9 @@
 import { BN254_FQ, BN254_FR, FieldVec, montParams, readLimbs, writeLimbs, type Progress, type WasmInstance } from "../field/index.ts";
 import { G1, type G1Affine, type G1Jacobian } from "./g1.ts";
 import { runMsmTask, type MsmTask } from "./msm-task.ts";
-import { defaultThreads, getPool } from "./pool.ts";
-import { bn254Instance } from "./wasm/modules.ts";
+import { defaultThreads, getPool } from "../pool/index.ts";
+import { MSM_TASK } from "./tasks.ts";
+import { bn254Instance, bn254Module } from "./wasm/modules.ts";
 
 export interface MsmOptions {
   /** Worker threads (default: available parallelism). 1 runs on the calling thread. */
@@ -151,7 +152,7 @@ export async function msmG1(points: PointInput, scalars: ScalarInput, opts: MsmO
     ? await Promise.all(
         tasks.map((t) =>
           getPool(threads)
-            .run({ kind: "msm", task: t })
+            .run(MSM_TASK, { compiled: bn254Module(), task: t })
             .then((r) => {
               opts.progress?.("msm", ++done, total);
               return r;

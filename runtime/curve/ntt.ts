@@ -1,7 +1,8 @@
 // Number-theoretic transforms over any 2-adic prime field: evaluation domains of size 2^k and radix-2 NTT.
 import { BN254_FR, FieldVec, hasWasmField, type PrimeField, type Progress } from "../field/index.ts";
 import { fourStepShape, nttEngine, nttFourStep } from "./ntt-fast.ts";
-import { defaultThreads, getPool } from "./pool.ts";
+import { defaultThreads, getPool } from "../pool/index.ts";
+import { NTT_COLUMNS_TASK, NTT_ROWS_TASK } from "./tasks.ts";
 import { nttModule } from "./wasm/modules.ts";
 
 export interface NttOptions {
@@ -211,13 +212,13 @@ export async function nttParallel(values: FieldVec, opts: NttOptions & { threads
   const base = { p: F.p, compiled, data, out, logN, inverse, coset };
   await Promise.all(
     slices(n2).map(([from, to]) =>
-      pool.run({ kind: "ntt-columns", ...base, from, to }).then(() => opts.progress?.("ntt-columns", (done += to - from), n2)),
+      pool.run(NTT_COLUMNS_TASK, { ...base, from, to }).then(() => opts.progress?.("ntt-columns", (done += to - from), n2)),
     ),
   );
   done = 0;
   await Promise.all(
     slices(n1).map(([from, to]) =>
-      pool.run({ kind: "ntt-rows", ...base, from, to }).then(() => opts.progress?.("ntt-rows", (done += to - from), n1)),
+      pool.run(NTT_ROWS_TASK, { ...base, from, to }).then(() => opts.progress?.("ntt-rows", (done += to - from), n1)),
     ),
   );
   return new FieldVec(F, n, out);

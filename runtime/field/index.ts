@@ -29,6 +29,7 @@ export {
   powExponent,
 } from "./field-limbs.ts";
 export { enableFastField, fieldInstance, fieldModule, wasmKernels } from "./wasm/kernels.ts";
+export { isProbablePrime, modPow } from "./primality.ts";
 // Building blocks for other WASM modules over these fields (runtime/curve composes its G1 module from them).
 export { fieldPart, hasWasmField, bytesOfLimbs } from "./wasm/field-wat.ts";
 export { nttPart } from "./wasm/ntt-wat.ts";

@@ -9,7 +9,8 @@
 import type { Column, Expression } from "./cs.ts";
 import { R, mod } from "../poly/fr.ts";
 import { BN254_FR, FieldVec, fieldInstance, fieldModule, montParams, writeLimbs, type WasmInstance } from "../field/index.ts";
-import { defaultThreads, getPool } from "../curve/index.ts";
+import { defaultThreads, getPool, poolTask } from "../pool/index.ts";
+import type { QuotientJob } from "./quotient-task.ts";
 
 export type ExtLookup = (c: Column) => readonly bigint[];
 
@@ -294,6 +295,9 @@ export function evaluateCombinedVec(
 }
 
 /** Below this many extended points one thread wins: workers pay for start-up, messages and column copies. */
+/** quotient-task.ts's `quotientEval`, run by runtime/pool's workers. */
+const QUOTIENT_TASK = poolTask<QuotientJob>(new URL("./quotient-task.ts", import.meta.url), "quotientEval");
+
 export const PARALLEL_QUOTIENT_FROM = 1 << 14;
 
 export interface ParallelOptions {
@@ -345,7 +349,7 @@ export async function evaluateCombinedParallel(
     Array.from({ length: jobs }, (_, j) => {
       const from = Math.floor((j * chunks) / jobs) * C;
       const to = Math.floor(((j + 1) * chunks) / jobs) * C;
-      return pool.run({ kind: "quotient-eval", compiled, program, columns: data, y, periodic, from, to, out });
+      return pool.run(QUOTIENT_TASK, { compiled, program, columns: data, y, periodic, from, to, out });
     }),
   );
   return new FieldVec(BN254_FR, extN, out);

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../../base/files/index.ts";
 import { renderAll } from "../../base/diagnostics/index.ts";
-import { compileSource, hasErrors } from "../../tooling/cli/pipeline.ts";
+import { compileSource, hasErrors } from "../../compiler/pipeline/index.ts";
 
 export interface CodeBlock {
   /** Repository-relative markdown file. */

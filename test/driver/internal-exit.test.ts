@@ -2,7 +2,7 @@
 // makes the CLI exit 2, the code for "please report it", never 1 (a mistake in the user's program).
 import { afterEach, describe, expect, it } from "vitest";
 import { FileManager } from "../../base/files/index.ts";
-import { compileSource } from "../../tooling/cli/pipeline.ts";
+import { compileSource } from "../../compiler/pipeline/index.ts";
 
 const g = globalThis as { __cwlSetExit?: (c: number) => void };
 afterEach(() => delete g.__cwlSetExit);

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { analyzeKernels } from "../../backends/kernels/index.ts";
-import { compileFile } from "../../tooling/cli/pipeline.ts";
+import { compileFile } from "../../compiler/pipeline/index.ts";
 import { HLS_INCLUDE_DIR, checkVitisSubset, emitHls } from "../../backends/hls/index.ts";
 import type { Module } from "../../compiler/ir/index.ts";
 import { emitKernelArtifact, haveGxx, kernelSource, msmKernels } from "../../tooling/kernels/index.ts";

@@ -13,7 +13,7 @@ import { kernelSource, MSM_LIMITS, msmKernels, msmShape } from "../../tooling/ke
 import { G1, packG1, packScalars } from "../../runtime/curve/index.ts";
 import { fieldOpsExpected, fieldOpsInputs, fieldOpsModule, msmEdgeCase } from "./fixtures.ts";
 import { join } from "node:path";
-import { compileFile, compileSource } from "../../tooling/cli/pipeline.ts";
+import { compileFile, compileSource } from "../../compiler/pipeline/index.ts";
 import { type KernelExecutor, type MsmOptions, nttOnExecutor, planMsm, WasmExecutor, WebGpuExecutor, openGpu, msmOnExecutor, msmChunkedOnExecutor } from "../../runtime/gpu/index.ts";
 
 const gpu = await openGpu();

@@ -3,7 +3,7 @@
 import { join } from "node:path";
 import { expect } from "vitest";
 import { REPO_ROOT } from "../../base/files/index.ts";
-import { compileFile } from "../../tooling/cli/pipeline.ts";
+import { compileFile } from "../../compiler/pipeline/index.ts";
 import { compilePlonkish, type CompiledCircuit } from "../../backends/plonkish/index.ts";
 
 export function compileFixture(name: string): CompiledCircuit {

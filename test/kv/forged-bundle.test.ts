@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { REPO_ROOT } from "../../base/files/index.ts";
-import { compileSource } from "../../tooling/cli/pipeline.ts";
+import { compileSource } from "../../compiler/pipeline/index.ts";
 import { compilePlonkish, witnessFor } from "../../backends/plonkish/index.ts";
 import { insecureDevSrs, keygen, minimumK, prove, proofToJson, verify, vkToJson } from "../../runtime/plonk/index.ts";
 import { trustedKeyDigest } from "../../tooling/kv/trusted-key.ts";

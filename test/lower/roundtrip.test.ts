@@ -4,7 +4,7 @@
 import { readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
-import { compileFile } from "../../tooling/cli/pipeline.ts";
+import { compileFile } from "../../compiler/pipeline/index.ts";
 import { FileManager, REPO_ROOT } from "../../base/files/index.ts";
 import { parseText, printModule, verifyModule } from "../../compiler/ir/index.ts";
 

@@ -2,7 +2,7 @@
 // compiler's, and every name answers hover / definition / references without throwing.
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { compileSource } from "../../tooling/cli/pipeline.ts";
+import { compileSource } from "../../compiler/pipeline/index.ts";
 import { REPO_ROOT } from "../../base/files/index.ts";
 import { analyze, definition, documentSymbols, hover, references, semanticTokens } from "../../tooling/lsp/index.ts";
 import { lspDiagnostics, toPosition } from "../../tooling/lsp/analysis.ts";

@@ -5,7 +5,7 @@ import { readFileSync, readdirSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../../base/files/index.ts";
-import { compileFile } from "../../tooling/cli/pipeline.ts";
+import { compileFile } from "../../compiler/pipeline/index.ts";
 import { parseText, printModule, verifyModule } from "../../compiler/ir/index.ts";
 import { runPipeline } from "../../compiler/passes/index.ts";
 import { run } from "../../compiler/interp/index.ts";

@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { compileSource } from "../../tooling/cli/pipeline.ts";
+import { compileSource } from "../../compiler/pipeline/index.ts";
 import { lineColOf } from "../../base/files/index.ts";
 import { compilePlonkish, witnessFor, type CompiledCircuit } from "../../backends/plonkish/index.ts";
 import {

@@ -4,7 +4,7 @@ import { describe, it, expect, beforeAll } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_ROOT } from "../../base/files/index.ts";
-import { compileFile } from "../../tooling/cli/pipeline.ts";
+import { compileFile } from "../../compiler/pipeline/index.ts";
 import { compilePlonkish, witnessFor, type CompiledCircuit } from "../../backends/plonkish/index.ts";
 import { MockProver, keygen, prove, verify, loadPtau, minimumK, stats } from "../../runtime/plonk/index.ts";
 import { devPtau, TEST_PTAU_POWER } from "../../tooling/ptau/dev-ptau.ts";

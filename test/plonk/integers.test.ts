@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type FileManager, REPO_ROOT } from "../../base/files/index.ts";
-import { compileSource } from "../../tooling/cli/pipeline.ts";
+import { compileSource } from "../../compiler/pipeline/index.ts";
 import { compilePlonkish, witnessFor, type CompiledCircuit } from "../../backends/plonkish/index.ts";
 import { MockProver, keygen, prove, verify, loadPtau, minimumK, stats, type Circuit, type Witness, type Cell } from "../../runtime/plonk/index.ts";
 import { devPtau, TEST_PTAU_POWER } from "../../tooling/ptau/dev-ptau.ts";

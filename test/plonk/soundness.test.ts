@@ -8,7 +8,7 @@
 import { describe, it, expect, beforeAll } from "vitest";
 import { join } from "node:path";
 import { REPO_ROOT } from "../../base/files/index.ts";
-import { compileSource } from "../../tooling/cli/pipeline.ts";
+import { compileSource } from "../../compiler/pipeline/index.ts";
 import { compilePlonkish, witnessFor, type CompiledCircuit } from "../../backends/plonkish/index.ts";
 import type { Op, Value } from "../../compiler/ir/index.ts";
 import { run, type RValue } from "../../compiler/interp/index.ts";

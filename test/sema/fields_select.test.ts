@@ -1,6 +1,6 @@
 // `--field` instantiates `F: Field` (and `Field`) with the chosen prime field; arithmetic follows its modulus.
 import { describe, expect, it } from "vitest";
-import { compileSource } from "../../tooling/cli/pipeline.ts";
+import { compileSource } from "../../compiler/pipeline/index.ts";
 import { run } from "../../compiler/interp/index.ts";
 import { KNOWN_FIELDS } from "../../compiler/sema/index.ts";
 

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { describe, expect, it } from "vitest";
-import { compileFile, runPasses } from "../../tooling/cli/pipeline.ts";
+import { compileFile, runPasses } from "../../compiler/pipeline/index.ts";
 import { FileManager } from "../../base/files/index.ts";
 import { parseText, printModule } from "../../compiler/ir/index.ts";
 import { encodeJson, run } from "../../compiler/interp/index.ts";

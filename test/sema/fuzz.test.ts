@@ -3,7 +3,7 @@
 // spans inside the file) or a module that verifies. Seeded, so a failure reproduces from its seed.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { compileSource } from "../../tooling/cli/pipeline.ts";
+import { compileSource } from "../../compiler/pipeline/index.ts";
 import { FileManager } from "../../base/files/index.ts";
 import { tokenize } from "../../compiler/syntax/index.ts";
 import { fixtures } from "./harness.ts";

@@ -1,7 +1,7 @@
 // After a syntax error the parser leaves Error nodes and empty names; sema must not add cascading
 // name or type errors on top of them (the LSP checks half-typed code on every keystroke).
 import { describe, expect, it } from "vitest";
-import { compileSource } from "../../tooling/cli/pipeline.ts";
+import { compileSource } from "../../compiler/pipeline/index.ts";
 
 const BROKEN = [
   "fn f(x: Field) -> Field {\n    let y = x + ;\n    let z: = 3;\n    y\n}\ncircuit C(pub a: Field) { assert f(a) == a }\n",

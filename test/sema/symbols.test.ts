@@ -1,7 +1,7 @@
 // The resolved-symbol table the language server uses: definition of a reference, all references,
 // hover types of expressions — across generic instantiations and imported modules.
 import { describe, expect, it } from "vitest";
-import { compileSource } from "../../tooling/cli/pipeline.ts";
+import { compileSource } from "../../compiler/pipeline/index.ts";
 import { findAll } from "../../compiler/syntax/index.ts";
 
 const SRC = `const K: u32 = 3;

@@ -4,7 +4,7 @@ import { describe, it, expect } from "vitest";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { FileManager, REPO_ROOT, STDLIB_ROOT } from "../../base/files/index.ts";
-import { compileFile } from "../../tooling/cli/pipeline.ts";
+import { compileFile } from "../../compiler/pipeline/index.ts";
 import { parse } from "../../compiler/syntax/index.ts";
 import { parseStdlib, render } from "./util.ts";
 

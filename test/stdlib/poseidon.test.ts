@@ -5,7 +5,7 @@ import { describe, it, expect, beforeAll } from "vitest";
 import { buildPoseidon } from "circomlibjs";
 import { bn254 } from "@noble/curves/bn254.js";
 import { join } from "node:path";
-import { DEFAULT_PASSES, compileSource, runPasses } from "../../tooling/cli/pipeline.ts";
+import { DEFAULT_PASSES, compileSource, runPasses } from "../../compiler/pipeline/index.ts";
 import { REPO_ROOT } from "../../base/files/index.ts";
 import { compileTextOk, render, type Compiled } from "./util.ts";
 

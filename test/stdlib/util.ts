@@ -16,7 +16,7 @@ export function render(ds: readonly Diagnostic[], fm: FileManager): string {
   return ds.map((d) => renderDiagnostic(d, (id) => fm.get(id))).join("\n");
 }
 
-import { compileFile, compileSource, hasErrors, type CompileResult } from "../../tooling/cli/pipeline.ts";
+import { compileFile, compileSource, hasErrors, type CompileResult } from "../../compiler/pipeline/index.ts";
 import { run, type RunResult } from "../../compiler/interp/index.ts";
 
 export interface Compiled extends CompileResult {

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { FileManager, REPO_ROOT } from "../../base/files/index.ts";
 import { printModule } from "../../compiler/ir/index.ts";
 import { type Expr, MAX_EXPR_DEPTH, parse } from "../../compiler/syntax/index.ts";
-import { compileSource } from "../../tooling/cli/pipeline.ts";
+import { compileSource } from "../../compiler/pipeline/index.ts";
 import { formatSource } from "../../tooling/format/index.ts";
 
 const wrap = (expr: string) =>

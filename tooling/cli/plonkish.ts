@@ -5,7 +5,7 @@ import { renderAll } from "../../base/diagnostics/index.ts";
 import { FileManager, type SourceFile } from "../../base/files/index.ts";
 import { MAX_SOURCE_BYTES, UserFileError, checkUserFile, readUserFile, readUserJson, readUserText, writeUserFile } from "../../base/files/user-file.ts";
 import { parseText } from "../../compiler/ir/index.ts";
-import { compileFile } from "./pipeline.ts";
+import { compileFile } from "../../compiler/pipeline/index.ts";
 import { TWO_ADICITY } from "../../runtime/poly/fr.ts";
 import { fr } from "../../runtime/poly/index.ts";
 import {

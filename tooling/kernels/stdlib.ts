@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { REPO_ROOT } from "../../base/files/index.ts";
 import { renderAll } from "../../base/diagnostics/index.ts";
 import type { Module } from "../../compiler/ir/index.ts";
-import { compileFile, hasErrors } from "../cli/pipeline.ts";
+import { compileFile, hasErrors } from "../../compiler/pipeline/index.ts";
 
 export { MSM_LIMITS, type MsmShape, msmShape, defaultSegLen } from "../../runtime/gpu/index.ts";
 

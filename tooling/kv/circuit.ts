@@ -2,7 +2,7 @@
 // circuit for a tree depth, turns witnesses into circuit inputs, proves and verifies accesses.
 import { join } from "node:path";
 import { REPO_ROOT } from "../../base/files/index.ts";
-import { compileSource } from "../cli/pipeline.ts";
+import { compileSource } from "../../compiler/pipeline/index.ts";
 import { renderAll } from "../../base/diagnostics/index.ts";
 import { compilePlonkish, witnessFor, type CompiledCircuit } from "../../backends/plonkish/index.ts";
 import { MockProver, keygen, prove, verify, minimumK, stats, type ProvingKey, type Srs, type Proof, type VerifyingKey } from "../../runtime/plonk/index.ts";

@@ -5,7 +5,7 @@ import { pathToFileURL } from "node:url";
 import type { Diagnostic as LspDiagnostic, Location, Position, Range } from "vscode-languageserver";
 import { DiagnosticSeverity } from "vscode-languageserver";
 import type { Diagnostic, Span } from "../../base/diagnostics/index.ts";
-import { compileSource, type CompileResult } from "../cli/pipeline.ts";
+import { compileSource, type CompileResult } from "../../compiler/pipeline/index.ts";
 import { type SourceFile, lineColOf } from "../../base/files/index.ts";
 import type { SymbolInfo } from "../../compiler/sema/index.ts";
 import type { Module } from "../../compiler/syntax/index.ts";

@@ -4,7 +4,7 @@ import type { Span } from "../../../base/diagnostics/index.ts";
 import type { ConstItem, FieldItem, PathExpr, TableItem } from "../../syntax/index.ts";
 import { ConstEvalError, type ConstEnv, type CV, evalConst } from "../consteval.ts";
 import { fieldInfo, isProbablePrime } from "../fields.ts";
-import { MAX_DYNAMIC_COLUMNS } from "../../ir/index.ts";
+import { MAX_DYNAMIC_COLUMNS } from "../../limits.ts";
 import { type ModScope } from "../scope.ts";
 import { ERR, type FieldInfo, type Ty, U32, UNIT, intRange, tyToString } from "../types.ts";
 import {

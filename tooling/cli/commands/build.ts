@@ -7,7 +7,7 @@ import { makeUserDir, writeUserFile } from "../../../base/files/user-file.ts";
 import { type Module, printModule } from "../../../compiler/ir/index.ts";
 import { FIELD_CHOICES } from "../../../compiler/sema/index.ts";
 import { UserError, setExitCode } from "../main.ts";
-import { compileFile, hasErrors, runPasses } from "../pipeline.ts";
+import { compileFile, hasErrors, runPasses } from "../../../compiler/pipeline/index.ts";
 import { parseParams } from "./check-spec.ts";
 
 const TARGETS = ["ir", "plonkish", "wgsl", "hls", "wasm", "promela"] as const;

@@ -3,7 +3,7 @@ import { renderAll } from "../../../base/diagnostics/index.ts";
 import { FileManager } from "../../../base/files/index.ts";
 import { FIELD_CHOICES } from "../../../compiler/sema/index.ts";
 import { setExitCode } from "../main.ts";
-import { compileFile, hasErrors } from "../pipeline.ts";
+import { compileFile, hasErrors } from "../../../compiler/pipeline/index.ts";
 
 interface Args {
   files: string[];

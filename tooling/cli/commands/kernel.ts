@@ -7,7 +7,7 @@ import { renderAll } from "../../../base/diagnostics/index.ts";
 import { FileManager } from "../../../base/files/index.ts";
 import { makeUserDir } from "../../../base/files/user-file.ts";
 import { UserError, setExitCode } from "../main.ts";
-import { compileFile, hasErrors } from "../pipeline.ts";
+import { compileFile, hasErrors } from "../../../compiler/pipeline/index.ts";
 
 interface Args {
   file: string;

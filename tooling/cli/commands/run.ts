@@ -5,7 +5,7 @@ import { encodeJson, run } from "../../../compiler/interp/index.ts";
 import { FIELD_CHOICES } from "../../../compiler/sema/index.ts";
 import { readUserJson } from "../../../base/files/user-file.ts";
 import { UserError, intFlag, setExitCode } from "../main.ts";
-import { compileFile, hasErrors, runPasses } from "../pipeline.ts";
+import { compileFile, hasErrors, runPasses } from "../../../compiler/pipeline/index.ts";
 
 interface Args {
   file: string;

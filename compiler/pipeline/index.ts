@@ -3,13 +3,13 @@
 import type { Diagnostic } from "../../base/diagnostics/index.ts";
 import { FileManager, type SourceFile } from "../../base/files/index.ts";
 import { MAX_SOURCE_BYTES, NotTextError, UserFileError, readUserText } from "../../base/files/user-file.ts";
-import { type Func, type Module, verifyModule } from "../../compiler/ir/index.ts";
-import { lowerProgram } from "../../compiler/lower/index.ts";
-import { runPipeline } from "../../compiler/passes/index.ts";
-import { type CheckedProgram, analyze } from "../../compiler/sema/index.ts";
-import { type Module as AstModule, parse } from "../../compiler/syntax/index.ts";
-import { checkSpecItem } from "../../compiler/spec/index.ts";
-import { EXIT_INTERNAL, setExitCode } from "./main.ts";
+import { type Func, type Module, verifyModule } from "../ir/index.ts";
+import { lowerProgram } from "../lower/index.ts";
+import { runPipeline } from "../passes/index.ts";
+import { type CheckedProgram, analyze } from "../sema/index.ts";
+import { type Module as AstModule, parse } from "../syntax/index.ts";
+import { checkSpecItem } from "../spec/index.ts";
+import { EXIT_INTERNAL, setExitCode } from "../../tooling/cli/main.ts";
 
 export interface CompileOptions {
   /** `--field`: bn254 (default), bls12_381, goldilocks, babybear, pallas, vesta. */
