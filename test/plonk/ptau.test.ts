@@ -63,6 +63,24 @@ describe("development ptau against snarkjs (2^4)", () => {
     expect(readFileSync(ours).equals(readFileSync(theirs))).toBe(true);
   });
 
+  it("CWL_DEV_PTAU names a prepared file; one with too few powers is passed over with a note", async () => {
+    const saved = process.env.CWL_DEV_PTAU;
+    process.env.CWL_DEV_PTAU = ours;
+    try {
+      const notes: string[] = [];
+      const log = (s: string) => notes.push(s);
+      expect(await devPtau(4, { log })).toBe(ours);
+      expect(notes).toEqual([]);
+      const other = await devPtau(TEST_PTAU_POWER, { log });
+      expect(other).not.toBe(ours);
+      expect(ptauPower(other)).toBeGreaterThanOrEqual(TEST_PTAU_POWER);
+      expect(notes[0]).toContain(`has 2^4 powers, 2^${TEST_PTAU_POWER} needed`);
+    } finally {
+      if (saved === undefined) delete process.env.CWL_DEV_PTAU;
+      else process.env.CWL_DEV_PTAU = saved;
+    }
+  }, 600_000);
+
   it("snarkjs rejects the file when two Lagrange points are swapped", async () => {
     const b = Buffer.from(readFileSync(ours));
     // Section 12 is the last-but-three; find it by walking the section table.
