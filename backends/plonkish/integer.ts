@@ -385,25 +385,8 @@ export class IntLowering {
     switch (op.name) {
       case "i.add":
         return set(this.add(x, y, mx, my, W, out(), meta), undefined);
-      case "i.sub": {
-        if (y.kind === "const" && y.v === 0n) return set(x);
-        const r = out();
-        const b = h.temp((env) => (gx(env) < gy(env) ? 1n : 0n));
-        if (W <= ROW_BITS) {
-          // t = x − y + 2^W ∈ [1, 2^(W+1)) (an arithmetic row), then one integer row t = r + 2^W·c with
-          // c = 1 − borrow: the same shape as an addition, every term non-negative.
-          const two = 1n << BigInt(W);
-          const t = h.temp((env) => gx(env) - gy(env) + two);
-          const c = h.temp((env) => (gx(env) < gy(env) ? 0n : 1n));
-          this.lin([[1n, x], [-1n, y], [-1n, t]], two, meta);
-          this.relRow(t, r, W, c, 1, { v: -1n, x: 1n, y: two }, meta);
-          return set(r, ones(W));
-        }
-        this.range(r, W, meta);
-        this.range(b, 1, meta);
-        this.lin([[1n, x], [-1n, y], [-1n, r], [1n << BigInt(W), b]], 0n, meta);
-        return set(r, ones(W));
-      }
+      case "i.sub":
+        return set(this.sub(x, y, W, out(), meta));
       case "i.mul":
         return set(this.mul(x, y, mx, my, W, out(), meta));
       case "i.divu":
@@ -411,7 +394,7 @@ export class IntLowering {
         return this.divrem(op, x, y, mx, W, meta);
       case "i.divs":
       case "i.rems":
-        return h.unsupported(op, "signed division is not lowered yet; divide unsigned values");
+        return this.signedDivrem(op, x, y, mx, my, W, meta);
       case "i.or":
       case "i.xor":
         if (W > 1 && complementary(op)) {
@@ -522,6 +505,82 @@ export class IntLowering {
     this.range(carry, 1, meta);
     this.lin([[1n, x], [1n, y], [-1n, r], [-(1n << BigInt(W)), carry]], 0n, meta);
     return this.setMask(r, ones(W));
+  }
+
+  /** r = x − y mod 2^W. */
+  private sub(x: Operand, y: Operand, W: number, r: Operand, meta: Meta): Operand {
+    if (y.kind === "const" && y.v === 0n) return x;
+    const h = this.h;
+    const gx = h.getter(x);
+    const gy = h.getter(y);
+    const two = 1n << BigInt(W);
+    if (W <= ROW_BITS) {
+      // t = x − y + 2^W ∈ [1, 2^(W+1)) (an arithmetic row), then one integer row t = r + 2^W·c with
+      // c = 1 − borrow: the same shape as an addition, every term non-negative.
+      const t = h.temp((env) => gx(env) - gy(env) + two);
+      const c = h.temp((env) => (gx(env) < gy(env) ? 0n : 1n));
+      this.lin([[1n, x], [-1n, y], [-1n, t]], two, meta);
+      this.relRow(t, r, W, c, 1, { v: -1n, x: 1n, y: two }, meta);
+      return this.setMask(r, ones(W));
+    }
+    const b = h.temp((env) => (gx(env) < gy(env) ? 1n : 0n));
+    this.range(r, W, meta);
+    this.range(b, 1, meta);
+    this.lin([[1n, x], [-1n, y], [-1n, r], [two, b]], 0n, meta);
+    return this.setMask(r, ones(W));
+  }
+
+  /** out = s ? a : b for a bit s: d = a − b, u = s·d, out = b + u. */
+  private choose(s: Operand, a: Operand, b: Operand, out: Operand, meta: Meta): Operand {
+    if (s.kind === "const") return s.v ? a : b;
+    const h = this.h;
+    const [gs, ga, gb] = [h.getter(s), h.getter(a), h.getter(b)];
+    const d = h.temp((env) => ga(env) - gb(env));
+    const u = h.temp((env) => gs(env) * (ga(env) - gb(env)));
+    this.lin([[1n, a], [-1n, b], [-1n, d]], 0n, meta);
+    h.gate({ a: s, b: d, c: u }, { m: 1n, o: -1n }, meta);
+    this.lin([[1n, b], [1n, u], [-1n, out]], 0n, meta);
+    return out;
+  }
+
+  /**
+   * Two's complement division (rounds toward 0, MIN / −1 wraps to MIN) and remainder (sign of the
+   * dividend): the unsigned division of the magnitudes (|v| = v or 2^W − v by the sign bit), then the
+   * quotient negated when the signs differ, the remainder when the dividend is negative.
+   */
+  private signedDivrem(op: Op, x: Operand, y: Operand, mx: bigint, my: bigint, W: number, meta: Meta): void {
+    const h = this.h;
+    if (y.kind === "const" && y.v === 0n) return h.diag(error("E0642", "constraint always fails: division by zero", op.loc));
+    const magnitude = (v: Operand, mv: bigint): { s: Operand; a: Operand } => {
+      if (v.kind === "const") {
+        const neg = v.v >> BigInt(W - 1) === 1n;
+        return { s: { kind: "const", v: neg ? 1n : 0n }, a: { kind: "const", v: neg ? (1n << BigInt(W)) - v.v : v.v } };
+      }
+      const s = this.split(v, mv, W - 1, meta).hi;
+      const gv = h.getter(v);
+      const neg = this.sub({ kind: "const", v: 0n }, v, W, h.temp((env) => ((1n << BigInt(W)) - gv(env)) & ones(W)), meta);
+      const gs = h.getter(s);
+      const a = this.choose(s, neg, v, h.temp((env) => (gs(env) ? ((1n << BigInt(W)) - gv(env)) & ones(W) : gv(env))), meta);
+      return { s, a: this.setMask(a, ones(W)) };
+    };
+    const A = magnitude(x, mx);
+    const B = magnitude(y, my);
+    const [ga, gb] = [h.getter(A.a), h.getter(B.a)];
+    const q = h.temp((env) => (gb(env) === 0n ? 0n : ga(env) / gb(env)));
+    const r = h.temp((env) => (gb(env) === 0n ? 0n : ga(env) % gb(env)));
+    this.divremCore(A.a, B.a, ones(W), W, q, r, meta);
+    const res: Operand = { kind: "wire", key: op.results[0] };
+    let v = r;
+    let sign = A.s;
+    if (op.name === "i.divs") {
+      v = q;
+      const [g1, g2] = [h.getter(A.s), h.getter(B.s)];
+      sign = h.temp((env) => g1(env) ^ g2(env));
+      h.gate({ a: A.s, b: B.s, c: sign }, { l: 1n, r: 1n, m: -2n, o: -1n }, meta);
+    }
+    const gv = h.getter(v);
+    const neg = this.sub({ kind: "const", v: 0n }, v, W, h.temp((env) => ((1n << BigInt(W)) - gv(env)) & ones(W)), meta);
+    h.alias(op.results[0], this.setMask(this.choose(sign, neg, v, res, meta), ones(W)));
   }
 
   private mul(x: Operand, y: Operand, mx: bigint, my: bigint, W: number, r: Operand, meta: Meta): Operand {
@@ -675,6 +734,14 @@ export class IntLowering {
       h.diag(error("E0642", "constraint always fails: division by zero", op.loc));
       return;
     }
+    this.divremCore(x, y, mx, W, q, r, meta);
+    h.alias(res, isDiv ? q : r);
+  }
+
+  /** x = q·y + r with r < y (so y ≠ 0), q within x's bits and r range-checked. */
+  private divremCore(x: Operand, y: Operand, mx: bigint, W: number, q: Operand, r: Operand, meta: Meta): void {
+    const h = this.h;
+    const gy = h.getter(y);
     this.range(q, bitlen(mx), meta);
     this.range(r, W, meta);
     const gr = h.getter(r);
@@ -690,7 +757,6 @@ export class IntLowering {
     }
     this.setMask(q, ones(bitlen(mx)));
     this.setMask(r, ones(W));
-    h.alias(res, isDiv ? q : r);
   }
 
   private bitwise(op: BitOp, x: Operand, y: Operand, mx: bigint, my: bigint, W: number, r: Operand, meta: Meta): Operand {

@@ -221,15 +221,17 @@ describe.each(TYPES)("%s ops agree with the reference", (ty, W, isSigned) => {
 
 // Ops the surface language does not reach in circuits (integer `/` and `%` are refused there; no operator
 // rotates): built as CWIR directly.
-describe.each([8, 32])("CWIR i.divu, i.remu, i.rotl, i.rotr on i%i", (W) => {
+describe.each([8, 32])("CWIR i.divu, i.remu, i.divs, i.rems, i.rotl, i.rotr on i%i", (W) => {
   const REF: Record<string, Ref> = {
     "i.divu": (a, b) => (b === 0n ? undefined : a / b),
     "i.remu": (a, b) => (b === 0n ? undefined : a % b),
+    "i.divs": (a, b) => (b === 0n ? undefined : (signed(a, W) / signed(b, W)) & mask(W)),
+    "i.rems": (a, b) => (b === 0n ? undefined : (signed(a, W) % signed(b, W)) & mask(W)),
     "i.rotl": (a, b) => ((a << (b % BigInt(W))) | (a >> ((BigInt(W) - (b % BigInt(W))) % BigInt(W)))) & mask(W),
     "i.rotr": (a, b) => ((a >> (b % BigInt(W))) | (a << ((BigInt(W) - (b % BigInt(W))) % BigInt(W)))) & mask(W),
   };
   for (const [name, ref] of Object.entries(REF))
-    for (const amount of name.startsWith("i.rot") ? [undefined, 3n, 0n] : [undefined, 7n])
+    for (const amount of name.startsWith("i.rot") ? [undefined, 3n, 0n] : [undefined, 7n, mask(W)])
       it(`${name} by ${amount === undefined ? "a variable" : `the constant ${amount}`}`, () => {
         const m = new Module();
         const b = new Builder(m);
@@ -242,7 +244,8 @@ describe.each([8, 32])("CWIR i.divu, i.remu, i.rotl, i.rotr on i%i", (W) => {
         const comp = compilePlonkish(m);
         expect(comp.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
         const c = comp.compiled!;
-        for (const [x, y0] of edgeInputs(W, name.length)) {
+        const inputs = [...edgeInputs(W, name.length), [1n << BigInt(W - 1), mask(W)], [mask(W) - 6n, 3n]] as Array<[bigint, bigint]>;
+        for (const [x, y0] of inputs) {
           const y = amount ?? y0;
           const want = ref(x, y, W, false);
           if (want === undefined) continue;
