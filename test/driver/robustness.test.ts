@@ -229,7 +229,7 @@ function cases(): Case[] {
   out.push(c(/--workers must be an integer from 1 to 256/, "check-spec", "spec.cwl", "--workers", "-2"));
   out.push(c(/bad --param/, "check-spec", "spec.cwl", "--param", "n"));
   out.push(c(/--dispatch must be an integer/, "run", "good.cwl", "--input", "in.json", "--dispatch", "-1"));
-  out.push(c(/--depth must be 1..64/, "kv", "init", "acc2", "--depth", "65"));
+  out.push(c(/--depth must be an integer from 1 to 64, not 65/, "kv", "init", "acc2", "--depth", "65"));
   out.push(c(/--erc20 must be an integer from 1/, "kv", "apply", "acc", "--erc20", "0"));
   out.push(c(/--first must be an integer from 1/, "kv", "prove", "acc", "--insecure-dev-srs", "--first", "0"));
   // Wrong kinds of folders and missing choices.

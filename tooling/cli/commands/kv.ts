@@ -9,10 +9,15 @@ import { UserError, intFlag, setExitCode } from "../main.ts";
 const big = (_k: string, v: unknown) => (typeof v === "bigint" ? `0x${v.toString(16)}` : v);
 const log = (s: string) => process.stderr.write(s + "\n");
 
+/** An accumulator folder named by the user: there (unless `init` creates it) and a folder. */
+function checkAccumulatorDir(dir: string, mayCreate: boolean): void {
+  if (!mayCreate && !existsSync(dir)) throw new UserError(`no accumulator at \`${dir}\``, "create one with `cwl kv init DIR`");
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new UserError(`\`${dir}\` is a file, not an accumulator folder`, "name the folder given to `cwl kv init`");
+}
+
 async function openStore(dir: string, depth?: number) {
   const { KvStore } = await import("../../../runtime/kv/index.ts");
-  if (depth === undefined && !existsSync(dir)) throw new UserError(`no accumulator at \`${dir}\``, "create one with `cwl kv init DIR`");
-  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new UserError(`\`${dir}\` is a file, not an accumulator folder`, "name the folder given to `cwl kv init`");
+  checkAccumulatorDir(dir, depth !== undefined);
   try {
     return await KvStore.open(dir, depth === undefined ? {} : { depth });
   } catch (e) {
@@ -76,8 +81,7 @@ export const command: CommandModule = {
         "Create an accumulator (LevelDB) at DIR",
         (y) => y.positional("dir", { type: "string", demandOption: true }).option("depth", { type: "number", default: 64, describe: "tree depth (1..64)" }),
         async (argv) => {
-          const depth = argv.depth as number;
-          if (!Number.isInteger(depth) || depth < 1 || depth > 64) throw new UserError("--depth must be 1..64");
+          const depth = intFlag("--depth", argv.depth as number, 1, 64)!;
           const kv = await openStore(argv.dir as string, depth);
           console.log(JSON.stringify({ dir: argv.dir, depth: kv.depth, root: `0x${kv.root.toString(16)}`, block: kv.block }));
           await kv.close();
@@ -150,8 +154,7 @@ export const command: CommandModule = {
         async (argv) => {
           const dir = argv.dir as string;
           const { LAST_BLOCK, readBlockRecord } = await import("../../kv/block-record.ts");
-          if (!existsSync(dir)) throw new UserError(`no accumulator at \`${dir}\``, "create one with `cwl kv init DIR`");
-          if (!statSync(dir).isDirectory()) throw new UserError(`\`${dir}\` is a file, not an accumulator folder`, "name the folder given to `cwl kv init`");
+          checkAccumulatorDir(dir, false);
           if (!existsSync(join(dir, LAST_BLOCK))) throw new UserError(`no applied block in \`${dir}\``, "run `cwl kv apply` first");
           const first = intFlag("--first", argv.first as number | undefined, 1, 10_000_000);
           checkSrsFlags(argv);
