@@ -65,5 +65,14 @@ describe("cwl check / build / run", () => {
     expect(r.stderr).toContain("wrong_witness.cwl:4:5: error[E0501]");
     expect(r.stderr).toContain("y must be x^3");
     noStack(r.stderr);
+    // Inputs outside their type are refused (not reduced), naming the element, parameter and type.
+    const range = join(dir, "range.json");
+    writeFileSync(range, JSON.stringify({ x: "-1", xs: [1, 2, 3, 2 ** 32], y: true }));
+    const o = run("run", fixture("execution_success/arith.cwl"), "--input", range);
+    expect(o.status).toBe(1);
+    expect(o.stderr).toContain("error[E0506]: x = -1 is negative (input 'x: Bn254Fr')");
+    expect(o.stderr).toContain("error[E0506]: xs[3] = 4294967296 is out of range: 0 ≤ v < 2^32 (input 'xs: [u32; 4]')");
+    expect(o.stderr).toContain("error[E0506]: y: expected an integer (number, decimal or 0x string), got true (input 'y: Bn254Fr')");
+    noStack(o.stderr);
   });
 });
