@@ -16,7 +16,8 @@
 // a prover has exactly one (r, c); x·y = r + 2^W·q with q range-checked to the product's excess bits
 // (x·y < 2^2W ≪ p, so nothing wraps in the field).
 import { type Diagnostic, error } from "../../base/diagnostics/index.ts";
-import type { Op, Type, Value } from "../../compiler/ir/index.ts";
+import type { Module, Op, Type, Value } from "../../compiler/ir/index.ts";
+import { EvalError, evalValueOp } from "../../compiler/interp/semantics.ts";
 import { Expression, type Circuit, type Column } from "../../runtime/plonk/index.ts";
 import { fr } from "../../runtime/poly/index.ts";
 import { BIT_TAGS, type BitOp, LANES, LIMB_BITS, ROW_BITS, bitOp, intTableRows, rangeTag } from "./tables.ts";
@@ -30,6 +31,7 @@ type Sel = { l?: bigint; r?: bigint; m?: bigint; o?: bigint; c?: bigint };
 /** What the integer lowering needs from the layout (lower.ts). */
 export interface IntHost {
   readonly c: Circuit;
+  readonly module: Module;
   gate(cells: { a?: Operand; b?: Operand; c?: Operand }, sel: Sel, meta: Meta): void;
   place(op: Operand, col: Column, row: number, meta: Meta): void;
   getter(op: Operand): Getter;
@@ -373,8 +375,15 @@ export class IntLowering {
       h.alias(res, o);
     };
     if (allConst && op.name !== "i.from_f") {
-      const v = constEval(op, xs.map((o) => (o as { v: bigint }).v), inW, W);
-      if (v === undefined) return h.unsupported(op, "a constant division by zero");
+      // The interpreter's semantics (a constant division by zero fails there, and here).
+      let v: bigint;
+      try {
+        v = evalValueOp(h.module, op, xs.map((o) => (o as { v: bigint }).v))![0] as bigint;
+      } catch (e) {
+        if (!(e instanceof EvalError)) throw e;
+        h.diag(error("E0642", `constraint always fails: ${e.message}`, op.loc));
+        return;
+      }
       return set({ kind: "const", v });
     }
     const mx = x ? this.maskOf(x, inW) : 0n;
@@ -880,58 +889,4 @@ function ltGetter(gp: Getter, gq: Getter): Getter {
 function invOrZero(d: bigint): bigint {
   d = ((d % fr.R) + fr.R) % fr.R;
   return d === 0n ? 0n : fr.pow(d, fr.R - 2n);
-}
-
-/** The value of an integer op on constants (W-bit results; undefined for a division by zero). */
-function constEval(op: Op, v: bigint[], inW: number, W: number): bigint | undefined {
-  const [a, b] = v;
-  const m = ones(W);
-  const sh = () => Number(b % BigInt(W));
-  const signed = (x: bigint, w: number) => (x >> BigInt(w - 1) ? x - (1n << BigInt(w)) : x);
-  switch (op.name) {
-    case "i.add":
-      return (a + b) & m;
-    case "i.sub":
-      return (a - b) & m;
-    case "i.mul":
-      return (a * b) & m;
-    case "i.divu":
-      return b === 0n ? undefined : a / b;
-    case "i.remu":
-      return b === 0n ? undefined : a % b;
-    case "i.divs":
-      return b === 0n ? undefined : (signed(a, W) / signed(b, W)) & m;
-    case "i.rems":
-      return b === 0n ? undefined : (signed(a, W) % signed(b, W)) & m;
-    case "i.and":
-      return a & b;
-    case "i.or":
-      return a | b;
-    case "i.xor":
-      return a ^ b;
-    case "i.not":
-      return ~a & m;
-    case "i.shl":
-      return (a << BigInt(sh())) & m;
-    case "i.shru":
-      return a >> BigInt(sh());
-    case "i.shrs":
-      return (signed(a, W) >> BigInt(sh())) & m;
-    case "i.rotl":
-      return ((a << BigInt(sh())) | (a >> BigInt((W - sh()) % W))) & m;
-    case "i.rotr":
-      return ((a >> BigInt(sh())) | (a << BigInt((W - sh()) % W))) & m;
-    case "i.zext":
-    case "i.trunc":
-      return a & m;
-    case "i.sext":
-      return signed(a, inW) & m;
-    case "i.cmp": {
-      const pred = op.strAttr("pred") ?? "eq";
-      const [p, q] = pred.startsWith("s") ? [signed(a, inW), signed(b, inW)] : [a, b];
-      const r = { eq: p === q, ne: p !== q, lt: p < q, le: p <= q, gt: p > q, ge: p >= q }[pred.length === 2 ? pred : pred.slice(1)];
-      return r ? 1n : 0n;
-    }
-  }
-  return undefined;
 }

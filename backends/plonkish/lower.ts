@@ -99,6 +99,7 @@ class Lowering {
     );
     this.ints = new IntLowering({
       c,
+      module: m,
       gate: (cells, sel, meta) => this.gate(cells, sel, meta),
       place: (o, col, row, meta) => this.place(o, col, row, meta),
       getter: (o) => this.getter(o),
