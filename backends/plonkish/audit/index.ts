@@ -188,6 +188,8 @@ export function auditCompiled(compiled: CompiledCircuit, opts: AuditOptions = {}
   for (let vi = 0; vi < sys.vars.length; vi++) {
     if (prop.determined[vi] || inputSet.has(vi) || outputVars.has(vi)) continue;
     if (sys.vars[vi].cells.every((c) => c.column.kind === "instance")) continue;
+    // A cell no gate or lookup reads (an unused column of a row) holds nothing.
+    if (sys.uses[vi].length === 0) continue;
     const o = varOrigin.get(vi);
     const span = spanOfVar(sys, vi2meta(sys, circuit, vi), o);
     const subject = o ? describeValue(o, f) : (vi2meta(sys, circuit, vi)?.name ?? cellName(vi));

@@ -77,10 +77,18 @@ export class Poly {
   }
 }
 
+/** A monomial's key (code points are cheaper than join; ids past the code-point range fall back). */
+function monoKey(vars: number[]): string {
+  if (vars.length === 0) return "";
+  if (vars.length === 1) return vars[0] < 0x10ffff ? String.fromCodePoint(vars[0]) : `${vars[0]}`;
+  for (const v of vars) if (v >= 0xd800) return vars.join(",");
+  return String.fromCharCode(...vars);
+}
+
 function combine(ts: Term[]): Poly {
   const m = new Map<string, Term>();
   for (const t of ts) {
-    const k = t.vars.join(",");
+    const k = monoKey(t.vars);
     const e = m.get(k);
     if (e) e.c = (e.c + t.c) % R;
     else m.set(k, { vars: t.vars, c: t.c });

@@ -213,6 +213,7 @@ export function search(inp: SearchInput): SearchResult {
     return [...new Set(xs)].filter((y) => y !== x);
   };
 
+  if (!inp.targets.length && !inp.rangeTargets.length) return result;
   let seed = 0x9e3779b97f4a7c15n;
   for (const strategy of STRATEGIES) {
     if (over()) break;

@@ -100,22 +100,22 @@ export class System {
     const total = circuit.gates.length + circuit.lookups.length;
     let done = 0;
     for (const g of circuit.gates) {
-      g.polys.forEach((expr, pi) => {
-        for (let row = 0; row < rows; row++) {
-          const memo = new Map<Expression, Poly>();
+      // One memo per row across the gate's polynomials: they share subexpressions (a Poseidon row's S-boxes).
+      for (let row = 0; row < rows; row++) {
+        const memo = new Map<Expression, Poly>();
+        g.polys.forEach((expr, pi) => {
           let poly: Poly | undefined;
           try {
             poly = s.instantiate(expr, row, memo);
-            if (poly.isZero) continue;
+            if (poly.isZero) return;
           } catch (e) {
             if (!(e instanceof TooBig)) throw e;
             poly = undefined;
-            if (!s.mentionsActive(expr, row)) continue;
           }
           const vars = poly ? poly.vars() : s.queriedVars(expr, row);
           s.add({ kind: "gate", gate: g.name, polyName: g.polyNames?.[pi], region: g.region, row, expr, poly, vars });
-        }
-      });
+        });
+      }
       progress?.(++done, total);
     }
     for (const l of circuit.lookups) {
@@ -174,11 +174,6 @@ export class System {
 
   fixedAt(c: Column, row: number): bigint {
     return row < 0 ? 0n : this.circuit.fixedValue(c, row);
-  }
-
-  /** For an opaque polynomial: does any selector-like fixed factor leave it active? (Conservative: yes.) */
-  private mentionsActive(_e: Expression, _row: number): boolean {
-    return true;
   }
 
   private queriedVars(e: Expression, row: number): number[] {

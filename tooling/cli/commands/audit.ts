@@ -33,7 +33,10 @@ export const command: CommandModule<object, Args> = {
       loaded = loadCircuit(a.file, a.circuit);
     } catch (e) {
       if (e instanceof CliError) throw new UserError(e.message, e.hint);
-      throw e;
+      // A lowering that throws is a backend bug: say so in one line (exit 2), without a stack trace.
+      process.stderr.write(`internal error: the PLONKish lowering failed on ${a.file}: ${(e as Error)?.message ?? String(e)}\nThis is a bug in cwl; please report it.\n`);
+      setExitCode(2);
+      return;
     }
     if (!loaded.compiled) {
       process.stderr.write(loaded.render() + "\n");
