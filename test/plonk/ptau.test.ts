@@ -3,14 +3,15 @@
 // and phase-2 Lagrange sections), and its phase-2 sections are byte-identical to what snarkjs's
 // `preparephase2` computes from the same powers.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { bn254 } from "@noble/curves/bn254.js";
 import * as snarkjs from "snarkjs";
 import { G1 } from "../../runtime/curve/index.ts";
 import { loadPtau, PtauError, insecureDevSrs } from "../../runtime/plonk/index.ts";
-import { devPtau, generateDevPtau, ptauPower, TEST_PTAU_POWER } from "../../tooling/ptau/dev-ptau.ts";
+import { devPtau, devPtauFile, generateDevPtau, ptauPower, TEST_PTAU_POWER } from "../../tooling/ptau/dev-ptau.ts";
 
 function consecutive(g1: readonly { x: bigint; y: bigint; infinity: boolean }[], i: number, g2: unknown, tauG2: unknown) {
   const a = bn254.pairing(G1.toNoble(g1[i + 1]), g2 as never);
@@ -100,6 +101,28 @@ describe("development ptau against snarkjs (2^4)", () => {
     writeFileSync(bad, b);
     expect(await snarkjs.powersOfTau.verify(bad, quiet)).toBe(false);
   });
+});
+
+describe("development ptau: one maker at a time", () => {
+  const dir = mkdtempSync(join(tmpdir(), "cwl-ptau-lock-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("waits while the lock's process runs, then takes over the lock and partial files of a dead one", async () => {
+    const target = devPtauFile(3, dir);
+    // A maker that is still running (a child process), which then dies without writing the file.
+    const child = spawn(process.execPath, ["-e", "setTimeout(() => {}, 1500)"]);
+    writeFileSync(`${target}.lock`, String(child.pid));
+    writeFileSync(`${target}.${child.pid}.tmp.new`, "partial");
+    const notes: string[] = [];
+    const t0 = Date.now();
+    const path = await devPtau(3, { dir, log: (s) => notes.push(s), progress: () => {} });
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(1000);
+    expect(notes[0]).toContain(`waiting for process ${child.pid}`);
+    expect(notes.some((n) => n.includes("INSECURE"))).toBe(true);
+    expect(path).toBe(target);
+    expect(ptauPower(path)).toBe(3);
+    expect(readdirSync(dir)).toEqual([basename(target)]);
+  }, 600_000);
 });
 
 describe("ptau errors and the dev SRS", () => {

@@ -9,9 +9,9 @@
 // Groth16 and PLONK setups need) are written here from the known τ, α, β: one scalar multiplication per
 // point instead of snarkjs's group FFT (2^12 powers: 70 s with `preparephase2`), checked by snarkjs's
 // verifier in test/plonk/ptau.test.ts.
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { createHash } from "node:crypto";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { REPO_ROOT } from "../../base/files/index.ts";
 import type { Progress } from "../../runtime/field/index.ts";
 
@@ -24,6 +24,8 @@ export const TEST_PTAU_POWER = 10;
 const LAGRANGE_SECTIONS = [12, 13, 14, 15] as const;
 
 export interface DevPtauOptions {
+  /** Where files are cached and made; `.cache/ptau/` by default. */
+  readonly dir?: string;
   /** Notes (the INSECURE warning, where the file goes); stderr by default. */
   readonly log?: (line: string) => void;
   readonly progress?: Progress;
@@ -31,20 +33,23 @@ export interface DevPtauOptions {
 
 /** The `2^power` recorded in a `.ptau` header, or undefined when the file is not a BN254 `.ptau`. */
 export function ptauPower(path: string): number | undefined {
-  const fd = openSync(path, "r");
+  let fd: number | undefined;
   try {
+    fd = openSync(path, "r");
     const b = Buffer.alloc(12 + 12 + 4 + 32 + 4);
     if (readSync(fd, b, 0, b.length, 0) < b.length || b.toString("latin1", 0, 4) !== "ptau") return undefined;
     // The header is the first section in every file snarkjs writes: id 1, then n8 = 32, q, power.
     if (b.readUInt32LE(12) !== 1 || b.readUInt32LE(24) !== 32) return undefined;
     return b.readUInt32LE(24 + 4 + 32);
+  } catch {
+    return undefined; // missing, a directory, unreadable
   } finally {
-    closeSync(fd);
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
-export function devPtauFile(power: number): string {
-  return join(DEV_PTAU_DIR, `pot${power}_dev_insecure.ptau`);
+export function devPtauFile(power: number, dir = DEV_PTAU_DIR): string {
+  return join(dir, `pot${power}_dev_insecure.ptau`);
 }
 
 /**
@@ -56,22 +61,30 @@ export async function devPtau(power: number, opts: DevPtauOptions = {}): Promise
   const log = opts.log ?? ((s: string) => process.stderr.write(s + "\n"));
   const env = process.env.CWL_DEV_PTAU;
   if (env) {
-    const have = existsSync(env) ? ptauPower(env) : undefined;
+    const have = ptauPower(env);
     if (have !== undefined && have >= power) return env;
     log(`CWL_DEV_PTAU=${env} ${have === undefined ? "is not a readable BN254 .ptau file" : `has 2^${have} powers, 2^${power} needed`}; using the project's own development file`);
   }
-  const cached = cachedAtLeast(power);
-  if (cached) return cached;
-  mkdirSync(DEV_PTAU_DIR, { recursive: true });
-  const target = devPtauFile(power);
+  const dir = opts.dir ?? DEV_PTAU_DIR;
+  const target = devPtauFile(power, dir);
   const lock = `${target}.lock`;
-  let fd: number;
-  try {
-    fd = openSync(lock, "wx");
-  } catch {
-    return waitForOther(target, lock, log);
+  let waiting = false;
+  for (;;) {
+    const cached = cachedAtLeast(dir, power);
+    if (cached) return cached;
+    mkdirSync(dir, { recursive: true });
+    const holder = takeLock(lock);
+    if (holder === undefined) break;
+    if (!holder.alive) {
+      // A maker that died (killed test run): its lock and partial files go, and this process makes it.
+      rmSync(lock, { force: true });
+      if (holder.pid !== undefined) for (const f of readdirSync(dir)) if (f.startsWith(`${basename(target)}.${holder.pid}.`)) rmSync(join(dir, f), { force: true });
+      continue;
+    }
+    if (!waiting) log(`waiting for process ${holder.pid} to finish ${target}`);
+    waiting = true;
+    await new Promise((r) => setTimeout(r, 500));
   }
-  closeSync(fd);
   try {
     log(`note: writing an INSECURE development powers-of-tau file (2^${power}, known toxic waste: proofs under it can be forged) to ${target}; made once, then reused`);
     const tmp = `${target}.${process.pid}.tmp`;
@@ -83,33 +96,42 @@ export async function devPtau(power: number, opts: DevPtauOptions = {}): Promise
   }
 }
 
-function cachedAtLeast(power: number): string | undefined {
-  if (!existsSync(DEV_PTAU_DIR)) return undefined;
-  const found = readdirSync(DEV_PTAU_DIR)
+function cachedAtLeast(dir: string, power: number): string | undefined {
+  if (!existsSync(dir)) return undefined;
+  const found = readdirSync(dir)
     .map((f) => /^pot(\d+)_dev_insecure\.ptau$/.exec(f))
     .filter((m): m is RegExpExecArray => m !== null && Number(m[1]) >= power)
     .map((m) => Number(m[1]))
     .sort((a, b) => a - b);
-  return found.length ? devPtauFile(found[0]!) : undefined;
+  return found.length ? devPtauFile(found[0]!, dir) : undefined;
 }
 
-/** Another process holds the lock: wait for its file; a lock older than 30 minutes is a dead maker's. */
-async function waitForOther(target: string, lock: string, log: (s: string) => void): Promise<string> {
-  log(`waiting for another process to finish ${target}`);
-  for (;;) {
-    await new Promise((r) => setTimeout(r, 250));
-    if (existsSync(target)) return target;
-    let age: number;
-    try {
-      age = Date.now() - statSync(lock).mtimeMs;
-    } catch {
-      if (existsSync(target)) return target;
-      throw new Error(`the process making ${target} stopped without writing it`);
-    }
-    if (age > 30 * 60_000) {
-      rmSync(lock, { force: true });
-      throw new Error(`stale lock ${lock} removed; run again`);
-    }
+/** Creates the lock holding this process's id; when another holds it, says who and whether it still runs. */
+function takeLock(lock: string): { pid?: number; alive: boolean } | undefined {
+  try {
+    const fd = openSync(lock, "wx");
+    writeSync(fd, String(process.pid));
+    closeSync(fd);
+    return undefined;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+  }
+  let text: string;
+  let age: number;
+  try {
+    text = readFileSync(lock, "utf8");
+    age = Date.now() - statSync(lock).mtimeMs;
+  } catch {
+    return { alive: true }; // released just now: look again
+  }
+  const pid = Number(text);
+  // An empty lock is one being written; after a few seconds its writer is gone.
+  if (!text || !Number.isInteger(pid)) return { alive: age < 5_000 };
+  try {
+    process.kill(pid, 0);
+    return { pid, alive: true };
+  } catch (e) {
+    return { pid, alive: (e as NodeJS.ErrnoException).code === "EPERM" };
   }
 }
 
