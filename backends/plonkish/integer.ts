@@ -214,12 +214,16 @@ export class IntLowering {
     const row = this.newRow(meta);
     const r = this.rows[row];
     r.yFree = false;
+    // A constant 0 is not placed: its lanes get width 0, so the lookups pin its word to 0.
+    const zero = (o: Operand) => o.kind === "const" && o.v === 0n;
+    if (zero(x)) xBits = 0;
+    if (zero(y)) yBits = 0;
     for (let i = 0; i < LANES; i++) {
       r.rx[i] = Math.max(0, Math.min(LIMB_BITS, xBits - LIMB_BITS * i));
       r.ry[i] = Math.max(0, Math.min(LIMB_BITS, yBits - LIMB_BITS * i));
     }
     for (const [o, W, ls] of [[x, cols.X, cols.x], [y, cols.Y, cols.y]] as const) {
-      if (o.kind === "const" && o.v === 0n) continue;
+      if (zero(o)) continue;
       this.h.place(o, W, row, meta);
       this.placeLimbs(this.h.getter(o), ls, row, meta);
     }
