@@ -221,8 +221,9 @@ function cases(): Case[] {
     out.push(c(says, "prove", "good.cwl", "-i", "in.json", "--ptau", f));
   }
   // Numbers out of range name the range.
-  out.push(c(/--k must be an integer from \d+ to \d+ for this circuit, not 40/, "setup", "good.cwl", "--insecure-dev-srs", "-k", "40"));
-  out.push(c(/--k must be an integer from \d+ to \d+ for this circuit, not 0/, "setup", "good.cwl", "--insecure-dev-srs", "-k", "0"));
+  out.push(c(/--k must be an integer from 1 to 28, not 40/, "setup", "good.cwl", "--insecure-dev-srs", "-k", "40"));
+  out.push(c(/--k must be an integer from 1 to 28, not 0/, "setup", "good.cwl", "--insecure-dev-srs", "-k", "0"));
+  out.push(c(/--k must be an integer from \d+ to \d+ for this circuit, not 28/, "setup", "good.cwl", "--insecure-dev-srs", "-k", "28"));
   out.push(c(/--k must be an integer .* not a non-number/, "setup", "good.cwl", "--insecure-dev-srs", "-k", "many"));
   out.push(c(/--k must be an integer from/, "prove", "good.cwl", "-i", "in.json", "--insecure-dev-srs", "-k", "99"));
   out.push(c(/--max-states must be an integer from 1 to/, "check-spec", "spec.cwl", "--max-states", "0"));

@@ -3,7 +3,7 @@
 import type { CommandModule } from "yargs";
 import { CliError } from "../plonkish-error.ts";
 import { readUserJson } from "../../../base/files/user-file.ts";
-import { UserError, setExitCode } from "../main.ts";
+import { UserError, intFlag, setExitCode } from "../main.ts";
 import { renderAll } from "../../../base/diagnostics/index.ts";
 
 interface Args {
@@ -38,6 +38,7 @@ export const command: CommandModule<object, Args> = {
     const { witnessFor } = await import("../../../backends/plonkish/index.ts");
     const { loadCircuit, checkSrsChoice, chooseSrs, domainK, writeProof, writePublic, readVk } = await import("../plonkish.ts");
     const log = (s: string) => process.stderr.write(s + "\n");
+    const { TWO_ADICITY } = await import("../../../runtime/poly/fr.ts");
     try {
       const t0 = performance.now();
       // The small files first: a bad inputs file or key is found before minutes of compiling and keygen.
@@ -46,6 +47,8 @@ export const command: CommandModule<object, Args> = {
         throw new CliError(`inputs file \`${a.inputs}\` must hold a JSON object (inputs by parameter name)`);
       const expectedVk = a.vk ? readVk(a.vk) : undefined;
       checkSrsChoice({ ptau: a.ptau, insecureDevSrs: a["insecure-dev-srs"] });
+      // The field's limit before compiling; the circuit's own bounds (domainK) once it is laid out.
+      intFlag("--k", a.k, 1, TWO_ADICITY);
       const loaded = loadCircuit(a.file, a.entry);
       if (!loaded.compiled) {
         process.stderr.write(loaded.render() + "\n");

@@ -1,7 +1,7 @@
 // `cwl setup <file>`: lays the circuit out (plonkish) and writes its verifying key.
 import type { CommandModule } from "yargs";
 import { CliError } from "../plonkish-error.ts";
-import { UserError, setExitCode } from "../main.ts";
+import { UserError, intFlag, setExitCode } from "../main.ts";
 
 interface Args {
   file: string;
@@ -27,8 +27,11 @@ export const command: CommandModule<object, Args> = {
     // Heavy modules load only when this command runs, so other commands start fast.
     const { keygen } = await import("../../../runtime/plonk/index.ts");
     const { loadCircuit, checkSrsChoice, chooseSrs, domainK, writeVk } = await import("../plonkish.ts");
+    const { TWO_ADICITY } = await import("../../../runtime/poly/fr.ts");
     try {
       checkSrsChoice({ ptau: a.ptau, insecureDevSrs: a["insecure-dev-srs"] });
+      // The field's limit before compiling; the circuit's own bounds (domainK) once it is laid out.
+      intFlag("--k", a.k, 1, TWO_ADICITY);
       const loaded = loadCircuit(a.file, a.entry);
       if (!loaded.compiled) {
         process.stderr.write(loaded.render() + "\n");
