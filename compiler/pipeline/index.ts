@@ -9,7 +9,6 @@ import { runPipeline } from "../passes/index.ts";
 import { type CheckedProgram, analyze } from "../sema/index.ts";
 import { type Module as AstModule, parse } from "../syntax/index.ts";
 import { checkSpecItem } from "../spec/index.ts";
-import { EXIT_INTERNAL, setExitCode } from "../../tooling/cli/main.ts";
 
 export interface CompileOptions {
   /** `--field`: bn254 (default), bls12_381, goldilocks, babybear, pallas, vesta. */
@@ -64,9 +63,20 @@ export function isInternalError(d: Diagnostic): boolean {
   return d.code === "E0099" || d.code === "E0499" || d.message.startsWith("internal compiler error");
 }
 
+const internalErrorListeners: ((d: Diagnostic) => void)[] = [];
+
+/**
+ * Calls `listener` with the first internal-error diagnostic of every compile from now on. The CLI
+ * registers one that sets exit code 2; the compiler itself knows nothing of processes or exit codes.
+ */
+export function onInternalError(listener: (d: Diagnostic) => void): void {
+  internalErrorListeners.push(listener);
+}
+
 function compileLoaded(file: SourceFile, opts: CompileOptions & { fm: FileManager }): CompileResult {
   const r = compileCaught(file, opts);
-  if (r.diagnostics.some(isInternalError)) setExitCode(EXIT_INTERNAL);
+  const internal = r.diagnostics.find(isInternalError);
+  if (internal) for (const listener of internalErrorListeners) listener(internal);
   return r;
 }
 

@@ -3,6 +3,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { FileManager } from "../../base/files/index.ts";
 import { compileSource } from "../../compiler/pipeline/index.ts";
+// The CLI registers the listener that turns an internal-error diagnostic into exit code 2.
+import "../../tooling/cli/main.ts";
 
 const g = globalThis as { __cwlSetExit?: (c: number) => void };
 afterEach(() => delete g.__cwlSetExit);

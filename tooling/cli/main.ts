@@ -8,6 +8,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import yargs, { type CommandModule } from "yargs";
 import { CompileError } from "../../base/diagnostics/index.ts";
 import { UserFileError } from "../../base/files/user-file.ts";
+import { onInternalError } from "../../compiler/pipeline/index.ts";
 
 export const EXIT_OK = 0;
 export const EXIT_USER = 1;
@@ -101,3 +102,6 @@ export function intFlag(flag: string, value: number | undefined, min: number, ma
 export function setExitCode(code: number): void {
   (globalThis as { __cwlSetExit?: (c: number) => void }).__cwlSetExit?.(code);
 }
+
+// A compile that reports an internal error (a bug in cwl) makes the run exit 2, whichever command ran it.
+onInternalError(() => setExitCode(EXIT_INTERNAL));
