@@ -14,6 +14,9 @@ import type { Op, Value } from "../../compiler/ir/index.ts";
 import { run, type RValue } from "../../compiler/interp/index.ts";
 import { MockProver, keygen, prove, verify, insecureDevSrs, insecureSrsOf, loadPtau, minimumK, Circuit, emptyWitness, type InsecureDevSrs, type Witness } from "../../runtime/plonk/index.ts";
 import { devPtau, TEST_PTAU_POWER } from "../../tooling/ptau/dev-ptau.ts";
+import { readPublic } from "../../tooling/cli/plonkish.ts";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { bn254 } from "@noble/curves/bn254.js";
 import { poseidon } from "../../runtime/hash/poseidon.ts";
 import { fr } from "../../runtime/poly/index.ts";
@@ -297,6 +300,17 @@ describe("keys and domain size", () => {
     // Any other tau: no warning.
     expect(insecureSrsOf(insecureDevSrs(2, 0xfeedbeefn).tauG2)).toBeUndefined();
     expect(insecureSrsOf(bn254.G2.Point.BASE.multiply(3n))).toBeUndefined();
+  });
+
+  it("a public inputs file holds canonical field elements only (r itself would verify as 0)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cwl-public-"));
+    const file = (vals: string[]) => {
+      const p = join(dir, `${vals.join("_").slice(0, 20)}.json`);
+      writeFileSync(p, JSON.stringify({ public: [vals] }));
+      return p;
+    };
+    expect(readPublic(file(["0", (R - 1n).toString()]))).toEqual([[0n, R - 1n]]);
+    expect(() => readPublic(file(["1", R.toString()]))).toThrow(/public value 1 of column 0 .* is not below the field modulus/);
   });
 
   it("a hand-made circuit records its instance rows with useInstance", () => {
