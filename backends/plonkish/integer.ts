@@ -50,7 +50,6 @@ interface IntRow {
   rx: number[];
   ry: number[];
   op?: BitOp;
-  yFree: boolean;
 }
 
 interface Columns {
@@ -81,11 +80,6 @@ export class IntLowering {
   private readonly skipped = new Set<Op>();
 
   constructor(private readonly h: IntHost) {}
-
-  /** Rows used by the integer region. */
-  get rowCount(): number {
-    return this.rows.length;
-  }
 
   // ---- masks
 
@@ -146,7 +140,7 @@ export class IntLowering {
 
   private newRow(meta: Meta): number {
     const r = this.rows.length;
-    this.rows.push({ rx: new Array(LANES).fill(0), ry: new Array(LANES).fill(0), yFree: true });
+    this.rows.push({ rx: new Array(LANES).fill(0), ry: new Array(LANES).fill(0) });
     this.h.c.annotateRow(r, meta, INT_REGION);
     this.h.c.touch(r);
     return r;
@@ -181,7 +175,6 @@ export class IntLowering {
       row = p.row;
       useY = true;
       this.pendingY = undefined;
-      this.rows[row].yFree = false;
     } else {
       row = this.newRow(meta);
       this.pendingY = { row, meta };
@@ -198,7 +191,6 @@ export class IntLowering {
     const row = this.newRow(meta);
     const r = this.rows[row];
     r.op = op;
-    r.yFree = false;
     for (const [o, W, ls] of [[x, cols.X, cols.x], [y, cols.Y, cols.y], [z, cols.Z, cols.z]] as const) {
       this.h.place(o, W, row, meta);
       this.placeLimbs(this.h.getter(o), ls, row, meta);
@@ -213,7 +205,6 @@ export class IntLowering {
     const cols = this.columns(meta.span);
     const row = this.newRow(meta);
     const r = this.rows[row];
-    r.yFree = false;
     // A constant 0 is not placed: its lanes get width 0, so the lookups pin its word to 0.
     const zero = (o: Operand) => o.kind === "const" && o.v === 0n;
     if (zero(x)) xBits = 0;
