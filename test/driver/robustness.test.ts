@@ -248,6 +248,9 @@ function cases(): Case[] {
   out.push(c(/a file is in the way/, "build", "good.cwl", "--target", "plonkish", "-o", "good.vk"));
   out.push(c(/is a directory/, "check-spec", "spec.cwl", "--promela", "dir.cwl"));
   out.push(c(/unknown kernel target/, "kernel", "good.cwl", "--target", "fpga9000"));
+  // Several files: the bad one is reported, the good ones still processed, exit 1.
+  out.push(c(/good\.cwl: ok[\s\S]*is a directory|is a directory[\s\S]*good\.cwl: ok/, "check", "good.cwl", "dir.cwl"));
+  out.push(c(/is a directory/, "fmt", "--check", "dir.cwl", "good.cwl"));
   out.push(c(/file for module `dir` not found/, "check", "uses-dir.cwl"));
   return out;
 }

@@ -3,7 +3,7 @@ import { renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { CommandModule } from "yargs";
 import { renderAll } from "../../../base/diagnostics/index.ts";
-import { MAX_SOURCE_BYTES, readUserText } from "../../../base/files/user-file.ts";
+import { MAX_SOURCE_BYTES, UserFileError, readUserText } from "../../../base/files/user-file.ts";
 import { UserError, setExitCode } from "../main.ts";
 
 interface Args {
@@ -40,8 +40,17 @@ export const command: CommandModule<object, Args> = {
     const unformatted: string[] = [];
     let failed = false;
     for (const f of argv.files) {
-      // Checked like every input (a directory, a binary, a huge file): never formatted, never rewritten.
-      const text = readUserText(f, { what: "file", maxBytes: MAX_SOURCE_BYTES });
+      // Checked like every input (a directory, a binary, a huge file): never formatted, never rewritten;
+      // the other files are still formatted, and the run exits 1.
+      let text: string;
+      try {
+        text = readUserText(f, { what: "file", maxBytes: MAX_SOURCE_BYTES });
+      } catch (e) {
+        if (!(e instanceof UserFileError)) throw e;
+        process.stderr.write(`error: ${e.message}\n${e.hint ? `hint: ${e.hint}\n` : ""}`);
+        failed = true;
+        continue;
+      }
       // prettier loads only when formatting, not on every CLI start.
       const { formatSource } = await import("../../format/index.ts");
       const r = await formatSource(text, { path: f });
