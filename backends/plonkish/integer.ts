@@ -642,6 +642,8 @@ export class IntLowering {
     const r: Operand = { kind: "wire", key: res };
     const n = Math.log2(W);
     if (!Number.isInteger(n)) return h.unsupported(op, `a variable shift of i${W} (width not a power of two)`);
+    // x·2^s reaches 2^(2W − 1): beyond 120 bits that may wrap in the field.
+    if (W > 120) return h.unsupported(op, `a variable shift of i${W} (x·2^b may exceed the field); shift by a constant`);
     let s = n === 0 ? ({ kind: "const", v: 0n } as Operand) : this.split(b, mb, n, meta).lo;
     if (op.name === "i.rotr" && s.kind === "wire") {
       // (W − s) mod W = the low n bits of 2^n − s.
