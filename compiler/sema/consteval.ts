@@ -26,7 +26,20 @@ export interface ConstEnv {
 export const MAX_CONST_ELEMS = 1 << 20;
 
 export function evalConst(e: Expr, env: ConstEnv, locals: Map<string, CV> = new Map()): CV {
-  const ev = (x: Expr) => evalConst(x, env, locals);
+  // Failing is the common case (the checker asks of every `if` condition whether it is constant), and
+  // capturing an Error's stack cost more than the evaluation; failures become diagnostics, so no one
+  // reads those stacks.
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return evalExpr(e, env, locals);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+function evalExpr(e: Expr, env: ConstEnv, locals: Map<string, CV>): CV {
+  const ev = (x: Expr) => evalExpr(x, env, locals);
   const int = (x: Expr): bigint => {
     const v = ev(x);
     if (typeof v !== "bigint") throw new ConstEvalError("E0302", "expected an integer constant", x.span);
@@ -115,11 +128,11 @@ export function evalConst(e: Expr, env: ConstEnv, locals: Map<string, CV> = new 
         if (k === e.clauses.length) {
           if (out.length >= MAX_CONST_ELEMS)
             throw new ConstEvalError("E0303", `comprehension has more than ${MAX_CONST_ELEMS} elements`, e.span);
-          out.push(evalConst(e.element, env, inner));
+          out.push(evalExpr(e.element, env, inner));
           return;
         }
         const c = e.clauses[k];
-        const it = evalConst(c.iter, env, inner);
+        const it = evalExpr(c.iter, env, inner);
         if (!Array.isArray(it)) throw new ConstEvalError("E0302", "a comprehension iterates over a range or array", c.iter.span);
         for (const v of it) {
           bindPattern(c.pattern, v, inner);
@@ -153,7 +166,7 @@ export function evalConst(e: Expr, env: ConstEnv, locals: Map<string, CV> = new 
 
 function blockValue(nstmts: number, tail: Expr | undefined, span: Span, env: ConstEnv, locals: Map<string, CV>): CV {
   if (nstmts > 0 || !tail) throw new ConstEvalError("E0301", "only a block with a single expression is constant", span);
-  return evalConst(tail, env, locals);
+  return evalExpr(tail, env, locals);
 }
 
 function bindPattern(p: Pattern, v: CV, locals: Map<string, CV>): void {

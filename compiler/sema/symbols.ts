@@ -44,7 +44,8 @@ export class SymbolTable {
   /** Every occurrence (definitions included), by file. */
   private occ = new Map<FileId, { span: Span; sym: SymbolInfo }[]>();
   private refsOf = new Map<SymbolInfo, Span[]>();
-  private seen = new Set<string>();
+  /** Symbols already recorded at each position (file · 2^32 + start); usually one. */
+  private seenAt = new Map<number, SymbolInfo | SymbolInfo[]>();
   readonly exprTypes = new Map<Expr, Ty>();
   private byDefSpan = new Map<string, SymbolInfo>();
 
@@ -86,10 +87,13 @@ export class SymbolTable {
   }
 
   reference(sym: SymbolInfo, span: Span): void {
-    // Generic bodies are checked once per instantiation; record each occurrence once.
-    const key = `${sym.id}:${span.file}:${span.start}:${span.end}`;
-    if (this.seen.has(key)) return;
-    this.seen.add(key);
+    // Generic bodies are checked once per instantiation; record each occurrence once. An occurrence
+    // is a symbol and where its name starts (a numeric key: one string per reference was a tenth of
+    // the checker's allocation on large files).
+    const pos = span.file * 2 ** 32 + span.start;
+    const prev = this.seenAt.get(pos);
+    if (prev === sym || (Array.isArray(prev) && prev.includes(sym))) return;
+    this.seenAt.set(pos, prev === undefined ? sym : Array.isArray(prev) ? [...prev, sym] : [prev, sym]);
     let list = this.occ.get(span.file);
     if (!list) this.occ.set(span.file, (list = []));
     list.push({ span, sym });
@@ -97,7 +101,8 @@ export class SymbolTable {
   }
 
   recordType(e: Expr, t: Ty): void {
-    if (!this.exprTypes.has(e) || this.exprTypes.get(e)!.k === "lit") this.exprTypes.set(e, t);
+    const prev = this.exprTypes.get(e);
+    if (!prev || prev.k === "lit") this.exprTypes.set(e, t);
   }
 
   /** The symbol whose name occurrence covers `offset` (innermost). */

@@ -20,25 +20,42 @@ const LOOPED = (n: Node, child: Node): boolean =>
 
 /**
  * Replaces each outermost expression that nests deeper than MAX_EXPR_DEPTH by an ErrorExpr with the
- * same span and reports it (E0026), so that no later stage sees it. One loop with its own stack.
+ * same span and reports it (E0026), so that no later stage sees it.
  */
 export function limitDepth(module: Module, report: (d: Diagnostic) => void): void {
-  // depth: expression nesting below `root`, the outermost expression containing the node.
-  type Entry = { node: Node; depth: number; root: Expr | undefined; holder: Node | undefined };
-  const stack: Entry[] = [{ node: module, depth: 0, root: undefined, holder: undefined }];
+  // One loop with its own stack, as parallel arrays (this runs on every parse: no object per node).
+  // depth: expression nesting below `root`, the outermost expression containing the node; `holder`:
+  // the node whose field holds `root`.
+  const nodes: Node[] = [module];
+  const depths: number[] = [0];
+  const roots: (Expr | undefined)[] = [undefined];
+  const holders: (Node | undefined)[] = [undefined];
   const tooDeep = new Map<Expr, Node>();
-  while (stack.length) {
-    const { node, depth, root, holder } = stack.pop()!;
+  let node: Node;
+  let depth = 0;
+  let root: Expr | undefined;
+  let holder: Node | undefined;
+  const push = (c: Node) => {
+    const expr = isExpr(c);
+    nodes.push(c);
+    depths.push(!expr ? (root ? depth + 1 : 0) : LOOPED(node, c) ? depth : depth + 1);
+    roots.push(root ?? (expr ? c : undefined));
+    holders.push(root ? holder : node);
+  };
+  while (nodes.length) {
+    node = nodes.pop()!;
+    depth = depths.pop()!;
+    root = roots.pop();
+    holder = holders.pop();
+    // A subtree cannot be deeper than a few levels per character of its text (every node but a few
+    // wrappers is shorter than its parent), so short statements and expressions need no visit.
+    if (depth + 4 * (node.span.end - node.span.start) + 4 <= MAX_EXPR_DEPTH) continue;
     if (root && tooDeep.has(root)) continue;
     if (depth > MAX_EXPR_DEPTH && root && holder) {
       tooDeep.set(root, holder);
       continue;
     }
-    forEachChild(node, (c) => {
-      const expr = isExpr(c);
-      const d = !expr ? (root ? depth + 1 : 0) : LOOPED(node, c) ? depth : depth + 1;
-      stack.push({ node: c, depth: d, root: root ?? (expr ? c : undefined), holder: root ? holder : node });
-    });
+    forEachChild(node, push);
   }
   for (const [expr, holder] of tooDeep) {
     report({

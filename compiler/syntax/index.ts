@@ -3,7 +3,7 @@ import { EOF, type IRecognitionException, type IToken } from "chevrotain";
 import type { Diagnostic, Span } from "../../base/diagnostics/index.ts";
 import type { SourceFile } from "../../base/files/index.ts";
 import type { Comment, Module, Node } from "./ast.ts";
-import { isItem } from "./ast.ts";
+import { isExpr, isItem, isType } from "./ast.ts";
 import { limitDepth } from "./depth.ts";
 import { BlockComment, DocComment, InnerDocComment, LineComment, tokenize as lex } from "./lexer.ts";
 import type { SyntaxErrorInfo } from "./messages.ts";
@@ -185,6 +185,7 @@ function parseUnchecked(file: SourceFile): ParseResult {
   if (inner.length) module.doc = inner.map((c) => stripDoc(c.text, "//!")).join("\n");
 
   limitDepth(module, (d) => diagnostics.push(d));
+  p.release();
   return { module, diagnostics: dedupe(diagnostics), comments };
 }
 
@@ -315,6 +316,8 @@ function attachDocs(module: Module, comments: Comment[], text: string): void {
   for (const c of comments) if (c.kind === "DocComment") docByEnd.set(c.span.end, c);
   if (docByEnd.size === 0) return;
   walk(module, (n) => {
+    // Nothing inside a body, an expression or a type takes a doc comment: skip them.
+    if (n.kind === "Block" || isExpr(n) || isType(n)) return false;
     const documentable =
       isItem(n) ||
       n.kind === "FieldDecl" ||

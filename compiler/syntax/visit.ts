@@ -102,6 +102,11 @@ const CHILD_KEYS = {
   ErrorExpr: [],
 } as const satisfies ChildKeys;
 
+/** The fields of a node of kind `kind` that hold its children, in source order. */
+export function childKeys(kind: NodeKind): readonly string[] {
+  return (CHILD_KEYS[kind] as readonly string[] | undefined) ?? [];
+}
+
 /** Calls `f` on each direct child of `node`, in source order. */
 export function forEachChild(node: Node, f: (child: Node) => void): void {
   const keys = CHILD_KEYS[node.kind] as readonly string[] | undefined;

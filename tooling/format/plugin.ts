@@ -4,7 +4,7 @@
 import { type Parser, type Plugin, type Printer, type SupportLanguage, util } from "prettier";
 import type { Diagnostic } from "../../base/diagnostics/index.ts";
 import { FileManager } from "../../base/files/index.ts";
-import { type Comment, type Module, type Node, isExpr, isType, parse } from "../../compiler/syntax/index.ts";
+import { type Comment, type Module, type Node, childKeys, isExpr, isType, parse } from "../../compiler/syntax/index.ts";
 import { type AttachedComment, chainOf, printCwl } from "./print.ts";
 
 /** Thrown by the parser for a file with syntax errors: formatting it could lose the user's text. */
@@ -64,14 +64,17 @@ const cwlParser: Parser<Node> = {
     const stack: Node[] = [r.module];
     while (stack.length) {
       const n = stack.pop() as unknown as Record<string, unknown>;
-      for (const key of visitorKeys(n)) {
+      for (const key of n.kind === "BinaryChain" ? ["operands"] : childKeys(n.kind as Node["kind"])) {
         const v = n[key];
-        const kids = Array.isArray(v) ? v : [v];
-        for (let i = 0; i < kids.length; i++) {
-          if (!isNode(kids[i])) continue;
-          const c = chainOf(kids[i]) as Node;
-          if (Array.isArray(v)) v[i] = c;
-          else n[key] = c;
+        if (Array.isArray(v)) {
+          for (let i = 0; i < v.length; i++) {
+            if (!isNode(v[i])) continue;
+            const c = (v[i] = chainOf(v[i]) as Node);
+            parents.set(c, n as unknown as Node);
+            stack.push(c);
+          }
+        } else if (isNode(v)) {
+          const c = (n[key] = chainOf(v) as Node);
           parents.set(c, n as unknown as Node);
           stack.push(c);
         }
@@ -105,8 +108,16 @@ const OWN_DANGLING = new Set(["Module", "Block", "Struct", "Spec", "Mod", "Call"
 /** A chain's operands are one expression's parts, not the elements of a list. */
 const isChain = (n: Node): boolean => (n.kind as string) === "BinaryChain";
 
-/** Parent links of the tree being formatted (the AST keeps none). */
-const parents = new WeakMap<Node, Node>();
+/**
+ * Parent links of the tree being formatted (the AST keeps none), as a symbol-keyed property of each
+ * node: invisible to prettier (visitorKeys lists string keys) and, unlike a WeakMap holding every node
+ * of a large file, cheap for the garbage collector.
+ */
+const PARENT = Symbol("parent");
+const parents = {
+  get: (n: Node): Node | undefined => (n as { [PARENT]?: Node })[PARENT],
+  set: (n: Node, p: Node): void => void ((n as { [PARENT]?: Node })[PARENT] = p),
+};
 
 /**
  * The body of the `for` / `while` / `if` / `action` whose head holds this line comment

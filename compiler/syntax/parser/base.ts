@@ -117,6 +117,12 @@ export abstract class ParserBase extends EmbeddedActionsParser {
     this.input = tokens;
   }
 
+  /** Drops the last file's text and tokens: the parser is kept for the process, they are not. */
+  release(): void {
+    this.text = "";
+    this.input = [];
+  }
+
   /**
    * Every rule gets a recovery value unless it names its own: when chevrotain re-syncs out of a rule,
    * its caller still receives a well-formed node (Error placeholders, empty lists, empty names), so
