@@ -185,8 +185,14 @@ class Lowering {
 
   /** A scalar's operand or an aggregate's elements (wired from the interpreter's value when nothing made it). */
   private resolveAny(v: Value): Operand | Agg {
-    if (v.type.kind === "array" || v.type.kind === "tuple") return this.resolveArray(v) ?? this.wireAggregate(v);
-    return this.resolve(v);
+    if (v.type.kind !== "array" && v.type.kind !== "tuple") return this.resolve(v);
+    const al = this.resolveArray(v);
+    if (al) return al;
+    // Parameters and hint results are wired where they enter; any other array or struct must come
+    // from an op this layout builds. Wiring it from the interpreter's value would leave it free.
+    const def = v.definingOp;
+    if (def) this.unsupported(def, "its array or struct result would not be constrained");
+    return this.wireAggregate(v);
   }
 
   private getter(op: Operand): Getter {

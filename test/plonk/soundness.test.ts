@@ -9,8 +9,8 @@ import { describe, it, expect, beforeAll } from "vitest";
 import { join } from "node:path";
 import { REPO_ROOT } from "../../base/files/index.ts";
 import { compileSource } from "../../compiler/pipeline/index.ts";
-import { compilePlonkish, witnessFor, type CompiledCircuit } from "../../backends/plonkish/index.ts";
-import type { Op, Value } from "../../compiler/ir/index.ts";
+import { compilePlonkish, lowerCircuit, witnessFor, type CompiledCircuit } from "../../backends/plonkish/index.ts";
+import { parseText, type Op, type Value } from "../../compiler/ir/index.ts";
 import { run, type RValue } from "../../compiler/interp/index.ts";
 import { MockProver, keygen, prove, verify, insecureDevSrs, insecureSrsOf, loadPtau, minimumK, Circuit, emptyWitness, type InsecureDevSrs, type Witness } from "../../runtime/plonk/index.ts";
 import { devPtau, TEST_PTAU_POWER } from "../../tooling/ptau/dev-ptau.ts";
@@ -223,6 +223,29 @@ circuit UDiv(pub out: Bn254Fr, priv x: Bn254Fr, priv y: Bn254Fr) {
     const hint = opNamed(unchecked, "cf.call").results[0];
     const forged = forge(unchecked, { out: "5", x: "10", y: "2" }, new Map<string | Value, RValue>([["x", 0n], ["y", 0n], ["out", 7n], [hint, 7n]]));
     expect(MockProver.run(unchecked.program.circuit, forged).messages()).toEqual([]);
+  });
+});
+
+describe("aggregates", () => {
+  it("an array made by an op the layout does not build is refused, not wired as a free input", () => {
+    const { module, diagnostics } = parseText(`field @bn254_fr = 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001
+
+circuit @c(%0: !f<bn254_fr> {name = "x", vis = "priv"}) {
+  %1 = array.make %0, %0 : !array<!f<bn254_fr>, 2>
+  %2 = cf.for %1 {hi = 1, lo = 0, step = 1} : !array<!f<bn254_fr>, 2> {
+  ^bb0(%3: i32, %4: !array<!f<bn254_fr>, 2>):
+    cf.yield %4
+  }
+  %5 = i.const {value = 0} : i32
+  %6 = array.get %2, %5 : !f<bn254_fr>
+  c.assert_eq %6, %0
+  cf.return
+}
+`);
+    expect(diagnostics).toEqual([]);
+    const r = lowerCircuit(module, module.func("c")!);
+    expect(r.program).toBeUndefined();
+    expect(r.diagnostics.map((d) => d.message)).toContain("the plonkish backend cannot lower 'cf.for': its array or struct result would not be constrained");
   });
 });
 
