@@ -9,16 +9,19 @@
 import { Worker } from "node:worker_threads";
 import { availableParallelism } from "node:os";
 
-/** A function `name(args)` exported by the module at `module` (a URL); it returns a Uint32Array or nothing. */
-export interface PoolTask<A> {
+/**
+ * A function `name(args)` exported by the module at `module` (a URL). What it returns comes back
+ * structured-cloned, the buffers of its typed arrays (at the top or one level down) transferred unless shared.
+ */
+export interface PoolTask<A, R = Uint32Array> {
   readonly module: string;
   readonly name: string;
-  /** Type-only: the argument the task takes. */
-  readonly args?: A;
+  /** Type-only: the argument the task takes and what it returns. */
+  readonly types?: (args: A) => R;
 }
 
 /** The task `name` of the module at `module` (pass `new URL("./x-task.ts", import.meta.url)`). */
-export function poolTask<A>(module: URL, name: string): PoolTask<A> {
+export function poolTask<A, R = Uint32Array>(module: URL, name: string): PoolTask<A, R> {
   return { module: module.href, name };
 }
 
@@ -31,7 +34,8 @@ export interface PoolRequest {
 
 interface Job {
   req: PoolRequest;
-  resolve: (r: Uint32Array) => void;
+  transfer: ArrayBuffer[];
+  resolve: (r: unknown) => void;
   reject: (e: Error) => void;
 }
 
@@ -41,12 +45,12 @@ class PoolWorker {
   constructor(onIdle: (w: PoolWorker) => void, onDead: (w: PoolWorker) => void) {
     this.worker = new Worker(new URL("./worker.mjs", import.meta.url), { execArgv: [] });
     this.worker.unref();
-    this.worker.on("message", (r: { result?: Uint32Array; error?: string }) => {
+    this.worker.on("message", (r: { result?: unknown; error?: string }) => {
       const job = this.job!;
       this.job = undefined;
       this.worker.unref();
       if (r.error !== undefined) job.reject(new Error(`runtime worker: ${r.error}`));
-      else job.resolve(r.result!);
+      else job.resolve(r.result);
       onIdle(this);
     });
     this.worker.on("error", (e) => {
@@ -59,7 +63,7 @@ class PoolWorker {
   start(job: Job): void {
     this.job = job;
     this.worker.ref();
-    this.worker.postMessage(job.req);
+    this.worker.postMessage(job.req, job.transfer);
   }
 }
 
@@ -69,10 +73,13 @@ export class Pool {
   private size = 0;
   constructor(public maxSize: number) {}
 
-  /** Runs `task(args)` on the next free worker; resolves to what it returned (empty when nothing). */
-  run<A>(task: PoolTask<A>, args: A): Promise<Uint32Array> {
+  /**
+   * Runs `task(args)` on the next free worker; resolves to what it returned (an empty Uint32Array for
+   * nothing). `transfer` lists buffers of `args` to move instead of copying (the caller loses them).
+   */
+  run<A, R>(task: PoolTask<A, R>, args: A, transfer: ArrayBuffer[] = []): Promise<R> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ req: { module: task.module, name: task.name, args }, resolve, reject });
+      this.queue.push({ req: { module: task.module, name: task.name, args }, transfer, resolve: resolve as (r: unknown) => void, reject });
       this.pump();
     });
   }

@@ -1,10 +1,11 @@
 // Worker side of the runtime pool: imports each task module once (its state lives as long as the worker)
-// and calls the named task with the job's argument. A returned Uint32Array goes back (its buffer
-// transferred unless shared); a task that writes into shared memory returns nothing.
+// and calls the named task with the job's argument. What it returns goes back, the buffers of typed arrays
+// (the value itself or its fields) transferred unless shared; a task that writes into shared memory
+// returns nothing (an empty Uint32Array goes back).
 import { parentPort } from "node:worker_threads";
 import type { PoolRequest } from "./index.ts";
 
-type TaskModule = Record<string, (args: unknown) => Uint32Array | void>;
+type TaskModule = Record<string, (args: unknown) => unknown>;
 const modules = new Map<string, Promise<TaskModule>>();
 const EMPTY = new Uint32Array(0);
 
@@ -15,8 +16,19 @@ parentPort!.on("message", async (req: PoolRequest) => {
     const task = (await m)[req.name];
     if (typeof task !== "function") throw new Error(`no task \`${req.name}\` in ${req.module}`);
     const result = task(req.args) ?? EMPTY;
-    parentPort!.postMessage({ result }, result.buffer instanceof ArrayBuffer && result.byteLength ? [result.buffer] : []);
+    parentPort!.postMessage({ result }, transferable(result));
   } catch (err) {
     parentPort!.postMessage({ error: String((err as Error)?.stack ?? err) });
   }
 });
+
+/** Non-shared buffers of the typed arrays in `v` (itself, or its own fields): moved, not copied. */
+function transferable(v: unknown): ArrayBuffer[] {
+  const out = new Set<ArrayBuffer>();
+  const add = (x: unknown) => {
+    if (ArrayBuffer.isView(x) && x.buffer instanceof ArrayBuffer && x.byteLength) out.add(x.buffer);
+  };
+  add(v);
+  if (v && typeof v === "object" && !ArrayBuffer.isView(v)) for (const x of Object.values(v)) add(x);
+  return [...out];
+}

@@ -1,19 +1,16 @@
-// Level-synchronous parallel BFS for large safety runs (`--workers N`): each worker_thread
-// compiles the same model, expands its share of the frontier (successors, canonical form,
-// invariants) and sends packed states back; the main thread keeps the seen-set, parents and
-// depth, so counterexamples stay shortest. Temporal properties and noninterference use the
-// single-threaded checker.
-import { Worker } from "node:worker_threads";
+// Level-synchronous parallel BFS for large safety runs (`--workers N`): each level's frontier is cut
+// into N parts, each expanded by a job on runtime/pool's workers (parallel-task.ts: successors,
+// canonical form, invariants; a worker compiles the model once per search) that sends packed states
+// back; the main thread keeps the seen-set, parents and depth, so counterexamples stay shortest.
+// Temporal properties and noninterference use the single-threaded checker.
+import { getPool, poolTask } from "../pool/index.ts";
 import type { SpecModel } from "./model.ts";
+import type { ExpandJob, ExpandReply } from "./parallel-task.ts";
 import { instantiate, canonicalize } from "./compile.ts";
 import { keyOf, traceTo, type CheckOptions, type CheckResult, type Violation } from "./check.ts";
 
-interface Reply {
-  /** Per successor: index in the chunk, transition id, failed invariant (-1 none, -2 runtime error). */
-  meta: Int32Array;
-  states: Int32Array;
-  errors: string[];
-}
+const EXPAND = poolTask<ExpandJob, ExpandReply>(new URL("./parallel-task.ts", import.meta.url), "expand");
+let searches = 0;
 
 export async function checkParallel(
   model: SpecModel,
@@ -27,22 +24,10 @@ export async function checkParallel(
   const invs = invNames.map((n) => (wanted(n) ? 1 : 0));
   const perms = opts.symmetry === false ? [] : inst.symmetry;
   const W = inst.width;
-  const url = new URL("./parallel-worker.mjs", import.meta.url);
-  const workers = Array.from({ length: Math.max(1, opts.workers) }, () => new Worker(url, { workerData: { model, params, symmetry: opts.symmetry !== false, invs }, execArgv: [] }));
-  const ask = (w: Worker, chunk: Int32Array) =>
-    new Promise<Reply>((resolve, reject) => {
-      const done = (r: Reply) => {
-        w.off("error", fail);
-        resolve(r);
-      };
-      const fail = (e: Error) => {
-        w.off("message", done);
-        reject(e);
-      };
-      w.once("message", done);
-      w.once("error", fail);
-      w.postMessage(chunk, [chunk.buffer as ArrayBuffer]);
-    });
+  const jobs = Math.max(1, opts.workers);
+  const pool = getPool(jobs);
+  const search = `${process.pid}:${++searches}`;
+  const ask = (chunk: Int32Array) => pool.run(EXPAND, { search, model, params, symmetry: opts.symmetry !== false, invs, chunk }, [chunk.buffer as ArrayBuffer]);
   const states: Int32Array[] = [];
   const parent: number[] = [];
   const via: number[] = [];
@@ -70,45 +55,41 @@ export async function checkParallel(
   }
   let level = states.map((_, i) => i);
   let lastReport = t0;
-  try {
-    while (level.length && !violation && !truncated) {
-      const per = Math.ceil(level.length / workers.length);
-      const parts = workers.map((_, w) => level.slice(w * per, (w + 1) * per));
-      const replies = await Promise.all(
-        parts.map((ids, w) => {
-          const chunk = new Int32Array(ids.length * W);
-          ids.forEach((id, j) => chunk.set(states[id], j * W));
-          return ask(workers[w], chunk);
-        }),
-      );
-      const next: number[] = [];
-      replies.forEach((r, w) => {
-        for (let j = 0; j < r.meta.length / 3 && !violation; j++) {
-          const from = parts[w][r.meta[3 * j]];
-          const tid = r.meta[3 * j + 1];
-          const inv = r.meta[3 * j + 2];
-          if (inv === -2) {
-            const t = inst.transitions[tid];
-            violation = { id: from, name: t.name, message: `${r.errors.shift()} in \`${inst.transitionText(t)}\``, failing: t.name, span: t.span };
-            break;
-          }
-          transitions++;
-          const id = add(r.states.subarray(j * W, (j + 1) * W).slice(), from, tid);
-          if (id < 0) continue;
-          next.push(id);
-          if (inv >= 0) violation = { id, name: invNames[inv], message: `invariant \`${invNames[inv]}\` is violated`, span: (inst.invariants[inv] ?? inst.properties[inv - inst.invariants.length])?.span };
+  while (level.length && !violation && !truncated) {
+    const per = Math.ceil(level.length / jobs);
+    const parts = Array.from({ length: jobs }, (_, w) => level.slice(w * per, (w + 1) * per));
+    const replies = await Promise.all(
+      parts.map((ids) => {
+        const chunk = new Int32Array(ids.length * W);
+        ids.forEach((id, j) => chunk.set(states[id], j * W));
+        return ask(chunk);
+      }),
+    );
+    const next: number[] = [];
+    replies.forEach((r, w) => {
+      for (let j = 0; j < r.meta.length / 3 && !violation; j++) {
+        const from = parts[w][r.meta[3 * j]];
+        const tid = r.meta[3 * j + 1];
+        const inv = r.meta[3 * j + 2];
+        if (inv === -2) {
+          const t = inst.transitions[tid];
+          violation = { id: from, name: t.name, message: `${r.errors.shift()} in \`${inst.transitionText(t)}\``, failing: t.name, span: t.span };
+          break;
         }
-      });
-      if (next.length) depth++;
-      level = next;
-      if (states.length >= maxStates) truncated = true;
-      const now = performance.now();
-      if (now - lastReport < (opts.progressEveryMs ?? 500)) continue;
-      lastReport = now;
-      opts.onProgress?.({ states: states.length, transitions, depth, elapsedMs: now - t0, statesPerSec: (states.length * 1000) / (now - t0) });
-    }
-  } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+        transitions++;
+        const id = add(r.states.subarray(j * W, (j + 1) * W).slice(), from, tid);
+        if (id < 0) continue;
+        next.push(id);
+        if (inv >= 0) violation = { id, name: invNames[inv], message: `invariant \`${invNames[inv]}\` is violated`, span: (inst.invariants[inv] ?? inst.properties[inv - inst.invariants.length])?.span };
+      }
+    });
+    if (next.length) depth++;
+    level = next;
+    if (states.length >= maxStates) truncated = true;
+    const now = performance.now();
+    if (now - lastReport < (opts.progressEveryMs ?? 500)) continue;
+    lastReport = now;
+    opts.onProgress?.({ states: states.length, transitions, depth, elapsedMs: now - t0, statesPerSec: (states.length * 1000) / (now - t0) });
   }
   const violations: Violation[] = [];
   if (violation) {
