@@ -41,6 +41,8 @@ export function propagate(s: System, inputs: Iterable<number>): Propagation {
   const reason = new Map<number, string>();
   /** Affine forms: variable → (atom → coefficient), meaning v = Σ c·atom + (something determined). */
   const forms = new Map<number, Map<number, bigint>>();
+  /** The constant part of a form when it is known (an atom's is 0): v = Σ c·atom + k. */
+  const formK = new Map<number, bigint>();
   const queue: number[] = [];
   const queued = new Uint8Array(s.constraints.length);
   const enqueueUses = (v: number) => {
@@ -56,22 +58,63 @@ export function propagate(s: System, inputs: Iterable<number>): Propagation {
     reason.set(v, why);
     enqueueUses(v);
   };
-  const setBound = (v: number, b: bigint) => {
+  /** Records 0 ≤ v ≤ b; `atomize` makes v an atom of the forms (else it keeps its form, e.g. 16·high). */
+  const setBound = (v: number, b: bigint, atomize = true) => {
     const old = bound.get(v);
     if (old !== undefined && old <= b) return;
     bound.set(v, b);
     // A cell held to 0..0 is the constant 0.
     if (b === 0n) setDet(v, "bounded to 0");
-    if (!forms.has(v) || forms.get(v)!.size !== 1 || !forms.get(v)!.has(v)) forms.set(v, new Map([[v, 1n]]));
+    if (atomize || !forms.has(v)) {
+      if (!forms.has(v) || forms.get(v)!.size !== 1 || !forms.get(v)!.has(v)) forms.set(v, new Map([[v, 1n]]));
+      formK.set(v, 0n);
+    }
     enqueueUses(v);
+    tighten(v);
+  };
+  /** A derived form: kept when it is one scaled atom (the scale matters for recompositions), else v becomes a bounded atom. */
+  const adopt = (v: number, d: { f: Map<number, bigint>; k?: bigint; bound?: bigint }) => {
+    if (d.bound !== undefined && d.f.size > 1) return setBound(v, d.bound);
+    forms.set(v, d.f);
+    if (d.k === undefined) formK.delete(v);
+    else formK.set(v, d.k);
+    if (d.bound !== undefined) setBound(v, d.bound, false);
+    else enqueueUses(v);
+  };
+  // Intervals through affine relations v = A·w + K (A a small positive integer): with both bounded and
+  // nothing able to wrap (A·b_w, b_v and |K| below r/4), v ≤ A·b_w + K and w ≤ (b_v − K)/A — the top byte
+  // looked up as 4·limb bounds limb by 63, and `x + (2^k − c) < 2^k` with x itself ranged makes x < c.
+  let aff: ReturnType<typeof affineRelations> | undefined;
+  const LIM = R / 4n;
+  const relate = (v: number, w: number) => {
+    const fv = aff!.find(v);
+    const fw = aff!.find(w);
+    const A = fr.mul(fv.a, fr.inv(fw.a));
+    if (A === 0n || A >= SMALL) return;
+    const K = signed(fr.sub(fv.k, fr.mul(A, fw.k)));
+    const bv = bound.get(v);
+    const bw = bound.get(w);
+    if (bv === undefined || bw === undefined) return;
+    const absK = K < 0n ? -K : K;
+    if (A * bw + absK >= LIM || bv + absK >= LIM) return;
+    if (A * bw + K >= 0n && A * bw + K < bv) setBound(v, A * bw + K);
+    if (bv - K >= 0n && (bv - K) / A < bw) setBound(w, (bv - K) / A);
+  };
+  const tighten = (v: number) => {
+    if (!aff || aff.find(v).r === -1) return;
+    for (const w of aff.members(v)) {
+      if (w === v || !bound.has(w)) continue;
+      relate(v, w);
+      relate(w, v);
+    }
   };
 
   // Bounds first: booleanity polynomials (also when spread over rows: t = b − 1, u = b·t, u = 0 is
   // b·(b − 1) = 0 once the affine relations are substituted) and small-integer lookups.
-  const aff = affineRelations(s);
+  aff = affineRelations(s);
   for (const c of s.constraints) {
     if (c.kind === "gate" && c.poly) {
-      const v = booleanVar(c.poly) ?? (c.vars.length <= 4 && c.poly.terms.some((t) => t.vars.length === 2) ? booleanVar(aff.substitute(c.poly) ?? Poly.zero) : undefined);
+      const v = booleanVar(c.poly) ?? (c.vars.length <= 4 && c.poly.terms.some((t) => t.vars.length === 2) ? booleanVar(aff!.substitute(c.poly) ?? Poly.zero) : undefined);
       if (v !== undefined) setBound(v, 1n);
     } else if (c.kind === "lookup") {
       for (const b of lookupBounds(c)) setBound(b.v, b.max);
@@ -129,6 +172,34 @@ export function propagate(s: System, inputs: Iterable<number>): Propagation {
     return out;
   };
 
+  /**
+   * v's form from a constraint linear in its undetermined variables: v = −(Σ c_w·form_w + rest)/c_v,
+   * with the constant part when the rest is a constant; `bound` when that is a bounded integer (small
+   * positive multiples of atoms plus a small constant, below r).
+   */
+  const deriveForm = (p: Poly, lin: Map<number, bigint>, v: number): { f: Map<number, bigint>; k?: bigint; bound?: bigint } | undefined => {
+    const cv = lin.get(v) ?? 0n;
+    if (cv === 0n) return undefined;
+    const f = new Map<number, bigint>();
+    const scale = fr.neg(fr.inv(cv));
+    let exact = true;
+    for (const [w, cw] of lin) if (w !== v && addForm(f, forms.get(w)!, fr.mul(cw, scale), det)) exact = false;
+    if (f.size === 0 || f.size > FORM_CAP) return undefined;
+    let k: bigint | undefined = exact ? 0n : undefined;
+    for (const t of p.terms) {
+      if (k === undefined) break;
+      if (t.vars.some((x) => !det[x])) continue;
+      k = t.vars.length ? undefined : fr.add(k, fr.mul(t.c, scale));
+    }
+    for (const [w, cw] of lin) {
+      if (w === v || k === undefined) continue;
+      const kw = formK.get(w);
+      k = kw === undefined ? undefined : fr.add(k, fr.mul(kw, fr.mul(cw, scale)));
+    }
+    const fb = k !== undefined && k < R / 2n ? formBound(f, bound) : undefined;
+    return { f, k, bound: fb !== undefined && fb + k! < R ? fb + k! : undefined };
+  };
+
   const recompose = (c: GateConstraint) => {
     if (!c.poly) return;
     const u = undet(c.vars);
@@ -138,17 +209,18 @@ export function propagate(s: System, inputs: Iterable<number>): Propagation {
     const missing = u.filter((v) => !forms.has(v));
     if (missing.length > 1) return;
     if (missing.length === 1) {
-      // v = −(Σ c_w·form_w)/c_v: the one variable without a form gets one.
+      // The one variable without a form gets one (a bound, when the form is a bounded integer).
       const v = missing[0];
-      const cv = lin.get(v) ?? 0n;
-      if (cv === 0n) return;
-      const f = new Map<number, bigint>();
-      const scale = fr.neg(fr.inv(cv));
-      for (const [w, cw] of lin) if (w !== v) addForm(f, forms.get(w)!, fr.mul(cw, scale), det);
-      if (f.size === 0 || f.size > FORM_CAP) return;
-      forms.set(v, f);
-      enqueueUses(v);
+      const d = deriveForm(c.poly, lin, v);
+      if (d) adopt(v, d);
       return;
+    }
+    // Every variable has a form; one derived from the other end of a chain may have missed a bound
+    // that this constraint gives (forms are order-dependent, bounds should not be).
+    for (const v of u) {
+      if (bound.has(v)) continue;
+      const d = deriveForm(c.poly, lin, v);
+      if (d?.bound !== undefined) adopt(v, d);
     }
     const f = new Map<number, bigint>();
     for (const [w, cw] of lin) addForm(f, forms.get(w)!, cw, det);
@@ -201,7 +273,7 @@ export function propagate(s: System, inputs: Iterable<number>): Propagation {
   for (const c of s.constraints) {
     if (c.kind !== "gate" || !c.poly || c.vars.length > 4) continue;
     // Constants substituted (x·w − t with t = 0 elsewhere is x·w = 0); other variables stay.
-    const p = c.poly.terms.length === 1 ? c.poly : aff.substituteConstants(c.poly);
+    const p = c.poly.terms.length === 1 ? c.poly : aff!.substituteConstants(c.poly);
     if (p.terms.length !== 1 || p.terms[0].vars.length !== 2 || p.terms[0].vars[0] === p.terms[0].vars[1]) continue;
     const [a, b] = p.terms[0].vars;
     products.push({ x: a, w: b }, { x: b, w: a });
@@ -247,24 +319,30 @@ export function propagate(s: System, inputs: Iterable<number>): Propagation {
       if (b !== undefined) bound.set(x, b);
     }
   }
-  return { determined: det, bound, reason, substituteConstants: (p) => aff.substituteConstants(p) };
+  return { determined: det, bound, reason, substituteConstants: (p) => aff!.substituteConstants(p) };
 }
 
-function addForm(into: Map<number, bigint>, f: Map<number, bigint>, k: bigint, det: Uint8Array): void {
+/** Adds k·f into `into`, dropping determined atoms; true when it dropped one. */
+function addForm(into: Map<number, bigint>, f: Map<number, bigint>, k: bigint, det: Uint8Array): boolean {
+  let dropped = false;
   for (const [a, c] of f) {
-    if (det[a]) continue;
+    if (det[a]) {
+      dropped = true;
+      continue;
+    }
     const v = (((into.get(a) ?? 0n) + c * k) % R + R) % R;
     if (v === 0n) into.delete(a);
     else into.set(a, v);
   }
+  return dropped;
 }
 
-/** The combination's largest value when all coefficients are small and positive (else undefined). */
+/** The combination's largest value when every coefficient is positive (≤ r/2) and the sum stays below r (else undefined). */
 function formBound(f: Map<number, bigint>, bound: Map<number, bigint>): bigint | undefined {
   let sum = 0n;
   for (const [a, c] of f) {
     const b = bound.get(a);
-    if (b === undefined || c >= SMALL) return undefined;
+    if (b === undefined || c > R / 2n) return undefined;
     sum += c * b;
   }
   return sum < R ? sum : undefined;
