@@ -77,6 +77,8 @@ export class IntLowering {
   private readonly masks = new Map<unknown, bigint>();
   /** Rotations written as (x >> k) | (x << (W − k)): the combining op → (x, k); its two shifts are skipped. */
   private rotations?: Map<Op, { x: Value; k: number }>;
+  /** Majorities written as (a & b) ^ (a & c) ^ (b & c): the outer xor → t = a & b (an op kept) and a, b, c. */
+  private readonly majorities = new Map<Op, { t: Value; abc: [Value, Value, Value] }>();
   private readonly skipped = new Set<Op>();
 
   constructor(private readonly h: IntHost) {}
@@ -344,13 +346,60 @@ export class IntLowering {
         break;
       }
     }
+    this.findMajorities(ops, uses);
     return found;
+  }
+
+  /**
+   * Finds SHA-256's Maj spelled (a & b) ^ (a & c) ^ (b & c) (the inner xor used only there): it equals
+   * (a & b) + (c & (a ^ b)), the two terms sharing no bit. One of the three ands is kept as a & b
+   * (unrolled rounds share one: this round's a & b is the next round's b & c); the others and the
+   * inner xor are skipped where nothing else uses them: three bitwise rows per Maj instead of four.
+   */
+  private findMajorities(ops: readonly Op[], uses: Map<Value, number>): void {
+    const def = (v: Value, name: string) => (v.definingOp?.name === name ? v.definingOp : undefined);
+    for (const op of ops) {
+      if (op.name !== "i.xor" || widthOf(op.results[0].type) <= 1) continue;
+      for (const [p, q] of [[op.operands[0], op.operands[1]], [op.operands[1], op.operands[0]]]) {
+        const inner = uses.get(p) === 1 ? def(p, "i.xor") : undefined;
+        const a3 = def(q, "i.and");
+        const a1 = inner && def(inner.operands[0], "i.and");
+        const a2 = inner && def(inner.operands[1], "i.and");
+        if (!inner || !a1 || !a2 || !a3) continue;
+        const ands = [a1, a2, a3];
+        const pairs = ands.map((o) => o.operands);
+        const vals = [...new Set(pairs.flat())];
+        const key = (x: Value, y: Value) => [x.id, y.id].sort((m, n) => m - n).join(",");
+        if (vals.length !== 3 || new Set(pairs.map(([x, y]) => key(x, y))).size !== 3 || pairs.some(([x, y]) => x === y)) continue;
+        const kept = ands.find((o) => (uses.get(o.results[0]) ?? 0) > 1) ?? a1;
+        const [a, b] = kept.operands;
+        const c = vals.find((v) => v !== a && v !== b)!;
+        this.majorities.set(op, { t: kept.results[0], abc: [a, b, c] });
+        this.skipped.add(inner);
+        for (const o of ands) if (o !== kept && uses.get(o.results[0]) === 1) this.skipped.add(o);
+        break;
+      }
+    }
   }
 
   lower(op: Op, meta: Meta): void {
     const h = this.h;
     this.rotations ??= this.findRotations(op.parent?.ops ?? []);
     if (this.skipped.has(op)) return;
+    const maj = this.majorities.get(op);
+    if (maj) {
+      const W = widthOf(op.results[0].type);
+      const [a, b, c] = maj.abc.map((v) => h.resolve(v));
+      const [ma, mb, mc] = [a, b, c].map((o) => this.maskOf(o, W));
+      const [ga, gb, gc] = [a, b, c].map((o) => h.getter(o));
+      const t = h.resolve(maj.t);
+      const u = this.bitwise("xor", a, b, ma, mb, W, h.temp((env) => ga(env) ^ gb(env)), meta);
+      const v = this.bitwise("and", c, u, mc, this.maskOf(u, W), W, h.temp((env) => gc(env) & (ga(env) ^ gb(env))), meta);
+      const r: Operand = { kind: "wire", key: op.results[0] };
+      this.lin([[1n, t], [1n, v], [-1n, r]], 0n, meta);
+      h.alias(op.results[0], this.setMask(r, this.maskOf(t, W) | this.maskOf(v, W)));
+      return;
+    }
     const rot = this.rotations.get(op);
     if (rot) {
       const W = widthOf(op.results[0].type);

@@ -289,6 +289,26 @@ it("a u128 product or variable shift is refused: it may not fit the field", () =
   expect(() => compile(`circuit T(pub out: u128, priv a: u128, priv b: u128) { assert_eq(a << b, out, "r"); }`)).toThrow(/i\.shl.*a variable shift of i128/);
 });
 
+it("SHA-256's Ch and Maj (laid out as sums of bit-disjoint terms) agree with the reference", () => {
+  const c = compile(`circuit M(pub ch: u32, pub maj: u32, priv a: u32, priv b: u32, priv c: u32) {
+    assert_eq((a & b) ^ (~a & c), ch, "ch");
+    assert_eq((a & b) ^ (a & c) ^ (b & c), maj, "maj");
+}`);
+  const rows = stats(c.program.circuit).regions?.int;
+  for (const [a, b, d] of [[0x12345678n, 0x9abcdef0n, 0x0f0f0f0fn], [mask(32), 0n, mask(32)], [0n, 0n, 0n], [0xdeadbeefn, 0xcafebaben, 0x8badf00dn]]) {
+    const ch = (a & b) ^ (~a & mask(32) & d);
+    const maj = (a & b) ^ (a & d) ^ (b & d);
+    const w = honest(c, { ch: ch.toString(), maj: maj.toString(), a: a.toString(), b: b.toString(), c: d.toString() });
+    expect(mock(c, w)).toEqual([]);
+    const bad = clone(w);
+    bad.instance[0][1] = maj ^ 1n;
+    expect(mock(c, bad).length).toBeGreaterThan(0);
+  }
+  // Range checks of the five parameters (one row each: checks share a row only within one op), Ch's
+  // a & b (shared with Maj) and ~a & c, Maj's a ^ b and c & (a ^ b); as five bitwise ops Maj would add 2.
+  expect(rows).toBe(5 + 2 + 2);
+});
+
 describe("shifts by a variable amount", () => {
   it("std::hash::sha256::rotr on constant and variable amounts", () => {
     const c = compile(`use std::hash::sha256;\ncircuit R(pub out: u32, pub out2: u32, priv x: u32, priv n: u32) {\n    assert_eq(sha256::rotr(x, 7), out, "c");\n    assert_eq(sha256::rotr(x, n), out2, "v");\n}\n`);
