@@ -1,0 +1,100 @@
+// BLS aggregate certificates and what a replica does with forged ones: a prover of a certificate who
+// builds it by hand (too few signers, a signer who did not sign, a rogue public key) must be refused.
+import { describe, expect, it } from "vitest";
+import { bls12_381 } from "@noble/curves/bls12-381.js";
+import { BlsSigner, devKeys, devSecretKey } from "../../runtime/consensus/crypto.ts";
+import { Replica, blockHash } from "../../runtime/consensus/replica.ts";
+import { GENESIS, GENESIS_QC, proposalMsg, voteMsg, type Block, type Msg, type QC } from "../../runtime/consensus/types.ts";
+import { sampleCommittee } from "../../runtime/consensus/quorum.ts";
+import { cfgOf } from "./helpers.ts";
+
+const n = 4;
+const all = [0, 1, 2, 3];
+const keys = devKeys("crypto-test", n, all);
+const signer = new BlsSigner(keys);
+
+describe("BLS certificates", () => {
+  it("same-message votes aggregate and verify in one check; any change is refused", () => {
+    const m = voteMsg(3, "ab".repeat(32));
+    const sigs = all.map((i) => signer.sign(i, m));
+    const agg = signer.aggregate(sigs.slice(0, 3));
+    expect(signer.verifyAggregate([0, 1, 2], m, agg)).toBe(true);
+    expect(signer.verifyAggregate([0, 1, 3], m, agg)).toBe(false); // claims a signer who did not sign
+    expect(signer.verifyAggregate([0, 1], m, agg)).toBe(false);
+    expect(signer.verifyAggregate([0, 1, 2], voteMsg(4, "ab".repeat(32)), agg)).toBe(false);
+    expect(signer.verifyAggregate([0, 1, 2], m, signer.aggregate(sigs.slice(0, 2)))).toBe(false);
+    expect(signer.verify(0, m, sigs[0])).toBe(true);
+    expect(signer.verify(1, m, sigs[0])).toBe(false);
+    expect(signer.verify(0, m, "zz")).toBe(false); // malformed: a bad signature, not a crash
+  });
+
+  it("a rogue public key without a proof of possession is refused when the keys are loaded", () => {
+    // pk_rogue = pk_attacker - (pk_0 + pk_1 + pk_2): the aggregate of {0,1,2,rogue} is the attacker's key alone.
+    const G2 = bls12_381.G2.Point;
+    const others = [0, 1, 2].map((i) => G2.fromBytes(keys.publicKeys[i])).reduce((a, b) => a.add(b));
+    const attacker = bls12_381.shortSignatures.getPublicKey(devSecretKey("attacker", 0));
+    const rogue = attacker.subtract(others).toBytes();
+    const forged = { ...keys, publicKeys: [...keys.publicKeys.slice(0, 3), rogue], pops: [...keys.pops.slice(0, 3), keys.pops[3]] };
+    expect(() => new BlsSigner(forged)).toThrow(/proof of possession/);
+  });
+
+  it("committee sampling is deterministic, distinct, and changes with the epoch", () => {
+    const a = sampleCommittee("seed", 5, 1000, 100);
+    expect(sampleCommittee("seed", 5, 1000, 100)).toEqual(a);
+    expect(new Set(a).size).toBe(100);
+    expect(a.every((x) => x >= 0 && x < 1000)).toBe(true);
+    expect(sampleCommittee("seed", 6, 1000, 100)).not.toEqual(a);
+  });
+});
+
+describe("a replica facing hand-built messages", () => {
+  const cfg = cfgOf(n, "all-2/3");
+  function replica(id: number) {
+    const sent: { to: number; m: Msg }[] = [];
+    const r = new Replica({ id, cfg, signer, env: { now: () => 0, send: (to, m) => sent.push({ to, m }), setTimer: () => {} } });
+    r.start();
+    return { r, sent };
+  }
+  const block = (view: number, justify: QC, parent: Block = GENESIS, proposer = view % n): Block => {
+    const body = { parent: parent.hash, height: parent.height + 1, view, proposer, justify, txs: ["t"], bytes: 1 };
+    return { hash: blockHash(body), ...body };
+  };
+  const propose = (b: Block, by = b.proposer): Msg => ({ t: "propose", block: b, sig: signer.sign(by, proposalMsg(b.view, b.hash)) });
+
+  it("votes for a well-formed proposal", () => {
+    const { r, sent } = replica(0);
+    r.onMessage(propose(block(1, GENESIS_QC)), 1);
+    expect(sent.filter((s) => s.m.t === "vote")).toHaveLength(1);
+  });
+
+  it("refuses a proposal signed by someone other than the view's leader, or with a changed body", () => {
+    const { r, sent } = replica(0);
+    r.onMessage(propose(block(1, GENESIS_QC), 2), 2);
+    const b = block(1, GENESIS_QC);
+    r.onMessage({ ...propose(b), block: { ...b, txs: ["other"] } } as Msg, 1);
+    expect(sent.filter((s) => s.m.t === "vote")).toHaveLength(0);
+    expect(r.stats.rejected).toBe(2);
+  });
+
+  it("refuses a QC with too few signers or one whose aggregate does not cover its signers", () => {
+    const b1 = block(1, GENESIS_QC);
+    const m = voteMsg(1, b1.hash);
+    const two = { view: 1, block: b1.hash, height: 1, signers: [0, 1], sig: signer.aggregate([0, 1].map((i) => signer.sign(i, m))) };
+    const lying = { ...two, signers: [0, 1, 2] };
+    for (const qc of [two, lying]) {
+      const { r, sent } = replica(0);
+      r.onMessage(propose(b1), 1);
+      sent.length = 0;
+      r.onMessage(propose(block(2, qc, b1)), 2);
+      expect(sent.filter((s) => s.m.t === "vote")).toHaveLength(0);
+      expect(r.highQC.view).toBe(0);
+    }
+    // The honest certificate of three is accepted and followed.
+    const { r, sent } = replica(0);
+    r.onMessage(propose(b1), 1);
+    const three = { ...two, signers: [0, 1, 2], sig: signer.aggregate([0, 1, 2].map((i) => signer.sign(i, m))) };
+    r.onMessage(propose(block(2, three, b1)), 2);
+    expect(r.highQC.view).toBe(1);
+    expect(sent.some((s) => s.m.t === "vote" && s.m.view === 2)).toBe(true);
+  });
+});
