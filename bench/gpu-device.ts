@@ -16,11 +16,8 @@
 import { writeFileSync } from "node:fs";
 import { availableParallelism, cpus } from "node:os";
 import { pathToFileURL } from "node:url";
-import {
-  analyzeKernels,
-  type FieldLimbs,
-  packMont,
-} from "../backends/kernels/index.ts";
+import { analyzeKernels } from "../backends/kernels/index.ts";
+import { type FieldLimbs, packMont } from "../runtime/field/index.ts";
 import { emitWgsl } from "../backends/wgsl/index.ts";
 import {
   G1,

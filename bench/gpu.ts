@@ -8,7 +8,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
-import { analyzeKernels, packMont, unpackMont } from "../backends/kernels/index.ts";
+import { analyzeKernels } from "../backends/kernels/index.ts";
+import { packMont, unpackMont } from "../runtime/field/index.ts";
 import { emitWasm } from "../backends/wasm/index.ts";
 import { emitWgsl } from "../backends/wgsl/index.ts";
 import { G1, msmG1, ntt } from "../runtime/curve/index.ts";

@@ -8,8 +8,9 @@
 // (lanes of independent invocations round-robin at II = 1). A process whose multipliers exceed the
 // budget shares them (ALLOCATION). The testbench (testbench.ts) drives the tops in C simulation.
 import type { Op, Type, Value } from "../../compiler/ir/index.ts";
-import type { FieldLimbs, KernelInfo, KernelModule, KernelParam, Slice } from "../kernels/index.ts";
-import { StructuredPrinter, type StructuredSyntax, powExponent, sharedIntExpr, toMontgomery, tripCount } from "../kernels/index.ts";
+import type { KernelInfo, KernelModule, KernelParam, Slice } from "../kernels/index.ts";
+import { type FieldLimbs, powExponent, toMontgomery } from "../../runtime/field/index.ts";
+import { StructuredPrinter, type StructuredSyntax, sharedIntExpr, tripCount } from "../kernels/index.ts";
 import { type DataflowPlan, type HlsPort, paramName, planDataflow } from "./dataflow.ts";
 import { type HlsFieldMulStructure, dspPerMul, hlsFieldLib, hlsFieldType, hlsLiteral, hlsMulStructure, mulLatency } from "./fieldlib.ts";
 import { DEFAULT_DSP_BUDGET, type LoopShaper, exclusiveMulSites, loopShaper } from "./shaping.ts";

@@ -1,7 +1,7 @@
 // Vitis HLS Montgomery arithmetic on ap_uint<32·L>, generated per field. Multiplication is word-serial
 // CIOS: each of the L unrolled steps multiplies the full-width operand by one 32-bit digit (a
 // 256×32 product maps to a DSP cascade) and reduces one word, keeping t < 2p throughout.
-import type { FieldLimbs } from "../kernels/index.ts";
+import type { FieldLimbs } from "../../runtime/field/index.ts";
 
 export function hlsFieldType(f: FieldLimbs): string {
   return `${f.prefix}_t`;

@@ -1,7 +1,7 @@
-// Public face of the shared kernel lowering: subset check + binding layout (analyze.ts), Montgomery
-// limb constants and packing (runtime/field's field-limbs.ts, re-exported: host loops share them), and the
-// shared structured-control-flow printer (structured.ts). Assembling one artifact from the concrete
-// backends is tooling/kernels/artifact.ts: a shared layer imports no concrete backend.
+// Public face of the shared kernel lowering: subset check + binding layout (analyze.ts) and the shared
+// structured-control-flow printer (structured.ts). The Montgomery limb constants and packing the targets
+// emit with are runtime data (runtime/field's field-limbs.ts, shared with the host loops). Assembling one
+// artifact from the concrete backends is tooling/kernels/artifact.ts: a shared layer imports no concrete backend.
 export {
   analyzeKernels,
   identifier,
@@ -12,15 +12,4 @@ export {
   type KernelParam,
   type ParamKind,
 } from "./analyze.ts";
-export {
-  type FieldLimbs,
-  fieldLimbs,
-  toLimbs,
-  fromLimbs,
-  toMontgomery,
-  fromMontgomery,
-  packMont,
-  unpackMont,
-  powExponent,
-} from "../../runtime/field/index.ts";
 export { type Slice, type StructuredSyntax, StructuredPrinter, sharedIntExpr, sliceOps, tripCount } from "./structured.ts";

@@ -4,8 +4,8 @@
 // `name(threads, …)` taking (ptr, len) per buffer and an i32 per scalar; it loops over global ids.
 import binaryen from "binaryen";
 import type { Block, Op, Value } from "../../compiler/ir/index.ts";
-import type { FieldLimbs, KernelInfo, KernelModule } from "../kernels/index.ts";
-import { powExponent, toMontgomery } from "../kernels/index.ts";
+import type { KernelInfo, KernelModule } from "../kernels/index.ts";
+import { type FieldLimbs, powExponent, toMontgomery } from "../../runtime/field/index.ts";
 import type { WasmOutput } from "../../runtime/gpu/artifacts.ts";
 import { addWasmFieldLib, fieldConstBytes, fieldConstData } from "./fieldlib.ts";
 

@@ -2,7 +2,7 @@
 // i64, so each 32×32 product is exact; CIOS is fully unrolled over i64 locals holding 32-bit words.
 // Every routine takes addresses: f_add(dst, a, b) etc.; dst may alias an operand (inputs are read first).
 import binaryen from "binaryen";
-import type { FieldLimbs } from "../kernels/index.ts";
+import type { FieldLimbs } from "../../runtime/field/index.ts";
 
 type Ref = binaryen.ExpressionRef;
 

@@ -2,8 +2,9 @@
 // bind-group layout the host needs. Structured control flow (cf.for → `for`, cf.if → `if`, carried and
 // yielded values as `var`s) is the shared StructuredPrinter's; this file spells WGSL's own ops.
 import type { Op, Type, Value } from "../../compiler/ir/index.ts";
-import type { FieldLimbs, KernelInfo, KernelModule, StructuredSyntax } from "../kernels/index.ts";
-import { StructuredPrinter, identifier as sanitize, powExponent, sharedIntExpr, toMontgomery } from "../kernels/index.ts";
+import type { KernelInfo, KernelModule, StructuredSyntax } from "../kernels/index.ts";
+import { type FieldLimbs, powExponent, toMontgomery } from "../../runtime/field/index.ts";
+import { StructuredPrinter, identifier as sanitize, sharedIntExpr } from "../kernels/index.ts";
 import type { WgslBinding, WgslKernel } from "../../runtime/gpu/artifacts.ts";
 import { WGSL_LIMB_HELPERS, type WgslLibOptions, wgslFieldLib, wgslFieldType, wgslLimbLiteral } from "./fieldlib.ts";
 

@@ -1,7 +1,7 @@
 // WGSL Montgomery arithmetic on L×u32 limbs, generated per field. WGSL has no u64, so 32×32→64-bit
 // products are built from four 16×16 half-products (`mul_wide`); multiplication is CIOS, fully unrolled
 // with the modulus limbs inlined as constants (no loop overhead, no array indexing in hot code on GPUs).
-import type { FieldLimbs } from "../kernels/index.ts";
+import type { FieldLimbs } from "../../runtime/field/index.ts";
 
 const hex = (x: number) => `0x${(x >>> 0).toString(16)}u`;
 

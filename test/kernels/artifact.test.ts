@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { packMont, unpackMont, fieldLimbs } from "../../backends/kernels/index.ts";
+import { packMont, unpackMont, fieldLimbs } from "../../runtime/field/index.ts";
 import { compileFile } from "../../compiler/pipeline/index.ts";
 import { BN254_FR } from "../../runtime/field/index.ts";
 import { emitKernelArtifact, haveGxx } from "../../tooling/kernels/index.ts";

@@ -4,7 +4,8 @@
 // repeated points. Streams are strict in these builds: a read/compute/write split that pushes a token
 // nobody pops, or pops one nobody pushed, aborts the simulation.
 import { describe, expect, it } from "vitest";
-import { type KernelModule, analyzeKernels, packMont, unpackMont } from "../../backends/kernels/index.ts";
+import { type KernelModule, analyzeKernels } from "../../backends/kernels/index.ts";
+import { packMont, unpackMont } from "../../runtime/field/index.ts";
 import { DEFAULT_DSP_BUDGET, dspPerMul, emitHls } from "../../backends/hls/index.ts";
 import type { Module } from "../../compiler/ir/index.ts";
 import { G1, ntt } from "../../runtime/curve/index.ts";

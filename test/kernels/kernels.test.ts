@@ -4,7 +4,8 @@
 // same checks in hls-dataflow.test.ts (one csim build per module, shared there).
 import { describe, expect, it } from "vitest";
 import { Builder, Module, T, walkFunc } from "../../compiler/ir/index.ts";
-import { type KernelModule, type KernelTarget, analyzeKernels, packMont, unpackMont } from "../../backends/kernels/index.ts";
+import { type KernelModule, type KernelTarget, analyzeKernels } from "../../backends/kernels/index.ts";
+import { packMont, unpackMont } from "../../runtime/field/index.ts";
 import { emitWasm } from "../../backends/wasm/index.ts";
 import { emitWgsl } from "../../backends/wgsl/index.ts";
 import { BN254_FQ, BN254_FR } from "../../runtime/field/index.ts";
