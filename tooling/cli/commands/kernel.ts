@@ -6,7 +6,7 @@ import { KERNEL_TARGETS } from "../../../backends/kernels/analyze.ts";
 import { renderAll } from "../../../base/diagnostics/index.ts";
 import { FileManager } from "../../../base/files/index.ts";
 import { makeUserDir } from "../../../base/files/user-file.ts";
-import { UserError, setExitCode } from "../main.ts";
+import { setExitCode } from "../main.ts";
 import { compileFile, hasErrors } from "../../../compiler/pipeline/index.ts";
 
 interface Args {
@@ -32,8 +32,10 @@ export const command: CommandModule<object, Args> = {
     if (hasErrors(r.diagnostics) || !r.ir) return setExitCode(1);
     const base = argv.file.replace(/^.*[\\/]/, "").replace(/\.cwl$/, "");
     const outDir = argv.o ?? `build/${base}-${argv.target}`;
-    if (!KERNEL_TARGETS.includes(argv.target as never))
-      throw new UserError(`unknown kernel target \`${argv.target}\``, `targets: ${KERNEL_TARGETS.join(", ")}`);
+    if (!KERNEL_TARGETS.includes(argv.target as never)) {
+      render([{ severity: "error", code: "E0657", message: `unknown kernel target \`${argv.target}\``, hint: `targets: ${KERNEL_TARGETS.join(", ")}` }]);
+      return setExitCode(1);
+    }
     makeUserDir(outDir);
     const { emitKernelArtifact } = await import("../../kernels/artifact.ts");
     const res = emitKernelArtifact(r.ir, argv.target, outDir);
