@@ -80,6 +80,15 @@ export class IntLowering {
   /** Majorities written as (a & b) ^ (a & c) ^ (b & c): the outer xor → t = a & b (an op kept) and a, b, c. */
   private readonly majorities = new Map<Op, { t: Value; abc: [Value, Value, Value] }>();
   private readonly skipped = new Set<Op>();
+  /** Users of each value in the circuit body. */
+  private users = new Map<Value, Op[]>();
+  /**
+   * Reductions not yet made: the value is s mod 2^k (exact), or only ≡ s (mod 2^k) (a sum whose every
+   * user reduces it mod 2^j, j ≤ k). Only integer ops lowered here ever see such a value; the first one
+   * that needs the value itself splits s once (cached in `reduced`).
+   */
+  private readonly lazy = new Map<Value, { s: Operand; ms: bigint; k: number; exact: boolean; meta: Meta }>();
+  private readonly reduced = new Map<Value, Operand>();
 
   constructor(private readonly h: IntHost) {}
 
@@ -325,6 +334,7 @@ export class IntLowering {
   private findRotations(ops: readonly Op[]): Map<Op, { x: Value; k: number }> {
     const uses = new Map<Value, number>();
     for (const op of ops) for (const v of op.operands) uses.set(v, (uses.get(v) ?? 0) + 1);
+    for (const op of ops) for (const v of op.operands) this.users.set(v, [...(this.users.get(v) ?? []), op]);
     const amount = (v: Value) => (v.definingOp?.name === "i.const" ? v.definingOp.bigAttr("value") : undefined);
     const found = new Map<Op, { x: Value; k: number }>();
     for (const op of ops) {
@@ -382,6 +392,95 @@ export class IntLowering {
     }
   }
 
+  /** The operand for v; a pending reduction is made first (one split row, once per value). */
+  private operand(v: Value): Operand {
+    const lz = this.lazy.get(v);
+    if (!lz) return this.h.resolve(v);
+    if (!lz.exact) throw new Error(`internal: ${v.name ?? `%${v.id}`} is known only modulo 2^${lz.k} but a user needs its value`);
+    let r = this.reduced.get(v);
+    if (!r) {
+      r = this.split(lz.s, lz.ms, lz.k, lz.meta).lo;
+      this.reduced.set(v, r);
+    }
+    return r;
+  }
+
+  /** Whether every user of v is an op this class lowers (so a pending reduction never leaves it). */
+  private intUsersOnly(v: Value): boolean {
+    const us = this.users.get(v) ?? [];
+    return us.length > 0 && us.every((o) => o.name.startsWith("i.") && !["i.const", "i.select", "i.to_f"].includes(o.name));
+  }
+
+  /** A low mask 2^j − 1 as the constant operand of an i.and: j, else undefined. */
+  private lowMaskOf(op: Op): { x: Value; j: number } | undefined {
+    if (op.name !== "i.and") return undefined;
+    for (const [x, c] of [[op.operands[0], op.operands[1]], [op.operands[1], op.operands[0]]]) {
+      const cv = c.definingOp?.name === "i.const" ? c.definingOp.bigAttr("value") : undefined;
+      if (cv !== undefined && cv > 0n && (cv & (cv + 1n)) === 0n && x !== c) return { x, j: bitlen(cv) };
+    }
+    return undefined;
+  }
+
+  /** Whether every user of v needs only v mod 2^j for some j ≤ k (an and with 2^j − 1, a trunc to j bits). */
+  private reducedByUsers(v: Value, k: number): boolean {
+    const us = this.users.get(v) ?? [];
+    return us.length > 0 && us.every((o) => (o.name === "i.trunc" ? widthOf(o.results[0].type) <= k : (this.lowMaskOf(o)?.j ?? Infinity) <= k));
+  }
+
+  /**
+   * Additions mod 2^32 done in a wider type, `((a as u64 + b as u64) & 0xffffffff) as u32` (std's sha256
+   * add): the mask and the truncation leave the reduction pending, an addition of pending values whose
+   * users all reduce is the plain sum of the cells, and the split is made where a value is needed — so
+   * t1 = h + Σ1 + ch + K + w costs one split, not four.
+   */
+  private lowerLazy(op: Op, W: number, meta: Meta): boolean {
+    const res = op.results[0];
+    if (!res || W <= 1) return false;
+    switch (op.name) {
+      case "i.zext": {
+        const l = this.lazy.get(op.operands[0]);
+        if (!l || !this.intUsersOnly(res)) return false;
+        this.lazy.set(res, l);
+        return true;
+      }
+      case "i.add": {
+        const [a, b] = op.operands;
+        const [la, lb] = [this.lazy.get(a), this.lazy.get(b)];
+        if (!la && !lb) return false;
+        const k = Math.min(la?.k ?? W, lb?.k ?? W);
+        if (k > W || !this.reducedByUsers(res, k)) return false;
+        const part = (v: Value, l?: { s: Operand; ms: bigint }) => (l ? l : { s: this.operand(v), ms: this.maskOf(this.operand(v), W) });
+        const [pa, pb] = [part(a, la), part(b, lb)];
+        const [ga, gb] = [this.h.getter(pa.s), this.h.getter(pb.s)];
+        const ms = ones(bitlen(pa.ms + pb.ms));
+        if (bitlen(ms) > 200) return false;
+        const s = this.setMask(this.h.temp((env) => ga(env) + gb(env)), ms);
+        this.lin([[1n, pa.s], [1n, pb.s], [-1n, s]], 0n, meta);
+        this.lazy.set(res, { s, ms, k, exact: false, meta });
+        return true;
+      }
+      case "i.and":
+      case "i.trunc": {
+        const m = op.name === "i.trunc" ? { x: op.operands[0], j: W } : this.lowMaskOf(op);
+        if (!m) return false;
+        const l = this.lazy.get(m.x);
+        if (l) {
+          if (!l.exact && m.j > l.k) throw new Error(`internal: a reduction mod 2^${m.j} of a value known modulo 2^${l.k}`);
+          const pending = { ...l, k: Math.min(l.k, m.j), exact: true };
+          if (this.intUsersOnly(res)) this.lazy.set(res, pending);
+          else this.h.alias(res, this.split(pending.s, pending.ms, pending.k, pending.meta).lo);
+          return true;
+        }
+        const x = this.operand(m.x);
+        const mx = this.maskOf(x, widthOf(m.x.type));
+        if (x.kind !== "wire" || mx >> BigInt(m.j) === 0n || !this.intUsersOnly(res)) return false;
+        this.lazy.set(res, { s: x, ms: mx, k: m.j, exact: true, meta });
+        return true;
+      }
+    }
+    return false;
+  }
+
   lower(op: Op, meta: Meta): void {
     const h = this.h;
     this.rotations ??= this.findRotations(op.parent?.ops ?? []);
@@ -389,10 +488,10 @@ export class IntLowering {
     const maj = this.majorities.get(op);
     if (maj) {
       const W = widthOf(op.results[0].type);
-      const [a, b, c] = maj.abc.map((v) => h.resolve(v));
+      const [a, b, c] = maj.abc.map((v) => this.operand(v));
       const [ma, mb, mc] = [a, b, c].map((o) => this.maskOf(o, W));
       const [ga, gb, gc] = [a, b, c].map((o) => h.getter(o));
-      const t = h.resolve(maj.t);
+      const t = this.operand(maj.t);
       const u = this.bitwise("xor", a, b, ma, mb, W, h.temp((env) => ga(env) ^ gb(env)), meta);
       const v = this.bitwise("and", c, u, mc, this.maskOf(u, W), W, h.temp((env) => gc(env) & (ga(env) ^ gb(env))), meta);
       const r: Operand = { kind: "wire", key: op.results[0] };
@@ -403,13 +502,14 @@ export class IntLowering {
     const rot = this.rotations.get(op);
     if (rot) {
       const W = widthOf(op.results[0].type);
-      const x = h.resolve(rot.x);
+      const x = this.operand(rot.x);
       h.alias(op.results[0], this.rotate(x, this.maskOf(x, W), rot.k, W, { kind: "wire", key: op.results[0] }, meta));
       return;
     }
     const res = op.results[0];
     const W = res ? widthOf(res.type) : 0;
-    const xs = op.operands.map((v) => h.resolve(v));
+    if (this.lowerLazy(op, W, meta)) return;
+    const xs = op.operands.map((v) => this.operand(v));
     const [x, y] = xs;
     const inW = op.operands[0] ? widthOf(op.operands[0].type) : 0;
     const allConst = xs.every((o) => o.kind === "const");
