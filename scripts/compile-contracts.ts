@@ -1,17 +1,19 @@
-// Compiles runtime/kv/evm/contracts/*.sol with solc-js (devDependency, pinned 0.8.28) into
-// runtime/kv/evm/contracts/artifacts.json (creation + runtime bytecode). The artifacts are committed so
-// that `npm run demo` needs no compiler; test/kv checks they match a fresh compilation.
+// Compiles the contracts of runtime/kv/evm/contracts and runtime/exec/contracts (*.sol) with solc-js
+// (devDependency, pinned 0.8.28) into each folder's artifacts.json (creation + runtime bytecode). The
+// artifacts are committed so that `npm run demo` and the block executor need no compiler; test/kv and
+// test/exec check they match a fresh compilation.
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_ROOT } from "../base/files/index.ts";
 import solc from "solc";
 
 export const CONTRACTS_DIR = join(REPO_ROOT, "runtime/kv/evm/contracts");
+export const EXEC_CONTRACTS_DIR = join(REPO_ROOT, "runtime/exec/contracts");
 
-export function compileContracts(): Record<string, { bytecode: string; deployedBytecode: string }> {
+export function compileContracts(dir = CONTRACTS_DIR): Record<string, { bytecode: string; deployedBytecode: string }> {
   const sources: Record<string, { content: string }> = {};
-  for (const f of readdirSync(CONTRACTS_DIR).filter((f) => f.endsWith(".sol")).sort())
-    sources[f] = { content: readFileSync(join(CONTRACTS_DIR, f), "utf8") };
+  for (const f of readdirSync(dir).filter((f) => f.endsWith(".sol")).sort())
+    sources[f] = { content: readFileSync(join(dir, f), "utf8") };
   const input = {
     language: "Solidity",
     sources,
@@ -31,7 +33,9 @@ export function compileContracts(): Record<string, { bytecode: string; deployedB
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const artifacts = { compiler: `solc ${solc.version()}`, contracts: compileContracts() };
-  writeFileSync(join(CONTRACTS_DIR, "artifacts.json"), JSON.stringify(artifacts, null, 2) + "\n");
-  console.log(`wrote runtime/kv/evm/contracts/artifacts.json (${Object.keys(artifacts.contracts).join(", ")})`);
+  for (const dir of [CONTRACTS_DIR, EXEC_CONTRACTS_DIR]) {
+    const artifacts = { compiler: `solc ${solc.version()}`, contracts: compileContracts(dir) };
+    writeFileSync(join(dir, "artifacts.json"), JSON.stringify(artifacts, null, 2) + "\n");
+    console.log(`wrote ${dir.slice(REPO_ROOT.length + 1)}/artifacts.json (${Object.keys(artifacts.contracts).join(", ")})`);
+  }
 }

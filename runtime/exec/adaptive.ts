@@ -1,0 +1,70 @@
+// The adaptive policy: before each block, estimate its conflict rate and pick an algorithm. Switching
+// happens between blocks — every algorithm starts from the committed state and leaves the committed
+// state — so the chain never stops and needs no hand-over.
+//
+// Estimate: the transactions whose accesses are statically decidable (Predictor.predictStatic) give a
+// predicted conflict rate among themselves; the rest are assumed to conflict at the rate measured on
+// the previous block (every algorithm reports its block's conflict rate from the final read/write sets).
+// Choice: expected rate ≥ SERIAL_ABOVE → strict order (optimistic would mostly re-execute, reordering
+// would produce one transaction per batch); else mostly static → reorder (its predictions cost nothing
+// and it never re-executes); else → optimistic.
+import { type BlockOutcome, type ExecOptions, type SchedulerName, conflictRate, runSerial } from "./block.ts";
+import type { Tx } from "./execute.ts";
+import { runOptimistic } from "./optimistic.ts";
+import { type Prediction, Predictor } from "./predict.ts";
+import { runReorder } from "./reorder.ts";
+import type { WorldState } from "./state.ts";
+
+export const SERIAL_ABOVE = 0.5;
+export const STATIC_FOR_REORDER = 0.9;
+
+export class AdaptivePolicy {
+  /** Conflict rate measured on the last executed block. */
+  lastMeasured = 0;
+  constructor(readonly predictor: Predictor) {}
+
+  async choose(state: WorldState, txs: readonly Tx[]): Promise<{ scheduler: SchedulerName; expected: number }> {
+    if (txs.length === 0) return { scheduler: "serial", expected: 0 };
+    const statics: Prediction[] = [];
+    for (const tx of txs) {
+      const p = await this.predictor.predictStatic(state, tx);
+      if (p) statics.push(p);
+    }
+    const f = statics.length / txs.length;
+    const rate = statics.length ? conflictRate(statics.map((p) => ({ reads: p.reads, writes: p.writes }))) : 0;
+    const expected = f * rate + (1 - f) * this.lastMeasured;
+    const scheduler: SchedulerName = expected >= SERIAL_ABOVE ? "serial" : f >= STATIC_FOR_REORDER ? "reorder" : "optimistic";
+    return { scheduler, expected };
+  }
+
+  observe(outcome: BlockOutcome): void {
+    this.lastMeasured = outcome.stats.conflictRate;
+  }
+}
+
+export type SchedulerChoice = SchedulerName | "adaptive";
+
+/** Runs one block under `choice` (the policy decides for "adaptive"), committing it to `state`. */
+export async function runBlock(state: WorldState, txs: readonly Tx[], choice: SchedulerChoice, opts: ExecOptions & { policy: AdaptivePolicy; workers?: number }): Promise<BlockOutcome> {
+  let scheduler: SchedulerName;
+  let policyMs = 0;
+  let expected: number | undefined;
+  if (choice === "adaptive") {
+    const t = performance.now();
+    ({ scheduler, expected } = await opts.policy.choose(state, txs));
+    policyMs = performance.now() - t;
+  } else scheduler = choice;
+  const out =
+    scheduler === "serial"
+      ? await runSerial(state, txs, opts)
+      : scheduler === "optimistic"
+        ? await runOptimistic(state, txs, opts)
+        : await runReorder(state, txs, { ...opts, predictor: opts.policy.predictor });
+  opts.policy.observe(out);
+  if (choice === "adaptive") {
+    out.stats.schedMs += policyMs;
+    out.stats.wallMs += policyMs;
+    out.stats.expectedConflictRate = expected;
+  }
+  return out;
+}

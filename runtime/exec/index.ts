@@ -1,0 +1,48 @@
+// Block execution over @ethereumjs/evm with interchangeable schedulers (spec/exec.md): strict order,
+// optimistic parallel (Block-STM), deterministic reordering, and an adaptive policy choosing per block.
+import { AdaptivePolicy, runBlock, type SchedulerChoice } from "./adaptive.ts";
+import type { BlockStats } from "./block.ts";
+import { Lanes } from "./execute.ts";
+import { Predictor } from "./predict.ts";
+import { type Genesis, type WorkloadName, type WorkloadOptions, genesis, makeBlocks } from "./workloads.ts";
+import type { Delay } from "./execute.ts";
+
+export { type BlockOutcome, type BlockStats, type SchedulerName, blockStorageOps, conflictRate, runSerial } from "./block.ts";
+export { type Delay, type Tx, type TxExecution, Lanes } from "./execute.ts";
+export { runOptimistic } from "./optimistic.ts";
+export { runReorder, planLevels } from "./reorder.ts";
+export { Predictor, dispatchedSelectors, mappingSlot } from "./predict.ts";
+export { AdaptivePolicy, runBlock, type SchedulerChoice, SERIAL_ABOVE, STATIC_FOR_REORDER } from "./adaptive.ts";
+export { WorldState, TxView, accountKey, storageKeyOf, parseStorageKey } from "./state.ts";
+export { WORKLOADS, type WorkloadName, type WorkloadOptions, genesis, makeBlocks, loadExecArtifacts } from "./workloads.ts";
+
+export const SCHEDULERS = ["serial", "optimistic", "reorder", "adaptive"] as const;
+
+export interface ChainRun {
+  root: string;
+  blocks: (BlockStats & { phase: string })[];
+  outcomes: import("./block.ts").BlockOutcome[];
+  genesis: Genesis;
+}
+
+/** Executes a workload's blocks on a fresh genesis under one scheduler choice. */
+export async function runChain(
+  workload: WorkloadName,
+  choice: SchedulerChoice,
+  o: WorkloadOptions & { workers?: number; delay?: Delay; users?: number; keepOutcomes?: boolean },
+  progress?: (block: number, total: number, stats: BlockStats) => void,
+): Promise<ChainRun> {
+  const lanes = await Lanes.create(o.workers ?? 4);
+  const g = await genesis(lanes, o.users ?? 32);
+  const { blocks, phases } = makeBlocks(g, workload, o);
+  const policy = new AdaptivePolicy(new Predictor(lanes));
+  const out: ChainRun = { root: "", blocks: [], outcomes: [], genesis: g };
+  for (let b = 0; b < blocks.length; b++) {
+    const r = await runBlock(g.state, blocks[b], choice, { lanes, delay: o.delay, policy, workers: o.workers });
+    out.blocks.push({ ...r.stats, phase: phases[b] });
+    if (o.keepOutcomes) out.outcomes.push(r);
+    progress?.(b + 1, blocks.length, r.stats);
+  }
+  out.root = g.state.root();
+  return out;
+}

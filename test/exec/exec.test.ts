@@ -1,0 +1,144 @@
+// Block execution: every scheduler leaves the state strict order leaves, on every workload, also when
+// random delays at every state read shuffle how concurrent executions interleave.
+import { describe, expect, it } from "vitest";
+import { encodeCall } from "../../runtime/kv/evm/trace.ts";
+import { KvStore } from "../../runtime/kv/index.ts";
+import {
+  AdaptivePolicy,
+  Lanes,
+  Predictor,
+  SCHEDULERS,
+  WORKLOADS,
+  WorldState,
+  blockStorageOps,
+  dispatchedSelectors,
+  genesis,
+  loadExecArtifacts,
+  makeBlocks,
+  planLevels,
+  runBlock,
+  runChain,
+  runOptimistic,
+  runReorder,
+  runSerial,
+  type Delay,
+  type Tx,
+} from "../../runtime/exec/index.ts";
+import { loadArtifacts } from "../../runtime/kv/evm/trace.ts";
+import { compileContracts, EXEC_CONTRACTS_DIR } from "../../scripts/compile-contracts.ts";
+import { mulberry32 } from "../util/prng.ts";
+
+const SMALL = { blocks: 2, blockSize: 12, seed: 5, users: 8 };
+
+/** Random pauses at state reads: a timer (reordering across executions) on about a third of them. */
+function randomDelays(seed: number): Delay {
+  const rand = mulberry32(seed);
+  return () => (rand() < 0.35 ? new Promise((r) => setTimeout(r, Math.floor(rand() * 3))) : undefined);
+}
+
+describe("runtime/exec", () => {
+  it("the committed contract artifacts are what solc compiles from the sources", () => {
+    expect(loadExecArtifacts().contracts).toEqual(compileContracts(EXEC_CONTRACTS_DIR));
+  }, 30_000);
+
+  it("every scheduler gives strict order's state root on every workload", async () => {
+    for (const w of WORKLOADS) {
+      const opts = { ...SMALL, blocks: w === "mixed" ? 4 : 2, phase: 1 };
+      const ref = await runChain(w, "serial", opts);
+      for (const s of SCHEDULERS.filter((s) => s !== "serial")) {
+        const r = await runChain(w, s, opts);
+        expect(r.root, `${w}/${s}`).toBe(ref.root);
+      }
+    }
+  }, 60_000);
+
+  it("optimistic, reorder and adaptive agree with strict order under random worker delays", async () => {
+    let reExecuted = 0;
+    for (const w of ["amm", "erc20", "mixed"] as const) {
+      const opts = { ...SMALL, blocks: w === "mixed" ? 4 : 2, phase: 1 };
+      const ref = await runChain(w, "serial", opts);
+      for (const [i, s] of (["optimistic", "reorder", "adaptive"] as const).entries()) {
+        const r = await runChain(w, s, { ...opts, delay: randomDelays(11 + i) });
+        expect(r.root, `${w}/${s}`).toBe(ref.root);
+        if (s === "optimistic") reExecuted += r.blocks.reduce((a, b) => a + b.reExecutions, 0);
+      }
+    }
+    // The delays must actually produce conflicts that validation catches, or this test shows nothing.
+    expect(reExecuted).toBeGreaterThan(0);
+  }, 60_000);
+
+  it("a different block gives a different root (the comparison can fail)", async () => {
+    const a = await runChain("erc20", "serial", { ...SMALL, blocks: 1 });
+    const b = await runChain("erc20", "serial", { ...SMALL, blocks: 1, seed: 6 });
+    expect(a.root).not.toBe(b.root);
+  });
+
+  it("the static pass finds the ERC-20 pattern and predicts exactly the keys a transfer touches", async () => {
+    const token = loadArtifacts().contracts.Token.deployedBytecode;
+    const sels = dispatchedSelectors(Uint8Array.from(Buffer.from(token, "hex")));
+    expect(sels.has("a9059cbb") && sels.has("70a08231")).toBe(true);
+    expect(dispatchedSelectors(Uint8Array.from(Buffer.from(loadExecArtifacts().contracts.Pool.deployedBytecode, "hex"))).has("a9059cbb")).toBe(false);
+    const lanes = await Lanes.create(1);
+    const g = await genesis(lanes, 4);
+    const tx: Tx = { from: g.users[0], to: g.token, data: encodeCall("transfer(address,uint256)", [g.users[1], 5n]) };
+    const p = await new Predictor(lanes).predict(g.state, tx);
+    expect(p.static).toBe(true);
+    const actual = (await runSerial(g.state.clone(), [tx], { lanes })).results[0];
+    expect(new Set(actual.writes.keys())).toEqual(p.writes);
+    // Reads the prediction leaves out are only of keys no transfer writes (the token's account and code).
+    for (const k of actual.reads.keys()) if (!p.reads.has(k)) expect(k.startsWith("C:") || k === `A:${g.token.toString(16).padStart(40, "0")}`, k).toBe(true);
+  });
+
+  it("conflict levels keep conflicting transactions in block order and put independent ones together", () => {
+    const P = (r: string[], w: string[]) => ({ reads: new Set(r), writes: new Set(w), static: true });
+    // 0 writes a; 1 reads a (after 0); 2 writes b (free); 3 writes a read by 1 (after 1); 4 reads c (free).
+    expect(planLevels([P(["a"], ["a"]), P(["a"], []), P([], ["b"]), P([], ["a"]), P(["c"], [])])).toEqual([0, 1, 0, 2, 0]);
+  });
+
+  it("reorder recovers from a missed prediction (pre-execution took the reverting path)", async () => {
+    const lanes = await Lanes.create(4);
+    const g = await genesis(lanes, 4);
+    const fresh = 0x9999n; // no pool balance before the block
+    const block: Tx[] = [
+      { from: fresh, to: g.pool, data: encodeCall("faucet(uint256,uint256)", [10n ** 9n, 10n ** 9n]) },
+      { from: fresh, to: g.pool, data: encodeCall("swap0for1(uint256)", [10n ** 6n]) },
+      { from: g.users[0], to: g.pool, data: encodeCall("swap1for0(uint256)", [10n ** 6n]) },
+    ];
+    const ref = g.state.clone();
+    const s = await runSerial(ref, block, { lanes });
+    expect(s.results.every((r) => r.ok)).toBe(true);
+    const st = g.state.clone();
+    const r = await runReorder(st, block, { lanes });
+    expect(r.stats.mispredictions).toBeGreaterThan(0);
+    expect(st.root()).toBe(ref.root());
+  });
+
+  it("the adaptive policy runs hot blocks in strict order and statically predictable cold ones reordered", async () => {
+    const r = await runChain("mixed", "adaptive", { ...SMALL, blocks: 4, phase: 1, blockSize: 16, users: 64 });
+    expect(r.blocks.map((b) => b.phase)).toEqual(["erc20-uniform", "amm", "erc20-hot", "nft"]);
+    expect(r.blocks[0].scheduler).toBe("reorder");
+    expect(r.blocks[2].scheduler).toBe("serial");
+    // NFT mints are not statically decidable: the policy goes by the AMM block it just measured.
+    expect(r.blocks[3].scheduler).toBe("serial");
+  });
+
+  it("a block executed in parallel applies to the KV accumulator with the root of the serial block", async () => {
+    const roots: bigint[][] = [];
+    for (const delay of [undefined, randomDelays(3)]) {
+      const lanes = await Lanes.create(4);
+      const g = await genesis(lanes, 8);
+      const { blocks } = makeBlocks(g, "mixed", { blocks: 2, blockSize: 10, seed: 2, phase: 1 });
+      const kv = KvStore.memory({ depth: 32 });
+      const policy = new AdaptivePolicy(new Predictor(lanes));
+      const rs: bigint[] = [];
+      for (const b of blocks) {
+        const out = delay ? await runOptimistic(g.state, b, { lanes, delay }) : await runBlock(g.state, b, "serial", { lanes, policy });
+        const ops = blockStorageOps(out.results);
+        expect(ops.some((o) => o.kind === "write")).toBe(true);
+        rs.push((await kv.applyBlock(ops)).rootAfter);
+      }
+      roots.push(rs);
+    }
+    expect(roots[1]).toEqual(roots[0]);
+  });
+});
