@@ -6,7 +6,8 @@
 // occurs linearly (with a nonzero coefficient under the known values) is solved for it; a lookup
 // whose known positions leave one table row fills the others; when nothing is forced, the next
 // variable of a fixed order is decided (undetermined cells first, then private inputs, then public
-// ones, so that public values follow from private ones as a hash's output must), with a value from a
+// ones, so that public values follow from private ones as a hash's output must; inputs of dynamic-table
+// lookups last, once the pushed rows are known), with a value from a
 // strategy: all zeros, small numbers, or random field elements (a bounded cell stays in its range, a
 // lookup input takes a table row). The finished assignment is then checked against every constraint
 // by evaluating the layout's own expressions. For the second witness the inputs are fixed to the
@@ -87,18 +88,24 @@ export function search(inp: SearchInput): SearchResult {
       order.push(v);
     }
   };
-  for (let v = 0; v < n; v++) if (!det[v] && inp.prop.bound.has(v)) put(v);
-  for (let v = 0; v < n; v++) if (!det[v] && !inputs.has(v)) put(v);
+  /** The first lookup each variable is a plain input of (decisions take a table row there). */
+  const lookupOf = new Map<number, LookupConstraint>();
+  for (const c of s.constraints)
+    if (c.kind === "lookup")
+      for (const p of c.inputs) {
+        const v = plainVar(p);
+        if (v !== undefined && !lookupOf.has(v)) lookupOf.set(v, c);
+      }
+  // A dynamic table's rows are known only once their pushed values are: its inputs are decided last.
+  const dynamicInput = (v: number) => lookupOf.get(v)?.candidates.some((t) => t.some((p) => p.constantValue === undefined)) ?? false;
+  for (let v = 0; v < n; v++) if (!det[v] && inp.prop.bound.has(v) && !dynamicInput(v)) put(v);
+  for (let v = 0; v < n; v++) if (!det[v] && !inputs.has(v) && !dynamicInput(v)) put(v);
   inp.privateInputs.forEach(put);
   inp.publicInputs.forEach(put);
   for (let v = 0; v < n; v++) put(v);
-  const staticLookupOf = new Map<number, LookupConstraint>();
-  for (const c of s.constraints)
-    if (c.kind === "lookup" && c.candidates.every((t) => t.every((p) => p.constantValue !== undefined)))
-      for (const p of c.inputs) {
-        const v = plainVar(p);
-        if (v !== undefined && !staticLookupOf.has(v)) staticLookupOf.set(v, c);
-      }
+  /** Candidate rows whose entries are known under `get`, as values. */
+  const rowsOf = (c: LookupConstraint, known: (vs: number[]) => boolean, get: (v: number) => bigint): bigint[][] =>
+    c.candidates.filter((t) => t.every((p) => known(p.vars()))).map((t) => t.map((p) => p.value(get)));
 
   const solve = (strategy: Strategy, seed: bigint, fixed: Map<number, bigint>, prefer?: (bigint | undefined)[]): (bigint | undefined)[] | undefined => {
     const rng = new Rng(seed);
@@ -170,15 +177,15 @@ export function search(inp: SearchInput): SearchResult {
       if (val[v] !== undefined) continue;
       const pv = prefer?.[v];
       if (pv !== undefined) assign(v, pv);
-      else if (staticLookupOf.has(v)) {
-        const c = staticLookupOf.get(v)!;
+      else if (lookupOf.has(v)) {
+        const c = lookupOf.get(v)!;
         const ins = c.inputs.map((p) => (known(p.vars()) ? p.value(get) : undefined));
-        const ok = c.candidates.filter((t) => t.every((p, j) => ins[j] === undefined || ins[j] === p.constantValue));
+        const ok = rowsOf(c, known, get).filter((t) => t.every((x, j) => ins[j] === undefined || ins[j] === x));
         const pick = ok.length ? ok[strategy === "zero" ? 0 : Number(rng.below(BigInt(ok.length)))] : undefined;
         if (pick)
           c.inputs.forEach((p, j) => {
             const w = plainVar(p);
-            if (w !== undefined && val[w] === undefined) assign(w, pick[j].constantValue!);
+            if (w !== undefined && val[w] === undefined) assign(w, pick[j]);
           });
         if (val[v] === undefined) assign(v, 0n);
       } else {
@@ -206,10 +213,15 @@ export function search(inp: SearchInput): SearchResult {
     return true;
   };
 
-  const alternatives = (v: number, x: bigint, rng: Rng): bigint[] => {
+  const alternatives = (v: number, x: bigint, rng: Rng, w1: (bigint | undefined)[]): bigint[] => {
     const b = inp.prop.bound.get(v);
     const xs = [fr.add(x, 1n), fr.neg(x), 0n, 1n, fr.sub(1n, x), rng.field()];
     if (b !== undefined) xs.push(rng.below(b + 1n), b, x === 0n ? 1n : 0n);
+    // A lookup input may take another row's entry (a key pushed twice with different values).
+    const c = lookupOf.get(v);
+    const j = c ? c.inputs.findIndex((p) => plainVar(p) === v) : -1;
+    if (c && j >= 0)
+      for (const t of rowsOf(c, () => true, (w) => w1[w] ?? 0n).slice(0, 16)) xs.push(t[j]);
     return [...new Set(xs)].filter((y) => y !== x);
   };
 
@@ -227,7 +239,7 @@ export function search(inp: SearchInput): SearchResult {
       if (over()) break;
       if (result.confirmed.has(target)) continue;
       const rng = new Rng(seed ^ BigInt(target + 1));
-      for (const y of alternatives(target, w1[target]!, rng)) {
+      for (const y of alternatives(target, w1[target]!, rng, w1)) {
         if (over()) break;
         const fixed = new Map(fixedInputs);
         if (fixed.has(target)) break;

@@ -81,7 +81,7 @@ export const command: CommandModule<object, Args> = {
       );
       const free = report.free.reduce((n, g) => n + g.count, 0);
       if (free)
-        process.stdout.write(`note: ${free} free helper cell${free > 1 ? "s" : ""} (e.g. an is-zero inverse when its input is 0) influence no determined cell; --json lists them\n`);
+        process.stdout.write(`note: ${free} free helper cell${free > 1 ? "s (e.g. an is-zero inverse when its input is 0) influence" : " (e.g. an is-zero inverse when its input is 0) influences"} no determined cell; --json lists them\n`);
     }
     if (diags.length) setExitCode(1);
   },
