@@ -185,6 +185,7 @@ function cases(): Case[] {
     out.push(c(says, "verify", "--vk", "good.vk", "--proof", "good.proof", "--public", f));
     out.push(c(says, "kv", "apply", "acc", "--ops", f));
     out.push(c(says, "kv", "verify", f, "--insecure-dev-srs"));
+    if (existsSync(join(REPO_ROOT, "tooling/cli/commands/node.ts"))) out.push(c(says, "node", "start", "--config", f));
   }
   for (const [f, says] of [
     ["missing.vk", /no such file/],

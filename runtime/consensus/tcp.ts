@@ -1,0 +1,243 @@
+// The protocol over real TCP: one process per node, length-prefixed JSON frames (4-byte big-endian
+// length, then the UTF-8 JSON), one outgoing connection per peer opened on first use (and reopened
+// after an error), inbound connections announced by a `hello` frame. The replica is the same
+// Replica the simulator runs; this file only moves its messages and fires its timers.
+import { createServer, connect, type Server, type Socket } from "node:net";
+import { BlsSigner, devKeys } from "./crypto.ts";
+import { Replica } from "./replica.ts";
+import type { Block, ConsensusConfig, Msg, QC, TraceEvent } from "./types.ts";
+
+export const MAX_FRAME = 64 * 2 ** 20;
+
+export interface NodeConfig {
+  id: number;
+  /** `host:port` of every node, by id (this node listens on its own). */
+  peers: string[];
+  consensus: ConsensusConfig;
+  /** Development keys: every key is derived from this seed (anyone who knows it can sign for anyone). */
+  keySeed: string;
+  /** Stop once this many blocks are committed (after lingering `lingerMs` so the others finish too). */
+  stopAfterBlocks: number;
+  /** Give up after this long. */
+  maxSeconds: number;
+  lingerMs: number;
+  txBytes: number;
+}
+
+export interface NodeSummary {
+  node: number;
+  reached: boolean;
+  blocks: number;
+  txs: number;
+  seconds: number;
+  txPerSec: number;
+  latencyMs: { p50: number; p90: number; p99: number };
+  viewChanges: number;
+  /** Committed block hashes from height 1 up. */
+  chain: string[];
+  stats: Replica["stats"];
+}
+
+/** Splits a byte stream into frames; returns the frames completed by `chunk`. */
+export class FrameReader {
+  private buf: Buffer = Buffer.alloc(0);
+  push(chunk: Buffer): Buffer[] {
+    this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
+    const out: Buffer[] = [];
+    while (this.buf.length >= 4) {
+      const len = this.buf.readUInt32BE(0);
+      if (len > MAX_FRAME) throw new Error(`frame of ${len} bytes exceeds ${MAX_FRAME}`);
+      if (this.buf.length < 4 + len) break;
+      out.push(this.buf.subarray(4, 4 + len));
+      this.buf = this.buf.subarray(4 + len);
+    }
+    return out;
+  }
+}
+
+export function frame(obj: unknown): Buffer {
+  const body = Buffer.from(JSON.stringify(obj), "utf8");
+  const head = Buffer.alloc(4);
+  head.writeUInt32BE(body.length);
+  return Buffer.concat([head, body]);
+}
+
+const hostPort = (s: string) => {
+  const i = s.lastIndexOf(":");
+  return { host: s.slice(0, i), port: Number(s.slice(i + 1)) };
+};
+
+/** Runs one node until it has committed `stopAfterBlocks` blocks (plus the linger) or `maxSeconds` pass. */
+export async function runNode(cfg: NodeConfig, hooks: { progress?: (line: string) => void; trace?: (e: TraceEvent & { at: number }) => void } = {}): Promise<NodeSummary> {
+  const { id, peers } = cfg;
+  const n = peers.length;
+  const signer = new BlsSigner(devKeys(cfg.keySeed, n, [id]));
+  const out = new Map<number, { sock: Socket; ready: boolean; queue: Buffer[] }>();
+  const inbound = new Set<Socket>();
+  const timers = new Set<NodeJS.Timeout>();
+  let stopped = false;
+  const t0 = performance.now();
+  const now = () => performance.now() - t0;
+  const latencies: number[] = [];
+  let txs = 0;
+  let viewChanges = 0;
+  const chain: string[] = [];
+
+  const open = (to: number, queue: Buffer[] = [], tries = 0) => {
+    const { host, port } = hostPort(peers[to]);
+    const sock = connect({ host, port });
+    const entry = { sock, ready: false, queue };
+    out.set(to, entry);
+    sock.setNoDelay(true);
+    sock.on("connect", () => {
+      entry.ready = true;
+      sock.write(frame({ hello: id }));
+      for (const b of entry.queue) sock.write(b);
+      entry.queue = [];
+    });
+    sock.on("error", () => {}); // closed below; messages in flight are lost like on any network
+    sock.on("close", () => {
+      if (out.get(to) !== entry) return;
+      // A peer that is not listening yet (nodes start one by one): retry for a while; sends meanwhile
+      // queue on this entry and move to the next connection.
+      if (!entry.ready && !stopped && tries < 50) {
+        const h = setTimeout(() => {
+          timers.delete(h);
+          if (!stopped && out.get(to) === entry) open(to, entry.queue, tries + 1);
+        }, 100);
+        timers.add(h);
+        return;
+      }
+      out.delete(to);
+    });
+    return entry;
+  };
+  const send = (to: number, m: Msg) => {
+    if (stopped || to < 0 || to >= n) return;
+    const e = out.get(to) ?? open(to);
+    const b = frame(m);
+    if (e.ready) e.sock.write(b);
+    else if (e.queue.length < 10_000) e.queue.push(b);
+  };
+
+  let replica!: Replica;
+  let finish!: (s: NodeSummary) => void;
+  const done = new Promise<NodeSummary>((r) => (finish = r));
+  let reachedAt = -1;
+
+  const adapter = {
+    propose: (height: number, _parent: string, max: number) => {
+      const at = Date.now();
+      return Array.from({ length: max }, (_, j) => `${at}:${id}:${height}:${j}:`.padEnd(cfg.txBytes, "."));
+    },
+    commit: (block: Block, _qc: QC) => {
+      chain.push(block.hash);
+      txs += block.txs.length;
+      const t = Date.now();
+      for (const tx of block.txs) {
+        const at = Number(tx.slice(0, tx.indexOf(":")));
+        if (Number.isFinite(at)) latencies.push(t - at);
+      }
+      hooks.progress?.(`node ${id}: height ${block.height}, ${txs} txs, view ${replica.view}`);
+      if (block.height >= cfg.stopAfterBlocks && reachedAt < 0) {
+        reachedAt = now();
+        const h = setTimeout(() => stop(true), cfg.lingerMs);
+        timers.add(h);
+      }
+    },
+  };
+
+  replica = new Replica({
+    id,
+    cfg: cfg.consensus,
+    signer,
+    adapter,
+    env: {
+      now,
+      send,
+      setTimer: (view, ms) => {
+        const h = setTimeout(() => {
+          timers.delete(h);
+          if (!stopped) replica.onTimer(view);
+        }, ms);
+        timers.add(h);
+      },
+    },
+    trace: (e) => {
+      if (e.k === "view" && (e.reason === "tc" || e.reason === "timeout")) viewChanges++;
+      hooks.trace?.({ ...e, at: performance.timeOrigin + performance.now() });
+    },
+  });
+
+  const server: Server = createServer((sock) => {
+    inbound.add(sock);
+    sock.setNoDelay(true);
+    const reader = new FrameReader();
+    let from = -1;
+    sock.on("data", (chunk) => {
+      let frames: Buffer[];
+      try {
+        frames = reader.push(chunk);
+      } catch {
+        sock.destroy(); // a peer that breaks the framing is cut off
+        return;
+      }
+      for (const f of frames) {
+        let obj: unknown;
+        try {
+          obj = JSON.parse(f.toString("utf8"));
+        } catch {
+          sock.destroy();
+          return;
+        }
+        if (from < 0) {
+          const h = (obj as { hello?: unknown }).hello;
+          if (typeof h !== "number" || !Number.isInteger(h) || h < 0 || h >= n) return void sock.destroy();
+          from = h;
+        } else if (!stopped) {
+          try {
+            replica.onMessage(obj as Msg, from);
+          } catch {
+            // A malformed message (wrong shapes from a faulty peer) is dropped, not fatal.
+          }
+        }
+      }
+    });
+    sock.on("error", () => {});
+    sock.on("close", () => inbound.delete(sock));
+  });
+
+  const stop = (reached: boolean) => {
+    if (stopped) return;
+    stopped = true;
+    for (const h of timers) clearTimeout(h);
+    for (const e of out.values()) e.sock.destroy();
+    for (const s of inbound) s.destroy();
+    server.close();
+    const seconds = (reached ? reachedAt : now()) / 1000;
+    latencies.sort((a, b) => a - b);
+    const pct = (p: number) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] : NaN);
+    finish({
+      node: id,
+      reached,
+      blocks: replica.committedHeight,
+      txs,
+      seconds: Math.round(seconds * 1000) / 1000,
+      txPerSec: Math.round(txs / Math.max(seconds, 1e-3)),
+      latencyMs: { p50: pct(0.5), p90: pct(0.9), p99: pct(0.99) },
+      viewChanges,
+      chain,
+      stats: replica.stats,
+    });
+  };
+
+  const { port, host } = hostPort(peers[id]);
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => resolve());
+  });
+  const limit = setTimeout(() => stop(false), cfg.maxSeconds * 1000);
+  timers.add(limit);
+  replica.start();
+  return done;
+}
