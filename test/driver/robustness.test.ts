@@ -234,6 +234,13 @@ function cases(): Case[] {
   out.push(c(/--depth must be an integer from 1 to 64, not 65/, "kv", "init", "acc2", "--depth", "65"));
   out.push(c(/--erc20 must be an integer from 1/, "kv", "apply", "acc", "--erc20", "0"));
   out.push(c(/--first must be an integer from 1/, "kv", "prove", "acc", "--insecure-dev-srs", "--first", "0"));
+  out.push(c(/unknown workload `foo`/, "chain", "run", "--workload", "foo"));
+  out.push(c(/unknown scheduler `fast`/, "chain", "run", "--scheduler", "fast"));
+  out.push(c(/--blocks must be an integer from 1/, "chain", "bench", "--blocks", "0"));
+  out.push(c(/--workers must be an integer from 1 to 256, not a non-number/, "chain", "run", "--workers", "many"));
+  out.push(c(/--zipf must be a number from 0 to 10/, "chain", "bench", "--zipf", "-1"));
+  out.push(c(/no accumulator/, "chain", "run", "--kv", "missing-acc"));
+  out.push(c(/is a file, not an accumulator folder/, "chain", "run", "--kv", "good.cwl"));
   // Wrong kinds of folders and missing choices.
   out.push(c(/no accumulator/, "kv", "prove", "missing-acc", "--insecure-dev-srs"));
   out.push(c(/is a file, not an accumulator folder/, "kv", "prove", "good.cwl", "--insecure-dev-srs"));
@@ -253,6 +260,13 @@ function cases(): Case[] {
   out.push(c(/good\.cwl: ok[\s\S]*is a directory|is a directory[\s\S]*good\.cwl: ok/, "check", "good.cwl", "dir.cwl"));
   out.push(c(/is a directory/, "fmt", "--check", "dir.cwl", "good.cwl"));
   out.push(c(/file for module `dir` not found/, "check", "uses-dir.cwl"));
+  // Projects: an occupied folder, a file where a folder belongs, no manifest, a bad test file or flag.
+  out.push(c(/already exists and is not empty/, "new", "acc"));
+  out.push(c(/is not a folder/, "init", "good.cwl"));
+  out.push(c(/no cwl\.toml in/, "test", "--path", "dir.cwl"));
+  out.push(c(/not found/, "test", "--path", "missing.cwl"));
+  out.push(c(/is not a text file/, "test", "--path", "binary.cwl"));
+  out.push(c(/--fuzz-runs must be an integer from 1/, "test", "--path", "good.cwl", "--fuzz-runs", "0"));
   return out;
 }
 

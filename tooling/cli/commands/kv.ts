@@ -10,12 +10,12 @@ const big = (_k: string, v: unknown) => (typeof v === "bigint" ? `0x${v.toString
 const log = (s: string) => process.stderr.write(s + "\n");
 
 /** An accumulator folder named by the user: there (unless `init` creates it) and a folder. */
-function checkAccumulatorDir(dir: string, mayCreate: boolean): void {
+export function checkAccumulatorDir(dir: string, mayCreate: boolean): void {
   if (!mayCreate && !existsSync(dir)) throw new UserError(`no accumulator at \`${dir}\``, "create one with `cwl kv init DIR`");
   if (existsSync(dir) && !statSync(dir).isDirectory()) throw new UserError(`\`${dir}\` is a file, not an accumulator folder`, "name the folder given to `cwl kv init`");
 }
 
-async function openStore(dir: string, depth?: number) {
+export async function openStore(dir: string, depth?: number) {
   const { KvStore } = await import("../../../runtime/kv/index.ts");
   checkAccumulatorDir(dir, depth !== undefined);
   try {
