@@ -37,6 +37,8 @@ export interface AuditFinding {
   values?: [string, string];
   /** For findings confirmed by the search: the two witnesses (same instance, different cell). */
   witnesses?: [Witness, Witness];
+  /** A finding whose cells, if they were determined, would settle this one too (reported first). */
+  cause?: { subject: string; span?: Span };
 }
 
 export interface AuditReport {
@@ -61,6 +63,8 @@ export interface FreeCells {
 export interface AuditOptions {
   /** Time budget of the witness search in milliseconds (default 4000). */
   searchMs?: number;
+  /** Time budget of the root-cause grouping in milliseconds (default 3000). */
+  rootsMs?: number;
   progress?: (phase: string, done: number, total: number) => void;
 }
 
@@ -279,6 +283,40 @@ export function auditCompiled(compiled: CompiledCircuit, opts: AuditOptions = {}
     rangeTargets.push({ v: bad[0].v, outside: max + 1n });
   }
 
+  // Likely causes: a group of undetermined cells is settled by another when assuming the other's cells
+  // determined settles it too. The groups whose assumption settles the most are reported first; the
+  // others name that group (bounded by a time budget: one propagation per group).
+  const undeterminedGroups = findings.filter((x) => (x.kind === "undetermined" || x.kind === "output") && x.vars.length);
+  const closure = new Map<AuditFinding & { vars: number[] }, Set<AuditFinding & { vars: number[] }>>();
+  const tRoots = Date.now();
+  if (undeterminedGroups.length > 1)
+    for (const g of undeterminedGroups) {
+      if (g.kind !== "undetermined" || Date.now() - tRoots > (opts.rootsMs ?? 3000)) continue;
+      const p2 = propagate(sys, [...inputSet, ...g.vars]);
+      closure.set(g, new Set(undeterminedGroups.filter((h) => h !== g && h.vars.every((v) => p2.determined[v]))));
+    }
+  const causeOf = new Map<AuditFinding & { vars: number[] }, AuditFinding & { vars: number[] }>();
+  const uncovered = new Set(undeterminedGroups);
+  while (true) {
+    let best: (AuditFinding & { vars: number[] }) | undefined;
+    let gain = 0;
+    for (const [g, cl] of closure) {
+      if (!uncovered.has(g)) continue;
+      const n = [...cl].filter((h) => uncovered.has(h)).length;
+      if (n > gain) [best, gain] = [g, n];
+    }
+    if (!best) break;
+    uncovered.delete(best);
+    for (const h of closure.get(best)!)
+      if (uncovered.has(h)) {
+        uncovered.delete(h);
+        causeOf.set(h, best);
+      }
+  }
+  for (const [h, root] of causeOf) h.cause = { subject: root.subject, span: root.span };
+  // Causes first (in layout order), consequences after.
+  findings.sort((a, b) => Number(causeOf.has(a)) - Number(causeOf.has(b)));
+
   // The bounded search: one target per finding (its first cell).
   const targets = findings.filter((x) => (x.kind === "undetermined" || x.kind === "output") && x.vars.length).map((x) => x.vars[0]);
   opts.progress?.("search", 0, 1);
@@ -369,14 +407,16 @@ function toWitness(sys: System, vals: bigint[]): Witness {
 
 /** Findings as diagnostics (confirmed ones name the two values a prover can choose). */
 export function findingDiagnostics(r: AuditReport): Diagnostic[] {
-  return r.findings.map((fd) =>
-    error(
+  return r.findings.map((fd) => {
+    const d = error(
       fd.code,
-      `${fd.message} [${fd.status}${fd.values && fd.kind !== "unchecked-type" ? `: ${short(fd.values[0])} and ${short(fd.values[1])} both satisfy the layout` : fd.kind === "unchecked-type" && fd.status === "confirmed" ? ": an out-of-range value satisfies the layout" : ""}]`,
+      `${fd.message} [${fd.status}${fd.values && fd.kind !== "unchecked-type" ? `: ${short(fd.values[0])} and ${short(fd.values[1])} both satisfy the layout` : fd.kind === "unchecked-type" && fd.status === "confirmed" ? ": an out-of-range value satisfies the layout" : ""}]${fd.cause ? `; settled once ${fd.cause.subject} is` : ""}`,
       fd.span,
-      `${fd.hint} (cells ${fd.cells.join(", ")}${fd.count > fd.cells.length ? ", …" : ""})`,
-    ),
-  );
+      `${fd.cause ? "look at that finding first; " : ""}${fd.hint} (cells ${fd.cells.join(", ")}${fd.count > fd.cells.length ? ", …" : ""})`,
+    );
+    if (fd.cause?.span) d.related = [{ span: fd.cause.span, message: `determining ${fd.cause.subject} would settle this too` }];
+    return d;
+  });
 }
 
 function short(s: string): string {

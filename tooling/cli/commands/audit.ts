@@ -68,7 +68,13 @@ export const command: CommandModule<object, Args> = {
       const out = {
         file: a.file,
         ...report,
-        findings: report.findings.map((fd) => ({ ...fd, span: undefined, witnesses: undefined, location: fd.span ? formatLocation(fd.span, loaded.fileOf) : undefined })),
+        findings: report.findings.map((fd) => ({
+          ...fd,
+          span: undefined,
+          witnesses: undefined,
+          location: fd.span ? formatLocation(fd.span, loaded.fileOf) : undefined,
+          cause: fd.cause ? { subject: fd.cause.subject, location: fd.cause.span ? formatLocation(fd.cause.span, loaded.fileOf) : undefined } : undefined,
+        })),
         free: report.free.map((g) => ({ ...g, span: undefined, location: g.span ? formatLocation(g.span, loaded.fileOf) : undefined })),
       };
       process.stdout.write(JSON.stringify(out, null, 2) + "\n");
