@@ -126,14 +126,14 @@ export const command: CommandModule = {
           const a = argv as ChainArgs;
           const o = options(a);
           const { runChain } = await import("../../../runtime/exec/index.ts");
-          const rows = [];
+          const rows: ({ scheduler: string; root: string; chosen?: string[] } & ReturnType<typeof summary>)[] = [];
           for (const s of SCHEDULERS) {
             const r = await runChain(o.workload, s, o, progress(s));
             process.stderr.write("\n");
             rows.push({ scheduler: s, root: r.root, ...summary(r.blocks), chosen: s === "adaptive" ? r.blocks.map((b) => b.scheduler) : undefined });
           }
           const ok = rows.every((r) => r.root === rows[0].root);
-          if (a.json) console.log(JSON.stringify({ workload: o.workload, ...o, sameRoot: ok, rows }, null, 2));
+          if (a.json) console.log(JSON.stringify({ ...o, sameRoot: ok, rows }, null, 2));
           else {
             for (const r of rows)
               console.log(`${r.scheduler.padEnd(10)} ${String(r.txPerSec).padStart(6)} tx/s  scheduling ${String(r.schedMs).padStart(8)} ms  re-executions ${r.reExecutions}${r.chosen ? `  chose ${r.chosen.join(",")}` : ""}`);
