@@ -5,13 +5,22 @@
 // once into .cache/ptau), in the same run. Sizes whose
 // snarkjs setup does not fit 2^15 are reported as such, not estimated.
 //
+// Then SHA-256 (std::hash::sha256 on u32 ops, lowered by backends/plonkish/integer.ts) for 1- and
+// 2-block messages: rows and cells (rows × columns) per compression (the difference between the two,
+// so padding and input checks do not count) beside circomlib's Sha256 R1CS constraints per compression,
+// compiled in the same run; the 1-block circuit is proven and its digest checked against node:crypto.
+//
 // Needs circomlib's circuits (not an npm dependency of the project): node_modules/circomlib, or
 // CIRCOMLIB=/path/to/circomlib. Artifacts are cached in bench/.cache/plonk.
 import { existsSync, mkdirSync, copyFileSync, writeFileSync, readFileSync } from "node:fs";
 import { join, dirname, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { cpSync } from "node:fs";
 import { keygen, prove, verify, loadPtau, minimumK, stats, type Srs } from "../runtime/plonk/index.ts";
+import { compileSource } from "../compiler/pipeline/index.ts";
+import { compilePlonkish, witnessFor } from "../backends/plonkish/index.ts";
 import { poseidonChain } from "../test/plonk/circuits.ts";
 import { devPtau } from "../tooling/ptau/dev-ptau.ts";
 
@@ -155,10 +164,87 @@ export async function run(): Promise<object> {
     }
     rows.push(entry);
   }
+  const sha256 = await sha256Bench(snark, srsFor, process.env.PLONK_BENCH_OURS_ONLY ? undefined : circomlibDir());
   return {
     description: "Poseidon(2) hash chain: our PLONKish rows vs circom2 --O2 R1CS constraints; prove times vs snarkjs (same machine, same run)",
     ptau: `${relative(ROOT, ptau)} (2^${PTAU_POWER}, insecure dev)`,
     note: "snarkjs uses worker threads on every core; our quotient runs on WASM vector kernels over the worker pool (above 2^14 extended points), evaluations and the opening on WASM kernels, permutation/lookup products are BigInt, and runtime/curve's MSM parallelises",
     results: rows,
+    sha256,
+  };
+}
+
+/** The longest message that pads into `blocks` 64-byte blocks (the 0x80 byte and 8 length bytes follow it). */
+const shaMessageBytes = (blocks: number) => 64 * blocks - 9;
+
+function shaCircuit(n: number): string {
+  return `use std::hash::sha256;
+circuit Sha(pub digest: [u32; 8], priv msg: [u8; ${n}]) {
+    let d = sha256::hash(msg);
+    for i in 0..8 {
+        assert_eq(d[i], digest[i], "digest");
+    }
+}
+`;
+}
+
+/** circomlib's Sha256(nBits) compiled by circom2 --O2: its R1CS constraint count. */
+async function circomSha256(lib: string, snark: Snark, nBits: number): Promise<number> {
+  const dir = join(CACHE, `sha256_${nBits}`);
+  const r1cs = join(dir, "sha.r1cs");
+  if (!existsSync(r1cs)) {
+    mkdirSync(dir, { recursive: true });
+    cpSync(lib, join(dir, "circomlib"), { recursive: true });
+    writeFileSync(join(dir, "sha.circom"), `pragma circom 2.0.0;\ninclude "circomlib/sha256/sha256.circom";\ncomponent main = Sha256(${nBits});\n`);
+    execFileSync(process.execPath, [join(ROOT, "node_modules", "circom2", "cli.js"), "sha.circom", "--r1cs", "--O2", "-o", "."], { cwd: dir, stdio: "pipe" });
+  }
+  return (await snark.r1cs.info(r1cs)).nConstraints;
+}
+
+async function sha256Bench(snark: Snark, srsFor: (k: number) => Srs, lib: string | undefined): Promise<object> {
+  const per: Array<Record<string, unknown>> = [];
+  for (const blocks of [1, 2]) {
+    const n = shaMessageBytes(blocks);
+    const fe = compileSource(`sha256_${n}.cwl`, shaCircuit(n));
+    if (!fe.ir) throw new Error(fe.diagnostics.map((d) => d.message).join("; "));
+    const comp = compilePlonkish(fe.ir);
+    if (!comp.compiled) throw new Error(comp.diagnostics.map((d) => d.message).join("; "));
+    const st = stats(comp.compiled.program.circuit);
+    const columns = st.advice + st.fixed + st.instance;
+    const entry: Record<string, unknown> = { blocks, messageBytes: n, rows: st.rows, regions: st.regions, k: minimumK(comp.compiled.program.circuit), columns: { advice: st.advice, fixed: st.fixed, instance: st.instance }, cells: st.rows * columns, adviceCells: st.rows * st.advice, lookups: st.lookups };
+    process.stdout.write(`sha256 ${blocks} block(s), ${n} bytes: ${st.rows} rows × ${columns} columns (k=${entry.k})\n`);
+    if (lib) {
+      entry.circomR1csConstraints = await circomSha256(lib, snark, 8 * n);
+      process.stdout.write(`  circomlib Sha256(${8 * n}), circom2 --O2: ${entry.circomR1csConstraints} R1CS constraints\n`);
+    }
+    if (blocks === 1) {
+      // Proven end to end: the digest the circuit accepts is node:crypto's.
+      const msg = Array.from({ length: n }, (_, i) => (i * 7 + 1) & 0xff);
+      const h = createHash("sha256").update(Buffer.from(msg)).digest();
+      const digest = Array.from({ length: 8 }, (_, i) => h.readUInt32BE(4 * i));
+      const { witness, run } = witnessFor(comp.compiled, { digest, msg });
+      if (!witness || run.diagnostics.length) throw new Error(`sha256 witness: ${run.diagnostics.map((d) => d.message).join("; ")}`);
+      const k = entry.k as number;
+      const kg = await time(() => keygen(srsFor(k), comp.compiled!.program.circuit));
+      const pr = await time(() => prove(kg.value, witness));
+      const ok = await time(async () => verify(kg.value.vk, witness.instance, pr.value));
+      if (!ok.value) throw new Error("our sha256 proof did not verify");
+      Object.assign(entry, { keygenMs: kg.ms, proveMs: pr.ms, verifyMs: ok.ms });
+      process.stdout.write(`  ours: keygen ${kg.ms} ms, prove ${pr.ms} ms, verify ${ok.ms} ms\n`);
+    }
+    per.push(entry);
+  }
+  const [one, two] = per;
+  const d = (key: string) => (two[key] as number) - (one[key] as number);
+  const perCompression: Record<string, unknown> = { rows: d("rows"), cells: d("cells"), adviceCells: d("adviceCells") };
+  if (typeof one.circomR1csConstraints === "number") {
+    perCompression.circomR1csConstraints = d("circomR1csConstraints");
+    perCompression.rowsPerR1csConstraint = +((perCompression.rows as number) / (perCompression.circomR1csConstraints as number)).toFixed(3);
+  } else perCompression.circom = lib ? "not measured" : "skipped";
+  process.stdout.write(`sha256 per compression: ${JSON.stringify(perCompression)}\n`);
+  return {
+    description: "SHA-256 (std::hash::sha256, u32 ops on 4-bit limb lookups) vs circomlib Sha256 (circom2 --O2 R1CS), per compression = 2 blocks − 1 block",
+    perCompression,
+    circuits: per,
   };
 }
