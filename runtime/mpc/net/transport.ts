@@ -65,7 +65,7 @@ export interface NetStats {
   perPhase: Record<string, ByteCount>;
   /** What the sockets themselves counted (bytesWritten / bytesRead), by party. */
   socket: ByteCount[];
-  /** Rounds: receives that had to wait for the network, by phase (a batch of parallel receives is one). */
+  /** Rounds by phase: each receive from one party or from all (in parallel) is one. */
   rounds: Record<string, number>;
   messages: ByteCount;
 }
@@ -341,8 +341,17 @@ export class PartyNet {
     for (let j = 0; j < this.parties; j++) if (j !== this.party) this.send(j, data);
   }
 
-  /** The next message from `from`, in the order sent. */
+  /** The next message from `from`, in the order sent (one round). */
   recv(from: number): Promise<Buffer> {
+    this.countRound();
+    return this.next(from);
+  }
+
+  private countRound(): void {
+    this.rounds[this.phaseName] = (this.rounds[this.phaseName] ?? 0) + 1;
+  }
+
+  private next(from: number): Promise<Buffer> {
     if (this.fatal) return Promise.reject(this.fatal);
     const p = this.peers[from];
     if (!p) return Promise.reject(new MpcError(`party ${this.party} has no connection to party ${from}`, from, this.phaseName));
@@ -360,12 +369,10 @@ export class PartyNet {
     });
   }
 
-  /** One message from every other party (own slot: `own`); counts as one round if any had to wait. */
-  async recvAll(own: Buffer = Buffer.alloc(0)): Promise<Buffer[]> {
-    const waited = this.peers.some((p, j) => j !== this.party && p && p.frames.length === 0);
-    const out = await Promise.all(this.peers.map((_, j) => (j === this.party ? Promise.resolve(own) : this.recv(j))));
-    if (waited) this.rounds[this.phaseName] = (this.rounds[this.phaseName] ?? 0) + 1;
-    return out;
+  /** One message from every other party (own slot: `own`): one round. */
+  recvAll(own: Buffer = Buffer.alloc(0)): Promise<Buffer[]> {
+    this.countRound();
+    return Promise.all(this.peers.map((_, j) => (j === this.party ? Promise.resolve(own) : this.next(j))));
   }
 
   /** Broadcast `data`, then receive everyone's: one round. Index = party (own data in own slot). */

@@ -1,0 +1,205 @@
+// The SPDZ2k online phase (Cramer, Damgård, Escudero, Scholl, Xing, CRYPTO 2018) for k = s = 64:
+// values in Z_2^64, shares and MACs in Z_2^128. Linear operations are local; a batch of openings is
+// one round in which every party broadcasts the low 64 bits of its shares; products use Beaver
+// triples and open all their masked operands in one batch. Every opened value is remembered and the
+// batch is MAC-checked before anything is revealed as an output (and at the end):
+//
+//   1. a joint random χ ∈ (Z_2^64)^t, from seeds committed and then opened (so nobody picks them);
+//   2. y = Σ χ_j·x_j from the opened x_j (public), [y'] = Σ χ_j·[x_j], masked as
+//      [w] = [y'] − y + 2^64·[r] with a fresh random [r]; w is opened in full (128 bits): its low 64
+//      bits must be 0 (the openings agreed with the shares), its high bits are hidden by r;
+//   3. z_i = m_i(w) − α_i·w, committed, then opened; Σ z_i must be 0 mod 2^128.
+//
+// The commitments of step 3 also carry a hash of every input broadcast the party received, so an
+// input owner who sent different values to different parties is caught in the same check. Any
+// failure aborts every party (the transport forwards the abort) with the step that failed.
+import { createHash, randomBytes } from "node:crypto";
+import { MpcError, type PartyNet } from "../net/index.ts";
+import type { Preprocessing, Share } from "./preprocessing.ts";
+import { K, MASK_K, Prg, TWO_K, commit, mod, modK, openCommitment, packWords, unpackWords } from "./ring.ts";
+
+/** How a party deviates (tests and `--cheat`): a wrong share in an opening, or a wrong MAC in the check. */
+export type Cheat = "share" | "mac";
+
+interface Opened {
+  share: Share;
+  value: bigint;
+  step: string;
+}
+
+export class Spdz2kParty {
+  private pending: Opened[] = [];
+  private broadcastLog = createHash("sha256");
+  private cheated = false;
+  /** Counts for the report. */
+  readonly counts = { opened: 0, checks: 0, multiplications: 0, inputs: 0 };
+
+  constructor(
+    readonly net: PartyNet,
+    readonly prep: Preprocessing,
+    readonly cheat?: Cheat,
+  ) {}
+
+  get party(): number {
+    return this.net.party;
+  }
+
+  // --- local operations --------------------------------------------------------------------------
+
+  add(a: Share, b: Share): Share {
+    return { v: mod(a.v + b.v), m: mod(a.m + b.m) };
+  }
+  sub(a: Share, b: Share): Share {
+    return { v: mod(a.v - b.v), m: mod(a.m - b.m) };
+  }
+  neg(a: Share): Share {
+    return { v: mod(-a.v), m: mod(-a.m) };
+  }
+  mulConst(a: Share, c: bigint): Share {
+    return { v: mod(a.v * c), m: mod(a.m * c) };
+  }
+  /** a + c for a public c: party 0 adds it to its share, everyone adds α_i·c to the MAC share. */
+  addConst(a: Share, c: bigint): Share {
+    return { v: mod(a.v + (this.party === 0 ? c : 0n)), m: mod(a.m + this.prep.alphaShare * c) };
+  }
+  /** A public constant as a share. */
+  constant(c: bigint): Share {
+    return this.addConst({ v: 0n, m: 0n }, c);
+  }
+
+  // --- interactive operations --------------------------------------------------------------------
+
+  /**
+   * Secret inputs of `owner` (`values` given on the owner only, `count` everywhere): the owner
+   * broadcasts x − r for a mask r only it knows. One round.
+   */
+  async input(owner: number, count: number, values?: readonly bigint[]): Promise<Share[]> {
+    const { shares, values: masks } = this.prep.inputMasks(owner, count);
+    let eps: bigint[];
+    if (owner === this.party) {
+      if (!values || values.length !== count) throw new MpcError(`party ${owner} has ${values?.length ?? 0} input values, the protocol expects ${count}`, owner, this.net.phase);
+      eps = values.map((x, i) => mod(x - masks![i]));
+      this.net.broadcast(packWords(eps, 16));
+    } else {
+      eps = this.decode(await this.net.recv(owner), 16, count, owner, "input");
+    }
+    this.broadcastLog.update(packWords(eps, 16));
+    this.counts.inputs += count;
+    return shares.map((r, i) => this.addConst(r, eps[i]));
+  }
+
+  /** Opens a batch (values in Z_2^64) in one round; the values are MAC-checked later (`check`). */
+  async open(xs: readonly Share[], step = this.net.phase): Promise<bigint[]> {
+    if (xs.length === 0) return [];
+    const mine = xs.map((x) => modK(x.v));
+    if (this.cheat === "share" && !this.cheated) {
+      mine[0] = modK(mine[0] + 1n); // an additive error on one opened share
+      this.cheated = true;
+    }
+    const all = await this.net.exchange(packWords(mine, 8));
+    const sums = new Array<bigint>(xs.length).fill(0n);
+    for (let j = 0; j < all.length; j++) {
+      const words = j === this.party ? mine : this.decode(all[j], 8, xs.length, j, "open");
+      for (let i = 0; i < xs.length; i++) sums[i] += words[i];
+    }
+    const values = sums.map(modK);
+    for (let i = 0; i < xs.length; i++) this.pending.push({ share: xs[i], value: values[i], step });
+    this.counts.opened += xs.length;
+    return values;
+  }
+
+  /** Element-wise products with Beaver triples: x − a and y − b of every pair opened in one round. */
+  async mul(xs: readonly Share[], ys: readonly Share[]): Promise<Share[]> {
+    if (xs.length !== ys.length) throw new Error(`mul: ${xs.length} left operands, ${ys.length} right`);
+    const t = this.prep.triples(xs.length);
+    const opened = await this.open([...xs.map((x, i) => this.sub(x, t[i].a)), ...ys.map((y, i) => this.sub(y, t[i].b))], `${this.net.phase}: multiply`);
+    this.counts.multiplications += xs.length;
+    return t.map(({ a, b, c }, i) => {
+      const e = opened[i];
+      const d = opened[xs.length + i];
+      // x·y = c + e·b + d·a + e·d, with e = x − a and d = y − b.
+      return this.addConst(this.add(this.add(c, this.mulConst(b, e)), this.mulConst(a, d)), mod(e * d));
+    });
+  }
+
+  /** Opens outputs and MAC-checks them together with everything opened before; then they are final. */
+  async reveal(xs: readonly Share[], step = `${this.net.phase}: reveal`): Promise<bigint[]> {
+    const values = await this.open(xs, step);
+    await this.check();
+    return values;
+  }
+
+  /** The batched MAC check of every value opened since the last check (see the top of this file). */
+  async check(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    const phase = this.net.phase;
+    const steps = [...new Set(batch.map((o) => o.step))].join(", ") || "no openings";
+    this.counts.checks++;
+    try {
+      // 1. Joint coin: commit to seeds, open, hash them together.
+      this.net.phase = "mac check";
+      const seed = randomBytes(16);
+      const seeds = await this.commitThenOpen(seed, "the MAC check's random coefficients");
+      const prg = new Prg(createHash("sha256").update(Buffer.concat(seeds)).digest());
+      const chi = batch.map(() => prg.u64());
+      // 2. [w] = Σ χ_j [x_j] − y + 2^k [r].
+      let y = 0n;
+      let share: Share = { v: 0n, m: 0n };
+      for (let j = 0; j < batch.length; j++) {
+        y += chi[j] * batch[j].value;
+        share = this.add(share, this.mulConst(batch[j].share, chi[j]));
+      }
+      const [r] = this.prep.randoms(1);
+      const w = this.add(this.addConst(share, mod(-y)), this.mulConst(r, TWO_K));
+      const ws = await this.net.exchange(packWords([w.v], 16));
+      let wOpen = 0n;
+      for (let j = 0; j < ws.length; j++) wOpen += this.decode(ws[j], 16, 1, j, "MAC check")[0];
+      wOpen = mod(wOpen);
+      if ((wOpen & MASK_K) !== 0n) throw this.failCheck(`the opened values of ${steps} do not match the shares (a party sent a wrong share)`);
+      // 3. z_i = m_i − α_i·w, committed with the input transcript hash, then opened.
+      let z = mod(w.m - this.prep.alphaShare * wOpen);
+      if (this.cheat === "mac" && !this.cheated) {
+        z = mod(z + (1n << BigInt(K)));
+        this.cheated = true;
+      }
+      const transcript = this.broadcastLog.copy().digest();
+      const zs = await this.commitThenOpen(Buffer.concat([packWords([z], 16), transcript]), "the MAC check values");
+      let sum = 0n;
+      for (let j = 0; j < zs.length; j++) {
+        if (zs[j].length !== 48) throw this.failCheck(`party ${j} sent a MAC check value of ${zs[j].length} bytes`, j);
+        if (!zs[j].subarray(16).equals(transcript)) throw this.failCheck(`party ${j} received different input broadcasts than party ${this.party} (an input owner equivocated)`, j);
+        sum += unpackWords(zs[j].subarray(0, 16), 16, 1, "MAC check")[0];
+      }
+      if (mod(sum) !== 0n) throw this.failCheck(`the MACs of the values opened in ${steps} do not verify (a party sent a wrong share or MAC)`);
+    } finally {
+      if (!this.net.phase.startsWith("abort")) this.net.phase = phase;
+    }
+  }
+
+  /** Everyone commits to `mine`, then opens; a commitment that does not open aborts. One value per party. */
+  private async commitThenOpen(mine: Buffer, what: string): Promise<Buffer[]> {
+    const { commitment, opening } = commit(mine);
+    const commitments = await this.net.exchange(commitment);
+    const openings = await this.net.exchange(opening);
+    return openings.map((o, j) => {
+      if (j === this.party) return mine;
+      const v = openCommitment(commitments[j], o);
+      if (!v) throw this.failCheck(`party ${j}'s opening of ${what} does not match its commitment`, j);
+      return v;
+    });
+  }
+
+  private decode(b: Buffer, bytesPer: 8 | 16, count: number, from: number, what: string): bigint[] {
+    try {
+      return unpackWords(b, bytesPer, count, what);
+    } catch (e) {
+      throw this.net.abort(`party ${from} sent a malformed ${what} message: ${(e as Error).message}`);
+    }
+  }
+
+  private failCheck(reason: string, peer?: number): MpcError {
+    const e = this.net.abort(`MAC check failed: ${reason}`, "MAC check");
+    return new MpcError(e.message, peer, "MAC check");
+  }
+}

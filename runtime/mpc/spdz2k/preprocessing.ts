@@ -1,0 +1,94 @@
+// Correlated randomness for the online phase, behind one interface so that the INSECURE dealer (for
+// testing the online phase, like MP-SPDZ's fake offline phase) and OT-based generation are
+// interchangeable. Every share carries its MAC share: Σ m_i = α · Σ x_i mod 2^128, α = Σ α_i.
+import { Prg, mod } from "./ring.ts";
+
+/** One party's additive share of x ∈ Z_2^128 and of its MAC α·x. */
+export interface Share {
+  v: bigint;
+  m: bigint;
+}
+
+export interface Triple {
+  a: Share;
+  b: Share;
+  c: Share;
+}
+
+export interface Preprocessing {
+  /** This party's share of the MAC key (in Z_2^64). */
+  readonly alphaShare: bigint;
+  triples(n: number): Triple[];
+  /** Random shared values (uniform in Z_2^128), e.g. the masks of the MAC check. */
+  randoms(n: number): Share[];
+  /** Masks for `n` inputs of `owner`: the owner also gets the clear values. */
+  inputMasks(owner: number, n: number): { shares: Share[]; values?: bigint[] };
+  /** What was handed out so far (reports). */
+  readonly used: { triples: number; randoms: number; inputMasks: number };
+}
+
+/**
+ * INSECURE: every party runs the same dealer from one public seed and keeps its own shares; every
+ * party can recompute every other party's shares, the MAC key and all masks. It exists so that the
+ * online phase can be run and tested before (and independently of) a real offline phase.
+ */
+export class InsecureDealer implements Preprocessing {
+  readonly alphaShare: bigint;
+  private readonly alpha: bigint;
+  private readonly prg: Prg;
+  readonly used = { triples: 0, randoms: 0, inputMasks: 0 };
+
+  constructor(
+    readonly party: number,
+    readonly parties: number,
+    seed: Uint8Array,
+  ) {
+    this.prg = new Prg(seed);
+    const alphas = Array.from({ length: parties }, () => this.prg.u64());
+    this.alphaShare = alphas[party];
+    // α_i ∈ Z_2^64, α = Σ α_i taken in Z_2^128 (not reduced mod 2^64), so that Σ α_i·c = α·c there.
+    this.alpha = mod(alphas.reduce((a, b) => a + b, 0n));
+  }
+
+  /** Shares of x and of α·x; only this party's pair is kept (the others' are drawn and dropped). */
+  private share(x: bigint): Share {
+    let v = 0n;
+    let m = 0n;
+    let sv = 0n;
+    let sm = 0n;
+    for (let i = 0; i < this.parties - 1; i++) {
+      const rv = this.prg.u128();
+      const rm = this.prg.u128();
+      sv += rv;
+      sm += rm;
+      if (i === this.party) [v, m] = [rv, rm];
+    }
+    if (this.party === this.parties - 1) [v, m] = [mod(x - sv), mod(this.alpha * x - sm)];
+    return { v, m };
+  }
+
+  triples(n: number): Triple[] {
+    this.used.triples += n;
+    return Array.from({ length: n }, () => {
+      const a = this.prg.u128();
+      const b = this.prg.u128();
+      return { a: this.share(a), b: this.share(b), c: this.share(mod(a * b)) };
+    });
+  }
+
+  randoms(n: number): Share[] {
+    this.used.randoms += n;
+    return Array.from({ length: n }, () => this.share(this.prg.u128()));
+  }
+
+  inputMasks(owner: number, n: number): { shares: Share[]; values?: bigint[] } {
+    this.used.inputMasks += n;
+    const values: bigint[] = [];
+    const shares = Array.from({ length: n }, () => {
+      const r = this.prg.u128();
+      values.push(r);
+      return this.share(r);
+    });
+    return owner === this.party ? { shares, values } : { shares };
+  }
+}
