@@ -6,7 +6,7 @@ import { MAX_SOURCE_BYTES, NotTextError, UserFileError, readUserText } from "../
 import { type Func, type Module, verifyModule } from "../ir/index.ts";
 import { lowerProgram } from "../lower/index.ts";
 import { runPipeline } from "../passes/index.ts";
-import { type CheckedProgram, analyze } from "../sema/index.ts";
+import { type CheckedProgram, type PackageRef, analyze } from "../sema/index.ts";
 import { type Module as AstModule, parse } from "../syntax/index.ts";
 import { checkSpecItem } from "../spec/index.ts";
 
@@ -17,6 +17,8 @@ export interface CompileOptions {
   stdlib?: string;
   /** Share one FileManager across compiles (LSP overlays, diagnostics rendering). */
   fm?: FileManager;
+  /** Dependencies of the file's package, from its manifest (tooling/project): `use name::...` loads them. */
+  deps?: ReadonlyMap<string, PackageRef>;
   /** Stop after type checking (no IR). */
   checkOnly?: boolean;
   /** Run the CWIR verifier on the lowered module (default true); its findings are internal errors. */
@@ -111,6 +113,7 @@ function compileUnchecked(file: SourceFile, opts: CompileOptions & { fm: FileMan
     parse,
     field: opts.field,
     stdRoot: opts.stdlib,
+    deps: opts.deps,
     syntaxDiagnostics: parsed.diagnostics,
   });
   diagnostics.push(...semaDiags);

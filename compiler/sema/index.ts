@@ -6,7 +6,7 @@ import type { FileId, FileManager } from "../../base/files/index.ts";
 import type { Expr, Module as AstModule, SpecItem } from "../syntax/index.ts";
 import { Checker, type Instance, type TableInfo, ctxOfItem, emptySubst } from "./check.ts";
 import { FIELD_CHOICES, KNOWN_FIELDS, fieldInfo } from "./fields.ts";
-import { type ModScope, ModuleLoader, type ParseFn } from "./scope.ts";
+import { type ModScope, ModuleLoader, type PackageRef, type ParseFn } from "./scope.ts";
 import { type SymbolInfo, SymbolTable } from "./symbols.ts";
 import type { FieldInfo, Ty } from "./types.ts";
 
@@ -16,7 +16,7 @@ export type { Ty, FieldInfo, StructInfo } from "./types.ts";
 export { tyToString, tyEq, FIX_FRAC } from "./types.ts";
 export type { SymbolInfo, SymbolKind } from "./symbols.ts";
 export type { CV } from "./consteval.ts";
-export type { ParseFn, ModScope } from "./scope.ts";
+export type { ParseFn, ModScope, PackageRef } from "./scope.ts";
 export { FIELD_CHOICES, KNOWN_FIELDS, type FieldChoice } from "./fields.ts";
 export { editDistance, closest } from "./scope.ts";
 
@@ -28,6 +28,8 @@ export interface AnalyzeOptions {
   field?: string;
   /** Override the stdlib folder (tests). */
   stdRoot?: string;
+  /** Dependencies of the roots' package (from its manifest): `use name::...` loads them. */
+  deps?: ReadonlyMap<string, PackageRef>;
   /** The roots' syntax diagnostics, so sema does not pile consequential errors on recovered code. */
   syntaxDiagnostics?: Diagnostic[];
 }
@@ -71,7 +73,7 @@ export function analyze(modules: AstModule[], opts: AnalyzeOptions): { program: 
       hint: `choose one of ${FIELD_CHOICES.join(", ")}`,
     });
   const k = known ?? KNOWN_FIELDS.bn254;
-  const roots = modules.map((m) => loader.addRoot(m, opts.fm.get(m.file)));
+  const roots = modules.map((m) => loader.addRoot(m, opts.fm.get(m.file), opts.deps));
   const checker = new Checker(loader, syms, fieldInfo(k.decl, k.modulus), diagnostics);
   checker.syntaxErrors = (opts.syntaxDiagnostics ?? []).flatMap((d) => (d.span ? [d.span] : []));
   // Prefer std::field's declaration of the selected field so hovers show its declared name.
@@ -83,7 +85,8 @@ export function analyze(modules: AstModule[], opts: AnalyzeOptions): { program: 
   }
 
   const specs: CheckedProgram["specs"] = [];
-  const userModules = loader.all.filter((m) => !m.isStd);
+  // Dependency packages are libraries: checked where used, like the stdlib, so their items are no entries.
+  const userModules = loader.all.filter((m) => !m.isStd && !m.isDep);
   const entries: Instance[] = [];
   for (const m of userModules) {
     for (const [, imp] of m.imports) loader.resolveModulePath(m, imp.path, true);

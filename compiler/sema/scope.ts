@@ -10,6 +10,16 @@ import type { SymbolInfo, SymbolKind, SymbolTable } from "./symbols.ts";
 
 export type ParseFn = (file: SourceFile) => { module: AstModule; diagnostics: Diagnostic[] };
 
+/**
+ * A dependency of a package, as the project manifest (tooling/project) resolved it: its entry file and
+ * its own dependencies. `use name::...` in the depending package's modules loads `entry` as a module
+ * root named `name`. Cycles are refused before compiling, so this is a tree of shared nodes (a DAG).
+ */
+export interface PackageRef {
+  entry: string;
+  deps: ReadonlyMap<string, PackageRef>;
+}
+
 export interface Entry {
   name: string;
   sym: SymbolInfo;
@@ -33,6 +43,10 @@ export class ModScope {
   /** Items of this module, in source order. */
   items: Item[] = [];
   loaded = false;
+  /** On a package's root module: the dependencies its `use` paths may start with. */
+  deps?: ReadonlyMap<string, PackageRef>;
+  /** Module of a dependency package: checked where used, like the stdlib, not as an entry point. */
+  isDep = false;
   constructor(
     readonly path: string[],
     readonly parent: ModScope | undefined,
@@ -83,6 +97,8 @@ export class ModuleLoader {
   /** Every module whose items were registered (roots, files, inline, stdlib). */
   readonly all: ModScope[] = [];
   private resolving = new Set<Import>();
+  /** Dependency packages loaded so far, by entry file (two packages sharing a dependency share it). */
+  private depCache = new Map<string, ModScope | undefined>();
 
   constructor(
     readonly fm: FileManager,
@@ -101,14 +117,35 @@ export class ModuleLoader {
     return r;
   }
 
-  /** Register the items of a parsed root file. */
-  addRoot(ast: AstModule, file: SourceFile): ModScope {
+  /** Register the items of a parsed root file; `deps` are its package's dependencies. */
+  addRoot(ast: AstModule, file: SourceFile, deps?: ReadonlyMap<string, PackageRef>): ModScope {
     const m = new ModScope([], undefined, dirname(file.path), file, false);
+    m.deps = deps;
     this.fill(m, ast.items);
     return m;
   }
 
+  /** The root module of dependency `name` of the package that `m` belongs to, loaded once. */
+  depModule(m: ModScope, name: string): ModScope | undefined {
+    const ref = m.root.deps?.get(name);
+    if (!ref) return undefined;
+    if (this.depCache.has(ref.entry)) return this.depCache.get(ref.entry);
+    const f = this.fm.load(ref.entry);
+    let dm: ModScope | undefined;
+    if (f) {
+      dm = new ModScope([name], undefined, dirname(f.path), f, false);
+      dm.deps = ref.deps;
+      dm.isDep = true;
+      this.depCache.set(ref.entry, dm);
+      const r = this.parseCached(f);
+      for (const d of r.diagnostics) this.report(d);
+      this.fill(dm, r.module.items);
+    } else this.depCache.set(ref.entry, undefined);
+    return dm;
+  }
+
   private fill(m: ModScope, items: Item[]): void {
+    if (m.parent?.isDep) m.isDep = true;
     m.items = items;
     m.loaded = true;
     this.all.push(m);
@@ -296,14 +333,23 @@ export class ModuleLoader {
     else {
       cur = this.lookupIn(m, first.name, m);
       if (!cur) {
-        if (report)
+        // A dependency of the package: after the module's own names, as in Rust (a local item shadows it).
+        const dep = this.depModule(m, first.name);
+        if (dep) cur = this.moduleEntry(dep, first.name);
+      }
+      if (!cur) {
+        if (report) {
+          const deps = [...(m.root.deps?.keys() ?? [])];
           this.report({
             severity: "error",
             code: "E0103",
             message: `unresolved import: no \`${first.name}\` in module \`${m.display}\``,
             span: first.span,
-            hint: suggestHint(first.name, this.namesIn(m)),
+            hint:
+              suggestHint(first.name, [...this.namesIn(m), ...deps]) ??
+              (path.length > 1 ? `a library is used by its name in the project manifest's [dependencies] (cwl.toml)${deps.length ? `; it has ${deps.join(", ")}` : ""}` : undefined),
           });
+        }
         return undefined;
       }
     }

@@ -264,7 +264,7 @@ function cases(): Case[] {
   out.push(c(/already exists and is not empty/, "new", "acc"));
   out.push(c(/is not a folder/, "init", "good.cwl"));
   out.push(c(/no cwl\.toml in/, "test", "--path", "dir.cwl"));
-  out.push(c(/not found/, "test", "--path", "missing.cwl"));
+  out.push(c(/no such file/, "test", "--path", "missing.cwl"));
   out.push(c(/is not a text file/, "test", "--path", "binary.cwl"));
   out.push(c(/--fuzz-runs must be an integer from 1/, "test", "--path", "good.cwl", "--fuzz-runs", "0"));
   return out;
