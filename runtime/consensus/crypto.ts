@@ -11,6 +11,8 @@ export interface Signer {
   sign(node: number, msg: string): string;
   verify(node: number, msg: string, sig: string): boolean;
   aggregate(sigs: string[]): string;
+  /** Decode a signature ahead of `aggregate` (votes are decoded as they arrive, not all at the end). */
+  prepare?(sig: string): void;
   /** One check of an aggregate signature by `signers` on the same message. */
   verifyAggregate(signers: number[], msg: string, sig: string): boolean;
 }
@@ -86,8 +88,21 @@ export class BlsSigner implements Signer {
     }
   }
 
+  private decoded = new Map<string, G1>();
+
+  prepare(sig: string): void {
+    if (this.decoded.has(sig)) return;
+    try {
+      if (this.decoded.size > 65_536) this.decoded.clear();
+      this.decoded.set(sig, bls12_381.G1.Point.fromBytes(hexBytes(sig)) as G1);
+    } catch {
+      // Not a point: `aggregate` reports it when it meets it.
+    }
+  }
+
   aggregate(sigs: string[]): string {
-    return bls.aggregateSignatures(sigs.map(hexBytes)).toHex();
+    const pts = sigs.map((s) => this.decoded.get(s) ?? (bls12_381.G1.Point.fromBytes(hexBytes(s)) as G1));
+    return bls.aggregateSignatures(pts).toHex();
   }
 
   verifyAggregate(signers: number[], msg: string, sig: string): boolean {

@@ -356,12 +356,15 @@ export class Replica {
     if (this.formed.has(key)) return;
     let vs = this.votes.get(key);
     if (!vs) this.votes.set(key, (vs = new Map()));
+    if (vs.has(m.from)) return;
     vs.set(m.from, m.sig);
+    // Decoding and adding a vote is paid as it arrives, while the leader waits for the others.
+    this.env.charge?.("aggregate");
+    this.signer.prepare?.(m.sig);
     const q = this.committees.quorum();
     if (vs.size < q) return;
     // Aggregate first and verify once; only when that fails, find and drop the bad votes.
     let signers = [...vs.keys()].sort((a, b) => a - b);
-    this.env.charge?.("aggregate", signers.length);
     let sig = this.signer.aggregate(signers.map((s) => vs.get(s)!));
     this.env.charge?.("verify");
     if (!this.signer.verifyAggregate(signers, voteMsg(m.view, m.block), sig)) {
