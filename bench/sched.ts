@@ -8,7 +8,8 @@
 //
 // Sizes: SCHED_BENCH_BLOCKS (default 8), SCHED_BENCH_BLOCK_SIZE (default 50), SCHED_BENCH_USERS (default
 // 256), SCHED_BENCH_REPEATS (default 3; figures are medians, schedulers interleaved per repeat),
-// SCHED_BENCH_WORKERS (concurrent executions, default 4).
+// SCHED_BENCH_WORKERS (concurrent executions, default 4), SCHED_BENCH_THREADS=1 (executions in worker
+// threads, one EVM each, instead of interleaved on the main thread).
 import { runChain, SCHEDULERS, type SchedulerChoice, type WorkloadName } from "../runtime/exec/index.ts";
 import { loadavg } from "node:os";
 
@@ -18,6 +19,7 @@ const BLOCK_SIZE = env("SCHED_BENCH_BLOCK_SIZE", 50);
 const USERS = env("SCHED_BENCH_USERS", 256);
 const REPEATS = env("SCHED_BENCH_REPEATS", 3);
 const WORKERS = env("SCHED_BENCH_WORKERS", 4);
+const THREADS = process.env.SCHED_BENCH_THREADS === "1";
 
 const CASES: { name: string; workload: WorkloadName; zipf?: number }[] = [
   { name: "erc20 (uniform senders)", workload: "erc20", zipf: 0 },
@@ -43,7 +45,7 @@ interface Row {
 }
 
 async function measure(c: (typeof CASES)[number], s: SchedulerChoice, seed: number): Promise<Row> {
-  const r = await runChain(c.workload, s, { blocks: BLOCKS, blockSize: BLOCK_SIZE, users: USERS, workers: WORKERS, seed, zipf: c.zipf, phase: 2 });
+  const r = await runChain(c.workload, s, { blocks: BLOCKS, blockSize: BLOCK_SIZE, users: USERS, workers: WORKERS, threads: THREADS, seed, zipf: c.zipf, phase: 2 });
   const txs = r.blocks.reduce((a, b) => a + b.txs, 0);
   const wall = r.blocks.reduce((a, b) => a + b.wallMs, 0);
   const sched = r.blocks.reduce((a, b) => a + b.schedMs, 0);
@@ -110,8 +112,10 @@ export async function run(): Promise<object> {
   };
   console.log(`mixed stream, adaptive vs optimistic: scheduling time ${(target.schedulingTimeChange * 100).toFixed(1)} % (target −30 %: ${target.schedulingTimeMet ? "met" : "not met"}), throughput ${(target.throughputChange * 100).toFixed(1)} % (target +15 %: ${target.throughputMet ? "met" : "not met"})`);
   return {
-    config: { blocks: BLOCKS, blockSize: BLOCK_SIZE, users: USERS, repeats: REPEATS, workers: WORKERS, mixedPhase: 2, loadavg1mAtStart: load },
-    concurrency: "in-thread: WORKERS asynchronous executions interleaving at state reads on one thread (no multi-core speedup; spec/exec.md)",
+    config: { blocks: BLOCKS, blockSize: BLOCK_SIZE, users: USERS, repeats: REPEATS, workers: WORKERS, threads: THREADS, mixedPhase: 2, loadavg1mAtStart: load },
+    concurrency: THREADS
+      ? "worker threads: WORKERS threads with one EVM each; state reads are message round trips to the scheduler's thread"
+      : "in-thread: WORKERS asynchronous executions interleaving at state reads on one thread (no multi-core speedup; spec/exec.md)",
     results,
     mixedAdaptiveVs: vs,
     target,

@@ -1,7 +1,7 @@
 // What every scheduler returns for a block, the strict-order reference, and the block-level figures
 // computed the same way for all of them (measured conflict rate, storage operations for the accumulator).
 import type { StorageOp } from "../kv/store.ts";
-import { type Delay, type Lanes, type Tx, type TxExecution, SchedClock } from "./execute.ts";
+import { type Delay, type ExecLanes, type Tx, type TxExecution, SchedClock } from "./execute.ts";
 import { type Key, WorldState, parseStorageKey } from "./state.ts";
 
 export type SchedulerName = "serial" | "optimistic" | "reorder";
@@ -35,7 +35,7 @@ export interface BlockOutcome {
 }
 
 export interface ExecOptions {
-  lanes: Lanes;
+  lanes: ExecLanes;
   delay?: Delay;
 }
 

@@ -26,8 +26,21 @@ export type Delay = (tx: number) => Promise<void> | undefined;
 
 const GAS = 10_000_000n;
 
-/** A fixed set of EVMs, each with its own reusable view: one per concurrently running execution. */
-export class Lanes {
+/**
+ * Where executions run: at most `size` at once, each on its own EVM. `Lanes` keeps the EVMs on this
+ * thread; `ThreadLanes` (threads.ts) puts each in a worker thread that fetches state from this one.
+ */
+export interface ExecLanes {
+  readonly size: number;
+  /** Executions started (including re-executions and pre-executions). */
+  executions: number;
+  /** Executes `tx` (block position `index`) reading through `reader`. DependencyAbort propagates. */
+  run(tx: Tx, index: number, reader: Reader, delay?: Delay): Promise<TxExecution>;
+  close(): Promise<void>;
+}
+
+/** A fixed set of EVMs on this thread, each with its own reusable view: one per concurrently running execution. */
+export class Lanes implements ExecLanes {
   private free: { evm: EVM; view: TxView }[] = [];
   private waiters: (() => void)[] = [];
   /** Executions started (including re-executions). */
@@ -81,6 +94,8 @@ export class Lanes {
       this.waiters.shift()?.();
     }
   }
+
+  async close(): Promise<void> {}
 }
 
 export { DependencyAbort };

@@ -3,12 +3,14 @@
 import { AdaptivePolicy, runBlock, type SchedulerChoice } from "./adaptive.ts";
 import type { BlockStats } from "./block.ts";
 import { Lanes } from "./execute.ts";
+import { ThreadLanes } from "./threads.ts";
 import { Predictor } from "./predict.ts";
 import { type Genesis, type WorkloadName, type WorkloadOptions, genesis, makeBlocks } from "./workloads.ts";
-import type { Delay } from "./execute.ts";
+import type { Delay, ExecLanes } from "./execute.ts";
 
 export { type BlockOutcome, type BlockStats, type SchedulerName, blockStorageOps, conflictRate, runSerial } from "./block.ts";
-export { type Delay, type Tx, type TxExecution, Lanes } from "./execute.ts";
+export { type Delay, type ExecLanes, type Tx, type TxExecution, Lanes } from "./execute.ts";
+export { ThreadLanes } from "./threads.ts";
 export { runOptimistic } from "./optimistic.ts";
 export { runReorder, planLevels } from "./reorder.ts";
 export { Predictor, dispatchedSelectors, mappingSlot } from "./predict.ts";
@@ -29,10 +31,18 @@ export interface ChainRun {
 export async function runChain(
   workload: WorkloadName,
   choice: SchedulerChoice,
-  o: WorkloadOptions & { workers?: number; delay?: Delay; users?: number; keepOutcomes?: boolean },
+  o: WorkloadOptions & { workers?: number; delay?: Delay; users?: number; keepOutcomes?: boolean; threads?: boolean },
   progress?: (block: number, total: number, stats: BlockStats) => void,
 ): Promise<ChainRun> {
-  const lanes = await Lanes.create(o.workers ?? 4);
+  const lanes = o.threads ? await ThreadLanes.create(o.workers ?? 4) : await Lanes.create(o.workers ?? 4);
+  try {
+    return await runOn(lanes, workload, choice, o, progress);
+  } finally {
+    await lanes.close();
+  }
+}
+
+async function runOn(lanes: ExecLanes, workload: WorkloadName, choice: SchedulerChoice, o: Parameters<typeof runChain>[2], progress?: Parameters<typeof runChain>[3]): Promise<ChainRun> {
   const g = await genesis(lanes, o.users ?? 32);
   const { blocks, phases } = makeBlocks(g, workload, o);
   const policy = new AdaptivePolicy(new Predictor(lanes));

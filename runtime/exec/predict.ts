@@ -4,7 +4,7 @@
 // (its accesses there; the block's earlier transactions may change them, which the executor detects).
 import { bytesToHex } from "@ethereumjs/util";
 import { keccak_256 } from "@noble/hashes/sha3.js";
-import type { Lanes, Tx } from "./execute.ts";
+import type { ExecLanes, Tx } from "./execute.ts";
 import { type Key, accountKey, codeKey, storageKeyOf, WorldState } from "./state.ts";
 import { createAddressFromBigInt } from "@ethereumjs/util";
 
@@ -54,7 +54,7 @@ interface ContractInfo {
 /** Per-contract analysis (cached by code): the dispatcher scan, then the balanceOf getter's slot. */
 export class Predictor {
   private contracts = new Map<string, ContractInfo>();
-  constructor(private readonly lanes: Lanes) {}
+  constructor(private readonly lanes: ExecLanes) {}
 
   private async analyze(state: WorldState, to: bigint): Promise<ContractInfo> {
     const codeHex = state.get(codeKey(createAddressFromBigInt(to))) ?? "";

@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import { loadArtifacts, encodeCall } from "../kv/evm/trace.ts";
 import { rng } from "../consensus/sim/heap.ts";
 import { runSerial } from "./block.ts";
-import type { Lanes, Tx } from "./execute.ts";
+import type { ExecLanes, Tx } from "./execute.ts";
 import { WorldState } from "./state.ts";
 
 export const WORKLOADS = ["erc20", "amm", "nft", "mixed"] as const;
@@ -38,7 +38,7 @@ export interface Genesis {
 const OWNER = 0x1000n;
 
 /** Deploys the three contracts and funds `users` holders (token balance, pool balances). */
-export async function genesis(lanes: Lanes, users = 32): Promise<Genesis> {
+export async function genesis(lanes: ExecLanes, users = 32): Promise<Genesis> {
   const state = new WorldState();
   const arts = { ...loadArtifacts().contracts, ...loadExecArtifacts().contracts };
   const deploy = async (name: string, args: bigint[]) => {

@@ -67,6 +67,15 @@ describe("runtime/exec", () => {
     expect(reExecuted).toBeGreaterThan(0);
   }, 60_000);
 
+  it("executions in worker threads (each its own EVM, reads answered by the scheduler's thread) reach the same roots", async () => {
+    for (const [w, s] of [["amm", "optimistic"], ["mixed", "reorder"]] as const) {
+      const opts = { ...SMALL, blocks: 2, phase: 1 };
+      const ref = await runChain(w, "serial", opts);
+      const r = await runChain(w, s, { ...opts, threads: true, workers: 2, delay: randomDelays(21) });
+      expect(r.root, `${w}/${s}`).toBe(ref.root);
+    }
+  }, 60_000);
+
   it("a different block gives a different root (the comparison can fail)", async () => {
     const a = await runChain("erc20", "serial", { ...SMALL, blocks: 1 });
     const b = await runChain("erc20", "serial", { ...SMALL, blocks: 1, seed: 6 });

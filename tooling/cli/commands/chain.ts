@@ -20,6 +20,7 @@ interface ChainArgs {
   phase?: number;
   kv?: string;
   json?: boolean;
+  threads?: boolean;
 }
 
 function options(argv: ChainArgs) {
@@ -36,6 +37,7 @@ function options(argv: ChainArgs) {
     seed: intFlag("--seed", argv.seed, 0, 2 ** 31 - 1) ?? 1,
     phase: intFlag("--phase", argv.phase, 1, 100_000) ?? 2,
     zipf,
+    threads: argv.threads ?? false,
   };
 }
 
@@ -51,10 +53,11 @@ const common = (y: Argv) =>
     .option("blocks", { type: "number", describe: "blocks to execute (default 8)" })
     .option("block-size", { type: "number", describe: "transactions per block (default 50)" })
     .option("users", { type: "number", describe: "accounts funded at genesis (default 128)" })
-    .option("workers", { type: "number", describe: "concurrent executions (default 4)" })
+    .option("workers", { type: "number", describe: "concurrent executions, or threads with --threads (default 4)" })
     .option("seed", { type: "number", describe: "workload seed (default 1)" })
     .option("zipf", { type: "number", describe: "erc20: Zipf exponent of senders (0 uniform; default 1)" })
     .option("phase", { type: "number", describe: "mixed: blocks per phase (default 2)" })
+    .option("threads", { type: "boolean", default: false, describe: "execute in worker threads (one EVM each) instead of interleaved on this thread" })
     .option("json", { type: "boolean", default: false, describe: "print the result as JSON" });
 
 const progress = (label: string) => (b: number, total: number, s: { scheduler: string; txs: number; wallMs: number; reExecutions: number }) =>
