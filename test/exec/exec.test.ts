@@ -54,7 +54,7 @@ describe("runtime/exec", () => {
 
   it("optimistic, reorder and adaptive agree with strict order under random worker delays", async () => {
     let reExecuted = 0;
-    for (const w of ["amm", "erc20", "mixed"] as const) {
+    for (const w of WORKLOADS) {
       const opts = { ...SMALL, blocks: w === "mixed" ? 4 : 2, phase: 1 };
       const ref = await runChain(w, "serial", opts);
       for (const [i, s] of (["optimistic", "reorder", "adaptive"] as const).entries()) {
