@@ -54,6 +54,27 @@ describe("simulated consensus", () => {
     expect(r.viewChanges).toBeGreaterThan(0);
   });
 
+  it("committee modes within their bounds: committee-2/3 with 2 byzantine of 10 (c = 7), committee-all with c - 1 equivocators", () => {
+    const a = run(
+      simDefaults(cfgOf(10, "committee-2/3", { committeeSize: 7, epochLength: 5 }), {
+        durationMs: 15_000,
+        byzantine: [
+          { node: 2, behaviour: "equivocate" },
+          { node: 5, behaviour: "silent" },
+        ],
+      }),
+      [2, 5],
+    );
+    expect(a.r.safety).toEqual([]);
+    expect(a.replay.violations).toEqual([]);
+    expect(a.r.blocks).toBeGreaterThan(3);
+    // committee-all stays safe with all but one member byzantine (it need not make progress).
+    const eq = [0, 1, 2, 3, 4, 5].map((node) => ({ node, behaviour: "equivocate" as const }));
+    const b = run(simDefaults(cfgOf(7, "committee-all", { committeeSize: 7 }), { durationMs: 8000, byzantine: eq }), eq.map((x) => x.node));
+    expect(b.r.safety).toEqual([]);
+    expect(b.replay.violations).toEqual([]);
+  });
+
   it("crashes, a partition, delays and loss: safe throughout, commits resume after they heal", () => {
     const c = cfgOf(7, "all-2/3");
     const during = simulate(
