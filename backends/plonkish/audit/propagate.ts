@@ -256,15 +256,20 @@ export function propagate(s: System, inputs: Iterable<number>): Propagation {
     });
   };
 
-  while (queue.length) {
-    const ci = queue.shift()!;
-    queued[ci] = 0;
-    const c = s.constraints[ci];
-    if (c.kind === "gate") {
-      linear(c);
-      recompose(c);
-    } else lookup(c);
-  }
+  /** Runs the rules until no constraint is queued (a head index: shift() is linear per call). */
+  const drain = () => {
+    for (let head = 0; head < queue.length; head++) {
+      const ci = queue[head];
+      queued[ci] = 0;
+      const c = s.constraints[ci];
+      if (c.kind === "gate") {
+        linear(c);
+        recompose(c);
+      } else lookup(c);
+    }
+    queue.length = 0;
+  };
+  drain();
 
   // Case split on zero products x·w = 0 (x determined): for x ≠ 0, w = 0; for x = 0, every product
   // with x vanishes. A variable determined in both branches is determined (the is-zero gadget's out,
@@ -292,15 +297,7 @@ export function propagate(s: System, inputs: Iterable<number>): Propagation {
       if (any) changed = true;
     }
     if (!changed) break;
-    while (queue.length) {
-      const ci = queue.shift()!;
-      queued[ci] = 0;
-      const c = s.constraints[ci];
-      if (c.kind === "gate") {
-        linear(c);
-        recompose(c);
-      } else lookup(c);
-    }
+    drain();
   }
 
   // Bounds of determined variables that equal a bounded combination (a typed input recomposed from
@@ -510,9 +507,8 @@ function branch(s: System, det: Uint8Array, seed: number[], nonzero?: Set<number
   };
   seed.forEach(push);
   zero?.forEach(push);
-  let steps = 0;
-  while (queue.length && steps++ < 4000) {
-    const c = s.constraints[queue.shift()!];
+  for (let head = 0; head < queue.length && head < 4000; head++) {
+    const c = s.constraints[queue[head]];
     if (c.kind !== "gate" || !c.poly) continue;
     const p = zero ? new Poly(c.poly.terms.filter((t) => !t.vars.some((v) => zero.has(v)))) : c.poly;
     const u = p.vars().filter((v) => !isDet(v));

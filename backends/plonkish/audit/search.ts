@@ -124,9 +124,9 @@ export function search(inp: SearchInput): SearchResult {
     const known = (vs: number[]) => vs.every((v) => val[v] !== undefined);
     const get = (v: number) => val[v] ?? 0n;
     const run = () => {
-      while (queue.length) {
-        if (over()) return;
-        const ci = queue.shift()!;
+      for (let head = 0; head < queue.length; head++) {
+        if ((head & 255) === 0 && over()) return;
+        const ci = queue[head];
         queued[ci] = 0;
         const c = s.constraints[ci];
         const unknown = c.vars.filter((v) => val[v] === undefined);
@@ -163,6 +163,7 @@ export function search(inp: SearchInput): SearchResult {
             });
         }
       }
+      queue.length = 0;
     };
     for (const [v, x] of fixed) assign(v, x);
     // Constraints with no known variable yet (a constant's row) are solvable from the start too.
@@ -201,7 +202,8 @@ export function search(inp: SearchInput): SearchResult {
 
   const satisfies = (val: (bigint | undefined)[]): boolean => {
     const get = (v: number) => val[v] ?? 0n;
-    for (const c of s.constraints) {
+    for (const [i, c] of s.constraints.entries()) {
+      if ((i & 255) === 0 && over()) return false;
       if (c.kind === "gate") {
         const x = c.expr.value((col, rot) => (col.kind === "fixed" ? s.fixedAt(col, c.row + rot) : get(s.existingVar(col, c.row + rot) ?? -1)));
         if (x !== 0n) return false;
