@@ -50,7 +50,7 @@ export const command: CommandModule<object, Args> = {
       rows >= 4096
         ? (phase: string, done: number, total: number) => {
             const now = Date.now();
-            if (now - last < 1000 && done !== 0) return;
+            if (now - last < 1000 && done !== 0 && done !== total) return;
             last = now;
             process.stderr.write(`audit: ${phase} ${done}/${total}\n`);
           }
