@@ -47,6 +47,8 @@ export class SymbolTable {
   /** Symbols already recorded at each position (file · 2^32 + start); usually one. */
   private seenAt = new Map<number, SymbolInfo | SymbolInfo[]>();
   readonly exprTypes = new Map<Expr, Ty>();
+  /** Symbols by where their defining name starts (file · 2^32 + start); the rare second one at a start is in byDefSpan. */
+  private byDefPos = new Map<number, SymbolInfo>();
   private byDefSpan = new Map<string, SymbolInfo>();
 
   /** Where each local/param is visible (from just after its definition to the end of its block). */
@@ -71,17 +73,25 @@ export class SymbolTable {
 
   /** The symbol defined at exactly this span (items, fields, locals). */
   definedAt(span: Span): SymbolInfo | undefined {
-    return this.byDefSpan.get(`${span.file}:${span.start}:${span.end}`);
+    const s = this.byDefPos.get(span.file * 2 ** 32 + span.start);
+    if (s?.def?.end === span.end) return s;
+    return this.byDefSpan.size ? this.byDefSpan.get(`${span.file}:${span.start}:${span.end}`) : undefined;
   }
 
   define(name: string, kind: SymbolKind, def: Span | undefined, extra: Partial<SymbolInfo> = {}): SymbolInfo {
     const s: SymbolInfo = { id: this.nextId++, name, kind, def, ...extra };
     this.symbols.push(s);
-    this.refsOf.set(s, []);
     if (def) {
       this.reference(s, def);
-      const k = `${def.file}:${def.start}:${def.end}`;
-      if (!this.byDefSpan.has(k)) this.byDefSpan.set(k, s);
+      // The first symbol defined at a span keeps it (numeric keys: a string per definition was a
+      // measurable part of checking large files).
+      const pos = def.file * 2 ** 32 + def.start;
+      const there = this.byDefPos.get(pos);
+      if (!there) this.byDefPos.set(pos, s);
+      else if (there.def!.end !== def.end) {
+        const k = `${def.file}:${def.start}:${def.end}`;
+        if (!this.byDefSpan.has(k)) this.byDefSpan.set(k, s);
+      }
     }
     return s;
   }
@@ -97,7 +107,9 @@ export class SymbolTable {
     let list = this.occ.get(span.file);
     if (!list) this.occ.set(span.file, (list = []));
     list.push({ span, sym });
-    this.refsOf.get(sym)?.push(span);
+    const refs = this.refsOf.get(sym);
+    if (refs) refs.push(span);
+    else this.refsOf.set(sym, [span]);
   }
 
   recordType(e: Expr, t: Ty): void {

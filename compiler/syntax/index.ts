@@ -61,6 +61,8 @@ export function parse(file: SourceFile): ParseResult {
   } catch (e) {
     if (e instanceof RangeError && /call stack/i.test(e.message)) {
       const [start, end] = tooDeepAt(lex(text).tokens, parser().position(), text.length);
+      // Running out of stack can leave the parser's own state half unwound: start afresh next time.
+      parserSingleton = undefined;
       return {
         module: { kind: "Module", file: file.id, items: [], span: fileSpan(0, text.length) },
         diagnostics: [
@@ -76,6 +78,7 @@ export function parse(file: SourceFile): ParseResult {
       };
     }
     // A bug in the parser must not crash the caller (the LSP parses every keystroke).
+    parserSingleton = undefined;
     return {
       module: { kind: "Module", file: file.id, items: [], span: fileSpan(0, text.length) },
       diagnostics: [

@@ -103,12 +103,13 @@ export class UnknownConst extends Error {}
 export const BUILTIN_FNS = ["global_id", "local_id", "workgroup_id", "num_workgroups", "barrier"] as const;
 export const BUILTIN_TYPES = ["u8", "u16", "u32", "u64", "u128", "i8", "i16", "i32", "i64", "bool", "Field", "Bytes", "sint", "sfix", "fix"];
 
-let itemIds = new WeakMap<object, number>();
+// An item's number, kept on the item under a symbol key (a WeakMap of every item of a large file was
+// slow to look up and to collect).
+const ITEM_ID = Symbol("itemId");
 let nextItemId = 0;
 export function itemId(it: object): number {
-  let id = itemIds.get(it);
-  if (id === undefined) itemIds.set(it, (id = nextItemId++));
-  return id;
+  const o = it as { [ITEM_ID]?: number };
+  return (o[ITEM_ID] ??= nextItemId++);
 }
 
 export function emptySubst(): Subst {

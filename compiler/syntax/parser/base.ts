@@ -115,6 +115,20 @@ export abstract class ParserBase extends EmbeddedActionsParser {
     const last = tokens[tokens.length - 1];
     this.lastTokEnd = last ? last.startOffset + last.image.length : 0;
     this.input = tokens;
+    // chevrotain's reset (run by the `input` setter) leaves the rule stack's index alone; a parse that
+    // ran out of stack never unwound it, and the next parse would start mid-stack.
+    (this as unknown as { RULE_STACK_IDX: number }).RULE_STACK_IDX = -1;
+  }
+
+  /**
+   * chevrotain's end-of-parse hook runs in a `finally`: after running out of stack, the rule stack's
+   * index can be left below empty, the hook then fails ("Invalid array length") and that error hides
+   * the stack overflow, which `parse` reports as E0026. Clamp the index first.
+   */
+  onAfterParse(ruleName: string): void {
+    const self = this as unknown as { RULE_STACK_IDX: number };
+    if (self.RULE_STACK_IDX < -1) self.RULE_STACK_IDX = -1;
+    (EmbeddedActionsParser.prototype as unknown as { onAfterParse(this: unknown, r: string): void }).onAfterParse.call(this, ruleName);
   }
 
   /** Drops the last file's text and tokens: the parser is kept for the process, they are not. */

@@ -167,12 +167,18 @@ export abstract class ExprParser extends PatternParser {
     return l;
   });
 
+  // The alternatives of the rules met at every operand (unaryExpr, primary) are built once, as
+  // binaryExpr's are: rebuilding their arrays and closures on each call made a tenth of a large file's
+  // parse time garbage. So they keep no state of the call: each takes its start position itself.
+  private unaryAlts?: { ALT: () => A.Expr }[];
+  private unaryOps?: { ALT: () => IToken }[];
+
   unaryExpr = this.RULE("unaryExpr", (): A.Expr => {
-    const s = this.ACTION(() => this.here());
-    return this.OR([
+    return this.OR((this.unaryAlts ??= [
       {
         ALT: anon(() => {
-          const op = this.OR2([T.Minus, T.Bang, T.Tilde].map((t) => ({ ALT: anon(() => this.CONSUME(t)) })));
+          const s = this.ACTION(() => this.here());
+          const op = this.OR2((this.unaryOps ??= [T.Minus, T.Bang, T.Tilde].map((t) => ({ ALT: anon(() => this.CONSUME(t)) }))));
           const operand = this.SUBRULE(this.unaryExpr);
           return this.ACTION((): A.UnaryExpr => ({
             kind: "Unary",
@@ -183,7 +189,7 @@ export abstract class ExprParser extends PatternParser {
         }),
       },
       { ALT: anon(() => this.SUBRULE(this.powerExpr)) },
-    ]);
+    ]));
   });
 
   /** `a ** b` binds tighter than unary minus on its left (`-2 ** 2` is -(2**2)) and is right-associative. */
@@ -354,8 +360,7 @@ export abstract class ExprParser extends PatternParser {
   primary = this.RULE(
     "primary",
     (): A.Expr => {
-      const s = this.ACTION(() => this.here());
-      return this.OR([
+      return this.OR((this.primaryAlts ??= [
         { ALT: anon(() => this.SUBRULE(this.literal)) },
         {
           // `count(x: Node | pred)`; `count` alone (or `count(a)`) is an ordinary name.
@@ -370,6 +375,7 @@ export abstract class ExprParser extends PatternParser {
         { ALT: anon(() => this.SUBRULE(this.blockExpr)) },
         {
           ALT: anon(() => {
+            const s = this.ACTION(() => this.here());
             const q = this.OR2([
               { ALT: anon(() => this.CONSUME(T.Forall)) },
               { ALT: anon(() => this.CONSUME(T.Exists)) },
@@ -388,6 +394,7 @@ export abstract class ExprParser extends PatternParser {
         },
         {
           ALT: anon(() => {
+            const s = this.ACTION(() => this.here());
             const op = this.OR3([
               { ALT: anon(() => this.CONSUME(T.Always)) },
               { ALT: anon(() => this.CONSUME(T.Eventually)) },
@@ -407,10 +414,11 @@ export abstract class ExprParser extends PatternParser {
             }));
           }),
         },
-      ]);
+      ]));
     },
     { recoveryValueFunc: (e) => this.errExpr(e.token) },
   );
+  private primaryAlts?: { ALT: () => A.Expr; GATE?: () => boolean; IGNORE_AMBIGUITIES?: boolean }[];
 
   /** The step bound of `eventually within N e`: a literal, a name or a parenthesised expression. */
   withinBound = this.RULE("withinBound", (): A.Expr => {
