@@ -76,6 +76,8 @@ export class Replica {
   protected proposedView = 0;
   /** Proposals (and fetched blocks) whose parent is not known yet, by parent hash. */
   protected waiting = new Map<string, { block: Block; sig?: string; from: number }[]>();
+  /** Verified QCs whose block is being fetched. */
+  protected pendingQC = new Map<string, QC>();
   private inbox: { m: Msg; from: number }[] = [];
   private draining = false;
 
@@ -320,6 +322,12 @@ export class Replica {
     if (block.tc && (block.tc.view !== block.view - 1 || !this.checkTC(block.tc))) return void this.reject();
     this.blocks.set(block.hash, block);
     this.processQC(block.justify, from);
+    const pending = this.pendingQC.get(block.hash);
+    if (pending) {
+      // A QC that arrived before its block (a leader that missed the proposal) counts now.
+      this.pendingQC.delete(block.hash);
+      this.processQC(pending, from);
+    }
     if (block.tc) this.processTC(block.tc);
     if (sig !== undefined) {
       this.enterView(block.view, "sync");
@@ -392,6 +400,7 @@ export class Replica {
         this.stats.fetches++;
         this.env.send(from === this.id ? qc.signers[0] : from, { t: "fetch", hash: qc.block, from: this.id });
         this.waiting.set(qc.block, this.waiting.get(qc.block) ?? []);
+        this.pendingQC.set(qc.block, qc);
       }
       return;
     }
@@ -436,6 +445,8 @@ export class Replica {
     for (const v of this.timeouts.keys()) if (v < this.view - 16) this.timeouts.delete(v);
     if (this.verified.size > 4096) this.verified.clear();
     if (this.formed.size > 4096) this.formed.clear();
+    if (this.waiting.size > 1024) this.waiting.clear();
+    if (this.pendingQC.size > 1024) this.pendingQC.clear();
     if (this.log.length > 4096) this.log.splice(1, this.log.length - 2048);
   }
 
