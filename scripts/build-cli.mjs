@@ -25,7 +25,7 @@ const BUILD_FILES = ["scripts/build-cli.mjs", "tsconfig.json", "package.json", "
 const KEEP_OLD_MS = 60 * 60_000;
 
 // Native addons, WASM-carrying and very large packages load from node_modules at run time, as under tsx.
-const EXTERNAL = [
+export const EXTERNAL = [
   "binaryen",
   "webgpu",
   "classic-level",
@@ -80,7 +80,7 @@ export function freshBundle() {
  * path, so a moved checkout keeps working): data files, worker entry files and REPO_ROOT resolve as
  * they do under tsx. Applies to bundled packages too (yargs finds its locales this way).
  */
-const metaUrlPlugin = {
+export const metaUrlPlugin = {
   name: "cwl-import-meta-url",
   setup(build) {
     build.onLoad({ filter: /\.(ts|mts|js|mjs)$/ }, (args) => {
@@ -112,7 +112,7 @@ function entrySource(files) {
   ].join("\n");
 }
 
-const BANNER = [
+export const BANNER = [
   // Bundled CommonJS packages call require(); ESM output has none of its own.
   `import { createRequire as __cwlCreateRequire } from "node:module";`,
   `import { fileURLToPath as __cwlPath } from "node:url";`,

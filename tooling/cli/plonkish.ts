@@ -5,7 +5,7 @@ import { renderAll } from "../../base/diagnostics/index.ts";
 import { FileManager, type SourceFile } from "../../base/files/index.ts";
 import { MAX_SOURCE_BYTES, UserFileError, checkUserFile, readUserFile, readUserJson, readUserText, writeUserFile } from "../../base/files/user-file.ts";
 import { parseText } from "../../compiler/ir/index.ts";
-import { compileFile } from "../../compiler/pipeline/index.ts";
+import { compileInProject } from "../project/index.ts";
 import { TWO_ADICITY } from "../../runtime/poly/fr.ts";
 import { fr } from "../../runtime/poly/index.ts";
 import {
@@ -65,7 +65,8 @@ export function loadCircuit(path: string, entry?: string): Loaded {
     if (parsed.diagnostics.length) return { diagnostics: parsed.diagnostics, render: render(parsed.diagnostics), fileOf };
     module = parsed.module;
   } else {
-    const r = compileFile(path);
+    // Inside a project, its cwl.toml's dependencies and field apply.
+    const r = compileInProject(path, { fm });
     fm = r.fm;
     if (!r.ir) return { diagnostics: r.diagnostics, render: render(r.diagnostics), fileOf };
     module = r.ir;

@@ -5,7 +5,8 @@ import { encodeJson, run } from "../../../compiler/interp/index.ts";
 import { FIELD_CHOICES } from "../../../compiler/sema/index.ts";
 import { readUserJson } from "../../../base/files/user-file.ts";
 import { UserError, intFlag, setExitCode } from "../main.ts";
-import { compileFile, hasErrors, runPasses } from "../../../compiler/pipeline/index.ts";
+import { hasErrors, runPasses } from "../../../compiler/pipeline/index.ts";
+import { compileInProject } from "../../project/index.ts";
 
 interface Args {
   file: string;
@@ -36,7 +37,8 @@ export const command: CommandModule<object, Args> = {
       if (typeof inputs !== "object" || inputs === null) throw new UserError(`input file \`${argv.input}\` must hold a JSON object (inputs by name) or array`);
     }
     const fm = new FileManager();
-    const r = compileFile(argv.file, { fm, field: argv.field });
+    // Inside a project, its cwl.toml's dependencies apply.
+    const r = compileInProject(argv.file, { fm, field: argv.field });
     const render = (ds: Parameters<typeof renderAll>[0]) => renderAll(ds, (id) => fm.get(id), { color: process.stderr.isTTY });
     if (r.diagnostics.length) process.stderr.write(render(r.diagnostics) + "\n");
     if (hasErrors(r.diagnostics) || !r.ir || !r.checked) return setExitCode(1);
