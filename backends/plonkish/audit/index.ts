@@ -50,6 +50,8 @@ export interface AuditReport {
   findings: AuditFinding[];
   /** Cells that are not determined but influence nothing (see isHarmless); not findings. */
   free: FreeCells[];
+  /** What limited the analysis (printed as notes). */
+  notes: string[];
   search: { witnessFound: boolean; timedOut: boolean; ms: number };
 }
 
@@ -78,7 +80,10 @@ export function auditCompiled(compiled: CompiledCircuit, opts: AuditOptions = {}
   const circuit = compiled.program.circuit;
   const f = compiled.func;
   const sys = System.build(circuit, (d, t) => opts.progress?.("constraints", d, t));
-  const origin = probeOrigins(compiled);
+  const { origin, failed: probeFailed } = probeOrigins(compiled);
+  const notes: string[] = [];
+  if (probeFailed)
+    notes.push(`the layout's witness builder failed on marker values (${probeFailed}): cells are not matched to parameters, so private inputs count as undetermined`);
   const pubCol = circuit.columns.find((c) => c.column.kind === "instance")?.column;
 
   // Inputs: public parameters' instance rows and private parameters' cells.
@@ -115,7 +120,6 @@ export function auditCompiled(compiled: CompiledCircuit, opts: AuditOptions = {}
   // `equate`): a parameter then has no cell of its own but shares its partner's variable.
   const partners = assertEqClasses(f);
   const varsOfKey = new Map<string, number>();
-  for (const [vi, o] of varOrigin) varsOfKey.set(originKey(o.value, o.index), vi);
   for (const [vi, v] of sys.vars.entries())
     for (const cell of v.cells) {
       const o = origin.get(`${cell.column.kind}:${cell.column.index}:${cell.row}`);
@@ -330,6 +334,8 @@ export function auditCompiled(compiled: CompiledCircuit, opts: AuditOptions = {}
     budgetMs: opts.searchMs ?? 4000,
   });
   opts.progress?.("search", 1, 1);
+  if (res.timedOut && findings.some((x) => x.status === "possible"))
+    notes.push(`the witness search stopped after ${opts.searchMs ?? 4000} ms; --search-ms gives it more time to confirm possible findings`);
   for (const fd of findings) {
     if (fd.kind === "undetermined" || fd.kind === "output") {
       const v = fd.vars.find((x) => res.confirmed.has(x));
@@ -356,6 +362,7 @@ export function auditCompiled(compiled: CompiledCircuit, opts: AuditOptions = {}
     determined: prop.determined.reduce((a, b) => a + b, 0),
     findings: findings.map(({ vars: _vars, ...rest }) => rest),
     free,
+    notes,
     search: { witnessFound: res.witnessFound, timedOut: res.timedOut, ms: Date.now() - t0 },
   };
 }
@@ -526,7 +533,7 @@ function spanOfVar(_sys: System, meta: { span?: Span } | undefined, o: Origin | 
  * (one per scalar value, one per array element), so a cell whose witness equals a marker holds that
  * value. Cells the layout computes itself (select and equality helpers, Poseidon states) match none.
  */
-function probeOrigins(compiled: CompiledCircuit): Map<string, Origin> {
+function probeOrigins(compiled: CompiledCircuit): { origin: Map<string, Origin>; failed?: string } {
   const out = new Map<string, Origin>();
   const byMarker = new Map<bigint, Origin>();
   const given = new Map<Value, RValue>();
@@ -563,10 +570,11 @@ function probeOrigins(compiled: CompiledCircuit): Map<string, Origin> {
         if (o) out.set(`${c.kind}:${c.index}:${row}`, o);
       });
     }
-  } catch {
+  } catch (e) {
     // Without origins the findings still stand; they name rows instead of values.
+    return { origin: out, failed: (e as Error)?.message ?? String(e) };
   }
-  return out;
+  return { origin: out };
 }
 
 export type { Propagation };

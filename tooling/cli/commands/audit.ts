@@ -85,6 +85,7 @@ export const command: CommandModule<object, Args> = {
         `audit ${report.circuit}: ${report.rows} rows, ${report.variables} cells after copies, ${report.determined} determined by propagation; ` +
           (diags.length ? `${diags.length} finding${diags.length > 1 ? "s" : ""} (${confirmed} confirmed by two witnesses)\n` : "no findings\n"),
       );
+      for (const n of report.notes) process.stdout.write(`note: ${n}\n`);
       const free = report.free.reduce((n, g) => n + g.count, 0);
       if (free)
         process.stdout.write(`note: ${free} free helper cell${free > 1 ? "s (e.g. an is-zero inverse when its input is 0) influence" : " (e.g. an is-zero inverse when its input is 0) influences"} no determined cell; --json lists them\n`);
