@@ -6,20 +6,22 @@
 // policy against each fixed algorithm, and the issue's targets against optimistic execution
 // (scheduling time −30 %, throughput +15 %), stated met or not.
 //
-// Sizes: SCHED_BENCH_BLOCKS (default 8), SCHED_BENCH_BLOCK_SIZE (default 50), SCHED_BENCH_USERS (default
-// 256), SCHED_BENCH_REPEATS (default 3; figures are medians, schedulers interleaved per repeat),
-// SCHED_BENCH_WORKERS (concurrent executions, default 4), SCHED_BENCH_THREADS=1 (executions in worker
-// threads, one EVM each, instead of interleaved on the main thread).
-import { runChain, SCHEDULERS, type SchedulerChoice, type WorkloadName } from "../runtime/exec/index.ts";
-import { loadavg } from "node:os";
+// Both kinds of lanes are measured in one run: in-thread (SCHED_BENCH_WORKERS asynchronous executions
+// interleaving on the main thread) and worker threads (one EVM per thread, at most one per core).
+// Sizes: SCHED_BENCH_BLOCKS (default 16: two cycles of the mixed stream's four phases of 2 blocks, so
+// the adaptive policy meets each phase once with history), SCHED_BENCH_BLOCK_SIZE (default 40),
+// SCHED_BENCH_USERS (default 256), SCHED_BENCH_REPEATS (default 3; figures are medians, schedulers
+// interleaved per repeat), SCHED_BENCH_WORKERS (default 4).
+import { Lanes, ThreadLanes, runChain, SCHEDULERS, type ExecLanes, type SchedulerChoice, type WorkloadName } from "../runtime/exec/index.ts";
+import { availableParallelism, loadavg } from "node:os";
 
 const env = (k: string, d: number) => (process.env[k] ? Number(process.env[k]) : d);
-const BLOCKS = env("SCHED_BENCH_BLOCKS", 8);
-const BLOCK_SIZE = env("SCHED_BENCH_BLOCK_SIZE", 50);
+const BLOCKS = env("SCHED_BENCH_BLOCKS", 16);
+const BLOCK_SIZE = env("SCHED_BENCH_BLOCK_SIZE", 40);
 const USERS = env("SCHED_BENCH_USERS", 256);
 const REPEATS = env("SCHED_BENCH_REPEATS", 3);
 const WORKERS = env("SCHED_BENCH_WORKERS", 4);
-const THREADS = process.env.SCHED_BENCH_THREADS === "1";
+const THREADS = Math.max(1, Math.min(WORKERS, availableParallelism()));
 
 const CASES: { name: string; workload: WorkloadName; zipf?: number }[] = [
   { name: "erc20 (uniform senders)", workload: "erc20", zipf: 0 },
@@ -44,8 +46,8 @@ interface Row {
   chosen?: Record<string, number>;
 }
 
-async function measure(c: (typeof CASES)[number], s: SchedulerChoice, seed: number): Promise<Row> {
-  const r = await runChain(c.workload, s, { blocks: BLOCKS, blockSize: BLOCK_SIZE, users: USERS, workers: WORKERS, threads: THREADS, seed, zipf: c.zipf, phase: 2 });
+async function measure(c: (typeof CASES)[number], s: SchedulerChoice, lanes: ExecLanes): Promise<Row> {
+  const r = await runChain(c.workload, s, { blocks: BLOCKS, blockSize: BLOCK_SIZE, users: USERS, lanes, seed: 1, zipf: c.zipf, phase: 2 });
   const txs = r.blocks.reduce((a, b) => a + b.txs, 0);
   const wall = r.blocks.reduce((a, b) => a + b.wallMs, 0);
   const sched = r.blocks.reduce((a, b) => a + b.schedMs, 0);
@@ -66,15 +68,35 @@ async function measure(c: (typeof CASES)[number], s: SchedulerChoice, seed: numb
 
 export async function run(): Promise<object> {
   const load = loadavg()[0];
+  const modes: Record<string, object> = {};
+  for (const [mode, make] of [
+    ["in-thread", () => Lanes.create(WORKERS)],
+    ["threads", () => ThreadLanes.create(THREADS)],
+  ] as const) {
+    const lanes = await make();
+    try {
+      modes[mode] = await runMode(mode, lanes);
+    } finally {
+      await lanes.close();
+    }
+  }
+  return {
+    config: { blocks: BLOCKS, blockSize: BLOCK_SIZE, users: USERS, repeats: REPEATS, inThreadWorkers: WORKERS, threads: THREADS, mixedPhase: 2, loadavg1mAtStart: load, loadavg1mAtEnd: loadavg()[0] },
+    modes,
+  };
+}
+
+async function runMode(mode: string, lanes: ExecLanes): Promise<object> {
+  console.log(`-- ${mode} (${lanes.size} lanes)`);
   // Warm-up: the EVM and the schedulers' code paths get compiled before anything is timed.
-  for (const s of SCHEDULERS) await runChain("mixed", s, { blocks: 4, blockSize: 10, users: 16, phase: 1 });
+  for (const s of SCHEDULERS) await runChain("mixed", s, { blocks: 4, blockSize: 10, users: 16, phase: 1, lanes });
   const results = [];
   for (const c of CASES) {
     const reps: Row[][] = SCHEDULERS.map(() => []);
     for (let rep = 0; rep < REPEATS; rep++)
       for (const [i, s] of SCHEDULERS.entries()) {
-        process.stderr.write(`\r${c.name}: ${s} ${rep + 1}/${REPEATS}        `);
-        reps[i].push(await measure(c, s, 1));
+        process.stderr.write(`\r${mode} ${c.name}: ${s} ${rep + 1}/${REPEATS}        `);
+        reps[i].push(await measure(c, s, lanes));
       }
     process.stderr.write("\n");
     const rows = reps.map((rs) => ({
@@ -110,12 +132,13 @@ export async function run(): Promise<object> {
     throughputTarget: 0.15,
     throughputMet: vs.optimistic.throughputChange >= 0.15,
   };
-  console.log(`mixed stream, adaptive vs optimistic: scheduling time ${(target.schedulingTimeChange * 100).toFixed(1)} % (target −30 %: ${target.schedulingTimeMet ? "met" : "not met"}), throughput ${(target.throughputChange * 100).toFixed(1)} % (target +15 %: ${target.throughputMet ? "met" : "not met"})`);
+  console.log(`${mode}: mixed stream, adaptive vs optimistic: scheduling time ${(target.schedulingTimeChange * 100).toFixed(1)} % (target −30 %: ${target.schedulingTimeMet ? "met" : "not met"}), throughput ${(target.throughputChange * 100).toFixed(1)} % (target +15 %: ${target.throughputMet ? "met" : "not met"})`);
   return {
-    config: { blocks: BLOCKS, blockSize: BLOCK_SIZE, users: USERS, repeats: REPEATS, workers: WORKERS, threads: THREADS, mixedPhase: 2, loadavg1mAtStart: load },
-    concurrency: THREADS
-      ? "worker threads: WORKERS threads with one EVM each; state reads are message round trips to the scheduler's thread"
-      : "in-thread: WORKERS asynchronous executions interleaving at state reads on one thread (no multi-core speedup; spec/exec.md)",
+    lanes: lanes.size,
+    concurrency:
+      mode === "threads"
+        ? "one worker thread per lane with its own EVM; state reads are message round trips to the scheduler's thread"
+        : "asynchronous executions interleaving at state reads on one thread (no multi-core speedup; spec/exec.md)",
     results,
     mixedAdaptiveVs: vs,
     target,

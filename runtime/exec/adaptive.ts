@@ -3,12 +3,14 @@
 // state — so the chain never stops and needs no hand-over.
 //
 // Estimate: the transactions whose accesses are statically decidable (Predictor.predictStatic) give a
-// predicted conflict rate among themselves; the rest are assumed to conflict at the rate measured on
-// the previous block (every algorithm reports its block's conflict rate from the final read/write sets).
+// predicted conflict rate among themselves; each of the rest is assumed to conflict at the rate measured
+// for its class (callee contract and function selector) the last time that class ran, or, for a class
+// not seen yet, at the rate measured on the previous block (every algorithm reports which transactions
+// conflicted, from the final read/write sets).
 // Choice: expected rate ≥ SERIAL_ABOVE → strict order (optimistic would mostly re-execute, reordering
 // would produce one transaction per batch); else mostly static → reorder (its predictions cost nothing
 // and it never re-executes); else → optimistic.
-import { type BlockOutcome, type ExecOptions, type SchedulerName, conflictRate, runSerial } from "./block.ts";
+import { type BlockOutcome, type ExecOptions, type SchedulerName, conflictRate, conflicted, runSerial } from "./block.ts";
 import type { Tx } from "./execute.ts";
 import { runOptimistic } from "./optimistic.ts";
 import { type Prediction, Predictor } from "./predict.ts";
@@ -18,27 +20,43 @@ import type { WorldState } from "./state.ts";
 export const SERIAL_ABOVE = 0.5;
 export const STATIC_FOR_REORDER = 0.9;
 
+/** A transaction's class for the conflict history: callee and function selector. */
+const classOf = (tx: Tx) => `${tx.to?.toString(16) ?? "create"}:${Buffer.from(tx.data.subarray(0, 4)).toString("hex")}`;
+
 export class AdaptivePolicy {
   /** Conflict rate measured on the last executed block. */
   lastMeasured = 0;
+  /** Per class: the fraction of its transactions that conflicted the last time it ran. */
+  readonly history = new Map<string, number>();
   constructor(readonly predictor: Predictor) {}
 
   async choose(state: WorldState, txs: readonly Tx[]): Promise<{ scheduler: SchedulerName; expected: number }> {
     if (txs.length === 0) return { scheduler: "serial", expected: 0 };
     const statics: Prediction[] = [];
+    let dynamicExpected = 0;
     for (const tx of txs) {
       const p = await this.predictor.predictStatic(state, tx);
       if (p) statics.push(p);
+      else dynamicExpected += this.history.get(classOf(tx)) ?? this.lastMeasured;
     }
     const f = statics.length / txs.length;
     const rate = statics.length ? conflictRate(statics.map((p) => ({ reads: p.reads, writes: p.writes }))) : 0;
-    const expected = f * rate + (1 - f) * this.lastMeasured;
+    const expected = f * rate + dynamicExpected / txs.length;
     const scheduler: SchedulerName = expected >= SERIAL_ABOVE ? "serial" : f >= STATIC_FOR_REORDER ? "reorder" : "optimistic";
     return { scheduler, expected };
   }
 
-  observe(outcome: BlockOutcome): void {
+  observe(txs: readonly Tx[], outcome: BlockOutcome): void {
     this.lastMeasured = outcome.stats.conflictRate;
+    const flags = conflicted(outcome.results);
+    const per = new Map<string, [number, number]>();
+    txs.forEach((tx, i) => {
+      const c = per.get(classOf(tx)) ?? [0, 0];
+      c[0] += flags[i] ? 1 : 0;
+      c[1]++;
+      per.set(classOf(tx), c);
+    });
+    for (const [k, [hit, n]] of per) this.history.set(k, hit / n);
   }
 }
 
@@ -60,7 +78,7 @@ export async function runBlock(state: WorldState, txs: readonly Tx[], choice: Sc
       : scheduler === "optimistic"
         ? await runOptimistic(state, txs, opts)
         : await runReorder(state, txs, { ...opts, predictor: opts.policy.predictor });
-  opts.policy.observe(out);
+  opts.policy.observe(txs, out);
   if (choice === "adaptive") {
     out.stats.schedMs += policyMs;
     out.stats.wallMs += policyMs;

@@ -65,19 +65,23 @@ export function blockStats(scheduler: SchedulerName, results: readonly TxExecuti
   };
 }
 
-/** Fraction of transactions touching (reading or writing) a key written earlier in the block. */
-export function conflictRate(results: readonly { reads: ReadonlyMap<Key, unknown> | ReadonlySet<Key>; writes: ReadonlyMap<Key, unknown> | ReadonlySet<Key> }[]): number {
-  if (results.length === 0) return 0;
+type AccessSets = { reads: ReadonlyMap<Key, unknown> | ReadonlySet<Key>; writes: ReadonlyMap<Key, unknown> | ReadonlySet<Key> };
+
+/** Per transaction: does it touch (read or write) a key written earlier in the block? */
+export function conflicted(results: readonly AccessSets[]): boolean[] {
   const written = new Set<Key>();
-  let hit = 0;
-  for (const r of results) {
+  return results.map((r) => {
     let c = false;
     for (const k of r.reads.keys()) if (written.has(k)) c = true;
     for (const k of r.writes.keys()) if (written.has(k)) c = true;
-    if (c) hit++;
     for (const k of r.writes.keys()) written.add(k);
-  }
-  return hit / results.length;
+    return c;
+  });
+}
+
+/** Fraction of transactions touching (reading or writing) a key written earlier in the block. */
+export function conflictRate(results: readonly AccessSets[]): number {
+  return results.length === 0 ? 0 : conflicted(results).filter(Boolean).length / results.length;
 }
 
 /**

@@ -31,9 +31,11 @@ export interface ChainRun {
 export async function runChain(
   workload: WorkloadName,
   choice: SchedulerChoice,
-  o: WorkloadOptions & { workers?: number; delay?: Delay; users?: number; keepOutcomes?: boolean; threads?: boolean },
+  o: WorkloadOptions & { workers?: number; delay?: Delay; users?: number; keepOutcomes?: boolean; threads?: boolean; lanes?: ExecLanes },
   progress?: (block: number, total: number, stats: BlockStats) => void,
 ): Promise<ChainRun> {
+  // Lanes passed in are the caller's to close (a bench reuses one set of threads for many runs).
+  if (o.lanes) return runOn(o.lanes, workload, choice, o, progress);
   const lanes = o.threads ? await ThreadLanes.create(o.workers ?? 4) : await Lanes.create(o.workers ?? 4);
   try {
     return await runOn(lanes, workload, choice, o, progress);
