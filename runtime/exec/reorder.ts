@@ -5,10 +5,15 @@
 // Conflicting transactions keep block order, so the result equals strict order; the batches are a
 // function of the block and the pre-block state alone (no timing enters), hence deterministic.
 //
-// A prediction can miss (a pre-execution on the pre-block state took another path than the real run).
-// After each batch every transaction's actual accesses are checked against its prediction; on a miss
-// the block is rolled back (undo log), the actual accesses are added to the prediction, and the block
-// is planned again; after MAX_REPLANS misses it runs in strict order.
+// A prediction can miss (a pre-execution on the pre-block state took another path than the real run,
+// or read a counter an earlier transaction of the block moves). A missed access is harmless unless it
+// conflicts with another transaction's access against the plan: after each batch, every access outside
+// a transaction's prediction is checked against every other transaction's known accesses (actual for
+// executed ones, predicted for the rest). A conflict with an earlier transaction needs a lower level,
+// with a later one a higher level, and none may share the batch; then the levels still order every
+// actual conflict as the block does, and the result is strict order's. Otherwise the block is rolled
+// back (undo log), the actual accesses join the prediction, and the block is planned again; after
+// MAX_REPLANS such misses it runs in strict order.
 import { type BlockOutcome, type ExecOptions, blockStats, runSerial } from "./block.ts";
 import { type Tx, type TxExecution, SchedClock } from "./execute.ts";
 import { type Prediction, Predictor } from "./predict.ts";
@@ -30,11 +35,39 @@ export function planLevels(preds: readonly Prediction[]): number[] {
   });
 }
 
-/** The actual accesses stay inside the prediction, as far as conflicts are concerned. */
-function covered(p: Prediction, r: TxExecution, predictedWrites: ReadonlySet<Key>): boolean {
-  for (const k of r.writes.keys()) if (!p.writes.has(k)) return false;
-  // A read outside the prediction matters only if some transaction may write that key.
-  for (const k of r.reads.keys()) if (predictedWrites.has(k) && !p.reads.has(k) && !p.writes.has(k)) return false;
+/** Who touches each key: transaction, its level, and whether it writes. */
+type Touches = Map<Key, { tx: number; level: number; write: boolean }[]>;
+
+function touches(preds: readonly Prediction[], levels: readonly number[]): Touches {
+  const t: Touches = new Map();
+  const add = (k: Key, tx: number, write: boolean) => {
+    let l = t.get(k);
+    if (!l) t.set(k, (l = []));
+    l.push({ tx, level: levels[tx], write });
+  };
+  preds.forEach((p, i) => {
+    for (const k of p.writes) add(k, i, true);
+    for (const k of p.reads) if (!p.writes.has(k)) add(k, i, false);
+  });
+  return t;
+}
+
+/**
+ * Checks the accesses of `tx` outside its prediction against everyone else's known accesses, and
+ * records them. False when one conflicts against the plan (same batch, or the wrong side in block order).
+ */
+function admitMissed(tx: number, level: number, p: Prediction, r: TxExecution, known: Touches): boolean {
+  const missed: [Key, boolean][] = [];
+  for (const k of r.writes.keys()) if (!p.writes.has(k)) missed.push([k, true]);
+  for (const k of r.reads.keys()) if (!p.reads.has(k) && !p.writes.has(k) && !r.writes.has(k)) missed.push([k, false]);
+  for (const [k, write] of missed)
+    for (const o of known.get(k) ?? [])
+      if (o.tx !== tx && (write || o.write) && !(o.tx < tx ? o.level < level : o.level > level)) return false;
+  for (const [k, write] of missed) {
+    let l = known.get(k);
+    if (!l) known.set(k, (l = []));
+    l.push({ tx, level, write });
+  }
   return true;
 }
 
@@ -59,13 +92,11 @@ export async function runReorder(state: WorldState, txs: readonly Tx[], opts: Re
   let mispredictions = 0;
   let batchesRun = 0;
   for (;;) {
-    const { batches, predictedWrites } = clock.time(() => {
+    const { batches, levels, known } = clock.time(() => {
       const levels = planLevels(preds);
       const batches: number[][] = [];
       levels.forEach((l, i) => (batches[l] ??= []).push(i));
-      const predictedWrites = new Set<Key>();
-      for (const p of preds) for (const k of p.writes) predictedWrites.add(k);
-      return { batches, predictedWrites };
+      return { batches, levels, known: touches(preds, levels) };
     });
     const undo = new Map<Key, Value>();
     const results: TxExecution[] = new Array(txs.length);
@@ -77,7 +108,7 @@ export async function runReorder(state: WorldState, txs: readonly Tx[], opts: Re
         let miss = false;
         rs.forEach((r, j) => {
           const i = batch[j];
-          if (!covered(preds[i], r, predictedWrites)) {
+          if (!admitMissed(i, levels[i], preds[i], r, known)) {
             miss = true;
             for (const k of r.reads.keys()) preds[i].reads.add(k);
             for (const k of r.writes.keys()) preds[i].writes.add(k);
