@@ -1,18 +1,20 @@
 // Propagation of "uniquely determined" over the system (the first step of Picus / circomspect's
-// under-constraint analysis). Starting from the inputs, a variable becomes determined when:
+// under-constraint analysis; spec/audit.md states each rule's argument). Starting from the inputs, a
+// variable becomes determined when:
 //  - linear: a constraint is linear in it and every other variable of that constraint is determined,
-//    with a coefficient that cannot vanish: a nonzero constant, or a determined expression C when the
-//    rest is a nonzero constant k (C = 0 would leave 0 = k, so every solution has C ≠ 0: x·r = 1);
+//    with a coefficient that cannot vanish: a nonzero constant, a determined expression C when the
+//    rest is a nonzero constant k (C = 0 would leave 0 = k, so every solution has C ≠ 0: x·r = 1), or a
+//    product of cells that another constraint keeps nonzero (y·t = 1 beside r·y = x);
 //  - lookup: a fixed table whose rows are told apart by the determined positions of an enabled input
 //    (key → value tables; a one-row candidate set fixes everything), or a dynamic table with a single
 //    pushed row the input can match;
 //  - recomposition: a constraint linear in undetermined variables with constant coefficients where
-//    each of them is an integer combination of bounded atoms (cells with x·(x − 1) = 0, or a plain input
-//    of an enabled fixed-table lookup whose entries at that position are small integers), and the combination is injective: the
-//    coefficients, made positive, grow as a mixed radix (each exceeds the largest sum the smaller
-//    ones can reach) and the largest sum is below r, so the integer sum cannot wrap mod r. Bits or
-//    limbs with their recomposition are then unique; bits without one, or a recomposition of
-//    unbounded limbs, are not.
+//    each of them is an integer combination of bounded atoms (cells with x·(x − 1) = 0, also spread
+//    over rows, or plain inputs of fixed-table lookups whose entries there are small integers; bounds
+//    also travel along affine relations), and the combination is injective: the coefficients, made
+//    positive, grow as a mixed radix (each exceeds the largest sum the smaller ones can reach) and the
+//    largest sum is below r, so the integer sum cannot wrap mod r;
+//  - case split: x·w = 0 with x determined, when both branches (x ≠ 0: w = 0; x = 0) determine it.
 // Poseidon rows need no rule of their own: each round's next state is linear in its output cells.
 import { fr } from "../../../runtime/poly/index.ts";
 import { Poly, signed, splitLinear } from "./poly.ts";
@@ -45,6 +47,7 @@ export function propagate(s: System, inputs: Iterable<number>): Propagation {
   const formK = new Map<number, bigint>();
   const queue: number[] = [];
   const queued = new Uint8Array(s.constraints.length);
+  const nonzero = new Set<number>();
   const enqueueUses = (v: number) => {
     for (const ci of s.uses[v])
       if (!queued[ci]) {
@@ -112,6 +115,14 @@ export function propagate(s: System, inputs: Iterable<number>): Propagation {
   // Bounds first: booleanity polynomials (also when spread over rows: t = b − 1, u = b·t, u = 0 is
   // b·(b − 1) = 0 once the affine relations are substituted) and small-integer lookups.
   aff = affineRelations(s);
+  // Cells kept nonzero: a product of cells equal to a nonzero constant (y·t = 1) has no zero factor.
+  for (const c of s.constraints) {
+    if (c.kind !== "gate" || !c.poly || c.vars.length > 4) continue;
+    const p = aff.substituteConstants(c.poly);
+    const mono = p.terms.filter((t) => t.vars.length > 0);
+    const k = p.terms.find((t) => t.vars.length === 0)?.c ?? 0n;
+    if (mono.length === 1 && k !== 0n) for (const x of mono[0].vars) nonzero.add(x);
+  }
   for (const c of s.constraints) {
     if (c.kind === "gate" && c.poly) {
       const v = booleanVar(c.poly) ?? (c.vars.length <= 4 && c.poly.terms.some((t) => t.vars.length === 2) ? booleanVar(aff!.substitute(c.poly) ?? Poly.zero) : undefined);
@@ -156,7 +167,9 @@ export function propagate(s: System, inputs: Iterable<number>): Propagation {
     const k = coef.constantValue;
     if (k !== undefined && k !== 0n) return setDet(v, `linear in ${c.gate} row ${c.row}`);
     const r = rest.constantValue;
-    if (k === undefined && r !== undefined && r !== 0n) setDet(v, `linear in ${c.gate} row ${c.row} (nonzero product)`);
+    if (k === undefined && r !== undefined && r !== 0n) return setDet(v, `linear in ${c.gate} row ${c.row} (nonzero product)`);
+    // A coefficient that is a product of cells some constraint keeps nonzero (y·t = 1 beside r·y = x).
+    if (coef.terms.length === 1 && coef.terms[0].vars.every((x) => nonzero.has(x))) setDet(v, `linear in ${c.gate} row ${c.row} (nonzero divisor)`);
   };
 
   /** The constraint as Σ c_u·u over its undetermined variables (constant c_u) + a determined part. */
