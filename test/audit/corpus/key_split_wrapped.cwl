@@ -1,6 +1,6 @@
 // A canonical-split check that misses the wrap: key = high·16 + low with low's 4 bits constrained and
 // only high + (2^250 − P_HI) range-checked. A "negative" high (p − t) passes that check too, so about
-// half of all keys have a second split with other low bits (key = p − 12: high = P_HI − 1, low = 5,
+// a third of all keys (high ≥ 2·P_HI − 2^250) have a second split with other low bits (key = p − 12: high = P_HI − 1, low = 5,
 // or high = p − 1, low = 4). Both witnesses prove.
 // expect: E0661
 use std::field::Bn254Fr;
