@@ -178,6 +178,7 @@ function cases(): Case[] {
     if (f !== "in.json") out.push(c(says, "fmt", f));
     // Commands added later are covered from the day their file exists.
     if (existsSync(join(REPO_ROOT, "tooling/cli/commands/audit.ts"))) out.push(c(says, "audit", f));
+    if (existsSync(join(REPO_ROOT, "tooling/cli/commands/mpc.ts"))) out.push(c(says, "mpc", "run", f));
   }
   for (const [f, says] of BAD_JSON) {
     out.push(c(says, "run", "good.cwl", "--input", f));
@@ -232,6 +233,11 @@ function cases(): Case[] {
   out.push(c(/bad --param/, "check-spec", "spec.cwl", "--param", "n"));
   out.push(c(/--dispatch must be an integer/, "run", "good.cwl", "--input", "in.json", "--dispatch", "-1"));
   out.push(c(/--depth must be an integer from 1 to 64, not 65/, "kv", "init", "acc2", "--depth", "65"));
+  out.push(c(/--parties must be an integer from 2 to 64, not 1/, "mpc", "run", "good.cwl", "--parties", "1"));
+  out.push(c(/--link: bad link/, "mpc", "run", "good.cwl", "--link", "10 apples"));
+  out.push(c(/--party and --hosts go together/, "mpc", "run", "good.cwl", "--party", "1"));
+  out.push(c(/expected \{ "parties"/, "mpc", "run", "good.cwl", "--hosts", "in.json", "--party", "0"));
+  out.push(c(/E0670.*no protocol/, "mpc", "run", "good.cwl"));
   out.push(c(/--erc20 must be an integer from 1/, "kv", "apply", "acc", "--erc20", "0"));
   out.push(c(/--first must be an integer from 1/, "kv", "prove", "acc", "--insecure-dev-srs", "--first", "0"));
   out.push(c(/unknown workload `foo`/, "chain", "run", "--workload", "foo"));

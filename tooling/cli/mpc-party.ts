@@ -1,0 +1,126 @@
+// One party of `cwl mpc run`: takes (or compiles) the protocol's SPDZ2k program, connects to the others
+// (addresses from the launcher, or from the hosts file with `--party i --hosts`), agrees on the
+// INSECURE dealer's seed, runs the program and reports outputs, bytes, rounds and times. Run as its
+// own process by the launcher (argument: this config as JSON) or in-process for `--hosts`.
+import { UserFileError, readUserJson } from "../../base/files/user-file.ts";
+import { createHash, randomBytes } from "node:crypto";
+import { PartyNet, MpcError, addressesFromLauncher, reportToLauncher, parseLink, type NetStats, type PartyAddress, type TlsKeys } from "../../runtime/mpc/net/index.ts";
+import { InsecureDealer, Spdz2kParty, type Cheat } from "../../runtime/mpc/spdz2k/index.ts";
+import { runProgram, type MpcProgram, type ProgramInputs } from "../../runtime/mpc/index.ts";
+
+export interface PartyConfig {
+  file: string;
+  /** The compiled program (the launcher passes it, so that parties need not load the compiler). */
+  program?: MpcProgram;
+  entry?: string;
+  party: number;
+  parties: number;
+  /** A JSON file with this party's inputs by parameter name (it may hold everyone's: only this party's secrets are read). */
+  input?: string;
+  link?: string;
+  cheat?: Cheat;
+  timeoutMs: number;
+  /** Where to listen and the peers (hosts mode); absent: ask the launcher. */
+  hosts?: PartyAddress[];
+  tls?: TlsKeys;
+}
+
+export interface PartyReport {
+  party: number;
+  revealed: string[];
+  multiplications: number;
+  mulRounds: number;
+  stats: NetStats;
+  /** Milliseconds per stage: connect, offline (dealer), online (inputs to outputs incl. MAC check). */
+  ms: Record<string, number>;
+}
+
+/** Thrown for mistakes in the user's files (exit 1 with the message, no stack). */
+export class PartyInputError extends Error {}
+
+function toBig(v: unknown, where: string): bigint {
+  if (typeof v === "number" && Number.isSafeInteger(v)) return BigInt(v);
+  if (typeof v === "string" && /^-?(0x[0-9a-f]+|\d+)$/i.test(v.trim())) {
+    const s = v.trim();
+    return s.startsWith("-") ? -BigInt(s.slice(1)) : BigInt(s);
+  }
+  throw new PartyInputError(`${where}: expected an integer (a number or a decimal string), got ${JSON.stringify(v)}`);
+}
+
+/** This party's secret inputs and every public input, read from `raw` by the program's parameter names. */
+export function programInputs(prog: MpcProgram, party: number, raw: Record<string, unknown>, file: string): ProgramInputs {
+  const out: ProgramInputs = { secret: {}, public: {} };
+  const need = new Map<string, { secret: boolean; length: number }>();
+  for (const ins of prog.instrs) {
+    if ((ins.op === "input" && ins.party === party) || ins.op === "public") {
+      const cur = need.get(ins.name) ?? { secret: ins.op === "input", length: 0 };
+      cur.length = Math.max(cur.length, ins.index + 1);
+      need.set(ins.name, cur);
+    }
+  }
+  for (const [name, { secret, length }] of need) {
+    const v = raw[name];
+    if (v === undefined) throw new PartyInputError(`${file}: no input \`${name}\` (${secret ? `a secret input of party ${party}` : "a public input"})`);
+    const list = Array.isArray(v) ? v.map((x, i) => toBig(x, `${file}: ${name}[${i}]`)) : [toBig(v, `${file}: ${name}`)];
+    if (list.length !== Math.max(1, length)) throw new PartyInputError(`${file}: \`${name}\` has ${list.length} values, the protocol takes ${Math.max(1, length)}`);
+    (secret ? out.secret : out.public)[name] = list;
+  }
+  return out;
+}
+
+export async function runParty(cfg: PartyConfig, progress: (line: string) => void = () => {}): Promise<PartyReport> {
+  const c = cfg.program ? { program: cfg.program } : (await import("./mpc-compile.ts")).compileProtocol(cfg.file, cfg.entry);
+  if (!c.program) throw new PartyInputError(c.errors ?? "the protocol did not compile");
+  const raw = cfg.input ? (readUserJson(cfg.input, { what: "input file" }) as Record<string, unknown>) : {};
+  const inputs = programInputs(c.program, cfg.party, raw ?? {}, cfg.input ?? "(no input file)");
+  const ms: Record<string, number> = {};
+  let t = performance.now();
+  const lap = (name: string) => {
+    const now = performance.now();
+    ms[name] = Math.round((now - t) * 10) / 10;
+    t = now;
+  };
+  const me = cfg.hosts?.[cfg.party];
+  const net = await PartyNet.listen({ party: cfg.party, parties: cfg.parties, link: cfg.link ? parseLink(cfg.link) : undefined, timeoutMs: cfg.timeoutMs, tls: cfg.tls }, me?.port ?? 0, me ? "0.0.0.0" : "127.0.0.1");
+  const failed = new Promise<never>((_, reject) => net.onFailure(reject));
+  failed.catch(() => {});
+  const work = async (): Promise<PartyReport> => {
+    const addresses = cfg.hosts ?? (await addressesFromLauncher(net.port, cfg.timeoutMs));
+    if (!addresses) throw new MpcError("no addresses: run parties through `cwl mpc run --parties N` or give `--hosts`");
+    await net.connect(addresses);
+    lap("connect");
+    progress(`connected to ${cfg.parties - 1} parties`);
+    // The dealer's seed from everyone's randomness: this makes runs differ, it does not make the
+    // dealer secure (every party still learns every share).
+    net.phase = "offline (insecure dealer)";
+    const seeds = await net.exchange(randomBytes(16));
+    const dealer = new InsecureDealer(cfg.party, cfg.parties, createHash("sha256").update(Buffer.concat(seeds)).digest());
+    lap("offline");
+    const party = new Spdz2kParty(net, dealer, cfg.cheat);
+    const r = await runProgram(party, c.program!, inputs);
+    lap("online");
+    progress(`online done: ${r.multiplications} products in ${r.mulRounds} rounds, ${party.counts.checks} MAC check(s) passed`);
+    const stats = await net.close();
+    return { party: cfg.party, revealed: r.revealed.map(String), multiplications: r.multiplications, mulRounds: r.mulRounds, stats, ms };
+  };
+  try {
+    return await Promise.race([work(), failed]);
+  } catch (e) {
+    net.destroy();
+    throw e;
+  }
+}
+
+// As a process of the launcher: the config is argv[2]; errors go to stderr as one line, exit 1.
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, "/").split("/").pop()!) && process.argv[2]?.startsWith("{")) {
+  const cfg = JSON.parse(process.argv[2]) as PartyConfig;
+  runParty(cfg, (l) => process.stderr.write(`${l}\n`))
+    .then(async (report) => {
+      await reportToLauncher(JSON.parse(JSON.stringify(report)));
+      process.exit(0);
+    })
+    .catch((e) => {
+      process.stderr.write(`error: ${(e as Error).message}\n`);
+      process.exit(e instanceof MpcError || e instanceof PartyInputError || e instanceof UserFileError ? 1 : 2);
+    });
+}
