@@ -30,12 +30,15 @@ export class AdaptivePolicy {
   readonly history = new Map<string, number>();
   constructor(readonly predictor: Predictor) {}
 
-  async choose(state: WorldState, txs: readonly Tx[]): Promise<{ scheduler: SchedulerName; expected: number }> {
-    if (txs.length === 0) return { scheduler: "serial", expected: 0 };
+  /** The choice, the expected conflict rate, and the static predictions made (reorder reuses them). */
+  async choose(state: WorldState, txs: readonly Tx[]): Promise<{ scheduler: SchedulerName; expected: number; predictions: (Prediction | undefined)[] }> {
+    if (txs.length === 0) return { scheduler: "serial", expected: 0, predictions: [] };
     const statics: Prediction[] = [];
+    const predictions: (Prediction | undefined)[] = [];
     let dynamicExpected = 0;
     for (const tx of txs) {
       const p = await this.predictor.predictStatic(state, tx);
+      predictions.push(p);
       if (p) statics.push(p);
       else dynamicExpected += this.history.get(classOf(tx)) ?? this.lastMeasured;
     }
@@ -43,7 +46,7 @@ export class AdaptivePolicy {
     const rate = statics.length ? conflictRate(statics.map((p) => ({ reads: p.reads, writes: p.writes }))) : 0;
     const expected = f * rate + dynamicExpected / txs.length;
     const scheduler: SchedulerName = expected >= SERIAL_ABOVE ? "serial" : f >= STATIC_FOR_REORDER ? "reorder" : "optimistic";
-    return { scheduler, expected };
+    return { scheduler, expected, predictions };
   }
 
   observe(txs: readonly Tx[], outcome: BlockOutcome): void {
@@ -67,9 +70,10 @@ export async function runBlock(state: WorldState, txs: readonly Tx[], choice: Sc
   let scheduler: SchedulerName;
   let policyMs = 0;
   let expected: number | undefined;
+  let predictions: (Prediction | undefined)[] | undefined;
   if (choice === "adaptive") {
     const t = performance.now();
-    ({ scheduler, expected } = await opts.policy.choose(state, txs));
+    ({ scheduler, expected, predictions } = await opts.policy.choose(state, txs));
     policyMs = performance.now() - t;
   } else scheduler = choice;
   const out =
@@ -77,7 +81,7 @@ export async function runBlock(state: WorldState, txs: readonly Tx[], choice: Sc
       ? await runSerial(state, txs, opts)
       : scheduler === "optimistic"
         ? await runOptimistic(state, txs, opts)
-        : await runReorder(state, txs, { ...opts, predictor: opts.policy.predictor });
+        : await runReorder(state, txs, { ...opts, predictor: opts.policy.predictor, predictions });
   opts.policy.observe(txs, out);
   if (choice === "adaptive") {
     out.stats.schedMs += policyMs;

@@ -45,7 +45,7 @@ export async function runChain(
 }
 
 async function runOn(lanes: ExecLanes, workload: WorkloadName, choice: SchedulerChoice, o: Parameters<typeof runChain>[2], progress?: Parameters<typeof runChain>[3]): Promise<ChainRun> {
-  const g = await genesis(lanes, o.users ?? 32);
+  const g = await cachedGenesis(lanes, o.users ?? 32);
   const { blocks, phases } = makeBlocks(g, workload, o);
   const policy = new AdaptivePolicy(new Predictor(lanes));
   const out: ChainRun = { root: "", blocks: [], outcomes: [], genesis: g };
@@ -57,4 +57,13 @@ async function runOn(lanes: ExecLanes, workload: WorkloadName, choice: Scheduler
   }
   out.root = g.state.root();
   return out;
+}
+
+/** Genesis is a function of the holder count alone: made once per count, each run gets its own copy. */
+const genesisCache = new Map<number, Promise<Genesis>>();
+async function cachedGenesis(lanes: ExecLanes, users: number): Promise<Genesis> {
+  let g = genesisCache.get(users);
+  if (!g) genesisCache.set(users, (g = genesis(lanes, users)));
+  const made = await g;
+  return { ...made, state: made.state.clone() };
 }

@@ -73,6 +73,8 @@ function admitMissed(tx: number, level: number, p: Prediction, r: TxExecution, k
 
 export interface ReorderOptions extends ExecOptions {
   predictor?: Predictor;
+  /** Predictions already made for this block on this state (the adaptive policy's static ones), by position. */
+  predictions?: readonly (Prediction | undefined)[];
 }
 
 export async function runReorder(state: WorldState, txs: readonly Tx[], opts: ReorderOptions): Promise<BlockOutcome> {
@@ -84,7 +86,11 @@ export async function runReorder(state: WorldState, txs: readonly Tx[], opts: Re
   const tp = performance.now();
   const lanesBefore = opts.lanes.executions;
   const preds: Prediction[] = [];
-  for (const tx of txs) preds.push(await predictor.predict(state, tx));
+  for (const [i, tx] of txs.entries()) {
+    const known = opts.predictions?.[i];
+    // A copy: a missed access is added to the prediction.
+    preds.push(known ? { reads: new Set(known.reads), writes: new Set(known.writes), static: known.static } : await predictor.predict(state, tx));
+  }
   const preExecutions = opts.lanes.executions - lanesBefore;
   clock.ms += performance.now() - tp;
   const before = opts.lanes.executions;
