@@ -5,7 +5,7 @@
 import { type Diagnostic as InternalDiagnostic, renderDiagnostic } from "../../base/diagnostics/index.ts";
 import { FileManager, lineColOf } from "../../base/files/index.ts";
 import { type CompiledCircuit, compilePlonkish, witnessFor } from "../../backends/plonkish/compile.ts";
-import { run as interpret } from "../../compiler/interp/index.ts";
+import { encodeJson, run as interpret } from "../../compiler/interp/index.ts";
 import { type CompileResult, compileSource, hasErrors } from "../../compiler/pipeline/index.ts";
 import { TWO_ADICITY } from "../../runtime/poly/fr.ts";
 import { fr } from "../../runtime/poly/index.ts";
@@ -71,6 +71,14 @@ function publicDiagnostics(ds: readonly InternalDiagnostic[], fm: FileManager): 
       rendered: renderDiagnostic(d, fileOf),
     };
   });
+}
+
+/** Inputs as the interpreter reads them (JSON values): bigints become decimal strings. */
+function jsonInputs(v: unknown): unknown {
+  if (typeof v === "bigint") return v.toString();
+  if (Array.isArray(v)) return v.map(jsonInputs);
+  if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, jsonInputs(x)]));
+  return v;
 }
 
 function failIfErrors(what: string, ds: Diagnostic[]): void {
@@ -139,11 +147,21 @@ export const run: RunFn = (source, inputs, options = {}) => {
   if (options.entry && !tops.length) throw new ChainweaveError(`no item \`${options.entry}\` in the source`);
   if (tops.length > 1) throw new ChainweaveError(`the source has ${tops.length} runnable items; name one with { entry }`);
   if (tops.length === 1) entry = tops[0].irName;
-  const res = interpret(r.ir!, { entry, inputs: inputs as Record<string, unknown> });
+  const res = interpret(r.ir!, { entry, inputs: jsonInputs(inputs) as Record<string, unknown> });
+  const buffers: Record<string, unknown[]> = {};
+  const f = entry ? r.ir!.func(entry) : undefined;
+  if (f?.kind === "kernel")
+    res.buffers.forEach((b, i) => {
+      // Only the buffers a kernel may write are results.
+      if (!b || f.paramAttrs[i]?.access !== "read_write") return;
+      const t = f.args[i].type;
+      buffers[String(f.paramAttrs[i]?.name ?? `#${i}`)] = b.map((v) => encodeJson(r.ir!, t.kind === "mem" ? t.elem : t, v));
+    });
   return {
     ok: res.ok,
     outputs: res.outputsJson,
     revealed: res.revealed.map((x) => x.json),
+    buffers,
     diagnostics: publicDiagnostics(res.diagnostics, r.fm),
   };
 };
@@ -174,7 +192,7 @@ export const setup: SetupFn = async (circuit, srs) => encodeVkBinary((await prov
 
 export const prove: ProveFn = async (circuit, inputs, srs) => {
   const s = stateOf(circuit);
-  const { witness, run: r } = witnessFor(s.compiled, inputs as Record<string, unknown>);
+  const { witness, run: r } = witnessFor(s.compiled, jsonInputs(inputs) as Record<string, unknown>);
   // The interpreter's findings (a failed assertion, a bad input) name the .cwl span.
   const ds = publicDiagnostics(r.diagnostics, s.fm);
   if (!witness || !r.ok) throw new ChainweaveError(`the inputs do not satisfy ${circuit.name}:\n${ds.map((d) => d.rendered).join("\n")}`, ds);

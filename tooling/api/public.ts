@@ -77,6 +77,8 @@ export interface RunResult {
   outputs: unknown[];
   /** Values a protocol revealed, in order. */
   revealed: unknown[];
+  /** A kernel's read-write buffers after the run, by parameter name. */
+  buffers: Record<string, unknown[]>;
   diagnostics: Diagnostic[];
 }
 

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { join, basename } from "node:path";
+import { join, basename, relative, resolve, sep } from "node:path";
 import type { CommandModule } from "yargs";
 import { renderAll } from "../../../base/diagnostics/index.ts";
 import { FileManager, REPO_ROOT } from "../../../base/files/index.ts";
@@ -7,10 +7,11 @@ import { makeUserDir, writeUserFile } from "../../../base/files/user-file.ts";
 import { type Module, printModule } from "../../../compiler/ir/index.ts";
 import { FIELD_CHOICES } from "../../../compiler/sema/index.ts";
 import { UserError, setExitCode } from "../main.ts";
-import { compileFile, hasErrors, runPasses } from "../../../compiler/pipeline/index.ts";
+import { hasErrors, runPasses } from "../../../compiler/pipeline/index.ts";
+import { compileInProject } from "../../project/index.ts";
 import { parseParams } from "./check-spec.ts";
 
-const TARGETS = ["ir", "plonkish", "wgsl", "hls", "wasm", "promela"] as const;
+const TARGETS = ["ir", "plonkish", "wgsl", "hls", "wasm", "promela", "ts"] as const;
 
 interface Args {
   file: string;
@@ -32,7 +33,7 @@ export const command: CommandModule<object, Args> = {
       .positional("file", { type: "string", demandOption: true, describe: ".cwl source" })
       .option("target", { type: "string", choices: TARGETS as unknown as string[], default: "ir", describe: "what to produce" })
       .option("emit", { type: "string", choices: ["ir"], describe: "also write the CWIR (before backend passes) next to the output" })
-      .option("o", { type: "string", describe: "output file (ir) or folder (other targets); default stdout / ./build" })
+      .option("o", { type: "string", describe: "output file (ir) or folder (other targets; ts: typed bindings per item); default stdout / ./build" })
       .option("field", { type: "string", choices: FIELD_CHOICES as unknown as string[], default: "bn254", describe: "prime field for `F: Field` generics" })
       .option("entry", { type: "string", describe: "item to build when the file has several (plonkish; promela: the spec)" })
       .option("param", { type: "string", array: true, describe: "override a spec param: --param n=4 (promela; repeatable)" })
@@ -43,7 +44,8 @@ export const command: CommandModule<object, Args> = {
       .example("$0 build stdlib/specs/bft.cwl --target promela --entry Bft", "each spec as a Promela model for spin (build/Bft.pml)") as never,
   handler: async (argv) => {
     const fm = new FileManager();
-    const r = compileFile(argv.file, { fm, field: argv.field });
+    // Inside a project, its cwl.toml's dependencies apply.
+    const r = compileInProject(argv.file, { fm, field: argv.field });
     if (r.diagnostics.length) process.stderr.write(renderAll(r.diagnostics, (id) => fm.get(id), { color: process.stderr.isTTY }) + "\n");
     if (hasErrors(r.diagnostics) || !r.ir) {
       setExitCode(1);
@@ -79,6 +81,18 @@ export const command: CommandModule<object, Args> = {
         writeUserFile(out, pm.text, "Promela file");
         process.stdout.write(`wrote ${out}\n`);
       }
+      return;
+    }
+    if (argv.target === "ts") {
+      const { emitTsBindings } = await import("../../../backends/ts/index.ts");
+      // The generated modules compile the source at run time, found relative to themselves.
+      let rel = relative(resolve(outDir), resolve(argv.file)).split(sep).join("/");
+      if (!rel.startsWith(".")) rel = `./${rel}`;
+      const res = emitTsBindings(ir, { sourceFromOut: rel });
+      if (!res.items.length) throw new UserError(`${argv.file} has no circuit, program, protocol or kernel to bind`);
+      makeUserDir(outDir);
+      for (const [name, text] of res.files) writeUserFile(join(outDir, name), text, "TypeScript file");
+      process.stdout.write(`wrote ${outDir}: ${res.items.map((i) => `${i.kind} ${i.name}`).join(", ")}\n`);
       return;
     }
     if (argv.target === "plonkish") {
