@@ -180,12 +180,14 @@ export class IntLowering {
     const cols = this.columns(meta.span);
     let row: number;
     let useY = false;
-    // Two checks share a row only when they come from one op: a failing lookup names the row's op.
+    // Two checks share a row only when they come from one source span (one op, or the elements of one
+    // parameter): a failing lookup names the row's span; the row's name lists both.
     const p = this.pendingY;
-    if (p && p.meta.name === meta.name && p.meta.span?.start === meta.span?.start && p.meta.span?.file === meta.span?.file) {
+    if (p && p.meta.span?.start === meta.span?.start && p.meta.span?.file === meta.span?.file) {
       row = p.row;
       useY = true;
       this.pendingY = undefined;
+      if (meta.name !== p.meta.name) this.h.c.annotateRow(row, { ...p.meta, name: `${p.meta.name} · ${meta.name}` }, INT_REGION);
     } else {
       row = this.newRow(meta);
       this.pendingY = { row, meta };
