@@ -2,9 +2,10 @@
 // contracts. Per workload and scheduler: throughput (tx/s over the blocks' wall time), scheduling time
 // (time in the scheduler's own code: dispatch, validation, multi-version bookkeeping, prediction and
 // pre-execution, planning, commit — everything but executing the block's transactions), re-executions,
-// and the state root (every scheduler must reach strict order's). For the mixed stream, the adaptive
-// policy against each fixed algorithm, and the issue's targets against optimistic execution
-// (scheduling time −30 %, throughput +15 %), stated met or not.
+// and the state root (every scheduler must reach strict order's). cpuMs is the process's CPU time over
+// the run (all threads; genesis copy included), steadier than wall time on a loaded machine. For the
+// mixed stream, the adaptive policy against each fixed algorithm, and the issue's targets against
+// optimistic execution (scheduling time −30 %, throughput +15 %), stated met or not.
 //
 // Both kinds of lanes are measured in one run: in-thread (SCHED_BENCH_WORKERS asynchronous executions
 // interleaving on the main thread) and worker threads (one EVM per thread, at most one per core).
@@ -38,6 +39,7 @@ interface Row {
   scheduler: SchedulerChoice;
   txPerSec: number;
   wallMs: number;
+  cpuMs: number;
   schedMs: number;
   schedShare: number;
   reExecutions: number;
@@ -47,7 +49,9 @@ interface Row {
 }
 
 async function measure(c: (typeof CASES)[number], s: SchedulerChoice, lanes: ExecLanes): Promise<Row> {
+  const cpu0 = process.cpuUsage();
   const r = await runChain(c.workload, s, { blocks: BLOCKS, blockSize: BLOCK_SIZE, users: USERS, lanes, seed: 1, zipf: c.zipf, phase: 2 });
+  const cpu = process.cpuUsage(cpu0);
   const txs = r.blocks.reduce((a, b) => a + b.txs, 0);
   const wall = r.blocks.reduce((a, b) => a + b.wallMs, 0);
   const sched = r.blocks.reduce((a, b) => a + b.schedMs, 0);
@@ -57,6 +61,7 @@ async function measure(c: (typeof CASES)[number], s: SchedulerChoice, lanes: Exe
     scheduler: s,
     txPerSec: (txs / wall) * 1000,
     wallMs: wall,
+    cpuMs: (cpu.user + cpu.system) / 1000,
     schedMs: sched,
     schedShare: sched / wall,
     reExecutions: r.blocks.reduce((a, b) => a + b.reExecutions, 0),
@@ -105,6 +110,7 @@ async function runMode(mode: string, lanes: ExecLanes): Promise<object> {
       schedMs: round(median(rs.map((r) => r.schedMs)), 2),
       schedShare: round(median(rs.map((r) => r.schedShare)), 3),
       wallMs: round(median(rs.map((r) => r.wallMs))),
+      cpuMs: round(median(rs.map((r) => r.cpuMs))),
       reExecutions: rs[0].reExecutions,
       executions: rs[0].executions,
       reExecutionsPerRepeat: rs.map((r) => r.reExecutions),
@@ -113,7 +119,7 @@ async function runMode(mode: string, lanes: ExecLanes): Promise<object> {
     }));
     const sameRoot = reps.every((rs) => rs.every((r) => r.root === reps[0][0].root));
     if (!sameRoot) throw new Error(`${c.name}: schedulers reached different state roots`);
-    for (const r of rows) console.log(`${c.name.padEnd(26)} ${r.scheduler.padEnd(10)} ${String(r.txPerSec).padStart(8)} tx/s  scheduling ${String(r.schedMs).padStart(8)} ms (${(r.schedShare * 100).toFixed(1)} %)  re-executions ${r.reExecutions}`);
+    for (const r of rows) console.log(`${c.name.padEnd(26)} ${r.scheduler.padEnd(10)} ${String(r.txPerSec).padStart(8)} tx/s  cpu ${String(r.cpuMs).padStart(7)} ms  scheduling ${String(r.schedMs).padStart(8)} ms (${(r.schedShare * 100).toFixed(1)} %)  re-executions ${r.reExecutions}`);
     results.push({ case: c.name, workload: c.workload, zipf: c.zipf, sameRoot, rows });
   }
   const mixed = results.find((r) => r.workload === "mixed")!.rows;
