@@ -4,21 +4,17 @@
 // value), the program, protocol and kernel give the interpreter's results.
 import { afterAll, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { REPO_ROOT } from "../../base/files/index.ts";
 import { main } from "../../tooling/cli/main.ts";
-// @ts-expect-error plain JavaScript build script without declarations
-import { buildApi } from "../../scripts/build-api.mjs";
+import { installApiPackage, removeApiBundle } from "../util/api-package.ts";
 
 const T = mkdtempSync(join(tmpdir(), "cwl-tsbind-"));
-// The API bundle must sit inside the checkout (its modules find runtime/ and stdlib/ relative to it).
-const API = join(REPO_ROOT, ".cache", `api-test-${process.pid}`);
 afterAll(() => {
   rmSync(T, { recursive: true, force: true });
-  rmSync(API, { recursive: true, force: true });
+  removeApiBundle();
 });
 
 const SOURCE = `use std::field::Bn254Fr;
@@ -50,15 +46,7 @@ describe("TypeScript bindings", () => {
     const app = join(T, "app");
     mkdirSync(join(app, "src"), { recursive: true });
     writeFileSync(join(app, "src", "items.cwl"), SOURCE);
-    writeFileSync(join(app, "package.json"), JSON.stringify({ name: "user-app", private: true, type: "module" }));
-    // `chainweave` as a user's node_modules has it: the public entry and its declarations only.
-    await buildApi(API);
-    const pkg = join(app, "node_modules", "chainweave");
-    mkdirSync(pkg, { recursive: true });
-    writeFileSync(join(pkg, "package.json"), JSON.stringify({ name: "chainweave", type: "module", exports: { ".": { types: "./api.d.ts", default: "./api.js" } } }));
-    writeFileSync(join(pkg, "api.js"), `export * from ${JSON.stringify(pathToFileURL(join(API, "api.js")).href)};\n`);
-    for (const f of ["api.d.ts", "public.d.ts"]) copyFileSync(join(API, f), join(pkg, f));
-    symlinkSync(join(REPO_ROOT, "node_modules", "@types"), join(app, "node_modules", "@types"));
+    await installApiPackage(app);
 
     const cwd = process.cwd();
     process.chdir(app);
