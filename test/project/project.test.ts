@@ -11,6 +11,7 @@ import { FileManager } from "../../base/files/index.ts";
 import { main } from "../../tooling/cli/main.ts";
 import { compileInProject, loadProject } from "../../tooling/project/index.ts";
 import { parseToml } from "../../tooling/project/toml.ts";
+import { analyze, lspDiagnostics } from "../../tooling/lsp/analysis.ts";
 
 const T = mkdtempSync(join(tmpdir(), "cwl-project-"));
 afterAll(() => rmSync(T, { recursive: true, force: true }));
@@ -110,6 +111,14 @@ describe("dependencies in the compiler", () => {
     expect(r.ir).toBeDefined();
     // Only the root package's items are entries (a dependency is a library).
     expect(r.checked!.entries.map((i) => i.item.name.name)).toEqual(["Main"]);
+  });
+
+  it("the language server resolves a project's dependencies for an unsaved buffer, and reports what does not resolve", () => {
+    const path = join(T, "deps/app/src/main.cwl");
+    const ok = analyze(path, readFileSync(path, "utf8"), 1);
+    expect(lspDiagnostics(ok)).toEqual([]);
+    const bad = analyze(path, "use mathlib::ops::cub;\n", 2);
+    expect(lspDiagnostics(bad).map((d) => [d.range.start.line, d.range.start.character, d.message])).toEqual([[0, 18, "no `cub` in module `mathlib::ops`\nhint: did you mean `cube`?"]]);
   });
 
   it("a dependency's private item, an undeclared (transitive) package and a misspelt one are errors", () => {

@@ -6,7 +6,8 @@ import type { Diagnostic as LspDiagnostic, Location, Position, Range } from "vsc
 import { DiagnosticSeverity } from "vscode-languageserver";
 import type { Diagnostic, Span } from "../../base/diagnostics/index.ts";
 import { compileSource, type CompileResult } from "../../compiler/pipeline/index.ts";
-import { type SourceFile, lineColOf } from "../../base/files/index.ts";
+import { FileManager, type SourceFile, lineColOf } from "../../base/files/index.ts";
+import { depsFor, projectOf } from "../project/index.ts";
 import type { SymbolInfo } from "../../compiler/sema/index.ts";
 import type { Module } from "../../compiler/syntax/index.ts";
 
@@ -21,7 +22,10 @@ export interface Analysis {
 
 export function analyze(path: string, text: string, version: number): Analysis {
   // The full pipeline, as `cwl check` runs it, so lowering errors show too (it costs milliseconds).
-  const result = compileSource(path, text);
+  // Inside a project its cwl.toml applies (a few small files read per analysis); git dependencies are
+  // used once fetched (by `cwl check`), never fetched from the editor.
+  const { project } = projectOf(path, new FileManager(), { fetch: false });
+  const result = compileSource(path, text, { deps: depsFor(path, project), field: project?.field });
   const file = result.file!;
   return { path, text, version, result, file, ast: result.ast! };
 }

@@ -324,6 +324,13 @@ export function projectOf(path: string, fm: FileManager, opts: LoadOptions = {})
   return { ...loadProject(manifest, fm, opts), manifest };
 }
 
+/** What `file` of `project` may `use`: the dependencies, and the package itself unless `file` is its entry. */
+export function depsFor(file: string, project: Project | undefined): ReadonlyMap<string, PackageRef> | undefined {
+  if (!project) return undefined;
+  if (resolve(file) === resolve(project.entry)) return project.deps;
+  return new Map([...project.deps, [project.name, { entry: project.entry, deps: project.deps }]]);
+}
+
 /** Projects loaded during one command, by manifest path, so that each manifest is read and reported once. */
 export type ProjectCache = Map<string, { project?: Project; diagnostics: Diagnostic[] }>;
 
@@ -349,10 +356,7 @@ export function compileInProject(
     }
     project = p.project;
   }
-  let deps = project?.deps;
-  if (project && resolve(file) !== resolve(project.entry))
-    deps = new Map([...(deps ?? []), [project.name, { entry: project.entry, deps: project.deps }]]);
-  const r = compileFile(file, { fm: opts.fm, field: opts.field ?? project?.field, deps, checkOnly: opts.checkOnly });
+  const r = compileFile(file, { fm: opts.fm, field: opts.field ?? project?.field, deps: depsFor(file, project), checkOnly: opts.checkOnly });
   return { ...r, diagnostics: [...manifestDiags, ...r.diagnostics], project };
 }
 
