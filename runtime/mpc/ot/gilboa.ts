@@ -1,0 +1,73 @@
+// Products of a sender's values and a receiver's value from correlated OT (Gilboa 1999), over
+// Z_2^128: one COT per bit of the receiver's b; for each sender value a and bit i the sender sends
+// d_i = H(Q_i) − H(Q_i ⊕ Δ) + a and keeps −Σ 2^i·H(Q_i); the receiver gets H(T_i) + b_i·d_i =
+// H(Q_i) + b_i·a and keeps Σ 2^i·(H(T_i) + b_i·d_i). The two keep additive shares of a·b. Several
+// sender values may share one receiver value (one set of COTs, one correction per value and bit).
+// H is fixed-key AES in the Matyas–Meyer–Oseas form with the OT index as tweak (a tweakable
+// correlation-robust hash, as in Guo et al. 2020), 128-bit output.
+import { createCipheriv } from "node:crypto";
+import type { PartyNet } from "../net/index.ts";
+import { KS, mod, packWords, unpackWords } from "../spdz2k/ring.ts";
+import type { CotReceiver, CotSender } from "./kos.ts";
+
+const FIXED_KEY = Buffer.from("cwl gilboa hash!");
+
+/** H(i, x) for each 16-byte row (i = its index), as Z_2^128 values. */
+function hashRows(rows: readonly Buffer[], xor?: Buffer): bigint[] {
+  const input = Buffer.alloc(rows.length * 16);
+  rows.forEach((r, i) => {
+    for (let k = 0; k < 16; k++) input[i * 16 + k] = r[k] ^ (xor ? xor[k] : 0);
+    input.writeUInt32LE((input.readUInt32LE(i * 16) ^ i) >>> 0, i * 16);
+  });
+  const aes = createCipheriv("aes-128-ecb", FIXED_KEY, null).setAutoPadding(false);
+  const enc = aes.update(input);
+  for (let i = 0; i < enc.length; i++) enc[i] ^= input[i];
+  return unpackWords(enc, 16, rows.length, "hash");
+}
+
+const BITS = KS;
+
+/** Sender: `values[k]` are the values multiplied with the receiver's k-th value. Returns the sender's shares, same shape. */
+export async function gilboaSend(net: PartyNet, peer: number, cot: CotSender, values: readonly (readonly bigint[])[]): Promise<bigint[][]> {
+  const Q = await cot.extend(BITS * values.length);
+  const h0 = hashRows(Q);
+  const h1 = hashRows(Q, cot.delta);
+  const corrections: bigint[] = [];
+  const shares = values.map((vs, k) =>
+    vs.map((a) => {
+      let s = 0n;
+      for (let i = 0; i < BITS; i++) {
+        const j = k * BITS + i;
+        corrections.push(mod(h0[j] - h1[j] + a));
+        s -= h0[j] << BigInt(i);
+      }
+      return mod(s);
+    }),
+  );
+  net.send(peer, packWords(corrections, 16));
+  return shares;
+}
+
+/** Receiver: `values[k]` is its k-th value, multiplied with `counts[k]` sender values. */
+export async function gilboaReceive(net: PartyNet, peer: number, cot: CotReceiver, values: readonly bigint[], counts: readonly number[]): Promise<bigint[][]> {
+  const choices: boolean[] = [];
+  for (const b of values) for (let i = 0; i < BITS; i++) choices.push(((b >> BigInt(i)) & 1n) === 1n);
+  const T = await cot.extend(choices);
+  const h = hashRows(T);
+  const total = counts.reduce((a, c) => a + c, 0) * BITS;
+  const msg = await net.recv(peer);
+  if (msg.length !== total * 16) throw net.abort(`party ${peer} sent ${msg.length} bytes of OT corrections, expected ${total * 16}`, "offline");
+  const d = unpackWords(msg, 16, total, "OT corrections");
+  let at = 0;
+  return values.map((b, k) =>
+    Array.from({ length: counts[k] }, () => {
+      let s = 0n;
+      for (let i = 0; i < BITS; i++) {
+        const j = k * BITS + i;
+        s += (choices[j] ? h[j] + d[at] : h[j]) << BigInt(i);
+        at++;
+      }
+      return mod(s);
+    }),
+  );
+}
