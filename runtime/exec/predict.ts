@@ -54,7 +54,16 @@ interface ContractInfo {
 /** Per-contract analysis (cached by code): the dispatcher scan, then the balanceOf getter's slot. */
 export class Predictor {
   private contracts = new Map<string, ContractInfo>();
+  /** Storage keys of balance words already derived: a keccak costs tens of µs, and holders recur across blocks. */
+  private balanceKeys = new Map<string, string>();
   constructor(private readonly lanes: ExecLanes) {}
+
+  private balanceKey(token: bigint, holder: bigint, base: bigint): string {
+    const id = `${token}:${holder}:${base}`;
+    let k = this.balanceKeys.get(id);
+    if (k === undefined) this.balanceKeys.set(id, (k = storageKeyOf(token, mappingSlot(holder, base))));
+    return k;
+  }
 
   private async analyze(state: WorldState, to: bigint): Promise<ContractInfo> {
     const codeHex = state.get(codeKey(createAddressFromBigInt(to))) ?? "";
@@ -80,8 +89,8 @@ export class Predictor {
       const info = await this.analyze(state, tx.to);
       if (info.balanceSlot !== undefined) {
         const to = BigInt("0x" + Buffer.from(tx.data.subarray(4, 36)).toString("hex")) & ((1n << 160n) - 1n);
-        const from = storageKeyOf(tx.to, mappingSlot(tx.from, info.balanceSlot));
-        const dest = storageKeyOf(tx.to, mappingSlot(to, info.balanceSlot));
+        const from = this.balanceKey(tx.to, tx.from, info.balanceSlot);
+        const dest = this.balanceKey(tx.to, to, info.balanceSlot);
         const sender = accountKey(tx.from);
         return { reads: new Set([sender, from, dest]), writes: new Set([sender, from, dest]), static: true };
       }
