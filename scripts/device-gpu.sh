@@ -37,8 +37,8 @@ build)
   P=$stage/pkg
   mkdir -p $P/stdlib/kernels $P/node_modules/webgpu/dist/linux-x64 $P/wasm-cache $PAY
   (cd stdlib && find . -name '*.cwl' -exec cp --parents {} $P/stdlib/ \;)
-  # backends/kernels imports every backend, the WASM one (binaryen, 104 MiB) included; the device runs only
-  # WGSL, so binaryen is replaced by a stub that fails loudly if anything ever calls it.
+  # binaryen (104 MiB) is not shipped: the device runs only WGSL and reads the runtime's WASM modules from
+  # the cache built below, so any import of it is replaced by a stub that fails loudly if anything calls it.
   cat >$stage/binaryen-stub.mjs <<'EOF'
 const fail = () => { throw new Error("binaryen is not in the device payload (only the WGSL backend runs there)"); };
 const stub = new Proxy(fail, { get: (_t, k) => (k === "then" ? undefined : stub), apply: fail, construct: fail });
@@ -48,8 +48,11 @@ EOF
   # KERNEL_SOURCE_DIR is the bundle's own folder and REPO_ROOT two above it: the bundle sits at stdlib/kernels/.
   npx esbuild bench/gpu-device.ts --bundle --platform=node --format=esm --target=node20 --external:webgpu \
     --alias:binaryen=$stage/binaryen-stub.mjs --banner:js="$banner" --outfile=$P/stdlib/kernels/bench.mjs --log-level=warning
-  npx esbuild runtime/curve/worker.ts --bundle --platform=node --format=esm --target=node20 \
-    --alias:binaryen=$stage/binaryen-stub.mjs --banner:js="$banner" --outfile=$P/stdlib/kernels/worker.mjs --log-level=warning
+  # runtime/pool's worker, and the task modules it loads (plain node: each as <name>.mjs beside the worker).
+  for src in runtime/pool/worker.ts runtime/curve/tasks.ts runtime/plonk/quotient-task.ts; do
+    npx esbuild $src --bundle --platform=node --format=esm --target=node20 --alias:binaryen=$stage/binaryen-stub.mjs \
+      --banner:js="$banner" --outfile=$P/stdlib/kernels/$(basename $src .ts).mjs --log-level=warning
+  done
   cp node_modules/webgpu/index.js node_modules/webgpu/package.json $P/node_modules/webgpu/
   cp node_modules/webgpu/dist/linux-x64/dawn.node $P/node_modules/webgpu/dist/linux-x64/
   # The runtime's WASM modules, compiled here (binaryen) at a tiny size; the cache key is the WAT text's hash.

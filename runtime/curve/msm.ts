@@ -2,9 +2,11 @@
 import { BN254_FQ, BN254_FR, FieldVec, montParams, readLimbs, writeLimbs, type Progress, type WasmInstance } from "../field/index.ts";
 import { G1, type G1Affine, type G1Jacobian } from "./g1.ts";
 import { runMsmTask, type MsmTask } from "./msm-task.ts";
-import { defaultThreads, getPool } from "../pool/index.ts";
-import { MSM_TASK } from "./tasks.ts";
+import { defaultThreads, getPool, poolTask } from "../pool/index.ts";
+import type { MsmJob } from "./tasks.ts";
 import { bn254Instance, bn254Module } from "./wasm/modules.ts";
+
+const MSM_TASK = poolTask<MsmJob>(new URL("./tasks.ts", import.meta.url), "msm");
 
 export interface MsmOptions {
   /** Worker threads (default: available parallelism). 1 runs on the calling thread. */

@@ -1,9 +1,12 @@
 // Number-theoretic transforms over any 2-adic prime field: evaluation domains of size 2^k and radix-2 NTT.
 import { BN254_FR, FieldVec, hasWasmField, type PrimeField, type Progress } from "../field/index.ts";
 import { fourStepShape, nttEngine, nttFourStep } from "./ntt-fast.ts";
-import { defaultThreads, getPool } from "../pool/index.ts";
-import { NTT_COLUMNS_TASK, NTT_ROWS_TASK } from "./tasks.ts";
+import { defaultThreads, getPool, poolTask } from "../pool/index.ts";
+import type { NttSliceJob } from "./tasks.ts";
 import { nttModule } from "./wasm/modules.ts";
+
+const NTT_COLUMNS_TASK = poolTask<NttSliceJob>(new URL("./tasks.ts", import.meta.url), "nttColumns");
+const NTT_ROWS_TASK = poolTask<NttSliceJob>(new URL("./tasks.ts", import.meta.url), "nttRows");
 
 export interface NttOptions {
   /** Inverse transform (evaluations → coefficients), including the 1/n factor. */

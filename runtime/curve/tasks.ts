@@ -1,7 +1,7 @@
 // runtime/curve's pool tasks (run in a worker of runtime/pool): MSM tasks on a BN254 instance, four-step
-// NTT slices on per-field engines. Each worker keeps its instance and engines for later jobs.
+// NTT slices on per-field engines. Each worker keeps its instance and engines for later jobs. The callers
+// (msm.ts, ntt.ts) address this module as new URL("./tasks.ts", import.meta.url).
 import { NAMED_FIELDS, PrimeField, WasmInstance, type CompiledModule } from "../field/index.ts";
-import { poolTask } from "../pool/index.ts";
 import { runMsmTask, type MsmTask } from "./msm-task.ts";
 import { fourStepColumns, fourStepRows, NttEngine } from "./ntt-fast.ts";
 
@@ -49,8 +49,3 @@ export function nttColumns(j: NttSliceJob): void {
 export function nttRows(j: NttSliceJob): void {
   fourStepRows(engineFor(j.p, j.compiled), j.data, j.out!, j.logN, j.inverse, j.coset, j.from, j.to);
 }
-
-const self = new URL(import.meta.url);
-export const MSM_TASK = poolTask<MsmJob>(self, "msm");
-export const NTT_COLUMNS_TASK = poolTask<NttSliceJob>(self, "nttColumns");
-export const NTT_ROWS_TASK = poolTask<NttSliceJob>(self, "nttRows");

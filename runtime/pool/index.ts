@@ -20,7 +20,12 @@ export interface PoolTask<A, R = Uint32Array> {
   readonly types?: (args: A) => R;
 }
 
-/** The task `name` of the module at `module` (pass `new URL("./x-task.ts", import.meta.url)`). */
+/**
+ * The task `name` of the module at `module`. Pass a literal path relative to the calling file,
+ * `new URL("./x-task.ts", import.meta.url)`, never the task module's own `import.meta.url`: bundles
+ * (scripts/build-cli.mjs, scripts/device-gpu.sh) keep the former pointing at the file they load, while
+ * the latter would name the bundle itself.
+ */
 export function poolTask<A, R = Uint32Array>(module: URL, name: string): PoolTask<A, R> {
   return { module: module.href, name };
 }

@@ -12,7 +12,7 @@ const EMPTY = new Uint32Array(0);
 parentPort!.on("message", async (req: PoolRequest) => {
   try {
     let m = modules.get(req.module);
-    if (!m) modules.set(req.module, (m = import(req.module) as Promise<TaskModule>));
+    if (!m) modules.set(req.module, (m = load(req.module)));
     const task = (await m)[req.name];
     if (typeof task !== "function") throw new Error(`no task \`${req.name}\` in ${req.module}`);
     const result = task(req.args) ?? EMPTY;
@@ -21,6 +21,19 @@ parentPort!.on("message", async (req: PoolRequest) => {
     parentPort!.postMessage({ error: String((err as Error)?.stack ?? err) });
   }
 });
+
+/**
+ * The task module at `url`. A bundled payload run by plain node (scripts/device-gpu.sh) cannot load
+ * TypeScript: there each task module is bundled as `<name>.mjs` beside the worker, and is loaded instead.
+ */
+async function load(url: string): Promise<TaskModule> {
+  try {
+    return (await import(url)) as TaskModule;
+  } catch (e) {
+    if (!url.endsWith(".ts")) throw e;
+    return (await import(url.slice(0, -3) + ".mjs").catch(() => Promise.reject(e))) as TaskModule;
+  }
+}
 
 /** Non-shared buffers of the typed arrays in `v` (itself, or its own fields): moved, not copied. */
 function transferable(v: unknown): ArrayBuffer[] {
