@@ -436,9 +436,12 @@ export function closest(name: string, candidates: Iterable<string>): string | un
   let best: string | undefined;
   let bestD = Infinity;
   const limit = Math.max(1, Math.floor(name.length / 3));
+  const lower = name.toLowerCase();
   for (const c of candidates) {
-    if (c === name) continue;
-    const d = editDistance(name.toLowerCase(), c.toLowerCase());
+    // The distance is at least the difference in length: most names of a large scope are ruled out
+    // without computing it (an unknown name among 50,000 items was a whole-scope scan of edit distances).
+    if (c === name || Math.abs(c.length - name.length) > Math.min(limit, bestD - 1)) continue;
+    const d = editDistance(lower, c.toLowerCase());
     if (d <= limit && d < bestD) {
       best = c;
       bestD = d;

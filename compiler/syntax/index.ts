@@ -161,12 +161,28 @@ function parseUnchecked(file: SourceFile): ParseResult {
     }
     return lo;
   };
-  const kept = diagnostics.filter((d) => d.span).map((d) => d.span!.start);
+  // Positions of the diagnostics kept so far, by token index: an echo is looked for among the few
+  // tokens around, not among every earlier diagnostic (that was quadratic in a badly broken file).
+  const keptAt = new Map<number, number[]>();
+  let keptCount = 0;
+  const keep = (at: number) => {
+    const t = tokIndex(at);
+    const list = keptAt.get(t);
+    if (list) list.push(at);
+    else keptAt.set(t, [at]);
+    keptCount++;
+  };
+  const isEcho = (at: number) => {
+    const t = tokIndex(at);
+    for (let i = t - 3; i <= t + 3; i++) for (const k of keptAt.get(i) ?? []) if (sameLine(file, k, at)) return true;
+    return false;
+  };
+  for (const d of diagnostics) if (d.span) keep(d.span.start);
   // "found end of file" after an earlier error, in a file whose delimiters balance, is that error's
   // echo (recovery invented an opener), not a real unclosed `{`.
   const balanced = delimitersBalance(lexed.tokens);
   for (const e of p.errors) {
-    if (balanced && kept.length > 0 && e.token.tokenType === EOF) continue;
+    if (balanced && keptCount > 0 && e.token.tokenType === EOF) continue;
     const d = toDiagnostic(e, p, file);
     if (e.token.tokenType === EOF) {
       const opener = lastUnclosed(lexed.tokens);
@@ -176,9 +192,8 @@ function parseUnchecked(file: SourceFile): ParseResult {
         ];
     }
     const at = d.span!.start;
-    const echo = kept.some((k) => sameLine(file, k, at) && Math.abs(tokIndex(at) - tokIndex(k)) <= 3);
-    if (echo) continue;
-    kept.push(at);
+    if (isEcho(at)) continue;
+    keep(at);
     diagnostics.push(d);
   }
 

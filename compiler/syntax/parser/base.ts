@@ -7,6 +7,7 @@ import {
   EmbeddedActionsParser,
   EOF,
   NoViableAltException,
+  tokenMatcher,
   type IRuleConfig,
   type IToken,
   type ParserMethod,
@@ -118,6 +119,7 @@ export abstract class ParserBase extends EmbeddedActionsParser {
     // chevrotain's reset (run by the `input` setter) leaves the rule stack's index alone; a parse that
     // ran out of stack never unwound it, and the next parse would start mid-stack.
     (this as unknown as { RULE_STACK_IDX: number }).RULE_STACK_IDX = -1;
+    this.resyncMemo.clear();
   }
 
   /**
@@ -266,6 +268,38 @@ export abstract class ParserBase extends EmbeddedActionsParser {
   /** Index of the last token consumed (where the parser stood when it ran out of stack). */
   position(): number {
     return (this as unknown as { exportLexerState(): number }).exportLexerState();
+  }
+
+  /**
+   * Where error recovery re-syncs: the first token ahead that may follow some rule on the stack.
+   * chevrotain scans for it on every repetition it recovers in; at the top level only the end of the
+   * file follows, so each error between items scanned to the end of the file (quadratic on a badly
+   * broken file). The first match after a position stays the first match after any later position
+   * before it, so one scan serves every recovery in between (per rule stack; reset by `load`).
+   */
+  private resyncMemo = new Map<string, { from: number; at: number; type: TokenType }>();
+  findReSyncTokenType(): TokenType {
+    const self = this as unknown as {
+      RULE_STACK: number[];
+      RULE_STACK_IDX: number;
+      RULE_OCCURRENCE_STACK: number[];
+      flattenFollowSet(): TokenType[];
+    };
+    const n = self.RULE_STACK_IDX + 1;
+    const key = `${self.RULE_STACK.slice(0, n).join(",")}|${self.RULE_OCCURRENCE_STACK.slice(0, n).join(",")}`;
+    const pos = this.position();
+    const memo = this.resyncMemo.get(key);
+    if (memo && memo.from <= pos && pos < memo.at) return memo.type;
+    const follows = self.flattenFollowSet();
+    // Always ends: the end of file follows the top rule, and LA past the input is the end of file.
+    for (let k = 1; ; k++) {
+      const t = this.LA(k);
+      const type = follows.find((f) => tokenMatcher(t, f));
+      if (type) {
+        this.resyncMemo.set(key, { from: pos, at: pos + k, type });
+        return type;
+      }
+    }
   }
 
   protected currentRule(): string {
