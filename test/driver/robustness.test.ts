@@ -260,6 +260,7 @@ function cases(): Case[] {
   out.push(c(/not a proof bundle/, "kv", "verify", "good.public.json", "--insecure-dev-srs"));
   out.push(c(/is a directory/, "build", "good.cwl", "-o", "dir.cwl"));
   out.push(c(/a file is in the way/, "build", "good.cwl", "--target", "plonkish", "-o", "good.vk"));
+  out.push(c(/a file is in the way/, "build", "good.cwl", "--target", "ts", "-o", "good.vk"));
   out.push(c(/is a directory/, "check-spec", "spec.cwl", "--promela", "dir.cwl"));
   out.push(c(/unknown kernel target/, "kernel", "good.cwl", "--target", "fpga9000"));
   // Several files: the bad one is reported, the good ones still processed, exit 1.

@@ -202,7 +202,7 @@ function loadPackage(manifestPath: string, ctx: Ctx): Loaded | undefined {
       dir = join(root, GIT_DEPS_DIR, depName);
       const fetched = fetchGit(dir, git, ctx.fetch);
       if ("error" in fetched) {
-        report("E0806", `git dependency \`${depName}\` (${git.url}) is not available: ${fetched.error}`, gitUrl!, ctx.fetch ? "check the URL and rev; fetching needs a reachable git host" : "run `cwl fetch` in the project");
+        report("E0806", `git dependency \`${depName}\` (${git.url}) is not available: ${fetched.error}`, gitUrl!, ctx.fetch ? "check the URL and rev; fetching needs a reachable git host" : "run `cwl check` in the project: it fetches git dependencies");
         continue;
       }
       if (git.commit !== fetched.commit) {
