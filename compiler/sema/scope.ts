@@ -133,7 +133,11 @@ export class ModuleLoader {
     const f = this.fm.load(ref.entry);
     let dm: ModScope | undefined;
     if (f) {
-      dm = new ModScope([name], undefined, dirname(f.path), f, false);
+      // A package whose name is taken by a loaded module (the root's `mod util`, another package named
+      // alike by another depender) gets a distinct module path, so CWIR names qualified by it cannot collide.
+      let path = name;
+      for (let i = 2; this.all.some((x) => x.path.length === 1 && x.path[0] === path); i++) path = `${name}_${i}`;
+      dm = new ModScope([path], undefined, dirname(f.path), f, false);
       dm.deps = ref.deps;
       dm.isDep = true;
       this.depCache.set(ref.entry, dm);

@@ -131,6 +131,16 @@ describe("dependencies in the compiler", () => {
     expect(out).toMatch(/main\.cwl:3:5: error\[E0103\][^\n]*\n[\s\S]*?hint: did you mean `mathlib`\?/);
   });
 
+  it("a package named like a module of the root gets its own CWIR names", () => {
+    pkg("deps/app3", "app3", 'mathlib = { path = "../mathlib" }\n', "use std::field::Bn254Fr;\nmod util {\n    use std::field::Bn254Fr;\n    pub fn twice(x: Bn254Fr) -> Bn254Fr { x * 2 }\n}\ncircuit C(pub y: Bn254Fr, priv x: Bn254Fr) {\n    assert_eq(util::twice(x) + mathlib::square(x), y, \"y\");\n}\n");
+    const fm = new FileManager();
+    const r = compileInProject(join(T, "deps/app3/src/main.cwl"), { fm });
+    expect(renderAll(r.diagnostics, (id) => fm.get(id))).toBe("");
+    const names = r.ir!.funcs.map((f) => f.name);
+    expect(names).toContain("util.twice");
+    expect(names).toContain("util_2.twice");
+  });
+
   it("a file outside any project compiles as before: `use other::...` is unresolved", () => {
     const fm = new FileManager();
     const f = join(mkdtempSync(join(tmpdir(), "cwl-noproj-")), "x.cwl");
