@@ -20,25 +20,24 @@ contract Pool {
         balance1[msg.sender] += a1;
     }
 
-    function swap0for1(uint256 amountIn) external returns (uint256 out) {
-        require(balance0[msg.sender] >= amountIn, "balance");
-        uint256 r0 = reserve0;
-        uint256 r1 = reserve1;
-        out = (r1 * amountIn * 997) / (r0 * 1000 + amountIn * 997);
-        balance0[msg.sender] -= amountIn;
-        balance1[msg.sender] += out;
-        reserve0 = r0 + amountIn;
-        reserve1 = r1 - out;
+    function swap0for1(uint256 amountIn) external returns (uint256) {
+        return _swap(true, amountIn);
     }
 
-    function swap1for0(uint256 amountIn) external returns (uint256 out) {
-        require(balance1[msg.sender] >= amountIn, "balance");
-        uint256 r0 = reserve0;
-        uint256 r1 = reserve1;
-        out = (r0 * amountIn * 997) / (r1 * 1000 + amountIn * 997);
-        balance1[msg.sender] -= amountIn;
-        balance0[msg.sender] += out;
-        reserve1 = r1 + amountIn;
-        reserve0 = r0 - out;
+    function swap1for0(uint256 amountIn) external returns (uint256) {
+        return _swap(false, amountIn);
+    }
+
+    /// Sells `amountIn` of token 0 (zeroForOne) or token 1 for the other at the pool's price, after the 0.3 % fee.
+    function _swap(bool zeroForOne, uint256 amountIn) internal returns (uint256 out) {
+        mapping(address => uint256) storage balIn = zeroForOne ? balance0 : balance1;
+        mapping(address => uint256) storage balOut = zeroForOne ? balance1 : balance0;
+        require(balIn[msg.sender] >= amountIn, "balance");
+        (uint256 rIn, uint256 rOut) = zeroForOne ? (reserve0, reserve1) : (reserve1, reserve0);
+        out = (rOut * amountIn * 997) / (rIn * 1000 + amountIn * 997);
+        balIn[msg.sender] -= amountIn;
+        balOut[msg.sender] += out;
+        (rIn, rOut) = (rIn + amountIn, rOut - out);
+        (reserve0, reserve1) = zeroForOne ? (rIn, rOut) : (rOut, rIn);
     }
 }
