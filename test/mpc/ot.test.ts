@@ -6,7 +6,46 @@ import { PartyNet } from "../../runtime/mpc/net/index.ts";
 import { baseOtReceive, baseOtSend } from "../../runtime/mpc/ot/base.ts";
 import { KOS } from "../../runtime/mpc/ot/kos.ts";
 import { gilboaReceive, gilboaSend } from "../../runtime/mpc/ot/gilboa.ts";
-import { mod } from "../../runtime/mpc/spdz2k/index.ts";
+import { OtPreprocessing } from "../../runtime/mpc/ot/preprocessing.ts";
+import { Spdz2kParty, mod, modK, type TriplePair } from "../../runtime/mpc/spdz2k/index.ts";
+
+async function mesh(n: number): Promise<PartyNet[]> {
+  const nets = await Promise.all(Array.from({ length: n }, (_, i) => PartyNet.listen({ party: i, parties: n, timeoutMs: 20_000 })));
+  const addrs = nets.map((x) => ({ host: "127.0.0.1", port: x.port }));
+  await Promise.all(nets.map((x) => x.connect(addrs)));
+  return nets;
+}
+
+/** An inner product of party 0's and party 1's vectors with OT-based preprocessing; `tamper` edits a party's triples. */
+async function otDot(n: number, tamper?: (party: number, t: TriplePair[]) => void) {
+  const nets = await mesh(n);
+  return Promise.all(
+    nets.map(async (net) => {
+      try {
+        const prep = await OtPreprocessing.setup(net);
+        if (tamper) {
+          const orig = prep.triplePairs.bind(prep);
+          prep.triplePairs = async (k: number) => {
+            const t = await orig(k);
+            tamper(net.party, t);
+            return t;
+          };
+        }
+        const p = new Spdz2kParty(net, prep);
+        net.phase = "online";
+        const a = await p.input(0, 3, net.party === 0 ? [2n, mod(-3n), 10n] : undefined);
+        const b = await p.input(1, 3, net.party === 1 ? [7n, 5n, 1n << 40n] : undefined);
+        const prods = await p.mul(a, b);
+        const [r] = await p.reveal([prods.reduce((x, y) => p.add(x, y))]);
+        const stats = await net.close();
+        return { ok: true as const, r, stats };
+      } catch (e) {
+        net.destroy();
+        return { ok: false as const, error: (e as Error).message };
+      }
+    }),
+  );
+}
 
 async function pair(): Promise<[PartyNet, PartyNet]> {
   const nets = await Promise.all([0, 1].map((i) => PartyNet.listen({ party: i, parties: 2, timeoutMs: 10_000 })));
@@ -88,4 +127,25 @@ describe("OT", () => {
     s.destroy();
     r.destroy();
   });
+
+  for (const n of [2, 3]) {
+    it(`SPDZ2k with OT-based triples (sacrificed) and MACs: ${n} parties compute the inner product`, async () => {
+      const out = await otDot(n);
+      for (const o of out) {
+        expect(o.ok, o.ok ? "" : o.error).toBe(true);
+        if (o.ok) expect(o.r).toBe(modK(14n - 15n + (10n << 40n)));
+      }
+      if (out[0].ok) expect(out[0].stats.perPhase["offline: triples"].sent).toBeGreaterThan(0);
+    }, 60_000);
+  }
+
+  it("a triple that is not a product fails the sacrifice at every honest party", async () => {
+    const out = await otDot(2, (party, t) => {
+      if (party === 1) t[1].c = { v: mod(t[1].c.v + 1n), m: t[1].c.m };
+    });
+    for (const o of out) {
+      expect(o.ok).toBe(false);
+      if (!o.ok) expect(o.error).toMatch(/sacrifice failed: triple 1 of 3 is not a product/);
+    }
+  }, 60_000);
 });

@@ -109,7 +109,7 @@ describe("SPDZ2k online (insecure dealer)", () => {
       let x;
       if (p.party === 0) {
         // A hand-written owner: the right x − r to party 1, x + 1 − r to party 2.
-        const { shares, values } = p.prep.inputMasks(0, 1);
+        const { shares, values } = await p.prep.inputMasks(0, 1);
         p.net.send(1, packWords([mod(10n - values![0])], 16));
         p.net.send(2, packWords([mod(11n - values![0])], 16));
         x = p.addConst(shares[0], mod(10n - values![0]));

@@ -13,7 +13,7 @@ import { randomBytes } from "node:crypto";
 import type { PartyNet } from "../net/index.ts";
 import { Prg } from "../spdz2k/ring.ts";
 import { baseOtReceive, baseOtSend } from "./base.ts";
-import { fromBytes16, gfMul, toBytes16 } from "./gf128.ts";
+import { fromBytes16, gfInnerProduct, gfMul, toBytes16 } from "./gf128.ts";
 
 export const KAPPA = 128;
 const PAD = 256;
@@ -83,9 +83,7 @@ export const KOS: OtExtension = {
         const seed = randomBytes(16);
         net.send(peer, seed);
         const Q = transpose(cols, rows);
-        const prg = new Prg(seed);
-        let q = 0n;
-        for (let i = 0; i < rows; i++) q ^= gfMul(fromBytes16(prg.bytes(16)), fromBytes16(Q[i]));
+        const q = gfInnerProduct(new Prg(seed).bytes(16 * rows), Q);
         const xt = await net.recv(peer);
         if (xt.length !== 32) throw net.abort(`party ${peer} sent a KOS check of ${xt.length} bytes`, "OT extension");
         if (q !== (fromBytes16(xt, 16) ^ gfMul(fromBytes16(xt), D)))
@@ -118,14 +116,10 @@ export const KOS: OtExtension = {
         net.send(peer, u);
         const seed = await net.recv(peer);
         const T = transpose(cols, rows);
-        const prg = new Prg(seed);
+        const chis = new Prg(seed).bytes(16 * rows);
         let x = 0n;
-        let t = 0n;
-        for (let i = 0; i < rows; i++) {
-          const chi = fromBytes16(prg.bytes(16));
-          if (padded[i]) x ^= chi;
-          t ^= gfMul(chi, fromBytes16(T[i]));
-        }
+        for (let i = 0; i < rows; i++) if (padded[i]) x ^= fromBytes16(chis, 16 * i);
+        const t = gfInnerProduct(chis, T);
         net.send(peer, Buffer.concat([toBytes16(x), toBytes16(t)]));
         return T.slice(0, m);
       },

@@ -15,7 +15,7 @@
 // failure aborts every party (the transport forwards the abort) with the step that failed.
 import { createHash, randomBytes } from "node:crypto";
 import { MpcError, type PartyNet } from "../net/index.ts";
-import type { Preprocessing, Share } from "./preprocessing.ts";
+import type { Preprocessing, Share, Triple } from "./preprocessing.ts";
 import { K, MASK_K, Prg, TWO_K, commit, mod, modK, openCommitment, packWords, unpackWords } from "./ring.ts";
 
 /** How a party deviates (tests and `--cheat`): a wrong share in an opening, or a wrong MAC in the check. */
@@ -74,7 +74,7 @@ export class Spdz2kParty {
    * broadcasts x − r for a mask r only it knows. One round.
    */
   async input(owner: number, count: number, values?: readonly bigint[]): Promise<Share[]> {
-    const { shares, values: masks } = this.prep.inputMasks(owner, count);
+    const { shares, values: masks } = await this.prep.inputMasks(owner, count);
     let eps: bigint[];
     if (owner === this.party) {
       if (!values || values.length !== count) throw new MpcError(`party ${owner} has ${values?.length ?? 0} input values, the protocol expects ${count}`, owner, this.net.phase);
@@ -111,7 +111,7 @@ export class Spdz2kParty {
   /** Element-wise products with Beaver triples: x − a and y − b of every pair opened in one round. */
   async mul(xs: readonly Share[], ys: readonly Share[]): Promise<Share[]> {
     if (xs.length !== ys.length) throw new Error(`mul: ${xs.length} left operands, ${ys.length} right`);
-    const t = this.prep.triples(xs.length);
+    const t = await this.getTriples(xs.length);
     const opened = await this.open([...xs.map((x, i) => this.sub(x, t[i].a)), ...ys.map((y, i) => this.sub(y, t[i].b))], `${this.net.phase}: multiply`);
     this.counts.multiplications += xs.length;
     return t.map(({ a, b, c }, i) => {
@@ -120,6 +120,39 @@ export class Spdz2kParty {
       // x·y = c + e·b + d·a + e·d, with e = x − a and d = y − b.
       return this.addConst(this.add(this.add(c, this.mulConst(b, e)), this.mulConst(a, d)), mod(e * d));
     });
+  }
+
+  /**
+   * Triples from the preprocessing; pairs (a, b, c), (a2, b, c2) are sacrificed: with a joint random
+   * t per pair, ρ = t·a − a2 is opened and t·c − c2 − ρ·b must open to 0 (both openings join the next
+   * MAC check), which a c ≠ a·b passes only if the cheater guessed t.
+   */
+  private async getTriples(n: number): Promise<Triple[]> {
+    if (!this.prep.triplePairs) return this.prep.triples(n);
+    const phase = this.net.phase;
+    const pairs = await this.prep.triplePairs(n);
+    this.net.phase = "sacrifice";
+    const [seed] = await this.commitThenOpenAll(randomBytes(16), "the sacrifice's random factors");
+    const prg = new Prg(seed);
+    const ts = pairs.map(() => prg.u64());
+    const rho = await this.open(
+      pairs.map((p, k) => this.sub(this.mulConst(p.a, ts[k]), p.a2)),
+      "sacrifice",
+    );
+    const zs = await this.open(
+      pairs.map((p, k) => this.sub(this.sub(this.mulConst(p.c, ts[k]), p.c2), this.mulConst(p.b, rho[k]))),
+      "sacrifice",
+    );
+    const bad = zs.findIndex((z) => z !== 0n);
+    if (bad >= 0) throw this.net.abort(`sacrifice failed: triple ${bad} of ${n} is not a product (a party cheated in the offline phase)`, "sacrifice");
+    this.net.phase = phase;
+    return pairs.map(({ a, b, c }) => ({ a, b, c }));
+  }
+
+  /** Commit-then-open of one value per party, hashed together (a joint coin). */
+  private async commitThenOpenAll(mine: Buffer, what: string): Promise<[Buffer]> {
+    const all = await this.commitThenOpen(mine, what);
+    return [createHash("sha256").update(Buffer.concat(all)).digest()];
   }
 
   /** Opens outputs and MAC-checks them together with everything opened before; then they are final. */
@@ -150,7 +183,7 @@ export class Spdz2kParty {
         y += chi[j] * batch[j].value;
         share = this.add(share, this.mulConst(batch[j].share, chi[j]));
       }
-      const [r] = this.prep.randoms(1);
+      const [r] = await this.prep.randoms(1);
       const w = this.add(this.addConst(share, mod(-y)), this.mulConst(r, TWO_K));
       const ws = await this.net.exchange(packWords([w.v], 16));
       let wOpen = 0n;

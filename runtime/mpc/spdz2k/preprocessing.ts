@@ -15,14 +15,26 @@ export interface Triple {
   c: Share;
 }
 
+/** Two triples with the same b, the second to be sacrificed to check the first. */
+export interface TriplePair extends Triple {
+  a2: Share;
+  c2: Share;
+}
+
+/**
+ * Every party calls the same methods in the same order (the protocol is deterministic), so a
+ * preprocessing that talks to the others (OT-based) can answer each call with a round of its own.
+ */
 export interface Preprocessing {
   /** This party's share of the MAC key (in Z_2^64). */
   readonly alphaShare: bigint;
-  triples(n: number): Triple[];
+  triples(n: number): Triple[] | Promise<Triple[]>;
+  /** When present, triples come in pairs the online phase sacrifices (`triples` is then unused). */
+  triplePairs?(n: number): Promise<TriplePair[]>;
   /** Random shared values (uniform in Z_2^128), e.g. the masks of the MAC check. */
-  randoms(n: number): Share[];
+  randoms(n: number): Share[] | Promise<Share[]>;
   /** Masks for `n` inputs of `owner`: the owner also gets the clear values. */
-  inputMasks(owner: number, n: number): { shares: Share[]; values?: bigint[] };
+  inputMasks(owner: number, n: number): { shares: Share[]; values?: bigint[] } | Promise<{ shares: Share[]; values?: bigint[] }>;
   /** What was handed out so far (reports). */
   readonly used: { triples: number; randoms: number; inputMasks: number };
 }
