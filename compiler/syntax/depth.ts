@@ -2,7 +2,7 @@
 // recurse on expressions; the parser's own stack limits nesting through delimiters (about 100 levels,
 // E0026 from the parser), but chains the parser builds with loops have no such limit: `x.f().g()...`,
 // `x as T as U ...`. Left-deep operator chains (`a + b + c ...`) are exempt: every stage walks them
-// along their left spine with a loop.
+// along their left spine with a loop. Not in `spec` items: the model checker's stages recurse on them.
 import type { Diagnostic } from "../../base/diagnostics/index.ts";
 import type { Expr, Module, Node } from "./ast.ts";
 import { isExpr } from "./ast.ts";
@@ -30,23 +30,27 @@ export function limitDepth(module: Module, report: (d: Diagnostic) => void): voi
   const depths: number[] = [0];
   const roots: (Expr | undefined)[] = [undefined];
   const holders: (Node | undefined)[] = [undefined];
+  const inSpecs: boolean[] = [false];
   const tooDeep = new Map<Expr, Node>();
   let node: Node;
   let depth = 0;
   let root: Expr | undefined;
   let holder: Node | undefined;
+  let inSpec = false;
   const push = (c: Node) => {
     const expr = isExpr(c);
     nodes.push(c);
-    depths.push(!expr ? (root ? depth + 1 : 0) : LOOPED(node, c) ? depth : depth + 1);
+    depths.push(!expr ? (root ? depth + 1 : 0) : !inSpec && LOOPED(node, c) ? depth : depth + 1);
     roots.push(root ?? (expr ? c : undefined));
     holders.push(root ? holder : node);
+    inSpecs.push(inSpec || c.kind === "Spec");
   };
   while (nodes.length) {
     node = nodes.pop()!;
     depth = depths.pop()!;
     root = roots.pop();
     holder = holders.pop();
+    inSpec = inSpecs.pop()!;
     // A subtree cannot be deeper than a few levels per character of its text (every node but a few
     // wrappers is shorter than its parent), so short statements and expressions need no visit.
     if (depth + 4 * (node.span.end - node.span.start) + 4 <= MAX_EXPR_DEPTH) continue;

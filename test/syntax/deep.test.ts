@@ -92,6 +92,14 @@ describe("nesting deeper than the stages take", () => {
     expect(r.errors.map((d) => d.code).sort()).toEqual(["E0026", "E0201"]);
   });
 
+  it("in a spec, whose stages recurse on operator chains too, a long sum is E0026, not an internal error", () => {
+    const terms = Array.from({ length: 3_000 }, () => "x").join(" + ");
+    const text = `spec S {\n    state x: u32 = 0;\n\n    invariant big: ${terms} >= 0;\n}\n`;
+    const r = check(text);
+    expect(r.errors.map((d) => d.code)).toEqual(["E0026"]);
+    expect(text.slice(r.errors[0].span!.start, r.errors[0].span!.end)).toBe(`${terms} >= 0`);
+  });
+
   it("a method chain at the limit compiles and formats", async () => {
     const text = wrap("x" + ".inv()".repeat(MAX_EXPR_DEPTH - 8));
     expect(check(text).errors).toEqual([]);
