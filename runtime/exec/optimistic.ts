@@ -217,9 +217,11 @@ export async function runOptimistic(state: WorldState, txs: readonly Tx[], opts:
   const mv = new MVMemory(state, n);
   const sched = new Scheduler(n);
 
+  // An unexpected error in one worker stops the others (they would otherwise wait on its task forever).
+  let failed = false;
   const worker = async () => {
     let task: Task;
-    while (!sched.done) {
+    while (!sched.done && !failed) {
       if (!task) {
         task = clock.time(() => sched.nextTask());
         if (!task) {
@@ -258,7 +260,14 @@ export async function runOptimistic(state: WorldState, txs: readonly Tx[], opts:
     }
   };
   const workers = Math.max(1, opts.workers ?? opts.lanes.size);
-  await Promise.all(Array.from({ length: workers }, worker));
+  await Promise.all(
+    Array.from({ length: workers }, () =>
+      worker().catch((e) => {
+        failed = true;
+        throw e;
+      }),
+    ),
+  );
   const results = mv.results.map((r, i) => {
     if (!r) throw new Error(`internal: transaction ${i} never executed`);
     return r;

@@ -10,6 +10,7 @@ import type { FromWorker, ToWorker } from "./lane-worker.ts";
 interface Slot {
   worker: Worker;
   onMessage?: (m: FromWorker) => void;
+  onError?: (e: Error) => void;
 }
 
 export class ThreadLanes implements ExecLanes {
@@ -31,6 +32,9 @@ export class ThreadLanes implements ExecLanes {
         const worker = new Worker(new URL("./lane-worker.mjs", import.meta.url), { execArgv: [] });
         const slot: Slot = { worker };
         worker.on("message", (m: FromWorker) => slot.onMessage?.(m));
+        // A worker that dies fails the execution it was running instead of leaving it pending.
+        worker.on("error", (e) => slot.onError?.(e));
+        worker.on("exit", (code) => slot.onError?.(new Error(`internal: lane worker exited (${code})`)));
         await new Promise<void>((resolve, reject) => {
           slot.onMessage = (m) => (m.type === "ready" ? resolve() : reject(new Error(`internal: lane worker said ${m.type} first`)));
           worker.once("error", reject);
@@ -50,6 +54,7 @@ export class ThreadLanes implements ExecLanes {
     slot.worker.ref();
     try {
       return await new Promise<TxExecution>((resolve, reject) => {
+        slot.onError = reject;
         slot.onMessage = async (m) => {
           if (m.type === "read") {
             try {
@@ -67,6 +72,7 @@ export class ThreadLanes implements ExecLanes {
       });
     } finally {
       slot.onMessage = undefined;
+      slot.onError = undefined;
       slot.worker.unref();
       this.free.push(slot);
       this.waiters.shift()?.();
