@@ -1,8 +1,7 @@
 // BigInt reference arithmetic for any prime field. Every fast path (WASM, workers) is tested against this.
 import { randomBytes } from "node:crypto";
 
-/** Progress hook used by long operations: `phase` names the stage, `done` of `total` units are finished. */
-export type Progress = (phase: string, done: number, total: number) => void;
+export type { Progress } from "../../base/progress/index.ts";
 
 // One randomBytes call per 64 KiB: a call per element dominated the cost of random vectors.
 let pool: Buffer = Buffer.alloc(0);

@@ -2,6 +2,7 @@
 // atomic, synced batch per block. A crash between (or during) two blocks leaves the previous block's
 // nodes, leaves and root intact, because LevelDB applies a batch all-or-nothing through its write-ahead log.
 // Reads are async, the tree is sync: before a block runs, the paths it touches are prefetched.
+import type { Progress } from "../../base/progress/index.ts";
 import { ClassicLevel } from "classic-level";
 import { type AccessWitness, type Leaf, type NodeStore, MemoryNodeStore, SparseMerkleTree, DEFAULT_DEPTH, storageKey, leafHash, nodeHash, emptyHashes } from "./smt.ts";
 
@@ -55,7 +56,7 @@ interface Meta {
   ops: number;
 }
 
-export type Progress = (phase: string, done: number, total: number) => void;
+export type { Progress } from "../../base/progress/index.ts";
 
 const hex = (x: bigint) => x.toString(16);
 const nodeKey = (level: number, index: bigint) => `n:${level}:${hex(index)}`;

@@ -13,7 +13,8 @@ import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, 
 import { createHash } from "node:crypto";
 import { basename, join } from "node:path";
 import { REPO_ROOT } from "../../base/files/index.ts";
-import type { Progress } from "../../runtime/field/index.ts";
+import type { Progress } from "../../base/progress/index.ts";
+import { progressRenderer } from "../progress/index.ts";
 
 export const DEV_PTAU_DIR = join(REPO_ROOT, ".cache", "ptau");
 /** The beacon whose hash chain yields τ, α, β; public on purpose. */
@@ -136,13 +137,8 @@ function takeLock(lock: string): { pid?: number; alive: boolean } | undefined {
 }
 
 function printProgress(log: (s: string) => void): Progress {
-  const shown = new Map<string, number>();
-  return (phase, done, total) => {
-    const tenth = Math.floor((10 * done) / Math.max(total, 1));
-    if ((shown.get(phase) ?? -1) >= tenth) return;
-    shown.set(phase, tenth);
-    log(`  ${phase}: ${Math.round((100 * done) / Math.max(total, 1))}%`);
-  };
+  // tooling/progress's renderer, its lines sent to `log` (a log has no terminal: one line a second at most).
+  return progressRenderer({ prefix: "  ", out: { write: (s: string) => log(s.replace(/\n$/, "")) } }).progress;
 }
 
 /** Writes the development `.ptau` for 2^power to `out` (see the file comment). */

@@ -4,6 +4,7 @@
 import type { CommandModule } from "yargs";
 import { CliError } from "../plonkish-error.ts";
 import { UserError, setExitCode } from "../main.ts";
+import { progressRenderer } from "../../progress/index.ts";
 import { formatLocation, renderAll } from "../../../base/diagnostics/index.ts";
 
 interface Args {
@@ -44,25 +45,18 @@ export const command: CommandModule<object, Args> = {
       return;
     }
     const rows = loaded.compiled.program.circuit.rows;
-    // Progress on stderr for big layouts, at most once a second.
-    let last = Date.now();
-    const progress =
-      rows >= 4096
-        ? (phase: string, done: number, total: number) => {
-            const now = Date.now();
-            if (now - last < 1000 && done !== 0 && done !== total) return;
-            last = now;
-            process.stderr.write(`audit: ${phase} ${done}/${total}\n`);
-          }
-        : undefined;
+    // Progress on stderr for big layouts.
+    const shown = rows >= 4096 ? progressRenderer({ prefix: "audit: " }) : undefined;
     let report;
     try {
-      report = auditCompiled(loaded.compiled, { searchMs, progress });
+      report = auditCompiled(loaded.compiled, { searchMs, progress: shown?.progress });
     } catch (e) {
+      shown?.end();
       process.stderr.write(`internal error: the audit failed on ${a.file}: ${(e as Error)?.message ?? String(e)}\nThis is a bug in cwl; please report it.\n`);
       setExitCode(2);
       return;
     }
+    shown?.end();
     const diags = findingDiagnostics(report);
     if (a.json) {
       const out = {

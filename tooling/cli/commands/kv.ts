@@ -5,6 +5,7 @@ import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { checkUserFile, readUserJson, writeUserFile } from "../../../base/files/user-file.ts";
 import { UserError, intFlag, setExitCode } from "../main.ts";
+import { progressRenderer } from "../../progress/index.ts";
 
 const big = (_k: string, v: unknown) => (typeof v === "bigint" ? `0x${v.toString(16)}` : v);
 const log = (s: string) => process.stderr.write(s + "\n");
@@ -115,14 +116,16 @@ export const command: CommandModule = {
           if (argv.limit !== undefined) ops = ops.slice(0, argv.limit as number);
           const kv = await openStore(argv.dir as string);
           const t0 = performance.now();
+          const shown = progressRenderer();
           let result;
           try {
-            result = await kv.applyBlock(ops, (phase, done, total) => process.stderr.write(`\r${phase} ${done}/${total}`));
+            result = await kv.applyBlock(ops, shown.progress);
           } catch (e) {
+            shown.end();
             await kv.close();
             throw new UserError(`block rejected, accumulator unchanged: ${(e as Error).message}`);
           }
-          process.stderr.write("\n");
+          shown.end();
           const ms = performance.now() - t0;
           const bad = result.witnesses.findIndex((w) => checkWitness(w, kv.depth) !== undefined);
           if (bad >= 0) throw new Error(`internal: witness ${bad} does not check`);

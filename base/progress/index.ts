@@ -1,0 +1,6 @@
+// The one progress hook of long operations (NTT, MSM, KV blocks, the audit's search, powers-of-tau
+// generation): the runtime calls it as work advances, and tooling/progress renders it on a terminal or
+// into a log. Here because every tier reports progress and none may import the tier that renders it.
+
+/** `phase` names the stage; `done` of `total` units are finished (done = total: the phase is complete). */
+export type Progress = (phase: string, done: number, total: number) => void;
