@@ -274,6 +274,7 @@ function cases(): Case[] {
   out.push(c(/no such file/, "test", "--path", "missing.cwl"));
   out.push(c(/is not a text file/, "test", "--path", "binary.cwl"));
   out.push(c(/--fuzz-runs must be an integer from 1/, "test", "--path", "good.cwl", "--fuzz-runs", "0"));
+  out.push(c(/--jobs must be an integer from 1 to 256/, "test", "--path", "good.cwl", "--jobs", "0"));
   return out;
 }
 

@@ -242,6 +242,10 @@ describe("cwl new / init / test", () => {
     const input = JSON.parse(m![1]) as { a: string; b: string };
     expect(BigInt(input.a) + BigInt(input.b)).toBe(2n ** 32n);
     expect(r.out).toContain("test result: FAILED. 2 passed; 4 failed");
+    // In worker threads (one per file) the report is the same, in the same order.
+    const parallel = await cwl(join(T, "tests1"), "test", "--seed", "42", "--jobs", "2");
+    expect(parallel.status).toBe(1);
+    expect(parallel.out).toBe(r.out);
     // A filter runs only the matching tests; all of them pass here.
     const f = await cwl(join(T, "tests1"), "test", "fails_as");
     expect(f.out).toContain("test result: ok. 1 passed; 0 failed");
