@@ -5,11 +5,13 @@ import { createEVM, type EVM } from "@ethereumjs/evm";
 import { bytesToBigInt, createAddressFromBigInt } from "@ethereumjs/util";
 import { type Key, type ReadResult, type Reader, type Value, TxView, DependencyAbort } from "./state.ts";
 
-/** A transaction: a call (or, without `to`, a contract creation) from an externally owned account, no value; the EVM bumps the sender's nonce. */
+/** A transaction: a call (or, without `to`, a contract creation) from an externally owned account; the EVM bumps the sender's nonce. */
 export interface Tx {
   from: bigint;
   to?: bigint;
   data: Uint8Array;
+  /** Wei moved from the sender to `to` (default 0). */
+  value?: bigint;
 }
 
 export interface TxExecution {
@@ -78,6 +80,7 @@ export class Lanes implements ExecLanes {
         caller: createAddressFromBigInt(tx.from),
         to: tx.to === undefined ? undefined : createAddressFromBigInt(tx.to),
         data: tx.data,
+        value: tx.value ?? 0n,
         gasLimit: GAS,
       });
       const writes = await lane.view.writeSet();

@@ -16,7 +16,7 @@ export { runReorder, planLevels } from "./reorder.ts";
 export { Predictor, dispatchedSelectors, mappingSlot } from "./predict.ts";
 export { AdaptivePolicy, runBlock, type SchedulerChoice, SERIAL_ABOVE, STATIC_FOR_REORDER } from "./adaptive.ts";
 export { WorldState, TxView, accountKey, storageKeyOf, parseStorageKey } from "./state.ts";
-export { WORKLOADS, type WorkloadName, type WorkloadOptions, genesis, makeBlocks, loadExecArtifacts } from "./workloads.ts";
+export { WORKLOADS, GENESIS_WEI, type WorkloadName, type WorkloadOptions, genesis, makeBlocks, loadExecArtifacts } from "./workloads.ts";
 
 export const SCHEDULERS = ["serial", "optimistic", "reorder", "adaptive"] as const;
 

@@ -13,7 +13,8 @@ import { loadArtifacts, encodeCall } from "../kv/evm/trace.ts";
 import { rng } from "../consensus/sim/heap.ts";
 import { runSerial } from "./block.ts";
 import type { ExecLanes, Tx } from "./execute.ts";
-import { WorldState } from "./state.ts";
+import { WorldState, accountKey } from "./state.ts";
+import { bytesToHex, createAccount } from "@ethereumjs/util";
 
 export const WORKLOADS = ["erc20", "amm", "nft", "mixed"] as const;
 export type WorkloadName = (typeof WORKLOADS)[number];
@@ -37,9 +38,13 @@ export interface Genesis {
 
 const OWNER = 0x1000n;
 
-/** Deploys the three contracts and funds `users` holders (token balance, pool balances). */
+/** Wei each holder starts with (genesis allocation, as a chain's genesis file gives it). */
+export const GENESIS_WEI = 10n ** 18n;
+
+/** Allocates wei to the holders, deploys the three contracts and funds the holders (token balance, pool balances). */
 export async function genesis(lanes: ExecLanes, users = 32): Promise<Genesis> {
   const state = new WorldState();
+  for (let i = 0; i < users; i++) state.map.set(accountKey(0x10000n + BigInt(i)), bytesToHex(createAccount({ balance: GENESIS_WEI }).serialize()).slice(2));
   const arts = { ...loadArtifacts().contracts, ...loadExecArtifacts().contracts };
   const deploy = async (name: string, args: bigint[]) => {
     const out = await runSerial(state, [{ from: OWNER, data: hexBytes(arts[name].bytecode + args.map(word).join("")) }], { lanes });
