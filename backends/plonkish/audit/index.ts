@@ -306,7 +306,8 @@ export function auditCompiled(compiled: CompiledCircuit, opts: AuditOptions = {}
     let gain = 0;
     for (const [g, cl] of closure) {
       if (!uncovered.has(g)) continue;
-      const n = [...cl].filter((h) => uncovered.has(h)).length;
+      // Ties go to a hint's result: the value a prover chooses is the cause a user fixes.
+      const n = [...cl].filter((h) => uncovered.has(h)).length + (g.subject.startsWith("the result") ? 0.5 : 0);
       if (n > gain) [best, gain] = [g, n];
     }
     if (!best) break;

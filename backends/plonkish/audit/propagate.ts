@@ -34,6 +34,14 @@ export interface Propagation {
   reason: Map<number, string>;
   /** A polynomial with the variables that single constraints fix to constants replaced by them. */
   substituteConstants: (p: Poly) => Poly;
+  /** Bounded integer combinations found on the way: total = k + Σ c·atom (atoms ranged, no wrap). */
+  decompositions: Decomposition[];
+}
+
+export interface Decomposition {
+  total: number;
+  atoms: Array<[number, bigint]>;
+  k: bigint;
 }
 
 export function propagate(s: System, inputs: Iterable<number>): Propagation {
@@ -76,8 +84,13 @@ export function propagate(s: System, inputs: Iterable<number>): Propagation {
     tighten(v);
   };
   /** A derived form: kept when it is one scaled atom (the scale matters for recompositions), else v becomes a bounded atom. */
+  const decompositions: Decomposition[] = [];
   const adopt = (v: number, d: { f: Map<number, bigint>; k?: bigint; bound?: bigint }) => {
-    if (d.bound !== undefined && d.f.size > 1) return setBound(v, d.bound);
+    if (d.bound !== undefined && d.f.size > 1) {
+      // v = k + Σ c·atom over bounded atoms (limbs, bits): the search splits a known v into them.
+      decompositions.push({ total: v, atoms: [...d.f], k: d.k! });
+      return setBound(v, d.bound);
+    }
     forms.set(v, d.f);
     if (d.k === undefined) formK.delete(v);
     else formK.set(v, d.k);
@@ -329,7 +342,7 @@ export function propagate(s: System, inputs: Iterable<number>): Propagation {
       if (b !== undefined) bound.set(x, b);
     }
   }
-  return { determined: det, bound, reason, substituteConstants: (p) => aff!.substituteConstants(p) };
+  return { determined: det, bound, reason, substituteConstants: (p) => aff!.substituteConstants(p), decompositions };
 }
 
 /** Adds k·f into `into`, dropping determined atoms; true when it dropped one. */

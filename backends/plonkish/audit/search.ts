@@ -17,7 +17,7 @@
 import { fr } from "../../../runtime/poly/index.ts";
 import { splitLinear } from "./poly.ts";
 import { type System, type LookupConstraint, plainVar } from "./system.ts";
-import type { Propagation } from "./propagate.ts";
+import type { Decomposition, Propagation } from "./propagate.ts";
 
 const R = fr.R;
 
@@ -98,7 +98,18 @@ export function search(inp: SearchInput): SearchResult {
       }
   // A dynamic table's rows are known only once their pushed values are: its inputs are decided last.
   const dynamicInput = (v: number) => lookupOf.get(v)?.candidates.some((t) => t.some((p) => p.constantValue === undefined)) ?? false;
-  for (let v = 0; v < n; v++) if (!det[v] && inp.prop.bound.has(v) && !dynamicInput(v)) put(v);
+  // A known total of a bounded decomposition is split into its digits (see assign).
+  const byTotal = new Map<number, Decomposition[]>();
+  for (const d of inp.prop.decompositions) byTotal.set(d.total, [...(byTotal.get(d.total) ?? []), d]);
+  // Smallest bound first: a limb before the 4·limb that a scaled lookup holds, so the product follows.
+  const bounded: number[] = [];
+  for (let v = 0; v < n; v++) if (!det[v] && inp.prop.bound.has(v) && !dynamicInput(v)) bounded.push(v);
+  bounded.sort((a, b) => {
+    const x = inp.prop.bound.get(a)!;
+    const y = inp.prop.bound.get(b)!;
+    return x < y ? -1 : x > y ? 1 : a - b;
+  });
+  bounded.forEach(put);
   for (let v = 0; v < n; v++) if (!det[v] && !inputs.has(v) && !dynamicInput(v)) put(v);
   inp.privateInputs.forEach(put);
   inp.publicInputs.forEach(put);
@@ -107,7 +118,7 @@ export function search(inp: SearchInput): SearchResult {
   const rowsOf = (c: LookupConstraint, known: (vs: number[]) => boolean, get: (v: number) => bigint): bigint[][] =>
     c.candidates.filter((t) => t.every((p) => known(p.vars()))).map((t) => t.map((p) => p.value(get)));
 
-  const solve = (strategy: Strategy, seed: bigint, fixed: Map<number, bigint>, prefer?: (bigint | undefined)[]): (bigint | undefined)[] | undefined => {
+  const solve = (strategy: Strategy, seed: bigint, fixed: Map<number, bigint>, prefer?: (bigint | undefined)[], first: number[] = []): (bigint | undefined)[] | undefined => {
     const rng = new Rng(seed);
     const val: (bigint | undefined)[] = new Array(n).fill(undefined);
     const queue: number[] = [];
@@ -120,6 +131,21 @@ export function search(inp: SearchInput): SearchResult {
           queued[ci] = 1;
           queue.push(ci);
         }
+      // A known total splits into its digits: largest weight first, each digit as large as its bound
+      // and the rest allow (unique when the decomposition is injective; skipped when it does not add up).
+      for (const d of byTotal.get(v) ?? []) {
+        if (d.atoms.some(([a]) => val[a] !== undefined)) continue;
+        let rest = fr.sub(val[v]!, d.k);
+        const digits: Array<[number, bigint]> = [];
+        for (const [a, c] of [...d.atoms].sort((p, q) => (p[1] < q[1] ? 1 : p[1] > q[1] ? -1 : 0))) {
+          const q = rest / c;
+          const b = inp.prop.bound.get(a) ?? 0n;
+          const x = q < b ? q : b;
+          digits.push([a, x]);
+          rest -= x * c;
+        }
+        if (rest === 0n) for (const [a, x] of digits) assign(a, x);
+      }
     };
     const known = (vs: number[]) => vs.every((v) => val[v] !== undefined);
     const get = (v: number) => val[v] ?? 0n;
@@ -173,7 +199,7 @@ export function search(inp: SearchInput): SearchResult {
         queue.push(ci);
       }
     run();
-    for (const v of order) {
+    for (const v of first.length ? [...first, ...order] : order) {
       if (over()) return undefined;
       if (val[v] !== undefined) continue;
       const pv = prefer?.[v];
@@ -228,6 +254,33 @@ export function search(inp: SearchInput): SearchResult {
   };
 
   if (!inp.targets.length && !inp.rangeTargets.length) return result;
+  /**
+   * The digits of every decomposition the target sits in, up the chain of partial sums (bits of acc_1,
+   * then acc_1's sibling digits in acc_2, …): decided first in a second witness, so that a flipped digit
+   * keeps the others and the totals follow from them instead of from the first witness.
+   */
+  const fellowsOf = (target: number): number[] => {
+    const out: number[] = [];
+    const seen = new Set<number>([target]);
+    const todo = [target];
+    while (todo.length) {
+      const x = todo.pop()!;
+      for (const d of inp.prop.decompositions) {
+        if (!d.atoms.some(([a]) => a === x)) continue;
+        for (const [a] of d.atoms)
+          if (!seen.has(a)) {
+            seen.add(a);
+            out.push(a);
+          }
+        if (!seen.has(d.total)) {
+          seen.add(d.total);
+          todo.push(d.total);
+        }
+      }
+    }
+    return out;
+  };
+
   let seed = 0x9e3779b97f4a7c15n;
   for (const strategy of STRATEGIES) {
     if (over()) break;
@@ -246,7 +299,7 @@ export function search(inp: SearchInput): SearchResult {
         const fixed = new Map(fixedInputs);
         if (fixed.has(target)) break;
         fixed.set(target, y);
-        const w2 = solve(strategy, seed, fixed, w1);
+        const w2 = solve(strategy, seed, fixed, w1, fellowsOf(target));
         if (!w2) continue;
         for (const t of inp.targets)
           if (w2[t] !== w1[t] && !result.confirmed.has(t)) {
