@@ -31,14 +31,16 @@ function clear(file: string, inputs: string): string[] {
 }
 
 describe("cwl mpc run", () => {
-  it("examples/dot_product.cwl: two parties reveal the interpreter's result", async () => {
-    const r = await cwl(["mpc", "run", "examples/dot_product.cwl", "--input", "examples/dot_product.json"]);
+  it("examples/dot_product.cwl with OT-based preprocessing: two parties reveal the interpreter's result", async () => {
+    const r = await cwl(["mpc", "run", "examples/dot_product.cwl", "--input", "examples/dot_product.json", "--preprocessing", "ot"]);
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.revealed).toEqual(clear("examples/dot_product.cwl", "examples/dot_product.json"));
     expect(out.multiplications).toBe(4);
     expect(out.rounds.online).toBe(1); // the four products in one batch
-    expect(r.stderr).toMatch(/INSECURE dealer/);
+    expect(out.preprocessing).toBe("ot-kos");
+    expect(out.bytesSent.byPhase["offline: triples"]).toBeGreaterThan(0);
+    expect(out.rounds.sacrifice).toBeGreaterThan(0);
   }, 60_000);
 
   it("three parties, per-party input files, public input, negatives: equal to the clear run", async () => {
@@ -57,6 +59,7 @@ describe("cwl mpc run", () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/\[party 0\] error: .*MAC check failed/);
     expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(/INSECURE dealer/);
   }, 60_000);
 
   it("ops the backend cannot compile are E0670 at their source position", () => {

@@ -5,7 +5,8 @@
 import { UserFileError, readUserJson } from "../../base/files/user-file.ts";
 import { createHash, randomBytes } from "node:crypto";
 import { PartyNet, MpcError, addressesFromLauncher, reportToLauncher, parseLink, type NetStats, type PartyAddress, type TlsKeys } from "../../runtime/mpc/net/index.ts";
-import { InsecureDealer, Spdz2kParty, type Cheat } from "../../runtime/mpc/spdz2k/index.ts";
+import { InsecureDealer, Spdz2kParty, type Cheat, type Preprocessing } from "../../runtime/mpc/spdz2k/index.ts";
+import { OtPreprocessing } from "../../runtime/mpc/ot/preprocessing.ts";
 import { runProgram, type MpcProgram, type ProgramInputs } from "../../runtime/mpc/index.ts";
 
 export interface PartyConfig {
@@ -19,6 +20,8 @@ export interface PartyConfig {
   input?: string;
   link?: string;
   cheat?: Cheat;
+  /** `dealer` (INSECURE, default) or `ot` (KOS OT extension, sacrificed triples; passively secure MACs). */
+  preprocessing?: "dealer" | "ot";
   timeoutMs: number;
   /** Where to listen and the peers (hosts mode); absent: ask the launcher. */
   hosts?: PartyAddress[];
@@ -31,7 +34,7 @@ export interface PartyReport {
   multiplications: number;
   mulRounds: number;
   stats: NetStats;
-  /** Milliseconds per stage: connect, offline (dealer), online (inputs to outputs incl. MAC check). */
+  /** Milliseconds per stage: connect, offline (dealer, or base OTs and extension setup), online (inputs to outputs incl. MAC check; OT-based triples and masks are made here, as needed). */
   ms: Record<string, number>;
 }
 
@@ -90,13 +93,19 @@ export async function runParty(cfg: PartyConfig, progress: (line: string) => voi
     await net.connect(addresses);
     lap("connect");
     progress(`connected to ${cfg.parties - 1} parties`);
-    // The dealer's seed from everyone's randomness: this makes runs differ, it does not make the
-    // dealer secure (every party still learns every share).
-    net.phase = "offline (insecure dealer)";
-    const seeds = await net.exchange(randomBytes(16));
-    const dealer = new InsecureDealer(cfg.party, cfg.parties, createHash("sha256").update(Buffer.concat(seeds)).digest());
+    let prep: Preprocessing;
+    if (cfg.preprocessing === "ot") {
+      // Base OTs and extensions now; triples, masks and MACs are made as the program asks for them.
+      prep = await OtPreprocessing.setup(net);
+    } else {
+      // The dealer's seed from everyone's randomness: this makes runs differ, it does not make the
+      // dealer secure (every party still learns every share).
+      net.phase = "offline (insecure dealer)";
+      const seeds = await net.exchange(randomBytes(16));
+      prep = new InsecureDealer(cfg.party, cfg.parties, createHash("sha256").update(Buffer.concat(seeds)).digest());
+    }
     lap("offline");
-    const party = new Spdz2kParty(net, dealer, cfg.cheat);
+    const party = new Spdz2kParty(net, prep, cfg.cheat);
     const r = await runProgram(party, c.program!, inputs);
     lap("online");
     progress(`online done: ${r.multiplications} products in ${r.mulRounds} rounds, ${party.counts.checks} MAC check(s) passed`);

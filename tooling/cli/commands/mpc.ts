@@ -1,7 +1,7 @@
 // `cwl mpc run FILE --parties N`: compiles a `protocol` to its SPDZ2k program and runs it with N
 // parties, each its own process over loopback TCP, or (with `--party i --hosts hosts.json`) runs one
-// party of a deployment across machines. Preprocessing is the INSECURE dealer for now (said on every
-// run). Progress goes to stderr, the outputs and a summary (bytes, rounds, times) to stdout as JSON.
+// party of a deployment across machines. Preprocessing is the INSECURE dealer by default (said on
+// every run) or `--preprocessing ot`. Progress goes to stderr, the outputs and a summary (bytes, rounds, times) to stdout as JSON.
 import type { CommandModule } from "yargs";
 import { join } from "node:path";
 import { REPO_ROOT } from "../../../base/files/index.ts";
@@ -19,6 +19,7 @@ interface Args {
   hosts?: string;
   entry?: string;
   timeout: number;
+  preprocessing: "dealer" | "ot";
 }
 
 const log = (s: string) => process.stderr.write(s + "\n");
@@ -54,7 +55,7 @@ function parseCheat(s: string | undefined, parties: number): { party: number; ki
 
 export const command: CommandModule<object, Args> = {
   command: "mpc <action> <file>",
-  describe: "Run a protocol with N parties (SPDZ2k over TCP, MAC-checked; INSECURE dealer preprocessing for now)",
+  describe: "Run a protocol with N parties (SPDZ2k over TCP, MAC-checked; preprocessing: INSECURE dealer or OT-based)",
   builder: (y) =>
     y
       .positional("action", { type: "string", choices: ["run"], demandOption: true })
@@ -67,6 +68,7 @@ export const command: CommandModule<object, Args> = {
       .option("hosts", { type: "string", describe: "JSON file: every party's host and port (and TLS keys)" })
       .option("entry", { type: "string", describe: "protocol to run when the file has several" })
       .option("timeout", { type: "number", default: 30, describe: "seconds a party waits for a peer before giving up" })
+      .option("preprocessing", { type: "string", choices: ["dealer", "ot"], default: "dealer", describe: "dealer: INSECURE (testing); ot: KOS OT extension, sacrificed triples, passively secure MACs (slow)" })
       .example("$0 mpc run examples/dot_product.cwl --input examples/dot_product.json", "two parties, one inputs file") as never,
   handler: async (argv) => {
     intFlag("--timeout", argv.timeout, 1, 3600);
@@ -121,7 +123,8 @@ export const command: CommandModule<object, Args> = {
         throw e;
       }
     }
-    log(`mpc: ${prog.name} with ${parties} parties over loopback TCP${argv.link ? `, links ${argv.link}` : ""}; preprocessing: INSECURE dealer (testing only)`);
+    const prepName = argv.preprocessing === "ot" ? "OT-based (KOS, sacrificed triples; MACs passively secure)" : "INSECURE dealer (testing only)";
+    log(`mpc: ${prog.name} with ${parties} parties over loopback TCP${argv.link ? `, links ${argv.link}` : ""}; preprocessing: ${prepName}`);
     if (cheat) log(`mpc: party ${cheat.party} cheats (wrong ${cheat.kind})`);
     const t0 = performance.now();
     const entry = join(REPO_ROOT, "tooling/cli/mpc-party.ts");
@@ -134,7 +137,7 @@ export const command: CommandModule<object, Args> = {
         "--import",
         "tsx",
         entry,
-        JSON.stringify({ file: argv.file, entry: argv.entry, program: prog, party: i, parties, input: files[i], link: argv.link, cheat: cheat?.party === i ? cheat.kind : undefined, timeoutMs: argv.timeout * 1000 }),
+        JSON.stringify({ file: argv.file, entry: argv.entry, program: prog, party: i, parties, input: files[i], link: argv.link, cheat: cheat?.party === i ? cheat.kind : undefined, preprocessing: argv.preprocessing, timeoutMs: argv.timeout * 1000 }),
       ],
       onLine: (i, line) => log(`[party ${i}] ${line}`),
     });
@@ -158,7 +161,7 @@ export const command: CommandModule<object, Args> = {
       protocol: prog.name,
       parties,
       revealed,
-      preprocessing: "insecure-dealer",
+      preprocessing: argv.preprocessing === "ot" ? "ot-kos" : "insecure-dealer",
       multiplications: reports[0].multiplications,
       rounds: reports[0].stats.rounds,
       bytesSent: { total: reports.reduce((a, r) => a + r.stats.perPeer.reduce((b, p) => b + p.sent, 0), 0), byPhase: phases },
@@ -178,7 +181,7 @@ async function runOne(argv: Args, prog: import("../../../runtime/mpc/index.ts").
   const { MpcError } = await import("../../../runtime/mpc/net/index.ts");
   try {
     const r = await runParty(
-      { file: argv.file, entry: argv.entry, program: prog, party: argv.party!, parties: hosts.length, input: files[argv.party!], link: argv.link, cheat: cheat && cheat.party === argv.party ? cheat.kind : undefined, timeoutMs: argv.timeout * 1000, hosts, tls },
+      { file: argv.file, entry: argv.entry, program: prog, party: argv.party!, parties: hosts.length, input: files[argv.party!], link: argv.link, cheat: cheat && cheat.party === argv.party ? cheat.kind : undefined, preprocessing: argv.preprocessing, timeoutMs: argv.timeout * 1000, hosts, tls },
       (l) => log(`[party ${argv.party}] ${l}`),
     );
     process.stdout.write(JSON.stringify({ ok: true, ...r }, null, 2) + "\n");
