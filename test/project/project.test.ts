@@ -3,7 +3,7 @@
 // with a seed and a shrunk input, exit codes).
 import { afterAll, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { renderAll } from "../../base/diagnostics/index.ts";
@@ -177,6 +177,13 @@ describe.skipIf(!hasGit)("git dependencies", () => {
     r = compileInProject(join(T, "gitapp/src/main.cwl"), { fm: new FileManager() });
     expect(r.diagnostics).toEqual([]);
     expect(readFileSync(join(T, "gitapp/cwl.lock"), "utf8")).toBe(lock);
+    // The host unreachable and the checkout gone: a diagnostic, and the lock keeps its entry.
+    rmSync(join(T, "gitapp/.cwl"), { recursive: true, force: true });
+    renameSync(lib, lib + "-away");
+    r = compileInProject(join(T, "gitapp/src/main.cwl"), { fm: new FileManager() });
+    expect(r.diagnostics.map((d) => d.code)).toContain("E0806");
+    expect(readFileSync(join(T, "gitapp/cwl.lock"), "utf8")).toBe(lock);
+    renameSync(lib + "-away", lib);
     // An unreachable URL: a diagnostic at the URL, nothing thrown.
     pkg("gitbad", "gitbad", `x = { git = "file://${join(T, "no-such-repo")}" }\n`);
     const out = manifestErrors("gitbad");

@@ -168,6 +168,7 @@ function loadPackage(manifestPath: string, ctx: Ctx): Loaded | undefined {
   const loaded: Loaded = { project, ref: { entry: project.entry, deps } };
   const lock = readLock(root);
   let lockChanged = false;
+  const declaredGit = new Set<string>();
   const depTable = doc.tables.get("dependencies");
   ctx.chain.push({ manifest: manifestPath, name: project.name || displayPath(root) });
   for (const [depName, { key, value }] of depTable?.table.entries ?? []) {
@@ -184,6 +185,7 @@ function loadPackage(manifestPath: string, ctx: Ctx): Loaded | undefined {
     const at = { value: depName, start: key.start, end: value.end };
     const path = str(t, "path", false, at);
     const gitUrl = str(t, "git", false, at);
+    if (gitUrl) declaredGit.add(depName);
     const rev = str(t, "rev", false, at);
     if (!path === !gitUrl) {
       report("E0802", `dependency \`${depName}\` needs exactly one of \`path\` and \`git\``, value, `write \`${depName} = { path = "../${depName}" }\``);
@@ -228,7 +230,8 @@ function loadPackage(manifestPath: string, ctx: Ctx): Loaded | undefined {
     project.dependencies.push({ name: depName, dir, git });
   }
   ctx.chain.pop();
-  for (const n of lock.keys()) if (!project.dependencies.some((d) => d.name === n && d.git)) (lock.delete(n), (lockChanged = true));
+  // Entries of git dependencies no longer in the manifest go; one that failed to fetch this time stays.
+  for (const n of lock.keys()) if (!declaredGit.has(n)) (lock.delete(n), (lockChanged = true));
   if (lockChanged) writeLock(root, lock);
   if (!complete) return undefined;
   ctx.packages.set(manifestPath, loaded);
