@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { bls12_381 } from "@noble/curves/bls12-381.js";
 import { BlsSigner, devKeys, devSecretKey } from "../../runtime/consensus/crypto.ts";
 import { Replica, blockHash } from "../../runtime/consensus/replica.ts";
-import { GENESIS, GENESIS_QC, proposalMsg, voteMsg, type Block, type Msg, type QC } from "../../runtime/consensus/types.ts";
+import { GENESIS, GENESIS_QC, proposalMsg, timeoutMsg, voteMsg, type Block, type Msg, type QC } from "../../runtime/consensus/types.ts";
 import { sampleCommittee } from "../../runtime/consensus/quorum.ts";
 import { cfgOf } from "./helpers.ts";
 
@@ -74,6 +74,19 @@ describe("a replica facing hand-built messages", () => {
     r.onMessage({ ...propose(b), block: { ...b, txs: ["other"] } } as Msg, 1);
     expect(sent.filter((s) => s.m.t === "vote")).toHaveLength(0);
     expect(r.stats.rejected).toBe(2);
+  });
+
+  it("timeouts verified together: a forged one is found and dropped, a TC needs a quorum of genuine ones", () => {
+    const { r } = replica(0);
+    const t = (from: number, sig = signer.sign(from, timeoutMsg(1))): Msg => ({ t: "timeout", view: 1, from, highQC: GENESIS_QC, sig });
+    r.onMessage(t(1), 1);
+    r.onMessage(t(2), 2);
+    r.onMessage(t(3, signer.sign(3, timeoutMsg(2))), 3); // node 3's signature on another view
+    expect(r.view).toBe(1);
+    expect(r.stats.rejected).toBe(1);
+    r.onMessage(t(3), 3);
+    expect(r.view).toBe(2);
+    expect(r.lastTC?.signers).toEqual([1, 2, 3]);
   });
 
   it("refuses a QC with too few signers or one whose aggregate does not cover its signers", () => {

@@ -88,7 +88,9 @@ describe("simulated consensus", () => {
     );
     const healed = simulate(
       simDefaults(c, {
-        durationMs: 16_000,
+        // Views time out with a doubling timer (up to 16 s) while the faults last, so recovery after
+        // the last fault (loss until 9 s) may wait for one long timer.
+        durationMs: 40_000,
         faults: [
           { kind: "crash", nodes: [2], at: 500, until: 6000 },
           { kind: "partition", groups: [[0, 1, 2, 3], [4, 5, 6]], at: 1000, until: 6000 },
