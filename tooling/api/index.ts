@@ -7,7 +7,6 @@ import { FileManager, lineColOf } from "../../base/files/index.ts";
 import { type CompiledCircuit, compilePlonkish, witnessFor } from "../../backends/plonkish/compile.ts";
 import { encodeJson, run as interpret } from "../../compiler/interp/index.ts";
 import { type CompileResult, compileSource, hasErrors } from "../../compiler/pipeline/index.ts";
-import { TWO_ADICITY } from "../../runtime/poly/fr.ts";
 import { fr } from "../../runtime/poly/index.ts";
 import {
   MockProver,
@@ -23,6 +22,7 @@ import {
   prove as kzgProve,
   verifyDetailed,
 } from "../../runtime/plonk/index.ts";
+import { maximumK } from "../cli/plonkish.ts";
 import { compileInProject } from "../project/index.ts";
 import {
   ChainweaveError,
@@ -169,7 +169,8 @@ export const run: RunFn = (source, inputs, options = {}) => {
 function domainK(c: CompiledCircuit, k: number | undefined): number {
   const min = minimumK(c.program.circuit);
   if (k === undefined) return min;
-  if (!Number.isInteger(k) || k < min || k > TWO_ADICITY) throw new ChainweaveError(`k must be an integer from ${min} to ${TWO_ADICITY} for this circuit, not ${k}`);
+  const max = maximumK(c);
+  if (!Number.isInteger(k) || k < min || k > max) throw new ChainweaveError(`k must be an integer from ${min} to ${max} for this circuit, not ${k}`);
   return k;
 }
 
