@@ -4,9 +4,10 @@
 //
 // Estimate: the transactions whose accesses are statically decidable (Predictor.predictStatic) give a
 // predicted conflict rate among themselves; each of the rest is assumed to conflict at the rate measured
-// for its class (callee contract and function selector) the last time that class ran, or, for a class
-// not seen yet, at the rate measured on the previous block (every algorithm reports which transactions
-// conflicted, from the final read/write sets).
+// for its class (callee contract and function selector) the last time that class ran; a class not seen
+// yet is probed by pre-executing up to PROBE of its transactions on the pre-block state (their conflict
+// rate among themselves). Every algorithm reports which transactions conflicted, from the final
+// read/write sets.
 // Choice: expected rate ≥ SERIAL_ABOVE → strict order (optimistic would mostly re-execute, reordering
 // would produce one transaction per batch); else mostly static → reorder (its predictions cost nothing
 // and it never re-executes); else → optimistic.
@@ -19,6 +20,8 @@ import type { WorldState } from "./state.ts";
 
 export const SERIAL_ABOVE = 0.5;
 export const STATIC_FOR_REORDER = 0.9;
+/** Transactions of a class not seen before that are pre-executed to estimate its conflict rate. */
+export const PROBE = 8;
 
 /** A transaction's class for the conflict history: callee and function selector. */
 const classOf = (tx: Tx) => `${tx.to?.toString(16) ?? "create"}:${Buffer.from(tx.data.subarray(0, 4)).toString("hex")}`;
@@ -35,13 +38,26 @@ export class AdaptivePolicy {
     if (txs.length === 0) return { scheduler: "serial", expected: 0, predictions: [] };
     const statics: Prediction[] = [];
     const predictions: (Prediction | undefined)[] = [];
-    let dynamicExpected = 0;
+    const unseen = new Map<string, Tx[]>();
     for (const tx of txs) {
       const p = await this.predictor.predictStatic(state, tx);
       predictions.push(p);
       if (p) statics.push(p);
-      else dynamicExpected += this.history.get(classOf(tx)) ?? this.lastMeasured;
+      else if (!this.history.has(classOf(tx))) unseen.set(classOf(tx), [...(unseen.get(classOf(tx)) ?? []), tx]);
     }
+    // A class never run before is probed: a few of its transactions, spread over the block, are
+    // pre-executed on the pre-block state and their conflict rate among themselves stands in for it.
+    const probed = new Map<string, number>();
+    for (const [k, cls] of unseen) {
+      const sample = Array.from({ length: Math.min(PROBE, cls.length) }, (_, i) => cls[Math.floor((i * cls.length) / Math.min(PROBE, cls.length))]);
+      const preds: Prediction[] = [];
+      for (const tx of sample) preds.push(await this.predictor.predict(state, tx));
+      probed.set(k, conflictRate(preds));
+    }
+    let dynamicExpected = 0;
+    txs.forEach((tx, i) => {
+      if (!predictions[i]) dynamicExpected += this.history.get(classOf(tx)) ?? probed.get(classOf(tx)) ?? this.lastMeasured;
+    });
     const f = statics.length / txs.length;
     const rate = statics.length ? conflictRate(statics.map((p) => ({ reads: p.reads, writes: p.writes }))) : 0;
     const expected = f * rate + dynamicExpected / txs.length;
