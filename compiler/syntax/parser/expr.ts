@@ -305,8 +305,10 @@ export abstract class ExprParser extends PatternParser {
     return list;
   });
 
+  private literalAlts?: { ALT: () => A.Expr }[];
+
   literal = this.RULE("literal", (): A.Expr => {
-    return this.OR([
+    return this.OR((this.literalAlts ??= [
       {
         ALT: anon(() => {
           const t = this.CONSUME(T.IntLit);
@@ -354,7 +356,7 @@ export abstract class ExprParser extends PatternParser {
           });
         }),
       },
-    ]);
+    ]));
   });
 
   primary = this.RULE(

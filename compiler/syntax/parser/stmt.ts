@@ -31,11 +31,13 @@ export abstract class StmtParser extends ExprParser {
     });
   });
 
+  private statementAlts?: { ALT: () => A.Stmt; GATE?: () => boolean; IGNORE_AMBIGUITIES?: boolean }[];
+
   statement = this.RULE(
     "statement",
+    // Built once (see unaryExpr): each alternative takes its own start.
     (): A.Stmt => {
-      const s = this.ACTION(() => this.here());
-      return this.OR([
+      return this.OR((this.statementAlts ??= [
         { ALT: anon(() => this.SUBRULE(this.letStmt)) },
         { ALT: anon(() => this.SUBRULE(this.assertStmt)) },
         { ALT: anon(() => this.SUBRULE(this.assertEqStmt)) },
@@ -54,6 +56,7 @@ export abstract class StmtParser extends ExprParser {
         },
         {
           ALT: anon(() => {
+            const s = this.ACTION(() => this.here());
             this.CONSUME(T.Break);
             this.CONSUME3(T.Semi);
             return this.ACTION((): A.BreakStmt => ({ kind: "Break", span: this.span(s) }));
@@ -61,6 +64,7 @@ export abstract class StmtParser extends ExprParser {
         },
         {
           ALT: anon(() => {
+            const s = this.ACTION(() => this.here());
             this.CONSUME(T.Continue);
             this.CONSUME4(T.Semi);
             return this.ACTION((): A.ContinueStmt => ({ kind: "Continue", span: this.span(s) }));
@@ -69,6 +73,7 @@ export abstract class StmtParser extends ExprParser {
         { ALT: anon(() => this.SUBRULE(this.forStmt)) },
         {
           ALT: anon(() => {
+            const s = this.ACTION(() => this.here());
             this.CONSUME(T.While);
             const cond = this.SUBRULE(this.condition);
             const body = this.SUBRULE(this.block);
@@ -79,6 +84,7 @@ export abstract class StmtParser extends ExprParser {
           // `if` and `{}` at statement start end at their `}` (Rust rule): `if c {} (x)` is not a call.
           IGNORE_AMBIGUITIES: true,
           ALT: anon(() => {
+            const s = this.ACTION(() => this.here());
             const e = this.OR2([
               { ALT: anon(() => this.SUBRULE(this.ifExpr)) },
               { ALT: anon(() => this.SUBRULE(this.blockExpr)) },
@@ -93,7 +99,7 @@ export abstract class StmtParser extends ExprParser {
           }),
         },
         { ALT: anon(() => this.SUBRULE(this.exprOrAssignStmt)) },
-      ]);
+      ]));
     },
     { recoveryValueFunc: () => undefined as unknown as A.Stmt },
   );
