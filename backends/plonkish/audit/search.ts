@@ -98,21 +98,34 @@ export function search(inp: SearchInput): SearchResult {
       }
   // A dynamic table's rows are known only once their pushed values are: its inputs are decided last.
   const dynamicInput = (v: number) => lookupOf.get(v)?.candidates.some((t) => t.some((p) => p.constantValue === undefined)) ?? false;
-  // A known total of a bounded decomposition is split into its digits (see assign).
+  // A known total of a bounded decomposition is split into its digits (see assign). Digits of a total
+  // the inputs determine (a range-checked input's limbs) wait for it instead of being decided first.
   const byTotal = new Map<number, Decomposition[]>();
   for (const d of inp.prop.decompositions) byTotal.set(d.total, [...(byTotal.get(d.total) ?? []), d]);
+  const follows = new Set<number>();
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const d of inp.prop.decompositions)
+      if (det[d.total] || follows.has(d.total))
+        for (const [a] of d.atoms)
+          if (!follows.has(a)) {
+            follows.add(a);
+            changed = true;
+          }
+  }
   // Smallest bound first: a limb before the 4·limb that a scaled lookup holds, so the product follows.
   const bounded: number[] = [];
-  for (let v = 0; v < n; v++) if (!det[v] && inp.prop.bound.has(v) && !dynamicInput(v)) bounded.push(v);
+  for (let v = 0; v < n; v++) if (!det[v] && inp.prop.bound.has(v) && !dynamicInput(v) && !follows.has(v)) bounded.push(v);
   bounded.sort((a, b) => {
     const x = inp.prop.bound.get(a)!;
     const y = inp.prop.bound.get(b)!;
     return x < y ? -1 : x > y ? 1 : a - b;
   });
   bounded.forEach(put);
-  for (let v = 0; v < n; v++) if (!det[v] && !inputs.has(v) && !dynamicInput(v)) put(v);
+  for (let v = 0; v < n; v++) if (!det[v] && !inputs.has(v) && !dynamicInput(v) && !follows.has(v)) put(v);
   inp.privateInputs.forEach(put);
   inp.publicInputs.forEach(put);
+  for (let v = 0; v < n; v++) if (!det[v] && !dynamicInput(v)) put(v);
   for (let v = 0; v < n; v++) put(v);
   /** Candidate rows whose entries are known under `get`, as values. */
   const rowsOf = (c: LookupConstraint, known: (vs: number[]) => boolean, get: (v: number) => bigint): bigint[][] =>
