@@ -4,16 +4,19 @@
 //
 // A witness is built by decisions and unit propagation: a constraint with one unknown variable that
 // occurs linearly (with a nonzero coefficient under the known values) is solved for it; a lookup
-// whose known positions leave one table row fills the others; when nothing is forced, the next
-// variable of a fixed order is decided (undetermined cells first, then private inputs, then public
-// ones, so that public values follow from private ones as a hash's output must; inputs of dynamic-table
-// lookups last, once the pushed rows are known), with a value from a
-// strategy: all zeros, small numbers, or random field elements (a bounded cell stays in its range, a
-// lookup input takes a table row). The finished assignment is then checked against every constraint
-// by evaluating the layout's own expressions. For the second witness the inputs are fixed to the
-// first one's values, the target is forced to another value (v + 1, −v, 0, 1, 1 − v, random), and every
-// other decision repeats the first witness. The search is deterministic (seeded) and bounded by a
-// time budget; what it cannot confirm stays possible: it proves non-uniqueness, never uniqueness.
+// whose known positions leave one table row fills the others; a known total of a bounded
+// decomposition (propagate.ts) is split into its digits. When nothing is forced, the next variable of
+// a fixed order is decided: undetermined bounded cells (smallest bound first, except digits of totals
+// the inputs determine, which wait for the split), other undetermined cells, private inputs, public
+// inputs (so that public values follow from private ones as a hash's output must), then inputs of
+// dynamic-table lookups (once the pushed rows are known). Values come from a strategy: all zeros,
+// small numbers, or random field elements (a bounded cell stays in its range, a lookup input takes a
+// matching table row). The finished assignment is checked against every constraint by evaluating the
+// layout's own expressions. For the second witness the inputs are fixed to the first one's values, the
+// target is forced to another value (v + 1, −v, 0, 1, 1 − v, random, another table row's entry), its
+// fellow digits are decided first, and every other decision repeats the first witness. The search is
+// deterministic (seeded) and bounded by a time budget; what it cannot confirm stays possible: it proves
+// non-uniqueness, never uniqueness.
 import { fr } from "../../../runtime/poly/index.ts";
 import { splitLinear } from "./poly.ts";
 import { type System, type LookupConstraint, plainVar } from "./system.ts";
