@@ -1,0 +1,518 @@
+// CWIR `program` items → zkVM bytecode (spec/zkvm.md, "From CWIR"). Every SSA value gets its own
+// frame register (two for 64-bit integers and for buffers: base address and length), so there is no
+// register allocation, as for WebAssembly locals. Structured control flow becomes branches; loop-carried
+// values move into the block-argument registers at each yield. Integers narrower than 32 bits are
+// kept zero-extended (masked after each op that can overflow). Buffers live in linear memory, bump
+// allocated; every access is bounds-checked (chkltu) as the interpreter checks it. The prologue reads
+// the parameters with ecall READ, the epilogue writes the results with ecall WRITE (runtime/zkvm/abi.ts).
+// What is not compiled is refused with E0680 naming the op at its source span.
+import { type Diagnostic, error } from "../../base/diagnostics/index.ts";
+import type { Block, Func, Module, Op, Type, Value } from "../../compiler/ir/index.ts";
+import { OPC, type Program, SYS, type SigType, type Signature, encode } from "../../runtime/zkvm/index.ts";
+
+export interface ZkvmBuild {
+  program?: Program;
+  bytes?: Uint8Array;
+  diagnostics: Diagnostic[];
+}
+
+export interface ZkvmOptions {
+  entry?: string;
+  /** linear memory in bytes (default 16 MiB) */
+  memory?: number;
+  /** register file in cells (default 2^16) */
+  regs?: number;
+}
+
+class Refuse {
+  constructor(readonly diag: Diagnostic) {}
+}
+
+/** Scratch words at address 0 for moving results to the output; the heap starts above. */
+const HEAP_BASE = 64;
+const TRAP_BOUNDS = 1;
+const TRAP_ASSERT = 2;
+
+export function buildZkvm(m: Module, opts: ZkvmOptions = {}): ZkvmBuild {
+  const progs = m.funcs.filter((f) => f.kind === "program");
+  const f = opts.entry ? m.func(opts.entry) : progs.length === 1 ? progs[0] : undefined;
+  if (!f || f.kind !== "program") {
+    const msg = opts.entry
+      ? `no program \`${opts.entry}\` in the module`
+      : progs.length
+        ? `the module has ${progs.length} programs; name one with --entry`
+        : "the module has no program item to compile for the zkVM";
+    return { diagnostics: [error("E0681", msg, undefined, progs.length ? `programs: ${progs.map((p) => p.name).join(", ")}` : "declare a `program`")] };
+  }
+  try {
+    const g = new Gen(f);
+    g.compile();
+    const program: Program = {
+      entry: 0,
+      memSize: opts.memory ?? 1 << 24,
+      regs: Math.max(opts.regs ?? 1 << 16, g.next + 2),
+      code: Int32Array.from(g.code),
+      dataAddr: 0,
+      data: new Uint8Array(0),
+      sig: g.sig,
+    };
+    return { program, bytes: encode(program), diagnostics: [] };
+  } catch (e) {
+    if (e instanceof Refuse) return { diagnostics: [e.diag] };
+    throw e;
+  }
+}
+
+const widthOf = (t: Type): number => (t.kind === "int" ? t.width : 0);
+
+class Gen {
+  code: number[] = [];
+  next = 2;
+  private slots = new Map<Value, number>();
+  private rz = 0;
+  private r4 = 0;
+  private r8 = 0;
+  private rheap = 0;
+  sig: Signature = { params: [], results: [] };
+  constructor(private f: Func) {}
+
+  private refuse(op: Op | undefined, what: string, hint?: string): never {
+    throw new Refuse(error("E0680", `the zkvm backend cannot compile ${what}`, op?.loc, hint ?? "supported: i.* on integers up to 32 bits and 64-bit, mem.*, cf.for/while/if, c.assert/assert_eq"));
+  }
+  private size(t: Type, op?: Op): number {
+    if (t.kind === "mem") {
+      const w = widthOf(t.elem);
+      if (!(w === 1 || w === 8 || w === 16 || w === 32 || w === 64)) this.refuse(op, `a buffer of ${t.elem.kind === "int" ? "i" + w : t.elem.kind}`);
+      return 2;
+    }
+    if (t.kind === "int" && t.width <= 32) return 1;
+    // an array value is the address of its elements in linear memory (array.set copies)
+    if (t.kind === "array" && t.elem.kind === "int" && (t.elem.width <= 32 || t.elem.width === 64)) return 1;
+    if (t.kind === "int" && t.width === 64) return 2;
+    return this.refuse(op, `values of type ${t.kind === "int" ? "i" + t.width : t.kind}`);
+  }
+  private alloc(n: number): number {
+    const s = this.next;
+    this.next += n;
+    return s;
+  }
+  private def(v: Value, op?: Op, at?: number): number {
+    const s = at ?? this.alloc(this.size(v.type, op));
+    if (at !== undefined) this.size(v.type, op);
+    this.slots.set(v, s);
+    return s;
+  }
+  private r(v: Value): number {
+    const s = this.slots.get(v);
+    if (s === undefined) throw new Error("zkvm backend: value used before its definition");
+    return s;
+  }
+  private emit(op: number, a = 0, b = 0, c = 0): number {
+    this.code.push(op, a, b, c);
+    return this.code.length / 4 - 1;
+  }
+  private patch(at: number, k: number, v: number): void {
+    this.code[4 * at + k] = v;
+  }
+  private get here(): number {
+    return this.code.length / 4;
+  }
+  private konst(v: number): number {
+    const s = this.alloc(1);
+    this.emit(OPC.CONST, s, v | 0);
+    return s;
+  }
+
+  compile(): void {
+    const f = this.f;
+    this.rz = this.konst(0);
+    this.r4 = this.konst(4);
+    this.r8 = this.konst(8);
+    this.rheap = this.konst(HEAP_BASE);
+    const entry = f.body.blocks[0];
+    entry.args.forEach((a, i) => {
+      const name = typeof f.paramAttrs[i]?.name === "string" ? (f.paramAttrs[i].name as string) : `#${i}`;
+      const s = this.def(a);
+      const t = a.type;
+      if (t.kind === "mem") {
+        const w = widthOf(t.elem);
+        this.sig.params.push({ name, type: { kind: "mem", width: w } });
+        this.emit(OPC.ECALL, SYS.READ, this.rz, this.r4);
+        this.emit(OPC.LW, s + 1, this.rz, 0);
+        this.emit(OPC.MOV, s, this.rheap);
+        const bytes = this.alloc(1);
+        const sh = Math.log2(w <= 8 ? 1 : w / 8);
+        this.emit(OPC.SHLI, bytes, s + 1, sh);
+        this.emit(OPC.ECALL, SYS.READ, s, bytes);
+        this.bump(bytes);
+      } else {
+        const w = widthOf(t);
+        this.sig.params.push({ name, type: { kind: "int", width: w } });
+        this.emit(OPC.ECALL, SYS.READ, this.rz, w === 64 ? this.r8 : this.r4);
+        this.emit(w === 64 ? OPC.LD : OPC.LW, s, this.rz, 0);
+        if (w < 32) this.emit(OPC.ANDI, s, s, mask(w));
+      }
+    });
+    this.sig.results = f.results.map((t) => {
+      this.size(t);
+      if (t.kind !== "int") this.refuse(undefined, `a program that returns a ${t.kind}`, "return integers; write buffers to the output as results");
+      return { kind: "int", width: t.width } satisfies SigType;
+    });
+    this.block(entry);
+    // a body that falls off its end returns nothing
+    this.emit(OPC.ECALL, SYS.HALT, this.rz, this.rz);
+  }
+
+  /** heap += bytes, rounded up to 8 */
+  private bump(bytes: number): void {
+    this.emit(OPC.ADD, this.rheap, this.rheap, bytes);
+    this.emit(OPC.ADDI, this.rheap, this.rheap, 7);
+    this.emit(OPC.ANDI, this.rheap, this.rheap, -8);
+  }
+
+  /** Moves values into registers as if at once (a yield may swap two loop-carried values). */
+  private moves(dsts: number[], srcs: Value[], sizes: number[]): void {
+    const words: [number, number][] = [];
+    srcs.forEach((v, i) => {
+      for (let k = 0; k < sizes[i]; k++) words.push([dsts[i] + k, this.r(v) + k]);
+    });
+    const ds = new Set(words.map(([d]) => d));
+    const clash = words.some(([d, s]) => d !== s && ds.has(s));
+    if (!clash) {
+      for (const [d, s] of words) if (d !== s) this.emit(OPC.MOV, d, s);
+      return;
+    }
+    const tmp = words.map(([, s]) => {
+      const t = this.alloc(1);
+      this.emit(OPC.MOV, t, s);
+      return t;
+    });
+    words.forEach(([d], i) => this.emit(OPC.MOV, d, tmp[i]));
+  }
+
+  private block(b: Block): Op | undefined {
+    for (const op of b.ops) {
+      if (op.name === "cf.yield" || op.name === "cf.condition") return op;
+      if (op.name === "cf.return") {
+        op.operands.forEach((v) => {
+          const w = widthOf(v.type);
+          this.emit(w === 64 ? OPC.SD : OPC.SW, this.r(v), this.rz, 0);
+          this.emit(OPC.ECALL, SYS.WRITE, this.rz, w === 64 ? this.r8 : this.r4);
+        });
+        this.emit(OPC.ECALL, SYS.HALT, this.rz, this.rz);
+        return op;
+      }
+      this.op(op);
+    }
+    return undefined;
+  }
+
+  private op(op: Op): void {
+    const name = op.name;
+    const [x, y] = op.operands;
+    switch (name) {
+      case "cf.for": return this.forLoop(op);
+      case "cf.while": return this.whileLoop(op);
+      case "cf.if": return this.ifElse(op);
+      case "c.assert": {
+        const t = this.alloc(1);
+        this.emit(OPC.XORI, t, this.r(x), 1);
+        this.guard(t);
+        return;
+      }
+      case "c.assert_eq": {
+        if (op.operands.some((v) => v.type.kind !== "int")) this.refuse(op, `${name} on ${x.type.kind} values`);
+        const t = this.alloc(1);
+        if (widthOf(x.type) === 64) {
+          this.emit(OPC.EQ64, t, this.r(x), this.r(y));
+          this.emit(OPC.XORI, t, t, 1);
+        } else this.emit(OPC.NE, t, this.r(x), this.r(y));
+        this.guard(t);
+        return;
+      }
+      case "mem.alloc": {
+        const t = op.results[0].type;
+        if (op.strAttr("space") === "workgroup") this.refuse(op, "workgroup memory");
+        const s = this.def(op.results[0], op);
+        const n = op.intAttr("len") ?? 0;
+        const esz = t.kind === "mem" ? elemBytes(widthOf(t.elem)) : 1;
+        this.emit(OPC.MOV, s, this.rheap);
+        this.emit(OPC.CONST, s + 1, n);
+        const bytes = this.konst(n * esz);
+        this.bump(bytes);
+        // memory outside the heap's past is zero: a bump allocator never reuses it
+        return;
+      }
+      case "array.make":
+      case "array.set": {
+        const t = op.results[0].type;
+        if (t.kind !== "array") return this.refuse(op, name);
+        const esz = widthOf(t.elem) === 64 ? 8 : 4;
+        const s = this.def(op.results[0], op);
+        this.emit(OPC.MOV, s, this.rheap);
+        this.bump(this.konst(t.len * esz));
+        const ld = esz === 8 ? OPC.LD : OPC.LW;
+        const st = esz === 8 ? OPC.SD : OPC.SW;
+        if (name === "array.make") op.operands.forEach((v, i) => this.emit(st, this.r(v), s, i * esz));
+        else {
+          const t1 = this.alloc(2);
+          for (let i = 0; i < t.len; i++) {
+            this.emit(ld, t1, this.r(x), i * esz);
+            this.emit(st, t1, s, i * esz);
+          }
+          this.emit(st, this.r(op.operands[2]), this.elemAddr(op, s, y, t.len, esz), 0);
+        }
+        return;
+      }
+      case "array.get": {
+        const t = x.type;
+        if (t.kind !== "array") return this.refuse(op, name);
+        const esz = widthOf(t.elem) === 64 ? 8 : 4;
+        const addr = this.elemAddr(op, this.r(x), y, t.len, esz);
+        const s = this.def(op.results[0], op);
+        this.emit(esz === 8 ? OPC.LD : OPC.LW, s, addr, 0);
+        return;
+      }
+      case "mem.len": {
+        const s = this.def(op.results[0], op);
+        this.emit(OPC.MOV, s, this.r(x) + 1);
+        return;
+      }
+      case "mem.load":
+      case "mem.store": {
+        const t = x.type.kind === "mem" ? x.type.elem : x.type;
+        const w = widthOf(t);
+        if (![1, 8, 16, 32, 64].includes(w)) this.refuse(op, `a buffer of ${t.kind}`);
+        const m = this.r(x);
+        this.emit(OPC.CHKLTU, TRAP_BOUNDS, this.r(y), m + 1);
+        const addr = this.alloc(1);
+        const esz = elemBytes(w);
+        if (esz === 1) this.emit(OPC.ADD, addr, m, this.r(y));
+        else {
+          this.emit(OPC.SHLI, addr, this.r(y), Math.log2(esz));
+          this.emit(OPC.ADD, addr, addr, m);
+        }
+        if (name === "mem.load") {
+          const s = this.def(op.results[0], op);
+          this.emit(esz === 1 ? OPC.LBU : esz === 2 ? OPC.LHU : esz === 4 ? OPC.LW : OPC.LD, s, addr, 0);
+        } else {
+          const v = this.r(op.operands[2]);
+          this.emit(esz === 1 ? OPC.SB : esz === 2 ? OPC.SH : esz === 4 ? OPC.SW : OPC.SD, v, addr, 0);
+        }
+        return;
+      }
+    }
+    if (op.dialect !== "i") this.refuse(op, name);
+    this.intOp(op);
+  }
+
+  /** Address of element idx of an array at base, bounds-checked. */
+  private elemAddr(op: Op, base: number, idx: Value, len: number, esz: number): number {
+    if (idx.type.kind !== "int" || widthOf(idx.type) > 32) this.refuse(op, `${op.name} with a ${idx.type.kind} index`);
+    this.emit(OPC.CHKLTU, TRAP_BOUNDS, this.r(idx), this.konst(len));
+    const addr = this.alloc(1);
+    this.emit(OPC.SHLI, addr, this.r(idx), Math.log2(esz));
+    this.emit(OPC.ADD, addr, addr, base);
+    return addr;
+  }
+
+  /** Traps when register t is not 0. */
+  private guard(t: number): void {
+    const br = this.emit(OPC.BEZ, t, 0);
+    this.emit(OPC.TRAP, TRAP_ASSERT);
+    this.patch(br, 2, this.here);
+  }
+
+  private intOp(op: Op): void {
+    const name = op.name;
+    const res = op.results[0];
+    const w = widthOf(res.type);
+    const ops = op.operands;
+    const ow = ops[0] ? widthOf(ops[0].type) : w;
+    if (w === 0 || (w > 32 && w !== 64) || (ow > 32 && ow !== 64)) this.refuse(op, `${name} on ${res.type.kind === "int" ? "i" + w : res.type.kind} values`, "integers up to 32 bits, and 64 bits");
+    const wide = w === 64;
+    const [a, b] = ops.map((v) => this.r(v));
+    const s = this.def(res, op);
+    const fix = () => {
+      if (w < 32) this.emit(OPC.ANDI, s, s, mask(w));
+    };
+    /** amount % w for shifts (w a power of two) */
+    const amount = (): number => {
+      if (w === 32) return b;
+      if ((w & (w - 1)) !== 0) this.refuse(op, `${name} on i${w} (a width that is not a power of two)`);
+      const t = this.alloc(1);
+      this.emit(OPC.ANDI, t, b, w - 1);
+      return t;
+    };
+    const sext = (r: number, width: number): number => {
+      if (width >= 32) return r;
+      const t = this.alloc(1);
+      this.emit(OPC.SEXT, t, r, width);
+      return t;
+    };
+    const bin32: Record<string, number> = { "i.add": OPC.ADD, "i.sub": OPC.SUB, "i.mul": OPC.MUL, "i.and": OPC.AND, "i.or": OPC.OR, "i.xor": OPC.XOR, "i.divu": OPC.DIVU, "i.remu": OPC.REMU };
+    const bin64: Record<string, number> = { "i.add": OPC.ADD64, "i.sub": OPC.SUB64, "i.mul": OPC.MUL64, "i.and": OPC.AND64, "i.or": OPC.OR64, "i.xor": OPC.XOR64, "i.divu": OPC.DIVU64, "i.remu": OPC.REMU64 };
+    switch (name) {
+      case "i.const": {
+        const v = BigInt.asUintN(w, op.bigAttr("value") ?? 0n);
+        if (wide) this.emit(OPC.CONST64, s, Number(v & 0xffffffffn) | 0, Number(v >> 32n) | 0);
+        else this.emit(OPC.CONST, s, Number(v) | 0);
+        return;
+      }
+      case "i.add": case "i.sub": case "i.mul": case "i.and": case "i.or": case "i.xor": case "i.divu": case "i.remu":
+        this.emit((wide ? bin64 : bin32)[name], s, a, b);
+        if (name !== "i.divu" && name !== "i.remu") fix();
+        return;
+      case "i.divs": case "i.rems":
+        if (wide) this.refuse(op, `${name} on i64`);
+        this.emit(name === "i.divs" ? OPC.DIVS : OPC.REMS, s, sext(a, w), sext(b, w));
+        fix();
+        return;
+      case "i.not":
+        if (wide) {
+          const t = this.alloc(2);
+          this.emit(OPC.CONST64, t, -1, -1);
+          this.emit(OPC.XOR64, s, a, t);
+        } else this.emit(OPC.XORI, s, a, mask(w));
+        return;
+      case "i.shl": case "i.shru": case "i.shrs": {
+        if (wide) {
+          this.emit(name === "i.shl" ? OPC.SHL64 : name === "i.shru" ? OPC.SHRU64 : OPC.SHRS64, s, a, b);
+          return;
+        }
+        const amt = amount();
+        if (name === "i.shl") this.emit(OPC.SHL, s, a, amt);
+        else if (name === "i.shru") this.emit(OPC.SHRU, s, a, amt);
+        else this.emit(OPC.SHRS, s, sext(a, w), amt);
+        fix();
+        return;
+      }
+      case "i.rotl": case "i.rotr":
+        if (w !== 32) this.refuse(op, `${name} on i${w}`, "rotations of 32-bit values");
+        this.emit(name === "i.rotl" ? OPC.ROTL : OPC.ROTR, s, a, b);
+        return;
+      case "i.cmp": return this.cmp(op, s, a, b, ow, sext);
+      case "i.zext":
+        this.emit(OPC.MOV, s, a);
+        if (wide && ow < 64) this.emit(OPC.CONST, s + 1, 0);
+        return;
+      case "i.sext":
+        if (wide) {
+          if (ow === 64) this.emit(OPC.MOV, s + 1, a + 1);
+          this.emit(OPC.SEXT, s, a, Math.min(ow, 32));
+          if (ow < 64) this.emit(OPC.SHRSI, s + 1, s, 31);
+          return;
+        }
+        this.emit(OPC.SEXT, s, a, ow);
+        fix();
+        return;
+      case "i.trunc":
+        this.emit(OPC.MOV, s, a);
+        fix();
+        return;
+      case "i.select":
+        this.emit(OPC.MOV, s, this.r(ops[2]));
+        this.emit(OPC.CMOVNZ, s, a, b);
+        if (wide) {
+          this.emit(OPC.MOV, s + 1, this.r(ops[2]) + 1);
+          this.emit(OPC.CMOVNZ, s + 1, a, b + 1);
+        }
+        return;
+    }
+    this.refuse(op, name);
+  }
+
+  private cmp(op: Op, s: number, a: number, b: number, ow: number, sext: (r: number, w: number) => number): void {
+    const pred = op.strAttr("pred") ?? "";
+    const signed = pred.startsWith("s");
+    if (signed && ow < 32) {
+      a = sext(a, ow);
+      b = sext(b, ow);
+    }
+    // [opcode, swap operands, negate result]
+    const table32: Record<string, [number, boolean, boolean]> = {
+      eq: [OPC.EQ, false, false], ne: [OPC.NE, false, false],
+      ult: [OPC.LTU, false, false], ugt: [OPC.LTU, true, false], ule: [OPC.LEU, false, false], uge: [OPC.LEU, true, false],
+      slt: [OPC.LTS, false, false], sgt: [OPC.LTS, true, false], sle: [OPC.LES, false, false], sge: [OPC.LES, true, false],
+    };
+    const table64: Record<string, [number, boolean, boolean]> = {
+      eq: [OPC.EQ64, false, false], ne: [OPC.EQ64, false, true],
+      ult: [OPC.LTU64, false, false], ugt: [OPC.LTU64, true, false], ule: [OPC.LTU64, true, true], uge: [OPC.LTU64, false, true],
+      slt: [OPC.LTS64, false, false], sgt: [OPC.LTS64, true, false], sle: [OPC.LTS64, true, true], sge: [OPC.LTS64, false, true],
+    };
+    const e = (ow === 64 ? table64 : table32)[pred];
+    if (!e) this.refuse(op, `i.cmp with predicate ${pred}`);
+    const [code, swap, neg] = e;
+    this.emit(code, s, swap ? b : a, swap ? a : b);
+    if (neg) this.emit(OPC.XORI, s, s, 1);
+  }
+
+  private sizes(vs: readonly Value[]): number[] {
+    return vs.map((v) => this.size(v.type));
+  }
+
+  private forLoop(op: Op): void {
+    const lo = op.bigAttr("lo") ?? 0n;
+    const hi = op.bigAttr("hi") ?? 0n;
+    const step = op.bigAttr("step") ?? 1n;
+    if (lo < 0n || hi < 0n || step <= 0n || hi + step > 0xffffffffn) this.refuse(op, `cf.for over ${lo}..${hi} step ${step}`, "bounds within u32");
+    const body = op.regions[0].blocks[0];
+    const [iv, ...carried] = body.args;
+    const ivs = this.def(iv);
+    const slots = carried.map((a) => this.def(a));
+    this.moves(slots, op.operands, this.sizes(op.operands));
+    op.results.forEach((r, i) => this.def(r, op, slots[i]));
+    const rhi = this.konst(Number(hi));
+    this.emit(OPC.CONST, ivs, Number(lo) | 0);
+    const top = this.here;
+    const t = this.alloc(1);
+    this.emit(OPC.LTU, t, ivs, rhi);
+    const exit = this.emit(OPC.BEZ, t, 0);
+    const y = this.block(body);
+    if (y?.name !== "cf.yield") this.refuse(op, "a cf.for body that does not end in cf.yield");
+    this.moves(slots, y.operands, this.sizes(y.operands));
+    this.emit(OPC.ADDI, ivs, ivs, Number(step));
+    this.emit(OPC.JMP, top);
+    this.patch(exit, 2, this.here);
+  }
+
+  private whileLoop(op: Op): void {
+    const before = op.regions[0].blocks[0];
+    const after = op.regions[1].blocks[0];
+    const bslots = before.args.map((a) => this.def(a));
+    this.moves(bslots, op.operands, this.sizes(op.operands));
+    const aslots = after.args.map((a) => this.def(a));
+    op.results.forEach((r, i) => this.def(r, op, aslots[i]));
+    const top = this.here;
+    const c = this.block(before);
+    if (c?.name !== "cf.condition") this.refuse(op, "a cf.while whose first region does not end in cf.condition");
+    const [cond, ...vals] = c.operands;
+    this.moves(aslots, vals, this.sizes(vals));
+    const exit = this.emit(OPC.BEZ, this.r(cond), 0);
+    const y = this.block(after);
+    if (y?.name !== "cf.yield") this.refuse(op, "a cf.while body that does not end in cf.yield");
+    this.moves(bslots, y.operands, this.sizes(y.operands));
+    this.emit(OPC.JMP, top);
+    this.patch(exit, 2, this.here);
+  }
+
+  private ifElse(op: Op): void {
+    const slots = op.results.map((r) => this.def(r, op));
+    const sizes = this.sizes(op.results);
+    const br = this.emit(OPC.BEZ, this.r(op.operands[0]), 0);
+    const arm = (k: number) => {
+      const blk = op.regions[k]?.blocks[0];
+      if (!blk) return;
+      const y = this.block(blk);
+      if (y?.name === "cf.yield") this.moves(slots, y.operands, sizes);
+    };
+    arm(0);
+    const j = this.emit(OPC.JMP, 0);
+    this.patch(br, 2, this.here);
+    arm(1);
+    this.patch(j, 1, this.here);
+  }
+}
+
+const mask = (w: number) => (w >= 32 ? -1 : (2 ** w - 1) | 0);
+const elemBytes = (w: number) => (w <= 8 ? 1 : w <= 16 ? 2 : w <= 32 ? 4 : 8);
