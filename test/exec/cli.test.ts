@@ -29,7 +29,7 @@ describe("cwl chain", () => {
       expect((await cwl("kv", "init", acc, "--depth", "16")).status).toBe(0);
       const r = await cwl("chain", "run", "--workload", "mixed", "--scheduler", "optimistic", "--phase", "1", ...SMALL, "--kv", acc, "--json");
       expect(r.status, r.stderr).toBe(0);
-      expect(r.stderr).toMatch(/optimistic: block 2\/2/);
+      expect(r.stderr).toMatch(/chain: optimistic block 2\/2/);
       const out = JSON.parse(r.stdout);
       const ref = await runChain("mixed", "serial", { blocks: 2, blockSize: 6, users: 8, seed: 4, phase: 1 });
       expect(out.root).toBe(ref.root);

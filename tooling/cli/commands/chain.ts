@@ -60,8 +60,16 @@ const common = (y: Argv) =>
     .option("threads", { type: "boolean", default: false, describe: "execute in worker threads (one EVM each) instead of interleaved on this thread" })
     .option("json", { type: "boolean", default: false, describe: "print the result as JSON" });
 
-const progress = (label: string) => (b: number, total: number, s: { scheduler: string; txs: number; wallMs: number; reExecutions: number }) =>
-  process.stderr.write(`\r${label}: block ${b}/${total} (${s.scheduler}, ${Math.round((s.txs / s.wallMs) * 1000)} tx/s, ${s.reExecutions} re-executed)   `);
+/** Block progress on stderr through the shared renderer: one phase per scheduler run. */
+async function withProgress<T>(label: string, f: (cb: (block: number, total: number) => void) => Promise<T>): Promise<T> {
+  const { progressRenderer } = await import("../../progress/index.ts");
+  const r = progressRenderer({ prefix: "chain: " });
+  try {
+    return await f((b, total) => r.progress(`${label} block`, b, total));
+  } finally {
+    r.end();
+  }
+}
 
 function summary(blocks: { txs: number; wallMs: number; schedMs: number; reExecutions: number }[]) {
   const txs = blocks.reduce((a, b) => a + b.txs, 0);
@@ -95,8 +103,7 @@ export const command: CommandModule = {
           if (a.kv !== undefined) kvStore = await (await import("./kv.ts")).openStore(a.kv);
           try {
             const { runChain, blockStorageOps } = await import("../../../runtime/exec/index.ts");
-            const r = await runChain(o.workload, s, { ...o, keepOutcomes: kvStore !== undefined }, progress(s));
-            process.stderr.write("\n");
+            const r = await withProgress(s, (cb) => runChain(o.workload, s, { ...o, keepOutcomes: kvStore !== undefined }, cb));
             let kvRoot: bigint | undefined;
             if (kvStore) {
               const { writeBlockRecord } = await import("../../kv/block-record.ts");
@@ -131,8 +138,7 @@ export const command: CommandModule = {
           const { runChain } = await import("../../../runtime/exec/index.ts");
           const rows: ({ scheduler: string; root: string; chosen?: string[] } & ReturnType<typeof summary>)[] = [];
           for (const s of SCHEDULERS) {
-            const r = await runChain(o.workload, s, o, progress(s));
-            process.stderr.write("\n");
+            const r = await withProgress(s, (cb) => runChain(o.workload, s, o, cb));
             rows.push({ scheduler: s, root: r.root, ...summary(r.blocks), chosen: s === "adaptive" ? r.blocks.map((b) => b.scheduler) : undefined });
           }
           const ok = rows.every((r) => r.root === rows[0].root);
