@@ -5,7 +5,9 @@ import { describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { REPO_ROOT } from "../../base/files/index.ts";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
 import { compileFile, runPasses } from "../../compiler/pipeline/index.ts";
 import { run } from "../../compiler/interp/index.ts";
 import { compileProtocol } from "../../tooling/cli/mpc-compile.ts";
@@ -18,6 +20,16 @@ function cwl(args: string[]): Promise<{ status: number | null; stdout: string; s
     c.stdout.on("data", (d) => (stdout += d));
     c.stderr.on("data", (d) => (stderr += d));
     c.on("close", (status) => done({ status, stdout, stderr }));
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
   });
 }
 
@@ -60,6 +72,33 @@ describe("cwl mpc run", () => {
     expect(r.stderr).toMatch(/\[party 0\] error: .*MAC check failed/);
     expect(r.stdout).toBe("");
     expect(r.stderr).toMatch(/INSECURE dealer/);
+  }, 60_000);
+
+  it("--party/--hosts with mutual TLS: two separately started parties agree; a certificate from another CA is refused", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cwl-mpc-"));
+    try {
+      const ports = await Promise.all([0, 1].map(freePort));
+      const pem = (f: string) => readFileSync(join(REPO_ROOT, "test/mpc/fixtures/tls", f), "utf8");
+      const hosts = (p1: { key: string; cert: string }) => ({
+        parties: ports.map((port) => ({ host: "127.0.0.1", port })),
+        tls: { ca: pem("ca.pem"), parties: [{ key: pem("p0.key"), cert: pem("p0.pem") }, p1] },
+      });
+      writeFileSync(join(dir, "hosts.json"), JSON.stringify(hosts({ key: pem("p1.key"), cert: pem("p1.pem") })));
+      const one = (i: number, file: string) => cwl(["mpc", "run", "examples/dot_product.cwl", "--party", String(i), "--hosts", join(dir, file), "--input", "examples/dot_product.json", "--timeout", "3"]);
+      const rs = await Promise.all([one(0, "hosts.json"), one(1, "hosts.json")]);
+      for (const r of rs) {
+        expect(r.status, r.stderr).toBe(0);
+        expect(JSON.parse(r.stdout).revealed).toEqual(clear("examples/dot_product.cwl", "examples/dot_product.json"));
+      }
+      // Party 1 presents a self-signed certificate for the right address, not signed by the deployment's CA.
+      writeFileSync(join(dir, "rogue.json"), JSON.stringify(hosts({ key: pem("rogue.key"), cert: pem("rogue.pem") })));
+      const bad = await Promise.all([one(0, "hosts.json"), one(1, "rogue.json")]);
+      for (const r of bad) expect(r.status).toBe(1);
+      expect(bad[0].stderr).toMatch(/party 1 did not connect within 3000 ms \(a TLS connection was refused/);
+      expect(bad[1].stderr).toMatch(/error: party 0 closed its connection/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 60_000);
 
   it("ops the backend cannot compile are E0670 at their source position", () => {

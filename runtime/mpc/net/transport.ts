@@ -7,7 +7,7 @@
 //
 // Frame: 4-byte big-endian body length, 1 kind byte, the body. Kinds: hello (the dialer's party
 // number and the number of parties), data, abort (a UTF-8 reason), bye (a clean shutdown follows).
-import { createServer, connect as tcpConnect, type Server, type Socket } from "node:net";
+import { createServer, connect as tcpConnect, isIP, type Server, type Socket } from "node:net";
 import { createServer as tlsServer, connect as tlsConnect, type TLSSocket } from "node:tls";
 import { LinkShaper, UNLIMITED, type LinkSpec } from "./link.ts";
 
@@ -123,6 +123,7 @@ export class PartyNet {
   private fatal: MpcError | undefined;
   private closing = false;
   private phaseName = "setup";
+  private refused: string | undefined;
   private readonly perPhase: Record<string, ByteCount> = { setup: { sent: 0, received: 0 } };
   private readonly rounds: Record<string, number> = {};
   private readonly msgs: ByteCount = { sent: 0, received: 0 };
@@ -145,14 +146,22 @@ export class PartyNet {
   static async listen(opts: NetOptions, port = 0, host = "127.0.0.1"): Promise<PartyNet> {
     const net = new PartyNet(opts);
     const onSocket = (sock: Socket) => net.accept(sock);
-    net.server = opts.tls
-      ? tlsServer({ key: opts.tls.key, cert: opts.tls.cert, ca: opts.tls.ca, requestCert: true, rejectUnauthorized: true }, onSocket)
-      : createServer(onSocket);
+    try {
+      net.server = opts.tls
+        ? tlsServer({ key: opts.tls.key, cert: opts.tls.cert, ca: opts.tls.ca, requestCert: true, rejectUnauthorized: true }, onSocket)
+        : createServer(onSocket);
+    } catch (e) {
+      // A key that does not match its certificate, PEM that does not parse.
+      throw new MpcError(`party ${opts.party}: unusable TLS key or certificate: ${(e as Error).message}`, undefined, "connect");
+    }
     await new Promise<void>((resolve, reject) => {
       net.server!.once("error", (e: NodeJS.ErrnoException) => reject(new MpcError(`party ${opts.party} cannot listen on ${host}:${port}: ${e.code ?? e.message}`)));
       net.server!.listen(port, host, () => resolve());
     });
     net.server.on("error", () => {});
+    // A peer refused in the TLS handshake (e.g. its certificate is not signed by the CA) is named in
+    // the connect timeout's message, which would otherwise only say that nobody came.
+    net.server.on("tlsClientError", (e: Error) => (net.refused = e.message));
     return net;
   }
 
@@ -198,7 +207,8 @@ export class PartyNet {
     };
     const timer = setTimeout(() => {
       const missing = this.peers.map((p, j) => (p || j === this.party ? -1 : j)).filter((j) => j >= 0);
-      this.fail(new MpcError(`party ${this.party}: parties ${missing.join(", ")} did not connect within ${this.timeoutMs} ms`, missing[0], "connect"));
+      const why = this.refused ? ` (a TLS connection was refused: ${this.refused})` : "";
+      this.fail(new MpcError(`party ${this.party}: ${missing.length === 1 ? "party" : "parties"} ${missing.join(", ")} did not connect within ${this.timeoutMs} ms${why}`, missing[0], "connect"));
     }, this.timeoutMs);
     try {
       await Promise.all([...Array(this.party).keys()].map(dial));
@@ -212,7 +222,10 @@ export class PartyNet {
   private dialOnce(a: PartyAddress): Promise<Socket> {
     return new Promise((resolve, reject) => {
       const tls = this.opts.tls;
-      const sock = tls ? tlsConnect({ host: a.host, port: a.port, key: tls.key, cert: tls.cert, ca: tls.ca, servername: a.host, rejectUnauthorized: true }) : tcpConnect({ host: a.host, port: a.port });
+      // The peer's certificate must name its host (a DNS name, or an IP address in its SAN).
+      const sock = tls
+        ? tlsConnect({ host: a.host, port: a.port, key: tls.key, cert: tls.cert, ca: tls.ca, ...(isIP(a.host) ? {} : { servername: a.host }), rejectUnauthorized: true })
+        : tcpConnect({ host: a.host, port: a.port });
       const ok = () => {
         sock.off("error", bad);
         resolve(sock);
