@@ -3,17 +3,12 @@
 // triples per second, with the sacrifice's second triple included), unthrottled and at 10 MB/s per
 // link, and the online phase with dealer triples (products per second, bytes per product).
 // SoftSpoken is not built: there is no second extension to compare with yet.
-import { PartyNet, parseLink } from "../runtime/mpc/net/index.ts";
+import { connectInProcess, parseLink } from "../runtime/mpc/net/index.ts";
 import { KOS } from "../runtime/mpc/ot/kos.ts";
 import { OtPreprocessing } from "../runtime/mpc/ot/preprocessing.ts";
 import { InsecureDealer, Spdz2kParty } from "../runtime/mpc/spdz2k/index.ts";
 
-async function pair(link?: string): Promise<PartyNet[]> {
-  const nets = await Promise.all([0, 1].map((i) => PartyNet.listen({ party: i, parties: 2, link: link ? parseLink(link) : undefined, timeoutMs: 300_000 })));
-  const addrs = nets.map((x) => ({ host: "127.0.0.1", port: x.port }));
-  await Promise.all(nets.map((x) => x.connect(addrs)));
-  return nets;
-}
+const pair = (link?: string) => connectInProcess(2, { link: link ? parseLink(link) : undefined, timeoutMs: 300_000 });
 
 async function otExtension(m: number, link?: string) {
   const [s, r] = await pair(link);

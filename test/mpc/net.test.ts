@@ -7,11 +7,11 @@ import { REPO_ROOT } from "../../base/files/index.ts";
 import { launchParties, parseLink, formatLink, type NetStats } from "../../runtime/mpc/net/index.ts";
 
 const fixture = join(REPO_ROOT, "test/mpc/fixtures/net-party.ts");
-const run = (parties: number, scenario: string, link = "", deadlineMs = 60_000) =>
+const run = (parties: number, scenario: string, link = "", deadlineMs = 60_000, timeoutMs = 20_000) =>
   launchParties<{ stats: NetStats; bulkMs: number }>({
     parties,
     deadlineMs,
-    command: (i) => [process.execPath, "--import", "tsx", fixture, String(i), String(parties), scenario, link],
+    command: (i) => [process.execPath, "--import", "tsx", fixture, String(i), String(parties), scenario, link, String(timeoutMs)],
   });
 
 describe("mpc transport", () => {
@@ -56,6 +56,19 @@ describe("mpc transport", () => {
       expect(o.stderr).toMatch(/party 2 closed its connection without finishing|party \d aborted: party 2 closed/);
       expect(o.ms).toBeLessThan(30_000);
     }
+  }, 60_000);
+
+  it("a party that goes silent: the others give up after the timeout, naming it", async () => {
+    // Party 1 stops answering after the exchange (its process stays up): the others time out.
+    const out = await run(3, "stall", "", 10_000, 1500);
+    for (const o of [out[0], out[2]]) {
+      expect(o.code).toBe(1);
+      expect(o.stderr).toMatch(/party 1 (did not finish|sent nothing) within 1500 ms|party 1 sent nothing for 1500 ms|aborted: .*party 1/);
+      expect(o.ms).toBeLessThan(9_000);
+    }
+    // The silent party itself is told by their aborts and exits too.
+    expect(out[1].code).toBe(1);
+    expect(out[1].stderr).toMatch(/party [02] aborted/);
   }, 60_000);
 
   it("parses link specifications", () => {

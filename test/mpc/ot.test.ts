@@ -2,19 +2,14 @@
 // loopback TCP: the correlations hold exactly, and a receiver who tampers with its extension matrix
 // is caught by the KOS check whenever the tampering could matter.
 import { describe, expect, it } from "vitest";
-import { PartyNet } from "../../runtime/mpc/net/index.ts";
+import { connectInProcess, type PartyNet } from "../../runtime/mpc/net/index.ts";
 import { baseOtReceive, baseOtSend } from "../../runtime/mpc/ot/base.ts";
 import { KOS } from "../../runtime/mpc/ot/kos.ts";
 import { gilboaReceive, gilboaSend } from "../../runtime/mpc/ot/gilboa.ts";
 import { OtPreprocessing } from "../../runtime/mpc/ot/preprocessing.ts";
 import { Spdz2kParty, mod, modK, type TriplePair } from "../../runtime/mpc/spdz2k/index.ts";
 
-async function mesh(n: number): Promise<PartyNet[]> {
-  const nets = await Promise.all(Array.from({ length: n }, (_, i) => PartyNet.listen({ party: i, parties: n, timeoutMs: 20_000 })));
-  const addrs = nets.map((x) => ({ host: "127.0.0.1", port: x.port }));
-  await Promise.all(nets.map((x) => x.connect(addrs)));
-  return nets;
-}
+const mesh = (n: number) => connectInProcess(n, { timeoutMs: 20_000 });
 
 /** An inner product of party 0's and party 1's vectors with OT-based preprocessing; `tamper` edits a party's triples. */
 async function otDot(n: number, tamper?: (party: number, t: TriplePair[]) => void) {
@@ -47,12 +42,7 @@ async function otDot(n: number, tamper?: (party: number, t: TriplePair[]) => voi
   );
 }
 
-async function pair(): Promise<[PartyNet, PartyNet]> {
-  const nets = await Promise.all([0, 1].map((i) => PartyNet.listen({ party: i, parties: 2, timeoutMs: 10_000 })));
-  const addrs = nets.map((x) => ({ host: "127.0.0.1", port: x.port }));
-  await Promise.all(nets.map((x) => x.connect(addrs)));
-  return nets as [PartyNet, PartyNet];
-}
+const pair = async () => (await connectInProcess(2, { timeoutMs: 10_000 })) as [PartyNet, PartyNet];
 
 const xor = (a: Buffer, b: Buffer) => Buffer.from(a.map((x, i) => x ^ b[i]));
 

@@ -3,15 +3,10 @@
 // (a wrong share in an opening, a wrong MAC check value, different input broadcasts to different
 // parties) makes every honest party abort, while the same run without deviation passes.
 import { describe, expect, it } from "vitest";
-import { PartyNet, MpcError } from "../../runtime/mpc/net/index.ts";
+import { connectInProcess, type MpcError } from "../../runtime/mpc/net/index.ts";
 import { InsecureDealer, Spdz2kParty, modK, signedK, mod, packWords, type Cheat } from "../../runtime/mpc/spdz2k/index.ts";
 
-async function mesh(n: number): Promise<PartyNet[]> {
-  const nets = await Promise.all(Array.from({ length: n }, (_, i) => PartyNet.listen({ party: i, parties: n, timeoutMs: 10_000 })));
-  const addrs = nets.map((x) => ({ host: "127.0.0.1", port: x.port }));
-  await Promise.all(nets.map((x) => x.connect(addrs)));
-  return nets;
-}
+const mesh = (n: number) => connectInProcess(n, { timeoutMs: 10_000 });
 
 /** Runs `body` on every party; returns each party's value or the error it ended with. */
 async function runAll<R>(n: number, body: (p: Spdz2kParty) => Promise<R>, cheat?: { party: number; kind: Cheat }, seed = "test seed") {

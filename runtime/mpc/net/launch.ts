@@ -107,3 +107,12 @@ export async function reportToLauncher(result: unknown): Promise<void> {
   await new Promise<void>((r) => process.send!({ result }, () => r()));
   process.disconnect?.();
 }
+
+/** `parties` networks in this process, connected over loopback (tests, benchmarks). */
+export async function connectInProcess(parties: number, opts: { link?: import("./link.ts").LinkSpec; timeoutMs?: number } = {}): Promise<import("./transport.ts").PartyNet[]> {
+  const { PartyNet } = await import("./transport.ts");
+  const nets = await Promise.all(Array.from({ length: parties }, (_, i) => PartyNet.listen({ party: i, parties, ...opts })));
+  const addresses = nets.map((x) => ({ host: "127.0.0.1", port: x.port }));
+  await Promise.all(nets.map((x) => x.connect(addresses)));
+  return nets;
+}

@@ -451,7 +451,10 @@ export class PartyNet {
     const deadline = Date.now() + this.timeoutMs;
     while (this.peers.some((p, j) => j !== this.party && p && !p.saidBye)) {
       if (this.fatal) throw this.fatal;
-      if (Date.now() > deadline) throw this.fail(new MpcError(`party ${this.party}: peers did not finish within ${this.timeoutMs} ms`, undefined, "close"));
+      if (Date.now() > deadline) {
+        const late = this.peers.map((p, j) => (p && j !== this.party && !p.saidBye ? j : -1)).filter((j) => j >= 0);
+        throw this.fail(new MpcError(`party ${this.party}: ${late.length === 1 ? "party" : "parties"} ${late.join(", ")} did not finish within ${this.timeoutMs} ms`, late[0], "close"));
+      }
       await new Promise((r) => setTimeout(r, 5));
     }
     const stats = this.stats();
