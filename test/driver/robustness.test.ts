@@ -89,6 +89,7 @@ beforeAll(async () => {
   writeFileSync(p("in.json"), JSON.stringify({ y: "49", x: "7" }));
   mkdirSync(p("dir.cwl"));
   mkdirSync(p("dir.json"));
+  mkdirSync(p("dir.cwvm"));
   writeFileSync(p("empty.cwl"), "");
   writeFileSync(p("empty.json"), "");
   // Every byte value, NULs and escape sequences included.
@@ -134,6 +135,16 @@ beforeAll(async () => {
   cpSync(p("acc"), p("acc-digit"), { recursive: true });
   const at = record.indexOf('"rootAfter":"0x') + 15;
   writeFileSync(p("acc-digit/last-block.json"), record.slice(0, at) + (record[at] === "1" ? "2" : "1") + record.slice(at + 1));
+  // zkVM bytecode of a program, and damaged copies: cut short, a wrong magic, an unknown opcode.
+  writeFileSync(p("prog.cwl"), "program P(input: Bytes) -> u32 { input.len() }\n");
+  expect((await cwlInProcess(["build", p("prog.cwl"), "--target", "zkvm", "-o", p("good.cwvm")])).status).toBe(0);
+  const vm = readFileSync(p("good.cwvm"));
+  writeFileSync(p("trunc.cwvm"), vm.subarray(0, vm.length >> 1));
+  writeFileSync(p("magic.cwvm"), Buffer.concat([Buffer.from("MVWC"), vm.subarray(4)]));
+  const badOp = Buffer.from(vm);
+  badOp[40] = 0xee;
+  writeFileSync(p("opcode.cwvm"), badOp);
+  writeFileSync(p("empty.cwvm"), "");
 }, 120_000);
 
 afterAll(() => {
@@ -222,6 +233,19 @@ function cases(): Case[] {
     out.push(c(says, "setup", "good.cwl", "--ptau", f));
     out.push(c(says, "prove", "good.cwl", "-i", "in.json", "--ptau", f));
   }
+  // zkVM bytecode: damaged files, inputs that do not fit its signature, a module without a program.
+  for (const [f, says] of [
+    ["missing.cwvm", /no such file/],
+    ["dir.cwl", /is a directory/],
+    ["empty.cwvm", /too short/],
+    ["trunc.cwvm", /header describes/],
+    ["magic.cwvm", /magic number/],
+    ["opcode.cwvm", /unknown opcode 238/],
+  ] as [string, RegExp][])
+    out.push(c(says, "run", f.endsWith(".cwl") ? "dir.cwvm" : f, "--input", "in.json"));
+  out.push(c(/missing input `input`/, "run", "good.cwvm", "--input", "in.json"));
+  out.push(c(/takes inputs/, "run", "good.cwvm"));
+  out.push(c(/E0681.*no program/, "build", "good.cwl", "--target", "zkvm", "-o", "x.cwvm"));
   // Numbers out of range name the range.
   out.push(c(/--k must be an integer from 1 to 28, not 40/, "setup", "good.cwl", "--insecure-dev-srs", "-k", "40"));
   out.push(c(/--k must be an integer from 1 to 28, not 0/, "setup", "good.cwl", "--insecure-dev-srs", "-k", "0"));

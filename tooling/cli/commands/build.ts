@@ -11,7 +11,7 @@ import { hasErrors, runPasses } from "../../../compiler/pipeline/index.ts";
 import { compileInProject } from "../../project/index.ts";
 import { parseParams } from "./check-spec.ts";
 
-const TARGETS = ["ir", "plonkish", "wgsl", "hls", "wasm", "promela", "ts"] as const;
+const TARGETS = ["ir", "plonkish", "wgsl", "hls", "wasm", "promela", "ts", "zkvm"] as const;
 
 interface Args {
   file: string;
@@ -81,6 +81,23 @@ export const command: CommandModule<object, Args> = {
         writeUserFile(out, pm.text, "Promela file");
         process.stdout.write(`wrote ${out}\n`);
       }
+      return;
+    }
+    if (argv.target === "zkvm") {
+      // One program → one bytecode file (spec/zkvm.md); -o names the file.
+      const { buildZkvm } = await import("../../../backends/zkvm/index.ts");
+      let entry: string | undefined;
+      if (argv.entry) {
+        const inst = r.checked?.entries.find((i) => i.item.name.name === argv.entry && i.concrete);
+        if (!inst) throw new UserError(`no item \`${argv.entry}\` in ${argv.file}`);
+        entry = inst.irName;
+      }
+      const res = buildZkvm(ir, { entry });
+      if (res.diagnostics.length) process.stderr.write(renderAll(res.diagnostics, (id) => fm.get(id)) + "\n");
+      if (hasErrors(res.diagnostics) || !res.bytes) return setExitCode(1);
+      const out = argv.o ?? join("build", basename(argv.file).replace(/\.cwl$/, "") + ".cwvm");
+      writeUserFile(out, res.bytes, "zkVM bytecode file");
+      process.stdout.write(`wrote ${out} (${res.bytes.length} bytes, ${res.program!.code.length / 4} instructions)\n`);
       return;
     }
     if (argv.target === "ts") {

@@ -3,7 +3,7 @@ import { renderAll } from "../../../base/diagnostics/index.ts";
 import { FileManager } from "../../../base/files/index.ts";
 import { encodeJson, run } from "../../../compiler/interp/index.ts";
 import { FIELD_CHOICES } from "../../../compiler/sema/index.ts";
-import { readUserJson } from "../../../base/files/user-file.ts";
+import { readUserFile, readUserJson } from "../../../base/files/user-file.ts";
 import { UserError, intFlag, setExitCode } from "../main.ts";
 import { hasErrors, runPasses } from "../../../compiler/pipeline/index.ts";
 import { compileInProject } from "../../project/index.ts";
@@ -22,7 +22,7 @@ export const command: CommandModule<object, Args> = {
   describe: "Run a circuit, program, protocol (in the clear) or kernel with the CWIR interpreter",
   builder: (y) =>
     y
-      .positional("file", { type: "string", demandOption: true, describe: ".cwl source" })
+      .positional("file", { type: "string", demandOption: true, describe: ".cwl source, or .cwvm zkVM bytecode (cwl build --target zkvm)" })
       .option("input", { type: "string", describe: "JSON file with the inputs by parameter name" })
       .option("entry", { type: "string", describe: "item to run when the file has several" })
       .option("field", { type: "string", choices: FIELD_CHOICES as unknown as string[], default: "bn254", describe: "prime field for `F: Field` generics" })
@@ -36,6 +36,7 @@ export const command: CommandModule<object, Args> = {
       inputs = readUserJson(argv.input, { what: "input file" }) as Record<string, unknown>;
       if (typeof inputs !== "object" || inputs === null) throw new UserError(`input file \`${argv.input}\` must hold a JSON object (inputs by name) or array`);
     }
+    if (argv.file.endsWith(".cwvm")) return runBytecode(argv.file, inputs, argv.input !== undefined);
     const fm = new FileManager();
     // Inside a project, its cwl.toml's dependencies apply.
     const r = compileInProject(argv.file, { fm, field: argv.field });
@@ -85,3 +86,30 @@ export const command: CommandModule<object, Args> = {
     if (!res.ok) setExitCode(1);
   },
 };
+
+/** Runs zkVM bytecode: prints the results and the instruction count (per table family too). */
+async function runBytecode(file: string, inputs: Record<string, unknown> | unknown[], hasInput: boolean): Promise<void> {
+  const zk = await import("../../../runtime/zkvm/index.ts");
+  const bytes = new Uint8Array(readUserFile(file, { what: "zkVM bytecode file" }));
+  const p = zk.decode(bytes);
+  if (!("code" in p)) throw new UserError(`${file}: byte ${p.at ?? 0}: ${p.message}`, "rebuild it with `cwl build X.cwl --target zkvm -o " + file + "`");
+  const sig = p.sig ?? { params: [], results: [] };
+  if (sig.params.length && !hasInput) throw new UserError(`${file} takes inputs (${sig.params.map((x) => x.name).join(", ")}); pass them with --input in.json`);
+  const input = zk.encodeInputs(sig, inputs);
+  if (typeof input === "string") throw new UserError(`${file}: ${input}`);
+  const r = zk.execute(p, { input, counts: true });
+  if (!r.ok) {
+    process.stdout.write(JSON.stringify({ ok: false, error: r.message }, null, 2) + "\n");
+    process.stderr.write(`error: ${file}: ${r.message}\n`);
+    return setExitCode(1);
+  }
+  const outputs = zk.decodeOutputs(sig, r.output);
+  const out: Record<string, unknown> = { ok: r.exitCode === 0 };
+  if (typeof outputs === "string") out.output = Array.from(r.output);
+  else if (outputs.length) out.outputs = outputs;
+  if (r.exitCode !== 0) out.exitCode = r.exitCode;
+  out.instructions = r.instructions;
+  out.families = r.families;
+  process.stdout.write(JSON.stringify(out, null, 2) + "\n");
+  if (r.exitCode !== 0) setExitCode(1);
+}
