@@ -10,6 +10,7 @@ interface Args {
   "insecure-dev-srs"?: boolean;
   k?: number;
   out?: string;
+  "allow-zk-gap"?: boolean;
 }
 
 export const command: CommandModule<object, Args> = {
@@ -22,10 +23,12 @@ export const command: CommandModule<object, Args> = {
       .option("ptau", { type: "string", describe: "powers-of-tau file (snarkjs .ptau, BN254)" })
       .option("insecure-dev-srs", { type: "boolean", describe: "use a development SRS with a public tau (INSECURE)" })
       .option("k", { type: "number", describe: "domain size 2^k (default: the smallest that fits)" })
-      .option("out", { alias: "o", type: "string", describe: "verifying key file (.vk binary, .json JSON; default <file>.vk)" }),
+      .option("out", { alias: "o", type: "string", describe: "verifying key file (.vk binary, .json JSON; default <file>.vk)" })
+      .option("allow-zk-gap", { type: "boolean", describe: "write the key even if its proofs would not be zero-knowledge (loud warning)" }),
   handler: async (a) => {
     // Heavy modules load only when this command runs, so other commands start fast.
     const { keygen } = await import("../../../runtime/plonk/index.ts");
+    const { checkZeroKnowledge } = await import("../zk-check.ts");
     const { loadCircuit, checkSrsChoice, chooseSrs, domainK, writeVk } = await import("../plonkish.ts");
     const { TWO_ADICITY } = await import("../../../runtime/poly/fr.ts");
     try {
@@ -39,6 +42,8 @@ export const command: CommandModule<object, Args> = {
         return;
       }
       const k = domainK(loaded.compiled, a.k);
+      // Checked on the shape alone, before the SRS is read and the key computed.
+      checkZeroKnowledge(loaded.compiled.program.circuit, k, a["allow-zk-gap"] === true, (s) => process.stderr.write(s + "\n"));
       const srs = chooseSrs({ ptau: a.ptau, insecureDevSrs: a["insecure-dev-srs"] }, k, (s) => process.stderr.write(s + "\n"));
       const t = performance.now();
       const pk = await keygen(srs, loaded.compiled.program.circuit, { k });
