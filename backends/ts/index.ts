@@ -150,10 +150,13 @@ function circuitModule(sf: SourceFile, f: Func, opts: TsBindingsOptions): void {
     parameters: [
       { name: "proof", type: "Proof" },
       { name: "key", type: "Uint8Array", hasQuestionToken: true },
+      { name: "expected", type: "PublicInputs", hasQuestionToken: true },
     ],
     returnType: "Promise<boolean>",
-    docs: ["Verifies `proof` against `key` (from `setup`), or the key of this process's last setup/prove."],
-    statements: ["return verifyWith(key ?? load(), proof);"],
+    docs: [
+      "Verifies `proof` against `key` (from `setup`), or the key of this process's last setup/prove. A proof is valid for the public values it carries: pass `expected` to require the ones you expect.",
+    ],
+    statements: ["return verifyWith(key ?? load(), proof, expected as unknown as ApiInputs | undefined);"],
   });
 }
 

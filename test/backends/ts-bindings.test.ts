@@ -70,7 +70,9 @@ try { await Preimage.prove({ ...inputs, salt: 2 }, { insecureDevSrs: true }); } 
 const sum: number | string | unknown = Sum.run({ xs: [1, 2, "3"] }).outputs[0];
 const dot = Dot.run({ party0: { a: [1, 2] }, party1: { b: [3, 4] }, public: { k: 10 } });
 const doubled = double.launch({ a: [1, 2, 3], out: [0, 0, 0] });
-console.log(JSON.stringify({ verified: await Preimage.verify(proof), withKey: await Preimage.verify(proof, key), other: await Preimage.verify(other, key), refused, sum, dot: dot.revealed, doubled: doubled.buffers.out, item: Preimage.ITEM }));
+const expected = await Preimage.verify(proof, key, { hash: inputs.hash });
+const unexpected = await Preimage.verify(proof, key, { hash: 7n });
+console.log(JSON.stringify({ verified: await Preimage.verify(proof), withKey: await Preimage.verify(proof, key), other: await Preimage.verify(other, key), expected, unexpected, refused, sum, dot: dot.revealed, doubled: doubled.buffers.out, item: Preimage.ITEM }));
 `,
     );
     // Wrong shapes and types in inputs are compile errors of the user's code.
@@ -103,6 +105,9 @@ export {};
       verified: true,
       withKey: true,
       other: false,
+      // A valid proof, but for another hash than the verifier expects.
+      expected: true,
+      unexpected: false,
       refused: "E0501",
       sum: 6,
       dot: ["110"],

@@ -209,7 +209,23 @@ export const prove: ProveFn = async (circuit, inputs, srs) => {
   };
 };
 
-export const verify: VerifyFn = async (key, proof) => {
+/** Public values by the layout's names (`xs[1]`, `s[0]` for aggregates), as instance values mod r. */
+function flattenPublic(name: string, v: unknown, out: Map<string, bigint>): void {
+  if (Array.isArray(v)) v.forEach((x, j) => flattenPublic(`${name}[${j}]`, x, out));
+  else if (v !== null && typeof v === "object") Object.values(v).forEach((x, j) => flattenPublic(`${name}[${j}]`, x, out));
+  else if (typeof v === "boolean") out.set(name, v ? 1n : 0n);
+  else {
+    let n: bigint;
+    try {
+      n = BigInt(v as string | number | bigint);
+    } catch {
+      throw new ChainweaveError(`expected public input \`${name}\` is not a number: ${String(v)}`);
+    }
+    out.set(name, ((n % fr.R) + fr.R) % fr.R);
+  }
+}
+
+export const verify: VerifyFn = async (key, proof, expected) => {
   let vk;
   if (key instanceof Uint8Array) vk = decodeVkBinary(key);
   else {
@@ -222,5 +238,17 @@ export const verify: VerifyFn = async (key, proof) => {
       return BigInt(v);
     }),
   );
+  if (expected) {
+    const want = new Map<string, bigint>();
+    for (const [n, v] of Object.entries(expected)) flattenPublic(n, v, want);
+    // The names travel with the proof (the prover wrote them); the verifier's own circuit, when given,
+    // is the authority on which row holds which value.
+    const names = key instanceof Uint8Array ? proof.publicNames : key.publicNames;
+    for (const [n, v] of want) {
+      const row = names.indexOf(n);
+      if (row < 0) throw new ChainweaveError(`\`${n}\` is not a public input of ${key instanceof Uint8Array ? proof.circuit : key.name}`);
+      if (instance[0]?.[row] !== v) return false;
+    }
+  }
   return verifyDetailed(vk, instance, decodeProofBinary(proof.proof)).ok;
 };

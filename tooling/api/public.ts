@@ -105,5 +105,9 @@ export type RunFn = (source: Source, inputs: Inputs, options?: CompileOptions) =
 export type ProveFn = (circuit: Circuit, inputs: Inputs, srs: SrsOptions) => Promise<Proof>;
 /** The verifying key, in `cwl setup`'s binary format. */
 export type SetupFn = (circuit: Circuit, srs: SrsOptions) => Promise<Uint8Array>;
-/** Checks `proof` against a verifying key (from `setup`, or the circuit's last setup). */
-export type VerifyFn = (key: Circuit | Uint8Array, proof: Proof) => Promise<boolean>;
+/**
+ * Checks `proof` against a verifying key (from `setup`, or the circuit's last setup). A proof is valid for
+ * the public values it carries: pass `expected` (public inputs by parameter name) to also require that
+ * they are the ones you expect; any mismatch is `false`, an unknown name a ChainweaveError.
+ */
+export type VerifyFn = (key: Circuit | Uint8Array, proof: Proof, expected?: Inputs) => Promise<boolean>;
