@@ -34,6 +34,18 @@ export interface ReplicaOptions {
   env: Env;
   adapter?: Adapter;
   trace?: (e: TraceEvent) => void;
+  /**
+   * The two numbers safety depends on across a restart. `persist` is called (and must have stored
+   * them durably when it returns) before a vote is sent and whenever the lock moves; `restored`
+   * gives them back to a restarted replica, which then never votes in a view it may have voted in.
+   */
+  persist?: (s: SafetyState) => void;
+  restored?: SafetyState;
+}
+
+export interface SafetyState {
+  lastVoted: number;
+  preferredView: number;
 }
 
 /** The block hash: SHA-256 over the header fields and a digest of the transactions. */
@@ -91,10 +103,17 @@ export class Replica {
     this.adapter = o.adapter;
     this.trace = o.trace;
     this.committees = new Committees(o.cfg);
+    this.persist = o.persist;
+    if (o.restored) {
+      this.lastVoted = o.restored.lastVoted;
+      this.preferredView = o.restored.preferredView;
+    }
   }
 
+  protected persist?: (s: SafetyState) => void;
+
   start(): void {
-    this.enterView(1, "sync");
+    this.enterView(Math.max(1, this.lastVoted), "sync");
   }
 
   // ---------------------------------------------------------------- inputs
@@ -347,6 +366,7 @@ export class Replica {
     if (block.justify.view < this.preferredView) return;
     if (!this.isMember(block.view)) return;
     this.lastVoted = block.view;
+    this.persist?.({ lastVoted: this.lastVoted, preferredView: this.preferredView });
     this.castVote(block);
   }
 
@@ -409,7 +429,10 @@ export class Replica {
     if (qc.view > this.highQC.view) this.highQC = qc;
     const b1 = this.blocks.get(b2.justify.block);
     if (b1) {
-      if (b2.justify.view > this.preferredView) this.preferredView = b2.justify.view;
+      if (b2.justify.view > this.preferredView) {
+        this.preferredView = b2.justify.view;
+        this.persist?.({ lastVoted: this.lastVoted, preferredView: this.preferredView });
+      }
       const b0 = this.blocks.get(b1.justify.block);
       if (b0 && b0 !== GENESIS && b2.parent === b1.hash && b1.parent === b0.hash && b2.view === b1.view + 1 && b1.view === b0.view + 1)
         this.commit(b0, b1.justify);

@@ -3,8 +3,9 @@
 // after an error), inbound connections announced by a `hello` frame. The replica is the same
 // Replica the simulator runs; this file only moves its messages and fires its timers.
 import { createServer, connect, type Server, type Socket } from "node:net";
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { BlsSigner, devKeys } from "./crypto.ts";
-import { Replica } from "./replica.ts";
+import { Replica, type SafetyState } from "./replica.ts";
 import type { Block, ConsensusConfig, Msg, QC, TraceEvent } from "./types.ts";
 
 export const MAX_FRAME = 64 * 2 ** 20;
@@ -22,6 +23,8 @@ export interface NodeConfig {
   maxSeconds: number;
   lingerMs: number;
   txBytes: number;
+  /** Where the node keeps lastVoted and preferredView across restarts (written before each vote). */
+  stateFile?: string;
 }
 
 export interface NodeSummary {
@@ -147,8 +150,18 @@ export async function runNode(cfg: NodeConfig, hooks: { progress?: (line: string
     },
   };
 
+  const stateFile = cfg.stateFile;
+  const restored = stateFile && existsSync(stateFile) ? readSafetyState(stateFile) : undefined;
   replica = new Replica({
     id,
+    restored,
+    persist: stateFile
+      ? (st) => {
+          // Write, then rename: a crash leaves the old numbers or the new ones, never half a file.
+          writeFileSync(stateFile + ".tmp", JSON.stringify(st));
+          renameSync(stateFile + ".tmp", stateFile);
+        }
+      : undefined,
     cfg: cfg.consensus,
     signer,
     adapter,
@@ -240,4 +253,18 @@ export async function runNode(cfg: NodeConfig, hooks: { progress?: (line: string
   timers.add(limit);
   replica.start();
   return done;
+}
+
+/** The safety state a node stored; a damaged file is an error (voting without it could equivocate). */
+export function readSafetyState(path: string): SafetyState {
+  let st: unknown;
+  try {
+    st = JSON.parse(readFileSync(path, "utf8"));
+  } catch (e) {
+    throw new Error(`state file \`${path}\` is damaged: ${(e as Error).message}`);
+  }
+  const o = st as Partial<SafetyState>;
+  if (!Number.isInteger(o.lastVoted) || !Number.isInteger(o.preferredView))
+    throw new Error(`state file \`${path}\` is damaged: it must hold { "lastVoted": N, "preferredView": N }`);
+  return { lastVoted: o.lastVoted!, preferredView: o.preferredView! };
 }

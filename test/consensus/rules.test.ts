@@ -82,6 +82,34 @@ describe("protocol rules against hand-built blocks", () => {
     expect(votes()).toEqual([1, 2, 3, 4, 6]);
   });
 
+  it("a restarted replica keeps its vote and lock: persisted before each vote, no second vote in that view", () => {
+    const log: string[] = [];
+    const first = new Replica({
+      id: 0,
+      cfg,
+      signer,
+      env: { now: () => 0, send: () => {}, setTimer: () => {} },
+      persist: (st) => log.push(`persist ${st.lastVoted} ${st.preferredView}`),
+      trace: (e) => void (e.k === "vote" && log.push(`vote ${e.view}`)),
+    });
+    first.start();
+    for (const b of [b1, b2]) first.onMessage(propose(b), b.proposer);
+    expect(log).toEqual(["persist 1 0", "vote 1", "persist 2 0", "vote 2"]);
+    // Restart with what was persisted: b2 again (or a twin of view 2) gets no vote; view 3 does.
+    const voted: number[] = [];
+    const again = new Replica({
+      id: 0,
+      cfg,
+      signer,
+      env: { now: () => 0, send: () => {}, setTimer: () => {} },
+      restored: { lastVoted: 2, preferredView: 0 },
+      trace: (e) => void (e.k === "vote" && voted.push(e.view)),
+    });
+    again.start();
+    for (const b of [b1, block(2, b1, q1, "twin"), b2, b3]) again.onMessage(propose(b), b.proposer);
+    expect(voted).toEqual([3]);
+  });
+
   it("one vote per view: a second block of the same view (equivocation) gets none", () => {
     const { r, votes } = replica();
     r.onMessage(propose(b1), 1);

@@ -70,10 +70,13 @@ describe("cwl node over TCP", () => {
     writeFileSync(join(dir, "a.json"), JSON.stringify({ id: 5, peers: ["127.0.0.1:1"] }));
     writeFileSync(join(dir, "b.json"), JSON.stringify({ id: 0, peers: ["localhost"] }));
     writeFileSync(join(dir, "c.json"), JSON.stringify({ id: 0, peers: ["127.0.0.1:1"], mode: "half" }));
+    writeFileSync(join(dir, "d.json"), JSON.stringify({ id: 0, peers: ["127.0.0.1:1"], stateFile: "votes.json" }));
+    writeFileSync(join(dir, "votes.json"), '{"lastVoted": 3');
     for (const [f, says] of [
       ["a.json", /`id` must be an integer from 0 to 0, not 5/],
       ["b.json", /peer 0 is "localhost", not "host:port"/],
       ["c.json", /unknown mode "half"/],
+      ["d.json", /state file `votes.json` is damaged[\s\S]*could make this node vote twice/],
       ["missing.json", /no such file/],
     ] as const) {
       const r = await cwl(["node", "start", "--config", f], dir);

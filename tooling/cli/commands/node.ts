@@ -2,7 +2,7 @@
 // cluster gets its own config naming its id and the `host:port` of every node; they commit blocks
 // of synthetic transactions until `stopAfterBlocks`, then print a summary (JSON on stdout).
 import type { Argv, CommandModule } from "yargs";
-import { createWriteStream } from "node:fs";
+import { createWriteStream, existsSync } from "node:fs";
 import { readUserJson } from "../../../base/files/user-file.ts";
 import { UserError, setExitCode, EXIT_USER } from "../main.ts";
 import type { NodeConfig } from "../../../runtime/consensus/tcp.ts";
@@ -57,6 +57,7 @@ export function parseNodeConfig(path: string): NodeConfig {
     maxSeconds: int("maxSeconds", 60, 1, 86_400),
     lingerMs: int("lingerMs", 1500, 0, 600_000),
     txBytes: int("txBytes", 64, 16, 1 << 20),
+    ...(o.stateFile !== undefined ? { stateFile: str("stateFile", "") } : {}),
   };
 }
 
@@ -71,7 +72,14 @@ export const command: CommandModule = {
       .option("quiet", { type: "boolean", default: false, describe: "no progress lines on stderr" }),
   handler: async (args) => {
     const cfg = parseNodeConfig(args.config as string);
-    const { runNode } = await import("../../../runtime/consensus/tcp.ts");
+    const { runNode, readSafetyState } = await import("../../../runtime/consensus/tcp.ts");
+    if (cfg.stateFile && existsSync(cfg.stateFile)) {
+      try {
+        readSafetyState(cfg.stateFile);
+      } catch (e) {
+        throw new UserError((e as Error).message, "restore it from a backup; starting without it could make this node vote twice in a view");
+      }
+    }
     const trace = args.trace ? createWriteStream(args.trace as string) : undefined;
     let last = 0;
     let summary;
