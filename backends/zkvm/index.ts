@@ -7,7 +7,7 @@
 // the parameters with ecall READ, the epilogue writes the results with ecall WRITE (runtime/zkvm/abi.ts).
 // What is not compiled is refused with E0680 naming the op at its source span.
 import { type Diagnostic, error } from "../../base/diagnostics/index.ts";
-import type { Block, Func, Module, Op, Type, Value } from "../../compiler/ir/index.ts";
+import { type Block, type Func, type Module, type Op, type Type, type Value, walkFunc } from "../../compiler/ir/index.ts";
 import { OPC, type Program, SYS, type SigType, type Signature, encode } from "../../runtime/zkvm/index.ts";
 
 export interface ZkvmBuild {
@@ -74,7 +74,28 @@ class Gen {
   private r8 = 0;
   private rheap = 0;
   sig: Signature = { params: [], results: [] };
-  constructor(private f: Func) {}
+  /** ops that use each value (as operands) */
+  private users = new Map<Value, Op[]>();
+  /** bytes of fixed regions (array updates done in place) below the heap */
+  private staticEnd = HEAP_BASE;
+  private heapInit = -1;
+  constructor(private f: Func) {
+    walkFunc(f, (op) => op.operands.forEach((v) => this.users.set(v, [...(this.users.get(v) ?? []), op])));
+  }
+  /** array.set whose source is read only by earlier array.gets of its block and whose result has one user. */
+  private linear(op: Op): boolean {
+    const [x] = op.operands;
+    const blockOps = op.parent?.ops ?? [];
+    const at = blockOps.indexOf(op);
+    const xu = this.users.get(x) ?? [];
+    const ok = xu.every((u) => u === op || (u.name === "array.get" && u.operands[0] === x && u.parent === op.parent && blockOps.indexOf(u) < at));
+    return ok && xu.filter((u) => u === op).length === 1 && op.operands[2] !== x && (this.users.get(op.results[0])?.length ?? 0) <= 1;
+  }
+  private staticAlloc(bytes: number): number {
+    const at = this.staticEnd;
+    this.staticEnd += (bytes + 7) & ~7;
+    return at;
+  }
 
   private refuse(op: Op | undefined, what: string, hint?: string): never {
     throw new Refuse(error("E0680", `the zkvm backend cannot compile ${what}`, op?.loc, hint ?? "supported: i.* on integers up to 32 bits and 64-bit, mem.*, cf.for/while/if, c.assert/assert_eq"));
@@ -129,6 +150,7 @@ class Gen {
     this.r4 = this.konst(4);
     this.r8 = this.konst(8);
     this.rheap = this.konst(HEAP_BASE);
+    this.heapInit = this.here - 1;
     const entry = f.body.blocks[0];
     entry.args.forEach((a, i) => {
       const name = typeof f.paramAttrs[i]?.name === "string" ? (f.paramAttrs[i].name as string) : `#${i}`;
@@ -161,6 +183,7 @@ class Gen {
     this.block(entry);
     // a body that falls off its end returns nothing
     this.emit(OPC.ECALL, SYS.HALT, this.rz, this.rz);
+    this.patch(this.heapInit, 2, this.staticEnd);
   }
 
   /** heap += bytes, rounded up to 8 */
@@ -249,12 +272,30 @@ class Gen {
         if (t.kind !== "array") return this.refuse(op, name);
         const esz = widthOf(t.elem) === 64 ? 8 : 4;
         const s = this.def(op.results[0], op);
-        this.emit(OPC.MOV, s, this.rheap);
-        this.bump(this.konst(t.len * esz));
+        if (name === "array.set" && this.linear(op)) this.emit(OPC.CONST, s, 0);
+        else {
+          this.emit(OPC.MOV, s, this.rheap);
+          this.bump(this.konst(t.len * esz));
+        }
         const ld = esz === 8 ? OPC.LD : OPC.LW;
         const st = esz === 8 ? OPC.SD : OPC.SW;
         if (name === "array.make") op.operands.forEach((v, i) => this.emit(st, this.r(v), s, i * esz));
-        else {
+        else if (this.linear(op)) {
+          // The old array is dead after this update and the new one has a single user, so no other
+          // live value can hold this op's region: one fixed region per op, copied into only when
+          // the source is elsewhere (a loop that updates an array carries the region's address).
+          this.patch(this.here - 1, 2, this.staticAlloc(t.len * esz));
+          const same = this.alloc(1);
+          this.emit(OPC.EQ, same, s, this.r(x));
+          const skip = this.emit(OPC.BNZ, same, 0);
+          const t1 = this.alloc(2);
+          for (let i = 0; i < t.len; i++) {
+            this.emit(ld, t1, this.r(x), i * esz);
+            this.emit(st, t1, s, i * esz);
+          }
+          this.patch(skip, 2, this.here);
+          this.emit(st, this.r(op.operands[2]), this.elemAddr(op, s, y, t.len, esz), 0);
+        } else {
           const t1 = this.alloc(2);
           for (let i = 0; i < t.len; i++) {
             this.emit(ld, t1, this.r(x), i * esz);

@@ -87,6 +87,24 @@ const cases: [string, string, Record<string, unknown>[]][] = [
     [{ input: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 255] }, { input: [] }],
   ],
   [
+    "array updates: in place when the old array is dead, copied when it is read afterwards",
+    `program P(a: u32, input: Bytes) -> u32 {
+       let mut xs: [u32; 4] = [1, 2, 3, 4];
+       let mut total: u32 = 0;
+       for i in 0..4 {
+         let old = xs;
+         xs[i] = xs[i] * a;
+         total = total + old[i] + xs[(i + 1) % 4];
+       }
+       let mut counts: [u32; 16] = [0; 16];
+       let mut k = 0u32;
+       while k < input.len() { let b = (input[k] as u32) % 16; counts[b] = counts[b] + 1; k += 1; }
+       total + xs[0] * 1000 + counts[3] * 100000
+     }`,
+    // 100,000 updates in a loop: a copy per update would exhaust memory
+    [{ a: 3, input: Array.from({ length: 100_000 }, (_, i) => (i * 7) & 255) }, { a: 0, input: [3, 19, 35] }],
+  ],
+  [
     "division by zero fails in both",
     `program P(a: u32, b: u32) -> u32 { a / b + a % b }`,
     [{ a: 7, b: 2 }, { a: 7, b: 0 }, { a: 4294967295, b: 4294967295 }],
@@ -131,5 +149,25 @@ describe("refusals", () => {
   it("a module without a program", () => {
     const c = compileSource("c.cwl", "circuit C(x: Field) { assert x == x; }");
     expect(buildZkvm(c.ir!).diagnostics[0].code).toBe("E0681");
+  });
+});
+
+describe("array updates in a loop", () => {
+  it("reuse one region (64 KiB of memory suffice for 20,000 updates of a 64-byte array)", async () => {
+    const { decode, encodeInputs, execute, decodeOutputs } = await import("../../runtime/zkvm/index.ts");
+    const src = `program P(input: Bytes) -> u32 {
+      let mut counts: [u32; 16] = [0; 16];
+      let mut k = 0u32;
+      while k < input.len() { let b = (input[k] as u32) % 16; counts[b] = counts[b] + 1; k += 1; }
+      counts[3]
+    }`;
+    const c = compileSource("h.cwl", src);
+    const b = buildZkvm(c.ir!, { memory: 1 << 16 });
+    const p = decode(b.bytes!);
+    if (!("code" in p)) throw new Error(p.message);
+    const input = encodeInputs(p.sig!, { input: Array.from({ length: 20_000 }, (_, i) => i & 255) });
+    const r = execute(p, { input: input as Uint8Array });
+    if (!r.ok) throw new Error(r.message);
+    expect(decodeOutputs(p.sig!, r.output)).toEqual([1250]);
   });
 });
