@@ -107,6 +107,38 @@ describe("zero knowledge", () => {
     expect(await verify(rangePk.vk, [], p2)).toBe(true);
   });
 
+  it("two preimages of one public square: both verify, share no commitment and no opened value", async () => {
+    const { circuit, witness } = square(5n);
+    const pk = await keygen(srs, circuit);
+    const other = square(fr.neg(5n)).witness;
+    expect(other.instance).toEqual(witness.instance);
+    expect(other.advice[1]).toEqual(witness.advice[1]);
+    const p1 = await prove(pk, witness, { threads: 1 });
+    const p2 = await prove(pk, other, { threads: 1 });
+    expect(await verify(pk.vk, witness.instance, p1)).toBe(true);
+    expect(await verify(pk.vk, other.instance, p2)).toBe(true);
+    // Column y holds 25 in both witnesses: only its blinding rows tell the commitments apart.
+    for (const key of ["advice", "permZ", "quotient", "opening"] as const)
+      p1[key].forEach((pt, i) => expect(G1.eqAffine(pt, p2[key][i]), `${key}[${i}]`).toBe(false));
+    expect(p1.evals.filter((e) => p2.evals.includes(e))).toEqual([]);
+  });
+
+  it("an opened advice value is uniform across proofs of one witness (chi-square on its low bits)", async () => {
+    // 200 proofs of the same witness at 2^3 rows (two usable rows, five blinding rows); the low 4 bits of advice[0](x) fall in 16 bins. With
+    // unblinded columns the transcript, x and the value would repeat in every proof. 37.7 is the 0.999
+    // quantile of χ² with 15 degrees of freedom: a correct prover fails this 1 time in 1,000.
+    const { circuit, witness } = square(5n);
+    const pk = await keygen(srs, circuit);
+    expect(pk.domain.n).toBe(8);
+    const at = openingQueries(pk.vk.shape).findIndex((q) => q.column.kind === "advice" && q.column.index === 0 && q.rot === 0);
+    const runs = 200;
+    const bins = new Array<number>(16).fill(0);
+    for (let i = 0; i < runs; i++) bins[Number((await prove(pk, witness, { threads: 1 })).evals[at] & 15n)]++;
+    const expected = runs / 16;
+    const chi2 = bins.reduce((acc, o) => acc + (o - expected) ** 2 / expected, 0);
+    expect(chi2, `bins ${bins.join(" ")}`).toBeLessThan(37.7);
+  }, 60_000);
+
   it("an opened advice value is the blinded polynomial's, not the witness's interpolation", async () => {
     const proof = await prove(fibPk, fib.witness);
     const { x } = transcriptChallenges(fibPk.vk, fib.witness.instance, proof);
@@ -247,6 +279,21 @@ describe("fast quotient evaluator", () => {
     expect(await verify(pk.vk, chain.witness.instance, proof)).toBe(true);
   });
 });
+
+/** y = x² with y public (copied to the instance): x and −x are two witnesses of one statement. */
+function square(x: bigint): { circuit: Circuit; witness: Witness } {
+  const c = new Circuit("square");
+  const a = c.adviceColumn("x");
+  const b = c.adviceColumn("y");
+  const q = c.selector("q");
+  const inst = c.instanceColumn("y");
+  c.enableEquality(b);
+  c.createGate("square", [Expression.query(q).mul(Expression.query(a).square().sub(Expression.query(b)))]);
+  c.enable(q, 0);
+  c.copy({ column: b, row: 0 }, { column: inst, row: 0 });
+  const y = fr.mul(x, x);
+  return { circuit: c, witness: { advice: [[x], [y]], instance: [[y]] } };
+}
 
 /** Solves rows·v = rhs (each row: `unknowns` coefficients then the right-hand side) mod r; undefined if inconsistent. */
 function solveMod(rows: bigint[][], unknowns: number): bigint[] | undefined {
