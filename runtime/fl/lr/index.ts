@@ -11,6 +11,7 @@
 // stochastic rounding (partial logits clipped to ±logitRange, residuals in [−1, 1]), bit-packed.
 // Inference: each passive party sends its masked partial logits of the test rows once; party 0 takes
 // the arg max of the total. What each party learns is written down in spec/fl.md.
+import { randomBytes } from "node:crypto";
 import { PartyNet, type LinkSpec, type NetStats } from "../../mpc/net/index.ts";
 import {
   Prg,
@@ -37,7 +38,7 @@ export interface LrOptions {
   epochs: number;
   batch: number;
   learningRate: number;
-  /** Shared by all parties: batch order and pairwise masks (in a deployment: from a key agreement). */
+  /** Shared by all parties: the batch order (public). */
   seed: Uint8Array;
   /** Improved protocol: bits per partial logit and per residual, and the partial logits' clip range. */
   bits?: number;
@@ -169,18 +170,42 @@ export function trainCentral(all: LrPartyData, opts: LrOptions): { accuracy: num
   return { accuracy: argmaxAccuracy(z, K, all.testLabels!), loss, w, b: bias };
 }
 
+/**
+ * Pairwise mask seeds of a passive party: one per other passive party, known to that pair only
+ * (in a deployment from a key agreement between the two; party 0 never holds them).
+ */
+export type PairSeeds = ReadonlyMap<number, Uint8Array>;
+
+/** Fresh random pairwise seeds for parties 1..parties−1, each map holding only its own pairs. */
+export function dealPairSeeds(parties: number): PairSeeds[] {
+  const out = Array.from({ length: parties }, () => new Map<number, Uint8Array>());
+  for (let p = 1; p < parties; p++)
+    for (let q = p + 1; q < parties; q++) {
+      const s = randomBytes(16);
+      out[p].set(q, s);
+      out[q].set(p, s);
+    }
+  return out;
+}
+
+function seedOf(seeds: PairSeeds, q: number): Uint8Array {
+  const s = seeds.get(q);
+  if (!s) throw new Error(`no mask seed shared with party ${q}`);
+  return s;
+}
+
 /** Encodes and masks passive party `me`'s partial logits for one message. */
-function encodePartial(z: Float64Array, me: number, parties: number, opts: LrOptions, tag: string, step: number, rnd: Prg): Buffer {
+function encodePartial(z: Float64Array, me: number, parties: number, opts: LrOptions, seeds: PairSeeds, tag: string, step: number, rnd: Prg): Buffer {
   const passives = parties - 1;
   if (opts.protocol === "baseline") {
     const v = toFixed(z);
-    for (let q = 1; q < parties; q++) if (q !== me) maskFixed(v, pairMask(opts.seed, me, q, tag, step), me < q ? 1 : -1);
+    for (let q = 1; q < parties; q++) if (q !== me) maskFixed(v, pairMask(seedOf(seeds, q), me, q, tag, step), me < q ? 1 : -1);
     return fixedBytes(v);
   }
   const bits = opts.bits ?? DEFAULT_BITS;
   const ring = sumBits(bits, passives);
   const v = quantise(z, opts.logitRange ?? DEFAULT_LOGIT_RANGE, levels(bits), ring, rnd);
-  for (let q = 1; q < parties; q++) if (q !== me) maskRing(v, ring, pairMask(opts.seed, me, q, tag, step), me < q ? 1 : -1);
+  for (let q = 1; q < parties; q++) if (q !== me) maskRing(v, ring, pairMask(seedOf(seeds, q), me, q, tag, step), me < q ? 1 : -1);
   return packBits(v, ring);
 }
 
@@ -220,7 +245,7 @@ function decodeResiduals(b: Buffer, n: number, opts: LrOptions): Float64Array {
 }
 
 /** Runs one party's side of training and inference over `net` (already connected). */
-export async function runLrParty(net: PartyNet, data: LrPartyData, opts: LrOptions, hooks: LrHooks = {}): Promise<Omit<LrPartyResult, "stats">> {
+export async function runLrParty(net: PartyNet, data: LrPartyData, opts: LrOptions, seeds: PairSeeds, hooks: LrHooks = {}): Promise<Omit<LrPartyResult, "stats">> {
   const me = net.party;
   const P = net.parties;
   const K = opts.classes;
@@ -230,7 +255,7 @@ export async function runLrParty(net: PartyNet, data: LrPartyData, opts: LrOptio
   const w = new Float64Array(d * K);
   const bias = new Float64Array(K);
   // Stochastic rounding's coins are private to each party.
-  const rnd = new Prg(Buffer.concat([Buffer.from(opts.seed), Buffer.from(`round/${me}`)]));
+  const rnd = new Prg(randomBytes(16));
   const active = me === 0;
   if (active && !data.trainLabels) throw new Error("the active party (0) needs the labels");
   let step = 0;
@@ -254,7 +279,7 @@ export async function runLrParty(net: PartyNet, data: LrPartyData, opts: LrOptio
       } else {
         const z = logits(data.train, d, w, K, rows);
         hooks.partial?.(me, "train", step, z);
-        net.send(0, encodePartial(z, me, P, opts, "train", step, rnd));
+        net.send(0, encodePartial(z, me, P, opts, seeds, "train", step, rnd));
         const r = decodeResiduals(await net.recv(0), B * K, opts);
         descend(data.train, d, w, K, rows, r, lr);
       }
@@ -268,7 +293,7 @@ export async function runLrParty(net: PartyNet, data: LrPartyData, opts: LrOptio
   if (!active) {
     const z = logits(data.test, d, w, K, rows);
     hooks.partial?.(me, "predict", 0, z);
-    net.send(0, encodePartial(z, me, P, opts, "predict", 0, rnd));
+    net.send(0, encodePartial(z, me, P, opts, seeds, "predict", 0, rnd));
     return { party: me };
   }
   const msgs = await net.recvAll();
@@ -286,7 +311,8 @@ export async function runLrLocal(parties: LrPartyData[], opts: LrOptions, link?:
   try {
     const addrs = nets.map((n) => ({ host: "127.0.0.1", port: n.port }));
     await Promise.all(nets.map((n) => n.connect(addrs)));
-    const out = await Promise.all(nets.map((n, i) => runLrParty(n, parties[i], opts, hooks)));
+    const seeds = dealPairSeeds(P);
+    const out = await Promise.all(nets.map((n, i) => runLrParty(n, parties[i], opts, seeds[i], hooks)));
     const stats = await Promise.all(nets.map((n) => n.close()));
     return out.map((r, i) => ({ ...r, stats: stats[i] }));
   } finally {
