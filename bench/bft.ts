@@ -6,10 +6,9 @@
 // Committee modes use c = min(n, 100) at n = 1,000 and c = min(n, 40) below (stated per row).
 // Target of the issue: committee-2/3 at n = 1,000 has at least the tx/s of all-2/3 at n = 100.
 // BFT_BENCH_QUICK=1 runs the small sizes only (for a shared development machine).
-import { createServer } from "node:net";
 import { measureCosts } from "../runtime/consensus/sim/calibrate.ts";
 import { simulate, simDefaults, type SimConfig } from "../runtime/consensus/sim/sim.ts";
-import { runNode, type NodeConfig } from "../runtime/consensus/tcp.ts";
+import { freeLoopbackPorts, runNode, type NodeConfig } from "../runtime/consensus/tcp.ts";
 import { QUORUM_MODES, type ConsensusConfig, type QuorumMode } from "../runtime/consensus/types.ts";
 
 const quick = !!process.env.BFT_BENCH_QUICK;
@@ -29,17 +28,8 @@ const consensus = (n: number, mode: QuorumMode, over: Partial<ConsensusConfig> =
   ...over,
 });
 
-async function freePorts(k: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from({ length: k }, () => new Promise<ReturnType<typeof createServer>>((r) => { const s = createServer(); s.listen(0, "127.0.0.1", () => r(s)); })),
-  );
-  const ports = servers.map((s) => (s.address() as { port: number }).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
-}
-
 async function tcpRun(n: number, mode: QuorumMode, blocks: number) {
-  const peers = (await freePorts(n)).map((p) => `127.0.0.1:${p}`);
+  const peers = (await freeLoopbackPorts(n)).map((p) => `127.0.0.1:${p}`);
   const started = performance.now();
   const sums = await Promise.all(
     peers.map((_, id) => {

@@ -268,3 +268,16 @@ export function readSafetyState(path: string): SafetyState {
     throw new Error(`state file \`${path}\` is damaged: it must hold { "lastVoted": N, "preferredView": N }`);
   return { lastVoted: o.lastVoted!, preferredView: o.preferredView! };
 }
+
+/** k ports on 127.0.0.1 that the OS says are free right now (for tests and benches on loopback). */
+export async function freeLoopbackPorts(k: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from({ length: k }, () => new Promise<Server>((resolve) => {
+      const s = createServer();
+      s.listen(0, "127.0.0.1", () => resolve(s));
+    })),
+  );
+  const ports = servers.map((s) => (s.address() as { port: number }).port);
+  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  return ports;
+}

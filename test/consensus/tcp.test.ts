@@ -4,11 +4,11 @@
 import { describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { REPO_ROOT } from "../../base/files/index.ts";
 import { SafetyChecker } from "../../runtime/consensus/safety.ts";
+import { freeLoopbackPorts } from "../../runtime/consensus/tcp.ts";
 import type { TraceEvent } from "../../runtime/consensus/types.ts";
 import { cfgOf, replayFor } from "./helpers.ts";
 
@@ -26,20 +26,10 @@ const cwl = (args: string[], cwd: string) =>
     });
   });
 
-/** Ports the OS says are free right now. */
-async function freePorts(k: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from({ length: k }, () => new Promise<ReturnType<typeof createServer>>((r) => { const s = createServer(); s.listen(0, "127.0.0.1", () => r(s)); })),
-  );
-  const ports = servers.map((s) => (s.address() as { port: number }).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
-}
-
 describe("cwl node over TCP", () => {
   it("4 processes commit 8 blocks, agree, stop, and conform to the spec", { timeout: 150_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), "cwl-bft-"));
-    const peers = (await freePorts(4)).map((p) => `127.0.0.1:${p}`);
+    const peers = (await freeLoopbackPorts(4)).map((p) => `127.0.0.1:${p}`);
     const base = { peers, mode: "all-2/3", stopAfterBlocks: 8, maxSeconds: 90, viewTimeoutMs: 2000, maxBatch: 20, lingerMs: 2500 };
     for (let i = 0; i < 4; i++) writeFileSync(join(dir, `n${i}.json`), JSON.stringify({ ...base, id: i }));
     const runs = await Promise.all([0, 1, 2, 3].map((i) => cwl(["node", "start", "--config", `n${i}.json`, "--trace", `t${i}.jsonl`, "--quiet"], dir)));
