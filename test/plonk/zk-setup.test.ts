@@ -1,21 +1,26 @@
 // `cwl setup`'s zero-knowledge layout check: a circuit whose advice rotations need more blinding rows than
 // its layout has (and no permutation or lookup to mask h(τ)) is refused before any key is made; with
-// --allow-zk-gap the key is written under a loud warning. The backend lays out no such circuit from .cwl,
-// so the circuit is built by hand and handed to the command in place of the compiled one.
+// --allow-zk-gap the key is written under a loud warning, and `cwl prove` warns the same way. The circuit
+// is built by hand and handed to the commands in place of a compiled one.
 import { describe, it, expect, vi, beforeEach, afterEach } from "vitest";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Circuit, Expression, minimumK, zeroKnowledgeGaps } from "../../runtime/plonk/index.ts";
+import { Circuit, Expression, emptyWitness, minimumK, zeroKnowledgeGaps } from "../../runtime/plonk/index.ts";
 import { shapeOf } from "../../runtime/plonk/keygen.ts";
 import { checkZeroKnowledge } from "../../tooling/cli/zk-check.ts";
 import { CliError } from "../../tooling/cli/plonkish-error.ts";
 
-const handed = vi.hoisted(() => ({ circuit: undefined as unknown }));
+const handed = vi.hoisted(() => ({ circuit: undefined as unknown, witness: undefined as unknown }));
 vi.mock("../../tooling/cli/plonkish.ts", async (original) => ({
   ...(await original<typeof import("../../tooling/cli/plonkish.ts")>()),
   loadCircuit: () => ({ compiled: { program: { circuit: handed.circuit } }, diagnostics: [], render: () => "", fileOf: () => undefined }),
   domainK: (_c: unknown, k?: number) => k ?? minimumK(handed.circuit as Circuit),
+}));
+
+vi.mock("../../backends/plonkish/index.ts", async (original) => ({
+  ...(await original<typeof import("../../backends/plonkish/index.ts")>()),
+  witnessFor: () => ({ witness: handed.witness, run: { diagnostics: [] } }),
 }));
 
 /** One advice column read at rotations 0..reach by one gate; `copy` adds an equality column and a copy. */
@@ -77,7 +82,7 @@ describe("zero-knowledge layout check", () => {
     expect(checkZeroKnowledge(fine, minimumK(fine), false, () => {})).toEqual([]);
   });
 
-  describe("cwl setup", () => {
+  describe("cwl setup and cwl prove", () => {
     let dir: string;
     let stderr: string[];
     beforeEach(() => {
@@ -111,6 +116,23 @@ describe("zero-knowledge layout check", () => {
       handed.circuit = rotations(3, true);
       expect(existsSync(await setup({}))).toBe(true);
       expect(stderr.join("")).not.toMatch(/ZERO-KNOWLEDGE/);
+    });
+
+    it("cwl prove of a circuit with a gap warns loudly and still proves", async () => {
+      const c = rotations(3);
+      // The gate on row 0 reads rows 1..3: at k = 4 they are usable rows, not blinding rows.
+      c.enable({ kind: "fixed", index: 0 }, 0);
+      const w = emptyWitness(c);
+      w.advice[0] = [8n, 1n, 2n, 4n];
+      handed.circuit = c;
+      handed.witness = w;
+      writeFileSync(join(dir, "in.json"), "{}");
+      const { command } = await import("../../tooling/cli/commands/prove.ts");
+      const out = join(dir, "gap.proof");
+      const args = { _: [], $0: "cwl", file: "gap.cwl", inputs: join(dir, "in.json"), "insecure-dev-srs": true, k: 4, out, public: join(dir, "gap.public.json") };
+      await (command.handler as (a: object) => Promise<void>)(args);
+      expect(stderr.join("")).toMatch(/WARNING: NOT ZERO-KNOWLEDGE: h\(τ\) reads advice\[0\]/);
+      expect(existsSync(out), stderr.join("")).toBe(true);
     });
   });
 });

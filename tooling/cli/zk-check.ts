@@ -20,6 +20,6 @@ export function checkZeroKnowledge(circuit: Circuit, k: number, allowGap: boolea
         "--allow-zk-gap writes the key anyway for proofs that need not hide the witness",
     );
   for (const g of gaps) warn(`WARNING: NOT ZERO-KNOWLEDGE: ${g}`);
-  warn(`WARNING: proofs made with this key may reveal private inputs of circuit '${shape.name}'`);
+  warn(`WARNING: proofs of circuit '${shape.name}' may reveal its private inputs`);
   return gaps;
 }

@@ -71,6 +71,9 @@ export const command: CommandModule<object, Args> = {
       t = performance.now();
       // The MockProver checks at the domain the proof will use (-k), so a size it refuses is refused here.
       const k = domainK(c, a.k);
+      // `cwl setup` refuses such a layout unless --allow-zk-gap; a proof of one still says so loudly.
+      const { checkZeroKnowledge } = await import("../zk-check.ts");
+      checkZeroKnowledge(c.program.circuit, k, true, log);
       const mock = MockProver.run(c.program.circuit, witness, { k, fileOf: loaded.fileOf });
       if (!mock.ok) {
         process.stderr.write(mock.messages().map((m) => `error: ${m}`).join("\n") + "\n");
