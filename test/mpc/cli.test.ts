@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { compileFile, runPasses } from "../../compiler/pipeline/index.ts";
 import { run } from "../../compiler/interp/index.ts";
 import { compileProtocol } from "../../tooling/cli/mpc-compile.ts";
+import { programInputs } from "../../tooling/cli/mpc-party.ts";
 
 function cwl(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((done) => {
@@ -107,4 +108,16 @@ describe("cwl mpc run", () => {
     expect(c.errors).toMatch(/error\[E0670\]: the SPDZ backend cannot compile 'mpc\.lt'/);
     expect(c.errors).toMatch(/protocol\.cwl:9:12/);
   });
+
+  it("inputs: each party reads its own secrets and the public ones; values outside Z_2^64 are refused, not wrapped", () => {
+    const prog = compileProtocol(join(REPO_ROOT, "test/mpc/fixtures/mixed.cwl")).program!;
+    const raw = { a: [3, -4], b: 5, c: "100", k: 3 };
+    expect(programInputs(prog, 0, raw, "in.json")).toEqual({ secret: { a: [3n, -4n] }, public: { k: [3n] } });
+    expect(programInputs(prog, 2, raw, "in.json")).toEqual({ secret: { c: [100n] }, public: { k: [3n] } });
+    expect(() => programInputs(prog, 1, { ...raw, b: "18446744073709551616" }, "in.json")).toThrow(/in\.json: b: 18446744073709551616 is outside the 64-bit integers/);
+    expect(() => programInputs(prog, 1, { ...raw, b: String(-(2n ** 63n) - 1n) }, "in.json")).toThrow(/outside the 64-bit/);
+    expect(() => programInputs(prog, 0, { ...raw, a: [1] }, "in.json")).toThrow(/`a` has 1 values, the protocol takes 2/);
+    expect(() => programInputs(prog, 2, { a: [1, 2], b: 1, c: 1 }, "in.json")).toThrow(/no input `k` \(a public input\)/);
+  });
 });
+

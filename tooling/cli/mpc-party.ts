@@ -41,13 +41,18 @@ export interface PartyReport {
 /** Thrown for mistakes in the user's files (exit 1 with the message, no stack). */
 export class PartyInputError extends Error {}
 
+/** An input value: an integer of Z_2^64, written signed (from −2^63) or unsigned (below 2^64). */
 function toBig(v: unknown, where: string): bigint {
-  if (typeof v === "number" && Number.isSafeInteger(v)) return BigInt(v);
-  if (typeof v === "string" && /^-?(0x[0-9a-f]+|\d+)$/i.test(v.trim())) {
+  let x: bigint | undefined;
+  if (typeof v === "number" && Number.isSafeInteger(v)) x = BigInt(v);
+  else if (typeof v === "string" && /^-?(0x[0-9a-f]+|\d+)$/i.test(v.trim())) {
     const s = v.trim();
-    return s.startsWith("-") ? -BigInt(s.slice(1)) : BigInt(s);
+    x = s.startsWith("-") ? -BigInt(s.slice(1)) : BigInt(s);
   }
-  throw new PartyInputError(`${where}: expected an integer (a number or a decimal string), got ${JSON.stringify(v)}`);
+  if (x === undefined) throw new PartyInputError(`${where}: expected an integer (a number or a decimal string), got ${JSON.stringify(v)}`);
+  // Never reduced silently: a value outside Z_2^64 would come out as another number.
+  if (x < -(1n << 63n) || x >= 1n << 64n) throw new PartyInputError(`${where}: ${x} is outside the 64-bit integers SPDZ2k computes with (from −2^63 to 2^64 − 1)`);
+  return x;
 }
 
 /** This party's secret inputs and every public input, read from `raw` by the program's parameter names. */
