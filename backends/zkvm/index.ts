@@ -5,7 +5,8 @@
 // kept zero-extended (masked after each op that can overflow). Buffers live in linear memory, bump
 // allocated; every access is bounds-checked (chkltu) as the interpreter checks it. The prologue reads
 // the parameters with ecall READ, the epilogue writes the results with ecall WRITE (runtime/zkvm/abi.ts).
-// What is not compiled is refused with E0680 naming the op at its source span.
+// Calls of fn items get a frame above the caller's. What is not compiled is refused with E0680
+// naming the op at its source span.
 import { type Diagnostic, error } from "../../base/diagnostics/index.ts";
 import { type Block, type Func, type Module, type Op, type Type, type Value, walkFunc } from "../../compiler/ir/index.ts";
 import { OPC, type Program, SYS, type SigType, type Signature, encode } from "../../runtime/zkvm/index.ts";
@@ -45,13 +46,17 @@ export function buildZkvm(m: Module, opts: ZkvmOptions = {}): ZkvmBuild {
     return { diagnostics: [error("E0681", msg, undefined, progs.length ? `programs: ${progs.map((p) => p.name).join(", ")}` : "declare a `program`")] };
   }
   try {
-    const g = new Gen(f);
+    const ctx: Ctx = { m, code: [], staticEnd: HEAP_BASE, funcs: new Map(), pending: [], calls: [], maxFrame: 2 };
+    const g = new Gen(f, ctx, true);
     g.compile();
+    while (ctx.pending.length) new Gen(ctx.pending.shift()!, ctx, false).compile();
+    for (const c of ctx.calls) ctx.code[4 * c.at + 1] = ctx.funcs.get(c.callee)!;
+    ctx.code[4 * g.heapInit + 2] = ctx.staticEnd;
     const program: Program = {
       entry: 0,
       memSize: opts.memory ?? 1 << 24,
-      regs: Math.max(opts.regs ?? 1 << 16, g.next + 2),
-      code: Int32Array.from(g.code),
+      regs: Math.max(opts.regs ?? 1 << 16, 2 * ctx.maxFrame + 2),
+      code: Int32Array.from(ctx.code),
       dataAddr: 0,
       data: new Uint8Array(0),
       sig: g.sig,
@@ -65,21 +70,40 @@ export function buildZkvm(m: Module, opts: ZkvmOptions = {}): ZkvmBuild {
 
 const widthOf = (t: Type): number => (t.kind === "int" ? t.width : 0);
 
+/** What the functions of one build share: the code, fixed regions, where each function starts. */
+interface Ctx {
+  m: Module;
+  code: number[];
+  staticEnd: number;
+  /** function name → first instruction (-1 while queued) */
+  funcs: Map<string, number>;
+  pending: Func[];
+  /** call instructions whose target is patched once every function is placed */
+  calls: { at: number; callee: string }[];
+  maxFrame: number;
+}
+
+/** Address of the heap pointer (a word in memory, so every function allocates from it). */
+const HEAP_PTR = 16;
+
 class Gen {
-  code: number[] = [];
   next = 2;
+  /** operands naming registers of the callee's frame, which starts where this frame ends */
+  private frameRefs: { at: number; k: number; rel: number }[] = [];
   private slots = new Map<Value, number>();
   private rz = 0;
   private r4 = 0;
   private r8 = 0;
-  private rheap = 0;
   sig: Signature = { params: [], results: [] };
   /** ops that use each value (as operands) */
   private users = new Map<Value, Op[]>();
   /** bytes of fixed regions (array updates done in place) below the heap */
-  private staticEnd = HEAP_BASE;
-  private heapInit = -1;
-  constructor(private f: Func) {
+  heapInit = -1;
+  constructor(
+    private f: Func,
+    private ctx: Ctx,
+    private isEntry: boolean,
+  ) {
     walkFunc(f, (op) => op.operands.forEach((v) => this.users.set(v, [...(this.users.get(v) ?? []), op])));
   }
   /** array.set whose source is read only by earlier array.gets of its block and whose result has one user. */
@@ -89,16 +113,17 @@ class Gen {
     const at = blockOps.indexOf(op);
     const xu = this.users.get(x) ?? [];
     const ok = xu.every((u) => u === op || (u.name === "array.get" && u.operands[0] === x && u.parent === op.parent && blockOps.indexOf(u) < at));
-    return ok && xu.filter((u) => u === op).length === 1 && op.operands[2] !== x && (this.users.get(op.results[0])?.length ?? 0) <= 1;
+    // A function may run more than once while a caller holds the array it returned: only the entry.
+    return this.isEntry && ok && xu.filter((u) => u === op).length === 1 && op.operands[2] !== x && (this.users.get(op.results[0])?.length ?? 0) <= 1;
   }
   private staticAlloc(bytes: number): number {
-    const at = this.staticEnd;
-    this.staticEnd += (bytes + 7) & ~7;
+    const at = this.ctx.staticEnd;
+    this.ctx.staticEnd += (bytes + 7) & ~7;
     return at;
   }
 
   private refuse(op: Op | undefined, what: string, hint?: string): never {
-    throw new Refuse(error("E0680", `the zkvm backend cannot compile ${what}`, op?.loc, hint ?? "supported: i.* on integers up to 32 bits and 64-bit, mem.*, cf.for/while/if, c.assert/assert_eq"));
+    throw new Refuse(error("E0680", `the zkvm backend cannot compile ${what}`, op?.loc, hint ?? "supported: i.* on integers up to 32 bits and 64-bit, mem.*, arrays of integers, cf.for/while/if/call, c.assert/assert_eq"));
   }
   private size(t: Type, op?: Op): number {
     if (t.kind === "mem") {
@@ -107,7 +132,7 @@ class Gen {
       return 2;
     }
     if (t.kind === "int" && t.width <= 32) return 1;
-    // an array value is the address of its elements in linear memory (array.set copies)
+    // an array value is the address of its elements in linear memory
     if (t.kind === "array" && t.elem.kind === "int" && (t.elem.width <= 32 || t.elem.width === 64)) return 1;
     if (t.kind === "int" && t.width === 64) return 2;
     return this.refuse(op, `values of type ${t.kind === "int" ? "i" + t.width : t.kind}`);
@@ -128,6 +153,9 @@ class Gen {
     if (s === undefined) throw new Error("zkvm backend: value used before its definition");
     return s;
   }
+  private get code(): number[] {
+    return this.ctx.code;
+  }
   private emit(op: number, a = 0, b = 0, c = 0): number {
     this.code.push(op, a, b, c);
     return this.code.length / 4 - 1;
@@ -146,12 +174,24 @@ class Gen {
 
   compile(): void {
     const f = this.f;
+    const entry = f.body.blocks[0];
+    this.ctx.funcs.set(f.name, this.here);
+    if (!this.isEntry) {
+      // a called function: parameters at r2.. as the caller placed them; results go back there
+      entry.args.forEach((a) => this.def(a));
+      this.rz = this.konst(0);
+      this.r4 = this.konst(4);
+      this.r8 = this.konst(8);
+      const y = this.block(entry);
+      if (y?.name !== "cf.return") this.emit(OPC.RET);
+      return this.done();
+    }
     this.rz = this.konst(0);
     this.r4 = this.konst(4);
     this.r8 = this.konst(8);
-    this.rheap = this.konst(HEAP_BASE);
+    const h = this.konst(0);
     this.heapInit = this.here - 1;
-    const entry = f.body.blocks[0];
+    this.emit(OPC.SW, h, this.rz, HEAP_PTR);
     entry.args.forEach((a, i) => {
       const name = typeof f.paramAttrs[i]?.name === "string" ? (f.paramAttrs[i].name as string) : `#${i}`;
       const s = this.def(a);
@@ -161,12 +201,11 @@ class Gen {
         this.sig.params.push({ name, type: { kind: "mem", width: w } });
         this.emit(OPC.ECALL, SYS.READ, this.rz, this.r4);
         this.emit(OPC.LW, s + 1, this.rz, 0);
-        this.emit(OPC.MOV, s, this.rheap);
         const bytes = this.alloc(1);
         const sh = Math.log2(w <= 8 ? 1 : w / 8);
         this.emit(OPC.SHLI, bytes, s + 1, sh);
+        this.heapAlloc(s, bytes);
         this.emit(OPC.ECALL, SYS.READ, s, bytes);
-        this.bump(bytes);
       } else {
         const w = widthOf(t);
         this.sig.params.push({ name, type: { kind: "int", width: w } });
@@ -183,14 +222,46 @@ class Gen {
     this.block(entry);
     // a body that falls off its end returns nothing
     this.emit(OPC.ECALL, SYS.HALT, this.rz, this.rz);
-    this.patch(this.heapInit, 2, this.staticEnd);
+    this.done();
   }
 
-  /** heap += bytes, rounded up to 8 */
-  private bump(bytes: number): void {
-    this.emit(OPC.ADD, this.rheap, this.rheap, bytes);
-    this.emit(OPC.ADDI, this.rheap, this.rheap, 7);
-    this.emit(OPC.ANDI, this.rheap, this.rheap, -8);
+  /** The frame's size is known: place the callee frames of this function's calls above it. */
+  private done(): void {
+    for (const r of this.frameRefs) this.patch(r.at, r.k, this.next + r.rel);
+    this.ctx.maxFrame = Math.max(this.ctx.maxFrame, this.next + 2);
+  }
+
+  /** s = heap pointer; heap pointer += bytes (register), rounded up to 8 */
+  private heapAlloc(s: number, bytes: number): void {
+    const h = this.alloc(1);
+    this.emit(OPC.LW, h, this.rz, HEAP_PTR);
+    this.emit(OPC.MOV, s, h);
+    this.emit(OPC.ADD, h, h, bytes);
+    this.emit(OPC.ADDI, h, h, 7);
+    this.emit(OPC.ANDI, h, h, -8);
+    this.emit(OPC.SW, h, this.rz, HEAP_PTR);
+  }
+
+  private call(op: Op): void {
+    const name = op.symAttr("callee") ?? "";
+    const callee = this.ctx.m.func(name);
+    if (!callee || (callee.kind !== "fn" && callee.kind !== "hint")) this.refuse(op, `a call of @${name}`, "calls of fn items");
+    if (!this.ctx.funcs.has(name)) {
+      this.ctx.funcs.set(name, -1);
+      this.ctx.pending.push(callee);
+    }
+    let off = 2;
+    op.operands.forEach((v) => {
+      for (let k = 0; k < this.size(v.type, op); k++) this.frameRefs.push({ at: this.emit(OPC.MOV, 0, this.r(v) + k), k: 1, rel: off++ });
+    });
+    const at = this.emit(OPC.CALL, 0, 0);
+    this.ctx.calls.push({ at, callee: name });
+    this.frameRefs.push({ at, k: 2, rel: 0 });
+    off = 2;
+    op.results.forEach((r) => {
+      const s = this.def(r, op);
+      for (let k = 0; k < this.size(r.type, op); k++) this.frameRefs.push({ at: this.emit(OPC.MOV, s + k, 0), k: 2, rel: off++ });
+    });
   }
 
   /** Moves values into registers as if at once (a yield may swap two loop-carried values). */
@@ -216,6 +287,13 @@ class Gen {
   private block(b: Block): Op | undefined {
     for (const op of b.ops) {
       if (op.name === "cf.yield" || op.name === "cf.condition") return op;
+      if (op.name === "cf.return" && !this.isEntry) {
+        const sizes = this.sizes(op.operands);
+        const dsts = sizes.map((_, i) => 2 + sizes.slice(0, i).reduce((a, b) => a + b, 0));
+        this.moves(dsts, op.operands, sizes);
+        this.emit(OPC.RET);
+        return op;
+      }
       if (op.name === "cf.return") {
         op.operands.forEach((v) => {
           const w = widthOf(v.type);
@@ -237,6 +315,7 @@ class Gen {
       case "cf.for": return this.forLoop(op);
       case "cf.while": return this.whileLoop(op);
       case "cf.if": return this.ifElse(op);
+      case "cf.call": return this.call(op);
       case "c.assert": {
         const t = this.alloc(1);
         this.emit(OPC.XORI, t, this.r(x), 1);
@@ -259,10 +338,8 @@ class Gen {
         const s = this.def(op.results[0], op);
         const n = op.intAttr("len") ?? 0;
         const esz = t.kind === "mem" ? elemBytes(widthOf(t.elem)) : 1;
-        this.emit(OPC.MOV, s, this.rheap);
         this.emit(OPC.CONST, s + 1, n);
-        const bytes = this.konst(n * esz);
-        this.bump(bytes);
+        this.heapAlloc(s, this.konst(n * esz));
         // memory outside the heap's past is zero: a bump allocator never reuses it
         return;
       }
@@ -274,8 +351,7 @@ class Gen {
         const s = this.def(op.results[0], op);
         if (name === "array.set" && this.linear(op)) this.emit(OPC.CONST, s, 0);
         else {
-          this.emit(OPC.MOV, s, this.rheap);
-          this.bump(this.konst(t.len * esz));
+          this.heapAlloc(s, this.konst(t.len * esz));
         }
         const ld = esz === 8 ? OPC.LD : OPC.LW;
         const st = esz === 8 ? OPC.SD : OPC.SW;

@@ -44,6 +44,10 @@ export function encodeInputs(sig: Signature, inputs: Record<string, unknown> | u
       put(out, x, bytesOf(t.width));
     }
   }
+  if (!Array.isArray(inputs)) {
+    const extra = Object.keys(inputs).filter((k) => !sig.params.some((p) => p.name === k));
+    if (extra.length) return `unknown input \`${extra[0]}\` (parameters: ${sig.params.map((p) => p.name).join(", ") || "none"})`;
+  }
   return Uint8Array.from(out);
 }
 

@@ -105,6 +105,22 @@ const cases: [string, string, Record<string, unknown>[]][] = [
     [{ a: 3, input: Array.from({ length: 100_000 }, (_, i) => (i * 7) & 255) }, { a: 0, input: [3, 19, 35] }],
   ],
   [
+    "calls: arguments and results of 32 and 64 bits, arrays passed by address, nested calls",
+    `fn sq(n: u32) -> u32 { n * n }
+     fn f(n: u32) -> u32 { if n < 2 { sq(n) } else { sq(n - 1) + sq(n - 2) } }
+     fn pair(a: u64, b: u32) -> u64 { a * (b as u64) + 1 }
+     fn sum(xs: [u32; 4]) -> u32 { let mut s: u32 = 0; for i in 0..4 { s += xs[i]; } s }
+     fn mix(h: u32, b: u32) -> u32 { (h ^ b) * 16777619 }
+     program P(n: u32, input: Bytes) -> u64 {
+       let xs: [u32; 4] = [n, n + 1, n * 2, 7];
+       let mut h: u32 = 2166136261;
+       let mut i = 0u32;
+       while i < input.len() { h = mix(h, input[i] as u32); i += 1; }
+       pair(pair(n as u64, sum(xs)), f(n) + f(n + 1)) + (h as u64)
+     }`,
+    [{ n: 10, input: [1, 2, 3] }, { n: 4294967295, input: [] }],
+  ],
+  [
     "division by zero fails in both",
     `program P(a: u32, b: u32) -> u32 { a / b + a % b }`,
     [{ a: 7, b: 2 }, { a: 7, b: 0 }, { a: 4294967295, b: 4294967295 }],
