@@ -12,12 +12,12 @@ import { Spdz2kParty, mod, modK, type TriplePair } from "../../runtime/mpc/spdz2
 const mesh = (n: number) => connectInProcess(n, { timeoutMs: 20_000 });
 
 /** An inner product of party 0's and party 1's vectors with OT-based preprocessing; `tamper` edits a party's triples. */
-async function otDot(n: number, tamper?: (party: number, t: TriplePair[]) => void) {
+async function otDot(n: number, tamper?: (party: number, t: TriplePair[]) => void, tamperOt?: number) {
   const nets = await mesh(n);
   return Promise.all(
     nets.map(async (net) => {
       try {
-        const prep = await OtPreprocessing.setup(net);
+        const prep = await OtPreprocessing.setup(net, undefined, net.party === tamperOt ? { tamperColumns: 64 } : undefined);
         if (tamper) {
           const orig = prep.triplePairs.bind(prep);
           prep.triplePairs = async (k: number) => {
@@ -138,4 +138,14 @@ describe("OT", () => {
       if (!o.ok) expect(o.error).toMatch(/sacrifice failed: triple 1 of 3 is not a product/);
     }
   }, 60_000);
+
+  it("an inconsistent OT-extension input (--cheat kind=ot) makes the honest parties abort", async () => {
+    // Party 2 uses the other choice bit in 64 of the 128 columns: missed only if Δ is 0 on all 64.
+    const out = await otDot(3, undefined, 2);
+    for (const o of out.slice(0, 2)) {
+      expect(o.ok).toBe(false);
+      if (!o.ok) expect(o.error).toMatch(/KOS consistency check/);
+    }
+  }, 60_000);
 });
+

@@ -101,7 +101,7 @@ export async function runParty(cfg: PartyConfig, progress: (line: string) => voi
     let prep: Preprocessing;
     if (cfg.preprocessing === "ot") {
       // Base OTs and extensions now; triples, masks and MACs are made as the program asks for them.
-      prep = await OtPreprocessing.setup(net);
+      prep = await OtPreprocessing.setup(net, undefined, cfg.cheat === "ot" ? { tamperColumns: 64 } : undefined);
     } else {
       // The dealer's seed from everyone's randomness: this makes runs differ, it does not make the
       // dealer secure (every party still learns every share).

@@ -34,7 +34,15 @@ export interface OtExtension {
   /** Bits the receiver sends per OT (excluding the per-batch check). */
   readonly bitsPerOt: number;
   sender(net: PartyNet, peer: number): Promise<CotSender>;
-  receiver(net: PartyNet, peer: number): Promise<CotReceiver>;
+  receiver(net: PartyNet, peer: number, opts?: ReceiverOptions): Promise<CotReceiver>;
+}
+
+export interface ReceiverOptions {
+  /**
+   * A deviating receiver (tests, `--cheat kind=ot`): in its first extension, row 0 of the first
+   * `tamperColumns` columns of u uses the other choice bit, an inconsistent OT input.
+   */
+  tamperColumns?: number;
 }
 
 const seedFor = (key: Buffer, call: number) => Buffer.concat([key, Buffer.from(Uint32Array.of(call).buffer)]);
@@ -93,7 +101,7 @@ export const KOS: OtExtension = {
     };
   },
 
-  async receiver(net, peer) {
+  async receiver(net, peer, opts = {}) {
     const pairs = await baseOtSend(net, peer, KAPPA);
     let call = 0;
     return {
@@ -113,6 +121,7 @@ export const KOS: OtExtension = {
           for (let i = 0; i < bytes; i++) u[j * bytes + i] = t0[i] ^ t1[i] ^ r[i];
           return t0;
         });
+        if (call === 1) for (let j = 0; j < (opts.tamperColumns ?? 0); j++) u[j * bytes] ^= 1;
         net.send(peer, u);
         const seed = await net.recv(peer);
         const T = transpose(cols, rows);

@@ -18,7 +18,7 @@ import type { PartyNet } from "../net/index.ts";
 import type { Preprocessing, Share, Triple, TriplePair } from "../spdz2k/preprocessing.ts";
 import { mod, packWords, unpackWords } from "../spdz2k/ring.ts";
 import { gilboaReceive, gilboaSend } from "./gilboa.ts";
-import { KOS, type CotReceiver, type CotSender, type OtExtension } from "./kos.ts";
+import { KOS, type CotReceiver, type CotSender, type OtExtension, type ReceiverOptions } from "./kos.ts";
 
 const rand128 = (n: number): bigint[] => unpackWords(randomBytes(16 * n), 16, n, "random");
 
@@ -33,7 +33,7 @@ export class OtPreprocessing implements Preprocessing {
   ) {}
 
   /** Base OTs and an OT extension with every peer, in both directions. */
-  static async setup(net: PartyNet, extension: OtExtension = KOS): Promise<OtPreprocessing> {
+  static async setup(net: PartyNet, extension: OtExtension = KOS, receiverOptions?: ReceiverOptions): Promise<OtPreprocessing> {
     const phase = net.phase;
     net.phase = "offline: base OT";
     const alpha = randomBytes(8).readBigUInt64LE(0);
@@ -43,9 +43,9 @@ export class OtPreprocessing implements Preprocessing {
       // The lower-numbered party is the extension sender first, so both sides agree on the order.
       if (first) {
         senders[j] = await extension.sender(net, j);
-        receivers[j] = await extension.receiver(net, j);
+        receivers[j] = await extension.receiver(net, j, receiverOptions);
       } else {
-        receivers[j] = await extension.receiver(net, j);
+        receivers[j] = await extension.receiver(net, j, receiverOptions);
         senders[j] = await extension.sender(net, j);
       }
     });

@@ -18,8 +18,11 @@ import { MpcError, type PartyNet } from "../net/index.ts";
 import type { Preprocessing, Share, Triple } from "./preprocessing.ts";
 import { K, MASK_K, Prg, TWO_K, commit, mod, modK, openCommitment, packWords, unpackWords } from "./ring.ts";
 
-/** How a party deviates (tests and `--cheat`): a wrong share in an opening, or a wrong MAC in the check. */
-export type Cheat = "share" | "mac";
+/**
+ * How a party deviates (tests and `--cheat`): a wrong share in an opening, a wrong MAC in the check,
+ * or (with OT-based preprocessing, applied there) an inconsistent OT-extension input.
+ */
+export type Cheat = "share" | "mac" | "ot";
 
 interface Opened {
   share: Share;

@@ -44,13 +44,14 @@ function inputFiles(specs: readonly string[], parties: number): (string | undefi
   return out;
 }
 
-function parseCheat(s: string | undefined, parties: number): { party: number; kind: "share" | "mac" } | undefined {
+function parseCheat(s: string | undefined, parties: number, preprocessing: string): { party: number; kind: "share" | "mac" | "ot" } | undefined {
   if (s === undefined) return undefined;
-  const m = /^party=(\d+)(?:,kind=(share|mac))?$/.exec(s);
-  if (!m) throw new UserError(`bad --cheat \`${s}\``, "write --cheat party=K or --cheat party=K,kind=share|mac");
+  const m = /^party=(\d+)(?:,kind=(share|mac|ot))?$/.exec(s);
+  if (!m) throw new UserError(`bad --cheat \`${s}\``, "write --cheat party=K or --cheat party=K,kind=share|mac|ot");
   const party = Number(m[1]);
   if (party >= parties) throw new UserError(`--cheat party=${party}: there is no party ${party} among ${parties}`);
-  return { party, kind: (m[2] as "share" | "mac" | undefined) ?? "share" };
+  if (m[2] === "ot" && preprocessing !== "ot") throw new UserError("--cheat kind=ot tampers with the OT extension: add --preprocessing ot");
+  return { party, kind: (m[2] as "share" | "mac" | "ot" | undefined) ?? "share" };
 }
 
 export const command: CommandModule<object, Args> = {
@@ -63,7 +64,7 @@ export const command: CommandModule<object, Args> = {
       .option("parties", { type: "number", describe: "number of parties (default: the protocol's, at least 2)" })
       .option("input", { type: "string", array: true, describe: "PARTY=FILE: that party's inputs (JSON by parameter name); FILE alone: one file for all" })
       .option("link", { type: "string", describe: "shape every link: RATE[,DELAY], e.g. 10MB/s,20ms" })
-      .option("cheat", { type: "string", describe: "party=K[,kind=share|mac]: party K deviates (tests the abort)" })
+      .option("cheat", { type: "string", describe: "party=K[,kind=share|mac|ot]: party K deviates (tests the abort)" })
       .option("party", { type: "number", describe: "with --hosts: run only this party" })
       .option("hosts", { type: "string", describe: "JSON file: every party's host and port (and TLS keys)" })
       .option("entry", { type: "string", describe: "protocol to run when the file has several" })
@@ -111,7 +112,7 @@ export const command: CommandModule<object, Args> = {
     const parties = argv.parties ?? prog.parties;
     if (parties < prog.parties) throw new UserError(`${prog.name} takes inputs from party ${prog.parties - 1}: it needs at least ${prog.parties} parties, not ${parties}`);
     const files = inputFiles(argv.input ?? [], parties);
-    const cheat = parseCheat(argv.cheat, parties);
+    const cheat = parseCheat(argv.cheat, parties, argv.preprocessing);
     const { launchParties } = await import("../../../runtime/mpc/net/index.ts");
     const { programInputs, PartyInputError } = await import("../mpc-party.ts");
     // Inputs are checked here too, so that a missing value is one error instead of N.
@@ -125,7 +126,7 @@ export const command: CommandModule<object, Args> = {
     }
     const prepName = argv.preprocessing === "ot" ? "OT-based (KOS, sacrificed triples; MACs passively secure)" : "INSECURE dealer (testing only)";
     log(`mpc: ${prog.name} with ${parties} parties over loopback TCP${argv.link ? `, links ${argv.link}` : ""}; preprocessing: ${prepName}`);
-    if (cheat) log(`mpc: party ${cheat.party} cheats (wrong ${cheat.kind})`);
+    if (cheat) log(`mpc: party ${cheat.party} cheats (${cheat.kind === "ot" ? "inconsistent OT-extension input" : `wrong ${cheat.kind}`})`);
     const t0 = performance.now();
     const entry = join(REPO_ROOT, "tooling/cli/mpc-party.ts");
     type Report = import("../mpc-party.ts").PartyReport;
@@ -176,7 +177,7 @@ export const command: CommandModule<object, Args> = {
 async function runOne(argv: Args, prog: import("../../../runtime/mpc/index.ts").MpcProgram, hosts: { host: string; port: number }[], tls: import("../../../runtime/mpc/net/index.ts").TlsKeys | undefined): Promise<void> {
   if (hosts.length < prog.parties) throw new UserError(`the protocol needs at least ${prog.parties} parties, ${argv.hosts} lists ${hosts.length}`);
   const files = inputFiles(argv.input ?? [], hosts.length);
-  const cheat = parseCheat(argv.cheat, hosts.length);
+  const cheat = parseCheat(argv.cheat, hosts.length, argv.preprocessing);
   const { runParty, PartyInputError } = await import("../mpc-party.ts");
   const { MpcError } = await import("../../../runtime/mpc/net/index.ts");
   try {
