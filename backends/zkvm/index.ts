@@ -198,7 +198,9 @@ class Gen {
       const t = a.type;
       if (t.kind === "mem") {
         const w = widthOf(t.elem);
-        this.sig.params.push({ name, type: { kind: "mem", width: w } });
+        // a buffer the program may write is an output too (as the interpreter reports it)
+        const out = f.paramAttrs[i]?.access === "read_write";
+        this.sig.params.push(out ? { name, type: { kind: "mem", width: w }, out } : { name, type: { kind: "mem", width: w } });
         this.emit(OPC.ECALL, SYS.READ, this.rz, this.r4);
         this.emit(OPC.LW, s + 1, this.rz, 0);
         const bytes = this.alloc(1);
@@ -219,10 +221,28 @@ class Gen {
       if (t.kind !== "int") this.refuse(undefined, `a program that returns a ${t.kind}`, "return integers; write buffers to the output as results");
       return { kind: "int", width: t.width } satisfies SigType;
     });
-    this.block(entry);
     // a body that falls off its end returns nothing
-    this.emit(OPC.ECALL, SYS.HALT, this.rz, this.rz);
+    if (this.block(entry)?.name !== "cf.return") this.epilogue([]);
     this.done();
+  }
+
+  /** Writes the results, then each `out` buffer (count, elements), and halts. */
+  private epilogue(results: readonly Value[]): void {
+    results.forEach((v) => {
+      const w = widthOf(v.type);
+      this.emit(w === 64 ? OPC.SD : OPC.SW, this.r(v), this.rz, 0);
+      this.emit(OPC.ECALL, SYS.WRITE, this.rz, w === 64 ? this.r8 : this.r4);
+    });
+    this.f.body.blocks[0].args.forEach((a, i) => {
+      if (!this.sig.params[i]?.out || a.type.kind !== "mem") return;
+      const s = this.r(a);
+      this.emit(OPC.SW, s + 1, this.rz, 0);
+      this.emit(OPC.ECALL, SYS.WRITE, this.rz, this.r4);
+      const bytes = this.alloc(1);
+      this.emit(OPC.SHLI, bytes, s + 1, Math.log2(elemBytes(widthOf(a.type.elem))));
+      this.emit(OPC.ECALL, SYS.WRITE, s, bytes);
+    });
+    this.emit(OPC.ECALL, SYS.HALT, this.rz, this.rz);
   }
 
   /** The frame's size is known: place the callee frames of this function's calls above it. */
@@ -295,12 +315,7 @@ class Gen {
         return op;
       }
       if (op.name === "cf.return") {
-        op.operands.forEach((v) => {
-          const w = widthOf(v.type);
-          this.emit(w === 64 ? OPC.SD : OPC.SW, this.r(v), this.rz, 0);
-          this.emit(OPC.ECALL, SYS.WRITE, this.rz, w === 64 ? this.r8 : this.r4);
-        });
-        this.emit(OPC.ECALL, SYS.HALT, this.rz, this.rz);
+        this.epilogue(op.operands);
         return op;
       }
       this.op(op);

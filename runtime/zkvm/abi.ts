@@ -51,18 +51,31 @@ export function encodeInputs(sig: Signature, inputs: Record<string, unknown> | u
   return Uint8Array.from(out);
 }
 
-/** The results as JSON, or a string when the output does not match the signature. */
-export function decodeOutputs(sig: Signature, output: Uint8Array): unknown[] | string {
-  const res: unknown[] = [];
+/** The results, then the buffers marked `out` by name, as JSON; a string when the output does not match. */
+export function decodeOutputs(sig: Signature, output: Uint8Array): { outputs: unknown[]; buffers: Record<string, unknown[]> } | string {
   let at = 0;
-  for (const t of sig.results as SigType[]) {
-    const n = t.width <= 32 ? 4 : 8;
-    if (at + n > output.length) return `the output has ${output.length} bytes, fewer than the results need`;
+  const num = (n: number): bigint | undefined => {
+    if (at + n > output.length) return undefined;
     let x = 0n;
     for (let i = n - 1; i >= 0; i--) x = (x << 8n) | BigInt(output[at + i]);
     at += n;
-    res.push(t.width === 1 ? x !== 0n : t.width <= 32 ? Number(x) : x.toString());
+    return x;
+  };
+  const json = (x: bigint, w: number) => (w === 1 ? x !== 0n : w <= 32 ? Number(x) : x.toString());
+  const short = `the output has ${output.length} bytes, fewer than the results need`;
+  const outputs: unknown[] = [];
+  for (const t of sig.results as SigType[]) {
+    const x = num(t.width <= 32 ? 4 : 8);
+    if (x === undefined) return short;
+    outputs.push(json(x, t.width));
+  }
+  const buffers: Record<string, unknown[]> = {};
+  for (const p of sig.params) {
+    if (!p.out) continue;
+    const n = num(4);
+    if (n === undefined || at + Number(n) * bytesOf(p.type.width) > output.length) return short;
+    buffers[p.name] = Array.from({ length: Number(n) }, () => json(num(bytesOf(p.type.width))!, p.type.width));
   }
   if (at !== output.length) return `the output has ${output.length - at} bytes more than the results`;
-  return res;
+  return { outputs, buffers };
 }

@@ -103,7 +103,11 @@ function isSignature(s: unknown): s is Signature {
   return (
     Array.isArray(o.params) &&
     Array.isArray(o.results) &&
-    o.params.every((p) => typeof p === "object" && p !== null && typeof (p as { name?: unknown }).name === "string" && isSigType((p as { type?: unknown }).type)) &&
+    o.params.every((p) => {
+      if (typeof p !== "object" || p === null) return false;
+      const q = p as { name?: unknown; type?: unknown; out?: unknown };
+      return typeof q.name === "string" && isSigType(q.type) && (q.out === undefined || (q.out === true && (q.type as { kind: string }).kind === "mem"));
+    }) &&
     o.results.every((r) => isSigType(r) && (r as { kind: string }).kind === "int")
   );
 }

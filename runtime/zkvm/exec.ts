@@ -208,7 +208,8 @@ export function execute(p: Program, opts: ExecOptions = {}): ExecResult | ZkvmEr
         }
         return trap(`unknown system call ${call}${call >= 0x100 ? " (precompiles are not available in this executor yet)" : ""}`);
       }
-      default: return trap(`bad opcode ${op}`);
+      // only past the last instruction: the decoder has checked every opcode
+      default: return zerr("trap", `execution ran past the end of the code (${nCode} instructions)`, pc - 1);
     }
   }
   function done(exit: number): ExecResult {

@@ -88,7 +88,8 @@ export const MAX_CODE = 1 << 24;
 
 /** Parameter and result types of the entry, so a host can encode JSON inputs and decode outputs. */
 export interface Signature {
-  params: { name: string; type: SigType }[];
+  /** `out`: a buffer the program may write, sent back after the results */
+  params: { name: string; type: SigType; out?: boolean }[];
   results: SigType[];
 }
 /** `u8`..`u64` (width bits) or a buffer of them. */

@@ -101,6 +101,9 @@ describe("executor", () => {
     const p = asm(`.memory 16\n.regs 8\n  call @0, 4\n`);
     expect(execute(p)).toMatchObject({ ok: false, kind: "trap", message: expect.stringContaining("stack overflow") });
   });
+  it("running past the last instruction is a trap (found by the fuzz run)", () => {
+    expect(execute(asm(`.memory 16\n.regs 8\n  const r2, 1\n`))).toMatchObject({ ok: false, kind: "trap", message: expect.stringContaining("past the end of the code") });
+  });
   it("counts instructions per family", () => {
     const p = asm(`.memory 16\n.regs 8\n  const r2, 1000\n  addi r2, r2, -1\n  bnz r2, @1\n  ret\n`);
     const r = execute(p, { counts: true });

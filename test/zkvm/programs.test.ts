@@ -184,6 +184,23 @@ describe("array updates in a loop", () => {
     const input = encodeInputs(p.sig!, { input: Array.from({ length: 20_000 }, (_, i) => i & 255) });
     const r = execute(p, { input: input as Uint8Array });
     if (!r.ok) throw new Error(r.message);
-    expect(decodeOutputs(p.sig!, r.output)).toEqual([1250]);
+    expect(decodeOutputs(p.sig!, r.output)).toEqual({ outputs: [1250], buffers: {} });
+  });
+});
+
+describe("SHA-256 as a CWIR program (test/interp/sha256-program.ts)", () => {
+  it("equals node:crypto and the interpreter on 0..130-byte messages", async () => {
+    const { createHash } = await import("node:crypto");
+    const { pad, sha256Module } = await import("../interp/sha256-program.ts");
+    const { bothIr } = await import("./util.ts");
+    const m = sha256Module();
+    for (const n of [0, 3, 55, 56, 64, 130]) {
+      const msg = Uint8Array.from({ length: n }, (_, i) => (i * 37 + n) & 255);
+      const r = bothIr(m, { blocks: pad(msg), out: new Array(32).fill(0) });
+      expect(r.refused).toBeUndefined();
+      const want = createHash("sha256").update(msg).digest("hex");
+      expect(Buffer.from(r.vm.buffers!.out as number[]).toString("hex"), `length ${n}`).toBe(want);
+      expect(r.vm.buffers).toEqual(r.interp.buffers);
+    }
   });
 });

@@ -106,7 +106,10 @@ async function runBytecode(file: string, inputs: Record<string, unknown> | unkno
   const outputs = zk.decodeOutputs(sig, r.output);
   const out: Record<string, unknown> = { ok: r.exitCode === 0 };
   if (typeof outputs === "string") out.output = Array.from(r.output);
-  else if (outputs.length) out.outputs = outputs;
+  else {
+    if (outputs.outputs.length) out.outputs = outputs.outputs;
+    if (Object.keys(outputs.buffers).length) out.buffers = outputs.buffers;
+  }
   if (r.exitCode !== 0) out.exitCode = r.exitCode;
   out.instructions = r.instructions;
   out.families = r.families;
