@@ -118,4 +118,41 @@ describe("SPDZ2k online (insecure dealer)", () => {
       if (!o.ok) expect(o.error.message).toMatch(/input owner equivocated|MAC check failed/);
     }
   }, 30_000);
+
+  it("a matrix product with one matrix triple equals the clear one and opens mn + nk values instead of 2mnk", async () => {
+    const [m, n, k] = [3, 4, 2];
+    const X = [1n, -2n, 3n, 4n, 0n, 5n, -6n, 7n, 8n, 9n, -10n, 11n];
+    const Y = [2n, -1n, 0n, 3n, 4n, 4n, -5n, 1n];
+    const clearXY = Array.from({ length: m * k }, (_, t) => {
+      const [i, j] = [Math.floor(t / k), t % k];
+      return X.slice(i * n, i * n + n).reduce((acc, x, l) => acc + x * Y[l * k + j], 0n);
+    });
+    const out = await runAll(3, async (p) => {
+      const x = await p.input(0, m * n, p.party === 0 ? X.map(mod) : undefined);
+      const y = await p.input(1, n * k, p.party === 1 ? Y.map(mod) : undefined);
+      p.net.phase = "matmul";
+      const xy = await p.matmul(x, y, m, n, k);
+      p.net.phase = "output";
+      return { xy: (await p.reveal(xy)).map(signedK), bytes: p.net.stats().perPhase.matmul.sent };
+    });
+    for (const o of out) {
+      expect(o.ok, o.ok ? "" : o.error.message).toBe(true);
+      if (!o.ok) continue;
+      expect(o.value.xy).toEqual(clearXY);
+      // To each of 2 peers: (mn + nk) 8-byte values and a 5-byte header.
+      expect(o.value.bytes).toBe(2 * ((m * n + n * k) * 8 + 5));
+    }
+    // A wrong share in the matrix opening is caught like any other.
+    const bad = await runAll(
+      2,
+      async (p) => {
+        const x = await p.input(0, m * n, p.party === 0 ? X.map(mod) : undefined);
+        const y = await p.input(1, n * k, p.party === 1 ? Y.map(mod) : undefined);
+        return p.reveal(await p.matmul(x, y, m, n, k));
+      },
+      { party: 1, kind: "share" },
+    );
+    for (const o of bad) expect(o.ok).toBe(false);
+  }, 30_000);
 });
+

@@ -15,6 +15,13 @@ export interface Triple {
   c: Share;
 }
 
+/** A matrix triple: A (m×n), B (n×k), C = A·B (m×k), row-major. */
+export interface MatrixTriple {
+  a: Share[];
+  b: Share[];
+  c: Share[];
+}
+
 /** Two triples with the same b, the second to be sacrificed to check the first. */
 export interface TriplePair extends Triple {
   a2: Share;
@@ -35,6 +42,8 @@ export interface Preprocessing {
   randoms(n: number): Share[] | Promise<Share[]>;
   /** Masks for `n` inputs of `owner`: the owner also gets the clear values. */
   inputMasks(owner: number, n: number): { shares: Share[]; values?: bigint[] } | Promise<{ shares: Share[]; values?: bigint[] }>;
+  /** A matrix triple for an m×n by n×k product, when the preprocessing makes them. */
+  matrixTriple?(m: number, n: number, k: number): MatrixTriple | Promise<MatrixTriple>;
   /** What was handed out so far (reports). */
   readonly used: { triples: number; randoms: number; inputMasks: number };
 }
@@ -88,6 +97,14 @@ export class InsecureDealer implements Preprocessing {
     });
   }
 
+  matrixTriple(m: number, n: number, k: number): MatrixTriple {
+    this.used.triples++;
+    const A = Array.from({ length: m * n }, () => this.prg.u128());
+    const B = Array.from({ length: n * k }, () => this.prg.u128());
+    const C = matmulClear(A, B, m, n, k);
+    return { a: A.map((x) => this.share(x)), b: B.map((x) => this.share(x)), c: C.map((x) => this.share(x)) };
+  }
+
   randoms(n: number): Share[] {
     this.used.randoms += n;
     return Array.from({ length: n }, () => this.share(this.prg.u128()));
@@ -103,4 +120,16 @@ export class InsecureDealer implements Preprocessing {
     });
     return owner === this.party ? { shares, values } : { shares };
   }
+}
+
+/** X·Y mod 2^128 for row-major X (m×n) and Y (n×k). */
+export function matmulClear(X: readonly bigint[], Y: readonly bigint[], m: number, n: number, k: number): bigint[] {
+  const out = new Array<bigint>(m * k).fill(0n);
+  for (let i = 0; i < m; i++)
+    for (let l = 0; l < n; l++) {
+      const x = X[i * n + l];
+      if (x === 0n) continue;
+      for (let j = 0; j < k; j++) out[i * k + j] += x * Y[l * k + j];
+    }
+  return out.map(mod);
 }
