@@ -262,6 +262,9 @@ function cases(): Case[] {
   out.push(c(/--party and --hosts go together/, "mpc", "run", "good.cwl", "--party", "1"));
   out.push(c(/expected \{ "parties"/, "mpc", "run", "good.cwl", "--hosts", "in.json", "--party", "0"));
   out.push(c(/E0670.*no protocol/, "mpc", "run", "good.cwl"));
+  out.push(c(/--parties must be 2 or 4, not 3/, "fl", "train", "--parties", "3"));
+  out.push(c(/nope: no such directory/, "fl", "train", "--dir", "nope"));
+  out.push(c(/--epochs must be an integer from 1/, "fl", "train", "--epochs", "0"));
   out.push(c(/--erc20 must be an integer from 1/, "kv", "apply", "acc", "--erc20", "0"));
   out.push(c(/--first must be an integer from 1/, "kv", "prove", "acc", "--insecure-dev-srs", "--first", "0"));
   out.push(c(/unknown workload `foo`/, "chain", "run", "--workload", "foo"));

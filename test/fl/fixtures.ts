@@ -1,6 +1,5 @@
 // The committed subsets (see test/fl/data/README.md) split between parties as the tests use them.
-import { loadMnist, loadCifar10, take, splitFeatures, columns, features, standardise, type ImageSet, type Split } from "../../runtime/fl/data/index.ts";
-import type { LrPartyData } from "../../runtime/fl/lr/index.ts";
+import { loadMnist, loadCifar10, verticalSplit, type ImageSet, type Split } from "../../runtime/fl/data/index.ts";
 
 const dir = new URL("./data/", import.meta.url).pathname;
 export const MNIST_IMAGES = dir + "mnist-t10k-1k-images-idx3-ubyte.gz";
@@ -16,19 +15,8 @@ export function cifar(): ImageSet {
   return loadCifar10([CIFAR]);
 }
 
-/** The first 80 % of the rows train, the rest test; each party's columns standardised locally. */
-export function vertical(all: ImageSet, split: Split): { parties: LrPartyData[]; central: LrPartyData } {
+/** The first 80 % of the rows train, the rest test. */
+export function vertical(all: ImageSet, split: Split) {
   const nTrain = Math.floor(all.n * 0.8);
-  const tr = take(all, 0, nTrain);
-  const te = take(all, nTrain, all.n - nTrain);
-  const part = (cols: number[], labels: boolean): LrPartyData => {
-    const p: LrPartyData = { d: cols.length, train: columns(tr, cols), test: columns(te, cols) };
-    standardise(p.train, p.test, p.d);
-    if (labels) Object.assign(p, { trainLabels: tr.labels, testLabels: te.labels });
-    return p;
-  };
-  return {
-    parties: splitFeatures(all, split).map((c, i) => part(c, i === 0)),
-    central: part(Array.from({ length: features(all) }, (_, i) => i), true),
-  };
+  return verticalSplit(all, split, nTrain, all.n - nTrain);
 }

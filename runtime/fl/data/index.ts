@@ -177,3 +177,32 @@ export function standardise(train: Float64Array, test: Float64Array, d: number):
     for (let i = 0; i < test.length / d; i++) test[i * d + j] = (test[i * d + j] - mean) * inv;
   }
 }
+
+/** One party's columns of the training and test rows (standardised), with the labels at the active party. */
+export interface PartyColumns {
+  d: number;
+  train: Float64Array;
+  test: Float64Array;
+  trainLabels?: Uint8Array;
+  testLabels?: Uint8Array;
+}
+
+/**
+ * Rows [0, nTrain) train and the next nTest rows test; party i gets the columns `splitFeatures`
+ * gives it, standardised on its own, and party 0 the labels. `central` holds every column and the labels.
+ */
+export function verticalSplit(all: ImageSet, split: Split, nTrain: number, nTest: number): { parties: PartyColumns[]; central: PartyColumns } {
+  if (nTrain + nTest > all.n) throw new DataError(`${all.name}: ${nTrain} training and ${nTest} test rows asked for, the data has ${all.n}`);
+  const tr = take(all, 0, nTrain);
+  const te = take(all, nTrain, nTest);
+  const part = (cols: readonly number[], labels: boolean): PartyColumns => {
+    const p: PartyColumns = { d: cols.length, train: columns(tr, cols), test: columns(te, cols) };
+    standardise(p.train, p.test, p.d);
+    if (labels) Object.assign(p, { trainLabels: tr.labels, testLabels: te.labels });
+    return p;
+  };
+  return {
+    parties: splitFeatures(all, split).map((c, i) => part(c, i === 0)),
+    central: part(Array.from({ length: features(all) }, (_, i) => i), true),
+  };
+}

@@ -12,6 +12,7 @@
 // Inference: each passive party sends its masked partial logits of the test rows once; party 0 takes
 // the arg max of the total. What each party learns is written down in spec/fl.md.
 import { randomBytes } from "node:crypto";
+import type { PartyColumns } from "../data/index.ts";
 import { PartyNet, type LinkSpec, type NetStats } from "../../mpc/net/index.ts";
 import {
   Prg,
@@ -46,13 +47,7 @@ export interface LrOptions {
 }
 
 /** One party's share of the rows: `d` feature columns of n training and m test rows; labels on party 0 only. */
-export interface LrPartyData {
-  d: number;
-  train: Float64Array;
-  test: Float64Array;
-  trainLabels?: Uint8Array;
-  testLabels?: Uint8Array;
-}
+export type LrPartyData = PartyColumns;
 
 /** Hooks for tests and progress: what a party computed and what it received, per message. */
 export interface LrHooks {
