@@ -364,34 +364,24 @@ class Gen {
         if (t.kind !== "array") return this.refuse(op, name);
         const esz = widthOf(t.elem) === 64 ? 8 : 4;
         const s = this.def(op.results[0], op);
-        if (name === "array.set" && this.linear(op)) this.emit(OPC.CONST, s, 0);
-        else {
-          this.heapAlloc(s, this.konst(t.len * esz));
-        }
-        const ld = esz === 8 ? OPC.LD : OPC.LW;
         const st = esz === 8 ? OPC.SD : OPC.SW;
-        if (name === "array.make") op.operands.forEach((v, i) => this.emit(st, this.r(v), s, i * esz));
-        else if (this.linear(op)) {
+        if (name === "array.make") {
+          this.heapAlloc(s, this.konst(t.len * esz));
+          op.operands.forEach((v, i) => this.emit(st, this.r(v), s, i * esz));
+        } else if (this.linear(op)) {
           // The old array is dead after this update and the new one has a single user, so no other
           // live value can hold this op's region: one fixed region per op, copied into only when
           // the source is elsewhere (a loop that updates an array carries the region's address).
-          this.patch(this.here - 1, 2, this.staticAlloc(t.len * esz));
+          this.emit(OPC.CONST, s, this.staticAlloc(t.len * esz));
           const same = this.alloc(1);
           this.emit(OPC.EQ, same, s, this.r(x));
           const skip = this.emit(OPC.BNZ, same, 0);
-          const t1 = this.alloc(2);
-          for (let i = 0; i < t.len; i++) {
-            this.emit(ld, t1, this.r(x), i * esz);
-            this.emit(st, t1, s, i * esz);
-          }
+          this.copyWords(s, this.r(x), t.len, esz);
           this.patch(skip, 2, this.here);
           this.emit(st, this.r(op.operands[2]), this.elemAddr(op, s, y, t.len, esz), 0);
         } else {
-          const t1 = this.alloc(2);
-          for (let i = 0; i < t.len; i++) {
-            this.emit(ld, t1, this.r(x), i * esz);
-            this.emit(st, t1, s, i * esz);
-          }
+          this.heapAlloc(s, this.konst(t.len * esz));
+          this.copyWords(s, this.r(x), t.len, esz);
           this.emit(st, this.r(op.operands[2]), this.elemAddr(op, s, y, t.len, esz), 0);
         }
         return;
@@ -436,6 +426,15 @@ class Gen {
     }
     if (op.dialect !== "i") this.refuse(op, name);
     this.intOp(op);
+  }
+
+  /** Copies n elements of esz (4 or 8) bytes from the array at register src to the one at dst. */
+  private copyWords(dst: number, src: number, n: number, esz: number): void {
+    const t = this.alloc(2);
+    for (let i = 0; i < n; i++) {
+      this.emit(esz === 8 ? OPC.LD : OPC.LW, t, src, i * esz);
+      this.emit(esz === 8 ? OPC.SD : OPC.SW, t, dst, i * esz);
+    }
   }
 
   /** Address of element idx of an array at base, bounds-checked. */
