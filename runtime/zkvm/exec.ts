@@ -27,6 +27,10 @@ export interface ExecResult {
   /** bytes of linear memory and cells of register file the program had */
   memoryBytes: number;
   registerCells: number;
+  /** peak use: one past the highest byte written (stores, reads of input, the data segment), and
+   * one past the highest register the deepest frame can name */
+  peakMemoryBytes: number;
+  peakRegisterCells: number;
 }
 
 // The loop below switches on literal opcodes for speed; this guards their numbering against isa.ts.
@@ -64,6 +68,8 @@ export function execute(p: Program, opts: ExecOptions = {}): ExecResult | ZkvmEr
   R[1] = 0;
   let steps = 0;
   let exitCode = 0;
+  let memHigh = p.data.length ? p.dataAddr + p.data.length : 0;
+  let fpHigh = 0;
   const trap = (m: string) => zerr("trap", `instruction ${pc - 1} (${OPS[code[(pc - 1) << 2]].name}): ${m}`, pc - 1);
   for (;;) {
     if (steps >= limit) return zerr("limit", `instruction limit of ${limit} reached`, pc);
@@ -155,6 +161,7 @@ export function execute(p: Program, opts: ExecOptions = {}): ExecResult | ZkvmEr
         const addr = (R[fp + b] + c) >>> 0;
         const size = op === 54 ? 1 : op === 55 ? 2 : op === 56 ? 4 : 8;
         if (addr + size > memSize) return trap(`store of ${size} bytes at address ${addr} outside memory (${memSize} bytes)`);
+        if (addr + size > memHigh) memHigh = addr + size;
         if (op === 54) mem[addr] = R[a];
         else if (op === 55) dv.setInt16(addr, R[a], true);
         else if (op === 56) dv.setInt32(addr, R[a], true);
@@ -173,6 +180,7 @@ export function execute(p: Program, opts: ExecOptions = {}): ExecResult | ZkvmEr
         R[nfp] = pc;
         R[nfp + 1] = fp;
         fp = nfp;
+        if (fp > fpHigh) fpHigh = fp;
         pc = target;
         break;
       }
@@ -199,6 +207,7 @@ export function execute(p: Program, opts: ExecOptions = {}): ExecResult | ZkvmEr
           if (call === SYS.READ) {
             if (inPos + len > input.length) return trap(`read of ${len} input bytes with ${input.length - inPos} left`);
             mem.set(input.subarray(inPos, inPos + len), addr);
+            if (addr + len > memHigh) memHigh = addr + len;
             inPos += len;
           } else {
             outChunks.push(mem.slice(addr, addr + len));
@@ -220,7 +229,16 @@ export function execute(p: Program, opts: ExecOptions = {}): ExecResult | ZkvmEr
       output.set(ch, o);
       o += ch.length;
     }
-    const r: ExecResult = { ok: true, exitCode, output, instructions: steps, memoryBytes: memSize, registerCells: p.regs };
+    const r: ExecResult = {
+      ok: true,
+      exitCode,
+      output,
+      instructions: steps,
+      memoryBytes: memSize,
+      registerCells: p.regs,
+      peakMemoryBytes: memHigh,
+      peakRegisterCells: Math.min(p.regs, fpHigh + reach),
+    };
     if (counting) {
       const fam = Object.fromEntries(FAMILIES.map((f) => [f, 0])) as Record<Family, number>;
       const ops: Record<string, number> = {};

@@ -97,6 +97,12 @@ describe("executor", () => {
     const r = execute(p);
     expect(r.ok && Array.from(r.output)).toEqual([45, 0, 0, 0]);
   });
+  it("reports peak memory and registers", () => {
+    // stores at 100..103 and 36..43; a call puts a frame at 20 whose highest register is r5 (sd r4 names a pair)
+    const p = asm(`.memory 128\n.regs 64\n  const r2, 100\n  sw r2, r2, 0\n  call @5, 20\n  ecall 0, r3, r3\n  trap 0\n  const r3, 36\n  sd r4, r3, 0\n  ret\n`);
+    const r = execute(p);
+    expect(r.ok && [r.peakMemoryBytes, r.peakRegisterCells]).toEqual([104, 20 + 6]);
+  });
   it("a frame that leaves the register file is a trap, not a crash", () => {
     const p = asm(`.memory 16\n.regs 8\n  call @0, 4\n`);
     expect(execute(p)).toMatchObject({ ok: false, kind: "trap", message: expect.stringContaining("stack overflow") });

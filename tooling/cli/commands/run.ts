@@ -113,6 +113,8 @@ async function runBytecode(file: string, inputs: Record<string, unknown> | unkno
   if (r.exitCode !== 0) out.exitCode = r.exitCode;
   out.instructions = r.instructions;
   out.families = r.families;
+  out.peakMemoryBytes = r.peakMemoryBytes;
+  out.peakRegisterCells = r.peakRegisterCells;
   process.stdout.write(JSON.stringify(out, null, 2) + "\n");
   if (r.exitCode !== 0) setExitCode(1);
 }
