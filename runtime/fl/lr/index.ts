@@ -7,8 +7,9 @@
 //   2. party 0 adds its own logits X_0·W_0 + b, takes the softmax and the residuals r = softmax − y,
 //      updates W_0 and b, and sends r to every passive party;
 //   3. each passive party updates W_p with X_pᵀ·r / batch.
-// Baseline messages are 64-bit fixed point (FATE-like); the improved protocol sends b-bit values with
-// stochastic rounding (partial logits clipped to ±logitRange, residuals in [−1, 1]), bit-packed.
+// Baseline messages are 64-bit fixed point (FATE-like); the improved protocol sends few-bit values with
+// stochastic rounding (6-bit partial logits clipped to ±logitRange, 4-bit residuals in [−1, 1]: the
+// residuals tolerate coarser steps, as each passive update averages them over a batch), bit-packed.
 // Inference: each passive party sends its masked partial logits of the test rows once; party 0 takes
 // the arg max of the total. What each party learns is written down in spec/fl.md.
 import { randomBytes } from "node:crypto";
@@ -41,8 +42,9 @@ export interface LrOptions {
   learningRate: number;
   /** Shared by all parties: the batch order (public). */
   seed: Uint8Array;
-  /** Improved protocol: bits per partial logit and per residual, and the partial logits' clip range. */
+  /** Improved protocol: bits per partial logit, bits per residual, and the partial logits' clip range. */
   bits?: number;
+  residualBits?: number;
   logitRange?: number;
 }
 
@@ -67,6 +69,7 @@ export interface LrPartyResult {
 }
 
 export const DEFAULT_BITS = 6;
+export const DEFAULT_RESIDUAL_BITS = 4;
 export const DEFAULT_LOGIT_RANGE = 8;
 
 /** Logits of `rows` (n_rows × classes), W laid out d × classes. */
@@ -229,13 +232,13 @@ function sumBits(bits: number, passives: number): number {
 
 function encodeResiduals(r: Float64Array, opts: LrOptions, rnd: Prg): Buffer {
   if (opts.protocol === "baseline") return fixedBytes(toFixed(r));
-  const bits = opts.bits ?? DEFAULT_BITS;
+  const bits = opts.residualBits ?? DEFAULT_RESIDUAL_BITS;
   return packBits(quantise(r, 1, levels(bits), bits, rnd), bits);
 }
 
 function decodeResiduals(b: Buffer, n: number, opts: LrOptions): Float64Array {
   if (opts.protocol === "baseline") return fromFixed(fixedFrom(b, n));
-  const bits = opts.bits ?? DEFAULT_BITS;
+  const bits = opts.residualBits ?? DEFAULT_RESIDUAL_BITS;
   return dequantise(unpackBits(b, n, bits), 1, levels(bits), bits);
 }
 
