@@ -495,7 +495,10 @@ class Gen {
         if (name !== "i.divu" && name !== "i.remu") fix();
         return;
       case "i.divs": case "i.rems":
-        if (wide) this.refuse(op, `${name} on i64`);
+        if (wide) {
+          this.emit(name === "i.divs" ? OPC.DIVS64 : OPC.REMS64, s, a, b);
+          return;
+        }
         this.emit(name === "i.divs" ? OPC.DIVS : OPC.REMS, s, sext(a, w), sext(b, w));
         fix();
         return;

@@ -35,7 +35,7 @@ export interface ExecResult {
 
 // The loop below switches on literal opcodes for speed; this guards their numbering against isa.ts.
 const ORDER =
-  "add sub and or xor shl shru shrs rotl rotr addi andi ori xori shli shrui shrsi const mov sext cmovnz mul mulhu divu remu divs rems eq ne ltu leu lts les add64 sub64 and64 or64 xor64 shl64 shru64 shrs64 mul64 divu64 remu64 eq64 ltu64 lts64 const64 lb lbu lh lhu lw ld sb sh sw sd jmp bnz bez chkltu call calli ret trap ecall";
+  "add sub and or xor shl shru shrs rotl rotr addi andi ori xori shli shrui shrsi const mov sext cmovnz mul mulhu divu remu divs rems eq ne ltu leu lts les add64 sub64 and64 or64 xor64 shl64 shru64 shrs64 mul64 divu64 remu64 eq64 ltu64 lts64 const64 lb lbu lh lhu lw ld sb sh sw sd jmp bnz bez chkltu call calli ret trap ecall clz ctz popcnt jmpr divs64 rems64";
 if (ORDER !== OPS.map((o) => o.name).join(" ")) throw new Error("runtime/zkvm/exec.ts: opcode numbering differs from isa.ts");
 
 const u64 = (lo: number, hi: number): bigint => (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
@@ -216,6 +216,19 @@ export function execute(p: Program, opts: ExecOptions = {}): ExecResult | ZkvmEr
           break;
         }
         return trap(`unknown system call ${call}${call >= 0x100 ? " (precompiles are not available in this executor yet)" : ""}`);
+      }
+      case 67: R[a] = Math.clz32(R[fp + b]); break;
+      case 68: { const x = R[fp + b]; R[a] = x === 0 ? 32 : 31 - Math.clz32(x & -x); break; }
+      case 69: { let x = R[fp + b]; x = x - ((x >>> 1) & 0x55555555); x = (x & 0x33333333) + ((x >>> 2) & 0x33333333); R[a] = (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24); break; }
+      case 70: { const t = R[a]; if (t < 0 || t >= nCode) return trap(`jump to ${t}, outside the code`); pc = t; break; }
+      case 71: case 72: {
+        const x = BigInt.asIntN(64, u64(R[fp + b], R[fp + b + 1]));
+        const y = BigInt.asIntN(64, u64(R[fp + c], R[fp + c + 1]));
+        if (y === 0n) return trap("division by zero");
+        const r = BigInt.asUintN(64, op === 71 ? x / y : x % y);
+        R[a] = Number(r & 0xffffffffn) | 0;
+        R[a + 1] = Number(r >> 32n) | 0;
+        break;
       }
       // only past the last instruction: the decoder has checked every opcode
       default: return zerr("trap", `execution ran past the end of the code (${nCode} instructions)`, pc - 1);

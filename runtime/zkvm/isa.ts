@@ -55,6 +55,11 @@ const defs: [string, string, Family][] = [
   ["trap", "i--", "cf"],
   // system calls: a = call number, b and c registers (spec/zkvm.md lists them)
   ["ecall", "irr", "ecall"],
+  // for WebAssembly: bit counts (i32.clz/ctz/popcnt), a jump to the instruction index in register a
+  // (br_table through a table of targets in memory), signed 64-bit division (traps on 0)
+  ["clz", "rr-", "alu"], ["ctz", "rr-", "alu"], ["popcnt", "rr-", "alu"],
+  ["jmpr", "r--", "cf"],
+  ["divs64", "rrr", "muldiv"], ["rems64", "rrr", "muldiv"],
 ];
 
 export const OPS: OpInfo[] = defs.map(([name, k, family], code) => ({ code, name, kinds: [k[0], k[1], k[2]] as OpInfo["kinds"], family }));

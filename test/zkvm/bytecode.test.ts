@@ -79,6 +79,8 @@ describe("executor", () => {
       add64: (a, b) => a + b, sub64: (a, b) => a - b, mul64: (a, b) => a * b, and64: (a, b) => a & b, or64: (a, b) => a | b, xor64: (a, b) => a ^ b,
       shl64: (a, b) => a << (b & 63n), shru64: (a, b) => a >> (b & 63n), shrs64: (a, b) => BigInt.asIntN(64, a) >> (b & 63n),
       divu64: (a, b) => (b ? a / b : undefined), remu64: (a, b) => (b ? a % b : undefined),
+      divs64: (a, b) => (b ? BigInt.asIntN(64, a) / BigInt.asIntN(64, b) : undefined),
+      rems64: (a, b) => (b ? BigInt.asIntN(64, a) % BigInt.asIntN(64, b) : undefined),
     };
     for (const [op, f] of Object.entries(ref64))
       for (const x of vals)
@@ -90,6 +92,23 @@ describe("executor", () => {
           if (want === undefined) continue;
           expect([op, x, y, run2(op, x, y, true)]).toEqual([op, x, y, BigInt.asUintN(64, want)]);
         }
+  });
+  it("bit counts equal references", () => {
+    for (const x of [...vals, 0x00010000, 0x80000001, 0x0f0f0f0f]) {
+      const p = asm(`.memory 16\n.regs 16\n  const r2, ${x | 0}\n  clz r3, r2\n  ctz r4, r2\n  popcnt r5, r2\n  const r6, 0\n  sw r3, r6, 0\n  sw r4, r6, 4\n  sw r5, r6, 8\n  const r7, 12\n  ecall 3, r6, r7\n  ret\n`);
+      const r = execute(p);
+      if (!r.ok) throw new Error(r.message);
+      const got = Array.from(new Uint32Array(r.output.buffer, r.output.byteOffset, 3));
+      const bits = (x >>> 0).toString(2).padStart(32, "0");
+      const ctz = x === 0 ? 32 : bits.length - 1 - bits.lastIndexOf("1");
+      expect([x, ...got]).toEqual([x, bits.indexOf("1") < 0 ? 32 : bits.indexOf("1"), ctz, bits.split("").filter((c) => c === "1").length]);
+    }
+  });
+  it("jmpr jumps to a register's target and traps outside the code", () => {
+    const p = asm(`.memory 16\n.regs 8\n  const r2, 3\n  jmpr r2\n  trap 1\n  ret\n`);
+    expect(execute(p)).toMatchObject({ ok: true, instructions: 3 });
+    const q = asm(`.memory 16\n.regs 8\n  const r2, 4\n  jmpr r2\n  ret\n`);
+    expect(execute(q)).toMatchObject({ ok: false, kind: "trap", message: expect.stringContaining("jump to 4, outside the code") });
   });
   it("calls get their own frame; return restores the caller's", () => {
     // main: r2 = 5; call f with frame at 10 (f's r2 is main's r12); f doubles its r2 and returns

@@ -65,9 +65,10 @@ const cases: [string, string, Record<string, unknown>[]][] = [
     `program P(a: u64, b: u64) -> u64 {
        let mut acc: u64 = a;
        for i in 0..5 { acc = acc * b + (acc >> 7) ^ (a << 3); }
-       if acc > a { acc - a } else { acc / (b + 1) + acc % 3 }
+       let s: i64 = (acc as i64) / ((b as i64) - 7) + (a as i64) % ((b as i64) - 7);
+       if acc > a { acc - a + (s as u64) } else { acc / (b + 1) + acc % 3 }
      }`,
-    [{ a: "18446744073709551615", b: "12345678901234" }, { a: 3, b: 0 }, { a: "4294967296", b: "4294967295" }],
+    [{ a: "18446744073709551615", b: "12345678901234" }, { a: 3, b: 0 }, { a: "4294967296", b: "4294967295" }, { a: 5, b: 7 }],
   ],
   [
     "buffers: write then read back, a while loop with two carried values",
