@@ -135,6 +135,8 @@ class Gen {
     // an array value is the address of its elements in linear memory
     if (t.kind === "array" && t.elem.kind === "int" && (t.elem.width <= 32 || t.elem.width === 64)) return 1;
     if (t.kind === "int" && t.width === 64) return 2;
+    // a tuple (or struct) is its elements in consecutive registers
+    if (t.kind === "tuple") return t.elems.reduce((n, e) => n + this.size(e, op), 0);
     return this.refuse(op, `values of type ${t.kind === "int" ? "i" + t.width : t.kind}`);
   }
   private alloc(n: number): number {
@@ -209,6 +211,7 @@ class Gen {
         this.heapAlloc(s, bytes);
         this.emit(OPC.ECALL, SYS.READ, s, bytes);
       } else {
+        if (t.kind !== "int") this.refuse(undefined, `a program parameter of type ${t.kind} (\`${name}\`)`, "program parameters: integers and byte/integer buffers");
         const w = widthOf(t);
         this.sig.params.push({ name, type: { kind: "int", width: w } });
         this.emit(OPC.ECALL, SYS.READ, this.rz, w === 64 ? this.r8 : this.r4);
@@ -393,6 +396,25 @@ class Gen {
         const addr = this.elemAddr(op, this.r(x), y, t.len, esz);
         const s = this.def(op.results[0], op);
         this.emit(esz === 8 ? OPC.LD : OPC.LW, s, addr, 0);
+        return;
+      }
+      case "tuple.make": {
+        const s = this.def(op.results[0], op);
+        let off = 0;
+        for (const v of op.operands) {
+          const n = this.size(v.type, op);
+          for (let k = 0; k < n; k++) this.emit(OPC.MOV, s + off + k, this.r(v) + k);
+          off += n;
+        }
+        return;
+      }
+      case "tuple.get": {
+        const t = x.type;
+        const idx = op.intAttr("index") ?? 0;
+        if (t.kind !== "tuple") return this.refuse(op, name);
+        const off = t.elems.slice(0, idx).reduce((n, e) => n + this.size(e, op), 0);
+        const s = this.def(op.results[0], op);
+        for (let k = 0; k < this.size(t.elems[idx], op); k++) this.emit(OPC.MOV, s + k, this.r(x) + off + k);
         return;
       }
       case "mem.len": {

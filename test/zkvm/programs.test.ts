@@ -122,6 +122,19 @@ const cases: [string, string, Record<string, unknown>[]][] = [
     [{ n: 10, input: [1, 2, 3] }, { n: 4294967295, input: [] }],
   ],
   [
+    "tuples and structs: built, taken apart, passed to and returned from calls, carried by a loop",
+    `struct P2 { x: u32, y: u64 }
+     fn pair(a: u32, b: u32) -> (u32, u32) { (a + b, a * b) }
+     fn swap(p: P2) -> P2 { P2 { x: p.y as u32, y: p.x as u64 } }
+     program P(a: u32, b: u32) -> u64 {
+       let (q, r) = pair(a, b);
+       let mut p = swap(P2 { x: q, y: r as u64 });
+       for i in 0..3 { p = P2 { x: p.x + i, y: p.y * 3 }; }
+       (p.x as u64) * 1000000 + p.y
+     }`,
+    [{ a: 7, b: 5 }, { a: 4294967295, b: 2 }],
+  ],
+  [
     "division by zero fails in both",
     `program P(a: u32, b: u32) -> u32 { a / b + a % b }`,
     [{ a: 7, b: 2 }, { a: 7, b: 0 }, { a: 4294967295, b: 4294967295 }],
