@@ -543,10 +543,25 @@ class Gen {
         fix();
         return;
       }
-      case "i.rotl": case "i.rotr":
-        if (w !== 32) this.refuse(op, `${name} on i${w}`, "rotations of 32-bit values");
-        this.emit(name === "i.rotl" ? OPC.ROTL : OPC.ROTR, s, a, b);
+      case "i.rotl": case "i.rotr": {
+        if (w === 32) {
+          this.emit(name === "i.rotl" ? OPC.ROTL : OPC.ROTR, s, a, b);
+          return;
+        }
+        if (wide) this.refuse(op, `${name} on i64`, "rotations of integers up to 32 bits");
+        // narrower: (x << k) | (x >> (w - k)) masked, k = amount mod w (rotr: k = w - amount mod w)
+        const k = amount();
+        const wr = this.konst(w);
+        const rest = this.alloc(1);
+        this.emit(OPC.SUB, rest, wr, k);
+        const [left, right] = name === "i.rotl" ? [k, rest] : [rest, k];
+        const hi = this.alloc(1);
+        this.emit(OPC.SHL, hi, a, left);
+        this.emit(OPC.SHRU, s, a, right);
+        this.emit(OPC.OR, s, s, hi);
+        fix();
         return;
+      }
       case "i.cmp": return this.cmp(op, s, a, b, ow, sext);
       case "i.zext":
         this.emit(OPC.MOV, s, a);
