@@ -3,7 +3,7 @@ import { runLrLocal, trainCentral, DEFAULT_LOGIT_RANGE, type LrOptions } from ".
 import { fromFixed, fixedFrom, toFixed, fixedBytes, unpackBits, dequantise } from "../../runtime/fl/codec.ts";
 import { mnist, cifar, vertical } from "./fixtures.ts";
 
-const opts: LrOptions = { protocol: "baseline", classes: 10, epochs: 10, batch: 50, learningRate: 0.05, seed: Buffer.from("fl-test") };
+const opts: LrOptions = { protocol: "baseline", classes: 10, epochs: 10, batch: 50, learningRate: 0.05, seed: Buffer.from("fl-test"), coins: Buffer.from("fl-test-coins") };
 
 describe("vertical federated logistic regression", () => {
   it("MNIST halves: both protocols learn, the baseline matches the centralised model, the improved one sends ≥ 10× fewer bytes", async () => {

@@ -45,6 +45,8 @@ export interface LrOptions {
   /** Improved protocol: bits per partial logit, bits per residual, and the partial logits' clip range. */
   bits?: number;
   residualBits?: number;
+  /** Seed of the stochastic-rounding coins (each party's own; reproducible runs in tests). Default: fresh random. */
+  coins?: Uint8Array;
   logitRange?: number;
 }
 
@@ -253,7 +255,7 @@ export async function runLrParty(net: PartyNet, data: LrPartyData, opts: LrOptio
   const w = new Float64Array(d * K);
   const bias = new Float64Array(K);
   // Stochastic rounding's coins are private to each party.
-  const rnd = new Prg(randomBytes(16));
+  const rnd = new Prg(opts.coins ? Buffer.concat([Buffer.from(opts.coins), Buffer.from(`/${me}`)]) : randomBytes(16));
   const active = me === 0;
   if (active && !data.trainLabels) throw new Error("the active party (0) needs the labels");
   let step = 0;
