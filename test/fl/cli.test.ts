@@ -31,5 +31,6 @@ describe("cwl fl train", () => {
     // 6-bit partial logits in an 8-bit masking ring (3 passive parties), 4-bit residuals.
     expect(s.improved.trainBytesPerPassiveParty[0]).toBe(2 * (800 * 10 + 16 * 5) + 2 * (800 * 10 * 4 / 8 + 16 * 5));
     expect(s.baseline.trainBytesPerPassiveParty[0] / s.improved.trainBytesPerPassiveParty[0]).toBeGreaterThanOrEqual(10);
+    expect(s.baseline.predictBytesPerPassiveParty[0] / s.improved.predictBytesPerPassiveParty[0]).toBeGreaterThanOrEqual(10);
   }, 60_000);
 });

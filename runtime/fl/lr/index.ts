@@ -202,25 +202,36 @@ function encodePartial(z: Float64Array, me: number, parties: number, opts: LrOpt
     for (let q = 1; q < parties; q++) if (q !== me) maskFixed(v, pairMask(seedOf(seeds, q), me, q, tag, step), me < q ? 1 : -1);
     return fixedBytes(v);
   }
-  const bits = opts.bits ?? DEFAULT_BITS;
-  const ring = sumBits(bits, passives);
-  const v = quantise(z, opts.logitRange ?? DEFAULT_LOGIT_RANGE, levels(bits), ring, rnd);
+  const f = partialFormat(opts, passives, tag);
+  const ring = f.ring;
+  const v = quantise(z, opts.logitRange ?? DEFAULT_LOGIT_RANGE, f.levels, ring, rnd);
   for (let q = 1; q < parties; q++) if (q !== me) maskRing(v, ring, pairMask(seedOf(seeds, q), me, q, tag, step), me < q ? 1 : -1);
   return packBits(v, ring);
 }
 
 /** Party 0: the sum of the passive parties' partial logits (the masks cancel). */
-function decodePartials(msgs: Buffer[], n: number, opts: LrOptions, parties: number): Float64Array {
+function decodePartials(msgs: Buffer[], n: number, opts: LrOptions, parties: number, tag: string): Float64Array {
   if (opts.protocol === "baseline") {
     const acc = new BigUint64Array(n);
     for (let p = 1; p < parties; p++) addFixed(acc, fixedFrom(msgs[p], n));
     return fromFixed(acc);
   }
-  const bits = opts.bits ?? DEFAULT_BITS;
-  const ring = sumBits(bits, parties - 1);
+  const { ring, levels } = partialFormat(opts, parties - 1, tag);
   const acc = new Uint32Array(n);
   for (let p = 1; p < parties; p++) addRing(acc, unpackBits(msgs[p], n, ring), ring);
-  return dequantise(acc, opts.logitRange ?? DEFAULT_LOGIT_RANGE, levels(bits), ring);
+  return dequantise(acc, opts.logitRange ?? DEFAULT_LOGIT_RANGE, levels, ring);
+}
+
+/**
+ * Improved protocol: the ring of the masked partial logits and each party's quantisation levels. In
+ * training every party keeps the full `bits` levels and the ring widens so that the sum of
+ * `passives` values cannot wrap; at inference (one message of every test row, where the arg max is
+ * all that counts) the ring stays `bits` wide and the parties split its levels instead.
+ */
+export function partialFormat(opts: LrOptions, passives: number, tag: string): { ring: number; levels: number } {
+  const bits = opts.bits ?? DEFAULT_BITS;
+  if (tag === "predict") return { ring: bits, levels: Math.max(1, Math.floor(levels(bits) / Math.max(1, passives))) };
+  return { ring: sumBits(bits, passives), levels: levels(bits) };
 }
 
 function levels(bits: number): number {
@@ -269,7 +280,7 @@ export async function runLrParty(net: PartyNet, data: LrPartyData, opts: LrOptio
       if (active) {
         const msgs = await net.recvAll();
         if (hooks.received) for (let p = 1; p < P; p++) hooks.received(p, "train", step, msgs[p]);
-        const z = decodePartials(msgs, B * K, opts, P);
+        const z = decodePartials(msgs, B * K, opts, P, "train");
         logits(data.train, d, w, K, rows, z);
         for (let i = 0; i < B; i++) for (let k = 0; k < K; k++) z[i * K + k] += bias[k];
         loss += residuals(z, K, data.trainLabels!, rows);
@@ -298,7 +309,7 @@ export async function runLrParty(net: PartyNet, data: LrPartyData, opts: LrOptio
   }
   const msgs = await net.recvAll();
   if (hooks.received) for (let p = 1; p < P; p++) hooks.received(p, "predict", 0, msgs[p]);
-  const z = decodePartials(msgs, m * K, opts, P);
+  const z = decodePartials(msgs, m * K, opts, P, "predict");
   logits(data.test, d, w, K, rows, z);
   for (let i = 0; i < m; i++) for (let k = 0; k < K; k++) z[i * K + k] += bias[k];
   return { party: me, accuracy: argmaxAccuracy(z, K, data.testLabels!), loss };
