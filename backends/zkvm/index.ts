@@ -9,7 +9,7 @@
 // naming the op at its source span.
 import { type Diagnostic, error } from "../../base/diagnostics/index.ts";
 import { type Block, type Func, type Module, type Op, type Type, type Value, walkFunc } from "../../compiler/ir/index.ts";
-import { OPC, type Program, SYS, type SigType, type Signature, encode } from "../../runtime/zkvm/index.ts";
+import { MAX_MEMORY, OPC, type Program, SYS, type SigType, type Signature, encode } from "../../runtime/zkvm/index.ts";
 
 export interface ZkvmBuild {
   program?: Program;
@@ -33,6 +33,7 @@ class Refuse {
 const HEAP_BASE = 64;
 const TRAP_BOUNDS = 1;
 const TRAP_ASSERT = 2;
+const TRAP_INPUT = 3;
 
 export function buildZkvm(m: Module, opts: ZkvmOptions = {}): ZkvmBuild {
   const progs = m.funcs.filter((f) => f.kind === "program");
@@ -207,6 +208,8 @@ class Gen {
         this.emit(OPC.LW, s + 1, this.rz, 0);
         const bytes = this.alloc(1);
         const sh = Math.log2(w <= 8 ? 1 : w / 8);
+        // a count whose bytes would not fit memory traps here, before the size wraps around
+        this.emit(OPC.CHKLTU, TRAP_INPUT, s + 1, this.konst(MAX_MEMORY >> sh));
         this.emit(OPC.SHLI, bytes, s + 1, sh);
         this.heapAlloc(s, bytes);
         this.emit(OPC.ECALL, SYS.READ, s, bytes);
@@ -439,6 +442,8 @@ class Gen {
         if (name === "mem.load") {
           const s = this.def(op.results[0], op);
           this.emit(esz === 1 ? OPC.LBU : esz === 2 ? OPC.LHU : esz === 4 ? OPC.LW : OPC.LD, s, addr, 0);
+          // a bool buffer filled from the input may hold any byte: keep the value an i1
+          if (w === 1) this.emit(OPC.ANDI, s, s, 1);
         } else {
           const v = this.r(op.operands[2]);
           this.emit(esz === 1 ? OPC.SB : esz === 2 ? OPC.SH : esz === 4 ? OPC.SW : OPC.SD, v, addr, 0);

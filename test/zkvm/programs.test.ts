@@ -222,7 +222,7 @@ describe("SHA-256 as a CWIR program (test/interp/sha256-program.ts)", () => {
 describe("every integer op at widths 8, 16, 32 and 64 (the shape of test/interp/programs.test.ts)", async () => {
   const { Builder, Module, T } = await import("../../compiler/ir/index.ts");
   const { bothIr } = await import("./util.ts");
-  const preds = ["eq", "ne", "ult", "ule", "ugt", "uge", "slt", "sle", "sgt", "sge"];
+  const preds = ["eq", "ne", "ult", "ule", "ugt", "uge", "slt", "sle", "sgt", "sge"] as const;
   for (const width of [8, 16, 32, 64]) {
     it(`i${width}: the VM equals the interpreter on edge and random values`, () => {
       const m = new Module();
@@ -260,4 +260,21 @@ describe("every integer op at widths 8, 16, 32 and 64 (the shape of test/interp/
         }
     });
   }
+});
+
+describe("a guest is safe against the input stream, not only against the host's encoder", () => {
+  it("a buffer count whose size wraps around 2^32 traps instead of aliasing memory", async () => {
+    const { decode, execute } = await import("../../runtime/zkvm/index.ts");
+    const { Builder, Module, T } = await import("../../compiler/ir/index.ts");
+    // program @P(xs: !mem<i32>, i: i32) -> i32 { mem.load xs, i } (.cwl programs take only byte buffers)
+    const m = new Module();
+    const b = new Builder(m);
+    const f = b.func("program", "P", [{ type: T.mem(T.i32), name: "xs" }, { type: T.i32, name: "i" }], [T.i32]);
+    b.cf.return([b.mem.load(f.args[0], f.args[1])]);
+    const p = decode(buildZkvm(m).bytes!);
+    if (!("code" in p)) throw new Error(p.message);
+    // count 2^30 (× 4 bytes = 2^32, 0 after wrapping), no elements, then i = 5
+    const input = Uint8Array.from([0, 0, 0, 0x40, 5, 0, 0, 0]);
+    expect(execute(p, { input })).toMatchObject({ ok: false, kind: "trap", message: expect.stringContaining("check 3 failed") });
+  });
 });
