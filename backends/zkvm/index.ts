@@ -29,7 +29,8 @@ class Refuse {
   constructor(readonly diag: Diagnostic) {}
 }
 
-/** Scratch words at address 0 for moving results to the output; the heap starts above. */
+/** Memory: 0–15 scratch for moving values to and from the streams, 16 the heap pointer (HEAP_PTR),
+ * from 64 the fixed regions of in-place array updates, then the heap. */
 const HEAP_BASE = 64;
 const TRAP_BOUNDS = 1;
 const TRAP_ASSERT = 2;
