@@ -3,6 +3,7 @@
 // binned once at quantile cut points, splits chosen from per-bin gradient/hessian sums
 // (gain = G_L²/(H_L+λ) + G_R²/(H_R+λ) − G²/(H+λ) − γ), leaves −η·G/(H+λ). The histogram step is its
 // own function over one party's columns so that a vertical version can run it at each party.
+import { residuals } from "../lr/index.ts";
 
 export interface GbdtOptions {
   classes: number;
@@ -141,21 +142,6 @@ export interface GbdtModel {
   trees: Tree[][];
 }
 
-/** Softmax probabilities of scores (n × K) in place; returns the summed cross-entropy of `labels`. */
-function softmaxInPlace(f: Float64Array, K: number, labels: Uint8Array): number {
-  let loss = 0;
-  for (let i = 0; i < labels.length; i++) {
-    const o = i * K;
-    let m = -Infinity;
-    for (let k = 0; k < K; k++) m = Math.max(m, f[o + k]);
-    let s = 0;
-    for (let k = 0; k < K; k++) s += Math.exp(f[o + k] - m);
-    loss += m + Math.log(s) - f[o + labels[i]];
-    for (let k = 0; k < K; k++) f[o + k] = Math.exp(f[o + k] - m) / s;
-  }
-  return loss;
-}
-
 /** Trains in the clear on all columns (the centralised reference). */
 export function trainGbdt(x: Float64Array, d: number, labels: Uint8Array, opts: GbdtOptions): { model: GbdtModel; loss: number } {
   const K = opts.classes;
@@ -169,13 +155,14 @@ export function trainGbdt(x: Float64Array, d: number, labels: Uint8Array, opts: 
   const trees: Tree[][] = [];
   let loss = 0;
   for (let r = 0; r < opts.rounds; r++) {
-    const p = score.slice();
-    loss = softmaxInPlace(p, K, labels) / n;
+    // softmax − onehot: the gradients of every class at once.
+    const r = score.slice();
+    loss = residuals(r, K, labels, all) / n;
     const round: Tree[] = [];
     for (let k = 0; k < K; k++) {
       for (let i = 0; i < n; i++) {
-        const pk = p[i * K + k];
-        g[i] = pk - (labels[i] === k ? 1 : 0);
+        g[i] = r[i * K + k];
+        const pk = g[i] + (labels[i] === k ? 1 : 0);
         h[i] = Math.max(pk * (1 - pk), 1e-6);
       }
       const t = growTree(binned, binning, all, g, h, opts.depth, opts);
