@@ -84,4 +84,24 @@ describe("vertical federated logistic regression", () => {
         }
       }
     });
+
+  it("a passive party reads every training label off the residuals (the leak spec/fl.md states)", async () => {
+    const { parties } = vertical(mnist(), "halves");
+    const labels = parties[0].trainLabels!;
+    let rows = 0;
+    let right = 0;
+    await runLrLocal(parties, { ...opts, protocol: "improved", epochs: 1 }, undefined, {
+      residuals: (_p, _step, batch, r) => {
+        // softmax − onehot: the label's entry is the only negative one (the most negative even after 4-bit rounding).
+        for (let i = 0; i < batch.length; i++) {
+          let min = 0;
+          for (let k = 1; k < 10; k++) if (r[i * 10 + k] < r[i * 10 + min]) min = k;
+          rows++;
+          right += Number(min === labels[batch[i]]);
+        }
+      },
+    });
+    expect(rows).toBe(800);
+    expect(right / rows).toBeGreaterThan(0.95);
+  });
 });

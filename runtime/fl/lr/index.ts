@@ -57,6 +57,8 @@ export type LrPartyData = PartyColumns;
 export interface LrHooks {
   /** Passive party: its plaintext partial logits before encoding. */
   partial?: (party: number, phase: string, step: number, z: Float64Array) => void;
+  /** Passive party: the residuals it decoded (what it learns from party 0 each step). */
+  residuals?: (party: number, step: number, rows: Uint32Array, r: Float64Array) => void;
   /** Active party: the raw bytes received from a passive party. */
   received?: (from: number, phase: string, step: number, bytes: Buffer) => void;
   epoch?: (epoch: number, loss: number) => void;
@@ -292,6 +294,7 @@ export async function runLrParty(net: PartyNet, data: LrPartyData, opts: LrOptio
         hooks.partial?.(me, "train", step, z);
         net.send(0, encodePartial(z, me, P, opts, seeds, "train", step, rnd));
         const r = decodeResiduals(await net.recv(0), B * K, opts);
+        hooks.residuals?.(me, step, rows, r);
         descend(data.train, d, w, K, rows, r, lr);
       }
       step++;
