@@ -142,6 +142,9 @@ pub fn leaf_hash(key: Bn254Fr, hi: Bn254Fr, lo: Bn254Fr) -> Bn254Fr {
 pub fn index_bits<const D: u32>(key: Bn254Fr) -> [Bn254Fr; D] {
     let parts = split_key::<D>(key);
     let low_bits = num2bits::<D>(parts[0]);
+    // 0 ≤ high: without this bound a wrapped high = p − t (t ≤ 2^(254-D) − P_HI) passes the check below,
+    // and about a third of all keys get a second split, so a second leaf index (cwl audit finds it).
+    assert_bits::<{ 254 - D }, { (254 - D + 7) / 8 }>(parts[1]);
     // high < P_HI  ⇔  high + (2^(254-D) - P_HI) < 2^(254-D), where P_HI = p >> D. Since p ≡ 0 in the
     // field, P_HI = -(p mod 2^D) / 2^D there (D ≤ 64).
     let p_lo = ((P_LO64 as u128) & ((1u128 << D) - 1)) as Bn254Fr;
