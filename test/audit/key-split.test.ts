@@ -1,8 +1,9 @@
 // The hole `cwl audit` reports in a canonical key split (corpus/key_split_wrapped.cwl, the check
-// std::kv::index_bits makes): both splits of key = p − 12 satisfy the layout. The honest witness comes
-// from the hint that computes the canonical split, the cheating one from a hint that returns the
-// wrapped split; the two layouts are the same circuit (same gates, fixed columns and copies), and
-// MockProver accepts both witnesses with the same public key and different index bits.
+// std::kv::index_bits made before it range-checked the high part too): both splits of key = p − 12
+// satisfy the layout. The honest witness comes from the hint that computes the canonical split, the
+// cheating one from a hint that returns the wrapped split; the two layouts are the same circuit (same
+// gates, fixed columns and copies), and MockProver accepts both witnesses with the same public key and
+// different index bits.
 import { describe, it, expect } from "vitest";
 import { join } from "node:path";
 import { REPO_ROOT } from "../../base/files/index.ts";

@@ -1,4 +1,4 @@
-// The canonical key split as std::kv::index_bits should check it: high range-checked to 250 bits as
+// The canonical key split as std::kv::index_bits checks it: high range-checked to 250 bits as
 // well as high + (2^250 − P_HI), so high < P_HI and key = high·16 + low < p has one split. `cwl audit`
 // proves it (interval through x + K < 2^250 with x ranged, then the recomposition is injective).
 use std::field::Bn254Fr;
