@@ -260,6 +260,12 @@ class Lowering {
     else if (a.kind === "wire") this.publish(a.key, name);
   }
 
+  /** A returned value: a scalar takes one instance row, an array or tuple one row per element (`output0[1]`). */
+  private publishOutput(a: Operand | Agg, name: string, span: Op["loc"]): void {
+    if (Array.isArray(a)) a.forEach((e, j) => this.publishOutput(e, `${name}[${j}]`, span));
+    else this.publish(a.kind === "const" ? this.constWire(a.v) : a.key, name, span);
+  }
+
   private boolean(w: Operand, what: { name: string; span: Op["loc"] }): void {
     this.gate({ a: w, b: w }, { m: 1n, l: -1n }, { name: `boolean: ${what.name} must be 0 or 1`, span: what.span });
   }
@@ -389,10 +395,7 @@ class Lowering {
       case "cf.call":
         return this.lowerCall(op, meta);
       case "cf.return":
-        op.operands.forEach((v, i) => {
-          const o = this.resolve(v);
-          this.publish(o.kind === "const" ? this.constWire(o.v) : o.key, `output${i}`, op.loc);
-        });
+        op.operands.forEach((v, i) => this.publishOutput(this.resolveAny(v), `output${i}`, op.loc));
         return;
       default:
         if (op.name.startsWith("i.")) return this.ints.lower(op, meta);

@@ -344,3 +344,28 @@ describe("keys and domain size", () => {
     expect(emptyWitness(c).instance.length).toBe(1);
   });
 });
+
+describe("array outputs", () => {
+  it("a returned array takes one instance row per element, and each row is bound to its value", async () => {
+    const b = build(
+      "array_out.cwl",
+      `use std::field::Bn254Fr;
+circuit Arr(pub a: Bn254Fr, priv b: Bn254Fr) -> [Bn254Fr; 3] {
+    [a * b, a + b, 7]
+}
+`,
+    );
+    expect(b.c.program.publicNames).toEqual(["a", "output0[0]", "output0[1]", "output0[2]"]);
+    const honest = honestWitness(b.c, { a: "3", b: "5" });
+    expect(honest.instance[0].slice(0, 4)).toEqual([3n, 15n, 8n, 7n]);
+    expect(mockMessages(b, honest)).toEqual([]);
+    for (const row of [1, 2, 3]) {
+      const forged: Witness = { ...honest, instance: [honest.instance[0].slice()] };
+      forged.instance[0][row] = (forged.instance[0][row] + 1n) % R;
+      expect(mockMessages(b, forged).length).toBeGreaterThan(0);
+    }
+    const forged: Witness = { ...honest, instance: [honest.instance[0].slice()] };
+    forged.instance[0][3] = 8n;
+    await realProver(b.c, honest, forged);
+  });
+});
