@@ -1,23 +1,13 @@
 // `cwl chain run|bench` as a user runs it: exit codes, the printed root, and the accumulator fed by --kv.
 import { describe, expect, it } from "vitest";
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { REPO_ROOT } from "../../base/files/index.ts";
 import { KvStore } from "../../runtime/kv/index.ts";
 import { runChain } from "../../runtime/exec/index.ts";
+import { spawnCwl } from "../util/cli.ts";
 
-function cwl(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const c = spawn(process.execPath, [join(REPO_ROOT, "bin/cwl.js"), ...args]);
-    let stdout = "";
-    let stderr = "";
-    c.stdout.on("data", (d) => (stdout += d));
-    c.stderr.on("data", (d) => (stderr += d));
-    c.on("close", (status) => done({ status, stdout, stderr }));
-  });
-}
+const cwl = (...args: string[]) => spawnCwl(args);
 
 const SMALL = ["--blocks", "2", "--block-size", "6", "--users", "8", "--seed", "4"];
 

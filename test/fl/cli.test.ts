@@ -1,19 +1,8 @@
 // `cwl fl train`: parties as separate processes over loopback TCP, progress on stderr, a JSON summary.
 import { describe, expect, it } from "vitest";
-import { spawn } from "node:child_process";
-import { join } from "node:path";
-import { REPO_ROOT } from "../../base/files/index.ts";
+import { spawnCwl } from "../util/cli.ts";
 
-function cwl(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const c = spawn(process.execPath, [join(REPO_ROOT, "bin/cwl.js"), ...args], { cwd: REPO_ROOT, env: { ...process.env, CWL_NO_BUNDLE: "1" } });
-    let stdout = "";
-    let stderr = "";
-    c.stdout.on("data", (d) => (stdout += d));
-    c.stderr.on("data", (d) => (stderr += d));
-    c.on("close", (status) => done({ status, stdout, stderr }));
-  });
-}
+const cwl = (args: string[]) => spawnCwl(args, { sources: true });
 
 describe("cwl fl train", () => {
   it("trains LR with 4 party processes (quadrants) over a shaped link and reports accuracy and bytes", async () => {

@@ -2,7 +2,6 @@
 // interpreter's clear results; a cheating party makes the honest ones abort; what the backend cannot
 // compile is E0670 at the op's source position.
 import { describe, expect, it } from "vitest";
-import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { REPO_ROOT } from "../../base/files/index.ts";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -12,17 +11,9 @@ import { compileFile, runPasses } from "../../compiler/pipeline/index.ts";
 import { run } from "../../compiler/interp/index.ts";
 import { compileProtocol } from "../../tooling/cli/mpc-compile.ts";
 import { programInputs } from "../../tooling/cli/mpc-party.ts";
+import { spawnCwl } from "../util/cli.ts";
 
-function cwl(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const c = spawn(process.execPath, [join(REPO_ROOT, "bin/cwl.js"), ...args], { cwd: REPO_ROOT, env: { ...process.env, CWL_NO_BUNDLE: "1" } });
-    let stdout = "";
-    let stderr = "";
-    c.stdout.on("data", (d) => (stdout += d));
-    c.stderr.on("data", (d) => (stderr += d));
-    c.on("close", (status) => done({ status, stdout, stderr }));
-  });
-}
+const cwl = (args: string[]) => spawnCwl(args, { sources: true });
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {

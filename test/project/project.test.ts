@@ -8,10 +8,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { renderAll } from "../../base/diagnostics/index.ts";
 import { FileManager } from "../../base/files/index.ts";
-import { main } from "../../tooling/cli/main.ts";
 import { compileInProject, loadProject } from "../../tooling/project/index.ts";
 import { parseToml } from "../../tooling/project/toml.ts";
 import { analyze, lspDiagnostics } from "../../tooling/lsp/analysis.ts";
+import { runCwlInProcess } from "../util/cli.ts";
 
 const T = mkdtempSync(join(tmpdir(), "cwl-project-"));
 afterAll(() => rmSync(T, { recursive: true, force: true }));
@@ -29,20 +29,7 @@ function pkg(dir: string, name: string, deps = "", main = "pub fn one() -> u32 {
 }
 
 /** Runs `cwl ...args` in this process from folder `cwd`, capturing what it prints. */
-async function cwl(cwd: string, ...args: string[]): Promise<{ status: number; out: string }> {
-  let out = "";
-  const saved = { o: process.stdout.write, e: process.stderr.write, cwd: process.cwd() };
-  process.stdout.write = ((s: string | Uint8Array) => ((out += String(s)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string | Uint8Array) => ((out += String(s)), true)) as typeof process.stderr.write;
-  process.chdir(cwd);
-  try {
-    return { status: await main(args), out };
-  } finally {
-    process.stdout.write = saved.o;
-    process.stderr.write = saved.e;
-    process.chdir(saved.cwd);
-  }
-}
+const cwl = (cwd: string, ...args: string[]) => runCwlInProcess(args, cwd);
 
 function manifestErrors(dir: string): string {
   const fm = new FileManager();

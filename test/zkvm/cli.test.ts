@@ -4,23 +4,12 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, expect, it } from "vitest";
-import { main } from "../../tooling/cli/main.ts";
+import { runCwlInProcess } from "../util/cli.ts";
 
 const T = mkdtempSync(join(tmpdir(), "cwl-zkvm-"));
 afterAll(() => rmSync(T, { recursive: true, force: true }));
 
-async function cwl(...args: string[]): Promise<{ status: number; out: string }> {
-  let out = "";
-  const saved = { o: process.stdout.write, e: process.stderr.write };
-  process.stdout.write = ((s: string | Uint8Array) => ((out += String(s)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string | Uint8Array) => ((out += String(s)), true)) as typeof process.stderr.write;
-  try {
-    return { status: await main(args), out };
-  } finally {
-    process.stdout.write = saved.o;
-    process.stderr.write = saved.e;
-  }
-}
+const cwl = (...args: string[]) => runCwlInProcess(args);
 
 it("builds a program to .cwvm and runs it with JSON input", async () => {
   const src = join(T, "sum.cwl");
