@@ -85,9 +85,8 @@ export const command: CommandModule<object, Args> = {
       t = performance.now();
       const pk = await keygen(srs, c.program.circuit, { k });
       log(`keygen: ${(performance.now() - t).toFixed(0)} ms (k=${k}, ${c.program.circuit.rows} rows)`);
-      if (a.vk && expectedVk) {
-        const vk = expectedVk;
-        if (Buffer.compare(Buffer.from(vk.digest), Buffer.from(pk.vk.digest)) !== 0)
+      if (expectedVk) {
+        if (Buffer.compare(Buffer.from(expectedVk.digest), Buffer.from(pk.vk.digest)) !== 0)
           throw new CliError(`${a.vk} does not match this circuit and SRS`, "run `cwl setup` again with the same --ptau and --k");
       }
       const proof = await prove(pk, witness, { progress: (p, ms) => log(`  ${p}: ${ms.toFixed(0)} ms`) });
