@@ -144,7 +144,7 @@ export class System {
   instantiate(e: Expression, row: number, memo: Map<Expression, Poly>): Poly {
     const hit = memo.get(e);
     if (hit) return hit;
-    const n = (e as unknown as { node: NodeView }).node;
+    const n = e.node;
     let p: Poly;
     switch (n.op) {
       case "const":
@@ -219,14 +219,6 @@ export class System {
     }
   }
 }
-
-type NodeView =
-  | { op: "const"; value: bigint }
-  | { op: "query"; column: Column; rot: number }
-  | { op: "add"; a: Expression; b: Expression }
-  | { op: "mul"; a: Expression; b: Expression }
-  | { op: "neg"; a: Expression }
-  | { op: "scale"; a: Expression; k: bigint };
 
 function key(p: Poly): string {
   return p.terms
