@@ -10,7 +10,7 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadArtifacts, encodeCall } from "../kv/evm/trace.ts";
-import { rng } from "../consensus/sim/heap.ts";
+import { mulberry32 as rng } from "../../base/prng/index.ts";
 import { runSerial } from "./block.ts";
 import type { ExecLanes, Tx } from "./execute.ts";
 import { WorldState, accountKey } from "./state.ts";

@@ -18,7 +18,8 @@ import { Replica } from "../replica.ts";
 import { SafetyChecker } from "../safety.ts";
 import type { Adapter, Block, ConsensusConfig, CryptoOp, Env, Msg, QC, TraceEvent } from "../types.ts";
 import { EquivocatingReplica, type Behaviour } from "./byzantine.ts";
-import { EventHeap, rng, type Ev } from "./heap.ts";
+import { EventHeap, type Ev } from "./heap.ts";
+import { mulberry32 as rng } from "../../../base/prng/index.ts";
 
 /**
  * Microseconds per operation (hashByte: per byte). The defaults were measured once with
