@@ -7,6 +7,8 @@ import { type G1, type Srs, commit } from "./kzg.ts";
 import { buildSigmaValues } from "./permutation/keygen.ts";
 import { SPECIAL, openingQueries, permutationChunks } from "./constraints.ts";
 import { vkDigest } from "./encoding.ts";
+import { reportPhase } from "./phases.ts";
+import type { Progress } from "../../base/progress/index.ts";
 import type { bn254 } from "@noble/curves/bn254.js";
 import type { FieldVec } from "../field/index.ts";
 
@@ -59,7 +61,10 @@ export class KeygenError extends Error {}
 export interface KeygenOptions {
   /** Domain size exponent; defaults to the smallest that fits. */
   k?: number;
-  progress?: (phase: string, ms: number) => void;
+  /** Reported once per phase as it completes (done = total = 1), its wall time as the detail. */
+  progress?: Progress;
+  /** Filled with each phase's wall time in ms (benches). */
+  phaseMs?: Record<string, number>;
 }
 
 export function shapeOf(circuit: Circuit, k: number): CircuitShape {
@@ -104,7 +109,7 @@ export async function keygen(srs: Srs, circuit: Circuit, opts: KeygenOptions = {
   const fixedExt = fixedCoeffs.map((c) => domain.coeffToExtendedVec(c));
   const fixedCommitments: G1[] = [];
   for (const c of fixedCoeffs) fixedCommitments.push(await commit(srs, c));
-  opts.progress?.("fixed columns", performance.now() - t0);
+  reportPhase(opts, "fixed columns", performance.now() - t0);
 
   const t1 = performance.now();
   const sigmaValues = buildSigmaValues(circuit, n, usable, domain.omega);
@@ -112,7 +117,7 @@ export async function keygen(srs: Srs, circuit: Circuit, opts: KeygenOptions = {
   const sigmaExt = sigmaCoeffs.map((c) => domain.coeffToExtendedVec(c));
   const sigmaCommitments: G1[] = [];
   for (const c of sigmaCoeffs) sigmaCommitments.push(await commit(srs, c));
-  opts.progress?.("permutation", performance.now() - t1);
+  reportPhase(opts, "permutation", performance.now() - t1);
 
   const indicator = (rows: (r: number) => boolean) => {
     const v = new Array<bigint>(n);

@@ -14,6 +14,8 @@ import { quotientCommitment, quotientFoldScalars } from "./vanishing/verifier.ts
 import { BN254_FR, FieldVec } from "../field/index.ts";
 import { nttInPlace } from "../curve/index.ts";
 import type { Proof } from "./encoding.ts";
+import { reportPhase } from "./phases.ts";
+import type { Progress } from "../../base/progress/index.ts";
 
 // v2: masked quotient pieces opened only through their combination h (see vanishing/prover.ts).
 export const TRANSCRIPT_LABEL = "chainweave-plonk-kzg-bn254-v2";
@@ -21,8 +23,10 @@ export const TRANSCRIPT_LABEL = "chainweave-plonk-kzg-bn254-v2";
 export class ProverError extends Error {}
 
 export interface ProveOptions {
-  /** Called after each phase with its wall time. */
-  progress?: (phase: string, ms: number) => void;
+  /** Reported once per phase as it completes (done = total = 1), its wall time as the detail. */
+  progress?: Progress;
+  /** Filled with each phase's wall time in ms (benches). */
+  phaseMs?: Record<string, number>;
   /** Randomness for blinding rows (tests may fix it); defaults to node:crypto. */
   random?: () => bigint;
   /**
@@ -58,7 +62,7 @@ export async function prove(pk: ProvingKey, witness: Witness, opts: ProveOptions
   let t = performance.now();
   const phase = (name: string) => {
     const now = performance.now();
-    opts.progress?.(name, now - t);
+    reportPhase(opts, name, now - t);
     t = now;
   };
   if (witness.advice.length !== shape.numAdvice) throw new ProverError(`expected ${shape.numAdvice} advice columns, got ${witness.advice.length}`);

@@ -105,7 +105,7 @@ describe("CLI bundle", () => {
       s
         .split("\n")
         .map((l) => l.split("\r").pop())
-        .filter((l) => !/^\s*\d+ states, \d+ states\/s, depth \d+, [\d.]+ s$/.test(l ?? ""))
+        .filter((l) => !/^\s*explored \d+\/\d+ \(\d+%\), \d+ states\/s, depth \d+, [\d.]+ s$/.test(l ?? ""))
         .join("\n")
         .split(dir)
         .join("OUT")

@@ -45,4 +45,13 @@ describe("tooling/progress", () => {
   it("an unknown total (0) prints the count alone", () => {
     expect(run(false, [[0, "states", 5, 0]])).toBe("x: states 5\n");
   });
+
+  it("a detail follows the count; a phase reported once complete (1 of 1) reads as its name and detail", () => {
+    let out = "";
+    const r = progressRenderer({ out: { isTTY: false, write: (s: string) => (out += s) }, prefix: "  ", now: () => 0 });
+    r.progress("explored", 10, 100, "5 states/s");
+    r.progress("quotient", 1, 1, "37 ms");
+    r.progress("commit", 1, 1);
+    expect(out).toBe("  explored 10/100 (10%), 5 states/s\n  quotient: 37 ms\n  commit: done\n");
+  });
 });

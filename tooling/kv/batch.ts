@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { REPO_ROOT } from "../../base/files/index.ts";
 import { witnessFor, type CompiledCircuit } from "../../backends/plonkish/index.ts";
 import { compileGenerated, mockInputs } from "./circuit.ts";
+import type { Progress } from "../../base/progress/index.ts";
 import { keygen, prove, verify, minimumK, stats, type ProvingKey, type Srs, type Proof, type VerifyingKey } from "../../runtime/plonk/index.ts";
 import { splitWord, SparseMerkleTree, type AccessWitness } from "../../runtime/kv/smt.ts";
 import { snapshotStore, type KvStore, type PathSnapshot, type StorageOp } from "../../runtime/kv/store.ts";
@@ -229,14 +230,11 @@ export function mockBatch(w: BatchWitness): string[] {
   return mockBatchInputs(w.shape, batchInputs(w));
 }
 
-/** Phase timings (ms) as keygen and the prover finish each phase. */
-export type PhaseProgress = (phase: string, ms: number) => void;
-
-export async function batchProvingKey(shape: BatchShape, srs: Srs, progress?: PhaseProgress): Promise<ProvingKey> {
+export async function batchProvingKey(shape: BatchShape, srs: Srs, progress?: Progress): Promise<ProvingKey> {
   return keygen(srs, batchCircuit(shape).program.circuit, { progress });
 }
 
-export async function proveBatch(pk: ProvingKey, w: BatchWitness, progress?: PhaseProgress): Promise<{ proof: Proof; instance: bigint[][] }> {
+export async function proveBatch(pk: ProvingKey, w: BatchWitness, progress?: Progress): Promise<{ proof: Proof; instance: bigint[][] }> {
   const { witness, run } = witnessFor(batchCircuit(w.shape), batchInputs(w));
   if (!witness) throw new Error(run.diagnostics.map((d) => d.message).join("; "));
   return { proof: await prove(pk, witness, { progress }), instance: witness.instance };

@@ -35,13 +35,16 @@ export function progressRenderer(opts: RendererOptions = {}): ProgressRenderer {
   let phase: string | undefined;
   let open = false;
   let last = -Infinity;
-  const text = (p: string, done: number, total: number) =>
-    total > 0 ? `${prefix}${p} ${done}/${total} (${Math.floor((100 * done) / total)}%)` : `${prefix}${p} ${done}`;
+  // A phase reported only as it completes (1 of 1: a proving phase with its wall time) reads "phase: detail".
+  const text = (p: string, done: number, total: number, detail?: string) =>
+    total === 1 && done === 1
+      ? `${prefix}${p}: ${detail ?? "done"}`
+      : (total > 0 ? `${prefix}${p} ${done}/${total} (${Math.floor((100 * done) / total)}%)` : `${prefix}${p} ${done}`) + (detail ? `, ${detail}` : "");
   const end = () => {
     if (open) out.write("\n");
     open = false;
   };
-  const progress: Progress = (p, done, total) => {
+  const progress: Progress = (p, done, total, detail) => {
     const t = now();
     const starts = p !== phase;
     const completes = total > 0 && done >= total;
@@ -50,10 +53,10 @@ export function progressRenderer(opts: RendererOptions = {}): ProgressRenderer {
     phase = p;
     last = t;
     if (tty) {
-      out.write(`\r${text(p, done, total)}\x1b[K`);
+      out.write(`\r${text(p, done, total, detail)}\x1b[K`);
       open = true;
       if (completes) end();
-    } else out.write(text(p, done, total) + "\n");
+    } else out.write(text(p, done, total, detail) + "\n");
     if (completes) phase = undefined;
   };
   return { progress, end };

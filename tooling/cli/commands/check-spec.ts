@@ -2,6 +2,7 @@
 // the verdict, a counterexample trace (with the `.cwl` location of every action) and a repair hint
 // go to stdout. Exit 0 when every property holds, 1 on a violation or a source error, 3 when the search
 // stopped at --max-states without finding a violation (unknown: not a proof).
+import { progressRenderer } from "../../progress/index.ts";
 import type { CommandModule } from "yargs";
 import { FileManager, lineColOf } from "../../../base/files/index.ts";
 import { MAX_SOURCE_BYTES, readUserText, writeUserFile } from "../../../base/files/user-file.ts";
@@ -95,8 +96,9 @@ export const command: CommandModule<object, Args> = {
     }
     const shown = Object.entries(inst.params).map(([k, v]) => `${k}=${v}`).join(", ");
     process.stdout.write(`checking spec ${name}${shown ? ` (${shown})` : ""}\n`);
+    const shownProgress = progressRenderer({ prefix: "  " });
     const progress = (p: Progress) =>
-      process.stderr.write(`  ${p.states} states, ${Math.round(p.statesPerSec)} states/s, depth ${p.depth}, ${(p.elapsedMs / 1000).toFixed(1)} s\n`);
+      shownProgress.progress("explored", p.states, args["max-states"], `${Math.round(p.statesPerSec)} states/s, depth ${p.depth}, ${(p.elapsedMs / 1000).toFixed(1)} s`);
     const base = { maxStates: args["max-states"], symmetry: args.symmetry, onProgress: progress };
     let result: CheckResult;
     if (args.workers > 1) {
@@ -110,6 +112,7 @@ export const command: CommandModule<object, Args> = {
         result.truncated ||= safetyTruncated;
       }
     } else result = checkInstance(inst, base);
+    shownProgress.end();
     process.stdout.write(formatSummary(result) + "\n");
     if (inconclusive(result)) {
       process.stderr.write(`hint: raise --max-states (now ${args["max-states"]}) or lower the params to explore every state\n`);

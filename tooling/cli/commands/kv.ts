@@ -330,7 +330,7 @@ async function proveBlockBatch(argv: ProveArgs, block: Block, witnesses: unknown
   const srs = await chooseSrs(argv, k);
   const t1 = performance.now();
   log("keygen ...");
-  const phase = (p: string, ms: number) => log(`  ${p}: ${ms.toFixed(0)} ms`);
+  const phase = progressRenderer({ prefix: "  " }).progress;
   const pk = await batchProvingKey(shape, srs, phase);
   (await import("../../kv/trusted-key.ts")).rememberDerivedKey({ kind: "batch", shape }, k, srs, pk.vk);
   log(`keygen ${(performance.now() - t1).toFixed(0)} ms`);

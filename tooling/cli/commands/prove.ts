@@ -1,5 +1,6 @@
 // `cwl prove <file> --inputs in.json`: witness from the CWIR interpreter, MockProver, then the KZG
 // proof, with the time of every phase on stderr.
+import { progressRenderer } from "../../progress/index.ts";
 import type { CommandModule } from "yargs";
 import { CliError } from "../plonkish-error.ts";
 import { readUserJson } from "../../../base/files/user-file.ts";
@@ -83,13 +84,14 @@ export const command: CommandModule<object, Args> = {
       log(`mock prover: ${(performance.now() - t).toFixed(0)} ms, all constraints hold (k=${k})`);
       const srs = chooseSrs({ ptau: a.ptau, insecureDevSrs: a["insecure-dev-srs"] }, k, log);
       t = performance.now();
-      const pk = await keygen(srs, c.program.circuit, { k });
+      const phases = progressRenderer({ prefix: "  " }).progress;
+      const pk = await keygen(srs, c.program.circuit, { k, progress: phases });
       log(`keygen: ${(performance.now() - t).toFixed(0)} ms (k=${k}, ${c.program.circuit.rows} rows)`);
       if (expectedVk) {
         if (Buffer.compare(Buffer.from(expectedVk.digest), Buffer.from(pk.vk.digest)) !== 0)
           throw new CliError(`${a.vk} does not match this circuit and SRS`, "run `cwl setup` again with the same --ptau and --k");
       }
-      const proof = await prove(pk, witness, { progress: (p, ms) => log(`  ${p}: ${ms.toFixed(0)} ms`) });
+      const proof = await prove(pk, witness, { progress: phases });
       const base = a.file.replace(/\.(cwl|cwir)$/, "");
       const out = a.out ?? base + ".proof";
       const pub = a.public ?? base + ".public.json";

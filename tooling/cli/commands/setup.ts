@@ -1,4 +1,5 @@
 // `cwl setup <file>`: lays the circuit out (plonkish) and writes its verifying key.
+import { progressRenderer } from "../../progress/index.ts";
 import type { CommandModule } from "yargs";
 import { CliError } from "../plonkish-error.ts";
 import { UserError, intFlag, setExitCode } from "../main.ts";
@@ -46,7 +47,7 @@ export const command: CommandModule<object, Args> = {
       checkZeroKnowledge(loaded.compiled.program.circuit, k, a["allow-zk-gap"] === true, (s) => process.stderr.write(s + "\n"));
       const srs = chooseSrs({ ptau: a.ptau, insecureDevSrs: a["insecure-dev-srs"] }, k, (s) => process.stderr.write(s + "\n"));
       const t = performance.now();
-      const pk = await keygen(srs, loaded.compiled.program.circuit, { k });
+      const pk = await keygen(srs, loaded.compiled.program.circuit, { k, progress: progressRenderer({ prefix: "  keygen: " }).progress });
       const out = a.out ?? a.file.replace(/\.(cwl|cwir)$/, "") + ".vk";
       writeVk(out, pk.vk);
       process.stdout.write(`wrote ${out} (k=${k}, ${((performance.now() - t) / 1000).toFixed(1)} s)\n`);
