@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { connectInProcess, type PartyNet } from "../../runtime/mpc/net/index.ts";
 import { baseOtReceive, baseOtSend } from "../../runtime/mpc/ot/base.ts";
 import { KOS } from "../../runtime/mpc/ot/kos.ts";
+import { SOFTSPOKEN, softSpoken } from "../../runtime/mpc/ot/softspoken.ts";
 import { gilboaReceive, gilboaSend } from "../../runtime/mpc/ot/gilboa.ts";
 import { OtPreprocessing } from "../../runtime/mpc/ot/preprocessing.ts";
 import { Spdz2kParty, mod, modK, type TriplePair } from "../../runtime/mpc/spdz2k/index.ts";
@@ -59,52 +60,75 @@ describe("OT", () => {
     r.destroy();
   });
 
-  it("KOS: T_i = Q_i xor r_i·Δ for every extended OT, over two extensions", async () => {
-    const [s, r] = await pair();
-    const [snd, rcv] = await Promise.all([KOS.sender(s, 1), KOS.receiver(r, 0)]);
-    for (const m of [100, 1000]) {
-      const choices = Array.from({ length: m }, (_, i) => (i * 7919) % 3 === 0);
-      const [Q, T] = await Promise.all([snd.extend(m), rcv.extend(choices)]);
-      expect(Q.length).toBe(m);
-      for (let i = 0; i < m; i++) expect(T[i].equals(choices[i] ? xor(Q[i], snd.delta) : Q[i])).toBe(true);
-      // The rows are not constant: a broken PRG or transposition would repeat them.
-      expect(new Set(Q.map((q) => q.toString("hex"))).size).toBe(m);
-    }
-    s.destroy();
-    r.destroy();
-  });
-
-  it("KOS: a receiver who flips a bit of one column is caught when it matters (Δ_j = 1)", async () => {
-    for (const wantDeltaBit of [1, 0]) {
+  for (const ext of [KOS, softSpoken(2), SOFTSPOKEN, softSpoken(8)]) {
+    it(`${ext.name}: T_i = Q_i xor r_i·Δ for every extended OT, over two extensions; bits per OT ≈ 128/k`, async () => {
       const [s, r] = await pair();
-      const [snd, rcv] = await Promise.all([KOS.sender(s, 1), KOS.receiver(r, 0)]);
-      const j = [...Array(128).keys()].find((k) => ((snd.delta[k >> 3] >> (k & 7)) & 1) === wantDeltaBit)!;
-      // The attacker edits its outgoing matrix u: row 5 of column j uses the other choice bit.
-      const send = r.send.bind(r);
-      let first = true;
-      r.send = (to: number, data: Uint8Array) => {
-        if (first && data.length > 1000) {
-          first = false;
-          const bytes = data.length / 128;
-          data = Buffer.from(data);
-          data[j * bytes] ^= 1 << 5;
-        }
-        send(to, data);
-      };
-      const m = 64;
-      const choices = Array.from({ length: m }, () => false);
-      const [Q, T] = await Promise.allSettled([snd.extend(m), rcv.extend(choices)]);
-      if (wantDeltaBit === 1) {
-        expect(Q.status).toBe("rejected");
-        if (Q.status === "rejected") expect(String(Q.reason.message)).toMatch(/KOS consistency check/);
-      } else {
-        // Δ_j = 0: the sender never uses column j of u, so the flip changes nothing.
-        expect(Q.status).toBe("fulfilled");
-        if (Q.status === "fulfilled" && T.status === "fulfilled") for (let i = 0; i < m; i++) expect(T.value[i].equals(Q.value[i])).toBe(true);
+      const [snd, rcv] = await Promise.all([ext.sender(s, 1), ext.receiver(r, 0)]);
+      for (const m of [100, 3000]) {
+        const choices = Array.from({ length: m }, (_, i) => (i * 7919) % 3 === 0);
+        r.phase = s.phase = `extend ${m}`;
+        const [Q, T] = await Promise.all([snd.extend(m), rcv.extend(choices)]);
+        expect(Q.length).toBe(m);
+        for (let i = 0; i < m; i++) expect(T[i].equals(choices[i] ? xor(Q[i], snd.delta) : Q[i])).toBe(true);
+        // The rows are not constant: a broken PRG, tree or transposition would repeat them.
+        expect(new Set(Q.map((q) => q.toString("hex"))).size).toBe(m);
       }
+      // What crosses the wire for 3000 OTs: corrections of 128/k bits per OT plus the padding rows and the check.
+      const bits = ((r.stats().perPhase["extend 3000"].sent + s.stats().perPhase["extend 3000"].sent) * 8) / 3000;
+      expect(bits).toBeGreaterThan(ext.bitsPerOt);
+      expect(bits).toBeLessThan(ext.bitsPerOt * (1 + 128 / 3000) + (129 * 128 + 300) / 3000);
       s.destroy();
       r.destroy();
-    }
+    });
+
+    it(`${ext.name}: a receiver whose correction of one block carries another choice bit is caught when it matters (Δ ≠ 0 there)`, async () => {
+      const k = 128 / ext.bitsPerOt;
+      for (const wantZero of [false, true]) {
+        const [s, r] = await pair();
+        const [snd, rcv] = await Promise.all([ext.sender(s, 1), ext.receiver(r, 0)]);
+        const blockDelta = (b: number) => [...Array(k).keys()].reduce((a, j) => a | (((snd.delta[(b * k + j) >> 3] >> ((b * k + j) & 7)) & 1) << j), 0);
+        const b = [...Array(128 / k).keys()].find((x) => (blockDelta(x) === 0) === wantZero);
+        if (b === undefined) continue; // (k = 8: a zero block has probability 2^-8 per block)
+        const m = 64;
+        const bytes = (m + 128) / 8;
+        // The attacker edits its outgoing corrections: row 5 of block b uses the other choice bit.
+        const send = r.send.bind(r);
+        r.send = (to: number, data: Uint8Array) => {
+          if (data.length === (128 / k) * bytes) {
+            data = Buffer.from(data);
+            data[b * bytes] ^= 1 << 5;
+          }
+          send(to, data);
+        };
+        const choices = Array.from({ length: m }, () => false);
+        const [Q, T] = await Promise.allSettled([snd.extend(m), rcv.extend(choices)]);
+        if (!wantZero) {
+          expect(Q.status).toBe("rejected");
+          if (Q.status === "rejected") expect(String(Q.reason.message)).toMatch(/consistency check/);
+        } else {
+          // Δ = 0 on the block: the sender never uses that correction, so the flip changes nothing.
+          expect(Q.status).toBe("fulfilled");
+          if (Q.status === "fulfilled" && T.status === "fulfilled") for (let i = 0; i < m; i++) expect(T.value[i].equals(Q.value[i])).toBe(true);
+        }
+        s.destroy();
+        r.destroy();
+      }
+    });
+  }
+
+  it("SoftSpoken: a receiver who lies in the check about its own columns is caught", async () => {
+    const [s, r] = await pair();
+    const [snd, rcv] = await Promise.all([SOFTSPOKEN.sender(s, 1), SOFTSPOKEN.receiver(r, 0)]);
+    const send = r.send.bind(r);
+    r.send = (to: number, data: Uint8Array) => {
+      // The check message (16 bytes per column and for x̃): claim another x̃.
+      if (data.length === 16 * 129) (data = Buffer.from(data)), (data[0] ^= 1);
+      send(to, data);
+    };
+    const [Q] = await Promise.allSettled([snd.extend(50), rcv.extend(Array.from({ length: 50 }, () => true))]);
+    expect(Q.status).toBe("rejected");
+    s.destroy();
+    r.destroy();
   });
 
   it("Gilboa: the two shares add up to a·b mod 2^128, several sender values per receiver value", async () => {
@@ -144,7 +168,7 @@ describe("OT", () => {
     const out = await otDot(3, undefined, 2);
     for (const o of out.slice(0, 2)) {
       expect(o.ok).toBe(false);
-      if (!o.ok) expect(o.error).toMatch(/KOS consistency check/);
+      if (!o.ok) expect(o.error).toMatch(/consistency check/);
     }
   }, 60_000);
 });
