@@ -6,7 +6,10 @@
 // worker.mjs through tsx's API, which works from plain node, the CLI bundle and vitest alike. Busy workers
 // are ref'd (the process waits for them); idle ones are unref'd so that they never keep a process alive.
 // Work travels in shared buffers (SharedArrayBuffer views), so inputs and outputs are never copied.
-import { Worker } from "node:worker_threads";
+// A task that must talk with its caller while it runs (an execution lane answering state reads, runtime/exec)
+// is opened as a channel instead (`Pool.open`): the same worker body on a worker of its own, with a
+// message port for as long as the task runs.
+import { MessageChannel, type MessagePort, Worker } from "node:worker_threads";
 import { availableParallelism } from "node:os";
 
 /**
@@ -39,7 +42,7 @@ export interface PoolRequest {
 
 interface Job {
   req: PoolRequest;
-  transfer: ArrayBuffer[];
+  transfer: (ArrayBuffer | MessagePort)[];
   resolve: (r: unknown) => void;
   reject: (e: Error) => void;
 }
@@ -47,6 +50,7 @@ interface Job {
 class PoolWorker {
   readonly worker: Worker;
   private job: Job | undefined;
+  private dead = false;
   constructor(onIdle: (w: PoolWorker) => void, onDead: (w: PoolWorker) => void) {
     this.worker = new Worker(new URL("./worker.mjs", import.meta.url), { execArgv: [] });
     this.worker.unref();
@@ -58,18 +62,39 @@ class PoolWorker {
       else job.resolve(r.result);
       onIdle(this);
     });
-    this.worker.on("error", (e) => {
+    // A worker that dies (an uncaught error, or terminated) fails the job it was running instead of
+    // leaving it pending; "error" is followed by "exit", and the pool hears of the death once.
+    const die = (e: Error) => {
       const job = this.job;
       this.job = undefined;
-      onDead(this);
-      job?.reject(e instanceof Error ? e : new Error(String(e)));
-    });
+      if (!this.dead) onDead(this);
+      this.dead = true;
+      job?.reject(e);
+    };
+    this.worker.on("error", (e) => die(e instanceof Error ? e : new Error(String(e))));
+    this.worker.on("exit", (code) => die(new Error(`runtime worker exited (${code})`)));
   }
   start(job: Job): void {
     this.job = job;
     this.worker.ref();
-    this.worker.postMessage(job.req, job.transfer);
+    this.worker.postMessage(job.req, job.transfer as ArrayBuffer[]);
   }
+}
+
+/** A task opened with `Pool.open`, running on its own worker until it returns or the channel is closed. */
+export interface PoolChannel<R> {
+  /** This end of the task's message port (the task got the other as `args.port`). */
+  readonly port: MessagePort;
+  /** What the task returned; rejects when it threw, or its worker died or was closed first. */
+  readonly done: Promise<R>;
+  /**
+   * While ref'd, the channel's worker and port keep the process alive. A channel starts unref'd, so an
+   * idle one never holds a process open; ref it around a conversation whose answer is awaited.
+   */
+  ref(): void;
+  unref(): void;
+  /** Ends the task's worker (a task still running is cut off, and `done` rejects). */
+  close(): Promise<void>;
 }
 
 export class Pool {
@@ -82,12 +107,48 @@ export class Pool {
    * Runs `task(args)` on the next free worker; resolves to what it returned (an empty Uint32Array for
    * nothing). `transfer` lists buffers of `args` to move instead of copying (the caller loses them).
    */
-  run<A, R>(task: PoolTask<A, R>, args: A, transfer: ArrayBuffer[] = []): Promise<R> {
+  run<A, R>(task: PoolTask<A, R>, args: A, transfer: (ArrayBuffer | MessagePort)[] = []): Promise<R> {
     return new Promise((resolve, reject) => {
       this.queue.push({ req: { module: task.module, name: task.name, args }, transfer, resolve: resolve as (r: unknown) => void, reject });
       this.pump();
     });
   }
+  /**
+   * Starts `task({ ...args, port })` on a worker of its own, outside `maxSize` (short jobs never queue
+   * behind a long-lived task, nor it behind them), and returns the other end of `port`. The worker is
+   * the pool's (same body, same task loading) and ends with the channel.
+   */
+  open<A extends object, R = unknown>(task: PoolTask<A & { port: MessagePort }, R>, args: A): PoolChannel<R> {
+    const { port1, port2 } = new MessageChannel();
+    let settle!: { resolve: (r: unknown) => void; reject: (e: Error) => void };
+    const done = new Promise<R>((resolve, reject) => (settle = { resolve: resolve as (r: unknown) => void, reject }));
+    // Nobody need await `done` (closing rejects it): a rejection nobody handles is not an error here.
+    done.catch(() => {});
+    const w = new PoolWorker(
+      () => void w.worker.terminate(),
+      () => port1.close(),
+    );
+    w.start({ req: { module: task.module, name: task.name, args: { ...args, port: port2 } }, transfer: [port2], ...settle });
+    w.worker.unref();
+    port1.unref();
+    return {
+      port: port1,
+      done,
+      ref: () => {
+        w.worker.ref();
+        port1.ref();
+      },
+      unref: () => {
+        w.worker.unref();
+        port1.unref();
+      },
+      close: async () => {
+        port1.close();
+        await w.worker.terminate();
+      },
+    };
+  }
+
   private pump(): void {
     while (this.queue.length) {
       let w = this.idle.pop();

@@ -1,7 +1,8 @@
 // Worker side of the runtime pool: imports each task module once (its state lives as long as the worker)
 // and calls the named task with the job's argument. What it returns goes back, the buffers of typed arrays
 // (the value itself or its fields) transferred unless shared; a task that writes into shared memory
-// returns nothing (an empty Uint32Array goes back).
+// returns nothing (an empty Uint32Array goes back). A task may return a promise; its result goes back
+// when it settles.
 import { parentPort } from "node:worker_threads";
 import type { PoolRequest } from "./index.ts";
 
@@ -15,7 +16,8 @@ parentPort!.on("message", async (req: PoolRequest) => {
     if (!m) modules.set(req.module, (m = load(req.module)));
     const task = (await m)[req.name];
     if (typeof task !== "function") throw new Error(`no task \`${req.name}\` in ${req.module}`);
-    const result = task(req.args) ?? EMPTY;
+    // A task may be asynchronous (a channel's task runs until its conversation ends).
+    const result = (await task(req.args)) ?? EMPTY;
     parentPort!.postMessage({ result }, transferable(result));
   } catch (err) {
     parentPort!.postMessage({ error: String((err as Error)?.stack ?? err) });

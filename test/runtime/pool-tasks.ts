@@ -15,3 +15,15 @@ export function store(args: { out: Int32Array; at: number; value: number }): voi
 export function fail(): never {
   throw new Error("boom in a pool task");
 }
+
+/** A conversation: doubles each number it is sent, remembering how many it has served, until the port closes. */
+export async function doubler({ port, offset }: { port: import("node:worker_threads").MessagePort; offset: number }): Promise<string> {
+  let served = 0;
+  await new Promise<void>((resolve) => {
+    port.on("message", (x: number | "stop") => {
+      if (x === "stop") return resolve();
+      port.postMessage({ y: 2 * x + offset, served: ++served });
+    });
+  });
+  return `served ${served}`;
+}

@@ -32,4 +32,22 @@ describe("runtime/pool", () => {
     // The worker survives a failed job.
     expect((await pool.run(SUM, { xs: Int32Array.of(5) })).total[0]).toBe(5);
   });
+
+  it("a channel runs a long-lived task on its own worker, talking over its port, beside ordinary jobs", async () => {
+    const pool = new Pool(1);
+    const DOUBLER = poolTask<{ port: import("node:worker_threads").MessagePort; offset: number }, string>(MOD, "doubler");
+    const ch = pool.open(DOUBLER, { offset: 1 });
+    ch.ref();
+    const ask = (x: number) => new Promise<{ y: number; served: number }>((r) => (ch.port.once("message", r), ch.port.postMessage(x)));
+    expect(await ask(5)).toEqual({ y: 11, served: 1 });
+    // The channel's worker is not one of the pool's: a job still runs on the pool's single worker.
+    expect((await pool.run(SUM, { xs: Int32Array.of(2, 2) })).total[0]).toBe(4);
+    expect(await ask(-3)).toEqual({ y: -5, served: 2 });
+    ch.port.postMessage("stop");
+    expect(await ch.done).toBe("served 2");
+    // A closed channel's task is cut off and its `done` rejects.
+    const cut = pool.open(DOUBLER, { offset: 0 });
+    await cut.close();
+    await expect(cut.done).rejects.toThrow(/exited/);
+  });
 });
