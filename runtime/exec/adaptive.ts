@@ -2,12 +2,14 @@
 // happens between blocks — every algorithm starts from the committed state and leaves the committed
 // state — so the chain never stops and needs no hand-over.
 //
-// Estimate: the transactions whose accesses are statically decidable (Predictor.predictStatic) give a
-// predicted conflict rate among themselves; each of the rest is assumed to conflict at the rate measured
-// for its class (callee contract and function selector) the last time that class ran; a class not seen
-// yet is probed by pre-executing up to PROBE of its transactions on the pre-block state (their conflict
-// rate among themselves). Every algorithm reports which transactions conflicted, from the final
-// read/write sets.
+// Estimate. A transaction's class is its callee and function selector. When the block holds the same
+// classes as the block just executed, each class is expected to conflict at the rate measured for it
+// there (from that block's final read/write sets, which every algorithm reports): nothing is predicted
+// or executed. Otherwise the statically decidable transactions (Predictor.predictStatic) give a
+// predicted conflict rate among themselves, and each other transaction is expected to conflict at its
+// class's last measured rate; a class never run on this chain takes its code's facts (Predictor.classFacts,
+// learned once per code and selector for the process): a class whose calls conflict with each other
+// (a shared counter, reserves) is expected to conflict on all but its first call, another not at all.
 // Choice: expected rate ≥ SERIAL_ABOVE → strict order (optimistic would mostly re-execute, reordering
 // would produce one transaction per batch); else mostly static → reorder (its predictions cost nothing
 // and it never re-executes); else → optimistic.
@@ -20,49 +22,83 @@ import type { WorldState } from "./state.ts";
 
 export const SERIAL_ABOVE = 0.5;
 export const STATIC_FOR_REORDER = 0.9;
-/** Transactions of a class not seen before that are pre-executed to estimate its conflict rate. */
-export const PROBE = 8;
 
 /** A transaction's class for the conflict history: callee and function selector. */
 const classOf = (tx: Tx) => `${tx.to?.toString(16) ?? "create"}:${Buffer.from(tx.data.subarray(0, 4)).toString("hex")}`;
+
+function byClass(txs: readonly Tx[]): Map<string, Tx[]> {
+  const m = new Map<string, Tx[]>();
+  for (const tx of txs) {
+    const c = classOf(tx);
+    const l = m.get(c);
+    if (l) l.push(tx);
+    else m.set(c, [tx]);
+  }
+  return m;
+}
+
+const signature = (classes: Map<string, unknown>) => [...classes.keys()].sort().join(",");
+
+export interface PolicyChoice {
+  scheduler: SchedulerName;
+  expected: number;
+  /** Static predictions made on the way, by position (reorder reuses them); undefined when none were made. */
+  predictions?: (Prediction | undefined)[];
+  /** How the estimate was made: from the previous block's measured rates, or predicted (static pass, code facts). */
+  basis: "previous-block" | "predicted";
+}
 
 export class AdaptivePolicy {
   /** Conflict rate measured on the last executed block. */
   lastMeasured = 0;
   /** Per class: the fraction of its transactions that conflicted the last time it ran. */
   readonly history = new Map<string, number>();
+  /** Per class: whether its transactions are statically predictable. */
+  private readonly staticClass = new Map<string, boolean>();
+  /** The classes of the last executed block. */
+  private lastSignature = "";
   constructor(readonly predictor: Predictor) {}
 
-  /** The choice, the expected conflict rate, and the static predictions made (reorder reuses them). */
-  async choose(state: WorldState, txs: readonly Tx[]): Promise<{ scheduler: SchedulerName; expected: number; predictions: (Prediction | undefined)[] }> {
-    if (txs.length === 0) return { scheduler: "serial", expected: 0, predictions: [] };
+  async choose(state: WorldState, txs: readonly Tx[]): Promise<PolicyChoice> {
+    if (txs.length === 0) return { scheduler: "serial", expected: 0, basis: "predicted" };
+    const classes = byClass(txs);
+    const pick = (expected: number, staticShare: number): SchedulerName =>
+      expected >= SERIAL_ABOVE ? "serial" : staticShare >= STATIC_FOR_REORDER ? "reorder" : "optimistic";
+    if (signature(classes) === this.lastSignature && [...classes.keys()].every((c) => this.history.has(c) && this.staticClass.has(c))) {
+      let expected = 0;
+      let statics = 0;
+      for (const [c, l] of classes) {
+        expected += this.history.get(c)! * l.length;
+        if (this.staticClass.get(c)) statics += l.length;
+      }
+      expected /= txs.length;
+      return { scheduler: pick(expected, statics / txs.length), expected, basis: "previous-block" };
+    }
     const statics: Prediction[] = [];
     const predictions: (Prediction | undefined)[] = [];
-    const unseen = new Map<string, Tx[]>();
     for (const tx of txs) {
       const p = await this.predictor.predictStatic(state, tx);
       predictions.push(p);
       if (p) statics.push(p);
-      else if (!this.history.has(classOf(tx))) unseen.set(classOf(tx), [...(unseen.get(classOf(tx)) ?? []), tx]);
-    }
-    // A class never run before is probed: a few of its transactions, spread over the block, are
-    // pre-executed on the pre-block state and their conflict rate among themselves stands in for it.
-    const probed = new Map<string, number>();
-    for (const [k, cls] of unseen) {
-      const sample = Array.from({ length: Math.min(PROBE, cls.length) }, (_, i) => cls[Math.floor((i * cls.length) / Math.min(PROBE, cls.length))]);
-      const preds: Prediction[] = [];
-      for (const tx of sample) preds.push(await this.predictor.predict(state, tx));
-      probed.set(k, conflictRate(preds));
     }
     let dynamicExpected = 0;
-    txs.forEach((tx, i) => {
-      if (!predictions[i]) dynamicExpected += this.history.get(classOf(tx)) ?? probed.get(classOf(tx)) ?? this.lastMeasured;
-    });
+    let i = 0;
+    const position = new Map<Tx, number>(txs.map((tx) => [tx, i++]));
+    for (const [c, l] of classes) {
+      const isStatic = predictions[position.get(l[0])!] !== undefined;
+      this.staticClass.set(c, isStatic);
+      if (isStatic) continue;
+      const seen = this.history.get(c);
+      if (seen !== undefined) dynamicExpected += seen * l.length;
+      else {
+        const facts = await this.predictor.classFacts(state, l);
+        dynamicExpected += facts ? (facts.conflicting ? l.length - 1 : 0) : this.lastMeasured * l.length;
+      }
+    }
     const f = statics.length / txs.length;
-    const rate = statics.length ? conflictRate(statics.map((p) => ({ reads: p.reads, writes: p.writes }))) : 0;
+    const rate = statics.length ? conflictRate(statics) : 0;
     const expected = f * rate + dynamicExpected / txs.length;
-    const scheduler: SchedulerName = expected >= SERIAL_ABOVE ? "serial" : f >= STATIC_FOR_REORDER ? "reorder" : "optimistic";
-    return { scheduler, expected, predictions };
+    return { scheduler: pick(expected, f), expected, predictions, basis: "predicted" };
   }
 
   observe(txs: readonly Tx[], outcome: BlockOutcome): void {
@@ -76,6 +112,7 @@ export class AdaptivePolicy {
       per.set(classOf(tx), c);
     });
     for (const [k, [hit, n]] of per) this.history.set(k, hit / n);
+    this.lastSignature = signature(per);
   }
 }
 
@@ -85,11 +122,11 @@ export type SchedulerChoice = SchedulerName | "adaptive";
 export async function runBlock(state: WorldState, txs: readonly Tx[], choice: SchedulerChoice, opts: ExecOptions & { policy: AdaptivePolicy; workers?: number }): Promise<BlockOutcome> {
   let scheduler: SchedulerName;
   let policyMs = 0;
-  let expected: number | undefined;
-  let predictions: (Prediction | undefined)[] | undefined;
+  let chosen: PolicyChoice | undefined;
   if (choice === "adaptive") {
     const t = performance.now();
-    ({ scheduler, expected, predictions } = await opts.policy.choose(state, txs));
+    chosen = await opts.policy.choose(state, txs);
+    scheduler = chosen.scheduler;
     policyMs = performance.now() - t;
   } else scheduler = choice;
   const out =
@@ -97,12 +134,16 @@ export async function runBlock(state: WorldState, txs: readonly Tx[], choice: Sc
       ? await runSerial(state, txs, opts)
       : scheduler === "optimistic"
         ? await runOptimistic(state, txs, opts)
-        : await runReorder(state, txs, { ...opts, predictor: opts.policy.predictor, predictions });
+        : await runReorder(state, txs, { ...opts, predictor: opts.policy.predictor, predictions: chosen?.predictions });
+  const t = performance.now();
   opts.policy.observe(txs, out);
-  if (choice === "adaptive") {
+  if (chosen) {
+    // The policy's own time, learning from the block included, is scheduling time.
+    policyMs += performance.now() - t;
     out.stats.schedMs += policyMs;
     out.stats.wallMs += policyMs;
-    out.stats.expectedConflictRate = expected;
+    out.stats.expectedConflictRate = chosen.expected;
+    out.stats.estimate = chosen.basis;
   }
   return out;
 }

@@ -26,6 +26,8 @@ export interface BlockStats {
   preExecutions?: number;
   /** Adaptive only: the conflict rate the policy expected for this block. */
   expectedConflictRate?: number;
+  /** Adaptive only: whether the estimate came from the previous block's measured rates or was predicted. */
+  estimate?: "previous-block" | "predicted";
 }
 
 export interface BlockOutcome {
@@ -67,8 +69,17 @@ export function blockStats(scheduler: SchedulerName, results: readonly TxExecuti
 
 type AccessSets = { reads: ReadonlyMap<Key, unknown> | ReadonlySet<Key>; writes: ReadonlyMap<Key, unknown> | ReadonlySet<Key> };
 
+/** Flags already computed for a block's results (its stats computed them; the adaptive policy reads them again). */
+const flagsOf = new WeakMap<readonly AccessSets[], boolean[]>();
+
 /** Per transaction: does it touch (read or write) a key written earlier in the block? */
 export function conflicted(results: readonly AccessSets[]): boolean[] {
+  let flags = flagsOf.get(results);
+  if (!flags) flagsOf.set(results, (flags = computeConflicted(results)));
+  return flags;
+}
+
+function computeConflicted(results: readonly AccessSets[]): boolean[] {
   const written = new Set<Key>();
   return results.map((r) => {
     let c = false;

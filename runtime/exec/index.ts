@@ -13,7 +13,7 @@ export { type Delay, type ExecLanes, type Tx, type TxExecution, Lanes } from "./
 export { ThreadLanes } from "./threads.ts";
 export { runOptimistic } from "./optimistic.ts";
 export { runReorder, planLevels } from "./reorder.ts";
-export { Predictor, dispatchedSelectors, mappingSlot } from "./predict.ts";
+export { Predictor, clearCodeFacts, dispatchedSelectors, mappingSlot, type ClassFacts } from "./predict.ts";
 export { AdaptivePolicy, runBlock, type SchedulerChoice, SERIAL_ABOVE, STATIC_FOR_REORDER } from "./adaptive.ts";
 export { WorldState, TxView, accountKey, storageKeyOf, parseStorageKey } from "./state.ts";
 export { WORKLOADS, GENESIS_WEI, type WorkloadName, type WorkloadOptions, genesis, makeBlocks, loadExecArtifacts } from "./workloads.ts";

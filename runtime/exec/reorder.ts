@@ -35,21 +35,48 @@ export function planLevels(preds: readonly Prediction[]): number[] {
   });
 }
 
-/** Who touches each key: transaction, its level, and whether it writes. */
-type Touches = Map<Key, { tx: number; level: number; write: boolean }[]>;
+/**
+ * Who touches each key: transaction, its level. Writers are indexed when the plan is made; readers only
+ * when a missed write needs them (a missed read conflicts with writers alone, and a static prediction's
+ * misses are reads of the callee's code and account).
+ */
+class Touches {
+  private readonly writers = new Map<Key, { tx: number; level: number }[]>();
+  private readers: Map<Key, { tx: number; level: number }[]> | undefined;
+  /** Reads learned from executions (misses), which the readers' index must include when it is built. */
+  private readonly learnedReads: [Key, { tx: number; level: number }][] = [];
+  constructor(
+    private readonly preds: readonly Prediction[],
+    private readonly levels: readonly number[],
+  ) {
+    preds.forEach((p, tx) => {
+      for (const k of p.writes) push(this.writers, k, { tx, level: levels[tx] });
+    });
+  }
+  writersOf(k: Key) {
+    return this.writers.get(k) ?? [];
+  }
+  readersOf(k: Key) {
+    if (!this.readers) {
+      this.readers = new Map();
+      this.preds.forEach((p, tx) => {
+        for (const k of p.reads) if (!p.writes.has(k)) push(this.readers!, k, { tx, level: this.levels[tx] });
+      });
+      for (const [k, e] of this.learnedReads) push(this.readers, k, e);
+    }
+    return this.readers.get(k) ?? [];
+  }
+  learn(k: Key, e: { tx: number; level: number }, write: boolean) {
+    if (write) push(this.writers, k, e);
+    else if (this.readers) push(this.readers, k, e);
+    else this.learnedReads.push([k, e]);
+  }
+}
 
-function touches(preds: readonly Prediction[], levels: readonly number[]): Touches {
-  const t: Touches = new Map();
-  const add = (k: Key, tx: number, write: boolean) => {
-    let l = t.get(k);
-    if (!l) t.set(k, (l = []));
-    l.push({ tx, level: levels[tx], write });
-  };
-  preds.forEach((p, i) => {
-    for (const k of p.writes) add(k, i, true);
-    for (const k of p.reads) if (!p.writes.has(k)) add(k, i, false);
-  });
-  return t;
+function push<T>(m: Map<Key, T[]>, k: Key, v: T) {
+  const l = m.get(k);
+  if (l) l.push(v);
+  else m.set(k, [v]);
 }
 
 /**
@@ -60,14 +87,12 @@ function admitMissed(tx: number, level: number, p: Prediction, r: TxExecution, k
   const missed: [Key, boolean][] = [];
   for (const k of r.writes.keys()) if (!p.writes.has(k)) missed.push([k, true]);
   for (const k of r.reads.keys()) if (!p.reads.has(k) && !p.writes.has(k) && !r.writes.has(k)) missed.push([k, false]);
-  for (const [k, write] of missed)
-    for (const o of known.get(k) ?? [])
-      if (o.tx !== tx && (write || o.write) && !(o.tx < tx ? o.level < level : o.level > level)) return false;
+  const wrongSide = (o: { tx: number; level: number }) => o.tx !== tx && !(o.tx < tx ? o.level < level : o.level > level);
   for (const [k, write] of missed) {
-    let l = known.get(k);
-    if (!l) known.set(k, (l = []));
-    l.push({ tx, level, write });
+    if (known.writersOf(k).some(wrongSide)) return false;
+    if (write && known.readersOf(k).some(wrongSide)) return false;
   }
+  for (const [k, write] of missed) known.learn(k, { tx, level }, write);
   return true;
 }
 
@@ -88,8 +113,7 @@ export async function runReorder(state: WorldState, txs: readonly Tx[], opts: Re
   const preds: Prediction[] = [];
   for (const [i, tx] of txs.entries()) {
     const known = opts.predictions?.[i];
-    // A copy: a missed access is added to the prediction.
-    preds.push(known ? { reads: new Set(known.reads), writes: new Set(known.writes), static: known.static } : await predictor.predict(state, tx));
+    preds.push(known ?? (await predictor.predict(state, tx)));
   }
   const preExecutions = opts.lanes.executions - lanesBefore;
   clock.ms += performance.now() - tp;
@@ -102,7 +126,7 @@ export async function runReorder(state: WorldState, txs: readonly Tx[], opts: Re
       const levels = planLevels(preds);
       const batches: number[][] = [];
       levels.forEach((l, i) => (batches[l] ??= []).push(i));
-      return { batches, levels, known: touches(preds, levels) };
+      return { batches, levels, known: new Touches(preds, levels) };
     });
     const undo = new Map<Key, Value>();
     const results: TxExecution[] = new Array(txs.length);
@@ -116,8 +140,8 @@ export async function runReorder(state: WorldState, txs: readonly Tx[], opts: Re
           const i = batch[j];
           if (!admitMissed(i, levels[i], preds[i], r, known)) {
             miss = true;
-            for (const k of r.reads.keys()) preds[i].reads.add(k);
-            for (const k of r.writes.keys()) preds[i].writes.add(k);
+            // A new prediction with the actual accesses joined (the given one may be the policy's, left as it is).
+            preds[i] = { reads: new Set([...preds[i].reads, ...r.reads.keys()]), writes: new Set([...preds[i].writes, ...r.writes.keys()]), static: preds[i].static };
           }
         });
         if (miss) return true;

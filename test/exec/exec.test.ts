@@ -6,6 +6,7 @@ import { KvStore } from "../../runtime/kv/index.ts";
 import {
   AdaptivePolicy,
   Lanes,
+  clearCodeFacts,
   Predictor,
   SCHEDULERS,
   WORKLOADS,
@@ -159,11 +160,32 @@ describe("runtime/exec", () => {
     expect(r.blocks.map((b) => b.phase)).toEqual(["erc20-uniform", "amm", "erc20-hot", "nft"]);
     expect(r.blocks[0].scheduler).toBe("reorder");
     expect(r.blocks[2].scheduler).toBe("serial");
-    // Swaps and mints are not statically decidable and their classes are new: the policy probes them
-    // (pre-executing a few shows they all write the reserves / the counter).
+    // Swaps and mints are not statically decidable and their classes are new: the policy takes their
+    // code's facts (two pre-executed calls conflict: both write the reserves / the counter).
     expect(r.blocks[1].scheduler).toBe("serial");
     expect(r.blocks[3].scheduler).toBe("serial");
     expect(r.blocks.reduce((a, b) => a + b.reExecutions, 0)).toBe(0);
+  });
+
+  it("the policy learns a contract's facts once per code and reuses the previous block's rates", async () => {
+    const lanes = await Lanes.create(2);
+    const opts = { ...SMALL, blocks: 8, phase: 2, blockSize: 10, users: 24, lanes };
+    await runChain("mixed", "serial", opts); // genesis for this holder count, made once
+    const extra = async () => {
+      const before = lanes.executions;
+      const r = await runChain("mixed", "adaptive", opts);
+      return { r, extra: lanes.executions - before - r.blocks.reduce((a, b) => a + b.executions, 0) };
+    };
+    clearCodeFacts();
+    const cold = await extra();
+    // The token's getter probe, and two pre-executions for each of the classes swap0for1, swap1for0 and mint.
+    expect(cold.extra).toBe(7);
+    const warm = await extra();
+    expect(warm.extra).toBe(0);
+    expect(warm.r.root).toBe(cold.r.root);
+    expect(warm.r.blocks.map((b) => b.scheduler)).toEqual(cold.r.blocks.map((b) => b.scheduler));
+    // The second block of each phase holds the classes the first held: its estimate is the first's measured rates.
+    expect(warm.r.blocks.map((b) => b.estimate)).toEqual(Array.from({ length: 8 }, (_, i) => (i % 2 ? "previous-block" : "predicted")));
   });
 
   it("a block executed in parallel applies to the KV accumulator with the root of the serial block", async () => {
