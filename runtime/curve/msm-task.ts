@@ -1,5 +1,7 @@
 // One MSM task, run by a worker or the calling thread: for a range of points and a set of windows,
 // signed-digit bucket accumulation with batch-affine additions, then the bucket reduction of each window.
+// Scalars arrive GLV-split (runtime/curve/glv.ts): point i of a chunk of m carries |k1|, and its image φ(P_i),
+// computed in WASM as the chunk is copied in, sits at m + i carrying |k2|; a negative half flips the digits' signs.
 //
 // Bucket accumulation sorts the points of a chunk by bucket, then adds them pairwise in rounds (a tree per
 // bucket, the bucket itself first); every addition of a round is independent of the others, so a round is
@@ -10,13 +12,15 @@ import type { WasmInstance } from "../field/index.ts";
 export interface MsmTask {
   /** n × 16 words: affine x ‖ y, Montgomery form, (0, 0) = identity. */
   points: Uint32Array;
-  /** n × 8 words: scalars < r, standard form, little-endian. */
+  /** n × 8 words: |k1| ‖ |k2| of each scalar's GLV split (four words each, < 2^128). */
   scalars: Uint32Array;
+  /** n bytes: bit 0 set when k1 < 0, bit 1 when k2 < 0. */
+  signs: Uint8Array;
   start: number;
   end: number;
   /** Window width in bits; digits lie in [−2^(c−1), 2^(c−1)]. */
   c: number;
-  /** Total windows of the recoding (floor(254 / c) + 1). */
+  /** Total windows of the recoding (floor(128 / c) + 1). */
   numWindows: number;
   /** The windows this task sums. */
   windows: number[];
@@ -24,8 +28,11 @@ export interface MsmTask {
   chunk: number;
 }
 
-/** Signed c-bit digits of one 8-word scalar, for every window, into out[w·stride + i]. */
-export function recodeScalar(s: Uint32Array, off: number, c: number, numWindows: number, out: Int32Array, i: number, stride: number): void {
+/**
+ * Signed c-bit digits of the `words`-word integer at s[off…], for every window, into out[w·stride + i]
+ * (negated when `negate`). numWindows must be floor(32·words / c) + 1 for the top digit to absorb the carry.
+ */
+export function recodeScalar(s: Uint32Array, off: number, words: number, c: number, numWindows: number, out: Int32Array, i: number, stride: number, negate = false): void {
   const mask = (1 << c) - 1;
   const half = 1 << (c - 1);
   let carry = 0;
@@ -34,9 +41,9 @@ export function recodeScalar(s: Uint32Array, off: number, c: number, numWindows:
     const word = bit >>> 5;
     const sh = bit & 31;
     let v = 0;
-    if (word < 8) {
+    if (word < words) {
       v = s[off + word] >>> sh;
-      if (sh + c > 32 && word + 1 < 8) v |= s[off + word + 1] << (32 - sh);
+      if (sh + c > 32 && word + 1 < words) v |= s[off + word + 1] << (32 - sh);
       v &= mask;
     }
     let d = v + carry;
@@ -44,7 +51,7 @@ export function recodeScalar(s: Uint32Array, off: number, c: number, numWindows:
       d -= 1 << c;
       carry = 1;
     } else carry = 0;
-    out[w * stride + i] = d;
+    out[w * stride + i] = negate ? -d : d;
   }
 }
 
@@ -54,7 +61,8 @@ export function runMsmTask(w: WasmInstance, t: MsmTask, onWindow?: (done: number
   const nb = 1 << (t.c - 1);
   const W = t.windows.length;
   const total = t.end - t.start;
-  const chunk = Math.max(1, Math.min(t.chunk, total));
+  const half = Math.max(1, Math.min(t.chunk, total));
+  const chunk = 2 * half; // points and their images
   w.reset();
   const buckets = w.alloc(W * nb * 64);
   w.u32(buckets, W * nb * 16).fill(0);
@@ -73,16 +81,22 @@ export function runMsmTask(w: WasmInstance, t: MsmTask, onWindow?: (done: number
   const active = new Int32Array(nb);
   const ptsEnd = pts + chunk * 64;
   let done = 0;
-  for (let cs = t.start; cs < t.end; cs += chunk) {
-    const m = Math.min(chunk, t.end - cs);
-    w.u32(pts, m * 16).set(t.points.subarray(cs * 16, (cs + m) * 16));
-    for (let i = 0; i < m; i++) recodeScalar(t.scalars, (cs + i) * 8, t.c, t.numWindows, digits, i, chunk);
-    // Identity points contribute nothing: zero their digits once for all windows.
-    const pv = w.u32(pts, m * 16);
-    for (let i = 0; i < m; i++) {
+  for (let cs = t.start; cs < t.end; cs += half) {
+    const h = Math.min(half, t.end - cs);
+    const m = 2 * h;
+    w.u32(pts, h * 16).set(t.points.subarray(cs * 16, (cs + h) * 16));
+    ex.g1_endo(pts + h * 64, pts, h);
+    for (let i = 0; i < h; i++) {
+      const sg = t.signs[cs + i];
+      recodeScalar(t.scalars, (cs + i) * 8, 4, t.c, t.numWindows, digits, i, chunk, (sg & 1) !== 0);
+      recodeScalar(t.scalars, (cs + i) * 8 + 4, 4, t.c, t.numWindows, digits, h + i, chunk, (sg & 2) !== 0);
+    }
+    // Identity points (and their images) contribute nothing: zero their digits once for all windows.
+    const pv = w.u32(pts, h * 16);
+    for (let i = 0; i < h; i++) {
       let z = 0;
       for (let k = 0; k < 16; k++) z |= pv[i * 16 + k];
-      if (z === 0) for (let win = 0; win < t.numWindows; win++) digits[win * chunk + i] = 0;
+      if (z === 0) for (let win = 0; win < t.numWindows; win++) digits[win * chunk + i] = digits[win * chunk + h + i] = 0;
     }
     for (let k = 0; k < W; k++) {
       const win = t.windows[k];
@@ -141,7 +155,7 @@ export function runMsmTask(w: WasmInstance, t: MsmTask, onWindow?: (done: number
         if (nops > 0) ex.g1_batch_add(opsPtr, nops, scratch);
       }
       done++;
-      onWindow?.(done, W * Math.ceil(total / chunk));
+      onWindow?.(done, W * Math.ceil(total / half));
     }
   }
   for (let k = 0; k < W; k++) ex.g1_bucket_reduce(out + k * 96, buckets + k * nb * 64, nb);

@@ -5,6 +5,7 @@ import { runMsmTask, type MsmTask } from "./msm-task.ts";
 import { defaultThreads, getPool, poolTask } from "../pool/index.ts";
 import type { MsmJob } from "./tasks.ts";
 import { bn254Instance, bn254Module } from "./wasm/modules.ts";
+import { GLV_BITS } from "./glv.ts";
 
 const MSM_TASK = poolTask<MsmJob>(new URL("./tasks.ts", import.meta.url), "msm");
 
@@ -97,11 +98,34 @@ export function packScalars(s: ScalarInput): Uint32Array {
 }
 
 /**
- * Window width by size. Cost per window ≈ 6n multiplications (batch-affine accumulation) + 27·2^(c−1) (bucket
- * reduction), over 254/c windows; the minimum sits near c = log₂ n − 4 (c = 12 at 2^16, 14 at 2^18).
+ * GLV split of packed scalars (runtime/curve/glv.ts) in WASM: n × 8 words |k1| ‖ |k2| and n sign bytes, in
+ * shared memory for the workers.
  */
-export function windowBits(n: number): number {
-  const lg = Math.floor(Math.log2(Math.max(1, n)));
+export function glvSplit(sc: Uint32Array): { halves: Uint32Array; signs: Uint8Array } {
+  const n = sc.length / 8;
+  const halves = new Uint32Array(new SharedArrayBuffer(Math.max(1, n) * 32)).subarray(0, n * 8);
+  const signs = new Uint8Array(new SharedArrayBuffer(Math.max(1, n))).subarray(0, n);
+  const w = inst();
+  for (let st = 0; st < n; st += CONVERT_CHUNK) {
+    const m = Math.min(CONVERT_CHUNK, n - st);
+    w.reset();
+    const pk = w.put(sc.subarray(st * 8, (st + m) * 8));
+    const po = w.alloc(m * 32);
+    const ps = w.alloc(m);
+    w.exports.glv_split(po, ps, pk, m);
+    halves.set(w.u32(po, m * 8), st * 8);
+    signs.set(new Uint8Array(w.memory.buffer, ps, m), st);
+  }
+  return { halves, signs };
+}
+
+/**
+ * Window width for an MSM over `points` points (after the GLV split: twice the caller's n), 128-bit scalars.
+ * Cost per window ≈ 6·points multiplications (batch-affine accumulation) + 27·2^(c−1) (bucket reduction), over
+ * 128/c windows; the minimum sits near c = log₂ points − 4.
+ */
+export function windowBits(points: number): number {
+  const lg = Math.floor(Math.log2(Math.max(1, points)));
   return Math.max(4, Math.min(16, lg - 4));
 }
 
@@ -113,7 +137,8 @@ function jacobianFromWords(v: Uint32Array, off: number): G1Jacobian {
 }
 
 /**
- * Σ scalars[i]·points[i] over BN254 G1 (Pippenger, signed windows, batch-affine buckets, worker threads).
+ * Σ scalars[i]·points[i] over BN254 G1 (GLV split, Pippenger with signed windows, batch-affine buckets, worker
+ * threads).
  * Scalars are reduced mod r; identity points, zero scalars and repeated points are all allowed.
  */
 export async function msmG1(points: PointInput, scalars: ScalarInput, opts: MsmOptions = {}): Promise<G1Affine> {
@@ -123,11 +148,11 @@ export async function msmG1(points: PointInput, scalars: ScalarInput, opts: MsmO
   if (n === 0) return G1.infinityAffine;
   const threads = Math.max(1, Math.floor(opts.threads ?? defaultThreads()));
   const packed = "data" in points ? points : packG1(points);
-  const sc = packScalars(scalars);
-  const c = opts.windowBits ?? windowBits(n);
+  const { halves, signs } = glvSplit(packScalars(scalars));
+  const c = opts.windowBits ?? windowBits(2 * n);
   if (!Number.isInteger(c) || c < 2 || c > 16) throw new RangeError(`msmG1: windowBits must be 2…16, got ${c}`);
-  const numWindows = Math.floor(254 / c) + 1;
-  const chunk = 1 << 16;
+  const numWindows = Math.floor(GLV_BITS / c) + 1;
+  const chunk = 1 << 14;
   const useWorkers = threads > 1 && n >= 1 << 11;
   const pg = useWorkers ? Math.ceil(threads / numWindows) : 1;
   const wg = useWorkers ? Math.min(numWindows, Math.ceil(threads / pg)) : 1;
@@ -144,7 +169,7 @@ export async function msmG1(points: PointInput, scalars: ScalarInput, opts: MsmO
       for (let win = k; win < numWindows; win += wg) windows.push(win);
       const start = g * per;
       const end = Math.min(n, start + per);
-      if (start < end) tasks.push({ points: pts, scalars: sc, start, end, c, numWindows, windows, chunk });
+      if (start < end) tasks.push({ points: pts, scalars: halves, signs, start, end, c, numWindows, windows, chunk });
     }
   }
   const total = tasks.length;
