@@ -10,11 +10,17 @@ export const SPECIAL = { l0: 0, lLast: 1, active: 2, x: 3 } as const;
 const q = (kind: ColumnKind, index: number, rot = 0) => Expression.query({ kind, index }, rot);
 const special = (i: number) => q("special", i);
 
+/**
+ * θ, β, γ as values (prover and verifier), or as Expressions standing for them (a verifier generated
+ * for another machine, e.g. backends/evm-verifier, computes the identities with the challenges unknown).
+ */
 export interface Challenges {
-  theta: bigint;
-  beta: bigint;
-  gamma: bigint;
+  theta: bigint | Expression;
+  beta: bigint | Expression;
+  gamma: bigint | Expression;
 }
+
+const scaleChallenge = (c: bigint | Expression, k: bigint): bigint | Expression => (typeof c === "bigint" ? mul(c, k) : c.mul(k));
 
 /** Permutation columns per grand-product chunk: each chunk's constraint has degree chunk + 2. */
 export function permutationChunks(shape: CircuitShape): Column[][] {
@@ -29,9 +35,9 @@ export function deltaPow(c: number): bigint {
   return pow(GENERATOR, BigInt(c));
 }
 
-export function compress(exprs: readonly Expression[], theta: bigint): Expression {
+export function compress(exprs: readonly Expression[], theta: bigint | Expression): Expression {
   let acc = exprs[0];
-  for (let j = 1; j < exprs.length; j++) acc = acc.add(exprs[j].mul(pow(theta, BigInt(j))));
+  for (let j = 1; j < exprs.length; j++) acc = acc.add(exprs[j].mul(typeof theta === "bigint" ? pow(theta, BigInt(j)) : theta.pow(j)));
   return acc;
 }
 
@@ -55,7 +61,7 @@ export function allConstraints(shape: CircuitShape, ch: Challenges): Expression[
     for (const c of chunk) {
       const v = Expression.query(c);
       left = left.mul(v.add(q("sigma", col).mul(ch.beta)).add(ch.gamma));
-      right = right.mul(v.add(special(SPECIAL.x).mul(mul(ch.beta, deltaPow(col)))).add(ch.gamma));
+      right = right.mul(v.add(special(SPECIAL.x).mul(scaleChallenge(ch.beta, deltaPow(col)))).add(ch.gamma));
       col++;
     }
     out.push(active.mul(left.sub(right)));

@@ -190,6 +190,8 @@ function cases(): Case[] {
     // Commands added later are covered from the day their file exists.
     if (existsSync(join(REPO_ROOT, "tooling/cli/commands/audit.ts"))) out.push(c(says, "audit", f));
     if (existsSync(join(REPO_ROOT, "tooling/cli/commands/mpc.ts"))) out.push(c(says, "mpc", "run", f));
+    // A .json file is a verifying key to export-verifier (below).
+    if (f !== "in.json") out.push(c(says, "export-verifier", f, "--solidity", "--insecure-dev-srs"));
   }
   for (const [f, says] of BAD_JSON) {
     out.push(c(says, "run", "good.cwl", "--input", f));
@@ -209,7 +211,13 @@ function cases(): Case[] {
   ] as [string, RegExp][]) {
     out.push(c(says, "verify", "--vk", f, "--proof", "good.proof", "--public", "good.public.json"));
     out.push(c(says, "prove", "select.cwir", "-i", "in.json", "--insecure-dev-srs", "--vk", f));
+    if (!f.endsWith(".cwl")) out.push(c(says, "export-verifier", f, "--solidity"));
   }
+  out.push(c(/not a ChainWeave verifying key|verifying key/, "export-verifier", "in.json", "--solidity"));
+  out.push(c(/name the verifier's target/, "export-verifier", "good.vk"));
+  out.push(c(/--contract '9x' is not a Solidity identifier/, "export-verifier", "good.vk", "--solidity", "--contract", "9x"));
+  out.push(c(/--k applies to a circuit input/, "export-verifier", "good.vk", "--solidity", "-k", "5"));
+  out.push(c(/no SRS given/, "export-verifier", "good.cwl", "--solidity"));
   for (const [f, says] of [
     ["missing.proof", /no such file/],
     ["dir.cwl", /is a directory/],
