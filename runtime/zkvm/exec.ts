@@ -13,6 +13,8 @@ export interface ExecOptions {
   maxInstructions?: number;
   /** count executed instructions per opcode (and so per table family) */
   counts?: boolean;
+  /** record the (pc, fp) of every executed instruction, for the prover's trace generator */
+  record?: boolean;
 }
 
 export interface ExecResult {
@@ -31,6 +33,8 @@ export interface ExecResult {
    * one past the highest register the deepest frame can name */
   peakMemoryBytes: number;
   peakRegisterCells: number;
+  /** with `record`: pc and fp of each executed instruction, in order (2 entries per instruction) */
+  steps?: Int32Array;
 }
 
 // The loop below switches on literal opcodes for speed; this guards their numbering against isa.ts.
@@ -46,13 +50,18 @@ export function execute(p: Program, opts: ExecOptions = {}): ExecResult | ZkvmEr
   const mem = new Uint8Array(p.memSize);
   mem.set(p.data, p.dataAddr);
   const dv = new DataView(mem.buffer);
-  const memSize = p.memSize;
+  // the accessible size: ecall MEM_BOUND moves it (WebAssembly memory.grow), up to the header's size
+  let memSize = p.memSize;
   const input = opts.input ?? new Uint8Array(0);
   let inPos = 0;
   const outChunks: Uint8Array[] = [];
   let outLen = 0;
   const limit = opts.maxInstructions ?? 2 ** 32;
   const counting = opts.counts === true;
+  const recording = opts.record === true;
+  // one flag for both, so the loop tests a single boolean when neither is asked for
+  const slow = counting || recording;
+  let rec = new Int32Array(recording ? 1 << 12 : 0);
   const per = new Float64Array(OP_COUNT);
   const nCode = code.length >> 2;
   // The highest register offset any instruction names: a call must leave that much room above the new fp.
@@ -79,7 +88,18 @@ export function execute(p: Program, opts: ExecOptions = {}): ExecResult | ZkvmEr
     const a = fp + code[i + 1];
     const b = code[i + 2];
     const c = code[i + 3];
-    if (counting) per[op]++;
+    if (slow) {
+      if (counting) per[op]++;
+      if (recording) {
+        if (2 * steps > rec.length) {
+          const g = new Int32Array(rec.length * 2);
+          g.set(rec);
+          rec = g;
+        }
+        rec[2 * steps - 2] = pc;
+        rec[2 * steps - 1] = fp;
+      }
+    }
     pc++;
     switch (op) {
       case 0: R[a] = (R[fp + b] + R[fp + c]) | 0; break;
@@ -146,9 +166,10 @@ export function execute(p: Program, opts: ExecOptions = {}): ExecResult | ZkvmEr
       case 46: { const bh = R[fp + b + 1], ch = R[fp + c + 1]; R[a] = bh < ch || (bh === ch && R[fp + b] >>> 0 < R[fp + c] >>> 0) ? 1 : 0; break; }
       case 47: R[a] = b; R[a + 1] = c; break;
       case 48: case 49: case 50: case 51: case 52: case 53: {
-        const addr = (R[fp + b] + c) >>> 0;
+        // the address does not wrap: a base near 2^32 plus an offset is outside memory, as in WebAssembly
+        const addr = (R[fp + b] >>> 0) + c;
         const size = op <= 49 ? 1 : op <= 51 ? 2 : op === 52 ? 4 : 8;
-        if (addr + size > memSize) return trap(`load of ${size} bytes at address ${addr} outside memory (${memSize} bytes)`);
+        if (addr < 0 || addr + size > memSize) return trap(`load of ${size} bytes at address ${addr} outside memory (${memSize} bytes)`);
         if (op === 48) R[a] = dv.getInt8(addr);
         else if (op === 49) R[a] = mem[addr];
         else if (op === 50) R[a] = dv.getInt16(addr, true);
@@ -158,9 +179,9 @@ export function execute(p: Program, opts: ExecOptions = {}): ExecResult | ZkvmEr
         break;
       }
       case 54: case 55: case 56: case 57: {
-        const addr = (R[fp + b] + c) >>> 0;
+        const addr = (R[fp + b] >>> 0) + c;
         const size = op === 54 ? 1 : op === 55 ? 2 : op === 56 ? 4 : 8;
-        if (addr + size > memSize) return trap(`store of ${size} bytes at address ${addr} outside memory (${memSize} bytes)`);
+        if (addr < 0 || addr + size > memSize) return trap(`store of ${size} bytes at address ${addr} outside memory (${memSize} bytes)`);
         if (addr + size > memHigh) memHigh = addr + size;
         if (op === 54) mem[addr] = R[a];
         else if (op === 55) dv.setInt16(addr, R[a], true);
@@ -201,6 +222,11 @@ export function execute(p: Program, opts: ExecOptions = {}): ExecResult | ZkvmEr
         const y = R[fp + c];
         if (call === SYS.HALT) return done(x);
         if (call === SYS.INPUT_LEN) { R[fp + b] = input.length - inPos; break; }
+        if (call === SYS.MEM_BOUND) {
+          if (x >>> 0 > p.memSize) return trap(`memory bound ${x >>> 0} past the memory size (${p.memSize} bytes)`);
+          memSize = x >>> 0;
+          break;
+        }
         if (call === SYS.READ || call === SYS.WRITE) {
           const addr = x >>> 0, len = y >>> 0;
           if (addr + len > memSize) return trap(`${call === SYS.READ ? "read" : "write"} of ${len} bytes at address ${addr} outside memory (${memSize} bytes)`);
@@ -252,6 +278,7 @@ export function execute(p: Program, opts: ExecOptions = {}): ExecResult | ZkvmEr
       peakMemoryBytes: memHigh,
       peakRegisterCells: Math.min(p.regs, fpHigh + reach),
     };
+    if (recording) r.steps = rec.slice(0, 2 * steps);
     if (counting) {
       const fam = Object.fromEntries(FAMILIES.map((f) => [f, 0])) as Record<Family, number>;
       const ops: Record<string, number> = {};

@@ -1,0 +1,584 @@
+// The zkVM's tables as one symbolic AIR (runtime/air): one chip per instruction family, a program ROM,
+// range and bitwise tables, a memory init/final chip and a byte-copy chip for input/output, joined by
+// LogUp buses (spec/zkvm.md, "Prover tables"). Every cell is a small non-negative integer (16-bit limbs,
+// bytes, bits, timestamps < 2^28), so the same description holds over BabyBear and over BN254 Fr.
+//
+// Buses (tuple arity fixed per bus):
+// - state (pc, fp, aux, clk): each executed instruction receives the state and sends the next one; a
+//   halting instruction sends (HALT_PC, exit code low limb, high limb, clk + 1) instead.
+// - rom (pc, opcode, a, ax, b, bx, c, cx): instruction rows send the instruction they execute, the ROM
+//   chip receives it with a multiplicity column (immediates as two 16-bit limbs: x = high limb).
+// - memory (space, addr, lo, hi, ts): timestamped offline memory checking. Space 0 is the register file
+//   (addr = fp + r, a 32-bit cell as two limbs), space 1 linear memory (one byte per address, hi = 0),
+//   space 2 the input cursor (addr 0: bytes left) and output cursor (addr 1: bytes written). An access
+//   receives (addr, old value, old ts) and sends (addr, new value, ts) with ts > old ts by a range check.
+//   Instruction accesses use ts = 4·clk + slot (slot 1..3), so accesses within one instruction are
+//   ordered too.
+// - u16 (v), bitwise (kind, x, y, z) with kind 0 and, 1 or, 2 xor, 3 "both bytes" (z = 0), pow2 (e,
+//   lo, hi, e = 0): lookups into fixed tables with multiplicity columns.
+// - io (kind, addr, cursor, count, clk): an ecall read/write hands a byte copy to the io chip, one row
+//   per byte; input (left, byte) and output (position, byte) connect those rows to the public input and
+//   output as boundary terms.
+import { add, col, cnst, first, mul, neg, sub, sum, transition, type Air, type Chip, type Expr, type Interaction } from "../../air/index.ts";
+import { OPC, OPS, type Program } from "../isa.ts";
+
+/** The pc a halting instruction sends on the state bus (above every code index: MAX_CODE). */
+export const HALT_PC = 1 << 24;
+/** Timestamps are 4·clk + slot and must stay below 2^28 (range-checked gaps of 16 + 12 bits). */
+export const MAX_CLK = 1 << 26;
+export const SPACE_REG = 0;
+export const SPACE_MEM = 1;
+export const SPACE_CUR = 2;
+/** Linear memory addresses are below 2^26 (MAX_MEMORY): keys space·2^27 + addr order the touched cells. */
+export const KEY_SHIFT = 1 << 27;
+export const IO_IN = 0;
+export const IO_OUT = 1;
+
+export const K = (v: number | bigint): Expr => cnst(v);
+const lin = (...terms: [number, Expr][]): Expr => sum(terms.map(([k, e]) => (k === 1 ? e : mul(K(k), e))));
+
+/** Builds one chip: named columns, constraints, interactions. */
+export class ChipBuilder {
+  readonly columns: string[] = [];
+  readonly constraints: Expr[] = [];
+  readonly interactions: Interaction[] = [];
+  private readonly idx = new Map<string, number>();
+  constructor(readonly name: string) {}
+  /** the column `name` (created on first use) */
+  c(name: string, next = false): Expr {
+    let i = this.idx.get(name);
+    if (i === undefined) {
+      i = this.columns.length;
+      this.idx.set(name, i);
+      this.columns.push(name);
+    }
+    return col(i, next);
+  }
+  zero(e: Expr, gate?: Expr): void {
+    this.constraints.push(gate ? mul(gate, e) : e);
+  }
+  eq(a: Expr, b: Expr, gate?: Expr): void {
+    this.zero(sub(a, b), gate);
+  }
+  bit(e: Expr): void {
+    this.zero(mul(e, sub(K(1), e)));
+  }
+  send(bus: string, values: Expr[], m: Expr): void {
+    this.interactions.push({ bus, values, multiplicity: m });
+  }
+  recv(bus: string, values: Expr[], m: Expr): void {
+    this.interactions.push({ bus, values, multiplicity: neg(m) });
+  }
+  u16(v: Expr, m: Expr): void {
+    this.send("u16", [v], m);
+  }
+  /** v < 2^bits (bits ≤ 16): v and v·2^(16−bits) both in the u16 table */
+  range(v: Expr, bits: number, m: Expr): void {
+    this.u16(v, m);
+    if (bits < 16) this.u16(mul(K(1 << (16 - bits)), v), m);
+  }
+  bytes(x: Expr, y: Expr, m: Expr): void {
+    this.send("bitwise", [K(3), x, y, K(0)], m);
+  }
+  chip(fixed?: Chip["fixed"]): Chip {
+    return { name: this.name, columns: this.columns, constraints: this.constraints, interactions: this.interactions, ...(fixed ? { fixed } : {}) };
+  }
+}
+
+/**
+ * One memory access of a chip row. Columns `<p>.l`, `<p>.h` (the value after; `<p>.v` for a byte),
+ * `<p>.pl`, `<p>.ph` (the value before, only when the slot can write), `<p>.ts` (the previous access's
+ * timestamp), `<p>.dlo`, `<p>.dhi` (ts − old ts − 1 in 16 + 12 bits). `readOnly`: rows where the slot
+ * only reads (value after = value before). `range`: 16-bit checks of a written value.
+ */
+export function access(
+  cb: ChipBuilder,
+  p: string,
+  o: { space: Expr; addr: Expr; ts: Expr; m: Expr; write?: boolean; readOnly?: Expr; byte?: boolean; range?: Expr },
+): { l: Expr; h: Expr; pl: Expr; ph: Expr } {
+  const l = cb.c(o.byte ? `${p}.v` : `${p}.l`);
+  const h = o.byte ? K(0) : cb.c(`${p}.h`);
+  let pl = l;
+  let ph = h;
+  if (o.write) {
+    pl = cb.c(o.byte ? `${p}.pv` : `${p}.pl`);
+    ph = o.byte ? K(0) : cb.c(`${p}.ph`);
+    if (o.readOnly) {
+      cb.eq(l, pl, o.readOnly);
+      if (!o.byte) cb.eq(h, ph, o.readOnly);
+    }
+  }
+  const ots = cb.c(`${p}.ts`);
+  const dlo = cb.c(`${p}.dlo`);
+  const dhi = cb.c(`${p}.dhi`);
+  cb.eq(sub(sub(o.ts, ots), K(1)), lin([1, dlo], [65536, dhi]), o.m);
+  cb.u16(dlo, o.m);
+  cb.range(dhi, 12, o.m);
+  cb.recv("memory", [o.space, o.addr, pl, ph, ots], o.m);
+  cb.send("memory", [o.space, o.addr, l, h, o.ts], o.m);
+  if (o.range) {
+    cb.u16(l, o.range);
+    if (!o.byte) cb.u16(h, o.range);
+  }
+  return { l, h, pl, ph };
+}
+
+/** s = 0 ⇔ `<p>.z` = 1, on rows where `gate` = 1 (0 ≤ s < 2^26): z·s = 0, and when z = 0,
+ *  s − 1 = tlo + 2^16·thi with tlo < 2^16, thi < 2^10 (so s ≠ 0: −1 is no such sum in either field). */
+export function isZero(cb: ChipBuilder, p: string, s: Expr, gate: Expr): Expr {
+  const z = cb.c(`${p}.z`);
+  const tlo = cb.c(`${p}.tlo`);
+  const thi = cb.c(`${p}.thi`);
+  cb.bit(z);
+  cb.zero(mul(z, s));
+  cb.zero(mul(sub(gate, z), sub(sub(s, K(1)), lin([1, tlo], [65536, thi]))));
+  cb.u16(tlo, gate);
+  cb.range(thi, 10, gate);
+  return z;
+}
+
+/** Bytes b0..b3 of a 32-bit value given as limbs (l, h); range-checked as two byte pairs on `m`. */
+function byteSplit(cb: ChipBuilder, p: string, l: Expr, h: Expr, m: Expr, gate?: Expr): Expr[] {
+  const b = [0, 1, 2, 3].map((i) => cb.c(`${p}${i}`));
+  cb.eq(l, lin([1, b[0]], [256, b[1]]), gate);
+  cb.eq(h, lin([1, b[2]], [256, b[3]]), gate);
+  cb.bytes(b[0], b[1], m);
+  cb.bytes(b[2], b[3], m);
+  return b;
+}
+
+/**
+ * 32 × 32 → 64-bit product over bytes: column k of the schoolbook sum plus the carry in equals
+ * p_k + 256·carry_k. Column sums stay below 2^19 and carries below 2^16 (checked), so no equation wraps
+ * in BabyBear. With `low`, the product must fit 32 bits (columns 4..6 and the last carry are zero).
+ */
+function product(cb: ChipBuilder, p: string, x: Expr[], y: Expr[], m: Expr, low = false): Expr[] {
+  const n = low ? 4 : 8;
+  const out = Array.from({ length: n }, (_, k) => cb.c(`${p}.p${k}`));
+  const carries = Array.from({ length: low ? 4 : 6 }, (_, k) => cb.c(`${p}.c${k}`));
+  for (let k = 0; k < 7; k++) {
+    const terms: Expr[] = [];
+    for (let i = 0; i < 4; i++) if (k - i >= 0 && k - i < 4) terms.push(mul(x[i], y[k - i]));
+    if (k > 0 && k - 1 < carries.length) terms.push(carries[k - 1]);
+    const lhs = sum(terms);
+    if (k < carries.length) cb.eq(lhs, lin([1, out[k]], [256, carries[k]]));
+    else if (!low) cb.eq(lhs, lin([1, out[6]], [256, out[7]])); // k = 6: the top two bytes
+    else cb.zero(lhs);
+  }
+  for (let k = 0; k < n; k += 2) cb.bytes(out[k], out[k + 1], m);
+  for (const c of carries) cb.u16(c, m);
+  return out;
+}
+
+interface Instr {
+  cb: ChipBuilder;
+  sel: Record<string, Expr>;
+  real: Expr;
+  pc: Expr;
+  fp: Expr;
+  clk: Expr;
+  a: Expr;
+  ax: Expr;
+  b: Expr;
+  bx: Expr;
+  c: Expr;
+  cx: Expr;
+  ts: (slot: number) => Expr;
+  any: (...ops: string[]) => Expr;
+}
+
+/** The columns and interactions every instruction chip shares: the state it receives, the ROM entry
+ *  it executes (opcode = Σ code·selector), one selector bit per opcode of the chip. */
+function instrChip(name: string, ops: string[]): Instr {
+  const cb = new ChipBuilder(name);
+  const [pc, fp, clk, a, ax, b, bx, c, cx] = ["pc", "fp", "clk", "a", "ax", "b", "bx", "c", "cx"].map((n) => cb.c(n));
+  const sel: Record<string, Expr> = {};
+  for (const o of ops) {
+    sel[o] = cb.c(`is_${o}`);
+    cb.bit(sel[o]);
+  }
+  const real = sum(ops.map((o) => sel[o]));
+  cb.bit(real);
+  const opcode = sum(ops.map((o) => lin([OPC[o.toUpperCase()], sel[o]])));
+  cb.send("rom", [pc, opcode, a, ax, b, bx, c, cx], real);
+  cb.recv("state", [pc, fp, K(0), clk], real);
+  const ts = (slot: number) => add(mul(K(4), clk), K(slot));
+  const any = (...os: string[]) => sum(os.map((o) => sel[o]));
+  return { cb, sel, real, pc, fp, clk, a, ax, b, bx, c, cx, ts, any };
+}
+
+/** The next state for a row that neither jumps nor halts. */
+function stepState(I: Instr, m: Expr, npc?: Expr, nfp?: Expr): void {
+  I.cb.send("state", [npc ?? add(I.pc, K(1)), nfp ?? I.fp, K(0), add(I.clk, K(1))], m);
+}
+
+export const ALU_OPS = ["add", "sub", "addi", "and", "or", "xor", "andi", "ori", "xori", "const", "mov"];
+export const MUL_OPS = ["mul", "mulhu", "shl", "shli", "shru", "shrui", "rotl", "rotr"];
+export const DIV_OPS = ["divu", "remu"];
+export const CMP_OPS = ["eq", "ne", "ltu", "leu", "chkltu"];
+export const MEM_OPS = ["lw", "lbu", "lb", "lhu", "lh", "sw", "sh", "sb"];
+export const CF_OPS = ["jmp", "bez", "bnz", "call", "ret"];
+export const ECALL_OPS = ["ecall"];
+
+/** Which chip proves each opcode (opcodes missing here have no chip yet). */
+export const CHIP_OF: Record<string, string> = Object.fromEntries([
+  ...ALU_OPS.map((o) => [o, "alu"]),
+  ...MUL_OPS.map((o) => [o, "mul"]),
+  ...DIV_OPS.map((o) => [o, "div"]),
+  ...CMP_OPS.map((o) => [o, "cmp"]),
+  ...MEM_OPS.map((o) => [o, "mem"]),
+  ...CF_OPS.map((o) => [o, "cf"]),
+  ...ECALL_OPS.map((o) => [o, "ecall"]),
+]);
+
+// 32-bit ALU: add/sub by 16-bit limbs with carry bits; and/or/xor byte-wise through the bitwise table;
+// const and mov. Slots: B read (1), C read (2, register forms), A write (3).
+function aluChip(): Chip {
+  const I = instrChip("alu", ALU_OPS);
+  const { cb, sel, fp, a, b, c, cx } = I;
+  const rrr = I.any("add", "sub", "and", "or", "xor");
+  const rri = I.any("addi", "andi", "ori", "xori");
+  const x = access(cb, "B", { space: K(SPACE_REG), addr: add(fp, b), ts: I.ts(1), m: sub(I.real, sel.const) });
+  const y = access(cb, "C", { space: K(SPACE_REG), addr: add(fp, c), ts: I.ts(2), m: rrr });
+  cb.eq(y.l, c, rri);
+  cb.eq(y.h, cx, rri);
+  const o = access(cb, "A", { space: K(SPACE_REG), addr: add(fp, a), ts: I.ts(3), m: I.real, write: true, range: I.real });
+  const c0 = cb.c("c0");
+  const c1 = cb.c("c1");
+  cb.bit(c0);
+  cb.bit(c1);
+  const adds = I.any("add", "addi");
+  cb.eq(o.l, lin([1, x.l], [1, y.l], [-65536, c0]), adds);
+  cb.eq(o.h, lin([1, x.h], [1, y.h], [1, c0], [-65536, c1]), adds);
+  cb.eq(x.l, lin([1, o.l], [1, y.l], [-65536, c0]), sel.sub);
+  cb.eq(x.h, lin([1, o.h], [1, y.h], [1, c0], [-65536, c1]), sel.sub);
+  const bitwise = I.any("and", "or", "xor", "andi", "ori", "xori");
+  const kind = lin([1, I.any("or", "ori")], [2, I.any("xor", "xori")]);
+  const xb = [0, 1, 2, 3].map((i) => cb.c(`xb${i}`));
+  const yb = [0, 1, 2, 3].map((i) => cb.c(`yb${i}`));
+  const zb = [0, 1, 2, 3].map((i) => cb.c(`zb${i}`));
+  for (const [v, bs] of [[x, xb], [y, yb], [o, zb]] as const) {
+    cb.eq(v.l, lin([1, bs[0]], [256, bs[1]]), bitwise);
+    cb.eq(v.h, lin([1, bs[2]], [256, bs[3]]), bitwise);
+  }
+  for (let i = 0; i < 4; i++) cb.send("bitwise", [kind, xb[i], yb[i], zb[i]], bitwise);
+  cb.eq(o.l, b, sel.const);
+  cb.eq(o.h, I.bx, sel.const);
+  cb.eq(o.l, x.l, sel.mov);
+  cb.eq(o.h, x.h, sel.mov);
+  stepState(I, I.real);
+  return cb.chip();
+}
+
+// Multiplies and shifts: one byte-wise 32 × 32 → 64 product P = x · m. mul: m = y, low word; mulhu:
+// high word. Shifts by s = amount mod 32 multiply by 2^e from the pow2 table: left shifts e = s (low
+// word), right shifts e = (32 − s) mod 32 (high word, or x itself when s = 0), rotations low | high.
+function mulChip(): Chip {
+  const I = instrChip("mul", MUL_OPS);
+  const { cb, sel, fp, a, b, c, cx } = I;
+  const imm = I.any("shli", "shrui");
+  const x = access(cb, "B", { space: K(SPACE_REG), addr: add(fp, b), ts: I.ts(1), m: I.real });
+  const y = access(cb, "C", { space: K(SPACE_REG), addr: add(fp, c), ts: I.ts(2), m: sub(I.real, imm) });
+  cb.eq(y.l, c, imm);
+  cb.eq(y.h, cx, imm);
+  const o = access(cb, "A", { space: K(SPACE_REG), addr: add(fp, a), ts: I.ts(3), m: I.real, write: true, range: I.real });
+  const mults = I.any("mul", "mulhu");
+  const shifts = sub(I.real, mults);
+  const left = I.any("shl", "shli", "rotl");
+  const right = I.any("shru", "shrui", "rotr");
+  const [s, k, e, z, ml, mh] = ["s", "k", "e", "z", "ml", "mh"].map((n) => cb.c(n));
+  cb.eq(y.l, lin([1, s], [32, k]), shifts);
+  cb.range(s, 5, shifts);
+  cb.range(k, 11, shifts);
+  cb.send("pow2", [e, ml, mh, z], shifts);
+  cb.eq(e, s, left);
+  cb.eq(add(e, s), lin([32, sub(K(1), z)]), right);
+  cb.eq(ml, y.l, mults);
+  cb.eq(mh, y.h, mults);
+  const xb = byteSplit(cb, "xb", x.l, x.h, I.real);
+  const mb = byteSplit(cb, "mb", ml, mh, I.real);
+  const P = product(cb, "P", xb, mb, I.real);
+  const lo = [lin([1, P[0]], [256, P[1]]), lin([1, P[2]], [256, P[3]])];
+  const hi = [lin([1, P[4]], [256, P[5]]), lin([1, P[6]], [256, P[7]])];
+  const outs = [o.l, o.h];
+  for (let i = 0; i < 2; i++) {
+    cb.eq(outs[i], lo[i], I.any("mul", "shl", "shli"));
+    cb.eq(outs[i], hi[i], sel.mulhu);
+    cb.eq(outs[i], add(hi[i], mul(z, lo[i])), I.any("shru", "shrui"));
+    cb.eq(outs[i], add(lo[i], hi[i]), I.any("rotl", "rotr"));
+  }
+  stepState(I, I.real);
+  return cb.chip();
+}
+
+// Unsigned division: x = q·d + r with q·d < 2^32 (byte product, high half zero) and r < d
+// (d = r + 1 + t with t ≥ 0), so d ≠ 0 too. divu writes q, remu r.
+function divChip(): Chip {
+  const I = instrChip("div", DIV_OPS);
+  const { cb, sel, fp, a, b, c } = I;
+  const x = access(cb, "B", { space: K(SPACE_REG), addr: add(fp, b), ts: I.ts(1), m: I.real });
+  const d = access(cb, "C", { space: K(SPACE_REG), addr: add(fp, c), ts: I.ts(2), m: I.real });
+  const o = access(cb, "A", { space: K(SPACE_REG), addr: add(fp, a), ts: I.ts(3), m: I.real, write: true, range: I.real });
+  const [ql, qh, rl, rh, e0, tl, th, f0] = ["ql", "qh", "rl", "rh", "e0", "tl", "th", "f0"].map((n) => cb.c(n));
+  const qb = byteSplit(cb, "qb", ql, qh, I.real);
+  const db = byteSplit(cb, "db", d.l, d.h, I.real);
+  const P = product(cb, "P", qb, db, I.real, true);
+  cb.bit(e0);
+  cb.bit(f0);
+  for (const v of [rl, rh, tl, th]) cb.u16(v, I.real);
+  cb.eq(lin([1, P[0]], [256, P[1]], [1, rl]), lin([1, x.l], [65536, e0]));
+  cb.eq(lin([1, P[2]], [256, P[3]], [1, rh], [1, e0]), x.h);
+  cb.eq(lin([1, rl], [1, tl]), lin([1, d.l], [65536, f0], [-1, I.real]));
+  cb.eq(lin([1, rh], [1, th], [1, f0]), d.h);
+  cb.eq(o.l, ql, sel.divu);
+  cb.eq(o.h, qh, sel.divu);
+  cb.eq(o.l, rl, sel.remu);
+  cb.eq(o.h, rh, sel.remu);
+  stepState(I, I.real);
+  return cb.chip();
+}
+
+// Unsigned compares by one subtraction x − y = d with borrow bits: ltu is the final borrow, eq is
+// d = 0. chkltu (a bounds check) writes nothing and requires the borrow.
+function cmpChip(): Chip {
+  const I = instrChip("cmp", CMP_OPS);
+  const { cb, sel, fp, a, b, c } = I;
+  const x = access(cb, "B", { space: K(SPACE_REG), addr: add(fp, b), ts: I.ts(1), m: I.real });
+  const y = access(cb, "C", { space: K(SPACE_REG), addr: add(fp, c), ts: I.ts(2), m: I.real });
+  const writes = sub(I.real, sel.chkltu);
+  const o = access(cb, "A", { space: K(SPACE_REG), addr: add(fp, a), ts: I.ts(3), m: writes, write: true });
+  const [b0, b1, dl, dh] = ["b0", "b1", "dl", "dh"].map((n) => cb.c(n));
+  cb.bit(b0);
+  cb.bit(b1);
+  cb.u16(dl, I.real);
+  cb.u16(dh, I.real);
+  cb.eq(lin([1, x.l], [-1, y.l], [65536, b0]), dl);
+  cb.eq(lin([1, x.h], [-1, y.h], [-1, b0], [65536, b1]), dh);
+  const z = isZero(cb, "nz", add(dl, dh), I.real);
+  cb.zero(o.h, writes);
+  cb.eq(o.l, z, sel.eq);
+  cb.eq(o.l, sub(K(1), z), sel.ne);
+  cb.eq(o.l, b1, sel.ltu);
+  cb.eq(o.l, add(b1, z), sel.leu);
+  cb.eq(b1, K(1), sel.chkltu);
+  stepState(I, I.real);
+  return cb.chip();
+}
+
+// Loads and stores: address = R[b] + imm (two limbs with carries) below the memory size, then one
+// byte access per byte of the width, each to its own address (no alignment needed). The register slot
+// A is written by loads, read by stores. Sign extension takes the top bit of the last byte.
+function memChip(memSize: number): Chip {
+  const I = instrChip("mem", MEM_OPS);
+  const { cb, sel, fp, a, b, c, cx } = I;
+  const loads = I.any("lw", "lbu", "lb", "lhu", "lh");
+  const stores = I.any("sw", "sh", "sb");
+  const base = access(cb, "B", { space: K(SPACE_REG), addr: add(fp, b), ts: I.ts(1), m: I.real });
+  const r = access(cb, "A", { space: K(SPACE_REG), addr: add(fp, a), ts: I.ts(3), m: I.real, write: true, readOnly: stores });
+  const [al, ah, k0, k1] = ["al", "ah", "k0", "k1"].map((n) => cb.c(n));
+  cb.bit(k0);
+  cb.bit(k1);
+  cb.eq(lin([1, base.l], [1, c]), lin([1, al], [65536, k0]));
+  cb.eq(lin([1, base.h], [1, cx], [1, k0]), lin([1, ah], [65536, k1]));
+  cb.u16(al, I.real);
+  // ah < ⌈memSize / 2^16⌉: the high limb of the address as a range check
+  cb.u16(ah, I.real);
+  cb.u16(sub(K(Math.ceil(memSize / 65536) - 1), ah), I.real);
+  const addr = lin([1, al], [65536, ah]);
+  const width = [I.real, I.any("lw", "lhu", "lh", "sw", "sh"), I.any("lw", "sw"), I.any("lw", "sw")];
+  const v = width.map((m, k) => access(cb, `M${k}`, { space: K(SPACE_MEM), addr: add(addr, K(k)), ts: I.ts(2), m, write: true, readOnly: loads, byte: true }).l);
+  cb.bytes(v[0], v[1], I.real);
+  cb.bytes(v[2], v[3], I.real);
+  const [sg, rest] = ["sg", "rest"].map((n) => cb.c(n));
+  cb.bit(sg);
+  const signed = I.any("lb", "lh");
+  cb.eq(add(mul(sel.lb, v[0]), mul(sel.lh, v[1])), mul(signed, lin([128, sg], [1, rest])));
+  cb.bytes(lin([2, rest]), K(0), signed);
+  cb.eq(r.l, lin([1, v[0]], [256, v[1]]), I.any("lw", "lhu", "lh", "sw", "sh", "sb"));
+  cb.eq(r.h, lin([1, v[2]], [256, v[3]]), I.any("lw", "sw"));
+  cb.zero(r.h, I.any("lbu", "lhu"));
+  cb.eq(r.l, v[0], sel.lbu);
+  cb.eq(r.l, lin([1, v[0]], [0xff00, sg]), sel.lb);
+  cb.eq(r.h, lin([0xffff, sg]), signed);
+  stepState(I, I.real);
+  return cb.chip();
+}
+
+// Control flow: jmp, bez/bnz (is-zero of R[a]), call (writes the return pc and the caller's fp into
+// the callee's r0, r1; fp += n), ret (reads them back; returning from the entry frame, r0 = 0xffffffff
+// at fp 0, halts with exit code 0).
+function cfChip(): Chip {
+  const I = instrChip("cf", CF_OPS);
+  const { cb, sel, pc, fp, a, b, bx } = I;
+  const [addr1, npc, nfp, hf] = ["addr1", "npc", "nfp", "halt"].map((n) => cb.c(n));
+  const br = I.any("bez", "bnz");
+  cb.eq(addr1, add(fp, a), br);
+  cb.eq(addr1, lin([1, fp], [1, b], [65536, bx]), sel.call);
+  cb.eq(addr1, fp, sel.ret);
+  const r1 = access(cb, "R1", { space: K(SPACE_REG), addr: addr1, ts: I.ts(1), m: I.any("bez", "bnz", "call", "ret"), write: true, readOnly: I.any("bez", "bnz", "ret"), range: sel.call });
+  const r2 = access(cb, "R2", { space: K(SPACE_REG), addr: add(addr1, K(1)), ts: I.ts(1), m: I.any("call", "ret"), write: true, readOnly: sel.ret, range: sel.call });
+  const v1 = lin([1, r1.l], [65536, r1.h]);
+  const v2 = lin([1, r2.l], [65536, r2.h]);
+  cb.eq(v1, add(pc, K(1)), sel.call);
+  cb.eq(v2, fp, sel.call);
+  const z = isZero(cb, "nz", add(r1.l, r1.h), br);
+  cb.eq(npc, a, I.any("jmp", "call"));
+  cb.eq(npc, add(mul(z, b), mul(sub(K(1), z), add(pc, K(1)))), sel.bez);
+  cb.eq(npc, add(mul(z, add(pc, K(1))), mul(sub(K(1), z), b)), sel.bnz);
+  const back = sub(sel.ret, hf);
+  cb.eq(npc, v1, back);
+  cb.eq(nfp, addr1, sel.call);
+  cb.eq(nfp, v2, back);
+  cb.eq(nfp, fp, I.any("jmp", "bez", "bnz"));
+  cb.bit(hf);
+  cb.zero(mul(hf, sub(K(1), sel.ret)));
+  cb.eq(r1.l, K(0xffff), hf);
+  cb.eq(r1.h, K(0xffff), hf);
+  cb.zero(fp, hf);
+  stepState(I, sub(I.real, hf), npc, nfp);
+  cb.send("state", [K(HALT_PC), K(0), K(0), add(I.clk, K(1))], hf);
+  return cb.chip();
+}
+
+// System calls: halt (exit code R[b]), input length (R[b] = bytes left), read / write (R[c] bytes
+// between memory at R[b] and the input / output stream: the cursor cell moves by R[c] and the io chip
+// copies the bytes, one row each).
+function ecallChip(): Chip {
+  const I = instrChip("ecall", ECALL_OPS);
+  const { cb, fp, a, ax, b, c } = I;
+  const [sHalt, sLen, sRead, sWrite] = ["halt", "len", "read", "write"].map((n) => cb.c(`sys_${n}`));
+  for (const s of [sHalt, sLen, sRead, sWrite]) cb.bit(s);
+  cb.eq(sum([sHalt, sLen, sRead, sWrite]), I.real);
+  cb.eq(a, lin([1, sLen], [2, sRead], [3, sWrite]));
+  cb.zero(ax);
+  const io = add(sRead, sWrite);
+  const x = access(cb, "B", { space: K(SPACE_REG), addr: add(fp, b), ts: I.ts(1), m: I.real, write: true, readOnly: add(sHalt, io) });
+  const n = access(cb, "C", { space: K(SPACE_REG), addr: add(fp, c), ts: I.ts(2), m: io });
+  const cur = access(cb, "Q", { space: K(SPACE_CUR), addr: sWrite, ts: I.ts(3), m: add(sLen, io), write: true, readOnly: sLen });
+  const before = lin([1, cur.pl], [65536, cur.ph]);
+  const after = lin([1, cur.l], [65536, cur.h]);
+  const len = lin([1, n.l], [65536, n.h]);
+  // cursor values and lengths below 2^26, so the sums below are integer equations in both fields
+  cb.u16(cur.l, io);
+  cb.range(cur.h, 10, io);
+  cb.range(n.h, 10, io);
+  cb.range(x.h, 10, io);
+  cb.eq(add(after, len), before, sRead);
+  cb.eq(after, add(before, len), sWrite);
+  cb.eq(x.l, cur.pl, sLen);
+  cb.eq(x.h, cur.ph, sLen);
+  const z = isZero(cb, "nz", add(n.l, n.h), io);
+  const go = cb.c("go");
+  cb.eq(go, sub(io, z));
+  cb.send("io", [sWrite, lin([1, x.l], [65536, x.h]), before, len, I.clk], go);
+  stepState(I, sub(I.real, sHalt));
+  cb.send("state", [K(HALT_PC), x.l, x.h, add(I.clk, K(1))], sHalt);
+  return cb.chip();
+}
+
+// One row per byte an ecall copies: input bytes (keyed by the bytes left before them) are written to
+// memory, output bytes (keyed by their position) read from it. Each row hands the rest of the copy
+// (count − 1 bytes) to the next one through the io bus, until the last byte.
+function ioChip(): Chip {
+  const cb = new ChipBuilder("io");
+  const [isIn, isOut, addr, cur, cnt, clk] = ["in", "out", "addr", "cur", "count", "clk"].map((n) => cb.c(n));
+  cb.bit(isIn);
+  cb.bit(isOut);
+  const real = add(isIn, isOut);
+  cb.bit(real);
+  cb.recv("io", [isOut, addr, cur, cnt, clk], real);
+  const v = access(cb, "M", { space: K(SPACE_MEM), addr, ts: add(mul(K(4), clk), K(3)), m: real, write: true, readOnly: isOut, byte: true }).l;
+  cb.recv("input", [cur, v], isIn);
+  cb.send("output", [cur, v], isOut);
+  const last = isZero(cb, "nz", sub(cnt, K(1)), real);
+  const more = cb.c("more");
+  cb.eq(more, sub(real, last));
+  cb.send("io", [isOut, add(addr, K(1)), add(cur, sub(isOut, isIn)), sub(cnt, K(1)), clk], more);
+  return cb.chip();
+}
+
+/** Fixed lookup table: one multiplicity column per interaction, receiving the fixed tuple. */
+function tableChip(name: string, cols: string[], rows: (h: number) => bigint[][], buses: { bus: string; values: Expr[] }[], valid?: number): Chip {
+  const cb = new ChipBuilder(name);
+  buses.forEach((bu, i) => cb.recv(bu.bus, bu.values, cb.c(`m${i}`)));
+  // ROM padding rows must not be looked up: a multiplicity there would admit an instruction that is
+  // not in the program
+  if (valid !== undefined) cb.zero(mul(cb.c("m0"), sub(K(1), { op: "fixed", col: valid, next: false })));
+  return cb.chip({ columns: cols, values: rows });
+}
+const F = (i: number): Expr => ({ op: "fixed", col: i, next: false });
+
+export const U16_ROWS = 1 << 16;
+
+/** ROM tuple of instruction i: pc, opcode, then each operand as (low limb, high limb) when it is an
+ *  immediate, else (value, 0). */
+export function romTuple(p: Program, i: number): number[] {
+  const op = p.code[i * 4];
+  const out = [i, op];
+  OPS[op].kinds.forEach((k, j) => {
+    const v = p.code[i * 4 + 1 + j];
+    if (k === "i") out.push(v & 0xffff, v >>> 16);
+    else out.push(v, 0);
+  });
+  return out;
+}
+
+export const pow2Row = (e: number): number[] => [e, (2 ** e) % 65536, Math.floor(2 ** e / 65536), e === 0 ? 1 : 0];
+
+/** The AIR of one program: its ROM is preprocessed, the memory size bounds addresses. */
+export function zkvmAir(p: Program): Air {
+  const n = p.code.length >> 2;
+  const rom = tableChip(
+    "rom",
+    ["pc", "opcode", "a", "ax", "b", "bx", "c", "cx", "valid"],
+    (h) => Array.from({ length: h }, (_, i) => (i < n ? [...romTuple(p, i), 1] : [i, 0, 0, 0, 0, 0, 0, 0, 0]).map(BigInt)),
+    [{ bus: "rom", values: [0, 1, 2, 3, 4, 5, 6, 7].map(F) }],
+    8,
+  );
+  const u16 = tableChip("u16", ["v"], (h) => Array.from({ length: h }, (_, i) => [BigInt(i)]), [{ bus: "u16", values: [F(0)] }]);
+  const bitwise = tableChip(
+    "bitwise",
+    ["x", "y", "and", "or", "xor"],
+    (h) => Array.from({ length: h }, (_, i) => { const x = i & 255, y = i >> 8; return [x, y, x & y, x | y, x ^ y].map(BigInt); }),
+    [0, 1, 2].map((k) => ({ bus: "bitwise", values: [K(k), F(0), F(1), F(2 + k)] })).concat([{ bus: "bitwise", values: [K(3), F(0), F(1), K(0)] }]),
+  );
+  const pow2 = tableChip("pow2", ["e", "lo", "hi", "zero"], (h) => Array.from({ length: h }, (_, i) => pow2Row(i).map(BigInt)), [{ bus: "pow2", values: [0, 1, 2, 3].map(F) }]);
+  return { chips: [aluChip(), mulChip(), divChip(), cmpChip(), memChip(p.memSize), cfChip(), ecallChip(), ioChip(), memTouchChip(), rom, u16, bitwise, pow2] };
+}
+
+/** Height of each fixed table (the ROM: the code padded to a power of two). */
+export function fixedHeight(chip: string, p: Program): number | undefined {
+  if (chip === "u16" || chip === "bitwise") return U16_ROWS;
+  if (chip === "pow2") return 32;
+  if (chip === "rom") {
+    let h = 1;
+    while (h < p.code.length >> 2) h *= 2;
+    return h;
+  }
+  return undefined;
+}
+
+// Every register and memory cell the run touches, once, in strictly increasing key order
+// (key = space·2^27 + addr, checked < 2^28 on every row so the order cannot wrap): it starts the cell's
+// history at value 0, ts 0 and takes its last (value, ts) back. Nonzero initial contents (the data
+// segment, the entry frame's return pc) are boundary terms that turn (addr, 0, 0) into the value at ts 0.
+function memTouchChip(): Chip {
+  const cb = new ChipBuilder("memtouch");
+  const [real, space, klo, khi, fl, fh, fts, glo, ghi] = ["real", "space", "klo", "khi", "fl", "fh", "fts", "glo", "ghi"].map((n) => cb.c(n));
+  cb.bit(real);
+  cb.bit(space);
+  cb.zero(mul(cb.c("real", true), sub(K(1), real)), transition);
+  const key = lin([1, klo], [65536, khi]);
+  const keyNext = lin([1, cb.c("klo", true)], [65536, cb.c("khi", true)]);
+  cb.zero(mul(cb.c("real", true), sub(sub(keyNext, key), lin([1, K(1)], [1, cb.c("glo", true)], [65536, cb.c("ghi", true)]))), transition);
+  cb.zero(glo, first);
+  cb.zero(ghi, first);
+  cb.u16(klo, real);
+  cb.range(khi, 12, real);
+  cb.u16(glo, real);
+  cb.range(ghi, 12, real);
+  const addr = sub(key, lin([KEY_SHIFT, space]));
+  cb.send("memory", [space, addr, K(0), K(0), K(0)], real);
+  cb.recv("memory", [space, addr, fl, fh, fts], real);
+  return cb.chip();
+}

@@ -1,0 +1,462 @@
+// The trace generator of the zkVM AIR (chips.ts): runs the executor with recording, then replays the
+// recorded run on a shadow machine that keeps, for every register and memory cell, its value and the
+// timestamp of its last access, and fills one row of the executing instruction's chip per step (plus io
+// rows per copied byte). The lookup tables' multiplicities are counted afterwards by evaluating every
+// chip's lookups on its rows, so they match the chips' interactions by construction.
+import type { Progress } from "../../../base/progress/index.ts";
+import { evalExpr, type Air, type BoundaryTerm, type ChipTrace, type RowWindow } from "../../air/index.ts";
+import { BABYBEAR } from "../../air/check.ts";
+import { type ZkvmError, zerr } from "../bytecode.ts";
+import { execute } from "../exec.ts";
+import { OPS, SYS, type Program } from "../isa.ts";
+import { CHIP_OF, HALT_PC, IO_IN, IO_OUT, KEY_SHIFT, MAX_CLK, SPACE_CUR, SPACE_MEM, SPACE_REG, fixedHeight, pow2Row, romTuple, zkvmAir } from "./chips.ts";
+
+/** What the verifier is told: the public part of a run. */
+export interface ZkvmStatement {
+  input: Uint8Array;
+  output: Uint8Array;
+  exitCode: number;
+  /** executed instructions (the final clk) */
+  instructions: number;
+  /** input bytes the run read */
+  consumed: number;
+  /** timestamps of the last access to the input and output cursors (0 when never moved) */
+  inTs: number;
+  outTs: number;
+}
+
+export interface ZkvmTrace {
+  air: Air;
+  traces: ChipTrace[];
+  statement: ZkvmStatement;
+  boundary: BoundaryTerm[];
+  /** rows used (before padding) per chip */
+  used: Record<string, number>;
+}
+
+type Row = Record<string, number>;
+const lo = (v: number) => v & 0xffff;
+const hi = (v: number) => v >>> 16;
+
+/** The boundary terms of a statement: initial and final state, initial memory that is not zero (the
+ *  entry frame's return pc, the data segment), the two cursors, the input bytes read and the output. */
+export function boundaryTerms(p: Program, st: ZkvmStatement): BoundaryTerm[] {
+  const B = (bus: string, values: number[], m: number): BoundaryTerm => ({ bus, values: values.map(BigInt), multiplicity: BigInt(m) });
+  const L = st.input.length;
+  const ex = st.exitCode >>> 0;
+  const out: BoundaryTerm[] = [
+    B("state", [p.entry, 0, 0, 0], 1),
+    B("state", [HALT_PC, lo(ex), hi(ex), st.instructions], -1),
+    B("memory", [SPACE_REG, 0, 0xffff, 0xffff, 0], 1),
+    B("memory", [SPACE_REG, 0, 0, 0, 0], -1),
+    B("memory", [SPACE_CUR, 0, lo(L), hi(L), 0], 1),
+    B("memory", [SPACE_CUR, 0, lo(L - st.consumed), hi(L - st.consumed), st.inTs], -1),
+    B("memory", [SPACE_CUR, 1, 0, 0, 0], 1),
+    B("memory", [SPACE_CUR, 1, lo(st.output.length), hi(st.output.length), st.outTs], -1),
+  ];
+  p.data.forEach((v, i) => {
+    out.push(B("memory", [SPACE_MEM, p.dataAddr + i, v, 0, 0], 1), B("memory", [SPACE_MEM, p.dataAddr + i, 0, 0, 0], -1));
+  });
+  for (let i = 0; i < st.consumed; i++) out.push(B("input", [L - i, st.input[i]], 1));
+  st.output.forEach((v, i) => out.push(B("output", [i, v], -1)));
+  return out;
+}
+
+/** Checks on a statement that the constraints rely on (sizes below the ranges the chips check). */
+export function statementError(p: Program, st: ZkvmStatement): string | undefined {
+  if (st.instructions < 1 || st.instructions >= MAX_CLK) return `instruction count ${st.instructions} outside 1..2^26`;
+  if (st.input.length >= 1 << 26 || st.output.length >= 1 << 26) return "input or output of 2^26 bytes or more";
+  if (st.consumed < 0 || st.consumed > st.input.length) return `consumed ${st.consumed} of ${st.input.length} input bytes`;
+  for (const t of [st.inTs, st.outTs]) if (!(t >= 0 && t < 4 * st.instructions + 4)) return `cursor timestamp ${t} out of range`;
+  if (p.data.length + p.dataAddr > 1 << 26) return "data segment beyond 2^26 bytes";
+  return undefined;
+}
+
+/** Runs `p` on `input` and builds the traces of every chip. A run that traps has no proof: its error
+ *  comes back; so does an opcode that has no chip yet. */
+export function generateTrace(p: Program, input: Uint8Array, opts: { maxInstructions?: number; progress?: Progress } = {}): ZkvmTrace | ZkvmError {
+  const run = execute(p, { input, record: true, maxInstructions: opts.maxInstructions ?? MAX_CLK - 1 });
+  if (!run.ok) return run;
+  const steps = run.steps!;
+  const nSteps = run.instructions;
+  const air = zkvmAir(p);
+  const chipCols = new Map(air.chips.map((c) => [c.name, c.columns]));
+  const rows = new Map<string, Row[]>(air.chips.map((c) => [c.name, []]));
+  const R = new Uint32Array(p.regs);
+  R[0] = 0xffffffff;
+  const regTs = new Float64Array(p.regs);
+  const regTouched = new Uint8Array(p.regs);
+  regTouched[0] = 1;
+  const mem = new Uint8Array(p.memSize);
+  mem.set(p.data, p.dataAddr);
+  const memTs = new Map<number, number>();
+  for (let i = 0; i < p.data.length; i++) memTs.set(p.dataAddr + i, 0);
+  const cur = [input.length, 0];
+  const curTs = [0, 0];
+  const code = p.code;
+  let row: Row = {};
+
+  const diff = (pre: string, ts: number, old: number) => {
+    const d = ts - old - 1;
+    if (d < 0) throw new Error(`internal: timestamp order ${old} → ${ts} at ${pre}`);
+    row[`${pre}.ts`] = old;
+    row[`${pre}.dlo`] = d & 0xffff;
+    row[`${pre}.dhi`] = Math.floor(d / 65536);
+  };
+  const regAccess = (pre: string, addr: number, ts: number, write?: number): number => {
+    const v = R[addr];
+    diff(pre, ts, regTs[addr]);
+    regTs[addr] = ts;
+    regTouched[addr] = 1;
+    row[`${pre}.pl`] = lo(v);
+    row[`${pre}.ph`] = hi(v);
+    const nv = write === undefined ? v : write >>> 0;
+    R[addr] = nv;
+    row[`${pre}.l`] = lo(nv);
+    row[`${pre}.h`] = hi(nv);
+    return v;
+  };
+  const memAccess = (pre: string, addr: number, ts: number, write?: number): number => {
+    const v = mem[addr];
+    diff(pre, ts, memTs.get(addr) ?? 0);
+    memTs.set(addr, ts);
+    row[`${pre}.pv`] = v;
+    const nv = write === undefined ? v : write & 255;
+    mem[addr] = nv;
+    row[`${pre}.v`] = nv;
+    return v;
+  };
+  const curAccess = (pre: string, which: number, ts: number, write?: number): number => {
+    const v = cur[which];
+    diff(pre, ts, curTs[which]);
+    curTs[which] = ts;
+    row[`${pre}.pl`] = lo(v);
+    row[`${pre}.ph`] = hi(v);
+    const nv = write ?? v;
+    cur[which] = nv;
+    row[`${pre}.l`] = lo(nv);
+    row[`${pre}.h`] = hi(nv);
+    return v;
+  };
+  const isZero = (pre: string, s: number) => {
+    row[`${pre}.z`] = s === 0 ? 1 : 0;
+    if (s !== 0) {
+      row[`${pre}.tlo`] = (s - 1) & 0xffff;
+      row[`${pre}.thi`] = Math.floor((s - 1) / 65536);
+    }
+  };
+  const bytesOf = (pre: string, v: number) => {
+    for (let i = 0; i < 4; i++) row[`${pre}${i}`] = (v >>> (8 * i)) & 255;
+  };
+  // byte-wise schoolbook product as the chip constrains it: column sums, bytes and carries
+  const product = (pre: string, x: number, y: number, low: boolean) => {
+    const xb = [0, 1, 2, 3].map((i) => (x >>> (8 * i)) & 255);
+    const yb = [0, 1, 2, 3].map((i) => (y >>> (8 * i)) & 255);
+    const nc = low ? 4 : 6;
+    let carry = 0;
+    for (let k = 0; k < 7; k++) {
+      let s = carry;
+      for (let i = 0; i < 4; i++) if (k - i >= 0 && k - i < 4) s += xb[i] * yb[k - i];
+      if (k < nc) {
+        row[`${pre}.p${k}`] = s & 255;
+        carry = s >>> 8;
+        row[`${pre}.c${k}`] = carry;
+      } else if (!low) {
+        row[`${pre}.p6`] = s & 255;
+        row[`${pre}.p7`] = s >>> 8;
+      } else if (s !== 0) throw new Error("internal: a quotient product above 32 bits");
+    }
+  };
+
+  const every = Math.max(1, Math.floor(nSteps / 100));
+  let pc = p.entry;
+  let fp = 0;
+  for (let clk = 0; clk < nSteps; clk++) {
+    if (opts.progress && clk % every === 0) opts.progress("trace", clk, nSteps);
+    if (steps[2 * clk] !== pc || steps[2 * clk + 1] !== fp) throw new Error(`internal: the trace generator is at (${pc}, ${fp}) where the executor was at (${steps[2 * clk]}, ${steps[2 * clk + 1]}), step ${clk}`);
+    const i = pc << 2;
+    const op = OPS[code[i]].name;
+    const chip = CHIP_OF[op];
+    if (!chip) return zerr("trap", `instruction ${pc} (${op}): the prover has no table for this opcode yet`, pc);
+    const [, , ra, rax, rb, rbx, rc, rcx] = romTuple(p, pc);
+    row = { pc, fp, clk, a: ra, ax: rax, b: rb, bx: rbx, c: rc, cx: rcx, [`is_${op}`]: 1 };
+    const A = code[i + 1];
+    const Bo = code[i + 2];
+    const Co = code[i + 3];
+    const t1 = 4 * clk + 1;
+    const t2 = 4 * clk + 2;
+    const t3 = 4 * clk + 3;
+    let npc = pc + 1;
+    let nfp = fp;
+    if (chip === "alu") {
+      const rrr = ["add", "sub", "and", "or", "xor"].includes(op);
+      const x = op === "const" ? 0 : regAccess("B", fp + Bo, t1);
+      let y = (Co >>> 0) & 0xffffffff;
+      if (rrr) y = regAccess("C", fp + Co, t2);
+      else if (op !== "const" && op !== "mov") {
+        y = Co >>> 0;
+        row["C.l"] = lo(y);
+        row["C.h"] = hi(y);
+      }
+      let o: number;
+      if (op === "add" || op === "addi") o = (x + y) >>> 0;
+      else if (op === "sub") o = (x - y) >>> 0;
+      else if (op === "and" || op === "andi") o = (x & y) >>> 0;
+      else if (op === "or" || op === "ori") o = (x | y) >>> 0;
+      else if (op === "xor" || op === "xori") o = (x ^ y) >>> 0;
+      else if (op === "const") o = Bo >>> 0;
+      else o = x;
+      if (op === "add" || op === "addi") {
+        row.c0 = (lo(x) + lo(y) - lo(o)) / 65536;
+        row.c1 = (hi(x) + hi(y) + row.c0 - hi(o)) / 65536;
+      } else if (op === "sub") {
+        row.c0 = (lo(o) + lo(y) - lo(x)) / 65536;
+        row.c1 = (hi(o) + hi(y) + row.c0 - hi(x)) / 65536;
+      } else if (op !== "const" && op !== "mov") {
+        bytesOf("xb", x);
+        bytesOf("yb", y);
+        bytesOf("zb", o);
+      }
+      regAccess("A", fp + A, t3, o);
+    } else if (chip === "mul") {
+      const x = regAccess("B", fp + Bo, t1);
+      const imm = op === "shli" || op === "shrui";
+      let y: number;
+      if (imm) {
+        y = Co >>> 0;
+        row["C.l"] = lo(y);
+        row["C.h"] = hi(y);
+      } else y = regAccess("C", fp + Co, t2);
+      let m = y;
+      let o: number;
+      if (op === "mul" || op === "mulhu") {
+        const P = BigInt(x) * BigInt(y);
+        o = op === "mul" ? Number(P & 0xffffffffn) : Number(P >> 32n);
+      } else {
+        const s = y & 31;
+        row.s = s;
+        row.k = lo(y) >>> 5;
+        const left = op === "shl" || op === "shli" || op === "rotl";
+        const e = left ? s : (32 - s) & 31;
+        const [, ml, mh, z] = pow2Row(e);
+        Object.assign(row, { e, z });
+        m = ml + 65536 * mh;
+        if (left && op !== "rotl") o = (x << s) >>> 0;
+        else if (op === "rotl") o = ((x << s) | (x >>> ((32 - s) & 31))) >>> 0;
+        else if (op === "rotr") o = ((x >>> s) | (x << ((32 - s) & 31))) >>> 0;
+        else o = x >>> s;
+      }
+      row.ml = lo(m);
+      row.mh = hi(m);
+      bytesOf("xb", x);
+      bytesOf("mb", m);
+      product("P", x, m, false);
+      regAccess("A", fp + A, t3, o);
+    } else if (chip === "div") {
+      const x = regAccess("B", fp + Bo, t1);
+      const d = regAccess("C", fp + Co, t2);
+      const q = Math.floor(x / d);
+      const r = x - q * d;
+      const t = d - r - 1;
+      Object.assign(row, { ql: lo(q), qh: hi(q), rl: lo(r), rh: hi(r), tl: lo(t), th: hi(t) });
+      bytesOf("qb", q);
+      bytesOf("db", d);
+      product("P", q, d, true);
+      const pq = (q * d) >>> 0;
+      row.e0 = (lo(pq) + lo(r) - lo(x)) / 65536;
+      row.f0 = (lo(r) + lo(t) + 1 - lo(d)) / 65536;
+      regAccess("A", fp + A, t3, op === "divu" ? q : r);
+    } else if (chip === "cmp") {
+      const x = regAccess("B", fp + Bo, t1);
+      const y = regAccess("C", fp + Co, t2);
+      const b0 = lo(x) < lo(y) ? 1 : 0;
+      const dh = hi(x) - hi(y) - b0;
+      const b1 = dh < 0 ? 1 : 0;
+      Object.assign(row, { b0, b1, dl: (lo(x) - lo(y) + 65536 * b0) & 0xffff, dh: dh + 65536 * b1 });
+      isZero("nz", row.dl + row.dh);
+      const o = op === "eq" ? +(x === y) : op === "ne" ? +(x !== y) : op === "ltu" ? +(x < y) : +(x <= y);
+      if (op !== "chkltu") regAccess("A", fp + A, t3, o);
+    } else if (chip === "mem") {
+      const base = regAccess("B", fp + Bo, t1);
+      const addr = (base + Co) >>> 0;
+      row.al = lo(addr);
+      row.ah = hi(addr);
+      row.k0 = (lo(base) + lo(Co >>> 0) - lo(addr)) / 65536;
+      row.k1 = (hi(base) + hi(Co >>> 0) + row.k0 - hi(addr)) / 65536;
+      const width = op === "lw" || op === "sw" ? 4 : op === "lh" || op === "lhu" || op === "sh" ? 2 : 1;
+      if (op[0] === "l") {
+        let v = 0;
+        for (let k = 0; k < width; k++) v += memAccess(`M${k}`, addr + k, t2) * 2 ** (8 * k);
+        const sgBit = width < 4 && op !== "lbu" && op !== "lhu" ? (v >>> (8 * width - 1)) & 1 : 0;
+        if (op === "lb" || op === "lh") {
+          row.sg = sgBit;
+          row.rest = ((v >>> (8 * width - 8)) & 255) - 128 * sgBit;
+          v = width === 1 ? ((v << 24) >> 24) >>> 0 : ((v << 16) >> 16) >>> 0;
+        }
+        if (op === "lbu" || op === "lb") row["M1.v"] = 0;
+        regAccess("A", fp + A, t3, v);
+      } else {
+        const v = regAccess("A", fp + A, t3);
+        for (let k = 0; k < width; k++) memAccess(`M${k}`, addr + k, t2, (v >>> (8 * k)) & 255);
+        // bytes past the width: the chip still splits the low limb (sb) into two bytes
+        for (let k = width; k < 4; k++) row[`M${k}.v`] = k < 2 ? (v >>> (8 * k)) & 255 : 0;
+      }
+    } else if (chip === "cf") {
+      if (op === "jmp") npc = A;
+      else if (op === "bez" || op === "bnz") {
+        row.addr1 = fp + A;
+        const v = regAccess("R1", fp + A, t1);
+        isZero("nz", lo(v) + hi(v));
+        npc = (v === 0) === (op === "bez") ? Bo : pc + 1;
+      } else if (op === "call") {
+        const nf = fp + Bo;
+        row.addr1 = nf;
+        regAccess("R1", nf, t1, pc + 1);
+        regAccess("R2", nf + 1, t1, fp);
+        npc = A;
+        nfp = nf;
+      } else {
+        row.addr1 = fp;
+        const rpc = regAccess("R1", fp, t1);
+        const ofp = regAccess("R2", fp + 1, t1);
+        if (rpc === 0xffffffff && fp === 0) {
+          row.halt = 1;
+          npc = HALT_PC;
+          nfp = 0;
+        } else {
+          npc = rpc;
+          nfp = ofp;
+        }
+      }
+      if (npc !== HALT_PC) {
+        row.npc = npc;
+        row.nfp = nfp;
+      }
+    } else {
+      // ecall
+      const sys = A;
+      if (sys === SYS.HALT) {
+        row.sys_halt = 1;
+        regAccess("B", fp + Bo, t1);
+        npc = HALT_PC;
+      } else if (sys === SYS.INPUT_LEN) {
+        row.sys_len = 1;
+        const left = curAccess("Q", 0, t3);
+        regAccess("B", fp + Bo, t1, left);
+      } else {
+        const rd = sys === SYS.READ;
+        row[rd ? "sys_read" : "sys_write"] = 1;
+        const addr = regAccess("B", fp + Bo, t1);
+        const n = regAccess("C", fp + Co, t2);
+        isZero("nz", lo(n) + hi(n));
+        row.go = n === 0 ? 0 : 1;
+        const which = rd ? 0 : 1;
+        const before = cur[which];
+        curAccess("Q", which, t3, rd ? before - n : before + n);
+        const ecallRow = row;
+        for (let k = 0; k < n; k++) {
+          row = { in: rd ? 1 : 0, out: rd ? 0 : 1, addr: addr + k, cur: rd ? before - k : before + k, count: n - k, clk };
+          if (rd) memAccess("M", addr + k, t3, input[input.length - before + k]);
+          else memAccess("M", addr + k, t3);
+          isZero("nz", n - k - 1);
+          row.more = k < n - 1 ? 1 : 0;
+          rows.get("io")!.push(row);
+        }
+        row = ecallRow;
+      }
+    }
+    rows.get(chip)!.push(row);
+    pc = npc;
+    fp = nfp;
+  }
+  if (pc !== HALT_PC) throw new Error(`internal: the replay ended at pc ${pc}, not halted`);
+
+  // memory init/final: every touched cell in key order
+  const touched: Row[] = [];
+  let prevKey = -1;
+  const touch = (space: number, addr: number, v: number, ts: number) => {
+    const key = space * KEY_SHIFT + addr;
+    touched.push({ real: 1, space, klo: lo(key), khi: Math.floor(key / 65536), fl: lo(v), fh: hi(v), fts: ts, glo: prevKey < 0 ? 0 : lo(key - prevKey - 1), ghi: prevKey < 0 ? 0 : Math.floor((key - prevKey - 1) / 65536) });
+    prevKey = key;
+  };
+  for (let r = 0; r < p.regs; r++) if (regTouched[r]) touch(SPACE_REG, r, R[r], regTs[r]);
+  for (const addr of [...memTs.keys()].sort((x, y) => x - y)) touch(SPACE_MEM, addr, mem[addr], memTs.get(addr)!);
+  rows.set("memtouch", touched);
+
+  const exitCode = run.exitCode >>> 0;
+  const statement: ZkvmStatement = { input, output: run.output, exitCode, instructions: nSteps, consumed: input.length - cur[0], inTs: curTs[0], outTs: curTs[1] };
+  const used: Record<string, number> = {};
+  const traces: ChipTrace[] = [];
+  const toTrace = (name: string, rs: Row[], height: number): ChipTrace => {
+    const cols = chipCols.get(name)!;
+    const out: bigint[][] = [];
+    for (const r of rs) {
+      const a: bigint[] = new Array(cols.length);
+      for (let j = 0; j < cols.length; j++) {
+        const v = r[cols[j]] ?? 0;
+        if (!Number.isInteger(v) || v < 0 || v >= 2 ** 30) throw new Error(`internal: chip ${name} column ${cols[j]} holds ${v}, not a small integer`);
+        a[j] = BigInt(v);
+      }
+      out.push(a);
+    }
+    const zero = cols.map(() => 0n);
+    while (out.length < height) out.push(zero.slice());
+    return { chip: name, rows: out };
+  };
+  const pow2 = (n: number) => {
+    let h = 4;
+    while (h < n) h *= 2;
+    return h;
+  };
+  const lookupBuses = new Map<string, string>([["u16", "u16"], ["bitwise", "bitwise"], ["pow2", "pow2"], ["rom", "rom"]]);
+  // tuple → (table row, multiplicity column) for each lookup bus
+  const slotOf = (bus: string, t: bigint[]): [number, number] => {
+    const v = t.map(Number);
+    if (bus === "u16" && v[0] >= 0 && v[0] < 65536) return [v[0], 0];
+    if (bus === "bitwise" && v[1] < 256 && v[2] < 256) {
+      const [k, x, y, z] = v;
+      const want = [x & y, x | y, x ^ y, 0][k];
+      if (want === z) return [x + 256 * y, k];
+    }
+    if (bus === "pow2" && v[0] < 32 && pow2Row(v[0]).every((w, j) => w === v[j])) return [v[0], 0];
+    if (bus === "rom" && v[0] < p.code.length >> 2 && romTuple(p, v[0]).every((w, j) => w === v[j])) return [v[0], 0];
+    throw new Error(`internal: lookup (${v.join(", ")}) is not in table ${bus}`);
+  };
+  const mults = new Map<string, Float64Array[]>();
+  for (const c of air.chips) {
+    if (!lookupBuses.has(c.name)) continue;
+    const h = fixedHeight(c.name, p)!;
+    mults.set(c.name, c.interactions.map(() => new Float64Array(h)));
+  }
+  for (const c of air.chips) {
+    if (lookupBuses.has(c.name)) continue;
+    const rs = rows.get(c.name)!;
+    used[c.name] = rs.length;
+    const t = toTrace(c.name, rs, pow2(rs.length));
+    traces.push(t);
+    const lookups = c.interactions.filter((it) => lookupBuses.has(it.bus));
+    const w: RowWindow = { row: 0, height: t.rows.length, main: (j, next) => t.rows[next ? (w.row + 1) % w.height : w.row][j], fixed: () => 0n };
+    for (let r = 0; r < rs.length; r++) {
+      w.row = r;
+      for (const it of lookups) {
+        const m = evalExpr(it.multiplicity, w, BABYBEAR);
+        if (m === 0n) continue;
+        const [tr, k] = slotOf(it.bus, it.values.map((e) => evalExpr(e, w, BABYBEAR)));
+        mults.get(lookupBuses.get(it.bus)!)![k][tr] += Number(m);
+      }
+    }
+    opts.progress?.("trace", nSteps, nSteps);
+  }
+  for (const [name, ms] of mults) {
+    const h = ms[0].length;
+    const rs: Row[] = [];
+    for (let r = 0; r < h; r++) {
+      const row: Row = {};
+      ms.forEach((m, k) => (row[`m${k}`] = m[r]));
+      rs.push(row);
+    }
+    used[name] = name === "rom" ? p.code.length >> 2 : h;
+    traces.push(toTrace(name, rs, h));
+  }
+  return { air, traces, statement, boundary: boundaryTerms(p, statement), used };
+}
