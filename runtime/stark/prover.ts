@@ -1,0 +1,462 @@
+// The BabyBear STARK prover of a symbolic AIR (runtime/air): keygen commits the fixed columns; prove
+// commits the main traces, draws the LogUp challenges, commits the LogUp helper and running-sum columns,
+// draws λ, commits the quotient pieces, opens everything at ζ (and ζ·ω for next rows), draws the DEEP
+// challenge and runs one FRI over every chip's DEEP quotient (spec/zkvm.md, "Prover (BabyBear STARK)").
+import type { Progress } from "../../base/progress/index.ts";
+import { checkAir } from "../air/check.ts";
+import type { Air, BoundaryTerm, ChipTrace } from "../air/index.ts";
+import {
+  DEFAULT_PARAMS,
+  busNames,
+  combinedConstraints,
+  constraintCount,
+  fingerprint,
+  lambdaPowers,
+  shapeOf,
+  vkDigest,
+  ExprEval,
+  type ChipShape,
+  type StarkParams,
+  type VerifyingKey,
+  type Window,
+} from "./air.ts";
+import {
+  EXT_ONE,
+  GENERATOR,
+  P,
+  add,
+  eBatchInvCols,
+  eadd,
+  emul,
+  esub,
+  fromBig,
+  inv,
+  mul,
+  pow,
+  rootOfUnity,
+  sub,
+  type Ext,
+} from "./field.ts";
+import { friProve, type Codewords } from "./fri.ts";
+import { MerkleTree } from "./merkle.ts";
+import { bitReverse, cosetPointsBitrev, evaluateCosetBitrev, interpolateCosetBitrev, lde } from "./ntt.ts";
+import { Transcript } from "./transcript.ts";
+import { Alg, accumulateScaled, extVal, type Val } from "./vec.ts";
+import { observeStatement, proofMeta, type MatrixOpening, type StarkProof } from "./proof.ts";
+
+/** A committed matrix: coefficients and LDE (bit-reversed, on GENERATOR·⟨ω_{n·blowup}⟩) of each column. */
+interface Committed {
+  /** the columns on the trace domain, where the prover keeps them (fixed columns) */
+  trace?: Uint32Array[];
+  coeffs: Uint32Array[];
+  lde: Uint32Array[];
+  tree: MerkleTree;
+}
+
+export interface ProvingKey {
+  vk: VerifyingKey;
+  /** per chip: its committed fixed columns, if it has any */
+  fixed: (Committed | undefined)[];
+}
+
+export interface KeygenOptions {
+  params?: StarkParams;
+  /** heights of the chips with fixed columns (their fixed values depend on the height) */
+  heights?: Record<string, number>;
+}
+
+const isPow2 = (n: number) => Number.isInteger(n) && n >= 1 && (n & (n - 1)) === 0;
+
+export function keygen(air: Air, opts: KeygenOptions = {}): { pk: ProvingKey; vk: VerifyingKey } {
+  const params = opts.params ?? DEFAULT_PARAMS;
+  const names = new Set<string>();
+  const chips: ChipShape[] = [];
+  const fixed: (Committed | undefined)[] = [];
+  for (const chip of air.chips) {
+    if (names.has(chip.name)) throw new Error(`two chips are named ${chip.name}`);
+    names.add(chip.name);
+    const shape = shapeOf(chip, params);
+    if (chip.fixed) {
+      const h = opts.heights?.[chip.name];
+      if (h === undefined || !isPow2(h)) throw new Error(`chip ${chip.name} has fixed columns: keygen needs its height (a power of two), got ${h}`);
+      const rows = chip.fixed.values(h);
+      const w = chip.fixed.columns.length;
+      if (rows.length !== h || rows.some((r) => r.length !== w)) throw new Error(`chip ${chip.name}: fixed values are not ${h} rows of ${w}`);
+      const cols = Array.from({ length: w }, (_, c) => Uint32Array.from(rows, (r) => fromBig(r[c])));
+      const com = commit(cols, params.logBlowup);
+      shape.logHeight = Math.log2(h);
+      shape.fixedRoot = com.tree.root;
+      fixed.push({ ...com, trace: cols });
+    } else fixed.push(undefined);
+    chips.push(shape);
+  }
+  const vk: VerifyingKey = { air, params, chips, buses: busNames(air), digest: vkDigest(air, params, chips) };
+  return { pk: { vk, fixed }, vk };
+}
+
+function commit(cols: Uint32Array[], logBlowup: number): Committed {
+  const coeffs: Uint32Array[] = [];
+  const ldes: Uint32Array[] = [];
+  for (const c of cols) {
+    const r = lde(c, logBlowup);
+    coeffs.push(r.coeffs);
+    ldes.push(r.evals);
+  }
+  return fromLde(coeffs, ldes);
+}
+
+function fromLde(coeffs: Uint32Array[], ldes: Uint32Array[]): Committed {
+  const rows = ldes[0].length;
+  const tree = new MerkleTree(rows, ldes.length, (i, out) => {
+    for (let c = 0; c < ldes.length; c++) out[c] = ldes[c][i];
+  });
+  return { coeffs, lde: ldes, tree };
+}
+
+export interface ProveOptions {
+  progress?: Progress;
+  /**
+   * Skip the mock check of the traces (runtime/air/check.ts) before proving. Tests use it to commit a bad
+   * trace and see the verifier reject the proof; a bad trace then yields a proof that does not verify.
+   */
+  unchecked?: boolean;
+}
+
+/** Proves that `traces` satisfy the AIR of `pk` with these public boundary terms. */
+export function prove(pk: ProvingKey, traces: ChipTrace[], boundary: BoundaryTerm[], opts: ProveOptions = {}): StarkProof {
+  const { vk } = pk;
+  const { air, params } = vk;
+  const progress = opts.progress;
+  if (!opts.unchecked) {
+    const fails = checkAir(air, traces, { boundary, limit: 5 });
+    if (fails.length) throw new Error(`the traces do not satisfy the AIR: ${fails.map((f) => f.message).join("; ")}`);
+  }
+  const logB = params.logBlowup;
+  const byName = new Map(traces.map((t) => [t.chip, t]));
+  const busId = new Map(vk.buses.map((b, i) => [b, i + 1]));
+  for (const b of boundary) if (!busId.has(b.bus)) throw new Error(`boundary term on bus ${b.bus}, which no chip uses`);
+
+  // ---- main traces ----
+  const nChips = air.chips.length;
+  const logHeights: number[] = [];
+  const mainCols: Uint32Array[][] = [];
+  for (const [ci, chip] of air.chips.entries()) {
+    const t = byName.get(chip.name);
+    if (!t) throw new Error(`no trace for chip ${chip.name}`);
+    const h = t.rows.length;
+    if (!isPow2(h)) throw new Error(`chip ${chip.name}: height ${h} is not a power of two`);
+    if (Math.log2(h) + logB > 27) throw new Error(`chip ${chip.name}: height ${h} exceeds BabyBear's two-adic domain at blowup ${1 << logB}`);
+    const shape = vk.chips[ci];
+    if (shape.logHeight !== undefined && shape.logHeight !== Math.log2(h)) throw new Error(`chip ${chip.name}: height ${h}, the key fixes ${2 ** shape.logHeight}`);
+    const w = chip.columns.length;
+    const cols = Array.from({ length: w }, () => new Uint32Array(h));
+    t.rows.forEach((r, i) => {
+      if (r.length !== w) throw new Error(`chip ${chip.name}: row ${i} has ${r.length} cells, the chip has ${w} columns`);
+      for (let c = 0; c < w; c++) {
+        const v = r[c];
+        cols[c][i] = v >= 0n && v < 2013265921n ? Number(v) : fromBig(v);
+      }
+    });
+    logHeights.push(Math.log2(h));
+    mainCols.push(cols);
+  }
+  const t = new Transcript("proof");
+  observeStatement(t, vk, logHeights, boundary);
+  const main: Committed[] = [];
+  for (let ci = 0; ci < nChips; ci++) {
+    main.push(commit(mainCols[ci], logB));
+    t.observeBytes(main[ci].tree.root);
+    progress?.("stark: commit main traces", ci + 1, nChips);
+  }
+  const alpha = t.sampleExt();
+  const beta = t.sampleExt();
+
+  // ---- LogUp helper and running-sum columns (on the trace domain) ----
+  const perm: (Committed | undefined)[] = [];
+  const totals: Ext[] = [];
+  for (const [ci, chip] of air.chips.entries()) {
+    const K = chip.interactions.length;
+    if (K === 0) {
+      perm.push(undefined);
+      totals.push([0, 0, 0, 0]);
+      continue;
+    }
+    const n = 1 << logHeights[ci];
+    const alg = new Alg(n);
+    const w = traceWindow(mainCols[ci], pk.fixed[ci]?.trace ?? [], n);
+    const ev = new ExprEval(alg, w, chip);
+    const cols: Uint32Array[] = [];
+    for (const it of chip.interactions) {
+      const fp = fingerprint(alg, busId.get(it.bus)!, it.values.map((v) => ev.eval(v)), beta);
+      const d = toCols(alg.sub(extVal(alpha), fp), n);
+      eBatchInvCols(d);
+      const h = toCols(alg.mul(ev.eval(it.multiplicity), d), n);
+      cols.push(...h);
+    }
+    const s = [new Uint32Array(n), new Uint32Array(n), new Uint32Array(n), new Uint32Array(n)];
+    let acc: Ext = [0, 0, 0, 0];
+    for (let r = 0; r < n; r++) {
+      for (let k = 0; k < K; k++) acc = eadd(acc, [cols[4 * k][r], cols[4 * k + 1][r], cols[4 * k + 2][r], cols[4 * k + 3][r]]);
+      for (let j = 0; j < 4; j++) s[j][r] = acc[j];
+    }
+    cols.push(...s);
+    totals.push(acc);
+    perm.push(commit(cols, logB));
+    progress?.("stark: LogUp columns", ci + 1, nChips);
+  }
+  for (const p of perm) if (p) t.observeBytes(p.tree.root);
+  for (const tot of totals) t.observeExt(tot);
+  const lambda = t.sampleExt();
+
+  // ---- quotients ----
+  const quotient: Committed[] = [];
+  const points: Uint32Array[] = [];
+  for (const [ci, chip] of air.chips.entries()) {
+    const logN = logHeights[ci] + logB;
+    const N = 1 << logN;
+    const n = 1 << logHeights[ci];
+    const alg = new Alg(N);
+    const dom = ldeDomain(logHeights[ci], logB);
+    points.push(dom.xs);
+    const nextOf = new Map<Uint32Array, Uint32Array>();
+    const next = (c: Uint32Array) => {
+      let r = nextOf.get(c);
+      if (!r) {
+        r = new Uint32Array(N);
+        for (let i = 0; i < N; i++) r[i] = c[dom.nextIdx[i]];
+        nextOf.set(c, r);
+      }
+      return r;
+    };
+    const m = main[ci].lde;
+    const f = pk.fixed[ci]?.lde ?? [];
+    const pl = perm[ci]?.lde ?? [];
+    const w: Window = {
+      main: (c, nx) => [nx ? next(m[c]) : m[c]],
+      fixed: (c, nx) => [nx ? next(f[c]) : f[c]],
+      sel: (which) => [dom.sel[which]],
+    };
+    const permVal = (k: number, nx: boolean): Val => [0, 1, 2, 3].map((j) => (nx ? next(pl[4 * k + j]) : pl[4 * k + j]));
+    const c = combinedConstraints(alg, chip, chip.interactions.map((it) => busId.get(it.bus)!), w, permVal, { alpha, beta, total: totals[ci] }, lambdaPowers(lambda, constraintCount(chip)), [new Uint32Array(N), new Uint32Array(N), new Uint32Array(N), new Uint32Array(N)], (acc, coeff, v) => {
+      const a = acc as Uint32Array[];
+      if (v.length === 1) accumulateScaled(a, coeff, broadcast(v[0], N));
+      else {
+        const prod = toCols(alg.mul(extVal(coeff), v), N);
+        for (let j = 0; j < 4; j++) for (let i = 0; i < N; i++) a[j][i] = add(a[j][i], prod[j][i]);
+      }
+      return acc;
+    }) as Uint32Array[];
+    const D = vk.chips[ci].quotientPieces;
+    const qcoeffs: Uint32Array[] = [];
+    const qlde: Uint32Array[] = [];
+    const pieces: Uint32Array[][] = Array.from({ length: D }, () => []);
+    for (let j = 0; j < 4; j++) {
+      const qj = c[j];
+      for (let i = 0; i < N; i++) qj[i] = mul(qj[i], dom.invZ[i]);
+      const co = interpolateCosetBitrev(qj, GENERATOR);
+      for (let p = 0; p < D; p++) pieces[p][j] = co.slice(p * n, (p + 1) * n);
+    }
+    for (let p = 0; p < D; p++)
+      for (let j = 0; j < 4; j++) {
+        qcoeffs.push(pieces[p][j]);
+        qlde.push(evaluateCosetBitrev(pieces[p][j], logN, GENERATOR));
+      }
+    quotient.push(fromLde(qcoeffs, qlde));
+    progress?.("stark: quotient", ci + 1, nChips);
+  }
+  for (const q of quotient) t.observeBytes(q.tree.root);
+  const zeta = t.sampleExt();
+
+  // ---- openings at ζ and ζ·ω ----
+  const matrices = (ci: number): (Committed | undefined)[] => [pk.fixed[ci], main[ci], perm[ci], quotient[ci]];
+  const openings: MatrixOpening[][] = [];
+  for (let ci = 0; ci < nChips; ci++) {
+    const n = 1 << logHeights[ci];
+    const zp = extPowers(zeta, n);
+    const zw = emul(zeta, [rootOfUnity(logHeights[ci]), 0, 0, 0]);
+    const zwp = extPowers(zw, n);
+    const ms = matrices(ci);
+    openings.push(
+      ms.map((mat, k) => {
+        if (!mat) return { zeta: [], zetaNext: [] };
+        return {
+          zeta: mat.coeffs.map((co) => evalAt(co, zp)),
+          zetaNext: k === 3 ? [] : mat.coeffs.map((co) => evalAt(co, zwp)),
+        };
+      }),
+    );
+  }
+  for (const o of openings) for (const m of o) for (const e of [...m.zeta, ...m.zetaNext]) t.observeExt(e);
+  const alphaDeep = t.sampleExt();
+
+  // ---- DEEP quotients, one FRI ----
+  const codewords: Codewords = new Map();
+  let ap: Ext = EXT_ONE;
+  for (let ci = 0; ci < nChips; ci++) {
+    const logN = logHeights[ci] + logB;
+    const N = 1 << logN;
+    const xs = points[ci];
+    const g = [new Uint32Array(N), new Uint32Array(N), new Uint32Array(N), new Uint32Array(N)];
+    const gq = [new Uint32Array(N), new Uint32Array(N), new Uint32Array(N), new Uint32Array(N)];
+    let vZ: Ext = [0, 0, 0, 0];
+    let vZn: Ext = [0, 0, 0, 0];
+    const ms = matrices(ci);
+    ms.forEach((mat, k) => {
+      if (!mat) return;
+      mat.lde.forEach((col, c) => {
+        accumulateScaled(k === 3 ? gq : g, ap, col);
+        vZ = eadd(vZ, emul(ap, openings[ci][k].zeta[c]));
+        if (k !== 3) vZn = eadd(vZn, emul(ap, openings[ci][k].zetaNext[c]));
+        ap = emul(ap, alphaDeep);
+      });
+    });
+    const zw = emul(zeta, [rootOfUnity(logHeights[ci]), 0, 0, 0]);
+    const d1 = [0, 1, 2, 3].map((j) => (j === 0 ? Uint32Array.from(xs, (x) => sub(x, zeta[0])) : new Uint32Array(N).fill(zeta[j] === 0 ? 0 : P - zeta[j])));
+    const d2 = [0, 1, 2, 3].map((j) => (j === 0 ? Uint32Array.from(xs, (x) => sub(x, zw[0])) : new Uint32Array(N).fill(zw[j] === 0 ? 0 : P - zw[j])));
+    eBatchInvCols(d1);
+    eBatchInvCols(d2);
+    let cw = codewords.get(logN);
+    if (!cw) codewords.set(logN, (cw = [new Uint32Array(N), new Uint32Array(N), new Uint32Array(N), new Uint32Array(N)]));
+    for (let i = 0; i < N; i++) {
+      const ga: Ext = [g[0][i], g[1][i], g[2][i], g[3][i]];
+      const all = eadd(ga, [gq[0][i], gq[1][i], gq[2][i], gq[3][i]]);
+      const v = eadd(emul(esub(all, vZ), [d1[0][i], d1[1][i], d1[2][i], d1[3][i]]), emul(esub(ga, vZn), [d2[0][i], d2[1][i], d2[2][i], d2[3][i]]));
+      for (let j = 0; j < 4; j++) cw[j][i] = add(cw[j][i], v[j]);
+    }
+    progress?.("stark: DEEP quotients", ci + 1, nChips);
+  }
+  const { proof: fri, indices } = friProve(codewords, t, params, (d, tot) => progress?.("stark: FRI", d, tot));
+  const logMax = Math.max(...logHeights) + logB;
+  const queries = indices.map((idx, q) => {
+    progress?.("stark: queries", q + 1, indices.length);
+    return air.chips.map((_, ci) => {
+      const i = idx >>> (logMax - (logHeights[ci] + logB));
+      return matrices(ci).map((mat) => {
+        if (!mat) return undefined;
+        return { row: Uint32Array.from(mat.lde, (c) => c[i]), path: mat.tree.path(i) };
+      });
+    });
+  });
+  return {
+    params,
+    meta: proofMeta(params, logMax),
+    logHeights,
+    mainRoots: main.map((m) => m.tree.root),
+    permRoots: perm.map((p) => p?.tree.root),
+    totals,
+    quotientRoots: quotient.map((q) => q.tree.root),
+    openings,
+    fri,
+    queries,
+  };
+}
+
+/** The window over trace rows (natural order): next rows by rotation, exact 0/1 selectors. */
+function traceWindow(main: Uint32Array[], fixed: Uint32Array[], n: number): Window {
+  const rot = new Map<Uint32Array, Uint32Array>();
+  const next = (c: Uint32Array) => {
+    let r = rot.get(c);
+    if (!r) {
+      r = new Uint32Array(n);
+      r.set(c.subarray(1), 0);
+      r[n - 1] = c[0];
+      rot.set(c, r);
+    }
+    return r;
+  };
+  const first = new Uint32Array(n);
+  first[0] = 1;
+  const last = new Uint32Array(n);
+  last[n - 1] = 1;
+  const transition = new Uint32Array(n).fill(1);
+  transition[n - 1] = 0;
+  const sel = { first, last, transition };
+  return {
+    main: (c, nx) => [nx ? next(main[c]) : main[c]],
+    fixed: (c, nx) => [nx ? next(fixed[c]) : fixed[c]],
+    sel: (which) => [sel[which]],
+  };
+}
+
+/**
+ * The LDE coset of a chip of height 2^logn: its points (bit-reversed), the index of each point's
+ * next-row point x·ω_n, 1/Z_H, and the selectors L_0, L_{n−1} and 1 − L_{n−1} on it.
+ */
+function ldeDomain(logn: number, logB: number) {
+  const logN = logn + logB;
+  const N = 1 << logN;
+  const n = 1 << logn;
+  const B = 1 << logB;
+  const xs = cosetPointsBitrev(logN, GENERATOR);
+  const nextIdx = new Uint32Array(N);
+  for (let i = 0; i < N; i++) nextIdx[i] = bitReverse((bitReverse(i, logN) + B) & (N - 1), logN);
+  // x^n = g^n · ω_B^{j} for the natural index j
+  const gn = pow(GENERATOR, n);
+  const wB = rootOfUnity(logB);
+  const zB = Array.from({ length: B }, (_, j) => sub(mul(gn, pow(wB, j)), 1));
+  const Z = new Uint32Array(N);
+  for (let i = 0; i < N; i++) Z[i] = zB[bitReverse(i, logN) & (B - 1)];
+  const invZ = Uint32Array.from(zB.map((z) => inv(z)));
+  const invZcol = new Uint32Array(N);
+  for (let i = 0; i < N; i++) invZcol[i] = invZ[bitReverse(i, logN) & (B - 1)];
+  const wn = rootOfUnity(logn);
+  const d0 = Uint32Array.from(xs, (x) => mul(n, sub(x, 1)));
+  const dl = Uint32Array.from(xs, (x) => mul(n, sub(mul(x, wn), 1)));
+  batchInvInPlace(d0);
+  batchInvInPlace(dl);
+  const first = Uint32Array.from(Z, (z, i) => mul(z, d0[i]));
+  const last = Uint32Array.from(Z, (z, i) => mul(z, dl[i]));
+  const transition = Uint32Array.from(last, (l) => sub(1, l));
+  return { xs, nextIdx, invZ: invZcol, sel: { first, last, transition } };
+}
+
+function batchInvInPlace(a: Uint32Array): void {
+  const pre = new Uint32Array(a.length);
+  let acc = 1;
+  for (let i = 0; i < a.length; i++) {
+    pre[i] = acc;
+    acc = mul(acc, a[i]);
+  }
+  let iv = inv(acc);
+  for (let i = a.length - 1; i >= 0; i--) {
+    const x = mul(iv, pre[i]);
+    iv = mul(iv, a[i]);
+    a[i] = x;
+  }
+}
+
+function broadcast(c: number | Uint32Array, n: number): Uint32Array {
+  return typeof c === "number" ? new Uint32Array(n).fill(c) : c;
+}
+
+/** An extension value as four columns (copies: callers may write into them). */
+function toCols(v: Val, n: number): Uint32Array[] {
+  const e = v.length === 4 ? v : [v[0], 0, 0, 0];
+  return e.map((c) => (typeof c === "number" ? new Uint32Array(n).fill(c) : c.slice()));
+}
+
+/** 1, z, z², … z^{n−1} as four columns. */
+function extPowers(z: Ext, n: number): Uint32Array[] {
+  const out = [new Uint32Array(n), new Uint32Array(n), new Uint32Array(n), new Uint32Array(n)];
+  let p: Ext = EXT_ONE;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < 4; j++) out[j][i] = p[j];
+    p = emul(p, z);
+  }
+  return out;
+}
+
+/** Σ_i c_i·z^i from base coefficients and the powers of z (sums of < 2^31 terms stay exact in a double below 2^22 terms). */
+function evalAt(coeffs: Uint32Array, zp: Uint32Array[]): Ext {
+  const out: number[] = [];
+  for (let j = 0; j < 4; j++) {
+    const pj = zp[j];
+    let s = 0;
+    for (let i = 0; i < coeffs.length; i++) {
+      s += mul(coeffs[i], pj[i]);
+      if ((i & 0xfffff) === 0xfffff) s %= P;
+    }
+    out.push(s % P);
+  }
+  return out as Ext;
+}

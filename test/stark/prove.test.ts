@@ -1,0 +1,173 @@
+// The BabyBear STARK end to end on a small AIR of three chips of different heights: a Fibonacci chip that
+// sends its result to the public boundary, a chip with a degree-3 constraint whose values are range-checked
+// over a bus, and a range table in a fixed column. The cheating cases build traces by hand and prove them
+// with the mock check turned off, so the verifier alone must catch them.
+import { describe, it, expect } from "vitest";
+import { add, cnst, col, first, fixedCol, mul, neg, sub, transition, type Air, type BoundaryTerm, type ChipTrace } from "../../runtime/air/index.ts";
+import { P_BIG } from "../../runtime/stark/field.ts";
+import { decodeProof, encodeProof, keygen, prove, verify, verifyBytes, DEFAULT_PARAMS, type StarkParams } from "../../runtime/stark/index.ts";
+
+const FIB_H = 64;
+const RANGE = 16;
+
+function makeAir(rangeConstraint = true): Air {
+  return {
+    chips: [
+      {
+        name: "fib",
+        columns: ["a", "b", "out"],
+        constraints: [
+          mul(first, sub(col(0), cnst(1))),
+          mul(first, sub(col(1), cnst(1))),
+          mul(transition, sub(col(0, true), col(1))),
+          mul(transition, sub(col(1, true), add(col(0), col(1)))),
+        ],
+        interactions: [{ bus: "out", values: [col(1)], multiplicity: col(2) }],
+      },
+      {
+        name: "sq",
+        columns: ["x", "y", "z"],
+        constraints: [sub(col(1), mul(col(0), col(0))), ...(rangeConstraint ? [sub(col(2), mul(col(0), col(1)))] : []), mul(first, sub(col(2), mul(col(0), col(1))))],
+        interactions: [{ bus: "range", values: [col(0)], multiplicity: cnst(1) }],
+      },
+      {
+        name: "range",
+        columns: ["m"],
+        fixed: { columns: ["t"], values: (h) => Array.from({ length: h }, (_, i) => [BigInt(i)]) },
+        constraints: [],
+        interactions: [{ bus: "range", values: [fixedCol(0)], multiplicity: neg(col(0)) }],
+      },
+    ],
+  };
+}
+
+function traces(xs: number[] = [3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8, 9, 7, 9, 3]): { traces: ChipTrace[]; boundary: BoundaryTerm[] } {
+  const fib: bigint[][] = [];
+  let [a, b] = [1n, 1n];
+  for (let i = 0; i < FIB_H; i++) {
+    fib.push([a, b, i === FIB_H - 1 ? 1n : 0n]);
+    [a, b] = [b, (a + b) % P_BIG];
+  }
+  const result = fib[FIB_H - 1][1];
+  const sq = xs.map((x) => [BigInt(x), BigInt(x * x), BigInt(x * x * x)]);
+  const counts = Array.from({ length: RANGE }, (_, t) => [BigInt(xs.filter((x) => x === t).length)]);
+  return {
+    traces: [
+      { chip: "fib", rows: fib },
+      { chip: "sq", rows: sq },
+      { chip: "range", rows: counts },
+    ],
+    boundary: [{ bus: "out", values: [result], multiplicity: -1n }],
+  };
+}
+
+const params: StarkParams = { logBlowup: 2, numQueries: 16, powBits: 4, logFinalLen: 2 };
+const { pk, vk } = keygen(makeAir(), { params, heights: { range: RANGE } });
+
+function proveUnchecked(ts: ChipTrace[], boundary: BoundaryTerm[]) {
+  return prove(pk, ts, boundary, { unchecked: true });
+}
+
+describe("BabyBear STARK", () => {
+  const honest = traces();
+  const proof = prove(pk, honest.traces, honest.boundary);
+
+  it("proves and verifies three chips of heights 64, 16 and 16 joined by buses", () => {
+    expect(verify(vk, proof, honest.boundary)).toEqual({ ok: true });
+    expect(proof.logHeights).toEqual([6, 4, 4]);
+    // the degree-3 constraint needs two quotient pieces
+    expect(vk.chips.map((c) => c.quotientPieces)).toEqual([1, 2, 1]);
+  });
+
+  it("round-trips through bytes", () => {
+    const bytes = encodeProof(proof);
+    expect(verifyBytes(vk, bytes, honest.boundary)).toEqual({ ok: true });
+    expect(encodeProof(decodeProof(bytes))).toEqual(bytes);
+  });
+
+  it("refuses a bad trace on the checked path, naming the failure", () => {
+    const bad = traces();
+    bad.traces[0].rows[10][0] += 1n;
+    expect(() => prove(pk, bad.traces, bad.boundary)).toThrow(/fib: constraint/);
+  });
+
+  it("rejects a tampered trace cell (committed by a prover that skips the check)", () => {
+    for (const [chip, row, c] of [
+      [0, 10, 0],
+      [0, 63, 1],
+      [1, 5, 2],
+      [1, 0, 1],
+    ] as const) {
+      const bad = traces();
+      bad.traces[chip].rows[row][c] += 1n;
+      const r = verify(vk, proveUnchecked(bad.traces, bad.boundary), bad.boundary);
+      expect(r.ok, `chip ${chip} row ${row} col ${c}`).toBe(false);
+    }
+  });
+
+  it("rejects a wrong public value, whether proven with it or swapped in afterwards", () => {
+    const wrong: BoundaryTerm[] = [{ ...honest.boundary[0], values: [honest.boundary[0].values[0] + 1n] }];
+    expect(verify(vk, proof, wrong)).toMatchObject({ ok: false });
+    const r = verify(vk, proveUnchecked(honest.traces, wrong), wrong);
+    expect(r).toMatchObject({ ok: false, reason: expect.stringMatching(/balance/) });
+    expect(verify(vk, proof, [])).toMatchObject({ ok: false });
+    expect(verify(vk, proof, [{ bus: "nowhere", values: [1n], multiplicity: 1n }])).toMatchObject({ ok: false, reason: expect.stringMatching(/no chip/) });
+  });
+
+  it("rejects an unbalanced bus: a value outside the range table, and a wrong multiplicity", () => {
+    // 16 is not in the table; the table's counts are those of the honest values
+    const xs = [3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8, 9, 7, 9, 3];
+    const bad = traces([...xs.slice(0, 15), 16]);
+    bad.traces[2] = traces(xs).traces[2];
+    expect(verify(vk, proveUnchecked(bad.traces, bad.boundary), bad.boundary).ok).toBe(false);
+    const bad2 = traces();
+    bad2.traces[2].rows[7][0] += 1n;
+    expect(verify(vk, proveUnchecked(bad2.traces, bad2.boundary), bad2.boundary)).toMatchObject({ ok: false, reason: expect.stringMatching(/balance/) });
+  });
+
+  it("rejects a LogUp total moved between chips (the sum still balances)", () => {
+    const p = decodeProof(encodeProof(proof));
+    const one: [number, number, number, number] = [1, 0, 0, 0];
+    p.totals[1] = p.totals[1].map((v, i) => (v + one[i]) % 2013265921) as typeof one;
+    p.totals[2] = p.totals[2].map((v, i) => (v + 2013265921 - one[i]) % 2013265921) as typeof one;
+    expect(verify(vk, p, honest.boundary).ok).toBe(false);
+  });
+
+  it("rejects a tampered proof byte at many positions, and malformed bytes with a clear error", () => {
+    const bytes = encodeProof(proof);
+    const positions = [8, 12, 24, 30, 40, 80, 200, 500, 1000, 2000, 5000, bytes.length >> 1, bytes.length - 40, bytes.length - 1];
+    for (const pos of positions) {
+      const b = bytes.slice();
+      b[pos] ^= 0x04;
+      const r = verifyBytes(vk, b, honest.boundary);
+      expect(r.ok, `byte ${pos}`).toBe(false);
+    }
+    expect(verifyBytes(vk, bytes.subarray(0, bytes.length - 3), honest.boundary)).toMatchObject({ ok: false, reason: expect.stringMatching(/malformed STARK proof.*truncated/) });
+    expect(verifyBytes(vk, new Uint8Array([...bytes, 0]), honest.boundary)).toMatchObject({ ok: false, reason: expect.stringMatching(/trailing/) });
+    expect(verifyBytes(vk, new Uint8Array(100), honest.boundary)).toMatchObject({ ok: false, reason: expect.stringMatching(/magic/) });
+    // a huge count must not allocate: the chip count field
+    const big = bytes.slice();
+    new DataView(big.buffer).setUint32(24, 0x7fffffff, true);
+    expect(verifyBytes(vk, big, honest.boundary)).toMatchObject({ ok: false, reason: expect.stringMatching(/impossible/) });
+  });
+
+  it("rejects a proof made for another key (another constraint, or other fixed values)", () => {
+    const other = keygen(makeAir(false), { params, heights: { range: RANGE } });
+    const p2 = prove(other.pk, honest.traces, honest.boundary);
+    expect(verify(other.vk, p2, honest.boundary)).toEqual({ ok: true });
+    expect(verify(vk, p2, honest.boundary).ok).toBe(false);
+    expect(verify(other.vk, proof, honest.boundary).ok).toBe(false);
+    const air3 = makeAir();
+    air3.chips[2].fixed = { columns: ["t"], values: (h) => Array.from({ length: h }, (_, i) => [BigInt((i * 3) % h)]) };
+    const k3 = keygen(air3, { params, heights: { range: RANGE } });
+    expect(verify(k3.vk, proof, honest.boundary).ok).toBe(false);
+  });
+
+  it("states ≥ 96 bits with the default parameters and verifies with them", () => {
+    const d = keygen(makeAir(), { heights: { range: RANGE } });
+    const p = prove(d.pk, honest.traces, honest.boundary);
+    expect(p.meta.securityBits).toBeGreaterThanOrEqual(96);
+    expect(p.meta.securityBits).toBe(DEFAULT_PARAMS.numQueries * DEFAULT_PARAMS.logBlowup + DEFAULT_PARAMS.powBits);
+    expect(verify(d.vk, p, honest.boundary)).toEqual({ ok: true });
+  });
+});
