@@ -1,0 +1,286 @@
+// The zkVM AIR (runtime/zkvm/air) in the mock checker: programs that reach every chip and opcode the
+// prover covers are accepted in BabyBear and in BN254 Fr with the executor's output, and a prover who
+// edits the trace or the statement by hand is rejected: a wrong output, a tampered cell, a load of a
+// value never stored, a skipped instruction, an instruction that is not in the ROM, a carry that is not
+// a bit, a limb of 2^16 or more.
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { buildZkvm } from "../../backends/zkvm/index.ts";
+import { compileSource } from "../../compiler/pipeline/index.ts";
+import type { ChipTrace } from "../../runtime/air/index.ts";
+import { BABYBEAR } from "../../runtime/air/check.ts";
+import { BN254_R } from "../../runtime/hash/poseidon.ts";
+import { OPC, assemble, decode, encodeInputs, execute, type Program } from "../../runtime/zkvm/index.ts";
+import { HALT_PC, proveProgram, verifyProgram, type ZkvmWitness } from "../../runtime/zkvm/air/index.ts";
+
+/** Assembles text whose targets may be labels (`name:` on its own line, `@name` as an operand). */
+function asm(text: string): Program {
+  const lines = text.split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith(";"));
+  const labels = new Map<string, number>();
+  const body: string[] = [];
+  for (const l of lines) {
+    if (l.endsWith(":")) labels.set(l.slice(0, -1), body.filter((b) => !b.startsWith(".")).length);
+    else body.push(l);
+  }
+  const p = assemble(body.map((l) => l.replace(/@([a-z_]\w*)/g, (_, n) => `@${labels.get(n)}`)).join("\n"));
+  if ("kind" in p) throw new Error(p.message);
+  return p;
+}
+
+// Every opcode with a chip, with edge values: shift amounts 0, 31 and ≥ 32, carries out of both limbs,
+// sign extension of negative bytes and halves, a call and its return, a loop, reads and writes.
+const ALL = asm(`
+  .memory 131072
+  .regs 256
+  .data 300 0102fe80
+  ecall 1, r2, r0
+  const r3, 100
+  ecall 2, r3, r2
+  lw r4, r3, 0
+  lw r5, r3, 4
+  lbu r6, r3, 1
+  lb r7, r3, 3
+  lh r8, r3, 2
+  lhu r9, r3, 2
+  add r10, r4, r5
+  sub r11, r6, r4
+  addi r12, r4, -7
+  and r13, r4, r7
+  or r14, r4, r5
+  xor r15, r4, r7
+  andi r16, r4, 65295
+  ori r17, r5, -65536
+  xori r18, r4, -1
+  mov r19, r18
+  mul r20, r4, r5
+  mulhu r21, r4, r5
+  const r22, 0
+  const r23, 37
+  shl r24, r4, r6
+  shl r25, r4, r22
+  shli r26, r5, 31
+  shru r27, r4, r23
+  shru r28, r4, r22
+  shrui r29, r7, 31
+  rotl r30, r4, r23
+  rotr r31, r5, r6
+  rotr r32, r5, r22
+  divu r33, r4, r6
+  remu r34, r4, r6
+  divu r35, r6, r4
+  eq r36, r4, r4
+  eq r37, r4, r5
+  ne r38, r4, r5
+  ltu r39, r6, r4
+  leu r40, r4, r4
+  ltu r41, r4, r6
+  chkltu 9, r6, r4
+  sw r4, r3, 8
+  sh r5, r3, 12
+  sb r7, r3, 15
+  lw r42, r3, 12
+  lw r43, r22, 300
+  const r44, 3
+  loop:
+  addi r44, r44, -1
+  bnz r44, @loop
+  bez r44, @over
+  trap 1
+  over:
+  mov r102, r4
+  call @double, 100
+  mov r45, r102
+  const r46, 16
+  ecall 3, r3, r46
+  const r47, 0
+  ecall 3, r3, r47
+  jmp @done
+  trap 2
+  done:
+  ret
+  double:
+  add r2, r2, r2
+  ret
+`);
+
+const input = (...words: number[]) => new Uint8Array(new Uint32Array(words).buffer);
+
+function prove(p: Program, inp: Uint8Array): ZkvmWitness {
+  const w = proveProgram(p, inp);
+  if ("kind" in w) throw new Error(w.message);
+  return w;
+}
+const clone = (ts: ChipTrace[]): ChipTrace[] => ts.map((t) => ({ chip: t.chip, rows: t.rows.map((r) => r.slice()) }));
+const chip = (ts: ChipTrace[], name: string) => ts.find((t) => t.chip === name)!;
+
+describe("zkVM AIR: honest runs are accepted", () => {
+  it("every covered opcode, in BabyBear and BN254 Fr, with the executor's output", () => {
+    const inp = input(0x8765fff3, 0xfffe0019);
+    const w = prove(ALL, inp);
+    const run = execute(ALL, { input: inp });
+    expect(run.ok && run.exitCode).toBe(0);
+    if (!run.ok) return;
+    expect(w.statement.output).toEqual(run.output);
+    expect(w.statement.instructions).toBe(run.instructions);
+    expect(w.statement.consumed).toBe(8);
+    // every instruction chip has rows
+    for (const c of ["alu", "mul", "div", "cmp", "mem", "cf", "ecall", "io", "memtouch"]) expect(w.used[c], c).toBeGreaterThan(0);
+    expect(verifyProgram(ALL, w.statement, w.traces)).toEqual([]);
+    expect(verifyProgram(ALL, w.statement, w.traces, { modulus: BN254_R })).toEqual([]);
+  });
+
+  it("a halt with an exit code is the public final state", () => {
+    const p = asm(`
+      .memory 65536
+      .regs 16
+      const r2, -559038737
+      ecall 0, r2, r0
+    `);
+    const w = prove(p, new Uint8Array(0));
+    expect(w.statement.exitCode).toBe(0xdeadbeef);
+    expect(verifyProgram(p, w.statement, w.traces)).toEqual([]);
+    expect(verifyProgram(p, { ...w.statement, exitCode: 0 }, w.traces).length).toBeGreaterThan(0);
+  });
+
+  it(".cwl guest programs compiled by backends/zkvm", () => {
+    for (const f of ["test/sema/fixtures/execution_success/program.cwl", "test/sema/fixtures/execution_success/program_for.cwl"]) {
+      const c = compileSource(f, readFileSync(f, "utf8"));
+      const p = decode(buildZkvm(c.ir!).bytes!) as Program;
+      const inp = encodeInputs(p.sig!, JSON.parse(readFileSync(f.replace(/\.cwl$/, ".json"), "utf8"))) as Uint8Array;
+      const w = prove(p, inp);
+      const run = execute(p, { input: inp });
+      expect(run.ok && w.statement.output).toEqual(run.ok && run.output);
+      expect(verifyProgram(p, w.statement, w.traces), f).toEqual([]);
+      // ≤ 150 base-field cells per instruction in the widest instruction chip
+      expect(Math.max(...w.stats.filter((s) => ["alu", "mul", "div", "cmp", "mem", "cf", "ecall"].includes(s.chip)).map((s) => s.columns))).toBeLessThanOrEqual(150);
+    }
+  });
+
+  it("an opcode without a chip is a clear error, a trapping run has no proof", () => {
+    const p = asm(`
+      .memory 65536
+      .regs 16
+      clz r2, r3
+      ret
+    `);
+    const r = proveProgram(p, new Uint8Array(0));
+    expect("kind" in r && r.message).toMatch(/no table for this opcode/);
+    const t = proveProgram(asm(`
+      .memory 65536
+      .regs 16
+      trap 5
+    `), new Uint8Array(0));
+    expect("kind" in t && t.kind).toBe("trap");
+  });
+});
+
+describe("zkVM AIR: a cheating prover is rejected", () => {
+  const inp = input(0x8765fff3, 0xfffe0019);
+  const w = prove(ALL, inp);
+  const col = (name: string, c: string) => w.air.chips.find((x) => x.name === name)!.columns.indexOf(c);
+  /** the row of chip `name` that executes instruction `pc` (first time) */
+  const rowAt = (ts: ChipTrace[], name: string, pc: number) => chip(ts, name).rows.findIndex((r) => r[col(name, "pc")] === BigInt(pc) && r.some((v, j) => v !== 0n && w.air.chips.find((x) => x.name === name)!.columns[j].startsWith("is_")));
+  const pcOf = (op: string, nth = 0) => {
+    let k = -1;
+    for (let i = 0; i < ALL.code.length; i += 4) if (ALL.code[i] === opCode(op) && ++k === nth) return i / 4;
+    throw new Error(op);
+  };
+  const opCode = (op: string) => OPC[op.toUpperCase()];
+  const reject = (ts: ChipTrace[], st = w.statement) => {
+    const f = verifyProgram(ALL, st, ts);
+    expect(f.length).toBeGreaterThan(0);
+    return f;
+  };
+
+  it("a wrong output", () => {
+    const out = w.statement.output.slice();
+    out[0] ^= 1;
+    const f = reject(w.traces, { ...w.statement, output: out });
+    expect(f.some((x) => x.bus === "output")).toBe(true);
+    // and a shorter one
+    reject(w.traces, { ...w.statement, output: w.statement.output.slice(1) });
+  });
+
+  it("a tampered trace cell", () => {
+    const ts = clone(w.traces);
+    const r = rowAt(ts, "alu", pcOf("add"));
+    chip(ts, "alu").rows[r][col("alu", "A.l")] += 1n;
+    reject(ts);
+  });
+
+  it("a load that returns a value never stored (the row itself kept consistent)", () => {
+    const ts = clone(w.traces);
+    const mem = chip(ts, "mem");
+    const r = rowAt(ts, "mem", pcOf("lbu"));
+    // lbu: the byte read, its 'before' copy and the register written all change together, so every
+    // constraint of the row holds; only the memory bus sees a value nobody wrote
+    for (const c of ["M0.v", "M0.pv", "A.l"]) mem.rows[r][col("mem", c)] ^= 0x40n;
+    const f = reject(ts);
+    expect(f.every((x) => x.constraint === undefined)).toBe(true);
+    expect(f.some((x) => x.bus === "memory")).toBe(true);
+  });
+
+  it("a skipped instruction", () => {
+    const ts = clone(w.traces);
+    const alu = chip(ts, "alu");
+    const r = rowAt(ts, "alu", pcOf("mov"));
+    alu.rows[r] = alu.rows[r].map(() => 0n);
+    reject(ts);
+    // skipping it by sending the state past it from the row before: that row is a mul (pc − 1), whose
+    // next pc is pc + 1 by its constraints, so the attacker moves the mov's row to a later clk instead
+    const ts2 = clone(w.traces);
+    const rr = rowAt(ts2, "alu", pcOf("mov"));
+    chip(ts2, "alu").rows[rr][col("alu", "clk")] += 1n;
+    reject(ts2);
+  });
+
+  it("an instruction that is not in the ROM", () => {
+    const ts = clone(w.traces);
+    const alu = chip(ts, "alu");
+    // turn an add into a sub with the row's values recomputed: the sub constraints hold (x = o + y)
+    const r = rowAt(ts, "alu", pcOf("add"));
+    const g = (c: string) => alu.rows[r][col("alu", c)];
+    const set = (c: string, v: bigint) => (alu.rows[r][col("alu", c)] = v);
+    const x = g("B.l") + 65536n * g("B.h");
+    const y = g("C.l") + 65536n * g("C.h");
+    const o = (x - y + (1n << 32n)) % (1n << 32n);
+    set("is_add", 0n);
+    set("is_sub", 1n);
+    set("A.l", o & 0xffffn);
+    set("A.h", o >> 16n);
+    set("c0", (g("A.l") + g("C.l") - g("B.l")) / 65536n);
+    set("c1", (g("A.h") + g("C.h") + g("c0") - g("B.h")) / 65536n);
+    const f = reject(ts);
+    expect(f.filter((x) => x.constraint !== undefined)).toEqual([]);
+    expect(f.some((x) => x.bus === "rom")).toBe(true);
+  });
+
+  it("a carry that is not a bit, a limb of 2^16 or more", () => {
+    // add r10, r4, r5 with r4 = 0x8765fff3, r5 = 0xfffe0019: the low limbs carry (c0 = 1)
+    const r = rowAt(w.traces, "alu", pcOf("add"));
+    const base = w.traces;
+    const g = (ts: ChipTrace[], c: string) => chip(ts, "alu").rows[r][col("alu", c)];
+    expect(g(base, "c0")).toBe(1n);
+    expect(g(base, "A.h")).toBeGreaterThan(0n);
+    // the carry kept in the low limb instead: A.l = x.l + y.l ≥ 2^16, A.h one less, same word value
+    const ts = clone(base);
+    chip(ts, "alu").rows[r][col("alu", "c0")] = 0n;
+    chip(ts, "alu").rows[r][col("alu", "A.l")] += 65536n;
+    chip(ts, "alu").rows[r][col("alu", "A.h")] -= 1n;
+    let f = reject(ts);
+    expect(f.some((x) => x.bus === "u16")).toBe(true);
+    // a carry of 2: the low limb 2^16 lower (a field element near p), the high limb one higher; both
+    // limb equations hold, the carry's bit constraint does not
+    const ts2 = clone(base);
+    chip(ts2, "alu").rows[r][col("alu", "c0")] = 2n;
+    chip(ts2, "alu").rows[r][col("alu", "A.l")] += BABYBEAR - 65536n;
+    chip(ts2, "alu").rows[r][col("alu", "A.h")] += 1n;
+    f = reject(ts2);
+    expect(f.some((x) => x.chip === "alu" && x.constraint !== undefined)).toBe(true);
+  });
+
+  it("a final state that does not halt", () => {
+    const f = reject(w.traces, { ...w.statement, instructions: w.statement.instructions + 1 });
+    expect(f.some((x) => x.bus === "state" && x.message.includes(String(HALT_PC)))).toBe(true);
+  });
+});
