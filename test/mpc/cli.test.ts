@@ -42,7 +42,7 @@ describe("cwl mpc run", () => {
     expect(out.revealed).toEqual(clear("examples/dot_product.cwl", "examples/dot_product.json"));
     expect(out.multiplications).toBe(4);
     expect(out.rounds.online).toBe(1); // the four products in one batch
-    expect(out.preprocessing).toBe("ot-kos");
+    expect(out.preprocessing).toBe("ot-softspoken-k4");
     expect(out.bytesSent.byPhase["offline: triples"]).toBeGreaterThan(0);
     expect(out.rounds.sacrifice).toBeGreaterThan(0);
   }, 60_000);
@@ -64,6 +64,14 @@ describe("cwl mpc run", () => {
     expect(r.stderr).toMatch(/\[party 0\] error: .*MAC check failed/);
     expect(r.stdout).toBe("");
     expect(r.stderr).toMatch(/INSECURE dealer/);
+  }, 60_000);
+
+  it("--preprocessing ot --ot-extension kos --cheat party=1,kind=mac-input: the honest party aborts in the authentication check", async () => {
+    const r = await cwl(["mpc", "run", "examples/dot_product.cwl", "--input", "examples/dot_product.json", "--preprocessing", "ot", "--ot-extension", "kos", "--cheat", "party=1,kind=mac-input"]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/\[party 0\] error: .*authentication check failed/);
+    expect(r.stderr).toMatch(/KOS triples/);
+    expect(r.stdout).toBe("");
   }, 60_000);
 
   it("--party/--hosts with mutual TLS: two separately started parties agree; a certificate from another CA is refused", async () => {

@@ -1,32 +1,27 @@
 // Base OT, KOS correlated OT extension and Gilboa products between two parties in this process over
 // loopback TCP: the correlations hold exactly, and a receiver who tampers with its extension matrix
 // is caught by the KOS check whenever the tampering could matter.
+import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { connectInProcess, type PartyNet } from "../../runtime/mpc/net/index.ts";
 import { baseOtReceive, baseOtSend } from "../../runtime/mpc/ot/base.ts";
 import { KOS } from "../../runtime/mpc/ot/kos.ts";
 import { SOFTSPOKEN, softSpoken } from "../../runtime/mpc/ot/softspoken.ts";
+import { CopeKeyHolder, CopeValueHolder } from "../../runtime/mpc/ot/cope.ts";
 import { gilboaReceive, gilboaSend } from "../../runtime/mpc/ot/gilboa.ts";
-import { OtPreprocessing } from "../../runtime/mpc/ot/preprocessing.ts";
-import { Spdz2kParty, mod, modK, type TriplePair } from "../../runtime/mpc/spdz2k/index.ts";
+import { OtPreprocessing, type OtPreprocessingOptions } from "../../runtime/mpc/ot/preprocessing.ts";
+import type { OtExtension } from "../../runtime/mpc/ot/extension.ts";
+import { Spdz2kParty, mod, modK } from "../../runtime/mpc/spdz2k/index.ts";
 
 const mesh = (n: number) => connectInProcess(n, { timeoutMs: 20_000 });
 
-/** An inner product of party 0's and party 1's vectors with OT-based preprocessing; `tamper` edits a party's triples. */
-async function otDot(n: number, tamper?: (party: number, t: TriplePair[]) => void, tamperOt?: number) {
+/** An inner product of party 0's and party 1's vectors with OT-based preprocessing; `cheater` deviates as its options say. */
+async function otDot(n: number, cheater?: { party: number; options: OtPreprocessingOptions }, extension: OtExtension = SOFTSPOKEN) {
   const nets = await mesh(n);
   return Promise.all(
     nets.map(async (net) => {
       try {
-        const prep = await OtPreprocessing.setup(net, undefined, net.party === tamperOt ? { tamperColumns: 64 } : undefined);
-        if (tamper) {
-          const orig = prep.triplePairs.bind(prep);
-          prep.triplePairs = async (k: number) => {
-            const t = await orig(k);
-            tamper(net.party, t);
-            return t;
-          };
-        }
+        const prep = await OtPreprocessing.setup(net, extension, net.party === cheater?.party ? cheater.options : undefined);
         const p = new Spdz2kParty(net, prep);
         net.phase = "online";
         const a = await p.input(0, 3, net.party === 0 ? [2n, mod(-3n), 10n] : undefined);
@@ -34,7 +29,7 @@ async function otDot(n: number, tamper?: (party: number, t: TriplePair[]) => voi
         const prods = await p.mul(a, b);
         const [r] = await p.reveal([prods.reduce((x, y) => p.add(x, y))]);
         const stats = await net.close();
-        return { ok: true as const, r, stats };
+        return { ok: true as const, r, stats, authChecks: prep.authChecks };
       } catch (e) {
         net.destroy();
         return { ok: false as const, error: (e as Error).message };
@@ -45,6 +40,7 @@ async function otDot(n: number, tamper?: (party: number, t: TriplePair[]) => voi
 
 const pair = async () => (await connectInProcess(2, { timeoutMs: 10_000 })) as [PartyNet, PartyNet];
 
+const rand = (n: number) => Array.from({ length: n }, () => BigInt.asUintN(128, BigInt("0x" + randomBytes(16).toString("hex"))));
 const xor = (a: Buffer, b: Buffer) => Buffer.from(a.map((x, i) => x ^ b[i]));
 
 describe("OT", () => {
@@ -142,34 +138,65 @@ describe("OT", () => {
     r.destroy();
   });
 
-  for (const n of [2, 3]) {
-    it(`SPDZ2k with OT-based triples (sacrificed) and MACs: ${n} parties compute the inner product`, async () => {
-      const out = await otDot(n);
+  for (const [n, ext] of [
+    [2, SOFTSPOKEN],
+    [2, KOS],
+    [3, SOFTSPOKEN],
+  ] as const) {
+    it(`SPDZ2k with ${ext.name} triples (sacrificed) and COPEe MACs (authentication-checked): ${n} parties compute the inner product`, async () => {
+      const out = await otDot(n, undefined, ext);
       for (const o of out) {
         expect(o.ok, o.ok ? "" : o.error).toBe(true);
         if (o.ok) expect(o.r).toBe(modK(14n - 15n + (10n << 40n)));
+        // Input masks of two owners, triples, the MAC check's random value: four checked MAC batches.
+        if (o.ok) expect(o.authChecks).toBe(4);
       }
       if (out[0].ok) expect(out[0].stats.perPhase["offline: triples"].sent).toBeGreaterThan(0);
     }, 60_000);
   }
 
-  it("a triple that is not a product fails the sacrifice at every honest party", async () => {
-    const out = await otDot(2, (party, t) => {
-      if (party === 1) t[1].c = { v: mod(t[1].c.v + 1n), m: t[1].c.m };
-    });
-    for (const o of out) {
-      expect(o.ok).toBe(false);
-      if (!o.ok) expect(o.error).toMatch(/sacrifice failed: triple 1 of 3 is not a product/);
-    }
-  }, 60_000);
+  for (const delta of [1n, 1n << 63n]) {
+    it(`a triple whose c is off by ${delta === 1n ? "1" : "2^63"} (authenticated as such) fails the sacrifice at every honest party`, async () => {
+      // 2^63 is invisible to a check on the low 64 bits whenever t is even: three such triples
+      // would all pass such a check with probability 1/8; the check in Z_2^128 catches them.
+      const out = await otDot(2, { party: 1, options: { tamperProducts: delta } });
+      for (const o of out) {
+        expect(o.ok).toBe(false);
+        if (!o.ok) expect(o.error).toMatch(/sacrifice failed: triple 0 of 3 is not a product/);
+      }
+    }, 60_000);
+  }
 
   it("an inconsistent OT-extension input (--cheat kind=ot) makes the honest parties abort", async () => {
-    // Party 2 uses the other choice bit in 64 of the 128 columns: missed only if Δ is 0 on all 64.
-    const out = await otDot(3, undefined, 2);
+    // Party 2 uses the other choice bit in the blocks of 64 of the 128 columns: missed only if Δ is 0 on all 64.
+    const out = await otDot(3, { party: 2, options: { tamperColumns: 64 } });
     for (const o of out.slice(0, 2)) {
       expect(o.ok).toBe(false);
       if (!o.ok) expect(o.error).toMatch(/consistency check/);
     }
   }, 60_000);
-});
 
+  for (const party of [0, 2]) {
+    it(`a value holder that feeds COPEe an inconsistent value (party ${party} of 3) makes every honest party abort in the authentication check`, async () => {
+      const out = await otDot(3, { party, options: { tamperMacs: true } });
+      for (const [i, o] of out.entries()) {
+        if (i === party) continue;
+        expect(o.ok).toBe(false);
+        if (!o.ok) expect(o.error).toMatch(/authentication check failed|aborted: party \d aborted in offline: input masks: authentication check failed/);
+      }
+    }, 60_000);
+  }
+
+  it("COPEe: the shares add up to α_j·x mod 2^128; the key holder's α is the one of its base OTs", async () => {
+    const [s, r] = await pair();
+    const alpha = 0xfedcba9876543210n;
+    const [key, value] = await Promise.all([CopeKeyHolder.setup(s, 1, alpha), CopeValueHolder.setup(r, 0)]);
+    for (const xs of [[0n, 1n, mod(-1n), 1n << 127n], rand(50)]) {
+      const mine = value.send(xs);
+      const theirs = await key.receive(xs.length);
+      xs.forEach((x, v) => expect(mod(mine[v] + theirs[v])).toBe(mod(alpha * x)));
+    }
+    s.destroy();
+    r.destroy();
+  });
+});

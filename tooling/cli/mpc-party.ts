@@ -7,6 +7,8 @@ import { createHash, randomBytes } from "node:crypto";
 import { PartyNet, MpcError, addressesFromLauncher, reportToLauncher, parseLink, type NetStats, type PartyAddress, type TlsKeys } from "../../runtime/mpc/net/index.ts";
 import { InsecureDealer, Spdz2kParty, type Cheat, type Preprocessing } from "../../runtime/mpc/spdz2k/index.ts";
 import { OtPreprocessing } from "../../runtime/mpc/ot/preprocessing.ts";
+import { KOS } from "../../runtime/mpc/ot/kos.ts";
+import { SOFTSPOKEN } from "../../runtime/mpc/ot/softspoken.ts";
 import { runProgram, type MpcProgram, type ProgramInputs } from "../../runtime/mpc/index.ts";
 
 export interface PartyConfig {
@@ -20,8 +22,10 @@ export interface PartyConfig {
   input?: string;
   link?: string;
   cheat?: Cheat;
-  /** `dealer` (INSECURE, default) or `ot` (KOS OT extension, sacrificed triples; passively secure MACs). */
+  /** `dealer` (INSECURE, default) or `ot` (OT-extension triples, sacrificed; COPEe MACs, authentication-checked). */
   preprocessing?: "dealer" | "ot";
+  /** The OT extension of `ot` preprocessing (default SoftSpokenOT, k = 4). */
+  extension?: "softspoken" | "kos";
   timeoutMs: number;
   /** Where to listen and the peers (hosts mode); absent: ask the launcher. */
   hosts?: PartyAddress[];
@@ -101,7 +105,8 @@ export async function runParty(cfg: PartyConfig, progress: (line: string) => voi
     let prep: Preprocessing;
     if (cfg.preprocessing === "ot") {
       // Base OTs and extensions now; triples, masks and MACs are made as the program asks for them.
-      prep = await OtPreprocessing.setup(net, undefined, cfg.cheat === "ot" ? { tamperColumns: 64 } : undefined);
+      const options = cfg.cheat === "ot" ? { tamperColumns: 64 } : cfg.cheat === "mac-input" ? { tamperMacs: true } : undefined;
+      prep = await OtPreprocessing.setup(net, cfg.extension === "kos" ? KOS : SOFTSPOKEN, options);
     } else {
       // The dealer's seed from everyone's randomness: this makes runs differ, it does not make the
       // dealer secure (every party still learns every share).

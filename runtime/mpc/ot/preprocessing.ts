@@ -1,56 +1,97 @@
 // SPDZ2k preprocessing from correlated OT, N parties pairwise. Every product of two shared values
-// Σ_i x_i · Σ_j y_j splits into local terms x_i·y_i and cross terms x_i·y_j, each a Gilboa product
-// between parties i and j (gilboa.ts) over a KOS correlated-OT extension per ordered pair:
+// Σ_i x_i · Σ_j y_j splits into local terms x_i·y_i and cross terms x_i·y_j:
 //
-// - MACs: m_i = α_i·x_i + party i's shares of α_i·x_j and α_j·x_i for every peer j;
-// - triple pairs: random a, a2, b; c = a·b and c2 = a2·b by cross terms, then MACs of all five;
-//   the online phase sacrifices (a2, b, c2) to check (a, b, c) (online.ts);
+// - triple pairs: random a, a2, b ∈ Z_2^128; c = a·b and c2 = a2·b, whose cross terms a_i·b_j and
+//   a2_i·b_j are Gilboa products (gilboa.ts) over a correlated-OT extension per ordered pair
+//   (SoftSpokenOT by default, or KOS): one OT per bit of b_j, carrying both a_i and a2_i. The online
+//   phase sacrifices (a2, b, c2) to check (a, b, c) (online.ts);
+// - MACs: m_i = α_i·x_i + party i's shares of α_j·x_i and α_i·x_j for every peer j, from COPEe
+//   (cope.ts, a correlated OT whose correlation is α_j, fixed by base OTs once for the whole run),
+//   then the authentication check below;
 // - random values: random shares with MACs; input masks: the same, plus every other party's share
 //   sent to the owner, who thus knows r.
 //
-// Security: the OT extension has the KOS check, the triples are checked by sacrifice, every opened
-// value is MAC-checked; what is NOT checked is that a party uses the same α_i in all its Gilboa
-// products (SPDZ2k's authentication check), so a malicious party could make MACs inconsistent in
-// ways the online MAC check then reports as an abort, or worse in ways not analysed here: treat this
-// preprocessing as secure against passive adversaries only (spec/mpc.md).
-import { randomBytes } from "node:crypto";
+// Authentication check (SPDZ2k's, per batch of MACs): one more random value x_0 is authenticated
+// with the batch; with joint random χ_v ∈ Z_2^64 (committed seeds), y = x_0 + Σ χ_v·x_v is opened in
+// full (x_0 uniform in Z_2^128 hides the rest) and every party commits to z_i = m_i(y) − α_i·y,
+// then opens; Σ z_i must be 0 mod 2^128. A value holder who fed COPEe an inconsistent value (or any
+// other MAC error) is caught here, and every honest party aborts naming the step.
+//
+// What this is secure against: malicious parties (up to N − 1, with abort) in the OT extension (its
+// consistency check), in COPEe (the authentication check; a key holder is bound to one α_j by its
+// base OTs) and in the products (a wrong c fails the sacrifice), except for the known selective-
+// failure leak of Gilboa products: a sender who puts different a_i into different bit positions of
+// one product makes c wrong exactly when some bits of the receiver's b_j are 1, so whether the
+// sacrifice aborts reveals those bits (learning one bit costs an abort with probability 1/2).
+// MASCOT and SPDZ2k remove the leak by combining several such products at random; that step is not
+// built. The sacrifice checks products in Z_2^128, not only on the 64 bits values use (online.ts).
+// Base OTs: Chou–Orlandi (base.ts).
+import { createHash, randomBytes } from "node:crypto";
 import type { PartyNet } from "../net/index.ts";
 import type { Preprocessing, Share, Triple, TriplePair } from "../spdz2k/preprocessing.ts";
-import { mod, packWords, unpackWords } from "../spdz2k/ring.ts";
+import { Prg, commit, mod, openCommitment, packWords, unpackWords } from "../spdz2k/ring.ts";
+import { CopeKeyHolder, CopeValueHolder } from "./cope.ts";
+import type { CotReceiver, CotSender, OtExtension, ReceiverOptions } from "./extension.ts";
 import { gilboaReceive, gilboaSend } from "./gilboa.ts";
-import { KOS, type CotReceiver, type CotSender, type OtExtension, type ReceiverOptions } from "./kos.ts";
+import { SOFTSPOKEN } from "./softspoken.ts";
 
 const rand128 = (n: number): bigint[] => unpackWords(randomBytes(16 * n), 16, n, "random");
 
+export interface OtPreprocessingOptions extends ReceiverOptions {
+  /** A deviating party (tests, `--cheat kind=ot`): it feeds COPEe an inconsistent value in its first MAC batch. */
+  tamperMacs?: boolean;
+  /**
+   * A deviating party (tests): adds δ to its share of c in every triple of its first batch, before
+   * the MACs, so the wrong c is authenticated as a cheating Gilboa sender's would be.
+   */
+  tamperProducts?: bigint;
+}
+
+interface PeerLinks {
+  sender: CotSender;
+  receiver: CotReceiver;
+  /** COPEe with this party's α as the key. */
+  key: CopeKeyHolder;
+  /** COPEe with the peer's α as the key. */
+  value: CopeValueHolder;
+}
+
 export class OtPreprocessing implements Preprocessing {
   readonly used = { triples: 0, randoms: 0, inputMasks: 0 };
+  /** MAC batches authenticated and checked so far. */
+  authChecks = 0;
   private constructor(
     private readonly net: PartyNet,
     readonly alphaShare: bigint,
-    private readonly senders: (CotSender | undefined)[],
-    private readonly receivers: (CotReceiver | undefined)[],
+    private readonly peers: (PeerLinks | undefined)[],
     readonly extension: OtExtension,
+    private readonly options: OtPreprocessingOptions,
   ) {}
 
-  /** Base OTs and an OT extension with every peer, in both directions. */
-  static async setup(net: PartyNet, extension: OtExtension = KOS, receiverOptions?: ReceiverOptions): Promise<OtPreprocessing> {
+  /** Base OTs, an OT extension with every peer in both directions, and COPEe in both directions. */
+  static async setup(net: PartyNet, extension: OtExtension = SOFTSPOKEN, options: OtPreprocessingOptions = {}): Promise<OtPreprocessing> {
     const phase = net.phase;
     net.phase = "offline: base OT";
     const alpha = randomBytes(8).readBigUInt64LE(0);
-    const senders: (CotSender | undefined)[] = [];
-    const receivers: (CotReceiver | undefined)[] = [];
+    const peers: (PeerLinks | undefined)[] = [];
     await OtPreprocessing.perPeer(net, async (j, first) => {
-      // The lower-numbered party is the extension sender first, so both sides agree on the order.
+      // The lower-numbered party goes first in each pair of roles, so both sides agree on the order.
+      const links: Partial<PeerLinks> = {};
       if (first) {
-        senders[j] = await extension.sender(net, j);
-        receivers[j] = await extension.receiver(net, j, receiverOptions);
+        links.sender = await extension.sender(net, j);
+        links.receiver = await extension.receiver(net, j, options);
+        links.key = await CopeKeyHolder.setup(net, j, alpha);
+        links.value = await CopeValueHolder.setup(net, j, { tamper: options.tamperMacs });
       } else {
-        receivers[j] = await extension.receiver(net, j, receiverOptions);
-        senders[j] = await extension.sender(net, j);
+        links.receiver = await extension.receiver(net, j, options);
+        links.sender = await extension.sender(net, j);
+        links.value = await CopeValueHolder.setup(net, j, { tamper: options.tamperMacs });
+        links.key = await CopeKeyHolder.setup(net, j, alpha);
       }
+      peers[j] = links as PeerLinks;
     });
     net.phase = phase;
-    return new OtPreprocessing(net, alpha, senders, receivers, extension);
+    return new OtPreprocessing(net, alpha, peers, extension, options);
   }
 
   /** Runs `f` for every peer at once; `first` says whether this party goes first with that peer. */
@@ -69,8 +110,9 @@ export class OtPreprocessing implements Preprocessing {
     const sent = mine.map((vs) => vs.map(() => 0n));
     const received = counts.map((c) => new Array<bigint>(c).fill(0n));
     await OtPreprocessing.perPeer(this.net, async (j, first) => {
-      const asSender = async () => (await gilboaSend(this.net, j, this.senders[j]!, mine)).forEach((vs, k) => vs.forEach((v, x) => (sent[k][x] = mod(sent[k][x] + v))));
-      const asReceiver = async () => (await gilboaReceive(this.net, j, this.receivers[j]!, theirs, counts)).forEach((vs, k) => vs.forEach((v, x) => (received[k][x] = mod(received[k][x] + v))));
+      const links = this.peers[j]!;
+      const asSender = async () => (await gilboaSend(this.net, j, links.sender, mine)).forEach((vs, k) => vs.forEach((v, x) => (sent[k][x] = mod(sent[k][x] + v))));
+      const asReceiver = async () => (await gilboaReceive(this.net, j, links.receiver, theirs, counts)).forEach((vs, k) => vs.forEach((v, x) => (received[k][x] = mod(received[k][x] + v))));
       if (first) {
         await asSender();
         await asReceiver();
@@ -82,14 +124,64 @@ export class OtPreprocessing implements Preprocessing {
     return { sent, received };
   }
 
-  /** MAC shares for values this party holds shares `xs` of. */
+  /** MAC shares for values this party holds shares `xs` of (COPEe with every peer), then the authentication check. */
   private async macs(xs: bigint[]): Promise<Share[]> {
-    const { sent, received } = await this.cross(
-      xs.map(() => [this.alphaShare]),
-      xs,
-      xs.map(() => 1),
-    );
-    return xs.map((x, k) => ({ v: x, m: mod(this.alphaShare * x + sent[k][0] + received[k][0]) }));
+    const all = [...rand128(1), ...xs];
+    const m = all.map((x) => mod(this.alphaShare * x));
+    await OtPreprocessing.perPeer(this.net, async (j) => {
+      const links = this.peers[j]!;
+      links.value.send(all).forEach((v, k) => (m[k] += v));
+      (await links.key.receive(all.length)).forEach((v, k) => (m[k] += v));
+    });
+    const shares = all.map((v, k) => ({ v, m: mod(m[k]) }));
+    await this.authenticationCheck(shares, xs.length);
+    return shares.slice(1);
+  }
+
+  /** The check of a MAC batch (see the top of this file); `shares[0]` is the extra random value. */
+  private async authenticationCheck(shares: Share[], n: number): Promise<void> {
+    this.authChecks++;
+    const fail = (why: string) => this.net.abort(`authentication check failed: ${why}`, this.net.phase);
+    const [seed] = await this.coin(fail);
+    const prg = new Prg(seed);
+    let y = shares[0];
+    for (let v = 1; v <= n; v++) {
+      const chi = prg.u64();
+      y = { v: y.v + chi * shares[v].v, m: y.m + chi * shares[v].m };
+    }
+    const ys = await this.net.exchange(packWords([mod(y.v)], 16));
+    let opened = 0n;
+    for (let j = 0; j < ys.length; j++) {
+      if (ys[j].length !== 16) throw fail(`party ${j} sent ${ys[j].length} bytes for the combined value`);
+      opened += ys[j].readBigUInt64LE(0) | (ys[j].readBigUInt64LE(8) << 64n);
+    }
+    opened = mod(opened);
+    const z = mod(y.m - this.alphaShare * opened);
+    const zs = await this.commitThenOpen(packWords([z], 16), fail);
+    let sum = 0n;
+    for (const b of zs) {
+      if (b.length !== 16) throw fail("a check value of the wrong size");
+      sum += b.readBigUInt64LE(0) | (b.readBigUInt64LE(8) << 64n);
+    }
+    if (mod(sum) !== 0n) throw fail(`the MACs of a batch of ${n} values do not verify (a party fed COPEe inconsistent values)`);
+  }
+
+  /** A joint random seed: everyone commits to 16 random bytes, then opens; the openings hashed together. */
+  private async coin(fail: (why: string) => Error): Promise<[Buffer]> {
+    const all = await this.commitThenOpen(randomBytes(16), fail);
+    return [createHash("sha256").update(Buffer.concat(all)).digest()];
+  }
+
+  private async commitThenOpen(mine: Buffer, fail: (why: string) => Error): Promise<Buffer[]> {
+    const { commitment, opening } = commit(mine);
+    const commitments = await this.net.exchange(commitment);
+    const openings = await this.net.exchange(opening);
+    return openings.map((o, j) => {
+      if (j === this.net.party) return mine;
+      const v = openCommitment(commitments[j], o);
+      if (!v) throw fail(`party ${j}'s opening does not match its commitment`);
+      return v;
+    });
   }
 
   private async offline<T>(what: string, f: () => Promise<T>): Promise<T> {
@@ -98,7 +190,7 @@ export class OtPreprocessing implements Preprocessing {
     try {
       return await f();
     } finally {
-      this.net.phase = phase;
+      if (!this.net.phase.startsWith("abort")) this.net.phase = phase;
     }
   }
 
@@ -120,6 +212,7 @@ export class OtPreprocessing implements Preprocessing {
       );
       const c = a.map((x, k) => mod(x * b[k] + sent[k][0] + received[k][0]));
       const c2 = a2.map((x, k) => mod(x * b[k] + sent[k][1] + received[k][1]));
+      if (this.options.tamperProducts !== undefined && this.used.triples === n) c.forEach((x, k) => (c[k] = mod(x + this.options.tamperProducts!)));
       const m = await this.macs([...a, ...a2, ...b, ...c, ...c2]);
       return a.map((_, k) => ({ a: m[k], a2: m[n + k], b: m[2 * n + k], c: m[3 * n + k], c2: m[4 * n + k] }));
     });

@@ -20,9 +20,10 @@ import { K, MASK_K, Prg, TWO_K, commit, mod, modK, openCommitment, packWords, un
 
 /**
  * How a party deviates (tests and `--cheat`): a wrong share in an opening, a wrong MAC in the check,
- * or (with OT-based preprocessing, applied there) an inconsistent OT-extension input.
+ * or (with OT-based preprocessing, applied there) an inconsistent OT-extension input or an
+ * inconsistent value in the MAC generation (COPEe).
  */
-export type Cheat = "share" | "mac" | "ot";
+export type Cheat = "share" | "mac" | "ot" | "mac-input";
 
 interface Opened {
   share: Share;
@@ -127,8 +128,12 @@ export class Spdz2kParty {
 
   /**
    * Triples from the preprocessing; pairs (a, b, c), (a2, b, c2) are sacrificed: with a joint random
-   * t per pair, ρ = t·a − a2 is opened and t·c − c2 − ρ·b must open to 0 (both openings join the next
-   * MAC check), which a c ≠ a·b passes only if the cheater guessed t.
+   * t ∈ Z_2^64 per pair, ρ = t·a − a2 is opened in full (128 bits; a2 is uniform in Z_2^128 and used
+   * only here, so ρ hides a), and z = t·c − c2 − ρ·b must be 0 in Z_2^128. z is not opened: every
+   * party commits to its MAC share of z, then opens, and the MAC shares must add up to α·0 = 0.
+   * Checking in Z_2^128 rather than on the 64 bits that values use is what SPDZ2k's s extra bits are
+   * for: an error δ of c in bit 63 only (2^63) would give z = t·δ ≡ 0 mod 2^64 for every even t and
+   * pass half the time, while here it passes only if the cheater guesses α·z, about 2^−(64 − log 64).
    */
   private async getTriples(n: number): Promise<Triple[]> {
     if (!this.prep.triplePairs) return this.prep.triples(n);
@@ -138,15 +143,15 @@ export class Spdz2kParty {
     const [seed] = await this.commitThenOpenAll(randomBytes(16), "the sacrifice's random factors");
     const prg = new Prg(seed);
     const ts = pairs.map(() => prg.u64());
-    const rho = await this.open(
-      pairs.map((p, k) => this.sub(this.mulConst(p.a, ts[k]), p.a2)),
-      "sacrifice",
-    );
-    const zs = await this.open(
-      pairs.map((p, k) => this.sub(this.sub(this.mulConst(p.c, ts[k]), p.c2), this.mulConst(p.b, rho[k]))),
-      "sacrifice",
-    );
-    const bad = zs.findIndex((z) => z !== 0n);
+    const rhoShares = pairs.map((p, k) => mod(ts[k] * p.a.v - p.a2.v));
+    const all = await this.net.exchange(packWords(rhoShares, 16));
+    const rho = new Array<bigint>(n).fill(0n);
+    for (let j = 0; j < all.length; j++) this.decode(all[j], 16, n, j, "sacrifice").forEach((r, k) => (rho[k] += r));
+    const zMacs = pairs.map((p, k) => mod(ts[k] * p.c.m - p.c2.m - mod(rho[k]) * p.b.m));
+    const opened = await this.commitThenOpen(packWords(zMacs, 16), "the sacrifice's MAC values");
+    const sums = new Array<bigint>(n).fill(0n);
+    for (let j = 0; j < opened.length; j++) this.decode(opened[j], 16, n, j, "sacrifice").forEach((z, k) => (sums[k] += z));
+    const bad = sums.findIndex((z) => mod(z) !== 0n);
     if (bad >= 0) throw this.net.abort(`sacrifice failed: triple ${bad} of ${n} is not a product (a party cheated in the offline phase)`, "sacrifice");
     this.net.phase = phase;
     return pairs.map(({ a, b, c }) => ({ a, b, c }));

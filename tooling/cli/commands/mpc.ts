@@ -20,6 +20,7 @@ interface Args {
   entry?: string;
   timeout: number;
   preprocessing: "dealer" | "ot";
+  "ot-extension": "softspoken" | "kos";
 }
 
 const log = (s: string) => process.stderr.write(s + "\n");
@@ -44,14 +45,16 @@ function inputFiles(specs: readonly string[], parties: number): (string | undefi
   return out;
 }
 
-function parseCheat(s: string | undefined, parties: number, preprocessing: string): { party: number; kind: "share" | "mac" | "ot" } | undefined {
+type CheatKind = "share" | "mac" | "ot" | "mac-input";
+
+function parseCheat(s: string | undefined, parties: number, preprocessing: string): { party: number; kind: CheatKind } | undefined {
   if (s === undefined) return undefined;
-  const m = /^party=(\d+)(?:,kind=(share|mac|ot))?$/.exec(s);
-  if (!m) throw new UserError(`bad --cheat \`${s}\``, "write --cheat party=K or --cheat party=K,kind=share|mac|ot");
+  const m = /^party=(\d+)(?:,kind=(share|mac|ot|mac-input))?$/.exec(s);
+  if (!m) throw new UserError(`bad --cheat \`${s}\``, "write --cheat party=K or --cheat party=K,kind=share|mac|ot|mac-input");
   const party = Number(m[1]);
   if (party >= parties) throw new UserError(`--cheat party=${party}: there is no party ${party} among ${parties}`);
-  if (m[2] === "ot" && preprocessing !== "ot") throw new UserError("--cheat kind=ot tampers with the OT extension: add --preprocessing ot");
-  return { party, kind: (m[2] as "share" | "mac" | "ot" | undefined) ?? "share" };
+  if ((m[2] === "ot" || m[2] === "mac-input") && preprocessing !== "ot") throw new UserError(`--cheat kind=${m[2]} tampers with the OT-based preprocessing: add --preprocessing ot`);
+  return { party, kind: (m[2] as CheatKind | undefined) ?? "share" };
 }
 
 export const command: CommandModule<object, Args> = {
@@ -64,12 +67,13 @@ export const command: CommandModule<object, Args> = {
       .option("parties", { type: "number", describe: "number of parties (default: the protocol's, at least 2)" })
       .option("input", { type: "string", array: true, describe: "PARTY=FILE: that party's inputs (JSON by parameter name); FILE alone: one file for all" })
       .option("link", { type: "string", describe: "shape every link: RATE[,DELAY], e.g. 10MB/s,20ms" })
-      .option("cheat", { type: "string", describe: "party=K[,kind=share|mac|ot]: party K deviates (tests the abort)" })
+      .option("cheat", { type: "string", describe: "party=K[,kind=share|mac|ot|mac-input]: party K deviates (tests the abort)" })
       .option("party", { type: "number", describe: "with --hosts: run only this party" })
       .option("hosts", { type: "string", describe: "JSON file: every party's host and port (and TLS keys)" })
       .option("entry", { type: "string", describe: "protocol to run when the file has several" })
       .option("timeout", { type: "number", default: 30, describe: "seconds a party waits for a peer before giving up" })
-      .option("preprocessing", { type: "string", choices: ["dealer", "ot"], default: "dealer", describe: "dealer: INSECURE (testing); ot: KOS OT extension, sacrificed triples, passively secure MACs (slow)" })
+      .option("preprocessing", { type: "string", choices: ["dealer", "ot"], default: "dealer", describe: "dealer: INSECURE (testing); ot: OT-extension triples (sacrificed), COPEe MACs (authentication-checked)" })
+      .option("ot-extension", { type: "string", choices: ["softspoken", "kos"], default: "softspoken", describe: "with --preprocessing ot: SoftSpokenOT (k = 4) or KOS" })
       .example("$0 mpc run examples/dot_product.cwl --input examples/dot_product.json", "two parties, one inputs file") as never,
   handler: async (argv) => {
     intFlag("--timeout", argv.timeout, 1, 3600);
@@ -124,9 +128,10 @@ export const command: CommandModule<object, Args> = {
         throw e;
       }
     }
-    const prepName = argv.preprocessing === "ot" ? "OT-based (KOS, sacrificed triples; MACs passively secure)" : "INSECURE dealer (testing only)";
+    const extName = argv["ot-extension"] === "kos" ? "KOS" : "SoftSpokenOT k=4";
+    const prepName = argv.preprocessing === "ot" ? `OT-based (${extName} triples, sacrificed; COPEe MACs, authentication-checked; selective-failure leak of Gilboa products not removed)` : "INSECURE dealer (testing only)";
     log(`mpc: ${prog.name} with ${parties} parties over loopback TCP${argv.link ? `, links ${argv.link}` : ""}; preprocessing: ${prepName}`);
-    if (cheat) log(`mpc: party ${cheat.party} cheats (${cheat.kind === "ot" ? "inconsistent OT-extension input" : `wrong ${cheat.kind}`})`);
+    if (cheat) log(`mpc: party ${cheat.party} cheats (${cheat.kind === "ot" ? "inconsistent OT-extension input" : cheat.kind === "mac-input" ? "inconsistent value in the MAC generation" : `wrong ${cheat.kind}`})`);
     const t0 = performance.now();
     const entry = join(REPO_ROOT, "tooling/cli/mpc-party.ts");
     type Report = import("../mpc-party.ts").PartyReport;
@@ -138,7 +143,7 @@ export const command: CommandModule<object, Args> = {
         "--import",
         "tsx",
         entry,
-        JSON.stringify({ file: argv.file, entry: argv.entry, program: prog, party: i, parties, input: files[i], link: argv.link, cheat: cheat?.party === i ? cheat.kind : undefined, preprocessing: argv.preprocessing, timeoutMs: argv.timeout * 1000 }),
+        JSON.stringify({ file: argv.file, entry: argv.entry, program: prog, party: i, parties, input: files[i], link: argv.link, cheat: cheat?.party === i ? cheat.kind : undefined, preprocessing: argv.preprocessing, extension: argv["ot-extension"], timeoutMs: argv.timeout * 1000 }),
       ],
       onLine: (i, line) => log(`[party ${i}] ${line}`),
     });
@@ -162,7 +167,7 @@ export const command: CommandModule<object, Args> = {
       protocol: prog.name,
       parties,
       revealed,
-      preprocessing: argv.preprocessing === "ot" ? "ot-kos" : "insecure-dealer",
+      preprocessing: argv.preprocessing === "ot" ? (argv["ot-extension"] === "kos" ? "ot-kos" : "ot-softspoken-k4") : "insecure-dealer",
       multiplications: reports[0].multiplications,
       rounds: reports[0].stats.rounds,
       bytesSent: { total: reports.reduce((a, r) => a + r.stats.perPeer.reduce((b, p) => b + p.sent, 0), 0), byPhase: phases },
@@ -182,7 +187,7 @@ async function runOne(argv: Args, prog: import("../../../runtime/mpc/index.ts").
   const { MpcError } = await import("../../../runtime/mpc/net/index.ts");
   try {
     const r = await runParty(
-      { file: argv.file, entry: argv.entry, program: prog, party: argv.party!, parties: hosts.length, input: files[argv.party!], link: argv.link, cheat: cheat && cheat.party === argv.party ? cheat.kind : undefined, preprocessing: argv.preprocessing, timeoutMs: argv.timeout * 1000, hosts, tls },
+      { file: argv.file, entry: argv.entry, program: prog, party: argv.party!, parties: hosts.length, input: files[argv.party!], link: argv.link, cheat: cheat && cheat.party === argv.party ? cheat.kind : undefined, preprocessing: argv.preprocessing, extension: argv["ot-extension"], timeoutMs: argv.timeout * 1000, hosts, tls },
       (l) => log(`[party ${argv.party}] ${l}`),
     );
     process.stdout.write(JSON.stringify({ ok: true, ...r }, null, 2) + "\n");
