@@ -157,27 +157,40 @@ export const eeq = (a: Ext, b: Ext): boolean => a[0] === b[0] && a[1] === b[1] &
 
 export const eIsZero = (a: Ext): boolean => a[0] === 0 && a[1] === 0 && a[2] === 0 && a[3] === 0;
 
+/** out[k] = a[i]·b[j] for extension elements stored as four columns each (no allocation). */
+export function emulAt(a: Uint32Array[], i: number, b: Uint32Array[], j: number, out: Uint32Array[], k: number): void {
+  const x0 = a[0][i], x1 = a[1][i], x2 = a[2][i], x3 = a[3][i];
+  const y0 = b[0][j], y1 = b[1][j], y2 = b[2][j], y3 = b[3][j];
+  const o0 = add(mul(x0, y0), mul(W, add(add(mul(x1, y3), mul(x2, y2)), mul(x3, y1))));
+  const o1 = add(add(mul(x0, y1), mul(x1, y0)), mul(W, add(mul(x2, y3), mul(x3, y2))));
+  const o2 = add(add(add(mul(x0, y2), mul(x1, y1)), mul(x2, y0)), mul(W, mul(x3, y3)));
+  const o3 = add(add(mul(x0, y3), mul(x1, y2)), add(mul(x2, y1), mul(x3, y0)));
+  out[0][k] = o0;
+  out[1][k] = o1;
+  out[2][k] = o2;
+  out[3][k] = o3;
+}
+
 /** Batch inversion of extension elements stored as four columns (in place); zeros are an error. */
 export function eBatchInvCols(c: Uint32Array[]): void {
   const n = c[0].length;
+  if (n === 0) return;
   const pre = [new Uint32Array(n), new Uint32Array(n), new Uint32Array(n), new Uint32Array(n)];
-  let acc: Ext = EXT_ONE;
+  // pre[i] = c[0]·…·c[i−1]
+  const acc = [Uint32Array.of(1), Uint32Array.of(0), Uint32Array.of(0), Uint32Array.of(0)];
   for (let i = 0; i < n; i++) {
-    pre[0][i] = acc[0];
-    pre[1][i] = acc[1];
-    pre[2][i] = acc[2];
-    pre[3][i] = acc[3];
-    acc = emul(acc, [c[0][i], c[1][i], c[2][i], c[3][i]]);
+    for (let j = 0; j < 4; j++) pre[j][i] = acc[j][0];
+    emulAt(acc, 0, c, i, acc, 0);
   }
-  if (eIsZero(acc)) throw new Error("BabyBear^4: inverse of zero");
-  let iv = einv(acc);
+  const total: Ext = [acc[0][0], acc[1][0], acc[2][0], acc[3][0]];
+  if (eIsZero(total)) throw new Error("BabyBear^4: inverse of zero");
+  const iv = einv(total);
+  const ivc = [Uint32Array.of(iv[0]), Uint32Array.of(iv[1]), Uint32Array.of(iv[2]), Uint32Array.of(iv[3])];
+  const tmp = [new Uint32Array(1), new Uint32Array(1), new Uint32Array(1), new Uint32Array(1)];
   for (let i = n - 1; i >= 0; i--) {
-    const ai: Ext = [c[0][i], c[1][i], c[2][i], c[3][i]];
-    const t = emul(iv, [pre[0][i], pre[1][i], pre[2][i], pre[3][i]]);
-    iv = emul(iv, ai);
-    c[0][i] = t[0];
-    c[1][i] = t[1];
-    c[2][i] = t[2];
-    c[3][i] = t[3];
+    // c[i]^{-1} = iv · pre[i], then iv ← iv · c[i]
+    emulAt(ivc, 0, pre, i, tmp, 0);
+    emulAt(ivc, 0, c, i, ivc, 0);
+    for (let j = 0; j < 4; j++) c[j][i] = tmp[j][0];
   }
 }

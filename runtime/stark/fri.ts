@@ -8,7 +8,7 @@
 // a constant multiple of the folded domain's, which keeps the sum of low degree). Folding stops at
 // blowup·2^logFinalLen points, whose polynomial (2^logFinalLen coefficients) is sent in the clear. Then
 // proof-of-work grinding, then the query indices.
-import { GENERATOR, P, add, eadd, emul, escale, esub, eeq, inv, mul, pow, rootOfUnity, type Ext } from "./field.ts";
+import { GENERATOR, P, add, eadd, emul, emulAt, escale, esub, eeq, inv, mul, pow, rootOfUnity, sub, type Ext } from "./field.ts";
 import { MerkleTree, verifyPath } from "./merkle.ts";
 import { bitReverse, cosetPointsBitrev, interpolateCosetBitrev } from "./ntt.ts";
 import type { Transcript } from "./transcript.ts";
@@ -74,14 +74,16 @@ export function friProve(
     for (let k = 0; k < half; k++) invTwoX[k] = add(xs[2 * k], xs[2 * k]);
     batchInvBase(invTwoX);
     const next = [new Uint32Array(half), new Uint32Array(half), new Uint32Array(half), new Uint32Array(half)];
+    foldColumns(c, beta, invTwoX, next);
     const ro = inputs.get(logN - 1);
-    const b2 = emul(beta, beta);
-    for (let k = 0; k < half; k++) {
-      const a: Ext = [c[0][2 * k], c[1][2 * k], c[2][2 * k], c[3][2 * k]];
-      const b: Ext = [c[0][2 * k + 1], c[1][2 * k + 1], c[2][2 * k + 1], c[3][2 * k + 1]];
-      let f = fold(a, b, beta, invTwoX[k]);
-      if (ro) f = eadd(f, emul(b2, [ro[0][k], ro[1][k], ro[2][k], ro[3][k]]));
-      for (let j = 0; j < 4; j++) next[j][k] = f[j];
+    if (ro) {
+      const b2 = emul(beta, beta);
+      const b2c = [Uint32Array.of(b2[0]), Uint32Array.of(b2[1]), Uint32Array.of(b2[2]), Uint32Array.of(b2[3])];
+      const tmp = [new Uint32Array(1), new Uint32Array(1), new Uint32Array(1), new Uint32Array(1)];
+      for (let k = 0; k < half; k++) {
+        emulAt(b2c, 0, ro, k, tmp, 0);
+        for (let j = 0; j < 4; j++) next[j][k] = add(next[j][k], tmp[j][0]);
+      }
     }
     shift = mul(shift, shift);
     logN--;
@@ -112,6 +114,29 @@ function leafInto(c: Uint32Array[], k: number, out: Uint32Array): void {
   for (let j = 0; j < 4; j++) {
     out[j] = c[j][2 * k];
     out[4 + j] = c[j][2 * k + 1];
+  }
+}
+
+/** The fold of a whole codeword: next[k] = (a+b)/2 + β·(a−b)/(2x) for the pair (a, b) = (c[2k], c[2k+1]). */
+function foldColumns(c: Uint32Array[], beta: Ext, invTwoX: Uint32Array, next: Uint32Array[]): void {
+  const half = next[0].length;
+  const odd = [new Uint32Array(half), new Uint32Array(half), new Uint32Array(half), new Uint32Array(half)];
+  for (let j = 0; j < 4; j++) {
+    const cj = c[j];
+    const nj = next[j];
+    const oj = odd[j];
+    for (let k = 0; k < half; k++) {
+      const a = cj[2 * k];
+      const b = cj[2 * k + 1];
+      nj[k] = mul(add(a, b), HALF);
+      oj[k] = mul(sub(a, b), invTwoX[k]);
+    }
+  }
+  const bc = [Uint32Array.of(beta[0]), Uint32Array.of(beta[1]), Uint32Array.of(beta[2]), Uint32Array.of(beta[3])];
+  const tmp = [new Uint32Array(1), new Uint32Array(1), new Uint32Array(1), new Uint32Array(1)];
+  for (let k = 0; k < half; k++) {
+    emulAt(bc, 0, odd, k, tmp, 0);
+    for (let j = 0; j < 4; j++) next[j][k] = add(next[j][k], tmp[j][0]);
   }
 }
 

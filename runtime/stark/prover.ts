@@ -28,7 +28,7 @@ import {
   eBatchInvCols,
   eadd,
   emul,
-  esub,
+  emulAt,
   fromBig,
   inv,
   mul,
@@ -41,7 +41,7 @@ import { friProve, type Codewords } from "./fri.ts";
 import { MerkleTree } from "./merkle.ts";
 import { bitReverse, cosetPointsBitrev, evaluateCosetBitrev, interpolateCosetBitrev, lde } from "./ntt.ts";
 import { Transcript } from "./transcript.ts";
-import { Alg, accumulateScaled, extVal, type Val } from "./vec.ts";
+import { Alg, accumulateScaled, extMulCols, extVal, type Val } from "./vec.ts";
 import { observeStatement, proofMeta, type MatrixOpening, type StarkProof } from "./proof.ts";
 
 /** A committed matrix: coefficients and LDE (bit-reversed, on GENERATOR·⟨ω_{n·blowup}⟩) of each column. */
@@ -194,13 +194,15 @@ export function prove(pk: ProvingKey, traces: ChipTrace[], boundary: BoundaryTer
       cols.push(...h);
     }
     const s = [new Uint32Array(n), new Uint32Array(n), new Uint32Array(n), new Uint32Array(n)];
-    let acc: Ext = [0, 0, 0, 0];
-    for (let r = 0; r < n; r++) {
-      for (let k = 0; k < K; k++) acc = eadd(acc, [cols[4 * k][r], cols[4 * k + 1][r], cols[4 * k + 2][r], cols[4 * k + 3][r]]);
-      for (let j = 0; j < 4; j++) s[j][r] = acc[j];
+    for (let j = 0; j < 4; j++) {
+      let acc = 0;
+      for (let r = 0; r < n; r++) {
+        for (let k = 0; k < K; k++) acc = add(acc, cols[4 * k + j][r]);
+        s[j][r] = acc;
+      }
     }
     cols.push(...s);
-    totals.push(acc);
+    totals.push([s[0][n - 1], s[1][n - 1], s[2][n - 1], s[3][n - 1]]);
     perm.push(commit(cols, logB));
     progress?.("stark: LogUp columns", ci + 1, nChips);
   }
@@ -317,11 +319,22 @@ export function prove(pk: ProvingKey, traces: ChipTrace[], boundary: BoundaryTer
     eBatchInvCols(d2);
     let cw = codewords.get(logN);
     if (!cw) codewords.set(logN, (cw = [new Uint32Array(N), new Uint32Array(N), new Uint32Array(N), new Uint32Array(N)]));
-    for (let i = 0; i < N; i++) {
-      const ga: Ext = [g[0][i], g[1][i], g[2][i], g[3][i]];
-      const all = eadd(ga, [gq[0][i], gq[1][i], gq[2][i], gq[3][i]]);
-      const v = eadd(emul(esub(all, vZ), [d1[0][i], d1[1][i], d1[2][i], d1[3][i]]), emul(esub(ga, vZn), [d2[0][i], d2[1][i], d2[2][i], d2[3][i]]));
-      for (let j = 0; j < 4; j++) cw[j][i] = add(cw[j][i], v[j]);
+    // (g + gq − vZ)/(x − ζ) + (g − vZn)/(x − ζω), summed into the codeword of this size
+    const all = [0, 1, 2, 3].map((j) => {
+      const o = new Uint32Array(N);
+      const a = g[j], b = gq[j], v = vZ[j];
+      for (let i = 0; i < N; i++) o[i] = sub(add(a[i], b[i]), v);
+      return o;
+    });
+    for (let j = 0; j < 4; j++) {
+      const a = g[j], v = vZn[j];
+      for (let i = 0; i < N; i++) a[i] = sub(a[i], v);
+    }
+    const t1 = extMulCols(all, d1);
+    const t2 = extMulCols(g, d2);
+    for (let j = 0; j < 4; j++) {
+      const o = cw[j], x = t1[j], y = t2[j];
+      for (let i = 0; i < N; i++) o[i] = add(o[i], add(x[i], y[i]));
     }
     progress?.("stark: DEEP quotients", ci + 1, nChips);
   }
@@ -438,11 +451,9 @@ function toCols(v: Val, n: number): Uint32Array[] {
 /** 1, z, z², … z^{n−1} as four columns. */
 function extPowers(z: Ext, n: number): Uint32Array[] {
   const out = [new Uint32Array(n), new Uint32Array(n), new Uint32Array(n), new Uint32Array(n)];
-  let p: Ext = EXT_ONE;
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < 4; j++) out[j][i] = p[j];
-    p = emul(p, z);
-  }
+  const zc = [Uint32Array.of(z[0]), Uint32Array.of(z[1]), Uint32Array.of(z[2]), Uint32Array.of(z[3])];
+  out[0][0] = 1;
+  for (let i = 1; i < n; i++) emulAt(out, i - 1, zc, 0, out, i);
   return out;
 }
 

@@ -4,6 +4,7 @@
 // each) make one extension element. Proof-of-work grinding asks for a nonce whose hash with the state
 // starts with `bits` zero bits, making each retry of the query phase cost 2^bits hashes.
 import { P, mul, type Ext } from "./field.ts";
+import { hash } from "node:crypto";
 import { sha256 } from "./merkle.ts";
 
 const TWO32 = 4294967296 % P;
@@ -62,19 +63,21 @@ export class Transcript {
     return bits === 0 ? 0 : d.getUint32(0, true) >>> (32 - bits);
   }
 
-  private powDigest(nonce: number): Uint8Array {
+  /** The buffer hashed for a proof-of-work nonce: state, pending bytes, the nonce (little-endian), a tag. */
+  private powBuffer(): { buf: Uint8Array; view: DataView; at: number } {
     const buf = new Uint8Array(32 + this.pending.length + 5);
     buf.set(this.state, 0);
     buf.set(this.pending, 32);
-    new DataView(buf.buffer).setUint32(buf.length - 5, nonce >>> 0, true);
     buf[buf.length - 1] = 0x70;
-    return sha256(buf);
+    return { buf, view: new DataView(buf.buffer), at: buf.length - 5 };
   }
 
   /** Finds a nonce with `bits` leading zero bits and observes it. */
   grind(bits: number): number {
+    const { buf, view, at } = this.powBuffer();
     for (let nonce = 0; nonce < 2 ** 32; nonce++) {
-      if (leadingZeros(this.powDigest(nonce)) >= bits) {
+      view.setUint32(at, nonce, true);
+      if (leadingZeros(hash("sha256", buf, "buffer")) >= bits) {
         this.observeU32s([nonce]);
         return nonce;
       }
@@ -84,7 +87,9 @@ export class Transcript {
 
   /** Checks the prover's nonce and observes it. */
   checkGrind(bits: number, nonce: number): boolean {
-    const ok = leadingZeros(this.powDigest(nonce)) >= bits;
+    const { buf, view, at } = this.powBuffer();
+    view.setUint32(at, nonce >>> 0, true);
+    const ok = Number.isInteger(nonce) && nonce >= 0 && nonce < 2 ** 32 && leadingZeros(hash("sha256", buf, "buffer")) >= bits;
     this.observeU32s([nonce]);
     return ok;
   }
