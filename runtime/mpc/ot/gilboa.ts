@@ -9,7 +9,7 @@
 import { createCipheriv } from "node:crypto";
 import type { PartyNet } from "../net/index.ts";
 import { KS, mod, unpackWords } from "../spdz2k/ring.ts";
-import type { CotReceiver, CotSender } from "./kos.ts";
+import type { CotReceiver, CotSender } from "./extension.ts";
 
 const FIXED_KEY = Buffer.from("cwl gilboa hash!");
 
@@ -31,13 +31,16 @@ const BITS = KS;
 const CORRECTION_BYTES = Array.from({ length: BITS }, (_, i) => Math.ceil((BITS - i) / 8));
 const BYTES_PER_VALUE = CORRECTION_BYTES.reduce((a, b) => a + b, 0);
 
+const scratch = Buffer.alloc(16);
 function writeLow(buf: Buffer, at: number, x: bigint, bytes: number): void {
-  for (let k = 0; k < bytes; k++) buf[at + k] = Number((x >> BigInt(8 * k)) & 0xffn);
+  scratch.writeBigUInt64LE(BigInt.asUintN(64, x), 0);
+  scratch.writeBigUInt64LE(BigInt.asUintN(64, x >> 64n), 8);
+  scratch.copy(buf, at, 0, bytes);
 }
 function readLow(buf: Buffer, at: number, bytes: number): bigint {
-  let x = 0n;
-  for (let k = bytes - 1; k >= 0; k--) x = (x << 8n) | BigInt(buf[at + k]);
-  return x;
+  scratch.fill(0);
+  buf.copy(scratch, 0, at, at + bytes);
+  return scratch.readBigUInt64LE(0) | (scratch.readBigUInt64LE(8) << 64n);
 }
 
 /** Sender: `values[k]` are the values multiplied with the receiver's k-th value. Returns the sender's shares, same shape. */
@@ -52,7 +55,7 @@ export async function gilboaSend(net: PartyNet, peer: number, cot: CotSender, va
       let s = 0n;
       for (let i = 0; i < BITS; i++) {
         const j = k * BITS + i;
-        writeLow(corrections, at, h0[j] - h1[j] + a, CORRECTION_BYTES[i]);
+        writeLow(corrections, at, mod(h0[j] - h1[j] + a), CORRECTION_BYTES[i]);
         at += CORRECTION_BYTES[i];
         s -= h0[j] << BigInt(i);
       }
