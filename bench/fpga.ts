@@ -76,19 +76,23 @@ export async function run(): Promise<object> {
   // sharing and II follow what that emission says).
   const msmKm = analyzeKernels(msmModule, "hls").km!;
   const emitted = new Map<number, HlsKernelStructure[]>();
-  const kernelAt = (name: string, cus: number) => {
-    let s = emitted.get(cus);
-    if (!s) emitted.set(cus, (s = emitHls(msmKm, { dspBudget: Math.floor(usableDsp / cus) }).structure));
+  /** The kernel as emitted for a DSP budget (sharing, and so II, follow the budget). */
+  const kernelWithin = (name: string, budget: number) => {
+    let s = emitted.get(budget);
+    if (!s) emitted.set(budget, (s = emitHls(msmKm, { dspBudget: budget }).structure));
     return s.find((k) => k.name === name)!;
   };
   const cycles = (k: HlsKernelStructure) => Math.max(...k.stages.map((st) => st.cyclesPerInvocation));
   const kernelDsp = (k: HlsKernelStructure) => k.stages.reduce((a, st) => a + st.dsp, 0);
-  /** Seconds for `invocations` of a kernel on one card, best over 1..MAX_CUS compute units that fit. */
-  const phase = (name: string, invocations: number, launches = 1) => {
+  /**
+   * Seconds for `invocations` of a kernel on one card, best over 1..MAX_CUS compute units that fit in
+   * `cap` DSPs (the whole usable budget when the phase has its own xclbin), each emitted with cap/k.
+   */
+  const phase = (name: string, invocations: number, launches = 1, cap = usableDsp) => {
     let best = { cus: 1, s: Infinity, cyclesPerInvocation: 0, ii: 0, multipliers: 0, dsp: 0 };
     for (let cus = 1; cus <= MAX_CUS; cus++) {
-      const k = kernelAt(name, cus);
-      if (cus * kernelDsp(k) > usableDsp) break;
+      const k = kernelWithin(name, Math.floor(cap / cus));
+      if (cus * kernelDsp(k) > cap) break;
       const lanes = Math.max(1, ...k.stages.map((st) => st.lanes ?? 1));
       // A group of `lanes` invocations costs the same whether or not every lane is busy.
       const perCu = Math.ceil(invocations / cus / lanes) * lanes;
@@ -121,12 +125,83 @@ export async function run(): Promise<object> {
     const compactedTotal = Math.max(compute - reduce.s + reduceCompacted.s, pcie, hbm);
     return { c, windows, entries, chunks, rounds, phases: { acc, reduce, reduceCompacted, segSums, segScale, segRounds }, compute, pcie, hbm, bucketBytes, total, compactedTotal };
   };
+  // Batch-affine buckets (runtime/gpu/msm.ts `buckets: "affine"`): rounds of disjoint affine additions,
+  // each round three launches (msm_affine_prefix, msm_affine_invert, msm_affine_finish; one inversion per
+  // lane of MAX_AFFINE_BATCH pairs), then msm_affine_to_jac and the window sums as above. The rounds
+  // interleave launches of three kernels, so they share ONE xclbin: its DSPs are split between the
+  // kernels (searched below, in whole multipliers). Windows are independent, so the host keeps every
+  // kernel busy: while window w's round r inverts, window w + 1's round r forms its products and window
+  // w − 1's finishes (XRT runs distinct compute units concurrently). The rounds then take as long as
+  // the busiest kernel, plus one window's pass through the other two (pipeline fill and drain); the
+  // phases-in-sequence figure (no overlap at all) is reported beside it.
+  const batch = MSM_LIMITS.maxAffineBatch;
+  const affineAt = (c: number, cards: number) => {
+    const windows = Math.ceil(254 / c);
+    const buckets = windows * (2 ** c - 1);
+    const pts = n / cards;
+    const entries = pts * windows * (1 - 2 ** -c);
+    // Entries per bucket are ≈ Poisson(λ); rounds until the fullest bucket (λ + 6√λ, bounded) is one point.
+    const lambda = entries / buckets;
+    const rounds = Math.max(1, Math.ceil(Math.log2(lambda + 6 * Math.sqrt(lambda))));
+    const pairsPerRound = Array.from({ length: rounds }, (_, r) => buckets * Math.max(1, Math.ceil(lambda / 2 ** (r + 1))));
+    const pairs = pairsPerRound.reduce((a, b) => a + b, 0);
+    const mulDspFloor = mulDsp; // one Montgomery multiplier: the unit the split is searched in
+    // The window sums (msm_affine_to_jac, msm_segment_sums/scale, msm_reduce_round) run after the last
+    // round from a second xclbin with the whole card, as in the chunked scheme.
+    const segs = Math.ceil((2 ** c - 1) / defaultSegLen(c));
+    const tail = {
+      toJac: phase("msm_affine_to_jac", buckets),
+      segSums: phase("msm_segment_sums", windows * segs),
+      segScale: phase("msm_segment_scale", windows * segs),
+      segRounds: phase("msm_reduce_round", windows * segs, Math.ceil(Math.log2(segs))),
+    };
+    const rest = usableDsp;
+    const roundsOn = (a: number, b: number, f: number) => {
+      let pre = 0, inv = 0, fin = 0;
+      for (const p of pairsPerRound) {
+        const lanes = Math.ceil(p / batch);
+        pre += phase("msm_affine_prefix", lanes, 1, a * mulDspFloor).s;
+        inv += phase("msm_affine_invert", lanes, 1, b * mulDspFloor).s;
+        fin += phase("msm_affine_finish", lanes, 1, f * mulDspFloor).s;
+      }
+      // busiest kernel, plus the other two kernels' share of one window (fill and drain)
+      const s = Math.max(pre, inv, fin) + (pre + inv + fin - Math.max(pre, inv, fin)) / windows;
+      return { prefix: pre, invert: inv, finish: fin, s, sequential: pre + inv + fin };
+    };
+    const units = Math.floor(rest / mulDspFloor);
+    let best = { split: { prefix: 0, invert: 0, finish: 0 }, ...roundsOn(1, 1, 1), s: Infinity };
+    for (let a = 1; a < units - 1; a++)
+      for (let b = 1; a + b < units; b++) {
+        const t = roundsOn(a, b, units - a - b);
+        if (t.s < best.s) best = { split: { prefix: a, invert: b, finish: units - a - b }, ...t };
+      }
+    const tailS = tail.toJac.s + tail.segSums.s + tail.segScale.s + tail.segRounds.s;
+    const compute = best.s + tailS + 2 * XCLBIN_LOAD_S;
+    const computeSequential = best.sequential + tailS + 2 * XCLBIN_LOAD_S;
+    const pcie = (pts * (64 + 32)) / U280.pcieBytesPerS;
+    // per pair: prefix reads two x, two y, two identity flags and two indices and writes a running
+    // product; finish reads them again with the product and writes (x, y, flag)
+    const hbm = (pairs * (2 * (4 * 32 + 8 + 8) + 32 + 32 + 2 * 32 + 4)) / U280.hbmBytesPerS;
+    const total = Math.max(compute, pcie, hbm);
+    return {
+      c, windows, entries, rounds, pairs, lanesPerRound: pairsPerRound.map((p) => Math.ceil(p / batch)),
+      multiplierSplit: best.split,
+      phases: { prefix: r2(best.prefix), invert: r2(best.invert), finish: r2(best.finish), toJac: r2(tail.toJac.s), segSums: r2(tail.segSums.s), segScale: r2(tail.segScale.s), segRounds: r2(tail.segRounds.s) },
+      compute, computeSequential, pcie, hbm, total,
+    };
+  };
+
   const sweep = [8, 10, 12, 13, 14, 15, 16].map((c) => msmAt(c, 1));
   const best = sweep.reduce((a, b) => (b.total < a.total ? b : a));
   const msm1 = best.total;
   const best10 = msmAt(best.c, 10);
   const msm10 = best10.total;
   const bestCompacted = sweep.reduce((a, b) => (b.compactedTotal < a.compactedTotal ? b : a));
+  const affineSweep = [12, 13, 14, 15, 16].map((c) => affineAt(c, 1));
+  const affineBest = affineSweep.reduce((a, b) => (b.total < a.total ? b : a));
+  const affine10 = affineAt(affineBest.c, 10);
+  const msm1Best = Math.min(msm1, affineBest.total);
+  const msm10Best = Math.min(msm10, affine10.total);
 
   // Resources as emitted with the default budget (one compute unit per kernel): Montgomery multipliers
   // after sharing, DSPs, and whether the kernel fits the card's usable DSPs.
@@ -197,14 +272,31 @@ export async function run(): Promise<object> {
       msm_2_30_one_card_compacted_reduce_s: r2(bestCompacted.compactedTotal),
       msm_2_30_one_card_compacted_reduce_window_bits: bestCompacted.c,
       msm_bucket_bytes: best.bucketBytes,
+      msm_affine_window_bits: affineBest.c,
+      msm_affine_2_30_one_card_s: r2(affineBest.total),
+      msm_affine_2_30_one_card_compute_s: r2(affineBest.compute),
+      msm_affine_2_30_one_card_hbm_s: r2(affineBest.hbm),
+      msm_affine_2_30_one_card_pcie_s: r2(affineBest.pcie),
+      msm_affine_2_30_ten_cards_s: r2(affine10.total),
+      msm_affine_2_30_one_card_by_window_bits: Object.fromEntries(affineSweep.map((s) => [s.c, r2(s.total)])),
+      msm_2_30_one_card_best_s: r2(msm1Best),
+      msm_2_30_ten_cards_best_s: r2(msm10Best),
+    },
+    msmAffine: {
+      scheme: "batch-affine bucket rounds (runtime/gpu/msm.ts buckets: \"affine\"): per round msm_affine_prefix, msm_affine_invert, msm_affine_finish over lanes of MAX_AFFINE_BATCH pairs (one inversion per lane, ≈ 6 multiplications per point addition against 11 for the mixed Jacobian one); then msm_affine_to_jac and the window sums; the three round kernels in ONE xclbin, its DSPs split between them in whole multipliers (searched), the window sums in a second one with the whole card (two loads); independent windows keep the three round kernels busy at once (time of the busiest plus one window's fill and drain); computeSequential: the same with no overlap at all",
+      batch,
+      atBest: { ...affineBest, compute: r2(affineBest.compute), computeSequential: r2(affineBest.computeSequential), hbm: r2(affineBest.hbm), pcie: r2(affineBest.pcie), total: r2(affineBest.total) },
+      tenCards: { total: r2(affine10.total), compute: r2(affine10.compute), phases: affine10.phases },
     },
     resourcesAsEmitted: asEmitted,
     targets: TARGETS,
     verdicts: {
       ntt_one_card: verdict(ntt1, TARGETS.ntt1),
       ntt_ten_cards: verdict(ntt10, TARGETS.ntt10),
-      msm_one_card: verdict(msm1, TARGETS.msm1),
-      msm_ten_cards: verdict(msm10, TARGETS.msm10),
+      msm_one_card: verdict(msm1Best, TARGETS.msm1),
+      msm_ten_cards: verdict(msm10Best, TARGETS.msm10),
+      msm_one_card_jacobian_chunks: verdict(msm1, TARGETS.msm1),
+      msm_ten_cards_jacobian_chunks: verdict(msm10, TARGETS.msm10),
     },
     fields: { scalar: BN254_FR.name, base: BN254_FQ.name },
   };

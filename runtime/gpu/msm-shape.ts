@@ -2,7 +2,7 @@
 // the window/chunk/segment choices the host loop (msm.ts) plans with.
 
 /** msm.cwl's limits (its `pub const`s): the host never exceeds them. */
-export const MSM_LIMITS = { chunk: 16, maxWindowBits: 16, maxWindows: 254, maxSegment: 64 } as const;
+export const MSM_LIMITS = { chunk: 16, maxWindowBits: 16, maxWindows: 254, maxSegment: 64, maxAffineBatch: 4096 } as const;
 
 export interface MsmShape {
   /** Window bits (1..MSM_LIMITS.maxWindowBits). */

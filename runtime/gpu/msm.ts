@@ -20,6 +20,14 @@ export interface MsmOptions {
   segLen?: number;
   /** Where Σ_w 2^(c·w)·S_w runs: "host" (default) or "gpu" (msm_combine, one invocation). */
   combine?: "host" | "gpu";
+  /**
+   * How buckets are summed: "jacobian" (default: mixed additions per chunk, then a tree of Jacobian
+   * additions) or "affine" (rounds of batch-affine additions, one inversion per lane of `affineBatch`
+   * pairs: fewer multiplications per addition; the FPGA model's choice).
+   */
+  buckets?: "jacobian" | "affine";
+  /** Pairs per lane of the affine rounds (1..MSM_LIMITS.maxAffineBatch; default 64). */
+  affineBatch?: number;
 }
 
 export interface MsmPlan {
@@ -188,15 +196,27 @@ export type MsmPhase = "bucketAcc" | "reduceRounds" | "segmentSums" | "segmentSc
  * after each phase; without it the launches are queued back to back.
  */
 export async function launchMsm(ex: KernelExecutor, r: MsmResident, combine: "host" | "gpu" = "host", after?: (p: MsmPhase) => Promise<void>): Promise<void> {
-  const { shape, plan, bufs } = r;
+  const { plan, bufs } = r;
   const chunks = plan.chunkFirst.length;
-  const nb = (1 << shape.c) - 1;
-  const tot = shape.windows * plan.segs;
   ex.launch("msm_bucket_acc", chunks, [bufs.pts, bufs.idx, bufs.chunkFirst, bufs.chunkCount, bufs.acc]);
   await after?.("bucketAcc");
   for (let s = 1; s < plan.maxLen; s <<= 1) ex.launch("msm_reduce_round", chunks, [bufs.acc, bufs.pos, bufs.len, s]);
   await after?.("reduceRounds");
-  ex.launch("msm_segment_sums", tot, [bufs.acc, bufs.bucketFirst, bufs.bucketChunks, bufs.seg, nb, plan.segLen, plan.segs, tot]);
+  await launchWindowSums(ex, r.shape, plan, { ...bufs, first: bufs.bucketFirst, count: bufs.bucketChunks }, combine, after);
+}
+
+/** From bucket sums in `acc` (bucket b's at first[b] when count[b] ≠ 0) to window sums in `seg` (and `out`). */
+async function launchWindowSums(
+  ex: KernelExecutor,
+  shape: MsmShape,
+  plan: MsmPlan,
+  bufs: Record<"acc" | "first" | "count" | "seg" | "segPos" | "segCount" | "out", DeviceBuffer>,
+  combine: "host" | "gpu",
+  after?: (p: MsmPhase) => Promise<void>,
+): Promise<void> {
+  const nb = (1 << shape.c) - 1;
+  const tot = shape.windows * plan.segs;
+  ex.launch("msm_segment_sums", tot, [bufs.acc, bufs.first, bufs.count, bufs.seg, nb, plan.segLen, plan.segs, tot]);
   await after?.("segmentSums");
   ex.launch("msm_segment_scale", tot, [bufs.seg, plan.segLen, plan.segs, tot, plan.scaleBits]);
   await after?.("segmentScale");
@@ -208,6 +228,116 @@ export async function launchMsm(ex: KernelExecutor, r: MsmResident, combine: "ho
   }
 }
 
+/** One round of batch-affine bucket accumulation: pair e adds points pa[e] and pb[e] of the round's input (pa = pb: carried alone). */
+export interface AffineRound {
+  pa: Uint32Array;
+  pb: Uint32Array;
+}
+
+/**
+ * The rounds that reduce every bucket's points to one by disjoint affine additions: round 0 pairs the
+ * plan's entries (point indices), each later round the previous round's outputs, which lie bucket by
+ * bucket in order; an odd point out is carried alone. At least one round, so every bucket's sum lies in
+ * the last round's output; `bucketOf[i]` names the bucket of its point i.
+ */
+export function planAffineRounds(plan: MsmPlan): { rounds: AffineRound[]; bucketOf: Uint32Array } {
+  const buckets = plan.bucketFirst.length;
+  let live: number[] = [];
+  const count: number[] = [];
+  const from: number[] = []; // first source index of each live bucket's points this round
+  for (let b = 0; b < buckets; b++) {
+    if (!plan.bucketChunks[b]) continue;
+    const c0 = plan.bucketFirst[b];
+    let k = 0;
+    for (let c = c0; c < c0 + plan.bucketChunks[b]; c++) k += plan.chunkCount[c];
+    live.push(b);
+    count.push(k);
+    from.push(plan.chunkFirst[c0]);
+  }
+  const rounds: AffineRound[] = [];
+  for (let first = true; first || count.some((k) => k > 1); first = false) {
+    const pairs = count.reduce((a, k) => a + Math.ceil(k / 2), 0);
+    const pa = new Uint32Array(pairs);
+    const pb = new Uint32Array(pairs);
+    let e = 0;
+    for (let i = 0; i < live.length; i++) {
+      const k = count[i];
+      const src = (j: number) => (first ? plan.idx[from[i] + j] : from[i] + j);
+      const out = e;
+      for (let j = 0; j + 1 < k; j += 2, e++) [pa[e], pb[e]] = [src(j), src(j + 1)];
+      if (k & 1) (pa[e] = pb[e] = src(k - 1)), e++;
+      from[i] = out;
+      count[i] = Math.ceil(k / 2);
+    }
+    rounds.push({ pa, pb });
+  }
+  return { rounds, bucketOf: Uint32Array.from(live) };
+}
+
+/** Words of p − 2 for BN254 Fq, little-endian (msm_affine_invert's exponent). */
+function fqInverseExponent(): Uint32Array {
+  const w = new Uint32Array(8);
+  let e = BN254_FQ.p - 2n;
+  for (let i = 0; i < 8; i++, e >>= 32n) w[i] = Number(e & 0xffffffffn);
+  return w;
+}
+
+/**
+ * Bucket sums by batch-affine rounds (msm_affine_prefix/invert/finish, `batch` pairs a lane and one
+ * inversion each), then msm_affine_to_jac and the window sums as in launchMsm; frees what it allocates.
+ */
+async function msmAffine(ex: KernelExecutor, fq: FieldLimbs, shape: MsmShape, plan: MsmPlan, batch: number, combine: "host" | "gpu"): Promise<G1Affine> {
+  const L = fq.limbs;
+  const words = pointWords(fq, plan.points);
+  const n = plan.points.length / 16;
+  const xs = new Uint32Array(n * L);
+  const ys = new Uint32Array(n * L);
+  for (let i = 0; i < n; i++) {
+    xs.set(words.subarray(2 * i * L, (2 * i + 1) * L), i * L);
+    ys.set(words.subarray((2 * i + 1) * L, (2 * i + 2) * L), i * L);
+  }
+  const { rounds, bucketOf } = planAffineRounds(plan);
+  const buckets = plan.bucketFirst.length;
+  const segments = shape.windows * plan.segs;
+  const owned: DeviceBuffer[] = [];
+  const buf = (words: number, data?: Uint32Array) => {
+    const b = ex.alloc(Math.max(1, words));
+    if (data?.length) ex.write(b, data);
+    owned.push(b);
+    return b;
+  };
+  try {
+    const exp = buf(8, fqInverseExponent());
+    // Executors may hand back freed memory unzeroed: the input's identity flags are written (all 0).
+    let src = { x: buf(n * L, xs), y: buf(n * L, ys), inf: buf(n, new Uint32Array(n)) };
+    for (const { pa, pb } of rounds) {
+      const np = pa.length;
+      const lanes = Math.ceil(np / batch);
+      const a = buf(np, pa);
+      const b = buf(np, pb);
+      const pre = buf(np * L);
+      const linv = buf(lanes * L);
+      const out = { x: buf(np * L), y: buf(np * L), inf: buf(np) };
+      ex.launch("msm_affine_prefix", lanes, [src.x, src.y, src.inf, a, b, pre, np, batch]);
+      ex.launch("msm_affine_invert", lanes, [pre, exp, linv, np, batch]);
+      ex.launch("msm_affine_finish", lanes, [src.x, src.y, src.inf, a, b, pre, linv, out.x, out.y, out.inf, np, batch]);
+      src = out;
+    }
+    const acc = buf(buckets * 3 * L);
+    ex.launch("msm_affine_to_jac", bucketOf.length, [src.x, src.y, src.inf, buf(bucketOf.length, bucketOf), acc]);
+    const first = buf(buckets, Uint32Array.from({ length: buckets }, (_, i) => i));
+    const count = buf(buckets, Uint32Array.from(plan.bucketChunks, (k) => (k ? 1 : 0)));
+    const seg = buf(2 * segments * 3 * L);
+    const segPos = buf(segments, plan.segPos);
+    const segCount = buf(segments, plan.segCount);
+    const out = buf(3 * L);
+    await launchWindowSums(ex, shape, plan, { acc, first, count, seg, segPos, segCount, out }, combine);
+    return await readMsm(ex, fq, { shape, plan, bufs: { seg, out } }, combine);
+  } finally {
+    for (const b of owned) ex.free(b);
+  }
+}
+
 function jacobianAt(fq: FieldLimbs, w: Uint32Array, e: number): G1Jacobian {
   const L = fq.limbs;
   const coord = (k: number) => fromMontgomery(fq, fromLimbs(w, (3 * e + k) * L, L));
@@ -216,7 +346,7 @@ function jacobianAt(fq: FieldLimbs, w: Uint32Array, e: number): G1Jacobian {
 }
 
 /** Reads the result after launchMsm: the GPU's combined point, or the window sums combined here (Horner, c doublings per window). */
-export async function readMsm(ex: KernelExecutor, fq: FieldLimbs, r: MsmResident, combine: "host" | "gpu" = "host"): Promise<G1Affine> {
+export async function readMsm(ex: KernelExecutor, fq: FieldLimbs, r: Pick<MsmResident, "shape" | "plan"> & { bufs: Pick<MsmResident["bufs"], "seg" | "out"> }, combine: "host" | "gpu" = "host"): Promise<G1Affine> {
   await ex.finish();
   if (combine === "gpu") return G1.toAffine(jacobianAt(fq, await ex.read(r.bufs.out), 0));
   const { shape, plan } = r;
@@ -237,6 +367,11 @@ export function freeMsm(ex: KernelExecutor, r: MsmResident): void {
 export async function msmOnExecutor(ex: KernelExecutor, fq: FieldLimbs, shape: MsmShape, points: PointInput, scalars: ScalarInput, opts: MsmOptions = {}): Promise<G1Affine> {
   const plan = planMsm(shape, points, scalars, opts);
   if (plan.chunkFirst.length === 0) return G1.infinityAffine;
+  if (opts.buckets === "affine") {
+    const batch = opts.affineBatch ?? 64;
+    if (!(Number.isInteger(batch) && batch >= 1 && batch <= MSM_LIMITS.maxAffineBatch)) throw new RangeError(`msm: affineBatch must be 1..${MSM_LIMITS.maxAffineBatch}, got ${batch}`);
+    return msmAffine(ex, fq, shape, plan, batch, opts.combine ?? "host");
+  }
   const r = uploadMsm(ex, fq, shape, plan);
   try {
     await launchMsm(ex, r, opts.combine);

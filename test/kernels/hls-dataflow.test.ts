@@ -38,7 +38,8 @@ describe("HLS DATAFLOW split", () => {
     for (const k of msm) {
       // Point arithmetic never decides a load address here, so no read process multiplies.
       expect(role(k, "read")?.fieldMuls ?? 0, k.name).toBe(0);
-      expect(role(k, "compute").fieldMuls, k.name).toBeGreaterThan(0);
+      // Every kernel but the layout change after the affine rounds multiplies in its compute process.
+      if (k.name !== "msm_affine_to_jac") expect(role(k, "compute").fieldMuls, k.name).toBeGreaterThan(0);
       // Every stream has one producer and one consumer process.
       for (const st of k.streams) expect(st.producer).not.toBe(st.consumer);
     }
@@ -160,6 +161,8 @@ describe.skipIf(gxx !== true)("HLS DATAFLOW kernels in C simulation", () => {
       expect(G1.eqAffine(await msmOnExecutor(ex, fq, shape, points, scalars), expected), `n = ${n}`).toBe(true);
       // Uneven window segments (15 buckets in segments of 4) and the device-side combination (msm_combine).
       if (n === 16) expect(G1.eqAffine(await msmOnExecutor(ex, fq, shape, points, scalars, { segLen: 4, combine: "gpu" }), expected)).toBe(true);
+      // Batch-affine bucket rounds (the FPGA model's scheme), lanes of 3 pairs so lanes end mid-bucket.
+      if (n === 16) expect(G1.eqAffine(await msmOnExecutor(ex, fq, shape, points, scalars, { buckets: "affine", affineBatch: 3 }), expected)).toBe(true);
     }
     ex.dispose();
   }, 120_000);

@@ -101,10 +101,10 @@ for (const target of ["wasm", "wgsl"] as const) {
     if (!slow && target === "wgsl") console.warn(`skipped: wgsl MSM 2^4, 2^10, 2^12 (minutes on a 2-core CPU; set CWL_SLOW_KERNEL_TESTS=1)`);
     const runs: [number, MsmOptions][] =
       target === "wasm"
-        ? [[4, { segLen: 1, combine: "gpu" }], [8, {}], [12, { segLen: 7, combine: "gpu" }]]
+        ? [[4, { segLen: 1, combine: "gpu" }], [8, {}], [12, { segLen: 7, combine: "gpu" }], [8, { buckets: "affine", affineBatch: 5 }], [12, { buckets: "affine" }]]
         : slow
-          ? [[4, { segLen: 1, combine: "gpu" }], [8, {}], [8, { segLen: 3, combine: "gpu" }], [10, { segLen: 64 }], [12, { segLen: 7, combine: "gpu" }]]
-          : [[8, {}], [8, { segLen: 3, combine: "gpu" }]];
+          ? [[4, { segLen: 1, combine: "gpu" }], [8, {}], [8, { segLen: 3, combine: "gpu" }], [10, { segLen: 64 }], [12, { segLen: 7, combine: "gpu" }], [10, { buckets: "affine" }]]
+          : [[8, {}], [8, { segLen: 3, combine: "gpu" }], [8, { buckets: "affine", affineBatch: 8 }]];
     it(`stdlib/kernels/msm.cwl equals @noble/curves for ${runs.map(([l, o]) => `2^${l} ${JSON.stringify(o)}`).join(", ")} (zero scalars, infinity, P + P, P − P, r−1)`, async () => {
       const { ex, km } = await executor(msmKernels, "msm", target);
       const fq = km.fields.get("bn254_fq")!;
@@ -129,6 +129,15 @@ for (const target of ["wasm", "wgsl"] as const) {
       expect((await msmOnExecutor(ex, fq, shape, [G1.generator], [0n])).infinity).toBe(true);
       for (const combine of ["host", "gpu"] as const)
         expect((await msmOnExecutor(ex, fq, shape, [G1.generator, G1.negAffine(G1.generator)], [5n, 5n], { combine })).infinity).toBe(true);
+      // Batch-affine rounds meet each special case in round 0 (a bucket's entries pair in index order):
+      // P + P (λ = 3x²/2y), Q + (−Q) (the identity, then added to the carried R + R in round 1), a lane of
+      // two pairs whose second starts mid-round.
+      const [P, Q, R] = [12345n, 777n, 99n].map((k) => G1.mulAffine(G1.generator, k));
+      const pts = [P, P, Q, G1.negAffine(Q), R, R, R];
+      const ks = [5n, 5n, 9n, 9n, 3n, 3n, 3n];
+      const want = G1.mulAffine(G1.generator, (2n * 5n * 12345n + 3n * 3n * 99n) % BN254_FR.p);
+      expect(G1.eqAffine(await msmOnExecutor(ex, fq, shape, pts, ks, { buckets: "affine", affineBatch: 2 }), want)).toBe(true);
+      expect((await msmOnExecutor(ex, fq, shape, [G1.generator, G1.negAffine(G1.generator)], [5n, 5n], { buckets: "affine" })).infinity).toBe(true);
       ex.dispose();
     });
   });
@@ -184,6 +193,9 @@ describe("stdlib/kernels/msm.cwl shape", () => {
     expect(bounds("msm_segment_sums")).toEqual([2 * MSM_LIMITS.maxSegment]);
     expect(bounds("msm_segment_scale")).toEqual([2 * MSM_LIMITS.maxWindowBits + 1]);
     expect(bounds("msm_combine")).toEqual([MSM_LIMITS.maxWindows, MSM_LIMITS.maxWindowBits + 1]);
+    expect(bounds("msm_affine_prefix")).toEqual([MSM_LIMITS.maxAffineBatch]);
+    expect(bounds("msm_affine_finish")).toEqual([MSM_LIMITS.maxAffineBatch]);
+    expect(bounds("msm_affine_invert")).toEqual([256]);
     expect(() => msmShape(17)).toThrow(RangeError);
     expect(() => msmShape(8, 254, 17)).toThrow(RangeError);
   });
