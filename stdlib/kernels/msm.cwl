@@ -229,7 +229,16 @@ fn affine_pair(xs: &[Bn254Fq], ys: &[Bn254Fq], inf: &[u32], a: u32, b: u32) -> A
 
 /// Lane j: pre[e] = Π d over the lane's pairs up to e (pairs j·batch .. j·batch + batch − 1 below npairs).
 @workgroup(64)
-kernel msm_affine_prefix(xs: &[Bn254Fq], ys: &[Bn254Fq], inf: &[u32], pa: &[u32], pb: &[u32], pre: &mut [Bn254Fq], npairs: u32, batch: u32) {
+kernel msm_affine_prefix(
+    xs: &[Bn254Fq],
+    ys: &[Bn254Fq],
+    inf: &[u32],
+    pa: &[u32],
+    pb: &[u32],
+    pre: &mut [Bn254Fq],
+    npairs: u32,
+    batch: u32,
+) {
     let j = global_id();
     let mut acc: Bn254Fq = 1;
     for t in 0..MAX_AFFINE_BATCH {
@@ -246,7 +255,13 @@ kernel msm_affine_prefix(xs: &[Bn254Fq], ys: &[Bn254Fq], inf: &[u32], pa: &[u32]
 /// Lane j: linv[j] = pre[last]^(p − 2) = 1 / pre[last], with `exp` the eight little-endian words of p − 2
 /// (square-and-multiply from the top bit: one loop whose carried value passes through two multiplies).
 @workgroup(64)
-kernel msm_affine_invert(pre: &[Bn254Fq], exp: &[u32], linv: &mut [Bn254Fq], npairs: u32, batch: u32) {
+kernel msm_affine_invert(
+    pre: &[Bn254Fq],
+    exp: &[u32],
+    linv: &mut [Bn254Fq],
+    npairs: u32,
+    batch: u32,
+) {
     let j = global_id();
     let mut last = j * batch + batch - 1;
     if last >= npairs {
@@ -323,7 +338,13 @@ kernel msm_affine_finish(
 /// acc[slot[i]] = point i of the last round as a Jacobian triple (Z = 1, or 0 for the identity), where
 /// msm_segment_sums reads each bucket's sum.
 @workgroup(64)
-kernel msm_affine_to_jac(xs: &[Bn254Fq], ys: &[Bn254Fq], inf: &[u32], slot: &[u32], acc: &mut [Bn254Fq]) {
+kernel msm_affine_to_jac(
+    xs: &[Bn254Fq],
+    ys: &[Bn254Fq],
+    inf: &[u32],
+    slot: &[u32],
+    acc: &mut [Bn254Fq],
+) {
     let i = global_id();
     let mut z: Bn254Fq = 1;
     if inf[i] == 1 {
