@@ -89,14 +89,24 @@ export class SpecReplay {
   }
 
   onEvent(e: TraceEvent): void {
-    if (e.k === "view") return;
+    if (e.k === "view" || e.k === "restart") return;
     const st = this.view(e.view);
     const p = st.rel.get(e.node)!;
     if (e.k === "propose") this.fire(st, e.view, "vote", 0, e.block, `node ${e.node} proposes ${e.block.slice(0, 12)}`);
     else if (e.k === "vote") {
       if (p === 0 && st.vals.indexOf(e.block) >= 0 && this.votedFor(st, e.block)) return;
       this.fire(st, e.view, "vote", p, e.block, `node ${e.node} votes for ${e.block.slice(0, 12)}`);
-    } else this.fire(st, e.view, "decide", p, e.block, `node ${e.node} commits ${e.block.slice(0, 12)} at height ${e.height}`);
+    } else {
+      // A restarted node commits again what it decided before it lost its memory: the same decision, no step.
+      if (this.decided(st, p) === st.vals.indexOf(e.block) && st.vals.indexOf(e.block) >= 0) return;
+      this.fire(st, e.view, "decide", p, e.block, `node ${e.node} commits ${e.block.slice(0, 12)} at height ${e.height}`);
+    }
+  }
+
+  /** The value spec node `p` decided in this view's instance (-1: none). */
+  private decided(st: ViewState, p: number): number {
+    const d = this.o.inst.vars.find((v) => v.name === "decided")!;
+    return st.s[d.off + p];
   }
 
   /** Whether spec node 0 (the leader) already voted for the block (its proposal). */

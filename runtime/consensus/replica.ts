@@ -5,9 +5,14 @@
 //   vote:   once per view, only for a block whose justify.view >= preferredView (the lock);
 //   lock:   a QC for block b'' moves preferredView up to b''.justify.view (the view of b');
 //   commit: a QC for b'' where b'' -> b' -> b are parent links in consecutive views commits b.
-// Liveness: a view timer (doubling while views keep failing) broadcasts a signed timeout with the
-// highest QC; a quorum of timeouts is a TC that moves everyone to the next view; seeing
-// (voters - quorum + 1) timeouts of a higher view makes a node join it (some honest node timed out).
+// Liveness (linear view change, the default): when a view's timer fires (doubling while views keep
+// failing), a voter signs a timeout with its highest QC, sends it to the next view's leader only, and
+// moves to that view; the leader aggregates a quorum of them into a TC (one aggregate signature) and
+// proposes with it, so a failed view costs O(c) messages. Nodes left behind are pulled forward by the
+// TC in the next proposal, or by a `sync` a leader ahead of them answers their stale timeout with.
+// The quadratic variant (config `viewChange: "quadratic"`) broadcasts timeouts to the committee; a
+// quorum is a TC every voter forms, and (voters - quorum + 1) timeouts of a higher view make a node
+// join it (some honest node timed out).
 import { createHash } from "node:crypto";
 import type { Signer } from "./crypto.ts";
 import { Committees, isCommitteeMode } from "./quorum.ts";
@@ -19,6 +24,7 @@ import {
   voteMsg,
   type Adapter,
   type Block,
+  type CommitProof,
   type ConsensusConfig,
   type Env,
   type Msg,
@@ -59,6 +65,11 @@ export function blockHash(b: Omit<Block, "hash">): string {
 
 const qcKey = (view: number, block: string) => `${view}|${block}`;
 
+/** A node whose committed height is this far below a block it receives syncs by range. */
+const SYNC_GAP = 3;
+/** Committed blocks per state-sync page. */
+const MAX_RANGE = 64;
+
 export class Replica {
   readonly id: number;
   readonly cfg: ConsensusConfig;
@@ -78,7 +89,7 @@ export class Replica {
   /** Committed blocks in order (genesis first), for inspection and the adapter. */
   readonly log: Block[] = [GENESIS];
   consecutiveTimeouts = 0;
-  stats = { proposals: 0, votes: 0, timeouts: 0, qcs: 0, tcs: 0, fetches: 0, rejected: 0 };
+  stats = { proposals: 0, votes: 0, timeouts: 0, qcs: 0, tcs: 0, fetches: 0, rejected: 0, syncRequests: 0, synced: 0 };
 
   protected blocks = new Map<string, Block>([[GENESIS.hash, GENESIS]]);
   protected votes = new Map<string, Map<number, string>>();
@@ -92,6 +103,12 @@ export class Replica {
   protected synced = new Map<number, number>();
   /** Verified QCs whose block is being fetched. */
   protected pendingQC = new Map<string, QC>();
+  /** Why the committed head is committed (served to nodes that sync from this one). */
+  protected headProof?: CommitProof;
+  /** When each missing block was last fetched (a lost fetch is repeated after a view timeout). */
+  protected fetchedAt = new Map<string, number>();
+  /** A state sync in progress: the peer asked, and the verified pages so far (top page first received). */
+  protected syncing?: { peer: number; at: number; pending?: Block[]; proof?: CommitProof };
   private inbox: { m: Msg; from: number }[] = [];
   private draining = false;
 
@@ -105,6 +122,7 @@ export class Replica {
     this.committees = new Committees(o.cfg);
     this.persist = o.persist;
     if (o.restored) {
+      this.restoredAtStart = true;
       this.lastVoted = o.restored.lastVoted;
       this.preferredView = o.restored.preferredView;
     }
@@ -113,8 +131,13 @@ export class Replica {
   protected persist?: (s: SafetyState) => void;
 
   start(): void {
+    // A restarted node holds no blocks: it asks a peer for the committed chain at once.
+    if (this.restoredAtStart) this.trace?.({ k: "restart", node: this.id });
     this.enterView(Math.max(1, this.lastVoted), "sync");
+    if (this.restoredAtStart && this.cfg.n > 1) this.requestSync((this.id + 1) % this.cfg.n);
   }
+
+  private restoredAtStart = false;
 
   // ---------------------------------------------------------------- inputs
 
@@ -132,12 +155,19 @@ export class Replica {
     }
   }
 
+  protected get linear(): boolean {
+    return this.cfg.viewChange !== "quadratic";
+  }
+
   onTimer(view: number): void {
     if (view !== this.view) return;
     this.consecutiveTimeouts++;
     this.stats.timeouts++;
     this.sendTimeout(view);
-    this.env.setTimer(view, this.timeoutFor());
+    // Linear: give up on the view and wait in the next one for its leader's TC (entering it restarts
+    // the timer, doubled). Quadratic: stay, and repeat the timeout while no TC forms.
+    if (this.linear) this.enterView(view + 1, "timeout");
+    else this.env.setTimer(view, this.timeoutFor());
   }
 
   protected handle(m: Msg, from: number): void {
@@ -162,6 +192,10 @@ export class Replica {
       }
       case "block":
         return this.onFetched(m.block, from);
+      case "range":
+        return this.onRange(m);
+      case "chain":
+        return this.onChain(m, from);
     }
   }
 
@@ -319,12 +353,145 @@ export class Replica {
 
   private park(block: Block, sig: string | undefined, from: number): void {
     const list = this.waiting.get(block.parent) ?? [];
-    if (list.length === 0) {
+    // Far behind (the block is more than a three-chain above what this node committed): fetch the
+    // committed chain by range instead of walking back parent by parent.
+    if (block.height > this.committedHeight + SYNC_GAP) this.requestSync(from);
+    const last = this.fetchedAt.get(block.parent);
+    if (last === undefined || this.env.now() - last >= this.cfg.viewTimeoutMs) {
+      // Fetched again after a view timeout: a lost fetch or answer must not strand the node.
+      this.fetchedAt.set(block.parent, this.env.now());
       this.stats.fetches++;
       this.env.send(from, { t: "fetch", hash: block.parent, from: this.id });
     }
     list.push({ block, sig, from });
     this.waiting.set(block.parent, list);
+  }
+
+  // ---------------------------------------------------------------- state sync
+
+  /** Asks `peer` for the committed blocks above this node's committed height (at most one request per view timeout). */
+  protected requestSync(peer: number): void {
+    if (peer === this.id) return;
+    if (this.syncing && this.env.now() - this.syncing.at < this.cfg.viewTimeoutMs) return;
+    this.syncing = { peer, at: this.env.now() };
+    this.stats.syncRequests++;
+    this.env.send(peer, { t: "range", after: this.committedHeight, from: this.id });
+  }
+
+  /** The committed block at height `h`, if the log still holds it. */
+  private logAt(h: number): Block | undefined {
+    if (h === 0) return GENESIS;
+    const first = this.log[1]?.height;
+    if (first === undefined || h < first) return undefined;
+    const b = this.log[h - first + 1];
+    return b?.height === h ? b : undefined;
+  }
+
+  /**
+   * Serves a range: the top page (the highest MAX_RANGE committed blocks above `after`, with the head's
+   * commit proof), or, paging down, the MAX_RANGE blocks below the committed block `below`.
+   */
+  private onRange(m: Msg & { t: "range" }): void {
+    if (!this.headProof || this.committedHeight <= m.after || m.from === this.id) return;
+    let top = this.committedHeight;
+    if (m.below !== undefined) {
+      const b = this.blocks.get(m.below) ?? this.log.find((x) => x.hash === m.below);
+      if (!b || b.height > this.committedHeight || this.logAt(b.height)?.hash !== b.hash) return;
+      top = b.height - 1;
+    }
+    const blocks: Block[] = [];
+    for (let h = Math.max(m.after + 1, top - MAX_RANGE + 1); h <= top; h++) {
+      const b = this.logAt(h);
+      if (!b) return; // pruned: this node cannot serve that far back
+      blocks.push(b);
+    }
+    if (blocks.length) this.env.send(m.from, { t: "chain", blocks, ...(m.below === undefined ? { proof: this.headProof } : {}) });
+  }
+
+  private hashValid(b: Block): boolean {
+    this.env.charge?.("hashByte", 256 + b.bytes);
+    const { hash, ...body } = b;
+    return blockHash(body) === hash;
+  }
+
+  /** The three-chain of a commit proof: hashes, parent links, consecutive views, and all three certificates. */
+  private proofOk(head: Block, p: CommitProof): boolean {
+    const [b1, b2] = p.blocks;
+    return (
+      this.hashValid(b1) &&
+      this.hashValid(b2) &&
+      b1.parent === head.hash &&
+      b1.justify.block === head.hash &&
+      b1.height === head.height + 1 &&
+      b1.view === head.view + 1 &&
+      b2.parent === b1.hash &&
+      b2.justify.block === b1.hash &&
+      b2.height === b1.height + 1 &&
+      b2.view === b1.view + 1 &&
+      p.qc.block === b2.hash &&
+      this.checkQC(b1.justify) &&
+      this.checkQC(b2.justify) &&
+      this.checkQC(p.qc)
+    );
+  }
+
+  /**
+   * A page of committed blocks. The top page must end in a block its proof shows committed; every
+   * later page must end in the parent of the lowest block held so far. Each block's hash and
+   * certificate (its justify, a QC for its parent) is verified. Once the pages reach down to this
+   * node's committed head, the blocks are committed in height order, the proof's QC is followed (it
+   * raises highQC and the lock), and proposals parked on any of them go on.
+   */
+  private onChain(m: Msg & { t: "chain" }, from: number): void {
+    const s = this.syncing;
+    if (!s || from !== s.peer || m.blocks.length === 0) return;
+    const fail = () => {
+      this.syncing = undefined;
+      this.reject();
+    };
+    const bs = m.blocks;
+    for (let i = 0; i < bs.length; i++) {
+      const b = bs[i];
+      if (!this.hashValid(b) || b.parent !== b.justify.block || b.justify.height !== b.height - 1) return fail();
+      if (i > 0 && (b.parent !== bs[i - 1].hash || b.height !== bs[i - 1].height + 1)) return fail();
+    }
+    if (!s.proof) {
+      if (!m.proof || !this.proofOk(bs[bs.length - 1], m.proof)) return fail();
+      s.proof = m.proof;
+      s.pending = [];
+    } else if (bs[bs.length - 1].hash !== s.pending![0].parent) return fail();
+    for (const b of bs) if (!this.checkQC(b.justify)) return fail();
+    const pending = bs.concat(s.pending!);
+    const firstNew = pending.findIndex((b) => b.height > this.committedHeight);
+    if (firstNew < 0) return void (this.syncing = undefined); // caught up meanwhile
+    if (pending[0].height > this.committedHeight + 1) {
+      // Not down to this node's head yet: the next page, below the lowest block held.
+      s.pending = pending;
+      s.at = this.env.now();
+      this.env.send(from, { t: "range", after: this.committedHeight, below: pending[0].hash, from: this.id });
+      return;
+    }
+    const chain = pending.slice(firstNew);
+    if (chain[0].parent !== this.committedHash) return fail(); // another chain than the one committed here
+    this.syncing = undefined;
+    const [b1, b2] = s.proof.blocks;
+    for (const b of [...chain, b1, b2]) this.blocks.set(b.hash, b);
+    chain.forEach((b, i) => {
+      this.committedHeight = b.height;
+      this.committedHash = b.hash;
+      this.log.push(b);
+      this.stats.synced++;
+      this.trace?.({ k: "commit", node: this.id, view: b.view, block: b.hash, height: b.height, parent: b.parent });
+      this.adapter?.commit(b, i + 1 < chain.length ? chain[i + 1].justify : b1.justify);
+    });
+    this.headProof = s.proof;
+    this.processQC(s.proof.qc, from);
+    for (const b of [...chain, b1, b2]) {
+      const kids = this.waiting.get(b.hash);
+      if (!kids) continue;
+      this.waiting.delete(b.hash);
+      for (const k of kids) this.accept(k.block, k.sig, k.from);
+    }
   }
 
   private onFetched(block: Block, from: number): void {
@@ -434,8 +601,10 @@ export class Replica {
         this.persist?.({ lastVoted: this.lastVoted, preferredView: this.preferredView });
       }
       const b0 = this.blocks.get(b1.justify.block);
-      if (b0 && b0 !== GENESIS && b2.parent === b1.hash && b1.parent === b0.hash && b2.view === b1.view + 1 && b1.view === b0.view + 1)
+      if (b0 && b0 !== GENESIS && b2.parent === b1.hash && b1.parent === b0.hash && b2.view === b1.view + 1 && b1.view === b0.view + 1) {
         this.commit(b0, b1.justify);
+        if (this.committedHash === b0.hash) this.headProof = { blocks: [b1, b2], qc };
+      }
     }
     this.enterView(qc.view + 1, "qc");
   }
@@ -472,6 +641,7 @@ export class Replica {
     if (this.formed.size > 4096) this.formed.clear();
     if (this.waiting.size > 1024) this.waiting.clear();
     if (this.pendingQC.size > 1024) this.pendingQC.clear();
+    if (this.fetchedAt.size > 1024) this.fetchedAt.clear();
     if (this.log.length > 4096) this.log.splice(1, this.log.length - 2048);
   }
 
@@ -482,11 +652,13 @@ export class Replica {
     this.env.charge?.("sign");
     const sig = this.signer.sign(this.id, timeoutMsg(view));
     const m: Msg = { t: "timeout", view, from: this.id, highQC: this.highQC, sig };
-    for (const to of this.committees.ofView(view).members) this.send(to, m);
+    if (this.linear) this.send(this.committees.leader(view + 1), m);
+    else for (const to of this.committees.ofView(view).members) this.send(to, m);
   }
 
   private onTimeout(m: Msg & { t: "timeout" }, from: number): void {
     if (!this.committees.isMember(m.view, m.from)) return;
+    if (this.linear) return this.onLinearTimeout(m, from);
     if (m.view < this.view) {
       // A node behind: tell it how to catch up (our TC or QC of a later view).
       // Once per sender and view: a thousand late timeouts must not become a million syncs.
@@ -529,6 +701,43 @@ export class Replica {
       this.verified.add("t" + m.view);
       this.processTC(tc);
     }
+  }
+
+  /**
+   * Linear view change, at the leader of view + 1: collect the timeouts of `view` (each sender's highQC
+   * followed at once), verify them together once a quorum is there, form the TC and propose with it.
+   * A timeout of a view this node has left behind with a certificate (a QC or TC of that view or
+   * later) is answered with a `sync`, once per sender and view, so that the sender catches up.
+   */
+  private onLinearTimeout(m: Msg & { t: "timeout" }, from: number): void {
+    const behind = (this.lastTC?.view ?? -1) >= m.view || this.highQC.view >= m.view;
+    if (behind) {
+      if ((this.synced.get(m.from) ?? -1) < m.view) {
+        this.synced.set(m.from, m.view);
+        this.env.send(m.from, { t: "sync", highQC: this.highQC, ...(this.lastTC ? { tc: this.lastTC } : {}) });
+      }
+      return;
+    }
+    if (this.committees.leader(m.view + 1) !== this.id) return;
+    let ts = this.timeouts.get(m.view);
+    if (ts?.has(m.from)) return;
+    if (!this.checkQC(m.highQC)) return;
+    this.processQC(m.highQC, from);
+    if (!ts) this.timeouts.set(m.view, (ts = new Map()));
+    ts.set(m.from, { sig: m.sig, highQC: m.highQC, ok: false });
+    this.env.charge?.("aggregate");
+    this.signer.prepare?.(m.sig);
+    const q = this.committees.quorum();
+    if (ts.size < q || this.verified.has("t" + m.view)) return;
+    if (!this.verifyTimeouts(m.view, ts) || ts.size < q) return;
+    const signers = [...ts.keys()].sort((a, b) => a - b);
+    const sig = this.signer.aggregate(signers.map((s) => ts.get(s)!.sig));
+    let high = GENESIS_QC;
+    for (const s of signers) if (ts.get(s)!.highQC.view > high.view) high = ts.get(s)!.highQC;
+    const tc: TC = { view: m.view, signers, sig, highQC: high };
+    this.stats.tcs++;
+    this.verified.add("t" + m.view);
+    this.processTC(tc);
   }
 
   /**

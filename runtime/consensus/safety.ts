@@ -12,6 +12,8 @@ export class SafetyChecker {
   constructor(private honest: (node: number) => boolean = () => true) {}
 
   onEvent(e: TraceEvent): void {
+    // A restarted node commits its chain again from genesis (it must be the same chain: the height check below still applies).
+    if (e.k === "restart") return void this.tip.delete(e.node);
     if (e.k !== "commit" || !this.honest(e.node)) return;
     this.commits++;
     const first = this.atHeight.get(e.height);

@@ -28,6 +28,12 @@ export interface ConsensusConfig {
   maxBatch: number;
   /** Recompute each received block's hash over its contents (the simulator may charge it instead). */
   checkHashes: boolean;
+  /**
+   * `linear` (default): HotStuff's — a voter whose view times out sends its timeout to the next
+   * leader only and moves on; that leader forms the TC and proposes with it. `quadratic`: every voter
+   * broadcasts its timeout to the committee and every voter forms the TC (kept for comparison).
+   */
+  viewChange?: "linear" | "quadratic";
 }
 
 /** A quorum certificate: an aggregate signature of `signers` on `vote|view|block`. */
@@ -72,7 +78,21 @@ export type Msg =
   | { t: "tc"; tc: TC }
   | { t: "sync"; highQC: QC; tc?: TC }
   | { t: "fetch"; hash: string; from: number }
-  | { t: "block"; block: Block };
+  | { t: "block"; block: Block }
+  /** State sync: committed blocks above height `after` (below the block `below`, when paging down). */
+  | { t: "range"; after: number; below?: string; from: number }
+  /** Committed blocks in height order; the top page carries the proof that its last block is committed. */
+  | { t: "chain"; blocks: Block[]; proof?: CommitProof };
+
+/**
+ * Why a block b is committed: its child b1 and grandchild b2 in consecutive views (b2.justify
+ * certifies b1, b1.justify certifies b), and a QC for b2 — the three-chain rule, checkable by anyone
+ * holding the voters' public keys.
+ */
+export interface CommitProof {
+  blocks: [Block, Block];
+  qc: QC;
+}
 
 /** What the protocol needs from its surroundings (the TCP node or the simulator). */
 export interface Env {
@@ -101,7 +121,9 @@ export type TraceEvent =
   | { k: "propose"; node: number; view: number; block: string; height: number; parent: string }
   | { k: "vote"; node: number; view: number; block: string }
   | { k: "commit"; node: number; view: number; block: string; height: number; parent: string }
-  | { k: "view"; node: number; view: number; reason: "qc" | "tc" | "timeout" | "sync" };
+  | { k: "view"; node: number; view: number; reason: "qc" | "tc" | "timeout" | "sync" }
+  /** The node restarted with only its persisted safety state: its committed chain starts again from genesis (state sync refills it). */
+  | { k: "restart"; node: number };
 
 export const GENESIS_HASH = "0".repeat(64);
 export const GENESIS_QC: QC = { view: 0, block: GENESIS_HASH, height: 0, signers: [], sig: "" };

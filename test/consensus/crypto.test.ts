@@ -49,9 +49,9 @@ describe("BLS certificates", () => {
 
 describe("a replica facing hand-built messages", () => {
   const cfg = cfgOf(n, "all-2/3");
-  function replica(id: number) {
+  function replica(id: number, c = cfg) {
     const sent: { to: number; m: Msg }[] = [];
-    const r = new Replica({ id, cfg, signer, env: { now: () => 0, send: (to, m) => sent.push({ to, m }), setTimer: () => {} } });
+    const r = new Replica({ id, cfg: c, signer, env: { now: () => 0, send: (to, m) => sent.push({ to, m }), setTimer: () => {} } });
     r.start();
     return { r, sent };
   }
@@ -76,8 +76,39 @@ describe("a replica facing hand-built messages", () => {
     expect(r.stats.rejected).toBe(2);
   });
 
-  it("timeouts verified together: a forged one is found and dropped, a TC needs a quorum of genuine ones", () => {
-    const { r } = replica(0);
+  it("linear view change: a timed-out view's timeouts go to the next leader only, who forms the TC and proposes with it", () => {
+    // Node 0's timer fires in view 1: one timeout, to the leader of view 2, and node 0 waits in view 2.
+    const a = replica(0);
+    a.r.onTimer(1);
+    expect(a.sent.filter((s) => s.m.t === "timeout").map((s) => s.to)).toEqual([2]);
+    expect(a.r.view).toBe(2);
+    // The leader of view 2 verifies the timeouts together; a forged one is dropped, not counted.
+    const { r, sent } = replica(2);
+    const t = (from: number, sig = signer.sign(from, timeoutMsg(1))): Msg => ({ t: "timeout", view: 1, from, highQC: GENESIS_QC, sig });
+    r.onMessage(t(0), 0);
+    r.onMessage(t(1), 1);
+    r.onMessage(t(3, signer.sign(3, timeoutMsg(2))), 3);
+    expect(r.view).toBe(1);
+    expect(r.stats.rejected).toBe(1);
+    r.onMessage(t(3), 3);
+    expect(r.view).toBe(2);
+    const p = sent.find((s) => s.m.t === "propose")?.m as (Msg & { t: "propose" }) | undefined;
+    expect(p?.block.view).toBe(2);
+    expect(p?.block.tc?.signers).toEqual([0, 1, 3]);
+    expect(signer.verifyAggregate(p!.block.tc!.signers, timeoutMsg(1), p!.block.tc!.sig)).toBe(true);
+    // Another node ignores timeouts it is not the next leader for: no TC forms there.
+    const other = replica(1);
+    for (const i of [0, 2, 3]) other.r.onMessage(t(i), i);
+    expect(other.r.lastTC).toBeUndefined();
+    // A node receiving that proposal follows its TC into view 2 and votes.
+    const c = replica(1);
+    c.r.onMessage(p!, 2);
+    expect(c.r.view).toBe(2);
+    expect(c.sent.some((s) => s.m.t === "vote" && s.m.view === 2)).toBe(true);
+  });
+
+  it("quadratic view change: timeouts verified together, a forged one is found and dropped, a TC needs a quorum of genuine ones", () => {
+    const { r } = replica(0, { ...cfg, viewChange: "quadratic" });
     const t = (from: number, sig = signer.sign(from, timeoutMsg(1))): Msg => ({ t: "timeout", view: 1, from, highQC: GENESIS_QC, sig });
     r.onMessage(t(1), 1);
     r.onMessage(t(2), 2);
@@ -87,6 +118,44 @@ describe("a replica facing hand-built messages", () => {
     r.onMessage(t(3), 3);
     expect(r.view).toBe(2);
     expect(r.lastTC?.signers).toEqual([1, 2, 3]);
+  });
+
+  it("state sync: a restarted node commits a served chain only with a valid commit proof and certificates", () => {
+    const qcOf = (b: Block, signers = [0, 1, 2]): QC => ({ view: b.view, block: b.hash, height: b.height, signers, sig: signer.aggregate(signers.map((i) => signer.sign(i, voteMsg(b.view, b.hash)))) });
+    const b1 = block(1, GENESIS_QC);
+    const b2 = block(2, qcOf(b1), b1);
+    const b3 = block(3, qcOf(b2), b2);
+    const b4 = block(4, qcOf(b3), b3);
+    const b5 = block(5, qcOf(b4), b4);
+    // b1, b2 and b3 are committed: b4, b5 in consecutive views and a QC for b5 prove b3 committed.
+    const proof = { blocks: [b4, b5] as [Block, Block], qc: qcOf(b5) };
+    const restarted = () => {
+      const sent: { to: number; m: Msg }[] = [];
+      const r = new Replica({ id: 0, cfg, signer, restored: { lastVoted: 0, preferredView: 0 }, env: { now: () => 0, send: (to, m) => sent.push({ to, m }), setTimer: () => {} } });
+      r.start();
+      return { r, sent };
+    };
+    const good = restarted();
+    expect(good.sent.find((s) => s.m.t === "range")).toMatchObject({ to: 1, m: { after: 0 } });
+    // From a node it did not ask: ignored.
+    good.r.onMessage({ t: "chain", blocks: [b1, b2, b3], proof }, 2);
+    expect(good.r.committedHeight).toBe(0);
+    good.r.onMessage({ t: "chain", blocks: [b1, b2, b3], proof }, 1);
+    expect(good.r.log.slice(1).map((b) => b.hash)).toEqual([b1.hash, b2.hash, b3.hash]);
+    expect(good.r.highQC.view).toBe(5);
+    // Forged: a proof QC of two signers, a proof whose views are not consecutive, a changed block, a chain not ending at the proven head.
+    const gapped = block(6, qcOf(b4), b4);
+    for (const [blocks, p] of [
+      [[b1, b2, b3], { ...proof, qc: qcOf(b5, [0, 1]) }],
+      [[b1, b2, b3], { blocks: [b4, gapped], qc: qcOf(gapped) }],
+      [[b1, { ...b2, txs: ["forged"] }, b3], proof],
+      [[b1, b2], proof],
+    ] as [Block[], typeof proof][]) {
+      const x = restarted();
+      x.r.onMessage({ t: "chain", blocks, proof: p }, 1);
+      expect(x.r.committedHeight).toBe(0);
+      expect(x.r.stats.rejected).toBeGreaterThan(0);
+    }
   });
 
   it("refuses a QC with too few signers or one whose aggregate does not cover its signers", () => {

@@ -120,6 +120,27 @@ describe("simulated consensus", () => {
     expect(ok.blocks).toBe(0);
   });
 
+  it("a node restarted with only its safety state fetches the committed chain by range and rejoins", () => {
+    const c = cfgOf(7, "all-2/3");
+    const { r, replay } = run(simDefaults(c, { durationMs: 12_000, faults: [{ kind: "crash", nodes: [3], at: 1000, until: 8000, amnesia: true }] }));
+    expect(r.safety).toEqual([]);
+    expect(replay.violations).toEqual([]);
+    // Node 3 lost every block; it is back at the others' height, and most of its chain came by state sync.
+    expect(r.heights.max - r.heights.min).toBeLessThan(3);
+    expect(r.blocks).toBeGreaterThan(15);
+    expect(r.stateSync.requests).toBeGreaterThan(0);
+    expect(r.stateSync.blocks).toBeGreaterThan(8);
+  });
+
+  it("n = 1,000 in all-2/3 with a 1 s view timeout: views fail until the doubling timer covers a block's spread, each failed view costing n messages, not n²", () => {
+    const r = simulate(simDefaults(cfgOf(1000, "all-2/3", { committeeSize: 1000, epochLength: 100, viewTimeoutMs: 1000, maxBatch: 1000, checkHashes: false }), { durationMs: 20_000 }));
+    expect(r.safety).toEqual([]);
+    expect(r.viewChanges).toBeGreaterThan(2);
+    expect(r.blocks).toBeGreaterThan(0);
+    // A quadratic view change would send 10⁶ timeouts per failed view.
+    expect(r.messages).toBeLessThan(200_000);
+  });
+
   it("n = 1,000 in committee-2/3 runs in seconds", () => {
     const r = simulate(simDefaults(cfgOf(1000, "committee-2/3", { committeeSize: 100, checkHashes: false }), { durationMs: 4000 }));
     expect(r.safety).toEqual([]);

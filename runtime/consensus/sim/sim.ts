@@ -39,7 +39,12 @@ export interface CpuCosts {
 export const DEFAULT_COSTS: CpuCosts = { signUs: 6200, verifyUs: 30_000, aggregateUs: 3500, hashByteUs: 0.0024, messageUs: 20 };
 
 export type Fault =
-  | { kind: "crash"; nodes: number[]; at: number; until?: number }
+  /**
+   * Nodes down from `at` to `until`. By default a recovered node keeps its memory (one that persisted
+   * everything); with `amnesia` it restarts with only its persisted safety state (lastVoted,
+   * preferredView), as `cwl node` does from its state file, and must fetch the committed chain.
+   */
+  | { kind: "crash"; nodes: number[]; at: number; until?: number; amnesia?: boolean }
   | { kind: "partition"; groups: number[][]; at: number; until: number }
   | { kind: "delay"; extraMs: number; at: number; until: number; nodes?: number[] }
   | { kind: "loss"; rate: number; at: number; until: number };
@@ -94,6 +99,8 @@ export interface SimResult {
   viewChanges: number;
   safety: string[];
   heights: { min: number; max: number };
+  /** State sync over all nodes: range requests sent, and blocks committed from synced pages. */
+  stateSync: { requests: number; blocks: number };
   /** FNV-1a digest over every event handled: equal digests mean equal runs. */
   digest: string;
 }
@@ -124,6 +131,10 @@ export function msgBytes(m: Msg, n: number): number {
       return 48;
     case "block":
       return 160 + qc + m.block.bytes;
+    case "range":
+      return 80;
+    case "chain":
+      return m.blocks.reduce((a, b) => a + 160 + qc + b.bytes, 0) + (m.proof ? 2 * (160 + qc) + qc + m.proof.blocks.reduce((a, b) => a + b.bytes, 0) : 0);
   }
 }
 
@@ -178,6 +189,7 @@ export function simulate(cfg: SimConfig): SimResult {
     op === "sign" ? cfg.costs.signUs * k : op === "verify" ? cfg.costs.verifyUs * k : op === "aggregate" ? cfg.costs.aggregateUs * k : cfg.costs.hashByteUs * k;
 
   const replicas: Replica[] = [];
+  const optsOf: ConstructorParameters<typeof Replica>[0][] = [];
   for (let i = 0; i < n; i++) {
     const env: Env = {
       now: () => clock,
@@ -203,6 +215,7 @@ export function simulate(cfg: SimConfig): SimResult {
       commit: (block: Block, _qc: QC) => void committedTxs.set(i, (committedTxs.get(i) ?? 0) + block.txs.length),
     };
     const opts = { id: i, cfg: cfg.consensus, signer, env, adapter, trace };
+    optsOf.push(opts);
     replicas.push(behaviour.get(i) === "equivocate" ? new EquivocatingReplica(opts) : new Replica(opts));
   }
 
@@ -217,6 +230,14 @@ export function simulate(cfg: SimConfig): SimResult {
           apply: () =>
             f.nodes.forEach((x) => {
               down[x] = 0;
+              if (f.amnesia) {
+                const old = replicas[x];
+                committedTxs.delete(x);
+                replicas[x] = new Replica({ ...optsOf[x], restored: { lastVoted: old.lastVoted, preferredView: old.preferredView } });
+                clock = f.until!;
+                replicas[x].start();
+                return;
+              }
               // A recovered node restarts its view timer (the ones that fired while it was down were lost).
               push({ t: f.until!, kind: "timer", node: x, view: replicas[x].view });
             }),
@@ -299,6 +320,7 @@ export function simulate(cfg: SimConfig): SimResult {
     viewChanges,
     safety: safety.violations,
     heights: { min: blocks, max: Math.max(...heights) },
+    stateSync: { requests: replicas.reduce((a, r) => a + r.stats.syncRequests, 0), blocks: replicas.reduce((a, r) => a + r.stats.synced, 0) },
     digest: digest.toString(16),
   };
 }
