@@ -1,10 +1,12 @@
 // One party of `cwl fl train`: loads the data set, keeps only its own columns (and the labels at
 // party 0), connects to the other parties (addresses from the launcher), runs the VFL-LR protocol
 // and reports its byte counts (and, at party 0, accuracy and loss). Party 0 writes a progress line
-// per epoch to stderr. Run as its own process by the launcher; argument: this config as JSON.
+// per epoch to stderr. The last process is the dealer: it loads no data (it gets the public row and
+// column counts) and only sends correlated randomness. Run as its own process by the launcher;
+// argument: this config as JSON.
 import { PartyNet, MpcError, addressesFromLauncher, reportToLauncher, parseLink, type NetStats } from "../../runtime/mpc/net/index.ts";
 import { DataError, loadDataDir, verticalSplit, type Split } from "../../runtime/fl/data/index.ts";
-import { runLrParty, type LrOptions, type LrProtocol } from "../../runtime/fl/lr/index.ts";
+import { runLrParty, runLrDealer, type LrOptions, type LrProtocol } from "../../runtime/fl/lr/index.ts";
 
 export interface FlPartyConfig {
   data: "mnist" | "cifar10";
@@ -24,6 +26,8 @@ export interface FlPartyConfig {
   pairSeeds: Record<string, string>;
   link?: string;
   timeoutMs: number;
+  /** The dealer's process (party number `parties`): public row count and each party's column count. */
+  dealer?: { n: number; dims: number[] };
 }
 
 export interface FlPartyReport {
@@ -36,18 +40,22 @@ export interface FlPartyReport {
 
 export async function runFlParty(cfg: FlPartyConfig, log: (line: string) => void): Promise<FlPartyReport> {
   const t0 = performance.now();
-  const { parties } = verticalSplit(loadDataDir(cfg.data, cfg.dir), cfg.split, cfg.train, cfg.test);
   // Only this party's columns are kept; the others are dropped before any message is sent.
-  const mine = parties[cfg.party];
-  const net = await PartyNet.listen({ party: cfg.party, parties: cfg.parties, link: cfg.link ? parseLink(cfg.link) : undefined, timeoutMs: cfg.timeoutMs });
+  const mine = cfg.dealer ? undefined : verticalSplit(loadDataDir(cfg.data, cfg.dir), cfg.split, cfg.train, cfg.test).parties[cfg.party];
+  const net = await PartyNet.listen({ party: cfg.party, parties: cfg.parties + 1, link: cfg.link ? parseLink(cfg.link) : undefined, timeoutMs: cfg.timeoutMs });
   try {
     const addrs = await addressesFromLauncher(net.port);
     if (!addrs) throw new Error("fl-party runs under `cwl fl train` (no launcher)");
     await net.connect(addrs);
     const opts: LrOptions = { protocol: cfg.protocol, classes: 10, epochs: cfg.epochs, batch: cfg.batch, learningRate: cfg.learningRate, seed: Buffer.from(cfg.seed, "hex") };
+    if (cfg.dealer) {
+      await runLrDealer(net, cfg.dealer.n, cfg.dealer.dims, opts);
+      const stats = await net.close();
+      return { party: cfg.party, stats, ms: performance.now() - t0 };
+    }
     const seeds = new Map(Object.entries(cfg.pairSeeds).map(([q, s]) => [Number(q), Buffer.from(s, "hex")]));
     const t1 = performance.now();
-    const r = await runLrParty(net, mine, opts, seeds, {
+    const r = await runLrParty(net, mine!, opts, seeds, {
       epoch: (e, loss) => {
         const st = net.stats();
         const bytes = st.perPeer.reduce((a, p) => a + p.sent + p.received, 0);

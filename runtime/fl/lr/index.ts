@@ -1,36 +1,27 @@
 // Vertical federated softmax (multi-class logistic) regression. Party 0 is the active party: it holds
 // the labels and some feature columns; parties 1.. are passive and hold the other columns of the same
-// samples (rows aligned by sample id beforehand). Each mini-batch step:
+// samples (rows aligned by sample id beforehand); a dealer (the last party of the network) only hands
+// out correlated randomness. Each mini-batch step:
 //   1. every passive party p computes its partial logits z_p = X_p·W_p and sends them to party 0
 //      with pairwise masks laid over them (p adds, q subtracts the stream seeded for the pair p < q),
 //      so party 0 can only recover their sum Σ_p z_p;
-//   2. party 0 adds its own logits X_0·W_0 + b, takes the softmax and the residuals r = softmax − y,
-//      updates W_0 and b, and sends r to every passive party;
-//   3. each passive party updates W_p with X_pᵀ·r / batch.
-// Baseline messages are 64-bit fixed point (FATE-like); the improved protocol sends few-bit values with
-// stochastic rounding (6-bit partial logits clipped to ±logitRange, 4-bit residuals in [−1, 1]: the
-// residuals tolerate coarser steps, as each passive update averages them over a batch), bit-packed.
-// Inference: each passive party sends its masked partial logits of the test rows once; party 0 takes
-// the arg max of the total. What each party learns is written down in spec/fl.md.
+//   2. party 0 adds its own logits X_0·W_0 + b, takes the softmax and the residuals r = softmax − y
+//      and updates W_0 and b;
+//   3. the passive gradient X_pᵀ·r is computed as a two-party product (runtime/fl/cross: p sent its
+//      columns masked once, E = X_p − A; party 0 sends F = r − b, uniform to p) whose result is
+//      additively shared; party 0 sends its share (after `localSteps` steps, summed) and p, adding
+//      its own, learns the gradient of the block and updates W_p. The residuals never leave party 0.
+// Baseline messages are 64-bit fixed point (FATE-like); the improved protocol sends few-bit values:
+// 6-bit partial logits with stochastic rounding, residual shares in an 11-bit ring (the residuals
+// themselves rounded to 4 bits, the features to integers), gradients summed over 4 steps and opened
+// as their top 7 bits. Inference: each passive party sends its masked partial logits of the test rows
+// once; party 0 takes the arg max of the total. What each party learns is written down in spec/fl.md.
 import { randomBytes } from "node:crypto";
 import type { PartyColumns } from "../data/index.ts";
 import { PartyNet, type LinkSpec, type NetStats } from "../../mpc/net/index.ts";
-import {
-  Prg,
-  toFixed,
-  fromFixed,
-  maskFixed,
-  addFixed,
-  fixedBytes,
-  fixedFrom,
-  quantise,
-  dequantise,
-  maskRing,
-  addRing,
-  packBits,
-  unpackBits,
-  pairMask,
-} from "../codec.ts";
+import { Prg, toFixed, fromFixed, maskFixed, addFixed, fixedBytes, fixedFrom, quantise, dequantise, maskRing, addRing, packBits, unpackBits, pairMask, FIXED_FRAC } from "../codec.ts";
+import * as ring from "../ring.ts";
+import { CrossActive, CrossPassive, CrossDealer, dealSeeds, type ProductShape } from "../cross.ts";
 
 export type LrProtocol = "baseline" | "improved";
 
@@ -48,6 +39,12 @@ export interface LrOptions {
   /** Seed of the stochastic-rounding coins (each party's own; reproducible runs in tests). Default: fresh random. */
   coins?: Uint8Array;
   logitRange?: number;
+  /** Improved protocol: the gradient ring's width, the opened gradient's bits, steps summed before an opening, the feature clip and levels. */
+  ringBits?: number;
+  gradBits?: number;
+  localSteps?: number;
+  featureRange?: number;
+  featureLevels?: number;
 }
 
 /** One party's share of the rows: `d` feature columns of n training and m test rows; labels on party 0 only. */
@@ -57,8 +54,10 @@ export type LrPartyData = PartyColumns;
 export interface LrHooks {
   /** Passive party: its plaintext partial logits before encoding. */
   partial?: (party: number, phase: string, step: number, z: Float64Array) => void;
-  /** Passive party: the residuals it decoded (what it learns from party 0 each step). */
-  residuals?: (party: number, step: number, rows: Uint32Array, r: Float64Array) => void;
+  /** Passive party: the raw bytes received from party 0 (phase "train": F = r − b; "gradient": the opening). */
+  passiveReceived?: (party: number, phase: string, step: number, bytes: Buffer) => void;
+  /** Passive party: the gradient of a block it opened (d × classes, summed over the block's rows). */
+  gradient?: (party: number, step: number, g: Float64Array) => void;
   /** Active party: the raw bytes received from a passive party. */
   received?: (from: number, phase: string, step: number, bytes: Buffer) => void;
   epoch?: (epoch: number, loss: number) => void;
@@ -167,7 +166,13 @@ export function trainCentral(all: LrPartyData, opts: LrOptions): { accuracy: num
     loss /= n;
   }
   const m = all.test.length / d;
-  const z = logits(all.test, d, w, K, Array.from({ length: m }, (_, i) => i));
+  const z = logits(
+    all.test,
+    d,
+    w,
+    K,
+    Array.from({ length: m }, (_, i) => i),
+  );
   for (let i = 0; i < m; i++) for (let k = 0; k < K; k++) z[i * K + k] += bias[k];
   return { accuracy: argmaxAccuracy(z, K, all.testLabels!), loss, w, b: bias };
 }
@@ -245,22 +250,101 @@ function sumBits(bits: number, passives: number): number {
   return bits + Math.ceil(Math.log2(Math.max(1, passives)));
 }
 
-function encodeResiduals(r: Float64Array, opts: LrOptions, rnd: Prg): Buffer {
-  if (opts.protocol === "baseline") return fixedBytes(toFixed(r));
-  const bits = opts.residualBits ?? DEFAULT_RESIDUAL_BITS;
-  return packBits(quantise(r, 1, levels(bits), bits, rnd), bits);
+/** Ring arithmetic of the passive gradients X_pᵀ·r of one protocol (see `gradientFormat`). */
+export interface GradientFormat {
+  /** Ring width of E, F and the shares. */
+  k: number;
+  /** Baseline: fixed-point fractional bits of features and residuals. */
+  frac?: number;
+  /** Improved: features clipped to ±featureRange, quantised to ±featureLevels; residuals to ±residual levels. */
+  featureRange?: number;
+  featureLevels?: number;
+  residualLevels?: number;
+  /** Improved: bits of the opened gradient and the low bits dropped from each share before opening. */
+  m?: number;
+  f?: number;
+  /** Steps whose gradients are summed before they are opened to the passive party. */
+  localSteps: number;
 }
 
-function decodeResiduals(b: Buffer, n: number, opts: LrOptions): Float64Array {
-  if (opts.protocol === "baseline") return fromFixed(fixedFrom(b, n));
-  const bits = opts.residualBits ?? DEFAULT_RESIDUAL_BITS;
-  return dequantise(unpackBits(b, n, bits), 1, levels(bits), bits);
+export const DEFAULT_RING_BITS = 11;
+export const DEFAULT_GRAD_BITS = 7;
+export const DEFAULT_LOCAL_STEPS = 4;
+export const DEFAULT_FEATURE_RANGE = 8;
+export const DEFAULT_FEATURE_LEVELS = 8;
+
+/**
+ * Baseline: Z_{2^64}, features and residuals with 24 fractional bits (products 48), the whole share
+ * opened every step. Improved: an 11-bit ring, features (standardised) stochastically rounded to
+ * integers in ±8, residuals to 4 bits (±7 levels), gradients summed over 4 steps and opened as their
+ * top 7 bits (the low 4 dropped: one unit is 16/7 ≈ 2.3 in the summed gradient, the range ±146; the
+ * largest entry seen on MNIST and CIFAR-10 is about 40). An entry beyond the range would wrap.
+ */
+export function gradientFormat(opts: LrOptions): GradientFormat {
+  if (opts.protocol === "baseline") return { k: 64, frac: FIXED_FRAC, localSteps: 1 };
+  const k = opts.ringBits ?? DEFAULT_RING_BITS;
+  const m = opts.gradBits ?? DEFAULT_GRAD_BITS;
+  if (m > k) throw new Error(`gradient bits ${m} exceed the ring's ${k}`);
+  return {
+    k,
+    m,
+    f: k - m,
+    featureRange: opts.featureRange ?? DEFAULT_FEATURE_RANGE,
+    featureLevels: opts.featureLevels ?? DEFAULT_FEATURE_LEVELS,
+    residualLevels: levels(opts.residualBits ?? DEFAULT_RESIDUAL_BITS),
+    localSteps: opts.localSteps ?? DEFAULT_LOCAL_STEPS,
+  };
 }
 
-/** Runs one party's side of training and inference over `net` (already connected). */
+/** A passive party's columns as ring elements (the X of its products). */
+function encodeFeatures(x: Float64Array, g: GradientFormat, rnd: Prg): Uint32Array {
+  if (g.frac !== undefined)
+    return ring.fromInts(
+      g.k,
+      Array.from(x, (v) => Math.round(v * 2 ** g.frac!)),
+    );
+  return quantise(x, g.featureRange!, g.featureLevels!, g.k, rnd);
+}
+
+/** The active party's residuals as ring elements (the Y of the products). */
+function encodeResidualsRing(r: Float64Array, g: GradientFormat, rnd: Prg): Uint32Array {
+  if (g.frac !== undefined)
+    return ring.fromInts(
+      g.k,
+      Array.from(r, (v) => Math.round(v * 2 ** g.frac!)),
+    );
+  return quantise(r, 1, g.residualLevels!, g.k, rnd);
+}
+
+/** What the active party sends to open a block's gradient: its whole share, or its truncated top bits. */
+function openingOf(share: Uint32Array, g: GradientFormat, addOne: boolean): { bits: number; v: Uint32Array } {
+  if (g.m === undefined) return { bits: g.k, v: share };
+  return { bits: g.m, v: ring.truncShare(g.k, share, g.f!, g.m, addOne) };
+}
+
+/** Passive party: the block's gradient Σ X_Rᵀ·r (real units) from the active party's opening and its own share. */
+function decodeGradient(opening: Uint32Array, mine: Uint32Array, g: GradientFormat): Float64Array {
+  const own = openingOf(mine, g, true);
+  const sum = ring.toInts(own.bits, ring.addSub(own.bits, opening, own.v, 1));
+  const unit = g.m === undefined ? 2 ** (-2 * g.frac!) : 2 ** g.f! / ((g.featureLevels! / g.featureRange!) * g.residualLevels!);
+  for (let i = 0; i < sum.length; i++) sum[i] *= unit;
+  return sum;
+}
+
+/** The steps of training, each with its rows, and whether a gradient block closes after it. */
+export function schedule(n: number, opts: LrOptions): { rows: Uint32Array; epoch: number; closes: boolean }[] {
+  const T = gradientFormat(opts).localSteps;
+  const out: { rows: Uint32Array; epoch: number; closes: boolean }[] = [];
+  for (let e = 0; e < opts.epochs; e++) for (const rows of batches(n, opts.batch, opts.seed, e)) out.push({ rows, epoch: e, closes: false });
+  out.forEach((s, i) => (s.closes = (i + 1) % T === 0 || i === out.length - 1));
+  return out;
+}
+
+/** Runs one party's side of training and inference over `net` (already connected; the dealer is the last party). */
 export async function runLrParty(net: PartyNet, data: LrPartyData, opts: LrOptions, seeds: PairSeeds, hooks: LrHooks = {}): Promise<Omit<LrPartyResult, "stats">> {
   const me = net.party;
-  const P = net.parties;
+  const P = net.parties - 1;
+  const dealer = P;
   const K = opts.classes;
   const d = data.d;
   const n = data.train.length / d;
@@ -271,37 +355,87 @@ export async function runLrParty(net: PartyNet, data: LrPartyData, opts: LrOptio
   const rnd = new Prg(opts.coins ? Buffer.concat([Buffer.from(opts.coins), Buffer.from(`/${me}`)]) : randomBytes(16));
   const active = me === 0;
   if (active && !data.trainLabels) throw new Error("the active party (0) needs the labels");
-  let step = 0;
-  let loss = 0;
-  net.phase = "train";
-  for (let e = 0; e < opts.epochs; e++) {
-    loss = 0;
-    for (const rows of batches(n, opts.batch, opts.seed, e)) {
-      const B = rows.length;
-      const lr = opts.learningRate / B;
-      if (active) {
-        const msgs = await net.recvAll();
-        if (hooks.received) for (let p = 1; p < P; p++) hooks.received(p, "train", step, msgs[p]);
-        const z = decodePartials(msgs, B * K, opts, P, "train");
-        logits(data.train, d, w, K, rows, z);
-        for (let i = 0; i < B; i++) for (let k = 0; k < K; k++) z[i * K + k] += bias[k];
-        loss += residuals(z, K, data.trainLabels!, rows);
-        net.broadcast(encodeResiduals(z, opts, rnd));
-        descend(data.train, d, w, K, rows, z, lr);
-        for (let i = 0; i < B; i++) for (let k = 0; k < K; k++) bias[k] -= lr * z[i * K + k];
-      } else {
-        const z = logits(data.train, d, w, K, rows);
-        hooks.partial?.(me, "train", step, z);
-        net.send(0, encodePartial(z, me, P, opts, seeds, "train", step, rnd));
-        const r = decodeResiduals(await net.recv(0), B * K, opts);
-        hooks.residuals?.(me, step, rows, r);
-        descend(data.train, d, w, K, rows, r, lr);
-      }
-      step++;
-    }
-    loss /= n;
-    if (active) hooks.epoch?.(e, loss);
+  const g = gradientFormat(opts);
+  const passives = Array.from({ length: P - 1 }, (_, i) => i + 1);
+  const steps = schedule(n, opts);
+  // The dealer's seeds arrive in the phase the network is in (its setup), then training starts:
+  // each passive party sends its masked columns E = X − A once.
+  const cross: CrossActive[] = [];
+  let mine: CrossPassive | undefined;
+  if (active) {
+    const seedMsg = await net.recv(dealer);
+    net.phase = "train";
+    const es = await Promise.all(passives.map((p) => net.recv(p)));
+    passives.forEach((p, i) => {
+      // The passive party's column count (public), then E.
+      const D = es[i].readUInt32LE(0);
+      hooks.received?.(p, "setup", 0, es[i].subarray(4));
+      const E = ring.fromBytes(g.k, es[i].subarray(4), n * D);
+      cross[p] = new CrossActive(g.k, D, E, { b: seedMsg.subarray(16 * i, 16 * (i + 1)) });
+    });
+  } else {
+    const s = await net.recv(dealer);
+    net.phase = "train";
+    mine = new CrossPassive(g.k, n, d, { a: s.subarray(0, 16), c: s.subarray(16, 32) });
+    const head = Buffer.alloc(4);
+    head.writeUInt32LE(d);
+    net.send(0, Buffer.concat([head, ring.toBytes(g.k, mine.masked(encodeFeatures(data.train, g, rnd)))]));
   }
+  let loss = 0;
+  let blockRows = 0;
+  let blockSteps = 0;
+  for (let step = 0; step < steps.length; step++) {
+    const { rows, epoch, closes } = steps[step];
+    if (step === 0 || steps[step - 1].epoch !== epoch) loss = 0;
+    const B = rows.length;
+    blockRows += B;
+    blockSteps++;
+    const lr = opts.learningRate / B;
+    if (active) {
+      const msgs: Buffer[] = [];
+      await Promise.all(passives.map(async (p) => (msgs[p] = await net.recv(p))));
+      if (hooks.received) for (const p of passives) hooks.received(p, "train", step, msgs[p]);
+      const z = decodePartials(msgs, B * K, opts, P, "train");
+      logits(data.train, d, w, K, rows, z);
+      for (let i = 0; i < B; i++) for (let k = 0; k < K; k++) z[i * K + k] += bias[k];
+      loss += residuals(z, K, data.trainLabels!, rows);
+      const Y = encodeResidualsRing(z, g, rnd);
+      for (const p of passives) net.send(p, ring.toBytes(g.k, cross[p].product({ rows, K }, Y)));
+      descend(data.train, d, w, K, rows, z, lr);
+      for (let i = 0; i < B; i++) for (let k = 0; k < K; k++) bias[k] -= lr * z[i * K + k];
+      if (closes)
+        for (const p of passives) {
+          const c0 = ring.fromBytes(g.k, await net.recv(dealer), cross[p].D * K);
+          const o = openingOf(cross[p].take(c0), g, false);
+          net.send(p, ring.toBytes(o.bits, o.v));
+        }
+    } else {
+      const z = logits(data.train, d, w, K, rows);
+      hooks.partial?.(me, "train", step, z);
+      net.send(0, encodePartial(z, me, P, opts, seeds, "train", step, rnd));
+      const fMsg = await net.recv(0);
+      hooks.passiveReceived?.(me, "train", step, fMsg);
+      mine!.product({ rows, K }, ring.fromBytes(g.k, fMsg, B * K));
+      if (closes) {
+        const oMsg = await net.recv(0);
+        hooks.passiveReceived?.(me, "gradient", step, oMsg);
+        const bits = g.m ?? g.k;
+        const grad = decodeGradient(ring.fromBytes(bits, oMsg, d * K), mine!.take(), g);
+        hooks.gradient?.(me, step, grad);
+        // The block's gradient, at the mean batch size of its steps.
+        const s = opts.learningRate / (blockRows / blockSteps);
+        for (let i = 0; i < w.length; i++) w[i] -= s * grad[i];
+      }
+    }
+    if (closes) {
+      blockRows = 0;
+      blockSteps = 0;
+    }
+    if (active && (step === steps.length - 1 || steps[step + 1].epoch !== epoch)) hooks.epoch?.(epoch, loss / n);
+  }
+  loss /= n;
+  // The dealer closes its connections once training is over (so that its closing frames are not training traffic).
+  if (active) net.send(dealer, Buffer.alloc(0));
   net.phase = "predict";
   const rows = Array.from({ length: m }, (_, i) => i);
   if (!active) {
@@ -310,25 +444,67 @@ export async function runLrParty(net: PartyNet, data: LrPartyData, opts: LrOptio
     net.send(0, encodePartial(z, me, P, opts, seeds, "predict", 0, rnd));
     return { party: me };
   }
-  const msgs = await net.recvAll();
-  if (hooks.received) for (let p = 1; p < P; p++) hooks.received(p, "predict", 0, msgs[p]);
+  const msgs: Buffer[] = [];
+  await Promise.all(passives.map(async (p) => (msgs[p] = await net.recv(p))));
+  if (hooks.received) for (const p of passives) hooks.received(p, "predict", 0, msgs[p]);
   const z = decodePartials(msgs, m * K, opts, P, "predict");
   logits(data.test, d, w, K, rows, z);
   for (let i = 0; i < m; i++) for (let k = 0; k < K; k++) z[i * K + k] += bias[k];
   return { party: me, accuracy: argmaxAccuracy(z, K, data.testLabels!), loss };
 }
 
+/**
+ * The dealer (the last party of the network): deals each passive party's seeds (of A and c1) and the
+ * active party's (of b), then the active party's c0 of every gradient block, replaying the public
+ * batch schedule. It only sends; it learns nothing of the data, the labels or the model.
+ */
+export async function runLrDealer(net: PartyNet, n: number, dims: readonly number[], opts: LrOptions): Promise<void> {
+  const P = net.parties - 1;
+  const g = gradientFormat(opts);
+  const K = opts.classes;
+  const dealers: CrossDealer[] = [];
+  const activeSeeds: Uint8Array[] = [];
+  for (let p = 1; p < P; p++) {
+    const s = dealSeeds();
+    net.send(p, Buffer.concat([s.passive.a, s.passive.c]));
+    activeSeeds.push(s.active.b);
+    dealers[p] = new CrossDealer(g.k, n, dims[p], s);
+  }
+  net.send(0, Buffer.concat(activeSeeds));
+  let block: ProductShape[] = [];
+  for (const st of schedule(n, opts)) {
+    block.push({ rows: st.rows, K });
+    if (!st.closes) continue;
+    for (let p = 1; p < P; p++) net.send(0, ring.toBytes(g.k, dealers[p].block(block)));
+    block = [];
+    // Yields to the event loop so that the link shaper drains while the dealer computes.
+    await new Promise((r) => setImmediate(r));
+  }
+  await net.recv(0);
+}
+
 /** All parties in this process, each with its own PartyNet over loopback TCP (tests, benches). */
-export async function runLrLocal(parties: LrPartyData[], opts: LrOptions, link?: LinkSpec, hooks: LrHooks = {}): Promise<LrPartyResult[]> {
+export async function runLrLocal(parties: LrPartyData[], opts: LrOptions, link?: LinkSpec, hooks: LrHooks = {}): Promise<LrPartyResult[] & { dealer?: NetStats }> {
   const P = parties.length;
-  const nets = await Promise.all(parties.map((_, i) => PartyNet.listen({ party: i, parties: P, link })));
+  const nets = await Promise.all(Array.from({ length: P + 1 }, (_, i) => PartyNet.listen({ party: i, parties: P + 1, link })));
   try {
     const addrs = nets.map((n) => ({ host: "127.0.0.1", port: n.port }));
     await Promise.all(nets.map((n) => n.connect(addrs)));
     const seeds = dealPairSeeds(P);
-    const out = await Promise.all(nets.map((n, i) => runLrParty(n, parties[i], opts, seeds[i], hooks)));
+    const n = parties[0].train.length / parties[0].d;
+    const out = await Promise.all([
+      ...parties.map((data, i) => runLrParty(nets[i], data, opts, seeds[i], hooks)),
+      runLrDealer(
+        nets[P],
+        n,
+        parties.map((x) => x.d),
+        opts,
+      ).then(() => ({ party: P })),
+    ]);
     const stats = await Promise.all(nets.map((n) => n.close()));
-    return out.map((r, i) => ({ ...r, stats: stats[i] }));
+    const res: LrPartyResult[] & { dealer?: NetStats } = out.slice(0, P).map((r, i) => ({ ...r, stats: stats[i] }));
+    res.dealer = stats[P];
+    return res;
   } finally {
     for (const n of nets) n.destroy();
   }

@@ -85,15 +85,26 @@ export const command: CommandModule<object, Args> = {
     log(`fl: ${data} (${nTrain} train / ${nTest} test rows), ${argv.parties} parties (${split}), LR, ${argv.epochs} epochs${argv.link ? `, links ${argv.link}` : ""}`);
     let t = performance.now();
     const central = trainCentral(verticalSplit(all, split, nTrain, nTest).central, { ...base, protocol: "baseline" });
-    const summary: Record<string, unknown> = { data, parties: argv.parties, split, train: nTrain, test: nTest, epochs: argv.epochs, link: argv.link ?? null, centralised: { accuracy: central.accuracy, seconds: (performance.now() - t) / 1000 } };
+    const summary: Record<string, unknown> = {
+      data,
+      parties: argv.parties,
+      split,
+      train: nTrain,
+      test: nTest,
+      epochs: argv.epochs,
+      link: argv.link ?? null,
+      centralised: { accuracy: central.accuracy, seconds: (performance.now() - t) / 1000 },
+    };
     log(`fl: centralised accuracy ${(100 * central.accuracy).toFixed(1)} %`);
     const entry = join(REPO_ROOT, "tooling/cli/fl-party.ts");
     type Report = import("../fl-party.ts").FlPartyReport;
     for (const protocol of argv.protocol === "both" ? ["baseline", "improved"] : [argv.protocol]) {
       const seeds = dealPairSeeds(argv.parties);
       t = performance.now();
+      const dims = verticalSplit(all, split, 1, 1).parties.map((x) => x.d);
       const outcomes = await launchParties<Report>({
-        parties: argv.parties,
+        // The parties, then the dealer (it gets the public row and column counts, no data).
+        parties: argv.parties + 1,
         deadlineMs: (argv.timeout + 600) * 1000,
         command: (i) => [
           process.execPath,
@@ -101,21 +112,44 @@ export const command: CommandModule<object, Args> = {
           "tsx",
           entry,
           JSON.stringify({
-            data, dir, split, train: nTrain, test: nTest, party: i, parties: argv.parties, protocol, epochs: argv.epochs, batch: argv.batch, learningRate: lr,
-            seed: seed.toString("hex"), pairSeeds: Object.fromEntries([...seeds[i]].map(([q, s]) => [q, Buffer.from(s).toString("hex")])), link: argv.link, timeoutMs: argv.timeout * 1000,
+            data,
+            dir,
+            split,
+            train: nTrain,
+            test: nTest,
+            party: i,
+            parties: argv.parties,
+            protocol,
+            epochs: argv.epochs,
+            batch: argv.batch,
+            learningRate: lr,
+            seed: seed.toString("hex"),
+            pairSeeds: Object.fromEntries([...(seeds[i] ?? [])].map(([q, s]) => [q, Buffer.from(s).toString("hex")])),
+            link: argv.link,
+            timeoutMs: argv.timeout * 1000,
+            ...(i === argv.parties ? { dealer: { n: nTrain, dims } } : {}),
           }),
         ],
-        onLine: (i, line) => log(`[${protocol} party ${i}] ${line}`),
+        onLine: (i, line) => log(`[${protocol} ${i === argv.parties ? "dealer" : `party ${i}`}] ${line}`),
       });
       const failed = outcomes.filter((o) => o.code !== 0 || !o.result);
       if (failed.length) {
-        log(`error: the ${protocol} run failed at ${failed.length} of ${argv.parties} parties (${failed.map((o) => `party ${o.party}: ${o.signal ?? `exit ${o.code}`}`).join(", ")})`);
+        log(`error: the ${protocol} run failed at ${failed.length} of ${argv.parties + 1} processes (${failed.map((o) => `party ${o.party}: ${o.signal ?? `exit ${o.code}`}`).join(", ")})`);
         log("hint: each party's error is shown above with its [party i] prefix");
         return setExitCode(failed.some((o) => o.code === 2) ? 2 : 1);
       }
       const r = outcomes.map((o) => o.result!);
-      const bytes = (phase: string) => r.slice(1).map((x) => (x.stats.perPhase[phase]?.sent ?? 0) + (x.stats.perPhase[phase]?.received ?? 0));
-      summary[protocol] = { accuracy: r[0].accuracy, loss: r[0].loss, trainBytesPerPassiveParty: bytes("train"), predictBytesPerPassiveParty: bytes("predict"), seconds: (performance.now() - t) / 1000 };
+      const dealerBytes = r[argv.parties].stats.perPeer.reduce((a, p) => a + p.sent, 0);
+      const phaseBytes = (x: Report, phase: string) => (x.stats.perPhase[phase]?.sent ?? 0) + (x.stats.perPhase[phase]?.received ?? 0);
+      const bytes = (phase: string) => r.slice(1, argv.parties).map((x) => phaseBytes(x, phase));
+      summary[protocol] = {
+        accuracy: r[0].accuracy,
+        loss: r[0].loss,
+        trainBytesPerPassiveParty: bytes("train"),
+        predictBytesPerPassiveParty: bytes("predict"),
+        dealerBytes,
+        seconds: (performance.now() - t) / 1000,
+      };
       log(`fl: ${protocol} accuracy ${(100 * r[0].accuracy!).toFixed(1)} %, training bytes per passive party ${bytes("train").join(", ")}`);
     }
     process.stdout.write(JSON.stringify(summary, null, 2) + "\n");
