@@ -131,11 +131,11 @@ async function matrixProduct(m: number, n: number, k: number, link?: string) {
 
 export async function run(): Promise<object> {
   const exts = [KOS, softSpoken(2), softSpoken(4), softSpoken(8)];
-  const otExt = [];
+  const otExt: Awaited<ReturnType<typeof otExtension>>[] = [];
   for (const link of [undefined, "10MB/s"]) for (const e of exts) otExt.push(await otExtension(e, 20_000, link));
   // A warm-up (JIT), then each configuration twice, the faster run kept: the machine is shared.
   for (const e of [KOS, softSpoken(4)]) await triples(e, 10);
-  const trip = [];
+  const trip: Awaited<ReturnType<typeof triples>>[] = [];
   for (const link of [undefined, "10MB/s"])
     for (const e of [KOS, softSpoken(4)]) {
       const [x, y] = [await triples(e, 100, link), await triples(e, 100, link)];

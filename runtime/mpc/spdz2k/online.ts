@@ -15,7 +15,7 @@
 // failure aborts every party (the transport forwards the abort) with the step that failed.
 import { createHash, randomBytes } from "node:crypto";
 import { MpcError, type PartyNet } from "../net/index.ts";
-import { matmulClear, type Preprocessing, type Share, type Triple } from "./preprocessing.ts";
+import { matmulClear, type Preprocessing, type Share, type Triple, type TruncPair } from "./preprocessing.ts";
 import { K, MASK_K, Prg, TWO_K, commit, mod, modK, openCommitment, packWords, unpackWords } from "./ring.ts";
 
 /**
@@ -163,18 +163,43 @@ export class Spdz2kParty {
     return [createHash("sha256").update(Buffer.concat(all)).digest()];
   }
 
+  /** Masks of matrices opened for a product, by the caller's key: reused when the same matrix (or its transpose) comes again. */
+  private readonly masked = new Map<string, { id: number; E: bigint[]; rows: number; cols: number; transposed: boolean }>();
+
   /**
    * A product of secret matrices X (m×n) and Y (n×k), row-major, with one matrix triple (A, B, C = AB):
    * E = X − A and F = Y − B are opened in one round (mn + nk values, against 2mnk for element-wise
-   * Beaver products), then XY = C + E·B + A·F + E·F locally (E, F public).
+   * Beaver products), then XY = C + E·B + A·F + E·F locally (E, F public). With `key` (naming X, and
+   * `keyT` naming its transpose), a matrix opened once is not opened again: the preprocessing reuses
+   * its A (or Aᵀ) with a fresh B, and only F is opened (nk values).
    */
-  async matmul(X: readonly Share[], Y: readonly Share[], m: number, n: number, k: number): Promise<Share[]> {
+  async matmul(X: readonly Share[], Y: readonly Share[], m: number, n: number, k: number, key?: { key: string; keyT: string }): Promise<Share[]> {
     if (X.length !== m * n || Y.length !== n * k) throw new Error(`matmul: ${X.length} and ${Y.length} elements for ${m}×${n} by ${n}×${k}`);
-    if (!this.prep.matrixTriple) throw new MpcError("this preprocessing makes no matrix triples", undefined, this.net.phase);
-    const t = await this.prep.matrixTriple(m, n, k);
-    const opened = await this.open([...X.map((x, i) => this.sub(x, t.a[i])), ...Y.map((y, i) => this.sub(y, t.b[i]))], `${this.net.phase}: matrix product`);
-    const E = opened.slice(0, m * n);
-    const F = opened.slice(m * n);
+    if (!this.prep.matrixTriple) {
+      // No matrix triples (OT-based preprocessing): element-wise Beaver products, summed.
+      const xs: Share[] = [];
+      const ys: Share[] = [];
+      for (let i = 0; i < m; i++) for (let j = 0; j < k; j++) for (let l = 0; l < n; l++) (xs.push(X[i * n + l]), ys.push(Y[l * k + j]));
+      const prods = await this.mul(xs, ys);
+      return Array.from({ length: m * k }, (_, t) => prods.slice(t * n, t * n + n).reduce((acc, x) => this.add(acc, x)));
+    }
+    const kept = key ? this.masked.get(key.key) : undefined;
+    const t = await this.prep.matrixTriple(m, n, k, kept ? { id: kept.id, transposed: kept.transposed } : undefined);
+    let E: bigint[];
+    let F: bigint[];
+    if (kept) {
+      F = await this.open(Y.map((y, i) => this.sub(y, t.b[i])), `${this.net.phase}: matrix product`);
+      E = kept.E;
+    } else {
+      const opened = await this.open([...X.map((x, i) => this.sub(x, t.a[i])), ...Y.map((y, i) => this.sub(y, t.b[i]))], `${this.net.phase}: matrix product`);
+      E = opened.slice(0, m * n);
+      F = opened.slice(m * n);
+      if (key && t.id !== undefined) {
+        this.masked.set(key.key, { id: t.id, E, rows: m, cols: n, transposed: false });
+        const ET = Array.from({ length: m * n }, (_, i) => E[(i % m) * n + Math.floor(i / m)]);
+        this.masked.set(key.keyT, { id: t.id, E: ET, rows: n, cols: m, transposed: true });
+      }
+    }
     const out: Share[] = t.c.map((c) => ({ ...c }));
     // E·B and A·F with public E and F: share-by-constant products, summed into C.
     for (let i = 0; i < m; i++)
@@ -201,6 +226,135 @@ export class Spdz2kParty {
     const EF = matmulClear(E, F, m, n, k);
     this.counts.multiplications += m * n * k;
     return out.map((o, i) => this.addConst({ v: mod(o.v), m: mod(o.m) }, EF[i]));
+  }
+
+  // --- bits, truncation, comparison --------------------------------------------------------------
+
+  /**
+   * n random shared bits. From the preprocessing when it makes them (the dealer); otherwise every
+   * party inputs n random bits, each input is checked to be a bit (b·(b − 1) is opened and must be 0,
+   * which in Z_2^64 leaves only 0 and 1), and the bits are XORed together (u + v − 2uv): uniform if
+   * one party is honest. The openings join the next MAC check.
+   */
+  async randomBits(n: number): Promise<Share[]> {
+    if (n === 0) return [];
+    if (this.prep.bits) return this.prep.bits(n);
+    const phase = this.net.phase;
+    this.net.phase = "random bits";
+    const mine = [...randomBytes(n)].map((x) => BigInt(x & 1));
+    const inputs: Share[][] = [];
+    for (let owner = 0; owner < this.net.parties; owner++) inputs.push(await this.input(owner, n, owner === this.party ? mine : undefined));
+    const all = inputs.flat();
+    const sq = await this.mul(all, all.map((b) => this.addConst(b, mod(-1n))));
+    const z = await this.open(sq, "random bits: bit check");
+    const bad = z.findIndex((x) => x !== 0n);
+    if (bad >= 0) throw this.net.abort(`party ${Math.floor(bad / n)} input a random bit that is not 0 or 1`, "random bits");
+    let acc = inputs[0];
+    for (let owner = 1; owner < inputs.length; owner++) acc = await this.xor(acc, inputs[owner]);
+    this.net.phase = phase;
+    return acc;
+  }
+
+  /** u ⊕ v = u + v − 2uv for shared bits, element-wise (one round). */
+  async xor(us: readonly Share[], vs: readonly Share[]): Promise<Share[]> {
+    const uv = await this.mul(us, vs);
+    return us.map((u, i) => this.sub(this.add(u, vs[i]), this.mulConst(uv[i], 2n)));
+  }
+
+  /** A public bit c XOR a shared bit b. */
+  private xorPublic(c: bigint, b: Share): Share {
+    return c ? this.addConst(this.neg(b), 1n) : b;
+  }
+
+  private async getTruncPairs(n: number, f: number): Promise<TruncPair[]> {
+    if (this.prep.truncPairs) return this.prep.truncPairs(n, f);
+    const bits = await this.randomBits(64 * n);
+    return Array.from({ length: n }, (_, t) => {
+      const b = bits.slice(64 * t, 64 * t + 64);
+      let r: Share = { v: 0n, m: 0n };
+      let rTop: Share = { v: 0n, m: 0n };
+      for (let i = 0; i < 64; i++) r = this.add(r, this.mulConst(b[i], 1n << BigInt(i)));
+      for (let i = f; i < 63; i++) rTop = this.add(rTop, this.mulConst(b[i], 1n << BigInt(i - f)));
+      return { r, rTop, msb: b[63] };
+    });
+  }
+
+  /**
+   * Probabilistic truncation by f bits (SPDZ2k-style, Dalskov–Escudero–Keller): for |x| < 2^62,
+   * x' = x + 2^62 is in [0, 2^63); c = x' + r mod 2^64 is opened (r uniform hides x'), and with
+   * c' = (c mod 2^63) >> f and b = c_63 ⊕ r_63 (the carry into bit 63),
+   * y = c' − (r mod 2^63 >> f) + b·2^(63−f) − 2^(62−f) is floor(x / 2^f) or one more, the latter with
+   * probability (x mod 2^f) / 2^f. One round (plus the pairs' own cost).
+   */
+  async trunc(xs: readonly Share[], f: number): Promise<Share[]> {
+    if (!xs.length) return [];
+    if (f <= 0 || f >= 62) throw new Error(`trunc: ${f} bits`);
+    const pairs = await this.getTruncPairs(xs.length, f);
+    const c = await this.open(
+      xs.map((x, i) => this.add(this.addConst(x, 1n << 62n), pairs[i].r)),
+      `${this.net.phase}: truncation`,
+    );
+    return xs.map((_, i) => {
+      const low = c[i] & ((1n << 63n) - 1n);
+      const b = this.xorPublic(c[i] >> 63n, pairs[i].msb);
+      const y = this.add(this.sub(this.constant(low >> BigInt(f)), pairs[i].rTop), this.mulConst(b, 1n << BigInt(63 - f)));
+      return this.addConst(y, mod(-(1n << BigInt(62 - f))));
+    });
+  }
+
+  /**
+   * [x < y] for values read as signed 64-bit integers, assuming |x − y| < 2^63: the sign bit of
+   * d = x − y. With random shared bits r_0 … r_63 (r = Σ 2^i r_i), c = d + r mod 2^64 is opened; then
+   * d_63 = c_63 ⊕ r_63 ⊕ [c mod 2^63 < r mod 2^63], and the last term is a comparison of a public
+   * value with shared bits: at the highest bit i where c and r differ, c < r iff c_i = 0. The
+   * products Π_{j>i} (1 − (c_j ⊕ r_j)) come from a parallel prefix product (6 rounds for 63 bits),
+   * then one round for Σ_{c_i = 0} r_i·Π_{j>i}… and one for the final XOR: 9 rounds, ≈ 450 products
+   * per comparison, all comparisons of a batch together. Exact (no statistical error); the bits'
+   * statistical security is the MAC check's.
+   */
+  async lt(xs: readonly Share[], ys: readonly Share[]): Promise<Share[]> {
+    const n = xs.length;
+    if (!n) return [];
+    const bits = await this.randomBits(64 * n);
+    const rs = Array.from({ length: n }, (_, t) => bits.slice(64 * t, 64 * t + 64));
+    const c = await this.open(
+      xs.map((x, t) => {
+        let d = this.sub(x, ys[t]);
+        for (let i = 0; i < 64; i++) d = this.add(d, this.mulConst(rs[t][i], 1n << BigInt(i)));
+        return d;
+      }),
+      `${this.net.phase}: comparison`,
+    );
+    const bit = (t: number, i: number) => (c[t] >> BigInt(i)) & 1n;
+    // eq[t][u] = 1 − (c_i ⊕ r_i) for i = 62 − u (from the top), then its inclusive prefix products.
+    let pre = rs.map((r, t) => Array.from({ length: 63 }, (_, u) => this.addConst(this.neg(this.xorPublic(bit(t, 62 - u), r[62 - u])), 1n)));
+    for (let step = 1; step < 63; step *= 2) {
+      const left: Share[] = [];
+      const right: Share[] = [];
+      for (let t = 0; t < n; t++) for (let u = step; u < 63; u++) (left.push(pre[t][u]), right.push(pre[t][u - step]));
+      const prods = await this.mul(left, right);
+      let at = 0;
+      pre = pre.map((row) => row.map((x, u) => (u >= step ? prods[at++] : x)));
+    }
+    // Π_{j>i} for i = 62 − u is the prefix up to u − 1 (1 for u = 0).
+    const left: Share[] = [];
+    const right: Share[] = [];
+    const owner: number[] = [];
+    for (let t = 0; t < n; t++)
+      for (let u = 0; u < 63; u++) {
+        const i = 62 - u;
+        if (bit(t, i)) continue;
+        left.push(u === 0 ? this.constant(1n) : pre[t][u - 1]);
+        right.push(rs[t][i]);
+        owner.push(t);
+      }
+    const terms = await this.mul(left, right);
+    const carry: Share[] = Array.from({ length: n }, () => ({ v: 0n, m: 0n }));
+    terms.forEach((x, q) => (carry[owner[q]] = this.add(carry[owner[q]], x)));
+    return this.xor(
+      rs.map((r, t) => this.xorPublic(bit(t, 63), r[63])),
+      carry,
+    );
   }
 
   /** Opens outputs and MAC-checks them together with everything opened before; then they are final. */

@@ -20,6 +20,18 @@ export interface MatrixTriple {
   a: Share[];
   b: Share[];
   c: Share[];
+  /** Names A for reuse by a later `matrixTriple` call. */
+  id?: number;
+}
+
+/**
+ * A truncation pair for f bits (SPDZ2k probabilistic truncation): r uniform in Z_2^64 (as a share
+ * whose value is exactly r), rTop = (r mod 2^63) >> f and msb = bit 63 of r, all shared.
+ */
+export interface TruncPair {
+  r: Share;
+  rTop: Share;
+  msb: Share;
 }
 
 /** Two triples with the same b, the second to be sacrificed to check the first. */
@@ -42,8 +54,16 @@ export interface Preprocessing {
   randoms(n: number): Share[] | Promise<Share[]>;
   /** Masks for `n` inputs of `owner`: the owner also gets the clear values. */
   inputMasks(owner: number, n: number): { shares: Share[]; values?: bigint[] } | Promise<{ shares: Share[]; values?: bigint[] }>;
-  /** A matrix triple for an m×n by n×k product, when the preprocessing makes them. */
-  matrixTriple?(m: number, n: number, k: number): MatrixTriple | Promise<MatrixTriple>;
+  /**
+   * A matrix triple for an m×n by n×k product, when the preprocessing makes them. With `reuse`, the
+   * A of an earlier triple (the one that returned that `id`), or its transpose, is used again with a
+   * fresh B, so a matrix masked once (X − A opened) needs no second opening.
+   */
+  matrixTriple?(m: number, n: number, k: number, reuse?: { id: number; transposed: boolean }): MatrixTriple | Promise<MatrixTriple>;
+  /** Random shared bits (values 0 or 1), when the preprocessing makes them. */
+  bits?(n: number): Share[] | Promise<Share[]>;
+  /** Truncation pairs for f bits, when the preprocessing makes them. */
+  truncPairs?(n: number, f: number): TruncPair[] | Promise<TruncPair[]>;
   /** What was handed out so far (reports). */
   readonly used: { triples: number; randoms: number; inputMasks: number };
 }
@@ -97,12 +117,40 @@ export class InsecureDealer implements Preprocessing {
     });
   }
 
-  matrixTriple(m: number, n: number, k: number): MatrixTriple {
+  private readonly masks: { A: bigint[]; shares: Share[]; m: number; n: number }[] = [];
+
+  matrixTriple(m: number, n: number, k: number, reuse?: { id: number; transposed: boolean }): MatrixTriple {
     this.used.triples++;
-    const A = Array.from({ length: m * n }, () => this.prg.u128());
+    let A: bigint[];
+    let a: Share[];
+    let id: number;
+    if (reuse) {
+      const kept = this.masks[reuse.id];
+      const [rows, cols] = reuse.transposed ? [n, m] : [m, n];
+      if (!kept || kept.m !== rows || kept.n !== cols) throw new Error(`matrixTriple: no ${rows}×${cols} mask #${reuse.id} to reuse`);
+      const T = <X>(xs: X[]): X[] => (reuse.transposed ? Array.from({ length: m * n }, (_, i) => xs[(i % rows) * cols + Math.floor(i / rows)]) : xs);
+      [A, a, id] = [T(kept.A), T(kept.shares), reuse.id];
+    } else {
+      A = Array.from({ length: m * n }, () => this.prg.u128());
+      a = A.map((x) => this.share(x));
+      id = this.masks.push({ A, shares: a, m, n }) - 1;
+    }
     const B = Array.from({ length: n * k }, () => this.prg.u128());
     const C = matmulClear(A, B, m, n, k);
-    return { a: A.map((x) => this.share(x)), b: B.map((x) => this.share(x)), c: C.map((x) => this.share(x)) };
+    return { a, b: B.map((x) => this.share(x)), c: C.map((x) => this.share(x)), id };
+  }
+
+  bits(n: number): Share[] {
+    this.used.randoms += n;
+    return Array.from({ length: n }, () => this.share(this.prg.u64() & 1n));
+  }
+
+  truncPairs(n: number, f: number): TruncPair[] {
+    this.used.randoms += n;
+    return Array.from({ length: n }, () => {
+      const r = this.prg.u64();
+      return { r: this.share(r), rTop: this.share((r & ((1n << 63n) - 1n)) >> BigInt(f)), msb: this.share(r >> 63n) };
+    });
   }
 
   randoms(n: number): Share[] {
