@@ -14,8 +14,9 @@
 //   receives (addr, old value, old ts) and sends (addr, new value, ts) with ts > old ts by a range check.
 //   Instruction accesses use ts = 4·clk + slot (slot 1..3), so accesses within one instruction are
 //   ordered too.
-// - u16 (v), bitwise (kind, x, y, z) with kind 0 and, 1 or, 2 xor, 3 "both bytes" (z = 0), pow2 (e,
-//   lo, hi, e = 0): lookups into fixed tables with multiplicity columns.
+// - u16 (v), bitwise (kind, x, y, z) with kind 0 and, 1 or, 2 xor, 3 "both bytes" (z = 0): lookups
+//   into one fixed 2^16-row table (table16); pow2 (e, lo, hi, e = 0) into a 32-row one. Each table has
+//   a multiplicity column per kind of lookup.
 // - io (kind, addr, cursor, count, clk): an ecall read/write hands a byte copy to the io chip, one row
 //   per byte; input (left, byte) and output (position, byte) connect those rows to the public input and
 //   output as boundary terms.
@@ -535,20 +536,24 @@ export function zkvmAir(p: Program): Air {
     [{ bus: "rom", values: [0, 1, 2, 3, 4, 5, 6, 7].map(F) }],
     8,
   );
-  const u16 = tableChip("u16", ["v"], (h) => Array.from({ length: h }, (_, i) => [BigInt(i)]), [{ bus: "u16", values: [F(0)] }]);
-  const bitwise = tableChip(
-    "bitwise",
+  // one 2^16-row table serves the u16 range checks (v = x + 256·y) and the byte-wise and/or/xor/pair lookups
+  const t16 = tableChip(
+    "table16",
     ["x", "y", "and", "or", "xor"],
     (h) => Array.from({ length: h }, (_, i) => { const x = i & 255, y = i >> 8; return [x, y, x & y, x | y, x ^ y].map(BigInt); }),
-    [0, 1, 2].map((k) => ({ bus: "bitwise", values: [K(k), F(0), F(1), F(2 + k)] })).concat([{ bus: "bitwise", values: [K(3), F(0), F(1), K(0)] }]),
+    [
+      { bus: "u16", values: [add(F(0), mul(K(256), F(1)))] },
+      ...[0, 1, 2].map((k) => ({ bus: "bitwise", values: [K(k), F(0), F(1), F(2 + k)] })),
+      { bus: "bitwise", values: [K(3), F(0), F(1), K(0)] },
+    ],
   );
   const pow2 = tableChip("pow2", ["e", "lo", "hi", "zero"], (h) => Array.from({ length: h }, (_, i) => pow2Row(i).map(BigInt)), [{ bus: "pow2", values: [0, 1, 2, 3].map(F) }]);
-  return { chips: [aluChip(), mulChip(), divChip(), cmpChip(), memChip(p.memSize), cfChip(), ecallChip(), ioChip(), memTouchChip(), rom, u16, bitwise, pow2] };
+  return { chips: [aluChip(), mulChip(), divChip(), cmpChip(), memChip(p.memSize), cfChip(), ecallChip(), ioChip(), memTouchChip(), rom, t16, pow2] };
 }
 
 /** Height of each fixed table (the ROM: the code padded to a power of two). */
 export function fixedHeight(chip: string, p: Program): number | undefined {
-  if (chip === "u16" || chip === "bitwise") return U16_ROWS;
+  if (chip === "table16") return U16_ROWS;
   if (chip === "pow2") return 32;
   if (chip === "rom") {
     let h = 1;
@@ -556,6 +561,13 @@ export function fixedHeight(chip: string, p: Program): number | undefined {
     return h;
   }
   return undefined;
+}
+
+/** Heights of all fixed tables of a program's AIR, as a prover's keygen needs them. */
+export function fixedHeights(p: Program): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const c of ["rom", "table16", "pow2"]) out[c] = fixedHeight(c, p)!;
+  return out;
 }
 
 // Every register and memory cell the run touches, once, in strictly increasing key order

@@ -335,6 +335,7 @@ export function generateTrace(p: Program, input: Uint8Array, opts: { maxInstruct
     } else {
       // ecall
       const sys = A;
+      if (sys !== SYS.HALT && sys !== SYS.INPUT_LEN && sys !== SYS.READ && sys !== SYS.WRITE) return zerr("trap", `instruction ${pc} (ecall ${sys}): the prover has no table for this system call yet`, pc);
       if (sys === SYS.HALT) {
         row.sys_halt = 1;
         regAccess("B", fp + Bo, t1);
@@ -408,8 +409,10 @@ export function generateTrace(p: Program, input: Uint8Array, opts: { maxInstruct
     while (h < n) h *= 2;
     return h;
   };
-  const lookupBuses = new Map<string, string>([["u16", "u16"], ["bitwise", "bitwise"], ["pow2", "pow2"], ["rom", "rom"]]);
-  // tuple → (table row, multiplicity column) for each lookup bus
+  // lookup bus → the table chip that answers it, and the first of its multiplicity columns
+  const lookupBuses = new Map<string, [string, number]>([["u16", ["table16", 0]], ["bitwise", ["table16", 1]], ["pow2", ["pow2", 0]], ["rom", ["rom", 0]]]);
+  const tables = new Set([...lookupBuses.values()].map((v) => v[0]));
+  // tuple → (table row, multiplicity column after the bus's first) for each lookup bus
   const slotOf = (bus: string, t: bigint[]): [number, number] => {
     const v = t.map(Number);
     if (bus === "u16" && v[0] >= 0 && v[0] < 65536) return [v[0], 0];
@@ -424,12 +427,12 @@ export function generateTrace(p: Program, input: Uint8Array, opts: { maxInstruct
   };
   const mults = new Map<string, Float64Array[]>();
   for (const c of air.chips) {
-    if (!lookupBuses.has(c.name)) continue;
+    if (!tables.has(c.name)) continue;
     const h = fixedHeight(c.name, p)!;
     mults.set(c.name, c.interactions.map(() => new Float64Array(h)));
   }
   for (const c of air.chips) {
-    if (lookupBuses.has(c.name)) continue;
+    if (tables.has(c.name)) continue;
     const rs = rows.get(c.name)!;
     used[c.name] = rs.length;
     const t = toTrace(c.name, rs, pow2(rs.length));
@@ -442,7 +445,8 @@ export function generateTrace(p: Program, input: Uint8Array, opts: { maxInstruct
         const m = evalExpr(it.multiplicity, w, BABYBEAR);
         if (m === 0n) continue;
         const [tr, k] = slotOf(it.bus, it.values.map((e) => evalExpr(e, w, BABYBEAR)));
-        mults.get(lookupBuses.get(it.bus)!)![k][tr] += Number(m);
+        const [table, k0] = lookupBuses.get(it.bus)!;
+        mults.get(table)![k0 + k][tr] += Number(m);
       }
     }
     opts.progress?.("trace", nSteps, nSteps);
