@@ -5,9 +5,10 @@
 //
 // LogUp: bus b (numbered 1.. in the sorted order of the AIR's bus names) fingerprints a tuple v as
 //   fp(v) = b + Σ_j β^{j+1}·v_j,
-// and each interaction k of a chip has a helper column h_k = m_k / (α − fp_k) (extension field), with
-//   h_k·(α − fp_k) − m_k = 0                       on every row,
-//   first·(s − Σ_k h_k) = 0,  transition·(s' − s − Σ_k h'_k) = 0,  last·(s − total) = 0
+// and each group g of a chip's interactions (see interactionGroups) has a helper column
+// h_g = Σ_{k∈g} m_k / (α − fp_k) (extension field), with, writing d_k = α − fp_k,
+//   h_g·Π_{k∈g} d_k − Σ_{k∈g} m_k·Π_{l∈g, l≠k} d_l = 0      on every row,
+//   first·(s − Σ_g h_g) = 0,  transition·(s' − s − Σ_g h'_g) = 0,  last·(s − total) = 0
 // for the running sum s. Each chip's total is sent in the proof, and the verifier checks
 // Σ totals + Σ_boundary m/(α − fp) = 0.
 import { degree, type Air, type Chip, type Expr } from "../air/index.ts";
@@ -38,8 +39,13 @@ export interface ChipShape {
   width: number;
   /** fixed columns (0: none) */
   fixedWidth: number;
-  /** bus interactions: the permutation matrix then has 4·(interactions + 1) base columns */
+  /** bus interactions */
   interactions: number;
+  /**
+   * the interactions grouped into LogUp helper columns (indices into the chip's interactions); the
+   * permutation matrix has 4·(groups + 1) base columns
+   */
+  groups: number[][];
   /** number of quotient pieces of degree < n (each an extension polynomial: 4 base columns) */
   quotientPieces: number;
   /** the fixed height of a chip with fixed columns (log2) */
@@ -56,7 +62,7 @@ export interface VerifyingKey {
   digest: Uint8Array;
 }
 
-export const permWidth = (s: ChipShape): number => (s.interactions ? 4 * (s.interactions + 1) : 0);
+export const permWidth = (s: ChipShape): number => (s.interactions ? 4 * (s.groups.length + 1) : 0);
 
 /** The widths of the matrices a chip commits, in commitment order: fixed, main, perm, quotient (0: absent). */
 export const treeWidths = (s: ChipShape): [number, number, number, number] => [s.fixedWidth, s.width, permWidth(s), 4 * s.quotientPieces];
@@ -65,21 +71,53 @@ export function busNames(air: Air): string[] {
   return [...new Set(air.chips.flatMap((c) => c.interactions.map((i) => i.bus)))].sort();
 }
 
+/** The largest degree among a chip's own constraints. */
+export function ownDegree(chip: Chip): number {
+  return Math.max(1, ...chip.constraints.map(degree));
+}
+
+/**
+ * The degree of a helper column's constraint h·Π_k d_k = Σ_k m_k·Π_{l≠k} d_l for a group of
+ * interactions, where d_k = α − fp_k has the degree of the interaction's values.
+ */
+export function groupDegree(chip: Chip, group: number[]): number {
+  const dd = group.map((k) => Math.max(0, ...chip.interactions[k].values.map(degree)));
+  const total = dd.reduce((a, b) => a + b, 0);
+  return Math.max(1 + total, ...group.map((k, i) => degree(chip.interactions[k].multiplicity) + total - dd[i]));
+}
+
+/**
+ * Groups a chip's interactions into helper columns, greedily in order, each group's constraint of degree
+ * at most max(3, the chip's own degree): with linear values, pairs of interactions share one helper
+ * column, halving the LogUp columns against one helper per interaction.
+ */
+export function interactionGroups(chip: Chip): number[][] {
+  const budget = Math.max(3, ownDegree(chip));
+  const groups: number[][] = [];
+  for (let k = 0; k < chip.interactions.length; k++) {
+    const g = groups[groups.length - 1];
+    if (g && groupDegree(chip, [...g, k]) <= budget) g.push(k);
+    else groups.push([k]);
+  }
+  return groups;
+}
+
 /** The largest degree among a chip's constraints, LogUp ones included. */
-export function chipDegree(chip: Chip): number {
-  let d = Math.max(1, ...chip.constraints.map(degree));
+export function chipDegree(chip: Chip, groups = interactionGroups(chip)): number {
+  let d = ownDegree(chip);
   if (chip.interactions.length) d = Math.max(d, 2);
-  for (const it of chip.interactions) d = Math.max(d, 1 + Math.max(0, ...it.values.map(degree)), degree(it.multiplicity));
+  for (const g of groups) d = Math.max(d, groupDegree(chip, g));
   return d;
 }
 
 export function shapeOf(chip: Chip, params: StarkParams): ChipShape {
-  const d = chipDegree(chip);
+  const groups = interactionGroups(chip);
+  const d = chipDegree(chip, groups);
   const pieces = Math.max(d - 1, 1);
   if (pieces > 1 << params.logBlowup) {
     throw new Error(`chip ${chip.name}: constraint degree ${d} needs a blowup of at least ${d - 1} (it is ${1 << params.logBlowup})`);
   }
-  return { name: chip.name, width: chip.columns.length, fixedWidth: chip.fixed?.columns.length ?? 0, interactions: chip.interactions.length, quotientPieces: pieces };
+  return { name: chip.name, width: chip.columns.length, fixedWidth: chip.fixed?.columns.length ?? 0, interactions: chip.interactions.length, groups, quotientPieces: pieces };
 }
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
@@ -195,7 +233,7 @@ export function fingerprint(alg: Alg, busId: number, values: Val[], beta: Ext): 
 }
 
 /** The number of constraints (and λ powers) of a chip, LogUp ones included. */
-export const constraintCount = (chip: Chip): number => chip.constraints.length + (chip.interactions.length ? chip.interactions.length + 3 : 0);
+export const constraintCount = (chip: Chip, groups: number[][]): number => chip.constraints.length + (groups.length ? groups.length + 3 : 0);
 
 export function lambdaPowers(lambda: Ext, n: number): Ext[] {
   const out: Ext[] = [];
@@ -208,13 +246,14 @@ export function lambdaPowers(lambda: Ext, n: number): Ext[] {
 }
 
 /**
- * Σ_k λ^k·c_k over the chip's constraints. `perm(k, next)` is the k-th extension column of the
- * permutation matrix (h_0 … h_{K−1}, then s); `accumulate(acc, λ^k, c)` adds λ^k·c into acc (starting
+ * Σ_k λ^k·c_k over the chip's constraints. `perm(j, next)` is the j-th extension column of the
+ * permutation matrix (one helper h_j per group of interactions, then s); `accumulate(acc, λ^k, c)` adds λ^k·c into acc (starting
  * from `init`), which the prover does in place on its columns.
  */
 export function combinedConstraints(
   alg: Alg,
   chip: Chip,
+  groups: number[][],
   busIds: number[],
   w: Window,
   perm: (k: number, next: boolean) => Val,
@@ -227,20 +266,31 @@ export function combinedConstraints(
   let acc = init;
   let k = 0;
   for (const c of chip.constraints) acc = accumulate(acc, lambdas[k++], ev.eval(c));
-  const K = chip.interactions.length;
-  if (K === 0) return acc;
+  const G = groups.length;
+  if (G === 0) return acc;
   let hSum: Val = [0, 0, 0, 0];
   let hNextSum: Val = [0, 0, 0, 0];
-  chip.interactions.forEach((it, j) => {
-    const fp = fingerprint(alg, busIds[j], it.values.map((v) => ev.eval(v)), ch.beta);
-    const d = alg.sub(extVal(ch.alpha), fp);
+  groups.forEach((group, j) => {
+    // h·Π d = Σ_k m_k·Π_{l≠k} d_l
+    const ds = group.map((i) => alg.sub(extVal(ch.alpha), fingerprint(alg, busIds[i], chip.interactions[i].values.map((v) => ev.eval(v)), ch.beta)));
+    const ms = group.map((i) => ev.eval(chip.interactions[i].multiplicity));
     const h = perm(j, false);
-    acc = accumulate(acc, lambdas[k++], alg.sub(alg.mul(h, d), ev.eval(it.multiplicity)));
+    let lhs = h;
+    for (const d of ds) lhs = alg.mul(lhs, d);
+    let rhs: Val = [0];
+    ms.forEach((m, a) => {
+      let t = m;
+      ds.forEach((d, b) => {
+        if (b !== a) t = alg.mul(t, d);
+      });
+      rhs = alg.add(rhs, t);
+    });
+    acc = accumulate(acc, lambdas[k++], alg.sub(lhs, rhs));
     hSum = alg.add(hSum, h);
     hNextSum = alg.add(hNextSum, perm(j, true));
   });
-  const s = perm(K, false);
-  const sNext = perm(K, true);
+  const s = perm(G, false);
+  const sNext = perm(G, true);
   acc = accumulate(acc, lambdas[k++], alg.mul(w.sel("first"), alg.sub(s, hSum)));
   acc = accumulate(acc, lambdas[k++], alg.mul(w.sel("transition"), alg.sub(alg.sub(sNext, s), hNextSum)));
   acc = accumulate(acc, lambdas[k++], alg.mul(w.sel("last"), alg.sub(s, extVal(ch.total))));

@@ -105,10 +105,19 @@ function commit(cols: Uint32Array[], logBlowup: number): Committed {
   return fromLde(coeffs, ldes);
 }
 
+/**
+ * The Merkle tree of an LDE matrix: one leaf per pair of rows (2k, 2k+1), the points x and −x, which
+ * halves the hashing against a leaf per row; a query opens the pair.
+ */
 function fromLde(coeffs: Uint32Array[], ldes: Uint32Array[]): Committed {
   const rows = ldes[0].length;
-  const tree = new MerkleTree(rows, ldes.length, (i, out) => {
-    for (let c = 0; c < ldes.length; c++) out[c] = ldes[c][i];
+  const w = ldes.length;
+  const tree = new MerkleTree(Math.max(1, rows >> 1), rows > 1 ? 2 * w : w, (k, out) => {
+    for (let c = 0; c < w; c++) {
+      const l = ldes[c];
+      out[c] = l[2 * k];
+      if (rows > 1) out[w + c] = l[2 * k + 1];
+    }
   });
   return { coeffs, lde: ldes, tree };
 }
@@ -120,6 +129,16 @@ export interface ProveOptions {
    * trace and see the verifier reject the proof; a bad trace then yields a proof that does not verify.
    */
   unchecked?: boolean;
+  /**
+   * Soundness tests only: a cheating prover's hands on what an honest one computes. `permColumns` may
+   * rewrite a chip's LogUp columns (helpers then running sum, four base columns each, on the trace
+   * domain) before they are committed; `openings` may rewrite the claimed values at ζ and ζω before
+   * they are sent.
+   */
+  adversary?: {
+    permColumns?(chip: number, cols: Uint32Array[], challenges: { alpha: Ext; beta: Ext }): void;
+    openings?(openings: MatrixOpening[][]): void;
+  };
 }
 
 /** Proves that `traces` satisfy the AIR of `pk` with these public boundary terms. */
@@ -175,8 +194,7 @@ export function prove(pk: ProvingKey, traces: ChipTrace[], boundary: BoundaryTer
   const perm: (Committed | undefined)[] = [];
   const totals: Ext[] = [];
   for (const [ci, chip] of air.chips.entries()) {
-    const K = chip.interactions.length;
-    if (K === 0) {
+    if (chip.interactions.length === 0) {
       perm.push(undefined);
       totals.push([0, 0, 0, 0]);
       continue;
@@ -186,13 +204,20 @@ export function prove(pk: ProvingKey, traces: ChipTrace[], boundary: BoundaryTer
     const w = traceWindow(mainCols[ci], pk.fixed[ci]?.trace ?? [], n);
     const ev = new ExprEval(alg, w, chip);
     const cols: Uint32Array[] = [];
-    for (const it of chip.interactions) {
-      const fp = fingerprint(alg, busId.get(it.bus)!, it.values.map((v) => ev.eval(v)), beta);
-      const d = toCols(alg.sub(extVal(alpha), fp), n);
-      eBatchInvCols(d);
-      const h = toCols(alg.mul(ev.eval(it.multiplicity), d), n);
+    const groups = vk.chips[ci].groups;
+    for (const group of groups) {
+      const h = [new Uint32Array(n), new Uint32Array(n), new Uint32Array(n), new Uint32Array(n)];
+      for (const k of group) {
+        const it = chip.interactions[k];
+        const fp = fingerprint(alg, busId.get(it.bus)!, it.values.map((v) => ev.eval(v)), beta);
+        const d = toCols(alg.sub(extVal(alpha), fp), n);
+        eBatchInvCols(d);
+        const t = toCols(alg.mul(ev.eval(it.multiplicity), d), n);
+        for (let j = 0; j < 4; j++) for (let r = 0; r < n; r++) h[j][r] = add(h[j][r], t[j][r]);
+      }
       cols.push(...h);
     }
+    const K = groups.length;
     const s = [new Uint32Array(n), new Uint32Array(n), new Uint32Array(n), new Uint32Array(n)];
     for (let j = 0; j < 4; j++) {
       let acc = 0;
@@ -202,6 +227,7 @@ export function prove(pk: ProvingKey, traces: ChipTrace[], boundary: BoundaryTer
       }
     }
     cols.push(...s);
+    opts.adversary?.permColumns?.(ci, cols, { alpha, beta });
     totals.push([s[0][n - 1], s[1][n - 1], s[2][n - 1], s[3][n - 1]]);
     perm.push(commit(cols, logB));
     progress?.("stark: LogUp columns", ci + 1, nChips);
@@ -239,13 +265,10 @@ export function prove(pk: ProvingKey, traces: ChipTrace[], boundary: BoundaryTer
       sel: (which) => [dom.sel[which]],
     };
     const permVal = (k: number, nx: boolean): Val => [0, 1, 2, 3].map((j) => (nx ? next(pl[4 * k + j]) : pl[4 * k + j]));
-    const c = combinedConstraints(alg, chip, chip.interactions.map((it) => busId.get(it.bus)!), w, permVal, { alpha, beta, total: totals[ci] }, lambdaPowers(lambda, constraintCount(chip)), [new Uint32Array(N), new Uint32Array(N), new Uint32Array(N), new Uint32Array(N)], (acc, coeff, v) => {
+    const c = combinedConstraints(alg, chip, vk.chips[ci].groups, chip.interactions.map((it) => busId.get(it.bus)!), w, permVal, { alpha, beta, total: totals[ci] }, lambdaPowers(lambda, constraintCount(chip, vk.chips[ci].groups)), [new Uint32Array(N), new Uint32Array(N), new Uint32Array(N), new Uint32Array(N)], (acc, coeff, v) => {
       const a = acc as Uint32Array[];
       if (v.length === 1) accumulateScaled(a, coeff, broadcast(v[0], N));
-      else {
-        const prod = toCols(alg.mul(extVal(coeff), v), N);
-        for (let j = 0; j < 4; j++) for (let i = 0; i < N; i++) a[j][i] = add(a[j][i], prod[j][i]);
-      }
+      else accumulateExt(a, coeff, v.map((x) => broadcast(x, N)));
       return acc;
     }) as Uint32Array[];
     const D = vk.chips[ci].quotientPieces;
@@ -288,6 +311,7 @@ export function prove(pk: ProvingKey, traces: ChipTrace[], boundary: BoundaryTer
       }),
     );
   }
+  opts.adversary?.openings?.(openings);
   for (const o of openings) for (const m of o) for (const e of [...m.zeta, ...m.zetaNext]) t.observeExt(e);
   const alphaDeep = t.sampleExt();
 
@@ -346,7 +370,14 @@ export function prove(pk: ProvingKey, traces: ChipTrace[], boundary: BoundaryTer
       const i = idx >>> (logMax - (logHeights[ci] + logB));
       return matrices(ci).map((mat) => {
         if (!mat) return undefined;
-        return { row: Uint32Array.from(mat.lde, (c) => c[i]), path: mat.tree.path(i) };
+        const k = i >>> 1;
+        const row = new Uint32Array(mat.tree.width);
+        const w = mat.lde.length;
+        for (let c = 0; c < w; c++) {
+          row[c] = mat.lde[c][2 * k];
+          if (row.length > w) row[w + c] = mat.lde[c][2 * k + 1];
+        }
+        return { row, path: mat.tree.path(k) };
       });
     });
   });
@@ -435,6 +466,17 @@ function batchInvInPlace(a: Uint32Array): void {
     const x = mul(iv, pre[i]);
     iv = mul(iv, a[i]);
     a[i] = x;
+  }
+}
+
+/** acc += e·v for an extension column v (no temporary columns). */
+function accumulateExt(acc: Uint32Array[], e: Ext, v: Uint32Array[]): void {
+  const ec = [Uint32Array.of(e[0]), Uint32Array.of(e[1]), Uint32Array.of(e[2]), Uint32Array.of(e[3])];
+  const tmp = [new Uint32Array(1), new Uint32Array(1), new Uint32Array(1), new Uint32Array(1)];
+  const n = acc[0].length;
+  for (let i = 0; i < n; i++) {
+    emulAt(ec, 0, v, i, tmp, 0);
+    for (let j = 0; j < 4; j++) acc[j][i] = add(acc[j][i], tmp[j][0]);
   }
 }
 

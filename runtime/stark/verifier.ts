@@ -122,11 +122,12 @@ function check(vk: VerifyingKey, proof: StarkProof, boundary: BoundaryTerm[]): s
       combinedConstraints(
         scalar,
         chip,
+        vk.chips[ci].groups,
         chip.interactions.map((it) => busId.get(it.bus)!),
         w,
         perm,
         { alpha, beta, total: proof.totals[ci] },
-        lambdaPowers(lambda, constraintCount(chip)),
+        lambdaPowers(lambda, constraintCount(chip, vk.chips[ci].groups)),
         [0, 0, 0, 0],
         (acc, coeff, v) => scalar.add(acc, scalar.mul(extVal(coeff), v)),
       ),
@@ -184,10 +185,13 @@ function check(vk: VerifyingKey, proof: StarkProof, boundary: BoundaryTerm[]): s
             if (m) return `query ${q}: chip ${air.chips[ci].name} opens a matrix it does not have`;
             continue;
           }
-          if (!m || m.row.length !== widths[k]) return `query ${q}: chip ${air.chips[ci].name}: matrix ${k} row has the wrong width`;
+          // a leaf holds the row pair (2k, 2k+1) of the LDE (one row when the LDE has one point)
+          const paired = logN > 0;
+          if (!m || m.row.length !== (paired ? 2 : 1) * widths[k]) return `query ${q}: chip ${air.chips[ci].name}: matrix ${k} row has the wrong width`;
           if (!m.row.every((v) => v < 2013265921)) return `query ${q}: chip ${air.chips[ci].name}: a row cell is not a field element`;
-          if (m.path.length !== logN || !verifyPath(rs[k]!, index, m.row, m.path)) return `query ${q}: chip ${air.chips[ci].name}: matrix ${k} row does not open its commitment`;
-          for (const v of m.row) {
+          if (m.path.length !== Math.max(0, logN - 1) || !verifyPath(rs[k]!, index >>> 1, m.row, m.path)) return `query ${q}: chip ${air.chips[ci].name}: matrix ${k} row does not open its commitment`;
+          const row = paired && index & 1 ? m.row.subarray(widths[k]) : m.row.subarray(0, widths[k]);
+          for (const v of row) {
             const term = escale(a, v);
             if (k === 3) gq = eadd(gq, term);
             else ga = eadd(ga, term);

@@ -4,7 +4,7 @@
 // with the mock check turned off, so the verifier alone must catch them.
 import { describe, it, expect } from "vitest";
 import { add, cnst, col, first, fixedCol, mul, neg, sub, transition, type Air, type BoundaryTerm, type ChipTrace } from "../../runtime/air/index.ts";
-import { P_BIG } from "../../runtime/stark/field.ts";
+import { P_BIG, add as fadd, einv, esub, emul, fromBig, type Ext } from "../../runtime/stark/field.ts";
 import { decodeProof, encodeProof, keygen, prove, verify, verifyBytes, DEFAULT_PARAMS, type StarkParams } from "../../runtime/stark/index.ts";
 
 const FIB_H = 64;
@@ -15,7 +15,8 @@ function makeAir(rangeConstraint = true): Air {
     chips: [
       {
         name: "fib",
-        columns: ["a", "b", "out"],
+        // note is free (no constraint reads it): only the DEEP/FRI check binds its claimed value at ζ
+        columns: ["a", "b", "out", "note"],
         constraints: [
           mul(first, sub(col(0), cnst(1))),
           mul(first, sub(col(1), cnst(1))),
@@ -28,7 +29,13 @@ function makeAir(rangeConstraint = true): Air {
         name: "sq",
         columns: ["x", "y", "z"],
         constraints: [sub(col(1), mul(col(0), col(0))), ...(rangeConstraint ? [sub(col(2), mul(col(0), col(1)))] : []), mul(first, sub(col(2), mul(col(0), col(1))))],
-        interactions: [{ bus: "range", values: [col(0)], multiplicity: cnst(1) }],
+        // each x is range-checked twice, and (x, y) is sent and received: two helper columns of two interactions each
+        interactions: [
+          { bus: "range", values: [col(0)], multiplicity: cnst(1) },
+          { bus: "range", values: [col(0)], multiplicity: cnst(1) },
+          { bus: "pair", values: [col(0), col(1)], multiplicity: cnst(1) },
+          { bus: "pair", values: [col(0), col(1)], multiplicity: cnst(-1) },
+        ],
       },
       {
         name: "range",
@@ -45,12 +52,12 @@ function traces(xs: number[] = [3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8, 9, 7, 9, 3])
   const fib: bigint[][] = [];
   let [a, b] = [1n, 1n];
   for (let i = 0; i < FIB_H; i++) {
-    fib.push([a, b, i === FIB_H - 1 ? 1n : 0n]);
+    fib.push([a, b, i === FIB_H - 1 ? 1n : 0n, BigInt(i * 7)]);
     [a, b] = [b, (a + b) % P_BIG];
   }
   const result = fib[FIB_H - 1][1];
   const sq = xs.map((x) => [BigInt(x), BigInt(x * x), BigInt(x * x * x)]);
-  const counts = Array.from({ length: RANGE }, (_, t) => [BigInt(xs.filter((x) => x === t).length)]);
+  const counts = Array.from({ length: RANGE }, (_, t) => [2n * BigInt(xs.filter((x) => x === t).length)]);
   return {
     traces: [
       { chip: "fib", rows: fib },
@@ -75,8 +82,12 @@ describe("BabyBear STARK", () => {
   it("proves and verifies three chips of heights 64, 16 and 16 joined by buses", () => {
     expect(verify(vk, proof, honest.boundary)).toEqual({ ok: true });
     expect(proof.logHeights).toEqual([6, 4, 4]);
-    // the degree-3 constraint needs two quotient pieces
+    // the degree-3 constraint needs two quotient pieces; interactions share helper columns in pairs
     expect(vk.chips.map((c) => c.quotientPieces)).toEqual([1, 2, 1]);
+    expect(vk.chips[1].groups).toEqual([
+      [0, 1],
+      [2, 3],
+    ]);
   });
 
   it("round-trips through bytes", () => {
@@ -89,6 +100,44 @@ describe("BabyBear STARK", () => {
     const bad = traces();
     bad.traces[0].rows[10][0] += 1n;
     expect(() => prove(pk, bad.traces, bad.boundary)).toThrow(/fib: constraint/);
+  });
+
+  it("rejects LogUp columns forged to balance a wrong public value", () => {
+    const wrongValue = honest.boundary[0].values[0] + 1n;
+    const wrong: BoundaryTerm[] = [{ ...honest.boundary[0], values: [wrongValue] }];
+    const forged = prove(pk, honest.traces, wrong, {
+      unchecked: true,
+      adversary: {
+        permColumns(chip, cols, { alpha, beta }) {
+          if (chip !== 0) return;
+          // h on the last row := 1/(α − fp(wrong value)), bus "out" = id 1; the running sum recomputed
+          const bv = emul(beta, [fromBig(wrongValue), 0, 0, 0]);
+          const fp: Ext = [fadd(1, bv[0]), bv[1], bv[2], bv[3]];
+          const h = einv(esub(alpha, fp));
+          for (let j = 0; j < 4; j++) cols[j][FIB_H - 1] = h[j];
+          for (let j = 0; j < 4; j++) {
+            let acc = 0;
+            for (let r = 0; r < FIB_H; r++) cols[4 + j][r] = acc = fadd(acc, cols[j][r]);
+          }
+        },
+      },
+    });
+    // the buses now balance; the helper's own constraint is what fails
+    expect(verify(vk, forged, wrong)).toMatchObject({ ok: false, reason: expect.stringMatching(/fib: the constraints do not match the quotient/) });
+    const untouched = prove(pk, honest.traces, honest.boundary, { adversary: { permColumns() {}, openings() {} } });
+    expect(verify(vk, untouched, honest.boundary)).toEqual({ ok: true });
+  });
+
+  it("rejects a false claimed value at ζ that no constraint reads (caught by DEEP/FRI)", () => {
+    const lying = prove(pk, honest.traces, honest.boundary, {
+      adversary: {
+        openings(o) {
+          const v = o[0][1].zeta[3];
+          v[0] = fadd(v[0], 1);
+        },
+      },
+    });
+    expect(verify(vk, lying, honest.boundary)).toMatchObject({ ok: false, reason: expect.stringMatching(/FRI/) });
   });
 
   it("rejects a tampered trace cell (committed by a prover that skips the check)", () => {
