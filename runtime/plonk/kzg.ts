@@ -6,9 +6,10 @@
 // combined with powers of u.
 import { openSync, readSync, closeSync, fstatSync } from "node:fs";
 import { bn254 } from "@noble/curves/bn254.js";
-import { G1 as G1Ops, type G1Affine, type PackedG1, msmG1, msmG1Reference, packG1 } from "../curve/index.ts";
+import { G1 as G1Ops, type G1Affine, type PackedG1, msmG1, msmG1Reference, ntt, packG1, unpackG1 } from "../curve/index.ts";
+import { fixedBaseMul } from "../curve/fixed-base.ts";
 import { BN254_FR, FieldVec, fieldInstance, montParams, readLimbs, writeLimbs, type WasmInstance } from "../field/index.ts";
-import { R, mul, sub, add, pow, mod } from "../poly/fr.ts";
+import { R, mul, sub, add, pow, mod, rootOfUnity } from "../poly/fr.ts";
 import { divideByLinear } from "../poly/domain.ts";
 
 export type G1 = G1Affine;
@@ -71,18 +72,17 @@ export function insecureSrsOf(tauG2: G2Point): string | undefined {
   return KNOWN_TAU_G2.find((k) => k.hex === hex)?.what;
 }
 
-/** Builds τ^i·G1 by repeated scalar multiplication (fine up to ~2^14 in tests). */
+/** Builds τ^i·G1 by batched fixed-base multiplication in WASM (runtime/curve/fixed-base.ts). */
 export function insecureDevSrs(size: number, tau: bigint = DEV_TAU): InsecureDevSrs {
-  const g1: G1[] = [];
-  const base = bn254.G1.Point.BASE;
-  // Fixed-base: precompute once, then each power is one windowed multiplication.
-  base.precompute(8);
+  const powers: bigint[] = new Array(size);
   let t = 1n;
   for (let i = 0; i < size; i++) {
-    g1.push(G1Ops.fromNoble(base.multiply(t)));
+    powers[i] = t;
     t = mul(t, tau);
   }
-  return {
+  const packed = fixedBaseMul(G1Ops.generator, powers);
+  const g1: G1[] = Array.from({ length: size }, (_, i) => unpackG1(packed, i));
+  const srs: InsecureDevSrs = {
     kind: "INSECURE-dev",
     tau,
     g1,
@@ -90,6 +90,8 @@ export function insecureDevSrs(size: number, tau: bigint = DEV_TAU): InsecureDev
     tauG2: bn254.G2.Point.BASE.multiply(mod(tau)),
     source: `INSECURE development SRS (known tau), 2^${Math.log2(size)} powers`,
   };
+  packedCache.set(srs, packed);
+  return srs;
 }
 
 export class PtauError extends Error {}
@@ -155,7 +157,10 @@ export function loadPtau(path: string, maxG1: number): PtauSrs {
     const g2 = g2At(0);
     const tauG2 = g2At(128);
     if (!g2.equals(bn254.G2.Point.BASE)) throw new PtauError(`${path}: tauG2[0] is not the standard G2 generator`);
-    return { kind: "ptau", g1, g2, tauG2, source: `${path} (2^${power} powers of tau)` };
+    const srs: PtauSrs = { kind: "ptau", g1, g2, tauG2, source: `${path} (2^${power} powers of tau)` };
+    const s12 = sections.get(12);
+    if (s12) ptauLagrange.set(srs, { path, pos: s12.pos, size: s12.size });
+    return srs;
   } finally {
     closeSync(fd);
   }
@@ -207,6 +212,136 @@ function packedSrs(srs: Srs): PackedG1 {
     packedCache.set(srs, p);
   }
   return p;
+}
+
+// ---- Lagrange basis: L_i(τ)·G1 for the domain of size 2^k (ω = rootOfUnity(k)), then τ·G1 -------------------
+// A column given by its values v_i on the domain commits as Σ v_i·L_i(τ)·G1, with no interpolation, and
+// columns of selectors, small constants or sparse differences make cheap MSMs (zero digits cost nothing).
+
+/** Where a `.ptau` file keeps its phase-2 Lagrange section (12: τ-powers in G1, levels 0, 1, 2, … back to back). */
+const ptauLagrange = new WeakMap<Srs, { path: string; pos: number; size: number }>();
+const lagrangeCache = new WeakMap<Srs, Map<number, PackedG1 | null>>();
+
+/** L_i(τ) = (τ^n − 1)/n · ω^i/(τ − ω^i) for i < n = 2^k; undefined when τ lies in the domain. */
+function lagrangeScalars(tau: bigint, k: number): bigint[] | undefined {
+  const n = 1 << k;
+  const omega = rootOfUnity(k);
+  const w: bigint[] = new Array(n);
+  const d: bigint[] = new Array(n);
+  for (let i = 0, wi = 1n; i < n; i++, wi = mul(wi, omega)) {
+    w[i] = wi;
+    d[i] = sub(tau, wi);
+    if (d[i] === 0n) return undefined;
+  }
+  const c = mul(sub(pow(tau, BigInt(n)), 1n), BN254_FR.inv(BigInt(n)));
+  const di = BN254_FR.batchInverse(d);
+  return w.map((wi, i) => mul(mul(c, wi), di[i]));
+}
+
+/** Level k of a ptau file's section 12, checked against the monomial SRS; undefined when absent or wrong. */
+async function ptauLagrangeLevel(srs: Srs, k: number): Promise<PackedG1 | undefined> {
+  const at = ptauLagrange.get(srs);
+  const n = 1 << k;
+  if (!at || (2 * n - 1) * 64 > at.size || srs.g1.length < n) return undefined;
+  const fd = openSync(at.path, "r");
+  const b = Buffer.alloc(n * 64);
+  try {
+    if (readSync(fd, b, 0, b.length, at.pos + (n - 1) * 64) !== b.length) return undefined;
+  } finally {
+    closeSync(fd);
+  }
+  const rInv = modInvP((1n << 256n) % FQ);
+  const pts: G1[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const x = (leToBig(b.subarray(i * 64, i * 64 + 32)) * rInv) % FQ;
+    const y = (leToBig(b.subarray(i * 64 + 32, i * 64 + 64)) * rInv) % FQ;
+    const p: G1 = x === 0n && y === 0n ? G1Ops.infinityAffine : { x, y, infinity: false };
+    if (!G1Ops.isOnCurve(p)) return undefined;
+    pts[i] = p;
+  }
+  const packed = packG1(pts);
+  // The file's ω must be ours and every point right: a random combination in both bases must agree
+  // (a wrong point or order survives with probability 1/r).
+  const rho = Array.from({ length: n }, () => BN254_FR.random());
+  const viaLagrange = await msmG1(packed, rho);
+  const viaMonomial = await commit(srs, ntt(rho, { inverse: true }) as bigint[]);
+  return G1Ops.eqAffine(viaLagrange, viaMonomial) ? packed : undefined;
+}
+
+/**
+ * The Lagrange basis of the 2^k domain followed by τ·G1 (n + 1 points, packed), or undefined when this SRS
+ * has none: an insecure SRS computes it from its τ; a ptau SRS reads its file's phase-2 section (snarkjs
+ * `preparephase2`, and the project's development files, write it). Cached per SRS and k.
+ */
+export async function lagrangeBasis(srs: Srs, k: number): Promise<PackedG1 | undefined> {
+  let byK = lagrangeCache.get(srs);
+  if (!byK) lagrangeCache.set(srs, (byK = new Map()));
+  const hit = byK.get(k);
+  if (hit !== undefined) return hit ?? undefined;
+  const n = 1 << k;
+  let basis: PackedG1 | undefined;
+  if (srs.g1.length >= Math.max(2, n)) {
+    let lag: PackedG1 | undefined;
+    if (isInsecure(srs)) {
+      const sc = lagrangeScalars(srs.tau, k);
+      lag = sc ? fixedBaseMul(G1Ops.generator, sc) : undefined;
+    } else lag = await ptauLagrangeLevel(srs, k);
+    if (lag) {
+      const data = new Uint32Array(new SharedArrayBuffer((n + 1) * 64));
+      data.set(lag.data);
+      data.set(packedSrs(srs).data.subarray(16, 32), n * 16);
+      basis = { n: n + 1, data };
+    }
+  }
+  byK.set(k, basis ?? null);
+  return basis;
+}
+
+/**
+ * Commitments to polynomials given by their values on the 2^k domain (BigInt arrays or packed FieldVecs of
+ * length ≤ 2^k, missing rows zero), through the Lagrange basis, the MSMs running side by side on the
+ * worker pool. An entry may add `x`·τ·G1 (the commitment of x·X), e.g. the identity part of a permutation
+ * column. Undefined when the SRS has no Lagrange basis for k (the caller commits coefficients instead).
+ */
+export async function commitLagrange(srs: Srs, k: number, columns: ReadonlyArray<{ values: readonly bigint[] | FieldVec; x?: bigint }>): Promise<G1[] | undefined> {
+  const basis = await lagrangeBasis(srs, k);
+  if (!basis) return undefined;
+  const n = 1 << k;
+  return inFlight(columns, ({ values, x }) => {
+      if (values.length > n) throw new RangeError(`KZG: ${values.length} values for a domain of ${n}`);
+      const withX = x !== undefined && x !== 0n;
+      const m = withX ? n + 1 : values.length;
+      const pts: PackedG1 = { n: m, data: basis.data.subarray(0, m * 16) };
+      if (!withX && values instanceof FieldVec) return msmG1(pts, values);
+      const sc: bigint[] = new Array(m).fill(0n);
+      const vs = values instanceof FieldVec ? values.toBigints() : values;
+      for (let i = 0; i < vs.length; i++) sc[i] = vs[i] ?? 0n;
+      if (withX) sc[n] = x;
+      return msmG1(pts, sc);
+  });
+}
+
+/** Coefficient-form commitments of several polynomials, side by side on the worker pool. */
+export function commitMany(srs: Srs, polys: readonly Coeffs[]): Promise<G1[]> {
+  return inFlight(polys, (p) => (p instanceof FieldVec ? commitVec(srs, p) : commit(srs, p)));
+}
+
+/**
+ * At most MSMS_IN_FLIGHT MSMs at once: each MSM already spreads over the pool's workers; a few at a time let one's packing
+ * on this thread overlap the others' work, without holding every column's packed scalars at once.
+ */
+const MSMS_IN_FLIGHT = 4;
+async function inFlight<T, R>(items: readonly T[], fn: (x: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(MSMS_IN_FLIGHT, items.length) }, lane));
+  return out;
 }
 
 export function encodeG1(p: G1): Uint8Array {
@@ -354,17 +489,16 @@ export function divideByLinearVec(p: FieldVec, z: bigint): FieldVec {
 
 /** One witness commitment per distinct point for Σ v^i·f_i opened there. */
 export async function openBatch(srs: Srs, queries: readonly ProverQuery[], v: bigint): Promise<G1[]> {
-  const out: G1[] = [];
-  for (const g of groupByPoint(queries)) {
+  const witnesses = groupByPoint(queries).map((g) => {
     const scalars: bigint[] = [];
     let vi = 1n;
     for (let i = 0; i < g.qs.length; i++) {
       scalars.push(vi);
       vi = mul(vi, v);
     }
-    out.push(await commitVec(srs, divideByLinearVec(linearCombination(g.qs.map((q) => q.poly), scalars), g.point)));
-  }
-  return out;
+    return divideByLinearVec(linearCombination(g.qs.map((q) => q.poly), scalars), g.point);
+  });
+  return commitMany(srs, witnesses);
 }
 
 /** openBatch on BigInt arithmetic: the reference the packed path is tested against. */

@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import { R, fromBytesBE } from "../poly/fr.ts";
 import type { Column, Witness } from "./cs.ts";
 import type { ProvingKey } from "./keygen.ts";
-import { type G1, type ProverQuery, commitVec, evaluateAt, linearCombination, openBatch, packCoeffs } from "./kzg.ts";
+import { type G1, type ProverQuery, commitLagrange, commitMany, evaluateAt, linearCombination, openBatch, packCoeffs } from "./kzg.ts";
 import { Transcript } from "./transcript.ts";
 import { allConstraints, compress, openingQueries, permutationChunks } from "./constraints.ts";
 import { permutationProducts } from "./permutation/prover.ts";
@@ -96,18 +96,19 @@ export async function prove(pk: ProvingKey, witness: Witness, opts: ProveOptions
     nttInPlace(v, { coset: domain.g });
     return v;
   };
-  const commitAll = async (polys: readonly FieldVec[]): Promise<G1[]> => {
-    const out: G1[] = [];
-    for (const c of polys) out.push(await commitVec(pk.srs, c));
-    return out;
-  };
+  // Commitments run side by side on the worker pool. Columns known by their values on the domain commit
+  // through the SRS's Lagrange basis (witness values are often small, which the MSM's zero digits skip);
+  // the point is the same as from the coefficients, which are used when the SRS has no Lagrange basis.
+  const commitAll = (polys: readonly FieldVec[]): Promise<G1[]> => commitMany(pk.srs, polys);
+  const commitValues = async (values: readonly (readonly bigint[])[], coeffs: readonly FieldVec[]): Promise<G1[]> =>
+    (await commitLagrange(pk.srs, domain.k, values.map((v) => ({ values: v })))) ?? (await commitAll(coeffs));
   const instanceValues = witness.instance.map((c) => pad(c, false));
   const instanceExt = instanceValues.map((v) => extend(interpolate(v)));
 
   // Round 1: advice.
   const adviceValues = witness.advice.map((c) => pad(c, true));
   const adviceCoeffs = adviceValues.map(interpolate);
-  const adviceCommits = await commitAll(adviceCoeffs);
+  const adviceCommits = await commitValues(adviceValues, adviceCoeffs);
   adviceCommits.forEach((p) => tr.absorbPoint(p));
   phase("advice commitments");
 
@@ -144,7 +145,7 @@ export async function prove(pk: ProvingKey, witness: Witness, opts: ProveOptions
     mValues.push(multiplicities(l.name, f, tv, n, usable, random, opts.unchecked));
   }
   const mCoeffs = mValues.map(interpolate);
-  const mCommits = await commitAll(mCoeffs);
+  const mCommits = await commitValues(mValues, mCoeffs);
   mCommits.forEach((p) => tr.absorbPoint(p));
   phase("lookup multiplicities");
 
@@ -175,8 +176,9 @@ export async function prove(pk: ProvingKey, witness: Witness, opts: ProveOptions
   const phiValues = shape.lookups.map((_, i) => runningSum(lookupF[i], lookupT[i], mValues[i], usable, beta, random));
   const zCoeffs = zValues.map(interpolate);
   const phiCoeffs = phiValues.map(interpolate);
-  const zCommits = await commitAll(zCoeffs);
-  const phiCommits = await commitAll(phiCoeffs);
+  const zPhiCommits = await commitValues([...zValues, ...phiValues], [...zCoeffs, ...phiCoeffs]);
+  const zCommits = zPhiCommits.slice(0, zValues.length);
+  const phiCommits = zPhiCommits.slice(zValues.length);
   zCommits.forEach((p) => tr.absorbPoint(p));
   phiCommits.forEach((p) => tr.absorbPoint(p));
   phase("permutation and lookup products");
