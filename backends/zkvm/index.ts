@@ -8,7 +8,7 @@
 // Calls of fn items get a frame above the caller's. What is not compiled is refused with E0680
 // naming the op at its source span.
 import { type Diagnostic, error } from "../../base/diagnostics/index.ts";
-import { type Block, type Func, type Module, type Op, type Type, type Value, walkFunc } from "../../compiler/ir/index.ts";
+import { type Attr, type Block, type Func, type Module, type Op, type Type, type Value, isSymRef, walkFunc } from "../../compiler/ir/index.ts";
 import { MAX_MEMORY, OPC, type Program, SYS, type SigType, type Signature, encode } from "../../runtime/zkvm/index.ts";
 
 export interface ZkvmBuild {
@@ -35,6 +35,15 @@ const HEAP_BASE = 64;
 const TRAP_BOUNDS = 1;
 const TRAP_ASSERT = 2;
 const TRAP_INPUT = 3;
+// WebAssembly traps (compiler/wasm's TRAP codes and the ones this backend adds)
+const TRAP_MEM = 11;
+const TRAP_TABLE = 13;
+const TRAP_NULL = 14;
+const TRAP_SIG = 15;
+const TRAP_INIT = 17;
+/** A WebAssembly page; the word at PAGES_ADDR holds the memory's current size in pages. */
+const PAGE = 65536;
+const PAGES_ADDR = 32;
 
 export function buildZkvm(m: Module, opts: ZkvmOptions = {}): ZkvmBuild {
   const progs = m.funcs.filter((f) => f.kind === "program");
@@ -48,19 +57,30 @@ export function buildZkvm(m: Module, opts: ZkvmOptions = {}): ZkvmBuild {
     return { diagnostics: [error("E0681", msg, undefined, progs.length ? `programs: ${progs.map((p) => p.name).join(", ")}` : "declare a `program`")] };
   }
   try {
-    const ctx: Ctx = { m, code: [], staticEnd: HEAP_BASE, funcs: new Map(), pending: [], calls: [], maxFrame: 2 };
+    const ctx: Ctx = { m, code: [], staticEnd: HEAP_BASE, funcs: new Map(), pending: [], calls: [], maxFrame: 2, addrConsts: [] };
+    if (f.attrs.wasm_globals !== undefined) ctx.wasm = wasmLayout(f, opts);
     const g = new Gen(f, ctx, true);
     g.compile();
     while (ctx.pending.length) new Gen(ctx.pending.shift()!, ctx, false).compile();
     for (const c of ctx.calls) ctx.code[4 * c.at + 1] = ctx.funcs.get(c.callee)!;
+    for (const c of ctx.addrConsts) ctx.code[4 * c.at + 2] = ctx.funcs.get(c.callee)!;
+    const w = ctx.wasm;
+    let data = { addr: 0, bytes: new Uint8Array(0) };
+    if (w?.data.length && !w.initTrap) {
+      const lo = Math.min(...w.data.map((d) => d.offset));
+      const hi = Math.max(...w.data.map((d) => d.offset + d.bytes.length));
+      const img = new Uint8Array(hi - lo);
+      for (const d of w.data) img.set(d.bytes, d.offset - lo);
+      data = { addr: w.base + lo, bytes: img };
+    }
     ctx.code[4 * g.heapInit + 2] = ctx.staticEnd;
     const program: Program = {
       entry: 0,
-      memSize: opts.memory ?? 1 << 24,
+      memSize: w ? w.base + w.maxPages * PAGE : (opts.memory ?? 1 << 24),
       regs: Math.max(opts.regs ?? 1 << 16, 2 * ctx.maxFrame + 2),
       code: Int32Array.from(ctx.code),
-      dataAddr: 0,
-      data: new Uint8Array(0),
+      dataAddr: data.addr,
+      data: data.bytes,
       sig: g.sig,
     };
     return { program, bytes: encode(program), diagnostics: [] };
@@ -83,6 +103,30 @@ interface Ctx {
   /** call instructions whose target is patched once every function is placed */
   calls: { at: number; callee: string }[];
   maxFrame: number;
+  /** the layout of a lifted WebAssembly module (compiler/wasm), when the entry is one */
+  wasm?: WasmLayout;
+  /** `const` instructions that receive a function's first instruction (table entries) */
+  addrConsts: { at: number; callee: string }[];
+}
+
+/** Where a WebAssembly module's state lives in the zkVM's memory (spec/wasm.md, "Memory layout"). */
+interface WasmLayout {
+  globals: { width: number; value: bigint }[];
+  globalsAt: number;
+  /** table entries: 8 bytes each, the function's first instruction and its signature id (0 = empty) */
+  table: ({ sym: string; sig: string } | null)[];
+  tableAt: number;
+  /** passive element segments: a length word, then entries as in the table */
+  elems: { at: number; entries: ({ sym: string; sig: string } | null)[] }[];
+  /** passive data segments: a length word, then the bytes */
+  passive: { at: number; bytes: Uint8Array }[];
+  /** linear memory's address 0 */
+  base: number;
+  minPages: number;
+  maxPages: number;
+  data: { offset: number; bytes: Uint8Array }[];
+  initTrap?: string;
+  sigIds: Map<string, number>;
 }
 
 /** Address of the heap pointer (a word in memory, so every function allocates from it). */
@@ -101,12 +145,17 @@ class Gen {
   private users = new Map<Value, Op[]>();
   /** bytes of fixed regions (array updates done in place) below the heap */
   heapInit = -1;
+  /** a function lifted from WebAssembly: constants fold into immediates, zero-extensions alias */
+  private wasmFn: boolean;
+  /** enclosing cf.block / cf.loop labels, innermost last */
+  private labels: { op: Op; slots: number[]; sizes: number[]; top?: number; exits: { at: number; k: number }[] }[] = [];
   constructor(
     private f: Func,
     private ctx: Ctx,
     private isEntry: boolean,
   ) {
     walkFunc(f, (op) => op.operands.forEach((v) => this.users.set(v, [...(this.users.get(v) ?? []), op])));
+    this.wasmFn = f.attrs.noinline === true || f.attrs.wasm_globals !== undefined;
   }
   /** array.set whose source is read only by earlier array.gets of its block and whose result has one user. */
   private linear(op: Op): boolean {
@@ -228,6 +277,7 @@ class Gen {
       if (t.kind !== "int") this.refuse(undefined, `a program that returns a ${t.kind}`, "return integers; write buffers to the output as results");
       return { kind: "int", width: t.width } satisfies SigType;
     });
+    if (this.ctx.wasm) this.wasmPrologue(this.ctx.wasm);
     // a body that falls off its end returns nothing
     if (this.block(entry)?.name !== "cf.return") this.epilogue([]);
     this.done();
@@ -338,6 +388,42 @@ class Gen {
       case "cf.while": return this.whileLoop(op);
       case "cf.if": return this.ifElse(op);
       case "cf.call": return this.call(op);
+      case "cf.block": return this.labelled(op);
+      case "cf.loop": return this.labelled(op);
+      case "cf.br": return this.branch(op, op.operands);
+      case "cf.br_if": {
+        const target = this.target(op);
+        const zero = op.attrs.zero === true;
+        const vals = op.operands.slice(1);
+        if (this.movesNeeded(target.slots, vals, target.sizes)) {
+          const skip = this.emit(zero ? OPC.BNZ : OPC.BEZ, this.r(x), 0);
+          this.branch(op, vals);
+          this.patch(skip, 2, this.here);
+        } else this.jumpTo(target, this.emit(zero ? OPC.BEZ : OPC.BNZ, this.r(x), 0), 2);
+        return;
+      }
+      case "cf.br_table": return this.brTable(op);
+      case "cf.trap": {
+        this.emit(OPC.TRAP, op.intAttr("code") ?? TRAP_ASSERT);
+        return;
+      }
+      case "wasm.trap_if": {
+        const skip = this.emit(OPC.BEZ, this.r(x), 0);
+        this.emit(OPC.TRAP, op.intAttr("code") ?? TRAP_ASSERT);
+        this.patch(skip, 2, this.here);
+        return;
+      }
+      case "wasm.output":
+        for (const v of op.operands) {
+          const wide = widthOf(v.type) === 64;
+          this.emit(wide ? OPC.SD : OPC.SW, this.r(v), this.rz, 0);
+          this.emit(OPC.ECALL, SYS.WRITE, this.rz, wide ? this.r8 : this.r4);
+        }
+        return;
+      case "wasm.load": case "wasm.store": case "wasm.memory_size": case "wasm.memory_grow": case "wasm.memory_copy":
+      case "wasm.memory_fill": case "wasm.memory_init": case "wasm.data_drop": case "wasm.table_init": case "wasm.table_copy":
+      case "wasm.elem_drop": case "wasm.table_size": case "wasm.global_get": case "wasm.global_set": case "wasm.call_indirect":
+        return this.wasmOp(op);
       case "c.assert": {
         const t = this.alloc(1);
         this.emit(OPC.XORI, t, this.r(x), 1);
@@ -491,6 +577,7 @@ class Gen {
     if (w === 0 || (w > 32 && w !== 64) || (ow > 32 && ow !== 64)) this.refuse(op, `${name} on ${res.type.kind === "int" ? "i" + w : res.type.kind} values`, "integers up to 32 bits, and 64 bits");
     const wide = w === 64;
     const [a, b] = ops.map((v) => this.r(v));
+    if (this.wasmFn && this.fast(op, a, w, ow)) return;
     const s = this.def(res, op);
     const fix = () => {
       if (w < 32) this.emit(OPC.ANDI, s, s, mask(w));
@@ -554,7 +641,17 @@ class Gen {
           this.emit(name === "i.rotl" ? OPC.ROTL : OPC.ROTR, s, a, b);
           return;
         }
-        if (wide) this.refuse(op, `${name} on i64`, "rotations of integers up to 32 bits");
+        if (wide) {
+          // (x << k) | (x >> (64 − k)), shift amounts mod 64 (k = 0 gives x | x)
+          const t = this.alloc(6);
+          this.emit(OPC.CONST64, t, 64, 0);
+          this.emit(OPC.SUB64, t, t, b);
+          const [left, right] = name === "i.rotl" ? [b, t] : [t, b];
+          this.emit(OPC.SHL64, t + 2, a, left);
+          this.emit(OPC.SHRU64, t + 4, a, right);
+          this.emit(OPC.OR64, s, t + 2, t + 4);
+          return;
+        }
         // narrower: (x << k) | (x >> (w - k)) masked, k = amount mod w (rotr: k = w - amount mod w)
         const k = amount();
         const wr = this.konst(w);
@@ -569,6 +666,30 @@ class Gen {
         return;
       }
       case "i.cmp": return this.cmp(op, s, a, b, ow, sext);
+      case "i.clz": case "i.ctz": case "i.popcnt": {
+        const code = name === "i.clz" ? OPC.CLZ : name === "i.ctz" ? OPC.CTZ : OPC.POPCNT;
+        if (w === 32) {
+          this.emit(code, s, a);
+          return;
+        }
+        if (!wide) this.refuse(op, `${name} on i${w}`, "bit counts of i32 and i64");
+        const t = this.alloc(2);
+        if (name === "i.popcnt") {
+          this.emit(code, s, a);
+          this.emit(code, t, a + 1);
+          this.emit(OPC.ADD, s, s, t);
+        } else {
+          // clz: the high word's count, or 32 + the low word's when the high word is 0 (ctz: the other way round)
+          const [first, second] = name === "i.clz" ? [a + 1, a] : [a, a + 1];
+          this.emit(code, s, first);
+          this.emit(code, t, second);
+          this.emit(OPC.ADDI, t, t, 32);
+          this.emit(OPC.EQ, t + 1, first, this.rz);
+          this.emit(OPC.CMOVNZ, s, t + 1, t);
+        }
+        this.emit(OPC.CONST, s + 1, 0);
+        return;
+      }
       case "i.zext":
         this.emit(OPC.MOV, s, a);
         if (wide && ow < 64) this.emit(OPC.CONST, s + 1, 0);
@@ -599,6 +720,31 @@ class Gen {
     this.refuse(op, name);
   }
 
+  /**
+   * Lifted WebAssembly: a zero-extension to i32 and a truncation of an i64 to i32 reuse the operand's
+   * (low) register, since narrower values are kept zero-extended and nothing writes a register after
+   * its definition except the moves into labels' and loops' registers, which happen where the old
+   * value is dead; an i32 op whose second operand is a constant uses the immediate form.
+   */
+  private fast(op: Op, a: number, w: number, ow: number): boolean {
+    const res = op.results[0];
+    if ((op.name === "i.zext" && w === 32) || (op.name === "i.trunc" && w === 32 && ow === 64)) {
+      this.slots.set(res, a);
+      return true;
+    }
+    const c = op.operands[1]?.definingOp;
+    if (w !== 32 || ow !== 32 || c?.name !== "i.const") return false;
+    const v = Number(BigInt.asIntN(32, c.bigAttr("value") ?? 0n));
+    const imm: Record<string, [number, number]> = {
+      "i.add": [OPC.ADDI, v], "i.sub": [OPC.ADDI, -v | 0], "i.and": [OPC.ANDI, v], "i.or": [OPC.ORI, v], "i.xor": [OPC.XORI, v],
+      "i.shl": [OPC.SHLI, v & 31], "i.shru": [OPC.SHRUI, v & 31], "i.shrs": [OPC.SHRSI, v & 31],
+    };
+    const e = imm[op.name];
+    if (!e) return false;
+    this.emit(e[0], this.def(res, op), a, e[1]);
+    return true;
+  }
+
   private cmp(op: Op, s: number, a: number, b: number, ow: number, sext: (r: number, w: number) => number): void {
     const pred = op.strAttr("pred") ?? "";
     const signed = pred.startsWith("s");
@@ -626,6 +772,336 @@ class Gen {
 
   private sizes(vs: readonly Value[]): number[] {
     return vs.map((v) => this.size(v.type));
+  }
+
+  // --- labelled branches (cf.block / cf.loop / cf.br*): WebAssembly control flow -------------------
+
+  private labelled(op: Op): void {
+    const body = op.regions[0].blocks[0];
+    const loop = op.name === "cf.loop";
+    const sizes = (vs: readonly Value[]) => this.sizes(vs);
+    let label: Gen["labels"][number];
+    if (loop) {
+      const args = body.args.map((a) => this.def(a));
+      this.moves(args, op.operands, sizes(op.operands));
+      label = { op, slots: args, sizes: sizes(body.args), top: this.here, exits: [] };
+    } else label = { op, slots: [], sizes: sizes(op.results), exits: [] };
+    // a cf.loop's results are its fall-through values; a cf.block's also what a cf.br passes
+    const res = op.results.map((r) => this.def(r, op));
+    if (!loop) label.slots = res;
+    this.labels.push(label);
+    const y = this.block(body);
+    if (y?.name === "cf.yield") this.moves(res, y.operands, sizes(op.results));
+    this.labels.pop();
+    for (const e of label.exits) this.patch(e.at, e.k, this.here);
+  }
+
+  private target(op: Op, depth = op.intAttr("depth") ?? 0): Gen["labels"][number] {
+    const l = this.labels[this.labels.length - 1 - depth];
+    if (!l) this.refuse(op, `${op.name} to depth ${depth} outside its labels`);
+    return l;
+  }
+
+  private movesNeeded(dsts: number[], srcs: readonly Value[], sizes: number[]): boolean {
+    return srcs.some((v, i) => this.r(v) !== dsts[i]) && sizes.some((n) => n > 0);
+  }
+
+  /** Makes the instruction at `at` (its operand k) go to the label: a loop's start, a block's end. */
+  private jumpTo(l: Gen["labels"][number], at: number, k: number): void {
+    if (l.top !== undefined) this.patch(at, k, l.top);
+    else l.exits.push({ at, k });
+  }
+
+  private branch(op: Op, vals: readonly Value[]): void {
+    const l = this.target(op);
+    this.moves(l.slots, [...vals], this.sizes(vals));
+    this.jumpTo(l, this.emit(OPC.JMP, 0), 1);
+  }
+
+  /** A jump table: instruction BASE + i is a jmp to target i; out of range goes to the default. */
+  private brTable(op: Op): void {
+    const idx = this.r(op.operands[0]);
+    const depths = Array.isArray(op.attrs.depths) ? (op.attrs.depths as bigint[]).map(Number) : [];
+    const def = this.target(op, op.intAttr("default") ?? 0);
+    if (depths.length) {
+      const inRange = this.alloc(1);
+      this.emit(OPC.LTU, inRange, idx, this.konst(depths.length));
+      this.jumpTo(def, this.emit(OPC.BEZ, inRange, 0), 2);
+      const t = this.alloc(1);
+      this.emit(OPC.ADDI, t, idx, this.here + 2);
+      this.emit(OPC.JMPR, t);
+      for (const d of depths) this.jumpTo(this.target(op, d), this.emit(OPC.JMP, 0), 1);
+    } else this.jumpTo(def, this.emit(OPC.JMP, 0), 1);
+  }
+
+  // --- WebAssembly state: memory, globals, tables ------------------------------------------------
+
+  /** Sets up the module's state: memory size, globals, table entries, passive segments. */
+  private wasmPrologue(w: WasmLayout): void {
+    if (w.initTrap) {
+      this.emit(OPC.TRAP, TRAP_INIT);
+      return;
+    }
+    const pages = this.konst(w.minPages);
+    this.emit(OPC.SW, pages, this.rz, PAGES_ADDR);
+    this.emit(OPC.ECALL, SYS.MEM_BOUND, this.konst(w.base + w.minPages * PAGE), this.rz);
+    const t = this.alloc(2);
+    w.globals.forEach((g, i) => {
+      if (g.value === 0n) return;
+      if (g.width === 64) {
+        this.emit(OPC.CONST64, t, Number(g.value & 0xffffffffn) | 0, Number(g.value >> 32n) | 0);
+        this.emit(OPC.SD, t, this.rz, w.globalsAt + 8 * i);
+      } else {
+        this.emit(OPC.CONST, t, Number(g.value) | 0);
+        this.emit(OPC.SW, t, this.rz, w.globalsAt + 8 * i);
+      }
+    });
+    const entries = (es: ({ sym: string; sig: string } | null)[], at: number) =>
+      es.forEach((e, k) => {
+        if (!e) return;
+        this.ctx.addrConsts.push({ at: this.emit(OPC.CONST, t, 0), callee: this.queue(e.sym) });
+        this.emit(OPC.SW, t, this.rz, at + 8 * k);
+        this.emit(OPC.CONST, t, this.sigId(e.sig));
+        this.emit(OPC.SW, t, this.rz, at + 8 * k + 4);
+      });
+    entries(w.table, w.tableAt);
+    for (const el of w.elems) {
+      this.emit(OPC.CONST, t, el.entries.length);
+      this.emit(OPC.SW, t, this.rz, el.at);
+      entries(el.entries, el.at + 8);
+    }
+    for (const d of w.passive) {
+      this.emit(OPC.CONST, t, d.bytes.length);
+      this.emit(OPC.SW, t, this.rz, d.at);
+      for (let k = 0; k < d.bytes.length; k += 4) {
+        const v = d.bytes[k] | ((d.bytes[k + 1] ?? 0) << 8) | ((d.bytes[k + 2] ?? 0) << 16) | ((d.bytes[k + 3] ?? 0) << 24);
+        if (v === 0) continue;
+        this.emit(OPC.CONST, t, v);
+        this.emit(OPC.SW, t, this.rz, d.at + 4 + k);
+      }
+    }
+  }
+
+  private sigId(sig: string): number {
+    const ids = this.ctx.wasm!.sigIds;
+    if (!ids.has(sig)) ids.set(sig, ids.size + 1);
+    return ids.get(sig)!;
+  }
+
+  /** Queues a function for compilation (a callee, or a table entry) and gives its name back. */
+  private queue(name: string): string {
+    const callee = this.ctx.m.func(name);
+    if (!callee || (callee.kind !== "fn" && callee.kind !== "hint")) this.refuse(undefined, `a reference to @${name}`, "calls of fn items");
+    if (!this.ctx.funcs.has(name)) {
+      this.ctx.funcs.set(name, -1);
+      this.ctx.pending.push(callee);
+    }
+    return name;
+  }
+
+  /** Traps (code) unless start + n ≤ size, all unsigned registers. */
+  private checkRange(code: number, start: number, n: number, size: number): void {
+    const t = this.alloc(2);
+    this.emit(OPC.ADDI, t, size, 1);
+    this.emit(OPC.CHKLTU, code, n, t);
+    this.emit(OPC.SUB, t + 1, size, n);
+    this.emit(OPC.ADDI, t + 1, t + 1, 1);
+    this.emit(OPC.CHKLTU, code, start, t + 1);
+  }
+
+  /** A byte (or 8-byte entry) loop copying n units from src to dst, backwards when dst > src (memmove). */
+  private copyLoop(dst: number, src: number, n: number, unit: 1 | 8, dstOff: number, srcOff: number): void {
+    const [i, p, q, v, c] = [this.alloc(1), this.alloc(1), this.alloc(1), this.alloc(2), this.alloc(1)];
+    const ld = unit === 1 ? OPC.LBU : OPC.LD;
+    const st = unit === 1 ? OPC.SB : OPC.SD;
+    const sh = unit === 1 ? 0 : 3;
+    this.emit(OPC.LTU, c, src, dst);
+    const back = this.emit(OPC.BNZ, c, 0);
+    // forward
+    this.emit(OPC.CONST, i, 0);
+    let top = this.here;
+    this.emit(OPC.LTU, c, i, n);
+    let exit = this.emit(OPC.BEZ, c, 0);
+    this.emit(OPC.ADD, p, src, i);
+    this.emit(OPC.ADD, q, dst, i);
+    if (sh) { this.emit(OPC.SHLI, p, p, sh); this.emit(OPC.SHLI, q, q, sh); }
+    this.emit(ld, v, p, srcOff);
+    this.emit(st, v, q, dstOff);
+    this.emit(OPC.ADDI, i, i, 1);
+    this.emit(OPC.JMP, top);
+    const done = this.emit(OPC.JMP, 0);
+    this.patch(exit, 2, done);
+    // backward
+    this.patch(back, 2, this.here);
+    this.emit(OPC.MOV, i, n);
+    top = this.here;
+    exit = this.emit(OPC.BEZ, i, 0);
+    this.emit(OPC.ADDI, i, i, -1);
+    this.emit(OPC.ADD, p, src, i);
+    this.emit(OPC.ADD, q, dst, i);
+    if (sh) { this.emit(OPC.SHLI, p, p, sh); this.emit(OPC.SHLI, q, q, sh); }
+    this.emit(ld, v, p, srcOff);
+    this.emit(st, v, q, dstOff);
+    this.emit(OPC.JMP, top);
+    this.patch(exit, 2, this.here);
+    this.patch(done, 1, this.here);
+  }
+
+  private memBytes(): number {
+    const s = this.alloc(1);
+    this.emit(OPC.LW, s, this.rz, PAGES_ADDR);
+    this.emit(OPC.SHLI, s, s, 16);
+    return s;
+  }
+
+  private wasmOp(op: Op): void {
+    const w = this.ctx.wasm;
+    if (!w) return this.refuse(op, `${op.name} outside a program lifted from WebAssembly`);
+    const name = op.name;
+    const ops = op.operands.map((v) => (op.name === "wasm.call_indirect" ? 0 : this.r(v)));
+    switch (name) {
+      case "wasm.load": {
+        const bytes = op.intAttr("bytes") ?? 4;
+        const off = op.bigAttr("offset") ?? 0n;
+        const res = op.results[0];
+        const s = this.def(res, op);
+        const wide = widthOf(res.type) === 64;
+        if (off + BigInt(w.base) >= 1n << 31n) {
+          this.emit(OPC.TRAP, TRAP_MEM);
+          return;
+        }
+        const imm = Number(off) + w.base;
+        const signed = op.attrs.signed === true;
+        const ld = bytes === 1 ? (signed ? OPC.LB : OPC.LBU) : bytes === 2 ? (signed ? OPC.LH : OPC.LHU) : bytes === 4 ? OPC.LW : OPC.LD;
+        this.emit(ld, s, ops[0], imm);
+        if (wide && bytes < 8) {
+          if (signed) this.emit(OPC.SHRSI, s + 1, s, 31);
+          else this.emit(OPC.CONST, s + 1, 0);
+        }
+        return;
+      }
+      case "wasm.store": {
+        const bytes = op.intAttr("bytes") ?? 4;
+        const off = op.bigAttr("offset") ?? 0n;
+        if (off + BigInt(w.base) >= 1n << 31n) {
+          this.emit(OPC.TRAP, TRAP_MEM);
+          return;
+        }
+        const st = bytes === 1 ? OPC.SB : bytes === 2 ? OPC.SH : bytes === 4 ? OPC.SW : OPC.SD;
+        this.emit(st, ops[1], ops[0], Number(off) + w.base);
+        return;
+      }
+      case "wasm.memory_size":
+        this.emit(OPC.LW, this.def(op.results[0], op), this.rz, PAGES_ADDR);
+        return;
+      case "wasm.memory_grow": {
+        const s = this.def(op.results[0], op);
+        const [old, room, ok] = [this.alloc(1), this.alloc(1), this.alloc(1)];
+        this.emit(OPC.CONST, s, -1);
+        this.emit(OPC.LW, old, this.rz, PAGES_ADDR);
+        this.emit(OPC.SUB, room, this.konst(w.maxPages), old);
+        this.emit(OPC.LEU, ok, ops[0], room);
+        const skip = this.emit(OPC.BEZ, ok, 0);
+        this.emit(OPC.ADD, room, old, ops[0]);
+        this.emit(OPC.SW, room, this.rz, PAGES_ADDR);
+        this.emit(OPC.SHLI, room, room, 16);
+        this.emit(OPC.ADDI, room, room, w.base);
+        this.emit(OPC.ECALL, SYS.MEM_BOUND, room, this.rz);
+        this.emit(OPC.MOV, s, old);
+        this.patch(skip, 2, this.here);
+        return;
+      }
+      case "wasm.memory_copy": {
+        const size = this.memBytes();
+        this.checkRange(TRAP_MEM, ops[1], ops[2], size);
+        this.checkRange(TRAP_MEM, ops[0], ops[2], size);
+        this.copyLoop(ops[0], ops[1], ops[2], 1, w.base, w.base);
+        return;
+      }
+      case "wasm.memory_fill": {
+        const size = this.memBytes();
+        this.checkRange(TRAP_MEM, ops[0], ops[2], size);
+        const [i, p, c] = [this.alloc(1), this.alloc(1), this.alloc(1)];
+        this.emit(OPC.CONST, i, 0);
+        const top = this.here;
+        this.emit(OPC.LTU, c, i, ops[2]);
+        const exit = this.emit(OPC.BEZ, c, 0);
+        this.emit(OPC.ADD, p, ops[0], i);
+        this.emit(OPC.SB, ops[1], p, w.base);
+        this.emit(OPC.ADDI, i, i, 1);
+        this.emit(OPC.JMP, top);
+        this.patch(exit, 2, this.here);
+        return;
+      }
+      case "wasm.memory_init": case "wasm.table_init": {
+        const k = op.intAttr("segment") ?? 0;
+        const table = name === "wasm.table_init";
+        const seg = table ? w.elems[k] : w.passive[k];
+        const len = this.alloc(1);
+        // an active or declarative segment counts as dropped: length 0
+        if (seg) this.emit(OPC.LW, len, this.rz, seg.at);
+        else this.emit(OPC.CONST, len, 0);
+        this.checkRange(table ? TRAP_TABLE : TRAP_MEM, ops[1], ops[2], len);
+        this.checkRange(table ? TRAP_TABLE : TRAP_MEM, ops[0], ops[2], table ? this.konst(w.table.length) : this.memBytes());
+        if (seg) this.copyLoop(ops[0], ops[1], ops[2], table ? 8 : 1, table ? w.tableAt : w.base, seg.at + (table ? 8 : 4));
+        return;
+      }
+      case "wasm.data_drop": case "wasm.elem_drop": {
+        const k = op.intAttr("segment") ?? 0;
+        const seg = name === "wasm.elem_drop" ? w.elems[k] : w.passive[k];
+        if (seg) this.emit(OPC.SW, this.rz, this.rz, seg.at);
+        return;
+      }
+      case "wasm.table_copy": {
+        const size = this.konst(w.table.length);
+        this.checkRange(TRAP_TABLE, ops[1], ops[2], size);
+        this.checkRange(TRAP_TABLE, ops[0], ops[2], size);
+        this.copyLoop(ops[0], ops[1], ops[2], 8, w.tableAt, w.tableAt);
+        return;
+      }
+      case "wasm.table_size":
+        this.emit(OPC.CONST, this.def(op.results[0], op), w.table.length);
+        return;
+      case "wasm.global_get": {
+        const res = op.results[0];
+        const k = op.intAttr("index") ?? 0;
+        this.emit(widthOf(res.type) === 64 ? OPC.LD : OPC.LW, this.def(res, op), this.rz, w.globalsAt + 8 * k);
+        return;
+      }
+      case "wasm.global_set": {
+        const v = op.operands[0];
+        const k = op.intAttr("index") ?? 0;
+        this.emit(widthOf(v.type) === 64 ? OPC.SD : OPC.SW, this.r(v), this.rz, w.globalsAt + 8 * k);
+        return;
+      }
+      case "wasm.call_indirect": return this.callIndirect(op, w);
+    }
+  }
+
+  /** Checks the table entry (in range, not empty, same signature), then calls its function. */
+  private callIndirect(op: Op, w: WasmLayout): void {
+    const args = op.operands.slice(0, -1);
+    const idx = this.r(op.operands[op.operands.length - 1]);
+    this.emit(OPC.CHKLTU, TRAP_TABLE, idx, this.konst(w.table.length));
+    const [e, target, sig, ok] = [this.alloc(1), this.alloc(1), this.alloc(1), this.alloc(1)];
+    this.emit(OPC.SHLI, e, idx, 3);
+    this.emit(OPC.LW, sig, e, w.tableAt + 4);
+    this.emit(OPC.EQ, ok, sig, this.konst(this.sigId(op.strAttr("sig") ?? "")));
+    const good = this.emit(OPC.BNZ, ok, 0);
+    const empty = this.emit(OPC.BEZ, sig, 0);
+    this.emit(OPC.TRAP, TRAP_SIG);
+    this.patch(empty, 2, this.here);
+    this.emit(OPC.TRAP, TRAP_NULL);
+    this.patch(good, 2, this.here);
+    this.emit(OPC.LW, target, e, w.tableAt);
+    let off = 2;
+    for (const v of args) for (let k = 0; k < this.size(v.type, op); k++) this.frameRefs.push({ at: this.emit(OPC.MOV, 0, this.r(v) + k), k: 1, rel: off++ });
+    this.frameRefs.push({ at: this.emit(OPC.CALLI, target, 0), k: 2, rel: 0 });
+    off = 2;
+    op.results.forEach((r) => {
+      const s = this.def(r, op);
+      for (let k = 0; k < this.size(r.type, op); k++) this.frameRefs.push({ at: this.emit(OPC.MOV, s + k, 0), k: 2, rel: off++ });
+    });
   }
 
   private forLoop(op: Op): void {
@@ -693,3 +1169,44 @@ class Gen {
 
 const mask = (w: number) => (w >= 32 ? -1 : (2 ** w - 1) | 0);
 const elemBytes = (w: number) => (w <= 8 ? 1 : w <= 16 ? 2 : w <= 32 ? 4 : 8);
+
+/** The memory layout of a lifted WebAssembly module, from the entry program's wasm_* attributes. */
+function wasmLayout(f: Func, opts: ZkvmOptions): WasmLayout {
+  const list = (k: string): Attr[] => (Array.isArray(f.attrs[k]) ? (f.attrs[k] as Attr[]) : []);
+  const entry = (a: Attr) => (Array.isArray(a) && isSymRef(a[0]) && typeof a[1] === "string" ? { sym: a[0].sym, sig: a[1] } : null);
+  const globals = list("wasm_globals").map((g) => {
+    const [w, v] = g as bigint[];
+    return { width: Number(w), value: v };
+  });
+  let at = HEAP_BASE;
+  const globalsAt = at;
+  at += 8 * globals.length;
+  const table = list("wasm_table").map(entry);
+  const tableAt = at;
+  at += 8 * table.length;
+  const elems = list("wasm_elems").map((es) => {
+    const entries = (es as Attr[]).map(entry);
+    const seg = { at, entries };
+    at += 8 + 8 * entries.length;
+    return seg;
+  });
+  const fromHex = (h: string) => Uint8Array.from(Buffer.from(h, "hex"));
+  const passive = list("wasm_passive").map((h) => {
+    const bytes = fromHex(h as string);
+    const seg = { at, bytes };
+    at += (4 + bytes.length + 7) & ~7;
+    return seg;
+  });
+  const base = (at + 15) & ~15;
+  const mem = list("wasm_memory").map(Number);
+  const cap = Math.floor(((opts.memory ?? MAX_MEMORY) - base) / PAGE);
+  const minPages = mem[0] ?? 0;
+  if (minPages > cap) throw new Refuse(error("E0680", `the zkvm backend cannot give the module its ${minPages} pages of memory: at most ${cap} pages (${MAX_MEMORY >> 20} MiB) fit`, undefined, "declare less memory"));
+  const maxPages = Math.max(minPages, Math.min(mem[1] ?? cap, cap));
+  const data = list("wasm_data").map((d) => {
+    const [o, h] = d as [bigint, string];
+    return { offset: Number(o), bytes: fromHex(h) };
+  });
+  const initTrap = typeof f.attrs.wasm_init_trap === "string" ? f.attrs.wasm_init_trap : undefined;
+  return { globals, globalsAt, table, tableAt, elems, passive, base, minPages, maxPages, data, initTrap, sigIds: new Map() };
+}

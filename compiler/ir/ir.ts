@@ -282,14 +282,14 @@ export class Block {
     if (i >= 0) this.ops.splice(i, 1);
     if (op.parent === this) op.parent = undefined;
   }
-  /** The terminator (cf.yield / cf.return / cf.condition) if the last op is one. */
+  /** The terminator (cf.yield / cf.return / cf.condition / cf.br / cf.br_table / cf.trap) if the last op is one. */
   get terminator(): Op | undefined {
     const last = this.ops[this.ops.length - 1];
     return last && TERMINATORS.has(last.name) ? last : undefined;
   }
 }
 
-export const TERMINATORS = new Set(["cf.yield", "cf.return", "cf.condition"]);
+export const TERMINATORS = new Set(["cf.yield", "cf.return", "cf.condition", "cf.br", "cf.br_table", "cf.trap"]);
 
 export class Region {
   readonly blocks: Block[] = [];

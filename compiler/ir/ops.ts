@@ -1269,6 +1269,228 @@ registerOp({
   },
 });
 
+// --- bit counts and labelled branches (WebAssembly control flow) ---------------------------------------
+
+for (const [name, doc] of [
+  ["i.clz", "leading zero bits (W for 0)"],
+  ["i.ctz", "trailing zero bits (W for 0)"],
+  ["i.popcnt", "number of set bits"],
+] as const)
+  registerOp({ name, operands: 1, results: 1, effect: "pure", doc: `\`%r = ${name} %a : iW\` — ${doc}.`, verify: I_ONLY });
+
+const LABELLED = ["program", "fn", "hint"] as const;
+
+/** The cf.block / cf.loop a branch of depth `depth` names, counting only labels outward from `op`. */
+export function branchTarget(op: Op, depth: number): Op | undefined {
+  let at: Op | undefined = op.parent?.parent?.parent;
+  let d = depth;
+  while (at) {
+    if (at.name === "cf.block" || at.name === "cf.loop") {
+      if (d === 0) return at;
+      d--;
+    }
+    at = at.parent?.parent?.parent;
+  }
+  return undefined;
+}
+
+/** Types a branch to `target` carries: a cf.block's results, a cf.loop's region arguments. */
+export function branchTypes(target: Op): Type[] {
+  return target.name === "cf.loop" ? (target.regions[0]?.blocks[0]?.args ?? []).map((a) => a.type) : target.results.map((r) => r.type);
+}
+
+function checkBranch(op: Op, ctx: VerifyCtx, depth: bigint | undefined, vals: readonly Value[]): void {
+  if (depth === undefined) return;
+  const target = branchTarget(op, Number(depth));
+  if (!target) return ctx.err("E0926", `${op.name}: no enclosing cf.block or cf.loop at depth ${depth}`);
+  const want = branchTypes(target);
+  if (want.length !== vals.length || want.some((ty, i) => !typeEq(ty, vals[i].type)))
+    ctx.err("E0926", `${op.name} to depth ${depth} passes (${vals.map((v) => t(v.type)).join(", ")}), the ${target.name} takes (${want.map(t).join(", ")})`);
+}
+
+registerOp({
+  name: "cf.block",
+  operands: 0,
+  results: [0, Infinity],
+  regions: 1,
+  effect: "structured",
+  allowedIn: LABELLED,
+  doc: "`%r.. = cf.block : R.. { ...; cf.yield %v.. }` — a label: a `cf.br` to it leaves the region with values of the result types; falling off its end yields them. The region ends with cf.yield, cf.br, cf.br_table or cf.trap.",
+});
+registerOp({
+  name: "cf.loop",
+  operands: [0, Infinity],
+  results: [0, Infinity],
+  regions: 1,
+  effect: "structured",
+  allowedIn: LABELLED,
+  doc: "`%r.. = cf.loop %init.. : R.. { ^bb0(%a..: A..): ...; cf.yield %v.. }` — a label at its start: a `cf.br` to it runs the region again with new arguments (A = the init types); falling off its end yields the results.",
+});
+registerOp({
+  name: "cf.br",
+  operands: [0, Infinity],
+  results: 0,
+  effect: "terminator",
+  allowedIn: LABELLED,
+  doc: "`cf.br %v.. {depth = n}` — leaves the n-th enclosing cf.block with the values v.. as its results, or restarts the n-th enclosing cf.loop with them as its arguments (0 = innermost; other ops' regions do not count).",
+  verify(op, ctx) {
+    checkBranch(op, ctx, intAttr(op, ctx, "depth", 0n, 1n << 20n), op.operands);
+  },
+});
+registerOp({
+  name: "cf.br_if",
+  operands: [1, Infinity],
+  results: 0,
+  effect: "effect",
+  allowedIn: LABELLED,
+  doc: "`cf.br_if %c, %v.. {depth = n}` — cf.br when the integer c is not 0 (with `zero = true`: when it is 0); otherwise goes on.",
+  verify(op, ctx) {
+    expectType(op, ctx, op.operands[0], (ty) => isInt(ty) && ty.width <= 32, "an integer condition of at most 32 bits");
+    checkBranch(op, ctx, intAttr(op, ctx, "depth", 0n, 1n << 20n), op.operands.slice(1));
+  },
+});
+registerOp({
+  name: "cf.br_table",
+  operands: 1,
+  results: 0,
+  effect: "terminator",
+  allowedIn: LABELLED,
+  doc: "`cf.br_table %i {depths = [d0, ...], default = d}` — cf.br to depth d_i when the i32 i is below the number of depths, else to the default; the targets take no values (a front end passes values through a cf.block per target that ends in a cf.br).",
+  verify(op, ctx) {
+    expectType(op, ctx, op.operands[0], (ty) => isInt(ty, 32), "an i32 index");
+    const ds = op.attrs.depths;
+    if (!Array.isArray(ds) || ds.some((d) => typeof d !== "bigint" || d < 0n)) return ctx.err("E0923", "cf.br_table needs a list of depths 'depths = [...]'");
+    for (const d of ds) checkBranch(op, ctx, d as bigint, []);
+    checkBranch(op, ctx, intAttr(op, ctx, "default", 0n, 1n << 20n), []);
+  },
+});
+registerOp({
+  name: "cf.trap",
+  operands: 0,
+  results: 0,
+  effect: "terminator",
+  allowedIn: LABELLED,
+  doc: "`cf.trap {code = n, msg = \"...\"}` — stops the run with an error (WebAssembly `unreachable`, a function that cannot be compiled).",
+  verify(op, ctx) {
+    intAttr(op, ctx, "code", 0n, (1n << 31n) - 1n);
+  },
+});
+
+// --- wasm: WebAssembly's linear memory, globals, tables (compiler/wasm lifts a module into these) ------
+
+const WASM = ["program", "fn"] as const;
+const isI32 = (ty: Type) => isInt(ty, 32);
+const isI32or64 = (ty: Type) => isInt(ty, 32) || isInt(ty, 64);
+function i32Operands(op: Op, ctx: VerifyCtx, vals: readonly Value[]): void {
+  for (const v of vals) expectType(op, ctx, v, isI32, "i32 operands");
+}
+
+registerOp({
+  name: "wasm.load",
+  operands: 1,
+  results: 1,
+  effect: "effect",
+  allowedIn: WASM,
+  doc: "`%r = wasm.load %addr {offset = o, bytes = n, signed = s} : i32|i64` — n (1, 2, 4, 8) bytes of linear memory at addr + o (u32 each, no wrap), zero- or sign-extended; traps past the memory's current size.",
+  verify(op, ctx) {
+    i32Operands(op, ctx, op.operands);
+    expectType(op, ctx, op.results[0], isI32or64, "an i32 or i64 result");
+    intAttr(op, ctx, "offset", 0n, 0xffffffffn);
+    const n = intAttr(op, ctx, "bytes", 1n, 8n);
+    if (n !== undefined && ![1n, 2n, 4n, 8n].includes(n)) ctx.err("E0923", "wasm.load attribute 'bytes' must be 1, 2, 4 or 8");
+  },
+});
+registerOp({
+  name: "wasm.store",
+  operands: 2,
+  results: 0,
+  effect: "effect",
+  allowedIn: WASM,
+  doc: "`wasm.store %addr, %v {offset = o, bytes = n}` — the low n bytes of v to linear memory at addr + o; traps past the memory's current size.",
+  verify(op, ctx) {
+    i32Operands(op, ctx, op.operands.slice(0, 1));
+    expectType(op, ctx, op.operands[1], isI32or64, "an i32 or i64 value");
+    intAttr(op, ctx, "offset", 0n, 0xffffffffn);
+    intAttr(op, ctx, "bytes", 1n, 8n);
+  },
+});
+registerOp({ name: "wasm.memory_size", operands: 0, results: 1, effect: "read", allowedIn: WASM, doc: "`%r = wasm.memory_size : i32` — the linear memory's size in 64 KiB pages." });
+registerOp({
+  name: "wasm.memory_grow",
+  operands: 1,
+  results: 1,
+  effect: "effect",
+  allowedIn: WASM,
+  doc: "`%r = wasm.memory_grow %n : i32` — adds n pages (zeroed) and gives the old size, or −1 (leaving the size) when the maximum would be passed.",
+  verify: (op, ctx) => i32Operands(op, ctx, [...op.operands, ...op.results]),
+});
+for (const [name, doc] of [
+  ["wasm.memory_copy", "`wasm.memory_copy %dst, %src, %n` — copies n bytes (overlap allowed); traps, before writing, when either range passes the memory's size"],
+  ["wasm.memory_fill", "`wasm.memory_fill %dst, %byte, %n` — sets n bytes to the low byte of the value; traps when the range passes the memory's size"],
+  ["wasm.memory_init", "`wasm.memory_init %dst, %src, %n {segment = k}` — copies n bytes of passive data segment k from src; traps when either range is out of bounds (a dropped segment has length 0)"],
+  ["wasm.table_init", "`wasm.table_init %dst, %src, %n {segment = k}` — copies n entries of passive element segment k into the table; traps when either range is out of bounds"],
+  ["wasm.table_copy", "`wasm.table_copy %dst, %src, %n` — copies n table entries (overlap allowed); traps when either range is out of bounds"],
+] as const)
+  registerOp({ name, operands: 3, results: 0, effect: "effect", allowedIn: WASM, doc: `${doc}.`, verify: (op, ctx) => i32Operands(op, ctx, op.operands) });
+for (const name of ["wasm.data_drop", "wasm.elem_drop"] as const)
+  registerOp({
+    name,
+    operands: 0,
+    results: 0,
+    effect: "effect",
+    allowedIn: WASM,
+    doc: `\`${name} {segment = k}\` — the ${name === "wasm.data_drop" ? "data" : "element"} segment k becomes empty.`,
+    verify: (op, ctx) => void intAttr(op, ctx, "segment", 0n, 0xffffffffn),
+  });
+registerOp({ name: "wasm.table_size", operands: 0, results: 1, effect: "pure", allowedIn: WASM, doc: "`%r = wasm.table_size : i32` — the number of table entries." });
+registerOp({
+  name: "wasm.global_get",
+  operands: 0,
+  results: 1,
+  effect: "read",
+  allowedIn: WASM,
+  doc: "`%r = wasm.global_get {index = k} : i32|i64` — global k (the program item's `wasm_globals` lists them).",
+  verify: (op, ctx) => void intAttr(op, ctx, "index", 0n, 0xffffffffn),
+});
+registerOp({
+  name: "wasm.global_set",
+  operands: 1,
+  results: 0,
+  effect: "effect",
+  allowedIn: WASM,
+  doc: "`wasm.global_set %v {index = k}` — sets global k.",
+  verify: (op, ctx) => void intAttr(op, ctx, "index", 0n, 0xffffffffn),
+});
+registerOp({
+  name: "wasm.call_indirect",
+  operands: [1, Infinity],
+  results: [0, Infinity],
+  effect: "effect",
+  allowedIn: WASM,
+  doc: "`%r.. = wasm.call_indirect %a.., %i {sig = \"i32 i64 -> i32\"} : R..` — calls table entry i with a..; traps when i is past the table, the entry is empty, or its function's signature is not sig.",
+  verify(op, ctx) {
+    expectType(op, ctx, op.operands[op.operands.length - 1], isI32, "an i32 table index (the last operand)");
+    strAttr(op, ctx, "sig", false);
+  },
+});
+registerOp({
+  name: "wasm.trap_if",
+  operands: 1,
+  results: 0,
+  effect: "effect",
+  allowedIn: WASM,
+  doc: "`wasm.trap_if %c {code = n, msg = \"...\"}` — stops the run with an error when the integer c is not 0 (WebAssembly's signed-division overflow).",
+  verify: (op, ctx) => void intAttr(op, ctx, "code", 0n, (1n << 31n) - 1n),
+});
+registerOp({
+  name: "wasm.output",
+  operands: [0, Infinity],
+  results: 0,
+  effect: "effect",
+  allowedIn: WASM,
+  doc: "`wasm.output %v..` — appends the values to the output stream (4 little-endian bytes per i32, 8 per i64): the results of each call of a test script.",
+});
+
 // --- effects for passes ---------------------------------------------------------------------------------
 
 /** Can this op be deleted when its results are unused? (Structured ops: when their bodies can.) */
@@ -1287,7 +1509,7 @@ export function isRemovable(op: Op, module?: Module): boolean {
         const callee = module?.func(op.symAttr("callee") ?? "");
         return !!callee && bodyRemovable(callee.body.blocks.flatMap((b) => b.ops), module, new Set([callee.name]));
       }
-      if (op.name === "cf.while") return false; // may not terminate
+      if (op.name === "cf.while" || op.name === "cf.loop") return false; // may not terminate
       return bodyRemovable(op.regions.flatMap((r) => r.blocks.flatMap((b) => b.ops)), module, new Set());
     default:
       return false;

@@ -286,6 +286,16 @@ class Verifier {
         this.region(op, op.regions[1], res, "cf.yield", ops, "cf.while body");
         break;
       }
+      case "cf.block":
+      case "cf.loop": {
+        const what = `${op.name} region`;
+        if (op.name === "cf.loop") this.region(op, op.regions[0], ops, "", undefined, what);
+        const term = op.regions[0].blocks[0].ops.at(-1);
+        if (term?.name === "cf.yield") this.checkTypes(term.operands, res, `cf.yield of the ${what}`, term.loc ?? op.loc);
+        else if (!term || !["cf.br", "cf.br_table", "cf.trap"].includes(term.name))
+          this.report("E0926", `${what} must end with cf.yield, cf.br, cf.br_table or cf.trap`, term?.loc ?? op.loc);
+        break;
+      }
       // spec ops check their regions' arguments and yields themselves (ops.ts): some yield a
       // variable number of values (a guard or an initial value may be absent).
       default:
@@ -305,6 +315,7 @@ class Verifier {
         `${what} must take (${args.map(typeToString).join(", ")}), takes (${have.map(typeToString).join(", ")})`,
         op.loc,
       );
+    if (!terminator) return;
     const term = b.ops[b.ops.length - 1];
     if (term?.name !== terminator) {
       this.report("E0926", `${what} must end with ${terminator}`, term?.loc ?? op.loc);
@@ -336,7 +347,9 @@ class Verifier {
       if (s === 2) return;
       if (s === 1) {
         const cycle = path.slice(path.indexOf(name));
-        if (cycle.some((n) => this.m.func(n)?.kind === "fn") && !reported.has(cycle.slice().sort().join())) {
+        // a fn marked noinline (a WebAssembly function) is compiled as a call, so it may recurse
+        const inlined = (n: string) => this.m.func(n)?.kind === "fn" && this.m.func(n)?.attrs.noinline !== true;
+        if (cycle.some(inlined) && !reported.has(cycle.slice().sort().join())) {
           reported.add(cycle.slice().sort().join());
           this.report("E0927", `recursive calls through a fn cannot be inlined: ${[...cycle, name].map((n) => `@${n}`).join(" → ")}`);
         }

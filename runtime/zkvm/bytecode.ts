@@ -11,6 +11,8 @@ export interface ZkvmError {
   message: string;
   /** byte offset (format), instruction index (trap) or 1-based line (asm) */
   at?: number;
+  /** a run that stopped (trap, limit): what it had written to the output until then */
+  output?: Uint8Array;
 }
 
 export const zerr = (kind: ZkvmError["kind"], message: string, at?: number): ZkvmError => ({ ok: false, kind, message, at });

@@ -79,9 +79,10 @@ export function execute(p: Program, opts: ExecOptions = {}): ExecResult | ZkvmEr
   let exitCode = 0;
   let memHigh = p.data.length ? p.dataAddr + p.data.length : 0;
   let fpHigh = 0;
-  const trap = (m: string) => zerr("trap", `instruction ${pc - 1} (${OPS[code[(pc - 1) << 2]].name}): ${m}`, pc - 1);
+  const stopped = (e: ZkvmError): ZkvmError => ((e.output = joined()), e);
+  const trap = (m: string) => stopped(zerr("trap", `instruction ${pc - 1} (${OPS[code[(pc - 1) << 2]].name}): ${m}`, pc - 1));
   for (;;) {
-    if (steps >= limit) return zerr("limit", `instruction limit of ${limit} reached`, pc);
+    if (steps >= limit) return stopped(zerr("limit", `instruction limit of ${limit} reached`, pc));
     steps++;
     const i = pc << 2;
     const op = code[i];
@@ -257,17 +258,21 @@ export function execute(p: Program, opts: ExecOptions = {}): ExecResult | ZkvmEr
         break;
       }
       // only past the last instruction: the decoder has checked every opcode
-      default: return zerr("trap", `execution ran past the end of the code (${nCode} instructions)`, pc - 1);
+      default: return stopped(zerr("trap", `execution ran past the end of the code (${nCode} instructions)`, pc - 1));
     }
   }
-  function done(exit: number): ExecResult {
-    exitCode = exit;
+  function joined(): Uint8Array {
     const output = new Uint8Array(outLen);
     let o = 0;
     for (const ch of outChunks) {
       output.set(ch, o);
       o += ch.length;
     }
+    return output;
+  }
+  function done(exit: number): ExecResult {
+    exitCode = exit;
+    const output = joined();
     const r: ExecResult = {
       ok: true,
       exitCode,

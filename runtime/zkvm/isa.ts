@@ -77,6 +77,9 @@ export const SYS = {
   READ: 2,
   /** append reg[c] bytes of memory at reg[b] to the output */
   WRITE: 3,
+  /** memory from byte reg[b] on traps (reg[b] ≤ the header's memory size): WebAssembly's current
+   * memory size, which memory.grow raises */
+  MEM_BOUND: 4,
 } as const;
 /** Numbers from 0x100 on are precompiles (SHA-256, Keccak, Poseidon, secp256k1, bigint): reserved. */
 export const PRECOMPILE_BASE = 0x100;

@@ -1,0 +1,321 @@
+// The WebAssembly spec-test script format (.wast): s-expressions holding modules and assertions.
+// parseWast reads a script into commands; runWast runs them through the WASM frontend
+// (compiler/wasm), the zkVM backend and the executor, and counts passed / failed / unsupported
+// assertions. Module text becomes a binary through wabt without validation, so the frontend's own
+// validator meets the invalid modules of assert_invalid.
+import wabtInit from "wabt";
+import { buildZkvm } from "../../backends/zkvm/index.ts";
+import { compileWasm } from "../../compiler/wasm/index.ts";
+import { type ExecResult, type ZkvmError, execute } from "../../runtime/zkvm/index.ts";
+
+export type SExpr = { atom: string; str?: boolean } | { list: SExpr[]; start: number; end: number };
+
+export function parseSexprs(src: string): SExpr[] {
+  let i = 0;
+  const top: SExpr[] = [];
+  const stack: { list: SExpr[]; start: number }[] = [];
+  const push = (e: SExpr) => (stack.length ? stack[stack.length - 1].list.push(e) : top.push(e));
+  while (i < src.length) {
+    const c = src[i];
+    if (c === ";" && src[i + 1] === ";") {
+      while (i < src.length && src[i] !== "\n") i++;
+    } else if (c === "(" && src[i + 1] === ";") {
+      let depth = 1;
+      i += 2;
+      while (i < src.length && depth) {
+        if (src[i] === "(" && src[i + 1] === ";") (depth++, (i += 2));
+        else if (src[i] === ";" && src[i + 1] === ")") (depth--, (i += 2));
+        else i++;
+      }
+    } else if (c === "(") {
+      stack.push({ list: [], start: i });
+      i++;
+    } else if (c === ")") {
+      const l = stack.pop();
+      if (!l) throw new Error(`unbalanced ) at ${i}`);
+      i++;
+      push({ list: l.list, start: l.start, end: i });
+    } else if (/\s/.test(c)) i++;
+    else if (c === '"') {
+      let j = i + 1;
+      let s = "";
+      while (j < src.length && src[j] !== '"') {
+        if (src[j] === "\\") {
+          const n = src[j + 1];
+          const esc: Record<string, string> = { n: "\n", t: "\t", r: "\r", '"': '"', "'": "'", "\\": "\\" };
+          if (esc[n] !== undefined) (s += esc[n], (j += 2));
+          else if (n === "u") {
+            const close = src.indexOf("}", j);
+            s += String.fromCodePoint(parseInt(src.slice(j + 3, close), 16));
+            j = close + 1;
+          } else {
+            s += String.fromCharCode(parseInt(src.slice(j + 1, j + 3), 16) | 0x10000);
+            j += 3;
+          }
+        } else s += src[j++];
+      }
+      push({ atom: s, str: true });
+      i = j + 1;
+    } else {
+      let j = i;
+      while (j < src.length && !/[\s()";]/.test(src[j])) j++;
+      push({ atom: src.slice(i, j) });
+      i = j;
+    }
+  }
+  return top;
+}
+
+/** Bytes of a string atom: characters ≥ 0x10000 mark raw \hh bytes; others are UTF-8. */
+export function strBytes(s: string): number[] {
+  const out: number[] = [];
+  for (const ch of s) {
+    const cp = ch.codePointAt(0)!;
+    if (cp >= 0x10000 && cp < 0x10100) out.push(cp - 0x10000);
+    else out.push(...Buffer.from(ch, "utf8"));
+  }
+  return out;
+}
+
+const isList = (e: SExpr | undefined): e is Extract<SExpr, { list: SExpr[] }> => !!e && "list" in e;
+const head = (e: SExpr | undefined) => (isList(e) && e.list[0] && !isList(e.list[0]) ? e.list[0].atom : undefined);
+
+export function intLit(lit: string, bits: number): bigint {
+  let s = lit.replace(/_/g, "");
+  let neg = false;
+  if (s[0] === "-" || s[0] === "+") (neg = s[0] === "-", (s = s.slice(1)));
+  let v = BigInt(s);
+  if (neg) v = -v;
+  return BigInt.asUintN(bits, v);
+}
+
+type Val = { type: string; value?: bigint; float?: boolean };
+
+function constVal(e: SExpr): Val {
+  const h = head(e) ?? "";
+  const arg = isList(e) && e.list[1] && !isList(e.list[1]) ? e.list[1].atom : "";
+  if (h === "i32.const") return { type: "i32", value: intLit(arg, 32) };
+  if (h === "i64.const") return { type: "i64", value: intLit(arg, 64) };
+  return { type: h, float: true };
+}
+
+export interface FileReport {
+  passed: number;
+  failed: number;
+  unsupported: number;
+  /** assertions about the text format (assert_malformed of module quote): wabt's concern */
+  skipped: number;
+  failures: string[];
+}
+
+let wabt: Awaited<ReturnType<typeof wabtInit>> | undefined;
+const FEATURES = { multi_value: true, bulk_memory: true, sign_extension: true, sat_float_to_int: true, mutable_globals: true, reference_types: true };
+
+/** Binary of a (module ...) form, or a string saying why there is none. */
+export function moduleBinary(src: string, e: Extract<SExpr, { list: SExpr[] }>): Uint8Array | { text: string; error: string } {
+  const kind = e.list[1] && !isList(e.list[1]) && !e.list[1].str && e.list[1].atom.startsWith("$") ? e.list[2] : e.list[1];
+  const rest = e.list.slice(e.list.indexOf(kind!) + 1);
+  if (kind && !isList(kind) && kind.atom === "binary") return Uint8Array.from(rest.flatMap((x) => (isList(x) ? [] : strBytes(x.atom))));
+  let text = src.slice(e.start, e.end);
+  if (kind && !isList(kind) && kind.atom === "quote") text = `(module ${rest.map((x) => (isList(x) ? "" : String.fromCharCode(...strBytes(x.atom)))).join(" ")})`;
+  try {
+    const m = wabt!.parseWat("t.wat", text, FEATURES);
+    try {
+      return m.toBinary({ write_debug_names: true }).buffer;
+    } finally {
+      m.destroy();
+    }
+  } catch (err) {
+    return { text, error: String(err) };
+  }
+}
+
+const TRAP_NAMES: Record<number, string[]> = {
+  10: ["unreachable"],
+  11: ["out of bounds memory access"],
+  12: ["integer overflow"],
+  13: ["undefined element", "out of bounds table access"],
+  14: ["uninitialized element", "undefined element"],
+  15: ["indirect call type mismatch"],
+  17: ["out of bounds"],
+};
+function trapKinds(e: ZkvmError): string[] | "unsupported" {
+  const m = /(?:trap|check) (\d+)/.exec(e.message);
+  if (m && Number(m[1]) === 16) return "unsupported";
+  if (m && TRAP_NAMES[Number(m[1])]) return TRAP_NAMES[Number(m[1])];
+  if (/division by zero/.test(e.message)) return ["integer divide by zero"];
+  if (/outside memory/.test(e.message)) return ["out of bounds memory access"];
+  if (/stack overflow/.test(e.message)) return ["call stack exhausted", "stack overflow"];
+  if (e.kind === "limit") return ["call stack exhausted"];
+  return [e.message];
+}
+
+interface Call {
+  name: string;
+  args: bigint[];
+  expect: { kind: "return"; vals: Val[][] } | { kind: "trap"; msg: string } | { kind: "none" };
+  line: string;
+}
+
+export async function runWast(src: string, opts: { maxInstructions?: number } = {}): Promise<FileReport> {
+  wabt ??= await wabtInit();
+  const rep: FileReport = { passed: 0, failed: 0, unsupported: 0, skipped: 0, failures: [] };
+  const fail = (what: string) => {
+    rep.failed++;
+    if (rep.failures.length < 20) rep.failures.push(what);
+  };
+  let current: { bin?: Uint8Array; calls: Call[]; unsupported: boolean; names: Set<string | undefined> } | undefined;
+  const flush = () => {
+    if (current?.bin && current.calls.length) runCalls(current.bin, current.calls, rep, fail, opts.maxInstructions ?? 20_000_000);
+    else if (current) rep.unsupported += current.calls.length;
+    current = undefined;
+  };
+  const line = (e: SExpr) => (isList(e) ? `line ${src.slice(0, e.start).split("\n").length}` : "");
+  for (const cmd of parseSexprs(src)) {
+    const h = head(cmd);
+    if (!isList(cmd)) continue;
+    if (h === "module") {
+      flush();
+      const bin = moduleBinary(src, cmd);
+      const name = !isList(cmd.list[1]) && cmd.list[1]?.atom.startsWith("$") ? cmd.list[1].atom : undefined;
+      if (!(bin instanceof Uint8Array)) {
+        current = { calls: [], unsupported: true, names: new Set([name]) };
+        continue;
+      }
+      const b = compileWasm(bin, { script: [] });
+      const moduleLevel = b.unsupported.some((u) => u.func < 0) || b.diagnostics.some((d) => d.code === "E0691");
+      if (b.diagnostics.length && !moduleLevel) fail(`${line(cmd)}: a valid module was refused: ${b.diagnostics[0].message}`);
+      current = { bin: b.diagnostics.length || moduleLevel ? undefined : bin, calls: [], unsupported: moduleLevel, names: new Set([undefined, name]) };
+      continue;
+    }
+    if (h === "register") continue;
+    if (h === "assert_invalid" || h === "assert_malformed") {
+      const m = cmd.list[1];
+      if (!isList(m)) continue;
+      const kind = m.list.find((x, i) => i > 0 && !isList(x) && !x.atom.startsWith("$"));
+      const isQuote = kind && !isList(kind) && kind.atom === "quote";
+      const bin = moduleBinary(src, m);
+      if (!(bin instanceof Uint8Array)) {
+        // the text does not parse: a text-format assertion, for wabt
+        rep.skipped++;
+        continue;
+      }
+      if (isQuote && h === "assert_malformed") {
+        rep.skipped++;
+        continue;
+      }
+      const b = compileWasm(bin, { script: [] });
+      if (b.diagnostics.some((d) => d.code === "E0690")) rep.passed++;
+      else if (b.diagnostics.some((d) => d.code === "E0691") || b.unsupported.length) rep.unsupported++;
+      else fail(`${line(cmd)}: ${h} accepted (expected "${!isList(cmd.list[2]) ? cmd.list[2]?.atom : ""}")`);
+      continue;
+    }
+    if (h === "assert_unlinkable" || h === "assert_uninstantiable" || (h === "assert_trap" && head(cmd.list[1]) === "module")) {
+      const m = cmd.list[1];
+      if (!isList(m)) continue;
+      const bin = moduleBinary(src, m);
+      if (!(bin instanceof Uint8Array)) {
+        rep.skipped++;
+        continue;
+      }
+      const b = compileWasm(bin, { script: [] });
+      if (h === "assert_unlinkable" || b.unsupported.some((u) => u.func < 0)) {
+        rep.unsupported++;
+        continue;
+      }
+      const z = b.module ? buildZkvm(b.module) : undefined;
+      const r = z?.program ? execute(z.program, { maxInstructions: opts.maxInstructions ?? 20_000_000 }) : undefined;
+      if (r && !r.ok) rep.passed++;
+      else fail(`${line(cmd)}: ${h}: the module instantiated`);
+      continue;
+    }
+    if (h === "invoke" || h === "assert_return" || h === "assert_trap" || h === "assert_exhaustion" || h === "get") {
+      const action = h === "invoke" || h === "get" ? cmd : cmd.list[1];
+      if (!isList(action) || head(action) !== "invoke" || !current) {
+        rep.unsupported++;
+        continue;
+      }
+      let k = 1;
+      const modName = !isList(action.list[1]) && action.list[1].atom.startsWith("$") ? action.list[1].atom : undefined;
+      if (modName) k++;
+      const name = action.list[k] && !isList(action.list[k]) ? (action.list[k] as { atom: string }).atom : "";
+      const args = action.list.slice(k + 1).map(constVal);
+      if (modName && !current.names.has(modName)) {
+        rep.unsupported++;
+        continue;
+      }
+      let expect: Call["expect"] = { kind: "none" };
+      if (h === "assert_return") {
+        const alts = cmd.list.slice(2).map((e) => (head(e) === "either" && isList(e) ? e.list.slice(1).map(constVal) : [constVal(e)]));
+        expect = { kind: "return", vals: alts };
+        if (alts.some((a) => a.some((v) => v.float))) {
+          rep.unsupported++;
+          continue;
+        }
+      } else if (h === "assert_trap" || h === "assert_exhaustion") expect = { kind: "trap", msg: !isList(cmd.list[2]) ? (cmd.list[2]?.atom ?? "") : "" };
+      if (args.some((a) => a.float) || current.unsupported || !current.bin) {
+        if (expect.kind !== "none") rep.unsupported++;
+        continue;
+      }
+      current.calls.push({ name, args: args.map((a) => a.value!), expect, line: line(cmd) });
+    }
+  }
+  flush();
+  return rep;
+}
+
+/**
+ * Runs the calls on one instance, in order: one program calls them all and writes each call's
+ * results and then its index. A call that traps ends the run; it is checked, dropped, and the rest
+ * run again from the start (the calls before it repeat, so the instance's state is the same when
+ * the next one runs; what the trapping call stored before its trap is not replayed).
+ */
+function runCalls(bin: Uint8Array, calls: Call[], rep: FileReport, fail: (w: string) => void, maxInstructions: number): void {
+  let todo = calls;
+  let done = 0;
+  const show = (c: Call) => `${c.line}: ${c.name}(${c.args.join(", ")})`;
+  while (done < todo.length) {
+    const b = compileWasm(bin, { script: todo.map((c) => ({ name: c.name, args: c.args })) });
+    const z = b.module ? buildZkvm(b.module) : undefined;
+    if (!z?.program) {
+      for (const c of todo.slice(done)) fail(`${show(c)}: ${(b.diagnostics[0] ?? z?.diagnostics[0])?.message}`);
+      return;
+    }
+    const r: ExecResult | ZkvmError = execute(z.program, { maxInstructions });
+    const out = r.output ?? new Uint8Array(0);
+    const dv = new DataView(out.buffer, out.byteOffset, out.byteLength);
+    let at = 0;
+    let k = 0;
+    for (; k < todo.length; k++) {
+      const types = b.results![k];
+      const size = types.reduce((n, t) => n + (t === "i64" ? 8 : 4), 0) + 4;
+      if (at + size > out.length) break;
+      const got = types.map((t) => {
+        const v = t === "i64" ? dv.getBigUint64(at, true) : BigInt(dv.getUint32(at, true));
+        at += t === "i64" ? 8 : 4;
+        return v;
+      });
+      at += 4;
+      if (k < done) continue;
+      const c = todo[k];
+      if (c.expect.kind === "return") {
+        const want = c.expect.vals;
+        if (got.length === want.length && want.every((alts, j) => alts.some((v) => v.value === got[j]))) rep.passed++;
+        else fail(`${show(c)} gave ${got.join(", ")}, expected ${want.map((a) => a.map((v) => v.value).join("|")).join(", ")}`);
+      } else if (c.expect.kind === "trap") fail(`${show(c)} returned ${got.join(", ")}, expected a trap "${c.expect.msg}"`);
+    }
+    if (r.ok) return;
+    const c = todo[k];
+    if (!c) return fail(`the run trapped after every call: ${r.message}`);
+    const kinds = trapKinds(r);
+    if (kinds === "unsupported") {
+      if (c.expect.kind !== "none") rep.unsupported++;
+    } else if (c.expect.kind === "trap") {
+      const msg = c.expect.msg;
+      if (kinds.some((k2) => msg.startsWith(k2) || k2.startsWith(msg))) rep.passed++;
+      else fail(`${show(c)} trapped with "${r.message}", expected "${msg}"`);
+    } else fail(`${show(c)} trapped: ${r.message}`);
+    todo = [...todo.slice(0, k), ...todo.slice(k + 1)];
+    done = k;
+  }
+}
