@@ -13,7 +13,8 @@ import { BN254_R } from "../../runtime/hash/poseidon.ts";
 import { OPC, assemble, decode, encodeInputs, execute, type Program } from "../../runtime/zkvm/index.ts";
 import { HALT_PC, proveProgram, verifyProgram, type ZkvmWitness } from "../../runtime/zkvm/air/index.ts";
 
-/** Assembles text whose targets may be labels (`name:` on its own line, `@name` as an operand). */
+/** Assembles text whose targets may be labels (`name:` on its own line, `@name` as a target operand,
+ *  `#name` as an immediate). */
 function asm(text: string): Program {
   const lines = text.split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith(";"));
   const labels = new Map<string, number>();
@@ -22,13 +23,16 @@ function asm(text: string): Program {
     if (l.endsWith(":")) labels.set(l.slice(0, -1), body.filter((b) => !b.startsWith(".")).length);
     else body.push(l);
   }
-  const p = assemble(body.map((l) => l.replace(/@([a-z_]\w*)/g, (_, n) => `@${labels.get(n)}`)).join("\n"));
+  const p = assemble(body.map((l) => l.replace(/@([a-z_]\w*)/g, (_, n) => `@${labels.get(n)}`).replace(/#([a-z_]\w*)/g, (_, n) => String(labels.get(n)))).join("\n"));
   if ("kind" in p) throw new Error(p.message);
   return p;
 }
 
 // Every opcode with a chip, with edge values: shift amounts 0, 31 and ≥ 32, carries out of both limbs,
-// sign extension of negative bytes and halves, a call and its return, a loop, reads and writes.
+// sign extension of negative bytes and halves, signed shifts and compares of both signs, a call and
+// an indirect call and their returns, an indirect jump, a loop, reads and writes. Every result register
+// is stored and written to the output, so the executor's output checks each opcode's semantics.
+const RESULTS = Array.from({ length: 60 - 4 + 1 }, (_, i) => `  sw r${i + 4}, r3, ${16 + 4 * i}`).join("\n");
 const ALL = asm(`
   .memory 131072
   .regs 256
@@ -92,6 +96,30 @@ const ALL = asm(`
   mov r45, r102
   const r46, 16
   ecall 3, r3, r46
+  shrs r48, r5, r6
+  shrs r49, r4, r22
+  shrsi r50, r4, 4
+  shrsi r51, r6, 3
+  lts r52, r4, r6
+  lts r53, r6, r4
+  les r54, r4, r4
+  les r55, r5, r4
+  lts r56, r4, r5
+  mov r57, r6
+  cmovnz r57, r22, r4
+  mov r47, r57
+  cmovnz r57, r6, r5
+  const r58, #after_jr
+  jmpr r58
+  trap 3
+  after_jr:
+  const r59, #double
+  mov r102, r5
+  calli r59, 100
+  mov r60, r102
+${RESULTS}
+  const r46, 244
+  ecall 3, r3, r46
   const r47, 0
   ecall 3, r3, r47
   jmp @done
@@ -123,6 +151,7 @@ describe("zkVM AIR: honest runs are accepted", () => {
     expect(w.statement.output).toEqual(run.output);
     expect(w.statement.instructions).toBe(run.instructions);
     expect(w.statement.consumed).toBe(8);
+    expect(w.statement.output.length).toBe(16 + 244);
     // every instruction chip has rows
     for (const c of ["alu", "mul", "div", "cmp", "mem", "cf", "ecall", "io", "memtouch"]) expect(w.used[c], c).toBeGreaterThan(0);
     expect(verifyProgram(ALL, w.statement, w.traces)).toEqual([]);

@@ -214,11 +214,11 @@ function stepState(I: Instr, m: Expr, npc?: Expr, nfp?: Expr): void {
 }
 
 export const ALU_OPS = ["add", "sub", "addi", "and", "or", "xor", "andi", "ori", "xori", "const", "mov"];
-export const MUL_OPS = ["mul", "mulhu", "shl", "shli", "shru", "shrui", "rotl", "rotr"];
+export const MUL_OPS = ["mul", "mulhu", "shl", "shli", "shru", "shrui", "shrs", "shrsi", "rotl", "rotr"];
 export const DIV_OPS = ["divu", "remu"];
-export const CMP_OPS = ["eq", "ne", "ltu", "leu", "chkltu"];
+export const CMP_OPS = ["eq", "ne", "ltu", "leu", "lts", "les", "chkltu", "cmovnz"];
 export const MEM_OPS = ["lw", "lbu", "lb", "lhu", "lh", "sw", "sh", "sb"];
-export const CF_OPS = ["jmp", "bez", "bnz", "call", "ret"];
+export const CF_OPS = ["jmp", "jmpr", "bez", "bnz", "call", "calli", "ret"];
 export const ECALL_OPS = ["ecall"];
 
 /** Which chip proves each opcode (opcodes missing here have no chip yet). */
@@ -274,10 +274,12 @@ function aluChip(): Chip {
 // Multiplies and shifts: one byte-wise 32 × 32 → 64 product P = x · m. mul: m = y, low word; mulhu:
 // high word. Shifts by s = amount mod 32 multiply by 2^e from the pow2 table: left shifts e = s (low
 // word), right shifts e = (32 − s) mod 32 (high word, or x itself when s = 0), rotations low | high.
+// An arithmetic shift of a negative x shifts ~x logically and complements the result: the product's
+// input is x XOR (sg·0xffffffff), whose top bit must be 0, so sg is the sign of x.
 function mulChip(): Chip {
   const I = instrChip("mul", MUL_OPS);
   const { cb, sel, fp, a, b, c, cx } = I;
-  const imm = I.any("shli", "shrui");
+  const imm = I.any("shli", "shrui", "shrsi");
   const x = access(cb, "B", { space: K(SPACE_REG), addr: add(fp, b), ts: I.ts(1), m: I.real });
   const y = access(cb, "C", { space: K(SPACE_REG), addr: add(fp, c), ts: I.ts(2), m: sub(I.real, imm) });
   cb.eq(y.l, c, imm);
@@ -286,7 +288,8 @@ function mulChip(): Chip {
   const mults = I.any("mul", "mulhu");
   const shifts = sub(I.real, mults);
   const left = I.any("shl", "shli", "rotl");
-  const right = I.any("shru", "shrui", "rotr");
+  const right = I.any("shru", "shrui", "shrs", "shrsi", "rotr");
+  const arith = I.any("shrs", "shrsi");
   const [s, k, e, z, ml, mh] = ["s", "k", "e", "z", "ml", "mh"].map((n) => cb.c(n));
   cb.eq(y.l, lin([1, s], [32, k]), shifts);
   cb.range(s, 5, shifts);
@@ -296,16 +299,28 @@ function mulChip(): Chip {
   cb.eq(add(e, s), lin([32, sub(K(1), z)]), right);
   cb.eq(ml, y.l, mults);
   cb.eq(mh, y.h, mults);
-  const xb = byteSplit(cb, "xb", x.l, x.h, I.real);
+  const sg = cb.c("sg");
+  cb.bit(sg);
+  cb.zero(mul(sg, sub(K(1), arith)));
+  const xb = [0, 1, 2, 3].map((i) => cb.c(`xb${i}`));
+  const x2 = [lin([1, xb[0]], [256, xb[1]]), lin([1, xb[2]], [256, xb[3]])];
+  cb.eq(x.l, add(x2[0], mul(sg, sub(K(65535), lin([2, x2[0]])))));
+  cb.eq(x.h, add(x2[1], mul(sg, sub(K(65535), lin([2, x2[1]])))));
+  cb.bytes(xb[0], xb[1], I.real);
+  cb.bytes(xb[2], xb[3], I.real);
+  cb.bytes(lin([2, xb[3]]), K(0), arith);
   const mb = byteSplit(cb, "mb", ml, mh, I.real);
   const P = product(cb, "P", xb, mb, I.real);
   const lo = [lin([1, P[0]], [256, P[1]]), lin([1, P[2]], [256, P[3]])];
   const hi = [lin([1, P[4]], [256, P[5]]), lin([1, P[6]], [256, P[7]])];
   const outs = [o.l, o.h];
+  const shr = [cb.c("rl"), cb.c("rh")];
   for (let i = 0; i < 2; i++) {
     cb.eq(outs[i], lo[i], I.any("mul", "shl", "shli"));
     cb.eq(outs[i], hi[i], sel.mulhu);
-    cb.eq(outs[i], add(hi[i], mul(z, lo[i])), I.any("shru", "shrui"));
+    cb.eq(shr[i], add(hi[i], mul(z, lo[i])), I.any("shru", "shrui", "shrs", "shrsi"));
+    cb.eq(outs[i], shr[i], I.any("shru", "shrui"));
+    cb.eq(outs[i], add(shr[i], mul(sg, sub(K(65535), lin([2, shr[i]])))), arith);
     cb.eq(outs[i], add(lo[i], hi[i]), I.any("rotl", "rotr"));
   }
   stepState(I, I.real);
@@ -339,8 +354,10 @@ function divChip(): Chip {
   return cb.chip();
 }
 
-// Unsigned compares by one subtraction x − y = d with borrow bits: ltu is the final borrow, eq is
-// d = 0. chkltu (a bounds check) writes nothing and requires the borrow.
+// Compares by one subtraction x − y = d with borrow bits: ltu is the final borrow, eq is d = 0; signed
+// compares take the sign bits from the high limbs (x <s y: x negative and y not, or equal signs and
+// x <u y). chkltu (a bounds check) writes nothing and requires the borrow. cmovnz writes y or keeps
+// the old value of a, by an is-zero test of x.
 function cmpChip(): Chip {
   const I = instrChip("cmp", CMP_OPS);
   const { cb, sel, fp, a, b, c } = I;
@@ -356,12 +373,28 @@ function cmpChip(): Chip {
   cb.eq(lin([1, x.l], [-1, y.l], [65536, b0]), dl);
   cb.eq(lin([1, x.h], [-1, y.h], [-1, b0], [65536, b1]), dh);
   const z = isZero(cb, "nz", add(dl, dh), I.real);
-  cb.zero(o.h, writes);
+  const signed = I.any("lts", "les");
+  const [sx, sy, rx, ry, slt] = ["sx", "sy", "rx", "ry", "slt"].map((n) => cb.c(n));
+  cb.bit(sx);
+  cb.bit(sy);
+  cb.eq(x.h, lin([32768, sx], [1, rx]), signed);
+  cb.eq(y.h, lin([32768, sy], [1, ry]), signed);
+  cb.range(rx, 15, signed);
+  cb.range(ry, 15, signed);
+  // slt = sx·(1 − sy) + (sx = sy)·b1
+  cb.eq(slt, add(sub(sx, mul(sx, sy)), mul(add(sub(K(1), add(sx, sy)), mul(K(2), mul(sx, sy))), b1)));
+  const flags = sub(writes, sel.cmovnz);
+  cb.zero(o.h, flags);
   cb.eq(o.l, z, sel.eq);
   cb.eq(o.l, sub(K(1), z), sel.ne);
   cb.eq(o.l, b1, sel.ltu);
   cb.eq(o.l, add(b1, z), sel.leu);
+  cb.eq(o.l, slt, sel.lts);
+  cb.eq(o.l, add(slt, z), sel.les);
   cb.eq(b1, K(1), sel.chkltu);
+  const xz = isZero(cb, "xz", add(x.l, x.h), sel.cmovnz);
+  cb.eq(o.l, add(mul(xz, o.pl), mul(sub(K(1), xz), y.l)), sel.cmovnz);
+  cb.eq(o.h, add(mul(xz, o.ph), mul(sub(K(1), xz), y.h)), sel.cmovnz);
   stepState(I, I.real);
   return cb.chip();
 }
@@ -405,32 +438,36 @@ function memChip(memSize: number): Chip {
   return cb.chip();
 }
 
-// Control flow: jmp, bez/bnz (is-zero of R[a]), call (writes the return pc and the caller's fp into
-// the callee's r0, r1; fp += n), ret (reads them back; returning from the entry frame, r0 = 0xffffffff
-// at fp 0, halts with exit code 0).
+// Control flow: jmp, jmpr (to R[a]), bez/bnz (is-zero of R[a]), call and calli (to R[a], read first:
+// slot 1) write the return pc and the caller's fp into the callee's r0, r1 (slot 2) and move fp by n;
+// ret reads them back; returning from the entry frame, r0 = 0xffffffff at fp 0, halts with exit code 0.
 function cfChip(): Chip {
   const I = instrChip("cf", CF_OPS);
   const { cb, sel, pc, fp, a, b, bx } = I;
   const [addr1, npc, nfp, hf] = ["addr1", "npc", "nfp", "halt"].map((n) => cb.c(n));
-  const br = I.any("bez", "bnz");
+  const br = I.any("bez", "bnz", "jmpr");
+  const calls = I.any("call", "calli");
   cb.eq(addr1, add(fp, a), br);
-  cb.eq(addr1, lin([1, fp], [1, b], [65536, bx]), sel.call);
+  cb.eq(addr1, lin([1, fp], [1, b], [65536, bx]), calls);
   cb.eq(addr1, fp, sel.ret);
-  const r1 = access(cb, "R1", { space: K(SPACE_REG), addr: addr1, ts: I.ts(1), m: I.any("bez", "bnz", "call", "ret"), write: true, readOnly: I.any("bez", "bnz", "ret"), range: sel.call });
-  const r2 = access(cb, "R2", { space: K(SPACE_REG), addr: add(addr1, K(1)), ts: I.ts(1), m: I.any("call", "ret"), write: true, readOnly: sel.ret, range: sel.call });
+  const r3 = access(cb, "R3", { space: K(SPACE_REG), addr: add(fp, a), ts: I.ts(1), m: sel.calli });
+  const r1 = access(cb, "R1", { space: K(SPACE_REG), addr: addr1, ts: I.ts(2), m: I.any("bez", "bnz", "jmpr", "call", "calli", "ret"), write: true, readOnly: I.any("bez", "bnz", "jmpr", "ret"), range: calls });
+  const r2 = access(cb, "R2", { space: K(SPACE_REG), addr: add(addr1, K(1)), ts: I.ts(2), m: I.any("call", "calli", "ret"), write: true, readOnly: sel.ret, range: calls });
   const v1 = lin([1, r1.l], [65536, r1.h]);
   const v2 = lin([1, r2.l], [65536, r2.h]);
-  cb.eq(v1, add(pc, K(1)), sel.call);
-  cb.eq(v2, fp, sel.call);
-  const z = isZero(cb, "nz", add(r1.l, r1.h), br);
+  cb.eq(v1, add(pc, K(1)), calls);
+  cb.eq(v2, fp, calls);
+  const z = isZero(cb, "nz", add(r1.l, r1.h), I.any("bez", "bnz"));
   cb.eq(npc, a, I.any("jmp", "call"));
+  cb.eq(npc, lin([1, r3.l], [65536, r3.h]), sel.calli);
+  cb.eq(npc, v1, sel.jmpr);
   cb.eq(npc, add(mul(z, b), mul(sub(K(1), z), add(pc, K(1)))), sel.bez);
   cb.eq(npc, add(mul(z, add(pc, K(1))), mul(sub(K(1), z), b)), sel.bnz);
   const back = sub(sel.ret, hf);
   cb.eq(npc, v1, back);
-  cb.eq(nfp, addr1, sel.call);
+  cb.eq(nfp, addr1, calls);
   cb.eq(nfp, v2, back);
-  cb.eq(nfp, fp, I.any("jmp", "bez", "bnz"));
+  cb.eq(nfp, fp, I.any("jmp", "jmpr", "bez", "bnz"));
   cb.bit(hf);
   cb.zero(mul(hf, sub(K(1), sel.ret)));
   cb.eq(r1.l, K(0xffff), hf);

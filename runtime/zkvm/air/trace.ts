@@ -220,7 +220,7 @@ export function generateTrace(p: Program, input: Uint8Array, opts: { maxInstruct
       regAccess("A", fp + A, t3, o);
     } else if (chip === "mul") {
       const x = regAccess("B", fp + Bo, t1);
-      const imm = op === "shli" || op === "shrui";
+      const imm = op === "shli" || op === "shrui" || op === "shrsi";
       let y: number;
       if (imm) {
         y = Co >>> 0;
@@ -229,6 +229,10 @@ export function generateTrace(p: Program, input: Uint8Array, opts: { maxInstruct
       } else y = regAccess("C", fp + Co, t2);
       let m = y;
       let o: number;
+      // an arithmetic shift multiplies ~x when x is negative
+      const sg = (op === "shrs" || op === "shrsi") && x >>> 31 ? 1 : 0;
+      const x2 = sg ? ~x >>> 0 : x;
+      row.sg = sg;
       if (op === "mul" || op === "mulhu") {
         const P = BigInt(x) * BigInt(y);
         o = op === "mul" ? Number(P & 0xffffffffn) : Number(P >> 32n);
@@ -244,13 +248,18 @@ export function generateTrace(p: Program, input: Uint8Array, opts: { maxInstruct
         if (left && op !== "rotl") o = (x << s) >>> 0;
         else if (op === "rotl") o = ((x << s) | (x >>> ((32 - s) & 31))) >>> 0;
         else if (op === "rotr") o = ((x >>> s) | (x << ((32 - s) & 31))) >>> 0;
-        else o = x >>> s;
+        else {
+          const r = x2 >>> s;
+          row.rl = lo(r);
+          row.rh = hi(r);
+          o = (sg ? ~r : r) >>> 0;
+        }
       }
       row.ml = lo(m);
       row.mh = hi(m);
-      bytesOf("xb", x);
+      bytesOf("xb", x2);
       bytesOf("mb", m);
-      product("P", x, m, false);
+      product("P", x2, m, false);
       regAccess("A", fp + A, t3, o);
     } else if (chip === "div") {
       const x = regAccess("B", fp + Bo, t1);
@@ -274,7 +283,17 @@ export function generateTrace(p: Program, input: Uint8Array, opts: { maxInstruct
       const b1 = dh < 0 ? 1 : 0;
       Object.assign(row, { b0, b1, dl: (lo(x) - lo(y) + 65536 * b0) & 0xffff, dh: dh + 65536 * b1 });
       isZero("nz", row.dl + row.dh);
-      const o = op === "eq" ? +(x === y) : op === "ne" ? +(x !== y) : op === "ltu" ? +(x < y) : +(x <= y);
+      const sx = x >>> 31;
+      const sy = y >>> 31;
+      const slt = (x | 0) < (y | 0) ? 1 : 0;
+      if (op === "lts" || op === "les") Object.assign(row, { sx, sy, rx: hi(x) & 0x7fff, ry: hi(y) & 0x7fff });
+      // the chip's formula, on every row (sx = sy = 0 where the signs are not needed)
+      row.slt = (row.sx ?? 0) * (1 - (row.sy ?? 0)) + ((row.sx ?? 0) === (row.sy ?? 0) ? b1 : 0);
+      let o: number;
+      if (op === "cmovnz") {
+        isZero("xz", lo(x) + hi(x));
+        o = x !== 0 ? y : R[fp + A];
+      } else o = op === "eq" ? +(x === y) : op === "ne" ? +(x !== y) : op === "ltu" ? +(x < y) : op === "leu" ? +(x <= y) : op === "lts" ? slt : +((x | 0) <= (y | 0));
       if (op !== "chkltu") regAccess("A", fp + A, t3, o);
     } else if (chip === "mem") {
       const base = regAccess("B", fp + Bo, t1);
@@ -303,22 +322,25 @@ export function generateTrace(p: Program, input: Uint8Array, opts: { maxInstruct
       }
     } else if (chip === "cf") {
       if (op === "jmp") npc = A;
-      else if (op === "bez" || op === "bnz") {
+      else if (op === "jmpr") {
         row.addr1 = fp + A;
-        const v = regAccess("R1", fp + A, t1);
+        npc = regAccess("R1", fp + A, t2);
+      } else if (op === "bez" || op === "bnz") {
+        row.addr1 = fp + A;
+        const v = regAccess("R1", fp + A, t2);
         isZero("nz", lo(v) + hi(v));
         npc = (v === 0) === (op === "bez") ? Bo : pc + 1;
-      } else if (op === "call") {
+      } else if (op === "call" || op === "calli") {
         const nf = fp + Bo;
         row.addr1 = nf;
-        regAccess("R1", nf, t1, pc + 1);
-        regAccess("R2", nf + 1, t1, fp);
-        npc = A;
+        npc = op === "call" ? A : regAccess("R3", fp + A, t1);
+        regAccess("R1", nf, t2, pc + 1);
+        regAccess("R2", nf + 1, t2, fp);
         nfp = nf;
       } else {
         row.addr1 = fp;
-        const rpc = regAccess("R1", fp, t1);
-        const ofp = regAccess("R2", fp + 1, t1);
+        const rpc = regAccess("R1", fp, t2);
+        const ofp = regAccess("R2", fp + 1, t2);
         if (rpc === 0xffffffff && fp === 0) {
           row.halt = 1;
           npc = HALT_PC;
