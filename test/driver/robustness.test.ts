@@ -145,6 +145,22 @@ beforeAll(async () => {
   badOp[40] = 0xee;
   writeFileSync(p("opcode.cwvm"), badOp);
   writeFileSync(p("empty.cwvm"), "");
+  // WebAssembly modules (hand-assembled): one exported `main` whose body is given, then damaged ones.
+  const wasm = (result: number, body: number[]) => {
+    const code = [0x00, ...body, 0x0b];
+    return Buffer.from([
+      0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+      0x01, 0x05, 0x01, 0x60, 0x00, 0x01, result,
+      0x03, 0x02, 0x01, 0x00,
+      0x07, 0x08, 0x01, 0x04, 0x6d, 0x61, 0x69, 0x6e, 0x00, 0x00,
+      0x0a, code.length + 2, 0x01, code.length, ...code,
+    ]);
+  };
+  writeFileSync(p("good.wasm"), wasm(0x7f, [0x41, 0x2a]));
+  writeFileSync(p("trunc.wasm"), wasm(0x7f, [0x41, 0x2a]).subarray(0, 20));
+  writeFileSync(p("invalid.wasm"), wasm(0x7f, [0x42, 0x01]));
+  writeFileSync(p("float.wasm"), wasm(0x7f, [0x44, ...Buffer.alloc(8), 0x44, ...Buffer.alloc(8), 0xa0, 0x1a, 0x41, 0x00]));
+  writeFileSync(p("trap.wasm"), wasm(0x7f, [0x00]));
 }, 120_000);
 
 afterAll(() => {
@@ -254,6 +270,14 @@ function cases(): Case[] {
   out.push(c(/missing input `input`/, "run", "good.cwvm", "--input", "in.json"));
   out.push(c(/takes inputs/, "run", "good.cwvm"));
   out.push(c(/E0681.*no program/, "build", "good.cwl", "--target", "zkvm", "-o", "x.cwvm"));
+  // WebAssembly guests: malformed, invalid, unsupported, no such entry, a trap, a target they lack.
+  out.push(c(/E0690.*trunc\.wasm.*unexpected end/, "run", "trunc.wasm"));
+  out.push(c(/E0690.*invalid\.wasm.*type mismatch.*function main/, "build", "invalid.wasm", "--target", "zkvm", "-o", "x.cwvm"));
+  out.push(c(/E0691.*f64\.const.*in function main: floating point is not supported yet/, "build", "float.wasm", "--target", "zkvm", "-o", "x.cwvm"));
+  out.push(c(/E0692.*no exported function "nope"/, "run", "good.wasm", "--entry", "nope"));
+  out.push(c(/trap 10 \(unreachable\)/, "run", "trap.wasm"));
+  out.push(c(/builds for --target zkvm or ir/, "build", "good.wasm", "--target", "plonkish"));
+  out.push(c(/no such file/, "run", "missing.wasm"));
   // Numbers out of range name the range.
   out.push(c(/--k must be an integer from 1 to 28, not 40/, "setup", "good.cwl", "--insecure-dev-srs", "-k", "40"));
   out.push(c(/--k must be an integer from 1 to 28, not 0/, "setup", "good.cwl", "--insecure-dev-srs", "-k", "0"));

@@ -30,7 +30,7 @@ export const command: CommandModule<object, Args> = {
   describe: "Compile a .cwl file to CWIR or a backend artifact",
   builder: (y) =>
     y
-      .positional("file", { type: "string", demandOption: true, describe: ".cwl source" })
+      .positional("file", { type: "string", demandOption: true, describe: ".cwl source, or a .wasm module (targets ir and zkvm)" })
       .option("target", { type: "string", choices: TARGETS as unknown as string[], default: "ir", describe: "what to produce" })
       .option("emit", { type: "string", choices: ["ir"], describe: "also write the CWIR (before backend passes) next to the output" })
       .option("o", { type: "string", describe: "output file (ir) or folder (other targets; ts: typed bindings per item); default stdout / ./build" })
@@ -43,6 +43,7 @@ export const command: CommandModule<object, Args> = {
       .example("$0 build c.cwl --target ir --passes default", "CWIR after inline, unroll, folding, if→select, CSE, DCE")
       .example("$0 build stdlib/specs/bft.cwl --target promela --entry Bft", "each spec as a Promela model for spin (build/Bft.pml)") as never,
   handler: async (argv) => {
+    if (argv.file.endsWith(".wasm")) return buildWasm(argv);
     const fm = new FileManager();
     // Inside a project, its cwl.toml's dependencies apply.
     const r = compileInProject(argv.file, { fm, field: argv.field });
@@ -146,6 +147,25 @@ export const command: CommandModule<object, Args> = {
     process.stdout.write(`wrote ${outDir}\n`);
   },
 };
+
+/** A .wasm guest: the lifted CWIR (`--target ir`) or zkVM bytecode (spec/wasm.md). */
+async function buildWasm(argv: Args): Promise<void> {
+  const { buildWasmFile, liftWasmFile } = await import("../wasm-guest.ts");
+  if (argv.target !== "zkvm" && argv.target !== "ir") throw new UserError(`a .wasm module builds for --target zkvm or ir, not ${argv.target}`);
+  if (argv.target === "ir") {
+    const m = liftWasmFile(argv.file, argv.entry);
+    if (!m) return;
+    const text = printModule(m);
+    if (argv.o) writeUserFile(argv.o, text, "CWIR file");
+    else process.stdout.write(text);
+    return;
+  }
+  const res = buildWasmFile(argv.file, argv.entry);
+  if (!res?.bytes) return;
+  const out = argv.o ?? join("build", basename(argv.file).replace(/\.wasm$/, "") + ".cwvm");
+  writeUserFile(out, res.bytes, "zkVM bytecode file");
+  process.stdout.write(`wrote ${out} (${res.bytes.length} bytes, ${res.program!.code.length / 4} instructions)\n`);
+}
 
 // Literal import specifiers, so that the prebuilt CLI bundle (scripts/build-cli.mjs) contains the backends.
 const BACKENDS: Record<string, () => Promise<object>> = {

@@ -22,7 +22,7 @@ export const command: CommandModule<object, Args> = {
   describe: "Run a circuit, program, protocol (in the clear) or kernel with the CWIR interpreter",
   builder: (y) =>
     y
-      .positional("file", { type: "string", demandOption: true, describe: ".cwl source, or .cwvm zkVM bytecode (cwl build --target zkvm)" })
+      .positional("file", { type: "string", demandOption: true, describe: ".cwl source, .cwvm zkVM bytecode (cwl build --target zkvm), or a .wasm module (compiled for the zkVM, then run)" })
       .option("input", { type: "string", describe: "JSON file with the inputs by parameter name" })
       .option("entry", { type: "string", describe: "item to run when the file has several" })
       .option("field", { type: "string", choices: FIELD_CHOICES as unknown as string[], default: "bn254", describe: "prime field for `F: Field` generics" })
@@ -37,6 +37,7 @@ export const command: CommandModule<object, Args> = {
       if (typeof inputs !== "object" || inputs === null) throw new UserError(`input file \`${argv.input}\` must hold a JSON object (inputs by name) or array`);
     }
     if (argv.file.endsWith(".cwvm")) return runBytecode(argv.file, inputs, argv.input !== undefined);
+    if (argv.file.endsWith(".wasm")) return runWasm(argv.file, argv.entry, inputs, argv.input !== undefined);
     const fm = new FileManager();
     // Inside a project, its cwl.toml's dependencies apply.
     const r = compileInProject(argv.file, { fm, field: argv.field });
@@ -93,14 +94,32 @@ async function runBytecode(file: string, inputs: Record<string, unknown> | unkno
   const bytes = new Uint8Array(readUserFile(file, { what: "zkVM bytecode file" }));
   const p = zk.decode(bytes);
   if (!("code" in p)) throw new UserError(`${file}: byte ${p.at ?? 0}: ${p.message}`, "rebuild it with `cwl build X.cwl --target zkvm -o " + file + "`");
+  return runProgram(file, p, inputs, hasInput);
+}
+
+/** Compiles a .wasm module for the zkVM (spec/wasm.md) and runs it. */
+async function runWasm(file: string, entry: string | undefined, inputs: Record<string, unknown> | unknown[], hasInput: boolean): Promise<void> {
+  const { buildWasmFile, wasmTrapMessage } = await import("../wasm-guest.ts");
+  const b = buildWasmFile(file, entry);
+  if (b?.program) return runProgram(file, b.program, inputs, hasInput, wasmTrapMessage);
+}
+
+async function runProgram(
+  file: string,
+  p: import("../../../runtime/zkvm/index.ts").Program,
+  inputs: Record<string, unknown> | unknown[],
+  hasInput: boolean,
+  explain: (msg: string) => string = (m) => m,
+): Promise<void> {
+  const zk = await import("../../../runtime/zkvm/index.ts");
   const sig = p.sig ?? { params: [], results: [] };
   if (sig.params.length && !hasInput) throw new UserError(`${file} takes inputs (${sig.params.map((x) => x.name).join(", ")}); pass them with --input in.json`);
   const input = zk.encodeInputs(sig, inputs);
   if (typeof input === "string") throw new UserError(`${file}: ${input}`);
   const r = zk.execute(p, { input, counts: true });
   if (!r.ok) {
-    process.stdout.write(JSON.stringify({ ok: false, error: r.message }, null, 2) + "\n");
-    process.stderr.write(`error: ${file}: ${r.message}\n`);
+    process.stdout.write(JSON.stringify({ ok: false, error: explain(r.message) }, null, 2) + "\n");
+    process.stderr.write(`error: ${file}: ${explain(r.message)}\n`);
     return setExitCode(1);
   }
   const outputs = zk.decodeOutputs(sig, r.output);
