@@ -29,10 +29,10 @@ function asm(text: string): Program {
 }
 
 // Every opcode with a chip, with edge values: shift amounts 0, 31 and ≥ 32, carries out of both limbs,
-// sign extension of negative bytes and halves, signed shifts and compares of both signs, a call and
+// sign extension of negative bytes and halves (loads and sext), signed shifts and compares of both signs, a call and
 // an indirect call and their returns, an indirect jump, a loop, reads and writes. Every result register
 // is stored and written to the output, so the executor's output checks each opcode's semantics.
-const RESULTS = Array.from({ length: 60 - 4 + 1 }, (_, i) => `  sw r${i + 4}, r3, ${16 + 4 * i}`).join("\n");
+const RESULTS = Array.from({ length: 64 - 4 + 1 }, (_, i) => `  sw r${i + 4}, r3, ${16 + 4 * i}`).join("\n");
 const ALL = asm(`
   .memory 131072
   .regs 256
@@ -117,8 +117,12 @@ const ALL = asm(`
   mov r102, r5
   calli r59, 100
   mov r60, r102
+  sext r61, r4, 8
+  sext r62, r4, 16
+  sext r63, r6, 32
+  sext r64, r5, 8
 ${RESULTS}
-  const r46, 244
+  const r46, 260
   ecall 3, r3, r46
   const r47, 0
   ecall 3, r3, r47
@@ -151,7 +155,7 @@ describe("zkVM AIR: honest runs are accepted", () => {
     expect(w.statement.output).toEqual(run.output);
     expect(w.statement.instructions).toBe(run.instructions);
     expect(w.statement.consumed).toBe(8);
-    expect(w.statement.output.length).toBe(16 + 244);
+    expect(w.statement.output.length).toBe(16 + 260);
     // every instruction chip has rows
     for (const c of ["alu", "mul", "div", "cmp", "mem", "cf", "ecall", "io", "memtouch"]) expect(w.used[c], c).toBeGreaterThan(0);
     expect(verifyProgram(ALL, w.statement, w.traces)).toEqual([]);
@@ -194,6 +198,13 @@ describe("zkVM AIR: honest runs are accepted", () => {
     `);
     const r = proveProgram(p, new Uint8Array(0));
     expect("kind" in r && r.message).toMatch(/no table for this opcode/);
+    const s5 = proveProgram(asm(`
+      .memory 65536
+      .regs 16
+      sext r2, r3, 5
+      ret
+    `), new Uint8Array(0));
+    expect("kind" in s5 && s5.message).toMatch(/widths 8, 16 and 32 only/);
     const t = proveProgram(asm(`
       .memory 65536
       .regs 16

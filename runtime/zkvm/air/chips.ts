@@ -200,7 +200,8 @@ function instrChip(name: string, ops: string[]): Instr {
   }
   const real = sum(ops.map((o) => sel[o]));
   cb.bit(real);
-  const opcode = sum(ops.map((o) => lin([OPC[o.toUpperCase()], sel[o]])));
+  // a selector name may be an opcode with a suffix (sext8: sext with width 8)
+  const opcode = sum(ops.map((o) => lin([OPC[o.toUpperCase()] ?? OPC[o.replace(/\d+$/, "").toUpperCase()], sel[o]])));
   cb.send("rom", [pc, opcode, a, ax, b, bx, c, cx], real);
   cb.recv("state", [pc, fp, K(0), clk], real);
   const ts = (slot: number) => add(mul(K(4), clk), K(slot));
@@ -213,7 +214,7 @@ function stepState(I: Instr, m: Expr, npc?: Expr, nfp?: Expr): void {
   I.cb.send("state", [npc ?? add(I.pc, K(1)), nfp ?? I.fp, K(0), add(I.clk, K(1))], m);
 }
 
-export const ALU_OPS = ["add", "sub", "addi", "and", "or", "xor", "andi", "ori", "xori", "const", "mov"];
+export const ALU_OPS = ["add", "sub", "addi", "and", "or", "xor", "andi", "ori", "xori", "const", "mov", "sext8", "sext16", "sext32"];
 export const MUL_OPS = ["mul", "mulhu", "shl", "shli", "shru", "shrui", "shrs", "shrsi", "rotl", "rotr"];
 export const DIV_OPS = ["divu", "remu"];
 export const CMP_OPS = ["eq", "ne", "ltu", "leu", "lts", "les", "chkltu", "cmovnz"];
@@ -224,6 +225,7 @@ export const ECALL_OPS = ["ecall"];
 /** Which chip proves each opcode (opcodes missing here have no chip yet). */
 export const CHIP_OF: Record<string, string> = Object.fromEntries([
   ...ALU_OPS.map((o) => [o, "alu"]),
+  ["sext", "alu"],
   ...MUL_OPS.map((o) => [o, "mul"]),
   ...DIV_OPS.map((o) => [o, "div"]),
   ...CMP_OPS.map((o) => [o, "cmp"]),
@@ -233,7 +235,8 @@ export const CHIP_OF: Record<string, string> = Object.fromEntries([
 ]);
 
 // 32-bit ALU: add/sub by 16-bit limbs with carry bits; and/or/xor byte-wise through the bitwise table;
-// const and mov. Slots: B read (1), C read (2, register forms), A write (3).
+// const and mov; sext of widths 8 and 16 from the bytes of x (sign = top bit of the last byte kept),
+// 32 as a move. Slots: B read (1), C read (2, register forms), A write (3).
 function aluChip(): Chip {
   const I = instrChip("alu", ALU_OPS);
   const { cb, sel, fp, a, b, c, cx } = I;
@@ -258,10 +261,27 @@ function aluChip(): Chip {
   const xb = [0, 1, 2, 3].map((i) => cb.c(`xb${i}`));
   const yb = [0, 1, 2, 3].map((i) => cb.c(`yb${i}`));
   const zb = [0, 1, 2, 3].map((i) => cb.c(`zb${i}`));
-  for (const [v, bs] of [[x, xb], [y, yb], [o, zb]] as const) {
+  const split = add(bitwise, I.any("sext8", "sext16"));
+  cb.eq(x.l, lin([1, xb[0]], [256, xb[1]]), split);
+  cb.eq(x.h, lin([1, xb[2]], [256, xb[3]]), split);
+  for (const [v, bs] of [[y, yb], [o, zb]] as const) {
     cb.eq(v.l, lin([1, bs[0]], [256, bs[1]]), bitwise);
     cb.eq(v.h, lin([1, bs[2]], [256, bs[3]]), bitwise);
   }
+  const [sg, rest] = ["sg", "rest"].map((n) => cb.c(n));
+  cb.bit(sg);
+  const sx = I.any("sext8", "sext16");
+  cb.eq(add(mul(sel.sext8, xb[0]), mul(sel.sext16, xb[1])), mul(sx, lin([128, sg], [1, rest])));
+  cb.bytes(xb[0], xb[1], sx);
+  cb.bytes(xb[2], xb[3], sx);
+  cb.bytes(lin([2, rest]), K(0), sx);
+  cb.eq(c, K(8), sel.sext8);
+  cb.eq(c, K(16), sel.sext16);
+  cb.eq(c, K(32), sel.sext32);
+  cb.eq(o.l, lin([1, xb[0]], [0xff00, sg]), sel.sext8);
+  cb.eq(o.l, x.l, I.any("sext16", "sext32"));
+  cb.eq(o.h, lin([0xffff, sg]), sx);
+  cb.eq(o.h, x.h, sel.sext32);
   for (let i = 0; i < 4; i++) cb.send("bitwise", [kind, xb[i], yb[i], zb[i]], bitwise);
   cb.eq(o.l, b, sel.const);
   cb.eq(o.h, I.bx, sel.const);

@@ -9,7 +9,7 @@ import { BABYBEAR } from "../../air/check.ts";
 import { type ZkvmError, zerr } from "../bytecode.ts";
 import { execute } from "../exec.ts";
 import { OPS, SYS, type Program } from "../isa.ts";
-import { CHIP_OF, HALT_PC, IO_IN, IO_OUT, KEY_SHIFT, MAX_CLK, SPACE_CUR, SPACE_MEM, SPACE_REG, fixedHeight, pow2Row, romTuple, zkvmAir } from "./chips.ts";
+import { ALU_OPS, CHIP_OF, HALT_PC, IO_IN, IO_OUT, KEY_SHIFT, MAX_CLK, SPACE_CUR, SPACE_MEM, SPACE_REG, fixedHeight, pow2Row, romTuple, zkvmAir } from "./chips.ts";
 
 /** What the verifier is told: the public part of a run. */
 export interface ZkvmStatement {
@@ -179,7 +179,10 @@ export function generateTrace(p: Program, input: Uint8Array, opts: { maxInstruct
     const chip = CHIP_OF[op];
     if (!chip) return zerr("trap", `instruction ${pc} (${op}): the prover has no table for this opcode yet`, pc);
     const [, , ra, rax, rb, rbx, rc, rcx] = romTuple(p, pc);
-    row = { pc, fp, clk, a: ra, ax: rax, b: rb, bx: rbx, c: rc, cx: rcx, [`is_${op}`]: 1 };
+    // sext has a selector per width it covers
+    const selName = op === "sext" ? `sext${code[i + 3]}` : op;
+    if (op === "sext" && !ALU_OPS.includes(selName)) return zerr("trap", `instruction ${pc} (sext to ${code[i + 3]} bits): the prover covers widths 8, 16 and 32 only yet`, pc);
+    row = { pc, fp, clk, a: ra, ax: rax, b: rb, bx: rbx, c: rc, cx: rcx, [`is_${selName}`]: 1 };
     const A = code[i + 1];
     const Bo = code[i + 2];
     const Co = code[i + 3];
@@ -193,7 +196,7 @@ export function generateTrace(p: Program, input: Uint8Array, opts: { maxInstruct
       const x = op === "const" ? 0 : regAccess("B", fp + Bo, t1);
       let y = (Co >>> 0) & 0xffffffff;
       if (rrr) y = regAccess("C", fp + Co, t2);
-      else if (op !== "const" && op !== "mov") {
+      else if (op !== "const" && op !== "mov" && op !== "sext") {
         y = Co >>> 0;
         row["C.l"] = lo(y);
         row["C.h"] = hi(y);
@@ -205,14 +208,22 @@ export function generateTrace(p: Program, input: Uint8Array, opts: { maxInstruct
       else if (op === "or" || op === "ori") o = (x | y) >>> 0;
       else if (op === "xor" || op === "xori") o = (x ^ y) >>> 0;
       else if (op === "const") o = Bo >>> 0;
-      else o = x;
+      else if (op === "sext") {
+        const n = Co;
+        o = n === 32 ? x : ((x << (32 - n)) >> (32 - n)) >>> 0;
+        if (n < 32) {
+          bytesOf("xb", x);
+          row.sg = (x >>> (n - 1)) & 1;
+          row.rest = ((x >>> (n - 8)) & 255) - 128 * row.sg;
+        }
+      } else o = x;
       if (op === "add" || op === "addi") {
         row.c0 = (lo(x) + lo(y) - lo(o)) / 65536;
         row.c1 = (hi(x) + hi(y) + row.c0 - hi(o)) / 65536;
       } else if (op === "sub") {
         row.c0 = (lo(o) + lo(y) - lo(x)) / 65536;
         row.c1 = (hi(o) + hi(y) + row.c0 - hi(x)) / 65536;
-      } else if (op !== "const" && op !== "mov") {
+      } else if (op !== "const" && op !== "mov" && op !== "sext") {
         bytesOf("xb", x);
         bytesOf("yb", y);
         bytesOf("zb", o);
