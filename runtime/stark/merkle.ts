@@ -29,41 +29,60 @@ export function hashNode(l: Uint8Array, r: Uint8Array): Uint8Array {
   return sha256(buf);
 }
 
+/** Empty levels for a tree of `rows` leaves (shared memory when `shared`, so that workers can fill them). */
+export function allocLevels(rows: number, shared = false): Uint8Array[] {
+  if (rows < 1 || (rows & (rows - 1)) !== 0) throw new Error(`Merkle tree of ${rows} leaves: not a power of two`);
+  const out: Uint8Array[] = [];
+  for (let n = rows; n >= 1; n >>= 1) out.push(shared ? new Uint8Array(new SharedArrayBuffer(n * DIGEST_BYTES)) : new Uint8Array(n * DIGEST_BYTES));
+  return out;
+}
+
+/**
+ * Hashes leaves [from, to) (an aligned power-of-two range) into levels[0] and every level above it up
+ * to the range's own root; `from = 0, to = rows` builds the whole tree. Workers fill disjoint ranges.
+ */
+export function fillLevels(levels: Uint8Array[], width: number, row: (i: number, out: Uint32Array) => void, from: number, to: number, fromLevel = 0): void {
+  if (fromLevel === 0) {
+    const buf = new Uint32Array(width + 1);
+    const bytes = new Uint8Array(buf.buffer);
+    const cells = buf.subarray(1);
+    buf[0] = LEAF_TAG;
+    const leaves = levels[0];
+    for (let i = from; i < to; i++) {
+      row(i, cells);
+      leaves.set(hash("sha256", bytes, "buffer"), i * DIGEST_BYTES);
+    }
+  }
+  const node = new Uint8Array(4 + 2 * DIGEST_BYTES);
+  new DataView(node.buffer).setUint32(0, NODE_TAG, true);
+  // level l is computed from the range's nodes at level l − 1 while there are at least two of them
+  for (let l = Math.max(fromLevel, 1), a = from >> l, b = to >> l; l < levels.length && (to - from) >> (l - 1) >= 2; l++, a >>= 1, b >>= 1) {
+    const below = levels[l - 1];
+    const level = levels[l];
+    for (let k = a; k < b; k++) {
+      node.set(below.subarray(2 * k * DIGEST_BYTES, (2 * k + 2) * DIGEST_BYTES), 4);
+      level.set(hash("sha256", node, "buffer"), k * DIGEST_BYTES);
+    }
+  }
+}
+
 export class MerkleTree {
   /** levels[0] are the leaf digests, the last level the root; each level is count·32 bytes */
   readonly levels: Uint8Array[];
   /**
    * `rows` leaves of `width` cells; `row(i, out)` writes row i into `out`. The row count must be a power
-   * of two.
+   * of two. With `levels`, the tree is already hashed (by workers) into them.
    */
   constructor(
     readonly rows: number,
     readonly width: number,
     row: (i: number, out: Uint32Array) => void,
-    onLeaves?: (done: number) => void,
+    levels?: Uint8Array[],
   ) {
-    if (rows < 1 || (rows & (rows - 1)) !== 0) throw new Error(`Merkle tree of ${rows} leaves: not a power of two`);
-    const buf = new Uint32Array(width + 1);
-    const bytes = new Uint8Array(buf.buffer);
-    const cells = buf.subarray(1);
-    buf[0] = LEAF_TAG;
-    let level = new Uint8Array(rows * DIGEST_BYTES);
-    for (let i = 0; i < rows; i++) {
-      row(i, cells);
-      level.set(hash("sha256", bytes, "buffer"), i * DIGEST_BYTES);
-      if (onLeaves && (i & 0xffff) === 0xffff) onLeaves(i + 1);
-    }
-    this.levels = [level];
-    const node = new Uint8Array(4 + 2 * DIGEST_BYTES);
-    new DataView(node.buffer).setUint32(0, NODE_TAG, true);
-    while (level.length > DIGEST_BYTES) {
-      const next = new Uint8Array(level.length / 2);
-      for (let k = 0; k < next.length / DIGEST_BYTES; k++) {
-        node.set(level.subarray(2 * k * DIGEST_BYTES, (2 * k + 2) * DIGEST_BYTES), 4);
-        next.set(hash("sha256", node, "buffer"), k * DIGEST_BYTES);
-      }
-      this.levels.push(next);
-      level = next;
+    if (levels) this.levels = levels;
+    else {
+      this.levels = allocLevels(rows);
+      fillLevels(this.levels, width, row, 0, rows);
     }
   }
 

@@ -38,20 +38,12 @@ import {
   type Ext,
 } from "./field.ts";
 import { friProve, type Codewords } from "./fri.ts";
-import { MerkleTree } from "./merkle.ts";
-import { bitReverse, cosetPointsBitrev, evaluateCosetBitrev, interpolateCosetBitrev, lde } from "./ntt.ts";
+import { bitReverse, cosetPointsBitrev, interpolateCosetBitrev } from "./ntt.ts";
+import { commitPool, commitSync, type CommitJob, type Committed } from "./commit.ts";
+import { defaultThreads } from "../pool/index.ts";
 import { Transcript } from "./transcript.ts";
 import { Alg, accumulateScaled, extMulCols, extVal, type Val } from "./vec.ts";
 import { observeStatement, proofMeta, type MatrixOpening, type StarkProof } from "./proof.ts";
-
-/** A committed matrix: coefficients and LDE (bit-reversed, on GENERATOR·⟨ω_{n·blowup}⟩) of each column. */
-interface Committed {
-  /** the columns on the trace domain, where the prover keeps them (fixed columns) */
-  trace?: Uint32Array[];
-  coeffs: Uint32Array[];
-  lde: Uint32Array[];
-  tree: MerkleTree;
-}
 
 export interface ProvingKey {
   vk: VerifyingKey;
@@ -83,7 +75,7 @@ export function keygen(air: Air, opts: KeygenOptions = {}): { pk: ProvingKey; vk
       const w = chip.fixed.columns.length;
       if (rows.length !== h || rows.some((r) => r.length !== w)) throw new Error(`chip ${chip.name}: fixed values are not ${h} rows of ${w}`);
       const cols = Array.from({ length: w }, (_, c) => Uint32Array.from(rows, (r) => fromBig(r[c])));
-      const com = commit(cols, params.logBlowup);
+      const com = commitSync({ kind: "trace", columns: cols, logN: Math.log2(h) + params.logBlowup });
       shape.logHeight = Math.log2(h);
       shape.fixedRoot = com.tree.root;
       fixed.push({ ...com, trace: cols });
@@ -92,34 +84,6 @@ export function keygen(air: Air, opts: KeygenOptions = {}): { pk: ProvingKey; vk
   }
   const vk: VerifyingKey = { air, params, chips, buses: busNames(air), digest: vkDigest(air, params, chips) };
   return { pk: { vk, fixed }, vk };
-}
-
-function commit(cols: Uint32Array[], logBlowup: number): Committed {
-  const coeffs: Uint32Array[] = [];
-  const ldes: Uint32Array[] = [];
-  for (const c of cols) {
-    const r = lde(c, logBlowup);
-    coeffs.push(r.coeffs);
-    ldes.push(r.evals);
-  }
-  return fromLde(coeffs, ldes);
-}
-
-/**
- * The Merkle tree of an LDE matrix: one leaf per pair of rows (2k, 2k+1), the points x and −x, which
- * halves the hashing against a leaf per row; a query opens the pair.
- */
-function fromLde(coeffs: Uint32Array[], ldes: Uint32Array[]): Committed {
-  const rows = ldes[0].length;
-  const w = ldes.length;
-  const tree = new MerkleTree(Math.max(1, rows >> 1), rows > 1 ? 2 * w : w, (k, out) => {
-    for (let c = 0; c < w; c++) {
-      const l = ldes[c];
-      out[c] = l[2 * k];
-      if (rows > 1) out[w + c] = l[2 * k + 1];
-    }
-  });
-  return { coeffs, lde: ldes, tree };
 }
 
 export interface ProveOptions {
@@ -141,8 +105,28 @@ export interface ProveOptions {
   };
 }
 
-/** Proves that `traces` satisfy the AIR of `pk` with these public boundary terms. */
+/** Proves that `traces` satisfy the AIR of `pk` with these public boundary terms (on this thread). */
 export function prove(pk: ProvingKey, traces: ChipTrace[], boundary: BoundaryTerm[], opts: ProveOptions = {}): StarkProof {
+  const steps = proveSteps(pk, traces, boundary, opts);
+  let r = steps.next();
+  while (!r.done) r = steps.next(r.value.map(commitSync));
+  return r.value;
+}
+
+/**
+ * The same proof (byte for byte) with the commitments (LDEs and Merkle hashing) spread over `threads`
+ * runtime/pool workers (default: every core).
+ */
+export async function proveParallel(pk: ProvingKey, traces: ChipTrace[], boundary: BoundaryTerm[], opts: ProveOptions & { threads?: number } = {}): Promise<StarkProof> {
+  const threads = opts.threads ?? defaultThreads();
+  const steps = proveSteps(pk, traces, boundary, opts);
+  let r = steps.next();
+  while (!r.done) r = steps.next(threads > 1 ? await commitPool(r.value, threads) : r.value.map(commitSync));
+  return r.value;
+}
+
+/** The prover as steps: it yields the matrices to commit and gets them back committed. */
+function* proveSteps(pk: ProvingKey, traces: ChipTrace[], boundary: BoundaryTerm[], opts: ProveOptions): Generator<CommitJob[], StarkProof, Committed[]> {
   const { vk } = pk;
   const { air, params } = vk;
   const progress = opts.progress;
@@ -181,21 +165,18 @@ export function prove(pk: ProvingKey, traces: ChipTrace[], boundary: BoundaryTer
   }
   const t = new Transcript("proof");
   observeStatement(t, vk, logHeights, boundary);
-  const main: Committed[] = [];
-  for (let ci = 0; ci < nChips; ci++) {
-    main.push(commit(mainCols[ci], logB));
-    t.observeBytes(main[ci].tree.root);
-    progress?.("stark: commit main traces", ci + 1, nChips);
-  }
+  const main: Committed[] = yield mainCols.map((columns, ci) => ({ kind: "trace", columns, logN: logHeights[ci] + logB }));
+  for (const m of main) t.observeBytes(m.tree.root);
+  progress?.("stark: commit main traces", nChips, nChips);
   const alpha = t.sampleExt();
   const beta = t.sampleExt();
 
   // ---- LogUp helper and running-sum columns (on the trace domain) ----
-  const perm: (Committed | undefined)[] = [];
+  const permCols: (Uint32Array[] | undefined)[] = [];
   const totals: Ext[] = [];
   for (const [ci, chip] of air.chips.entries()) {
     if (chip.interactions.length === 0) {
-      perm.push(undefined);
+      permCols.push(undefined);
       totals.push([0, 0, 0, 0]);
       continue;
     }
@@ -229,15 +210,19 @@ export function prove(pk: ProvingKey, traces: ChipTrace[], boundary: BoundaryTer
     cols.push(...s);
     opts.adversary?.permColumns?.(ci, cols, { alpha, beta });
     totals.push([s[0][n - 1], s[1][n - 1], s[2][n - 1], s[3][n - 1]]);
-    perm.push(commit(cols, logB));
+    permCols.push(cols);
     progress?.("stark: LogUp columns", ci + 1, nChips);
   }
+  const permJobs: CommitJob[] = [];
+  permCols.forEach((columns, ci) => columns && permJobs.push({ kind: "trace", columns, logN: logHeights[ci] + logB }));
+  const permDone: Committed[] = yield permJobs;
+  const perm = permCols.map((c) => (c ? permDone.shift() : undefined));
   for (const p of perm) if (p) t.observeBytes(p.tree.root);
   for (const tot of totals) t.observeExt(tot);
   const lambda = t.sampleExt();
 
   // ---- quotients ----
-  const quotient: Committed[] = [];
+  const quotientJobs: CommitJob[] = [];
   const points: Uint32Array[] = [];
   for (const [ci, chip] of air.chips.entries()) {
     const logN = logHeights[ci] + logB;
@@ -273,7 +258,6 @@ export function prove(pk: ProvingKey, traces: ChipTrace[], boundary: BoundaryTer
     }) as Uint32Array[];
     const D = vk.chips[ci].quotientPieces;
     const qcoeffs: Uint32Array[] = [];
-    const qlde: Uint32Array[] = [];
     const pieces: Uint32Array[][] = Array.from({ length: D }, () => []);
     for (let j = 0; j < 4; j++) {
       const qj = c[j];
@@ -281,14 +265,11 @@ export function prove(pk: ProvingKey, traces: ChipTrace[], boundary: BoundaryTer
       const co = interpolateCosetBitrev(qj, GENERATOR);
       for (let p = 0; p < D; p++) pieces[p][j] = co.slice(p * n, (p + 1) * n);
     }
-    for (let p = 0; p < D; p++)
-      for (let j = 0; j < 4; j++) {
-        qcoeffs.push(pieces[p][j]);
-        qlde.push(evaluateCosetBitrev(pieces[p][j], logN, GENERATOR));
-      }
-    quotient.push(fromLde(qcoeffs, qlde));
+    for (let p = 0; p < D; p++) for (let j = 0; j < 4; j++) qcoeffs.push(pieces[p][j]);
+    quotientJobs.push({ kind: "coeffs", columns: qcoeffs, logN });
     progress?.("stark: quotient", ci + 1, nChips);
   }
+  const quotient: Committed[] = yield quotientJobs;
   for (const q of quotient) t.observeBytes(q.tree.root);
   const zeta = t.sampleExt();
 

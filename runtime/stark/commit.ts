@@ -1,0 +1,138 @@
+// Committing matrices: each column's coset LDE (bit-reversed, on GENERATOR·⟨ω_N⟩) and the Merkle tree
+// over the LDE's rows, a leaf per row pair (2k, 2k+1), i.e. the points x and −x, which halves the
+// hashing against a leaf per row (a query opens the pair). Done inline (`commitSync`) or spread over the
+// runtime/pool workers (`commitPool`): columns are transformed on all workers at once, then each tree's
+// leaves are hashed in aligned ranges, one per worker, and its top levels on this thread.
+import { getPool, poolTask } from "../pool/index.ts";
+import { GENERATOR } from "./field.ts";
+import { MerkleTree, allocLevels, fillLevels } from "./merkle.ts";
+import { evaluateCosetBitrev, interpolateNatural } from "./ntt.ts";
+
+export interface Committed {
+  /** the columns on the trace domain, where the prover keeps them (fixed columns) */
+  trace?: Uint32Array[];
+  coeffs: Uint32Array[];
+  lde: Uint32Array[];
+  tree: MerkleTree;
+}
+
+/** Columns to commit: trace values (length n, natural order) or coefficients, extended to 2^logN points. */
+export interface CommitJob {
+  kind: "trace" | "coeffs";
+  columns: Uint32Array[];
+  logN: number;
+}
+
+export const leafCount = (rows: number): number => Math.max(1, rows >> 1);
+export const leafWidth = (width: number, rows: number): number => (rows > 1 ? 2 * width : width);
+
+/** Writes leaf k (the row pair 2k, 2k+1) of an LDE matrix. */
+export function pairedRow(ldes: Uint32Array[]): (k: number, out: Uint32Array) => void {
+  const w = ldes.length;
+  const rows = ldes[0].length;
+  return (k, out) => {
+    for (let c = 0; c < w; c++) {
+      const l = ldes[c];
+      out[c] = l[2 * k];
+      if (rows > 1) out[w + c] = l[2 * k + 1];
+    }
+  };
+}
+
+/** The coefficients and LDE of one column. */
+export function ldeColumn(kind: CommitJob["kind"], src: Uint32Array, logN: number): { coeffs: Uint32Array; evals: Uint32Array } {
+  const coeffs = kind === "trace" ? interpolateNatural(src) : src;
+  return { coeffs, evals: evaluateCosetBitrev(coeffs, logN, GENERATOR) };
+}
+
+export function commitSync(job: CommitJob): Committed {
+  const coeffs: Uint32Array[] = [];
+  const lde: Uint32Array[] = [];
+  for (const c of job.columns) {
+    const r = ldeColumn(job.kind, c, job.logN);
+    coeffs.push(r.coeffs);
+    lde.push(r.evals);
+  }
+  return treeOf(coeffs, lde);
+}
+
+export function treeOf(coeffs: Uint32Array[], lde: Uint32Array[]): Committed {
+  const rows = lde[0].length;
+  return { coeffs, lde, tree: new MerkleTree(leafCount(rows), leafWidth(lde.length, rows), pairedRow(lde)) };
+}
+
+export interface LdeTask {
+  items: { kind: CommitJob["kind"]; src: Uint32Array; logN: number; coeffs?: Uint32Array; out: Uint32Array }[];
+}
+
+export interface MerkleTask {
+  lde: Uint32Array[];
+  levels: Uint8Array[];
+  width: number;
+  from: number;
+  to: number;
+}
+
+const LDE_TASK = poolTask<LdeTask>(new URL("./tasks.ts", import.meta.url), "ldeColumns");
+const MERKLE_TASK = poolTask<MerkleTask>(new URL("./tasks.ts", import.meta.url), "merkleRange");
+
+const shared = (n: number) => new Uint32Array(new SharedArrayBuffer(4 * n));
+function toShared(a: Uint32Array): Uint32Array {
+  if (a.buffer instanceof SharedArrayBuffer) return a;
+  const s = shared(a.length);
+  s.set(a);
+  return s;
+}
+
+/** Below this many LDE points a matrix's tree is hashed on this thread (a job's start costs more). */
+const MIN_PARALLEL_LEAVES = 1 << 12;
+
+export async function commitPool(jobs: CommitJob[], threads: number): Promise<Committed[]> {
+  const pool = getPool(threads);
+  // 1. every column of every job, balanced over the workers by size
+  const items = jobs.flatMap((job) =>
+    job.columns.map((c) => ({
+      kind: job.kind,
+      src: toShared(c),
+      logN: job.logN,
+      coeffs: job.kind === "trace" ? shared(c.length) : undefined,
+      out: shared(1 << job.logN),
+    })),
+  );
+  const buckets: (typeof items)[] = Array.from({ length: threads }, () => []);
+  const load = new Array<number>(threads).fill(0);
+  for (const it of [...items].sort((a, b) => b.logN - a.logN)) {
+    const k = load.indexOf(Math.min(...load));
+    buckets[k].push(it);
+    load[k] += 1 << it.logN;
+  }
+  await Promise.all(buckets.filter((b) => b.length).map((b) => pool.run(LDE_TASK, { items: b.map(({ kind, src, logN, coeffs, out }) => ({ kind, src, logN, coeffs, out })) })));
+  // 2. the trees: aligned leaf ranges on the workers, the levels above them here
+  let at = 0;
+  const out: Committed[] = [];
+  const work: Promise<unknown>[] = [];
+  const finish: (() => void)[] = [];
+  for (const job of jobs) {
+    const its = items.slice(at, at + job.columns.length);
+    at += job.columns.length;
+    const coeffs = its.map((it) => it.coeffs ?? it.src);
+    const lde = its.map((it) => it.out);
+    const rows = 1 << job.logN;
+    const leaves = leafCount(rows);
+    const width = leafWidth(lde.length, rows);
+    if (leaves < MIN_PARALLEL_LEAVES || threads < 2) {
+      out.push(treeOf(coeffs, lde));
+      continue;
+    }
+    const levels = allocLevels(leaves, true);
+    const chunkLog = Math.log2(leaves) - Math.ceil(Math.log2(threads));
+    const chunk = 1 << chunkLog;
+    for (let from = 0; from < leaves; from += chunk) work.push(pool.run(MERKLE_TASK, { lde, levels, width, from, to: from + chunk }));
+    const tree = new MerkleTree(leaves, width, pairedRow(lde), levels);
+    finish.push(() => fillLevels(levels, width, pairedRow(lde), 0, leaves, chunkLog + 1));
+    out.push({ coeffs, lde, tree });
+  }
+  await Promise.all(work);
+  for (const f of finish) f();
+  return out;
+}
