@@ -348,7 +348,8 @@ export class FuncLifter {
   }
   private pushFrame(kind: Frame["kind"], ft: FuncType, at: number): Frame {
     const dead = !this.emitting;
-    const carried = kind === "func" ? [] : [...(this.assigned.get(at) ?? [])].sort((a, b) => a - b);
+    // an index past the locals fails validation where its local.set is read; carry only real ones
+    const carried = kind === "func" ? [] : [...(this.assigned.get(at) ?? [])].filter((i) => i < this.locals.length).sort((a, b) => a - b);
     const f: Frame = { kind, params: ft.params, results: ft.results, height: this.stack.length, unreachable: false, dead, levels: 1, carried };
     this.frames.push(f);
     return f;
