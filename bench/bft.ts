@@ -37,7 +37,7 @@ async function tcpRun(n: number, mode: QuorumMode, blocks: number) {
         id,
         peers,
         consensus: consensus(n, mode, { committeeSize: Math.min(n, committeeFor(n)), maxBatch: 200, checkHashes: true, viewTimeoutMs: 4000 }),
-        keySeed: "bench",
+        keys: { dev: "bench" },
         stopAfterBlocks: blocks,
         maxSeconds: 120,
         lingerMs: 3000,

@@ -3,7 +3,7 @@
 // by point addition, and a certificate verifies with ONE pairing check: e(σ, g2) = e(H(m), Σ pk_i).
 // Rogue-key attacks on same-message aggregation are excluded by a proof of possession of every key
 // (a signature on the key itself under a separate domain tag), checked when the key set is loaded.
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { bls12_381 } from "@noble/curves/bls12-381.js";
 
 export interface Signer {
@@ -35,6 +35,33 @@ export interface BlsKeys {
   pops: Uint8Array[];
   /** The secret keys this process holds, by node id. */
   secrets: Map<number, Uint8Array>;
+}
+
+/** One node's key: a secret from the OS's random generator, its public key and proof of possession (hex). */
+export interface NodeKey {
+  secretKey: string;
+  publicKey: string;
+  pop: string;
+}
+
+export function generateNodeKey(): NodeKey {
+  return nodeKeyOf(bls.keygen(new Uint8Array(randomBytes(48))).secretKey);
+}
+
+export function nodeKeyOf(sk: Uint8Array): NodeKey {
+  const pk = bls.getPublicKey(sk).toBytes();
+  const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
+  return { secretKey: hex(sk), publicKey: hex(pk), pop: hex(bls.sign(bls.hash(pk, DST_POP), sk).toBytes()) };
+}
+
+/**
+ * The key set of a cluster from its configured public keys and proofs of possession (hex, by node id)
+ * and this node's secret key, which must be the secret of `publicKeys[id]`.
+ */
+export function clusterKeys(publicKeys: string[], pops: string[], id: number, secretKey: string): BlsKeys {
+  const sk = hexBytes(secretKey);
+  if (nodeKeyOf(sk).publicKey !== publicKeys[id].toLowerCase()) throw new Error(`the secret key is not the one of node ${id}'s public key`);
+  return { publicKeys: publicKeys.map(hexBytes), pops: pops.map(hexBytes), secrets: new Map([[id, sk]]) };
 }
 
 export function devKeys(seed: string, n: number, own: number[]): BlsKeys {

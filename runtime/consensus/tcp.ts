@@ -1,10 +1,15 @@
 // The protocol over real TCP: one process per node, length-prefixed JSON frames (4-byte big-endian
 // length, then the UTF-8 JSON), one outgoing connection per peer opened on first use (and reopened
-// after an error), inbound connections announced by a `hello` frame. The replica is the same
-// Replica the simulator runs; this file only moves its messages and fires its timers.
+// after an error). Every inbound connection is authenticated before anything it sends counts: the
+// accepting node sends a fresh random challenge, and the connecting node answers with `hello`: its id
+// and its BLS signature over `hello|challenge|its id|the acceptor's id` with the key the cluster's
+// config holds for that id. A wrong or missing signature closes the connection, so an impostor cannot
+// speak for a node (and protocol messages are signed besides). The replica is the same Replica the
+// simulator runs; this file only moves its messages and fires its timers.
 import { createServer, connect, type Server, type Socket } from "node:net";
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { BlsSigner, devKeys } from "./crypto.ts";
+import { randomBytes } from "node:crypto";
+import { BlsSigner, clusterKeys, devKeys, type BlsKeys } from "./crypto.ts";
 import { Replica, type SafetyState } from "./replica.ts";
 import type { Block, ConsensusConfig, Msg, QC, TraceEvent } from "./types.ts";
 
@@ -15,8 +20,12 @@ export interface NodeConfig {
   /** `host:port` of every node, by id (this node listens on its own). */
   peers: string[];
   consensus: ConsensusConfig;
-  /** Development keys: every key is derived from this seed (anyone who knows it can sign for anyone). */
-  keySeed: string;
+  /**
+   * The cluster's keys: every node's public key and proof of possession (hex, by id) and this node's
+   * secret key — or `dev`, development keys all derived from one seed (anyone who knows it can sign
+   * for anyone: testing only).
+   */
+  keys: { publicKeys: string[]; pops: string[]; secretKey: string } | { dev: string };
   /** Stop once this many blocks are committed (after lingering `lingerMs` so the others finish too). */
   stopAfterBlocks: number;
   /** Give up after this long. */
@@ -39,6 +48,17 @@ export interface NodeSummary {
   /** Committed block hashes from height 1 up. */
   chain: string[];
   stats: Replica["stats"];
+  /** Inbound connections refused because their `hello` did not prove the claimed node's key. */
+  refusedConnections: number;
+}
+
+/** What a connecting node signs to prove it holds node `from`'s key, for the acceptor `to`'s challenge. */
+export const helloMsg = (challenge: string, from: number, to: number) => `hello|${challenge}|${from}|${to}`;
+
+/** The key set a node config names (`BlsSigner` checks every proof of possession). */
+export function nodeKeys(cfg: Pick<NodeConfig, "keys" | "id" | "peers">): BlsKeys {
+  const k = cfg.keys;
+  return "dev" in k ? devKeys(k.dev, cfg.peers.length, [cfg.id]) : clusterKeys(k.publicKeys, k.pops, cfg.id, k.secretKey);
 }
 
 /** Splits a byte stream into frames; returns the frames completed by `chunk`. */
@@ -74,7 +94,8 @@ const hostPort = (s: string) => {
 export async function runNode(cfg: NodeConfig, hooks: { progress?: (line: string) => void; trace?: (e: TraceEvent & { at: number }) => void } = {}): Promise<NodeSummary> {
   const { id, peers } = cfg;
   const n = peers.length;
-  const signer = new BlsSigner(devKeys(cfg.keySeed, n, [id]));
+  const signer = new BlsSigner(nodeKeys(cfg));
+  let refusedConnections = 0;
   const out = new Map<number, { sock: Socket; ready: boolean; queue: Buffer[] }>();
   const inbound = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
@@ -92,9 +113,27 @@ export async function runNode(cfg: NodeConfig, hooks: { progress?: (line: string
     const entry = { sock, ready: false, queue };
     out.set(to, entry);
     sock.setNoDelay(true);
-    sock.on("connect", () => {
+    // The acceptor speaks first, with its challenge; the answer proves this node's key, then the queue flows.
+    const reader = new FrameReader();
+    sock.on("data", (chunk) => {
+      if (entry.ready) return;
+      let frames: Buffer[];
+      try {
+        frames = reader.push(chunk);
+      } catch {
+        return void sock.destroy();
+      }
+      const first = frames[0];
+      if (!first) return;
+      let challenge: unknown;
+      try {
+        challenge = (JSON.parse(first.toString("utf8")) as { challenge?: unknown }).challenge;
+      } catch {
+        challenge = undefined;
+      }
+      if (typeof challenge !== "string" || !/^[0-9a-f]{64}$/.test(challenge)) return void sock.destroy();
       entry.ready = true;
-      sock.write(frame({ hello: id }));
+      sock.write(frame({ hello: id, sig: signer.sign(id, helloMsg(challenge, id, to)) }));
       for (const b of entry.queue) sock.write(b);
       entry.queue = [];
     });
@@ -187,6 +226,8 @@ export async function runNode(cfg: NodeConfig, hooks: { progress?: (line: string
     sock.setNoDelay(true);
     const reader = new FrameReader();
     let from = -1;
+    const challenge = randomBytes(32).toString("hex");
+    sock.write(frame({ challenge }));
     sock.on("data", (chunk) => {
       let frames: Buffer[];
       try {
@@ -204,8 +245,12 @@ export async function runNode(cfg: NodeConfig, hooks: { progress?: (line: string
           return;
         }
         if (from < 0) {
-          const h = (obj as { hello?: unknown }).hello;
-          if (typeof h !== "number" || !Number.isInteger(h) || h < 0 || h >= n) return void sock.destroy();
+          const { hello: h, sig } = obj as { hello?: unknown; sig?: unknown };
+          if (typeof h !== "number" || !Number.isInteger(h) || h < 0 || h >= n || h === id || typeof sig !== "string" || !signer.verify(h, helloMsg(challenge, h, id), sig)) {
+            refusedConnections++;
+            hooks.progress?.(`node ${id}: refused a connection claiming to be node ${JSON.stringify(h)}: its hello does not prove that node's key`);
+            return void sock.destroy();
+          }
           from = h;
         } else if (!stopped) {
           try {
@@ -241,6 +286,7 @@ export async function runNode(cfg: NodeConfig, hooks: { progress?: (line: string
       viewChanges,
       chain,
       stats: replica.stats,
+      refusedConnections,
     });
   };
 
