@@ -11,16 +11,22 @@ export const PROGRAM_FORMAT = "cwl-spdz2k-program-1";
 
 export type Reg = number;
 export type Instr =
-  /** An element of party `party`'s secret input `name` (`index` −1: a scalar input). */
-  | { op: "input"; dst: Reg; party: number; name: string; index: number }
+  /** An element of party `party`'s secret input `name` (`index` −1: a scalar input; `frac`: fixed point with that many fractional bits). */
+  | { op: "input"; dst: Reg; party: number; name: string; index: number; frac?: number }
   /** An element of the public input `name`, known to every party. */
-  | { op: "public"; dst: Reg; name: string; index: number }
+  | { op: "public"; dst: Reg; name: string; index: number; frac?: number }
   /** A clear constant, a signed decimal taken mod 2^64. */
   | { op: "const"; dst: Reg; value: string }
   | { op: "add" | "sub" | "mul"; dst: Reg; a: Reg; b: Reg }
   | { op: "neg"; dst: Reg; a: Reg }
-  /** An output to every party; `at` names its place in the source. */
-  | { op: "reveal"; a: Reg; at?: string };
+  /** floor(a / 2^bits) on the signed reading: exact on a clear value, probabilistic (±1 in the last place) on a share. */
+  | { op: "trunc"; dst: Reg; a: Reg; bits: number }
+  /** 1 when a < b (signed readings), else 0. */
+  | { op: "lt"; dst: Reg; a: Reg; b: Reg }
+  /** dst (m×k) = a (m×n) · b (n×k), row-major register lists; with matrix triples, a matrix opened once is reused. */
+  | { op: "matmul"; dst: Reg[]; a: Reg[]; b: Reg[]; m: number; n: number; k: number }
+  /** An output to every party; `at` names its place in the source, `frac` makes it fixed point. */
+  | { op: "reveal"; a: Reg; at?: string; frac?: number };
 
 export interface MpcProgram {
   format: typeof PROGRAM_FORMAT;
@@ -32,16 +38,18 @@ export interface MpcProgram {
 }
 
 export interface ProgramInputs {
-  /** This party's secret inputs by name (a scalar is a one-element list). */
+  /** This party's secret inputs by name (a scalar is a one-element list; fixed point as its encoding x·2^f). */
   secret: Record<string, bigint[]>;
   /** Public inputs by name, the same at every party. */
   public: Record<string, bigint[]>;
 }
 
 export interface ProgramResult {
-  /** Outputs in reveal order, as signed 64-bit integers. */
+  /** Outputs in reveal order, as signed 64-bit integers (fixed point: the encoding x·2^f). */
   revealed: bigint[];
-  /** Products computed with triples, and the rounds they took. */
+  /** Per output, its fractional bits (0 for integers). */
+  fracs: number[];
+  /** Products computed with triples (a matrix product counts mnk), and the interactive steps they and the truncations and comparisons took. */
   multiplications: number;
   mulRounds: number;
 }
@@ -73,28 +81,53 @@ export async function runProgram(p: Spdz2kParty, prog: MpcProgram, inputs: Progr
     list.forEach((ins, i) => (regs[ins.dst] = shares[i]));
   }
 
-  // Local work until only products of two shares block; those go in one batch; repeat.
+  // Local work until only interactive instructions block; then every ready product of two shares
+  // in one batch, every ready matrix product, every ready truncation in one batch and every ready
+  // comparison in one batch; repeat.
   p.net.phase = "online";
   const ready = (r: Reg) => regs[r] !== undefined;
-  type Arith = Extract<Instr, { op: "add" | "sub" | "mul" | "neg" }>;
-  let todo = prog.instrs.filter((i): i is Arith => i.op === "add" || i.op === "sub" || i.op === "mul" || i.op === "neg");
+  type Work = Extract<Instr, { op: "add" | "sub" | "mul" | "neg" | "trunc" | "lt" | "matmul" }>;
+  let todo = prog.instrs.filter((i): i is Work => i.op !== "input" && i.op !== "public" && i.op !== "const" && i.op !== "reveal");
   let multiplications = 0;
   let mulRounds = 0;
+  const share = (v: RegValue): Share => (isClear(v) ? p.constant(v) : v);
   /** Computes `ins` if it needs no communication and its operands are there. */
-  const tryLocal = (ins: Arith): boolean => {
-    if (ins.op === "neg") {
+  const tryLocal = (ins: Work): boolean => {
+    if (ins.op === "matmul") {
+      if (!ins.a.every(ready) || !ins.b.every(ready)) return false;
+      const A = ins.a.map((r) => regs[r]!);
+      const B = ins.b.map((r) => regs[r]!);
+      // Local when one side is clear: sums of share·constant products.
+      if (!A.every(isClear) && !B.every(isClear)) return false;
+      for (let i = 0; i < ins.m; i++)
+        for (let j = 0; j < ins.k; j++) {
+          let acc: RegValue = 0n;
+          for (let l = 0; l < ins.n; l++) acc = local(p, "add", acc, local(p, "mul", A[i * ins.n + l], B[l * ins.k + j]));
+          regs[ins.dst[i * ins.k + j]] = acc;
+        }
+      return true;
+    }
+    if (ins.op === "neg" || ins.op === "trunc") {
       if (!ready(ins.a)) return false;
       const a = regs[ins.a]!;
-      regs[ins.dst] = isClear(a) ? mod(-a) : p.neg(a);
+      if (ins.op === "neg") regs[ins.dst] = isClear(a) ? mod(-a) : p.neg(a);
+      else if (isClear(a)) regs[ins.dst] = mod(signedK(a) >> BigInt(ins.bits));
+      else return false;
       return true;
     }
     if (!ready(ins.a) || !ready(ins.b)) return false;
     const a = regs[ins.a]!;
     const b = regs[ins.b]!;
+    if (ins.op === "lt") {
+      if (!isClear(a) || !isClear(b)) return false;
+      regs[ins.dst] = signedK(a) < signedK(b) ? 1n : 0n;
+      return true;
+    }
     if (ins.op === "mul" && !isClear(a) && !isClear(b)) return false;
     regs[ins.dst] = local(p, ins.op, a, b);
     return true;
   };
+  const readyNow = (i: Work) => (i.op === "matmul" ? i.a.every(ready) && i.b.every(ready) : ready(i.a) && (!("b" in i) || ready(i.b)));
   for (;;) {
     for (let progress = true; progress; ) {
       const before = todo.length;
@@ -102,17 +135,54 @@ export async function runProgram(p: Spdz2kParty, prog: MpcProgram, inputs: Progr
       progress = todo.length < before;
     }
     if (!todo.length) break;
-    const batch = todo.filter((i) => i.op === "mul" && ready(i.a) && ready(i.b)) as Extract<Instr, { op: "add" | "sub" | "mul" }>[];
+    const batch = todo.filter(readyNow);
     if (!batch.length) throw new MpcError(`${prog.name}: ${todo.length} instructions wait for registers that are never set (a malformed program)`);
-    const out = await p.mul(
-      batch.map((i) => regs[i.a] as Share),
-      batch.map((i) => regs[i.b] as Share),
-    );
-    batch.forEach((i, k) => (regs[i.dst] = out[k]));
-    const done = new Set<Instr>(batch);
+    const muls = batch.filter((i) => i.op === "mul") as Extract<Work, { op: "add" | "sub" | "mul" }>[];
+    if (muls.length) {
+      const out = await p.mul(
+        muls.map((i) => regs[i.a] as Share),
+        muls.map((i) => regs[i.b] as Share),
+      );
+      muls.forEach((i, k) => (regs[i.dst] = out[k]));
+      multiplications += muls.length;
+      mulRounds++;
+    }
+    for (const mm of batch.filter((i): i is Extract<Work, { op: "matmul" }> => i.op === "matmul")) {
+      const key = mm.a.join(",");
+      const keyT = Array.from({ length: mm.m * mm.n }, (_, i) => mm.a[(i % mm.m) * mm.n + Math.floor(i / mm.m)]).join(",");
+      const out = await p.matmul(
+        mm.a.map((r) => share(regs[r]!)),
+        mm.b.map((r) => share(regs[r]!)),
+        mm.m,
+        mm.n,
+        mm.k,
+        { key, keyT },
+      );
+      mm.dst.forEach((r, i) => (regs[r] = out[i]));
+      multiplications += mm.m * mm.n * mm.k;
+      mulRounds++;
+    }
+    const truncs = batch.filter((i): i is Extract<Work, { op: "trunc" }> => i.op === "trunc");
+    for (const bits of new Set(truncs.map((t) => t.bits))) {
+      const group = truncs.filter((t) => t.bits === bits);
+      const out = await p.trunc(
+        group.map((t) => regs[t.a] as Share),
+        bits,
+      );
+      group.forEach((t, k) => (regs[t.dst] = out[k]));
+      mulRounds++;
+    }
+    const lts = batch.filter((i): i is Extract<Work, { op: "lt" }> => i.op === "lt");
+    if (lts.length) {
+      const out = await p.lt(
+        lts.map((i) => share(regs[i.a]!)),
+        lts.map((i) => share(regs[i.b]!)),
+      );
+      lts.forEach((i, k) => (regs[i.dst] = out[k]));
+      mulRounds++;
+    }
+    const done = new Set<Instr>([...muls, ...truncs, ...lts, ...batch.filter((i) => i.op === "matmul")]);
     todo = todo.filter((i) => !done.has(i));
-    multiplications += batch.length;
-    mulRounds++;
   }
 
   // Outputs: one opening for all of them, then the MAC check of everything opened.
@@ -124,7 +194,7 @@ export async function runProgram(p: Spdz2kParty, prog: MpcProgram, inputs: Progr
     const v = regs[o.a]!;
     return signedK(isClear(v) ? v : opened[secret.indexOf(o)]);
   });
-  return { revealed, multiplications, mulRounds };
+  return { revealed, fracs: outs.map((o) => o.frac ?? 0), multiplications, mulRounds };
 }
 
 function local(p: Spdz2kParty, op: "add" | "sub" | "mul", a: RegValue, b: RegValue): RegValue {

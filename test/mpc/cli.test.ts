@@ -57,6 +57,20 @@ describe("cwl mpc run", () => {
     expect(out.rounds.online).toBe(2);
   }, 60_000);
 
+  it("fixed point, comparisons, matrix products (test/mpc/fixtures/fixed.cwl): equal to the clear fixed-point run, with either preprocessing", async () => {
+    const dir = "test/mpc/fixtures";
+    const want = clear(`${dir}/fixed.cwl`, `${dir}/fixed.json`).flatMap((s) => s.split(",")).map(Number);
+    for (const prep of ["dealer", "ot"]) {
+      const r = await cwl(["mpc", "run", `${dir}/fixed.cwl`, "--input", `${dir}/fixed.json`, "--preprocessing", prep]);
+      expect(r.status, r.stderr).toBe(0);
+      const got = (JSON.parse(r.stdout).revealed as string[]).map(Number);
+      expect(got.length).toBe(want.length);
+      // Each fixed-point output went through one probabilistic truncation (±2^-16) or none.
+      got.forEach((g, i) => expect(Math.abs(g - want[i]), `output ${i}`).toBeLessThanOrEqual(2 ** -16));
+      expect(got.slice(-2)).toEqual([0, 1]); // the comparisons, exact
+    }
+  }, 120_000);
+
   it("--cheat party=1: every honest party aborts in the MAC check", async () => {
     // (A wrong MAC is covered in spdz2k.test.ts without processes.)
     const r = await cwl(["mpc", "run", "examples/dot_product.cwl", "--input", "examples/dot_product.json", "--cheat", "party=1"]);

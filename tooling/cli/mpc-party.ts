@@ -3,6 +3,7 @@
 // INSECURE dealer's seed, runs the program and reports outputs, bytes, rounds and times. Run as its
 // own process by the launcher (argument: this config as JSON) or in-process for `--hosts`.
 import { UserFileError, readUserJson } from "../../base/files/user-file.ts";
+import { encodeFixed } from "../../compiler/interp/index.ts";
 import { createHash, randomBytes } from "node:crypto";
 import { PartyNet, MpcError, addressesFromLauncher, reportToLauncher, parseLink, type NetStats, type PartyAddress, type TlsKeys } from "../../runtime/mpc/net/index.ts";
 import { InsecureDealer, Spdz2kParty, type Cheat, type Preprocessing } from "../../runtime/mpc/spdz2k/index.ts";
@@ -59,21 +60,40 @@ function toBig(v: unknown, where: string): bigint {
   return x;
 }
 
+/** A fixed-point input: round(x·2^f) (half away from zero, as the interpreter encodes), within the 64-bit ring. */
+function toFixed(v: unknown, frac: number, where: string): bigint {
+  let x: bigint;
+  try {
+    x = BigInt.asIntN(128, encodeFixed(v, frac, 1n << 128n, where));
+  } catch (e) {
+    throw new PartyInputError((e as Error).message);
+  }
+  if (x < -(1n << 62n) || x >= 1n << 62n) throw new PartyInputError(`${where}: ${String(v)} is outside the fixed-point range (|x·2^${frac}| < 2^62)`);
+  return x;
+}
+
+/** An output as text: a signed integer, or a decimal for fixed point. */
+export function formatOutput(v: bigint, frac: number): string {
+  return frac ? String(Number(v) / 2 ** frac) : String(v);
+}
+
 /** This party's secret inputs and every public input, read from `raw` by the program's parameter names. */
 export function programInputs(prog: MpcProgram, party: number, raw: Record<string, unknown>, file: string): ProgramInputs {
   const out: ProgramInputs = { secret: {}, public: {} };
-  const need = new Map<string, { secret: boolean; length: number }>();
+  const need = new Map<string, { secret: boolean; length: number; frac: number }>();
   for (const ins of prog.instrs) {
     if ((ins.op === "input" && ins.party === party) || ins.op === "public") {
-      const cur = need.get(ins.name) ?? { secret: ins.op === "input", length: 0 };
+      const cur = need.get(ins.name) ?? { secret: ins.op === "input", length: 0, frac: ins.frac ?? 0 };
       cur.length = Math.max(cur.length, ins.index + 1);
       need.set(ins.name, cur);
     }
   }
-  for (const [name, { secret, length }] of need) {
+  for (const [name, { secret, length, frac }] of need) {
     const v = raw[name];
     if (v === undefined) throw new PartyInputError(`${file}: no input \`${name}\` (${secret ? `a secret input of party ${party}` : "a public input"})`);
-    const list = Array.isArray(v) ? v.map((x, i) => toBig(x, `${file}: ${name}[${i}]`)) : [toBig(v, `${file}: ${name}`)];
+    // Matrices are nested lists, read row by row; fixed point is a decimal number, encoded as round(x·2^f).
+    const one = (x: unknown, where: string) => (frac ? toFixed(x, frac, where) : toBig(x, where));
+    const list = Array.isArray(v) ? (v as unknown[]).flat().map((x, i) => one(x, `${file}: ${name}[${i}]`)) : [one(v, `${file}: ${name}`)];
     if (list.length !== Math.max(1, length)) throw new PartyInputError(`${file}: \`${name}\` has ${list.length} values, the protocol takes ${Math.max(1, length)}`);
     (secret ? out.secret : out.public)[name] = list;
   }
@@ -120,7 +140,7 @@ export async function runParty(cfg: PartyConfig, progress: (line: string) => voi
     lap("online");
     progress(`online done: ${r.multiplications} products in ${r.mulRounds} rounds, ${party.counts.checks} MAC check(s) passed`);
     const stats = await net.close();
-    return { party: cfg.party, revealed: r.revealed.map(String), multiplications: r.multiplications, mulRounds: r.mulRounds, stats, ms };
+    return { party: cfg.party, revealed: r.revealed.map((v, i) => formatOutput(v, r.fracs[i])), multiplications: r.multiplications, mulRounds: r.mulRounds, stats, ms };
   };
   try {
     return await Promise.race([work(), failed]);
