@@ -135,6 +135,9 @@ beforeAll(async () => {
   cpSync(p("acc"), p("acc-digit"), { recursive: true });
   const at = record.indexOf('"rootAfter":"0x') + 15;
   writeFileSync(p("acc-digit/last-block.json"), record.slice(0, at) + (record[at] === "1" ? "2" : "1") + record.slice(at + 1));
+  // A protocol with fixed-point inputs, and an input that is not a number.
+  writeFileSync(p("fix.cwl"), "protocol F(secret(0) a: sfix, secret(1) b: sfix) { reveal a * b; }\n");
+  writeFileSync(p("fix.json"), JSON.stringify({ a: "one half", b: 2 }));
   // zkVM bytecode of a program, and damaged copies: cut short, a wrong magic, an unknown opcode.
   writeFileSync(p("prog.cwl"), "program P(input: Bytes) -> u32 { input.len() }\n");
   expect((await cwlInProcess(["build", p("prog.cwl"), "--target", "zkvm", "-o", p("good.cwvm")])).status).toBe(0);
@@ -294,6 +297,7 @@ function cases(): Case[] {
   out.push(c(/--party and --hosts go together/, "mpc", "run", "good.cwl", "--party", "1"));
   out.push(c(/expected \{ "parties"/, "mpc", "run", "good.cwl", "--hosts", "in.json", "--party", "0"));
   out.push(c(/E0670.*no protocol/, "mpc", "run", "good.cwl"));
+  out.push(c(/party 0: .*a: expected a decimal number, got "one half"/, "mpc", "run", "fix.cwl", "--input", "fix.json"));
   out.push(c(/--parties must be 2 or 4, not 3/, "fl", "train", "--parties", "3"));
   out.push(c(/nope: no such directory/, "fl", "train", "--dir", "nope"));
   out.push(c(/--epochs must be an integer from 1/, "fl", "train", "--epochs", "0"));
