@@ -162,6 +162,47 @@ describe("zkVM AIR: honest runs are accepted", () => {
     expect(verifyProgram(ALL, w.statement, w.traces, { modulus: BN254_R })).toEqual([]);
   });
 
+  it("64-bit ops on register pairs and 64-bit loads and stores", () => {
+    const stores = Array.from({ length: 28 - 8 + 1 }, (_, i) => `  sw r${i + 8}, r3, ${24 + 4 * i}`).join("\n");
+    const p = asm(`
+      .memory 65536
+      .regs 64
+      ecall 1, r2, r0
+      const r3, 64
+      ecall 2, r3, r2
+      ld r4, r3, 0
+      ld r6, r3, 8
+      add64 r8, r4, r6
+      sub64 r10, r4, r6
+      sub64 r12, r6, r4
+      and64 r14, r4, r6
+      or64 r16, r4, r6
+      xor64 r18, r4, r6
+      eq64 r20, r4, r6
+      eq64 r21, r4, r4
+      ltu64 r22, r4, r6
+      ltu64 r23, r6, r4
+      lts64 r24, r4, r6
+      lts64 r25, r6, r4
+      lts64 r26, r4, r4
+      const64 r27, -1, 305419896
+      sd r8, r3, 16
+    ${stores}
+      const r2, 112
+      ecall 3, r3, r2
+      ret
+    `);
+    const u64s = (...v: bigint[]) => new Uint8Array(new BigUint64Array(v).buffer);
+    for (const inp of [u64s(0xffffffff00000001n, 0x00000001ffffffffn), u64s(0x8000000000000000n, 0x7fffffffffffffffn), u64s(5n, 5n)]) {
+      const w = prove(p, inp);
+      const run = execute(p, { input: inp });
+      expect(run.ok && run.output).toEqual(w.statement.output);
+      expect(w.used.alu64).toBe(14);
+      expect(w.used.mem64).toBe(3);
+      expect(verifyProgram(p, w.statement, w.traces)).toEqual([]);
+    }
+  });
+
   it("a halt with an exit code is the public final state", () => {
     const p = asm(`
       .memory 65536

@@ -219,6 +219,8 @@ export const MUL_OPS = ["mul", "mulhu", "shl", "shli", "shru", "shrui", "shrs", 
 export const DIV_OPS = ["divu", "remu"];
 export const CMP_OPS = ["eq", "ne", "ltu", "leu", "lts", "les", "chkltu", "cmovnz"];
 export const MEM_OPS = ["lw", "lbu", "lb", "lhu", "lh", "sw", "sh", "sb"];
+export const MEM64_OPS = ["ld", "sd"];
+export const ALU64_OPS = ["add64", "sub64", "and64", "or64", "xor64", "eq64", "ltu64", "lts64", "const64"];
 export const CF_OPS = ["jmp", "jmpr", "bez", "bnz", "call", "calli", "ret"];
 export const ECALL_OPS = ["ecall"];
 
@@ -230,6 +232,8 @@ export const CHIP_OF: Record<string, string> = Object.fromEntries([
   ...DIV_OPS.map((o) => [o, "div"]),
   ...CMP_OPS.map((o) => [o, "cmp"]),
   ...MEM_OPS.map((o) => [o, "mem"]),
+  ...MEM64_OPS.map((o) => [o, "mem64"]),
+  ...ALU64_OPS.map((o) => [o, "alu64"]),
   ...CF_OPS.map((o) => [o, "cf"]),
   ...ECALL_OPS.map((o) => [o, "ecall"]),
 ]);
@@ -422,6 +426,92 @@ function cmpChip(): Chip {
 // Loads and stores: address = R[b] + imm (two limbs with carries) below the memory size, then one
 // byte access per byte of the width, each to its own address (no alignment needed). The register slot
 // A is written by loads, read by stores. Sign extension takes the top bit of the last byte.
+/** R[b] + imm mod 2^32 as limbs with carry bits, its high limb below ⌈memSize / 2^16⌉. */
+function address(I: Instr, base: { l: Expr; h: Expr }, memSize: number): Expr {
+  const { cb, c, cx } = I;
+  const [al, ah, k0, k1] = ["al", "ah", "k0", "k1"].map((n) => cb.c(n));
+  cb.bit(k0);
+  cb.bit(k1);
+  cb.eq(lin([1, base.l], [1, c]), lin([1, al], [65536, k0]));
+  cb.eq(lin([1, base.h], [1, cx], [1, k0]), lin([1, ah], [65536, k1]));
+  cb.u16(al, I.real);
+  cb.u16(ah, I.real);
+  cb.u16(sub(K(Math.ceil(memSize / 65536) - 1), ah), I.real);
+  return lin([1, al], [65536, ah]);
+}
+
+// 64-bit loads and stores: two registers (a, a + 1), eight byte accesses.
+function mem64Chip(memSize: number): Chip {
+  const I = instrChip("mem64", MEM64_OPS);
+  const { cb, sel, fp, a, b } = I;
+  const base = access(cb, "B", { space: K(SPACE_REG), addr: add(fp, b), ts: I.ts(1), m: I.real });
+  const r = [0, 1].map((k) => access(cb, `A${k}`, { space: K(SPACE_REG), addr: add(fp, add(a, K(k))), ts: I.ts(3), m: I.real, write: true, readOnly: sel.sd }));
+  const addr = address(I, base, memSize);
+  const v = Array.from({ length: 8 }, (_, k) => access(cb, `M${k}`, { space: K(SPACE_MEM), addr: add(addr, K(k)), ts: I.ts(2), m: I.real, write: true, readOnly: sel.ld, byte: true }).l);
+  for (let k = 0; k < 8; k += 2) cb.bytes(v[k], v[k + 1], I.real);
+  for (let k = 0; k < 2; k++) {
+    cb.eq(r[k].l, lin([1, v[4 * k]], [256, v[4 * k + 1]]));
+    cb.eq(r[k].h, lin([1, v[4 * k + 2]], [256, v[4 * k + 3]]));
+  }
+  stepState(I, I.real);
+  return cb.chip();
+}
+
+// 64-bit ALU on register pairs: add/sub by four limbs with carry bits (x − y = d with borrows serves
+// sub64, eq64 as d = 0 and ltu64 as the last borrow; lts64 takes the signs from the top limbs),
+// and/or/xor as eight byte lookups, const64 from two immediates. Slots: B0, B1 (1), C0, C1 (2), A0, A1 (3).
+function alu64Chip(): Chip {
+  const I = instrChip("alu64", ALU64_OPS);
+  const { cb, sel, fp, a, b, c } = I;
+  const reads = sub(I.real, sel.const64);
+  const x = [0, 1].map((k) => access(cb, `B${k}`, { space: K(SPACE_REG), addr: add(fp, add(b, K(k))), ts: I.ts(1), m: reads }));
+  const y = [0, 1].map((k) => access(cb, `C${k}`, { space: K(SPACE_REG), addr: add(fp, add(c, K(k))), ts: I.ts(2), m: reads }));
+  const pair = I.any("add64", "sub64", "and64", "or64", "xor64", "const64");
+  const o = [0, 1].map((k) => access(cb, `A${k}`, { space: K(SPACE_REG), addr: add(fp, add(a, K(k))), ts: I.ts(3), m: k ? pair : I.real, write: true, range: k ? pair : I.real }));
+  const X = [x[0].l, x[0].h, x[1].l, x[1].h];
+  const Y = [y[0].l, y[0].h, y[1].l, y[1].h];
+  const O = [o[0].l, o[0].h, o[1].l, o[1].h];
+  const cy = [0, 1, 2, 3].map((k) => cb.c(`c${k}`));
+  const bw = [0, 1, 2, 3].map((k) => cb.c(`bw${k}`));
+  const d = [0, 1, 2, 3].map((k) => cb.c(`d${k}`));
+  for (let k = 0; k < 4; k++) {
+    cb.bit(cy[k]);
+    cb.bit(bw[k]);
+    cb.u16(d[k], I.real);
+    cb.eq(O[k], lin([1, X[k]], [1, Y[k]], ...(k ? [[1, cy[k - 1]] as [number, Expr]] : []), [-65536, cy[k]]), sel.add64);
+    cb.eq(d[k], lin([1, X[k]], [-1, Y[k]], ...(k ? [[-1, bw[k - 1]] as [number, Expr]] : []), [65536, bw[k]]));
+    cb.eq(O[k], d[k], sel.sub64);
+  }
+  const z = isZero(cb, "nz", sum(d), I.real);
+  const [sx, sy, rx, ry] = ["sx", "sy", "rx", "ry"].map((n) => cb.c(n));
+  cb.bit(sx);
+  cb.bit(sy);
+  cb.eq(X[3], lin([32768, sx], [1, rx]), sel.lts64);
+  cb.eq(Y[3], lin([32768, sy], [1, ry]), sel.lts64);
+  cb.range(rx, 15, sel.lts64);
+  cb.range(ry, 15, sel.lts64);
+  const slt = cb.c("slt");
+  cb.eq(slt, add(sub(sx, mul(sx, sy)), mul(add(sub(K(1), add(sx, sy)), mul(K(2), mul(sx, sy))), bw[3])));
+  const flags = I.any("eq64", "ltu64", "lts64");
+  cb.zero(O[1], flags);
+  cb.eq(O[0], z, sel.eq64);
+  cb.eq(O[0], bw[3], sel.ltu64);
+  cb.eq(O[0], slt, sel.lts64);
+  const bitwise = I.any("and64", "or64", "xor64");
+  const kind = lin([1, sel.or64], [2, sel.xor64]);
+  for (const [v, p] of [[X, "xb"], [Y, "yb"], [O, "zb"]] as const) {
+    const bs = Array.from({ length: 8 }, (_, i) => cb.c(`${p}${i}`));
+    for (let k = 0; k < 4; k++) cb.eq(v[k], lin([1, bs[2 * k]], [256, bs[2 * k + 1]]), bitwise);
+  }
+  for (let i = 0; i < 8; i++) cb.send("bitwise", [kind, cb.c(`xb${i}`), cb.c(`yb${i}`), cb.c(`zb${i}`)], bitwise);
+  cb.eq(O[0], I.b, sel.const64);
+  cb.eq(O[1], I.bx, sel.const64);
+  cb.eq(O[2], c, sel.const64);
+  cb.eq(O[3], I.cx, sel.const64);
+  stepState(I, I.real);
+  return cb.chip();
+}
+
 function memChip(memSize: number): Chip {
   const I = instrChip("mem", MEM_OPS);
   const { cb, sel, fp, a, b, c, cx } = I;
@@ -429,16 +519,7 @@ function memChip(memSize: number): Chip {
   const stores = I.any("sw", "sh", "sb");
   const base = access(cb, "B", { space: K(SPACE_REG), addr: add(fp, b), ts: I.ts(1), m: I.real });
   const r = access(cb, "A", { space: K(SPACE_REG), addr: add(fp, a), ts: I.ts(3), m: I.real, write: true, readOnly: stores });
-  const [al, ah, k0, k1] = ["al", "ah", "k0", "k1"].map((n) => cb.c(n));
-  cb.bit(k0);
-  cb.bit(k1);
-  cb.eq(lin([1, base.l], [1, c]), lin([1, al], [65536, k0]));
-  cb.eq(lin([1, base.h], [1, cx], [1, k0]), lin([1, ah], [65536, k1]));
-  cb.u16(al, I.real);
-  // ah < ⌈memSize / 2^16⌉: the high limb of the address as a range check
-  cb.u16(ah, I.real);
-  cb.u16(sub(K(Math.ceil(memSize / 65536) - 1), ah), I.real);
-  const addr = lin([1, al], [65536, ah]);
+  const addr = address(I, base, memSize);
   const width = [I.real, I.any("lw", "lhu", "lh", "sw", "sh"), I.any("lw", "sw"), I.any("lw", "sw")];
   const v = width.map((m, k) => access(cb, `M${k}`, { space: K(SPACE_MEM), addr: add(addr, K(k)), ts: I.ts(2), m, write: true, readOnly: loads, byte: true }).l);
   cb.bytes(v[0], v[1], I.real);
@@ -605,7 +686,7 @@ export function zkvmAir(p: Program): Air {
     ],
   );
   const pow2 = tableChip("pow2", ["e", "lo", "hi", "zero"], (h) => Array.from({ length: h }, (_, i) => pow2Row(i).map(BigInt)), [{ bus: "pow2", values: [0, 1, 2, 3].map(F) }]);
-  return { chips: [aluChip(), mulChip(), divChip(), cmpChip(), memChip(p.memSize), cfChip(), ecallChip(), ioChip(), memTouchChip(), rom, t16, pow2] };
+  return { chips: [aluChip(), mulChip(), divChip(), cmpChip(), memChip(p.memSize), mem64Chip(p.memSize), alu64Chip(), cfChip(), ecallChip(), ioChip(), memTouchChip(), rom, t16, pow2] };
 }
 
 /** Height of each fixed table (the ROM: the code padded to a power of two). */

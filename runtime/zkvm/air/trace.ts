@@ -331,6 +331,69 @@ export function generateTrace(p: Program, input: Uint8Array, opts: { maxInstruct
         // bytes past the width: the chip still splits the low limb (sb) into two bytes
         for (let k = width; k < 4; k++) row[`M${k}.v`] = k < 2 ? (v >>> (8 * k)) & 255 : 0;
       }
+    } else if (chip === "mem64") {
+      const base = regAccess("B", fp + Bo, t1);
+      const addr = (base + Co) >>> 0;
+      row.al = lo(addr);
+      row.ah = hi(addr);
+      row.k0 = (lo(base) + lo(Co >>> 0) - lo(addr)) / 65536;
+      row.k1 = (hi(base) + hi(Co >>> 0) + row.k0 - hi(addr)) / 65536;
+      if (op === "ld") {
+        const v = [0, 0];
+        for (let k = 0; k < 8; k++) v[k >> 2] += memAccess(`M${k}`, addr + k, t2) * 2 ** (8 * (k & 3));
+        regAccess("A0", fp + A, t3, v[0]);
+        regAccess("A1", fp + A + 1, t3, v[1]);
+      } else {
+        const v = [regAccess("A0", fp + A, t3), regAccess("A1", fp + A + 1, t3)];
+        for (let k = 0; k < 8; k++) memAccess(`M${k}`, addr + k, t2, (v[k >> 2] >>> (8 * (k & 3))) & 255);
+      }
+    } else if (chip === "alu64") {
+      let X = [0, 0];
+      let Y = [0, 0];
+      if (op !== "const64") {
+        X = [regAccess("B0", fp + Bo, t1), regAccess("B1", fp + Bo + 1, t1)];
+        Y = [regAccess("C0", fp + Co, t2), regAccess("C1", fp + Co + 1, t2)];
+      }
+      const XL = [lo(X[0]), hi(X[0]), lo(X[1]), hi(X[1])];
+      const YL = [lo(Y[0]), hi(Y[0]), lo(Y[1]), hi(Y[1])];
+      let borrow = 0;
+      let carry = 0;
+      for (let k = 0; k < 4; k++) {
+        const dv = XL[k] - YL[k] - borrow;
+        borrow = dv < 0 ? 1 : 0;
+        row[`d${k}`] = dv + 65536 * borrow;
+        row[`bw${k}`] = borrow;
+        const sv = XL[k] + YL[k] + carry;
+        carry = sv >>> 16;
+        if (op === "add64") row[`c${k}`] = carry;
+      }
+      isZero("nz", row.d0 + row.d1 + row.d2 + row.d3);
+      const x = (BigInt(X[1]) << 32n) | BigInt(X[0]);
+      const y = (BigInt(Y[1]) << 32n) | BigInt(Y[0]);
+      if (op === "lts64") Object.assign(row, { sx: X[1] >>> 31, sy: Y[1] >>> 31, rx: hi(X[1]) & 0x7fff, ry: hi(Y[1]) & 0x7fff });
+      row.slt = (row.sx ?? 0) * (1 - (row.sy ?? 0)) + ((row.sx ?? 0) === (row.sy ?? 0) ? borrow : 0);
+      let r: bigint;
+      if (op === "add64") r = x + y;
+      else if (op === "sub64") r = x - y;
+      else if (op === "and64") r = x & y;
+      else if (op === "or64") r = x | y;
+      else if (op === "xor64") r = x ^ y;
+      else if (op === "eq64") r = x === y ? 1n : 0n;
+      else if (op === "ltu64") r = x < y ? 1n : 0n;
+      else if (op === "lts64") r = BigInt.asIntN(64, x) < BigInt.asIntN(64, y) ? 1n : 0n;
+      else r = (BigInt(Co >>> 0) << 32n) | BigInt(Bo >>> 0);
+      r = BigInt.asUintN(64, r);
+      const R0 = Number(r & 0xffffffffn);
+      const R1 = Number(r >> 32n);
+      if (op === "and64" || op === "or64" || op === "xor64") {
+        for (let i = 0; i < 8; i++) {
+          row[`xb${i}`] = Number((x >> BigInt(8 * i)) & 255n);
+          row[`yb${i}`] = Number((y >> BigInt(8 * i)) & 255n);
+          row[`zb${i}`] = Number((r >> BigInt(8 * i)) & 255n);
+        }
+      }
+      regAccess("A0", fp + A, t3, R0);
+      if (!["eq64", "ltu64", "lts64"].includes(op)) regAccess("A1", fp + A + 1, t3, R1);
     } else if (chip === "cf") {
       if (op === "jmp") npc = A;
       else if (op === "jmpr") {
