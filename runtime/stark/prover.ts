@@ -42,7 +42,7 @@ import { bitReverse, cosetPointsBitrev, interpolateCosetBitrev } from "./ntt.ts"
 import { commitPool, commitSync, type CommitJob, type Committed } from "./commit.ts";
 import { defaultThreads } from "../pool/index.ts";
 import { Transcript } from "./transcript.ts";
-import { Alg, accumulateScaled, extMulCols, extVal, type Val } from "./vec.ts";
+import { Alg, LinearCombiner, extMulCols, extVal, type Val } from "./vec.ts";
 import { observeStatement, proofMeta, type MatrixOpening, type StarkProof } from "./proof.ts";
 
 export interface ProvingKey {
@@ -223,13 +223,16 @@ function* proveSteps(pk: ProvingKey, traces: ChipTrace[], boundary: BoundaryTerm
 
   // ---- quotients ----
   const quotientJobs: CommitJob[] = [];
+  // chips of one height share their LDE domain (points, next-row map, 1/Z_H, selectors)
+  const domains = new Map<number, ReturnType<typeof ldeDomain>>();
   const points: Uint32Array[] = [];
   for (const [ci, chip] of air.chips.entries()) {
     const logN = logHeights[ci] + logB;
     const N = 1 << logN;
     const n = 1 << logHeights[ci];
     const alg = new Alg(N);
-    const dom = ldeDomain(logHeights[ci], logB);
+    let dom = domains.get(logHeights[ci]);
+    if (!dom) domains.set(logHeights[ci], (dom = ldeDomain(logHeights[ci], logB)));
     points.push(dom.xs);
     const nextOf = new Map<Uint32Array, Uint32Array>();
     const next = (c: Uint32Array) => {
@@ -250,12 +253,14 @@ function* proveSteps(pk: ProvingKey, traces: ChipTrace[], boundary: BoundaryTerm
       sel: (which) => [dom.sel[which]],
     };
     const permVal = (k: number, nx: boolean): Val => [0, 1, 2, 3].map((j) => (nx ? next(pl[4 * k + j]) : pl[4 * k + j]));
+    const combiner = new LinearCombiner(N);
     const c = combinedConstraints(alg, chip, vk.chips[ci].groups, chip.interactions.map((it) => busId.get(it.bus)!), w, permVal, { alpha, beta, total: totals[ci] }, lambdaPowers(lambda, constraintCount(chip, vk.chips[ci].groups)), [new Uint32Array(N), new Uint32Array(N), new Uint32Array(N), new Uint32Array(N)], (acc, coeff, v) => {
       const a = acc as Uint32Array[];
-      if (v.length === 1) accumulateScaled(a, coeff, broadcast(v[0], N));
+      if (v.length === 1) combiner.add(coeff, broadcast(v[0], N));
       else accumulateExt(a, coeff, v.map((x) => broadcast(x, N)));
       return acc;
     }) as Uint32Array[];
+    combiner.addInto(c);
     const D = vk.chips[ci].quotientPieces;
     const qcoeffs: Uint32Array[] = [];
     const pieces: Uint32Array[][] = Array.from({ length: D }, () => []);
@@ -298,6 +303,7 @@ function* proveSteps(pk: ProvingKey, traces: ChipTrace[], boundary: BoundaryTerm
 
   // ---- DEEP quotients, one FRI ----
   const codewords: Codewords = new Map();
+  const denominators = new Map<number, Uint32Array[][]>();
   let ap: Ext = EXT_ONE;
   for (let ci = 0; ci < nChips; ci++) {
     const logN = logHeights[ci] + logB;
@@ -308,20 +314,31 @@ function* proveSteps(pk: ProvingKey, traces: ChipTrace[], boundary: BoundaryTerm
     let vZ: Ext = [0, 0, 0, 0];
     let vZn: Ext = [0, 0, 0, 0];
     const ms = matrices(ci);
+    const cg = new LinearCombiner(N);
+    const cq = new LinearCombiner(N);
     ms.forEach((mat, k) => {
       if (!mat) return;
       mat.lde.forEach((col, c) => {
-        accumulateScaled(k === 3 ? gq : g, ap, col);
+        (k === 3 ? cq : cg).add(ap, col);
         vZ = eadd(vZ, emul(ap, openings[ci][k].zeta[c]));
         if (k !== 3) vZn = eadd(vZn, emul(ap, openings[ci][k].zetaNext[c]));
         ap = emul(ap, alphaDeep);
       });
     });
-    const zw = emul(zeta, [rootOfUnity(logHeights[ci]), 0, 0, 0]);
-    const d1 = [0, 1, 2, 3].map((j) => (j === 0 ? Uint32Array.from(xs, (x) => sub(x, zeta[0])) : new Uint32Array(N).fill(zeta[j] === 0 ? 0 : P - zeta[j])));
-    const d2 = [0, 1, 2, 3].map((j) => (j === 0 ? Uint32Array.from(xs, (x) => sub(x, zw[0])) : new Uint32Array(N).fill(zw[j] === 0 ? 0 : P - zw[j])));
-    eBatchInvCols(d1);
-    eBatchInvCols(d2);
+    cg.addInto(g);
+    cq.addInto(gq);
+    // 1/(x − ζ) and 1/(x − ζω_n), shared by the chips of one height
+    let dens = denominators.get(logN);
+    if (!dens) {
+      const zw = emul(zeta, [rootOfUnity(logHeights[ci]), 0, 0, 0]);
+      const inverses = (z: Ext) => {
+        const d = [0, 1, 2, 3].map((j) => (j === 0 ? Uint32Array.from(xs, (x) => sub(x, z[0])) : new Uint32Array(N).fill(z[j] === 0 ? 0 : P - z[j])));
+        eBatchInvCols(d);
+        return d;
+      };
+      denominators.set(logN, (dens = [inverses(zeta), inverses(zw)]));
+    }
+    const [d1, d2] = dens;
     let cw = codewords.get(logN);
     if (!cw) codewords.set(logN, (cw = [new Uint32Array(N), new Uint32Array(N), new Uint32Array(N), new Uint32Array(N)]));
     // (g + gq − vZ)/(x − ζ) + (g − vZn)/(x − ζω), summed into the codeword of this size

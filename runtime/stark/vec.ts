@@ -130,15 +130,56 @@ export function extMulCols(a: Uint32Array[], b: Uint32Array[]): Uint32Array[] {
   return o;
 }
 
-/** acc += e · col for a base column (in place on acc's four columns). */
-export function accumulateScaled(acc: Uint32Array[], e: Ext, col: Uint32Array): void {
-  for (let k = 0; k < 4; k++) {
-    const s = e[k];
-    if (s === 0) continue;
-    const a = acc[k];
+/**
+ * Σ_k e_k·col_k for extension coefficients e_k and base columns col_k, the prover's most repeated loop
+ * (λ-combining constraints, γ-combining columns for DEEP). Each coefficient is split at 16 bits, so a
+ * partial product is below 2^31·2^16 = 2^47 and 31 of them add up exactly in a double; the sums are
+ * reduced mod p every 31 columns and once at the end, instead of a modular product per term.
+ */
+export class LinearCombiner {
+  private readonly acc: Float64Array[];
+  private pending = 0;
+  constructor(readonly n: number) {
+    this.acc = Array.from({ length: 8 }, () => new Float64Array(n));
+  }
+
+  add(e: Ext, col: Uint32Array): void {
+    const [l0, l1, l2, l3] = e.map((v) => v & 0xffff);
+    const [h0, h1, h2, h3] = e.map((v) => v >>> 16);
+    const [a0, a1, a2, a3, b0, b1, b2, b3] = this.acc;
     for (let i = 0; i < col.length; i++) {
-      const v = a[i] + mul(s, col[i]);
-      a[i] = v >= P ? v - P : v;
+      const c = col[i];
+      a0[i] += l0 * c;
+      a1[i] += l1 * c;
+      a2[i] += l2 * c;
+      a3[i] += l3 * c;
+      b0[i] += h0 * c;
+      b1[i] += h1 * c;
+      b2[i] += h2 * c;
+      b3[i] += h3 * c;
+    }
+    if (++this.pending === 31) this.reduce();
+  }
+
+  private reduce(): void {
+    for (const a of this.acc) for (let i = 0; i < a.length; i++) a[i] %= P;
+    this.pending = 0;
+  }
+
+  /** out += the combination (four columns), and the combiner starts again from zero. */
+  addInto(out: Uint32Array[]): void {
+    this.reduce();
+    for (let j = 0; j < 4; j++) {
+      const lo = this.acc[j];
+      const hi = this.acc[4 + j];
+      const o = out[j];
+      for (let i = 0; i < o.length; i++) {
+        const v = (hi[i] * 65536 + lo[i]) % P;
+        const s = o[i] + v;
+        o[i] = s >= P ? s - P : s;
+        lo[i] = 0;
+        hi[i] = 0;
+      }
     }
   }
 }

@@ -119,3 +119,20 @@ describe("NTT and coset LDE", () => {
     expect(evaluateCosetBitrev(coeffs, logN + 2, F.GENERATOR)).toEqual(evals);
   });
 });
+
+describe("LinearCombiner", () => {
+  it("equals Σ e_k·col_k computed with modular products, at the largest values and past its reduction period", async () => {
+    const { LinearCombiner } = await import("../../runtime/stark/vec.ts");
+    const n = 5;
+    const cols = Array.from({ length: 100 }, (_, k) => Uint32Array.from({ length: n }, (_, i) => (k + i) % 3 === 0 ? F.P - 1 : rf()));
+    const es: F.Ext[] = cols.map((_, k) => (k % 4 === 0 ? [F.P - 1, F.P - 1, F.P - 1, F.P - 1] : rext()));
+    const out = [0, 1, 2, 3].map(() => Uint32Array.from({ length: n }, rf));
+    const expected = out.map((c) => c.slice());
+    for (let k = 0; k < cols.length; k++)
+      for (let i = 0; i < n; i++) for (let j = 0; j < 4; j++) expected[j][i] = F.add(expected[j][i], F.mul(es[k][j], cols[k][i]));
+    const lc = new LinearCombiner(n);
+    cols.forEach((c, k) => lc.add(es[k], c));
+    lc.addInto(out);
+    expect(out).toEqual(expected);
+  });
+});
