@@ -3,6 +3,7 @@
 // over a bus, and a range table in a fixed column. The cheating cases build traces by hand and prove them
 // with the mock check turned off, so the verifier alone must catch them.
 import { describe, it, expect } from "vitest";
+import { mulberry32 } from "../../base/prng/index.ts";
 import { add, cnst, col, first, fixedCol, mul, neg, sub, transition, type Air, type BoundaryTerm, type ChipTrace } from "../../runtime/air/index.ts";
 import { P_BIG, add as fadd, einv, esub, emul, fromBig, type Ext } from "../../runtime/stark/field.ts";
 import { decodeProof, encodeProof, keygen, prove, verify, verifyBytes, DEFAULT_PARAMS, type StarkParams } from "../../runtime/stark/index.ts";
@@ -198,6 +199,26 @@ describe("BabyBear STARK", () => {
     const big = bytes.slice();
     new DataView(big.buffer).setUint32(24, 0x7fffffff, true);
     expect(verifyBytes(vk, big, honest.boundary)).toMatchObject({ ok: false, reason: expect.stringMatching(/impossible/) });
+  });
+
+  it("answers every mutated proof (flips, truncations, insertions, random bytes) with a reason, never an exception", () => {
+    const bytes = encodeProof(proof);
+    const rnd = mulberry32(99);
+    const pick = (n: number) => Math.floor(rnd() * n);
+    for (let t = 0; t < 200; t++) {
+      let b: Uint8Array;
+      const kind = t % 4;
+      if (kind === 0) {
+        b = bytes.slice();
+        for (let k = 0; k <= pick(4); k++) b[pick(b.length)] ^= 1 << pick(8);
+      } else if (kind === 1) b = bytes.subarray(0, pick(bytes.length));
+      else if (kind === 2) {
+        const at = pick(bytes.length);
+        b = new Uint8Array([...bytes.subarray(0, at), ...Array.from({ length: 1 + pick(8) }, () => pick(256)), ...bytes.subarray(at)]);
+      } else b = Uint8Array.from({ length: pick(400) }, (_, i) => (i < 8 ? bytes[i] : pick(256)));
+      const r = verifyBytes(vk, b, honest.boundary);
+      expect(r.ok, `mutation ${t}`).toBe(false);
+    }
   });
 
   it("rejects a proof made for another key (another constraint, or other fixed values)", () => {
