@@ -162,8 +162,8 @@ describe("zkVM AIR: honest runs are accepted", () => {
     expect(verifyProgram(ALL, w.statement, w.traces, { modulus: BN254_R })).toEqual([]);
   });
 
-  it("64-bit ops on register pairs and 64-bit loads and stores", () => {
-    const stores = Array.from({ length: 28 - 8 + 1 }, (_, i) => `  sw r${i + 8}, r3, ${24 + 4 * i}`).join("\n");
+  it("64-bit ops on register pairs (shift amounts 0, 63 and ≥ 64), 64-bit loads and stores", () => {
+    const stores = Array.from({ length: 48 - 8 + 1 }, (_, i) => `  sw r${i + 8}, r3, ${24 + 4 * i}`).join("\n");
     const p = asm(`
       .memory 65536
       .regs 64
@@ -186,9 +186,19 @@ describe("zkVM AIR: honest runs are accepted", () => {
       lts64 r25, r6, r4
       lts64 r26, r4, r4
       const64 r27, -1, 305419896
+      mul64 r29, r4, r6
+      const64 r31, 0, 0
+      const64 r33, 63, 0
+      const64 r35, 100, 7
+      shl64 r37, r4, r35
+      shru64 r39, r4, r33
+      shru64 r41, r4, r31
+      shrs64 r43, r4, r35
+      shrs64 r45, r6, r33
+      shrs64 r47, r4, r31
       sd r8, r3, 16
     ${stores}
-      const r2, 112
+      const r2, 188
       ecall 3, r3, r2
       ret
     `);
@@ -197,7 +207,8 @@ describe("zkVM AIR: honest runs are accepted", () => {
       const w = prove(p, inp);
       const run = execute(p, { input: inp });
       expect(run.ok && run.output).toEqual(w.statement.output);
-      expect(w.used.alu64).toBe(14);
+      expect(w.used.alu64).toBe(17);
+      expect(w.used.mul64).toBe(7);
       expect(w.used.mem64).toBe(3);
       expect(verifyProgram(p, w.statement, w.traces)).toEqual([]);
     }

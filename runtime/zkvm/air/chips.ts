@@ -15,7 +15,7 @@
 //   Instruction accesses use ts = 4·clk + slot (slot 1..3), so accesses within one instruction are
 //   ordered too.
 // - u16 (v), bitwise (kind, x, y, z) with kind 0 and, 1 or, 2 xor, 3 "both bytes" (z = 0): lookups
-//   into one fixed 2^16-row table (table16); pow2 (e, lo, hi, e = 0) into a 32-row one. Each table has
+//   into one fixed 2^16-row table (table16); pow2 (e, 2^e as four limbs, e = 0) into a 64-row one. Each table has
 //   a multiplicity column per kind of lookup.
 // - io (kind, addr, cursor, count, clk): an ecall read/write hands a byte copy to the io chip, one row
 //   per byte; input (left, byte) and output (position, byte) connect those rows to the public input and
@@ -149,24 +149,25 @@ function byteSplit(cb: ChipBuilder, p: string, l: Expr, h: Expr, m: Expr, gate?:
 }
 
 /**
- * 32 × 32 → 64-bit product over bytes: column k of the schoolbook sum plus the carry in equals
- * p_k + 256·carry_k. Column sums stay below 2^19 and carries below 2^16 (checked), so no equation wraps
- * in BabyBear. With `low`, the product must fit 32 bits (columns 4..6 and the last carry are zero).
+ * n × n-byte product (n = 4 or 8): column k of the schoolbook sum plus the carry in equals
+ * p_k + 256·carry_k. Column sums stay below 2^20 and carries below 2^16 (checked), so no equation wraps
+ * in BabyBear. With `low`, the product must fit n bytes (the higher columns and the last carry are zero).
  */
 function product(cb: ChipBuilder, p: string, x: Expr[], y: Expr[], m: Expr, low = false): Expr[] {
-  const n = low ? 4 : 8;
-  const out = Array.from({ length: n }, (_, k) => cb.c(`${p}.p${k}`));
-  const carries = Array.from({ length: low ? 4 : 6 }, (_, k) => cb.c(`${p}.c${k}`));
-  for (let k = 0; k < 7; k++) {
+  const n = x.length;
+  const nOut = low ? n : 2 * n;
+  const out = Array.from({ length: nOut }, (_, k) => cb.c(`${p}.p${k}`));
+  const carries = Array.from({ length: low ? n : 2 * n - 2 }, (_, k) => cb.c(`${p}.c${k}`));
+  for (let k = 0; k < 2 * n - 1; k++) {
     const terms: Expr[] = [];
-    for (let i = 0; i < 4; i++) if (k - i >= 0 && k - i < 4) terms.push(mul(x[i], y[k - i]));
+    for (let i = 0; i < n; i++) if (k - i >= 0 && k - i < n) terms.push(mul(x[i], y[k - i]));
     if (k > 0 && k - 1 < carries.length) terms.push(carries[k - 1]);
     const lhs = sum(terms);
     if (k < carries.length) cb.eq(lhs, lin([1, out[k]], [256, carries[k]]));
-    else if (!low) cb.eq(lhs, lin([1, out[6]], [256, out[7]])); // k = 6: the top two bytes
+    else if (!low) cb.eq(lhs, lin([1, out[2 * n - 2]], [256, out[2 * n - 1]])); // the top two bytes
     else cb.zero(lhs);
   }
-  for (let k = 0; k < n; k += 2) cb.bytes(out[k], out[k + 1], m);
+  for (let k = 0; k < nOut; k += 2) cb.bytes(out[k], out[k + 1], m);
   for (const c of carries) cb.u16(c, m);
   return out;
 }
@@ -220,6 +221,7 @@ export const DIV_OPS = ["divu", "remu"];
 export const CMP_OPS = ["eq", "ne", "ltu", "leu", "lts", "les", "chkltu", "cmovnz"];
 export const MEM_OPS = ["lw", "lbu", "lb", "lhu", "lh", "sw", "sh", "sb"];
 export const MEM64_OPS = ["ld", "sd"];
+export const MUL64_OPS = ["mul64", "shl64", "shru64", "shrs64"];
 export const ALU64_OPS = ["add64", "sub64", "and64", "or64", "xor64", "eq64", "ltu64", "lts64", "const64"];
 export const CF_OPS = ["jmp", "jmpr", "bez", "bnz", "call", "calli", "ret"];
 export const ECALL_OPS = ["ecall"];
@@ -233,6 +235,7 @@ export const CHIP_OF: Record<string, string> = Object.fromEntries([
   ...CMP_OPS.map((o) => [o, "cmp"]),
   ...MEM_OPS.map((o) => [o, "mem"]),
   ...MEM64_OPS.map((o) => [o, "mem64"]),
+  ...MUL64_OPS.map((o) => [o, "mul64"]),
   ...ALU64_OPS.map((o) => [o, "alu64"]),
   ...CF_OPS.map((o) => [o, "cf"]),
   ...ECALL_OPS.map((o) => [o, "ecall"]),
@@ -318,7 +321,7 @@ function mulChip(): Chip {
   cb.eq(y.l, lin([1, s], [32, k]), shifts);
   cb.range(s, 5, shifts);
   cb.range(k, 11, shifts);
-  cb.send("pow2", [e, ml, mh, z], shifts);
+  cb.send("pow2", [e, ml, mh, K(0), K(0), z], shifts);
   cb.eq(e, s, left);
   cb.eq(add(e, s), lin([32, sub(K(1), z)]), right);
   cb.eq(ml, y.l, mults);
@@ -346,6 +349,57 @@ function mulChip(): Chip {
     cb.eq(outs[i], shr[i], I.any("shru", "shrui"));
     cb.eq(outs[i], add(shr[i], mul(sg, sub(K(65535), lin([2, shr[i]])))), arith);
     cb.eq(outs[i], add(lo[i], hi[i]), I.any("rotl", "rotr"));
+  }
+  stepState(I, I.real);
+  return cb.chip();
+}
+
+// 64-bit multiply (low 64 bits) and shifts by s = amount mod 64, as the 32-bit chip: an 8 × 8-byte
+// product by y or by 2^e from the pow2 table (left e = s, right e = (64 − s) mod 64 and the high half).
+function mul64Chip(): Chip {
+  const I = instrChip("mul64", MUL64_OPS);
+  const { cb, sel, fp, a, b, c } = I;
+  const x = [0, 1].map((k) => access(cb, `B${k}`, { space: K(SPACE_REG), addr: add(fp, add(b, K(k))), ts: I.ts(1), m: I.real }));
+  const y0 = access(cb, "C0", { space: K(SPACE_REG), addr: add(fp, c), ts: I.ts(2), m: I.real });
+  const y1 = access(cb, "C1", { space: K(SPACE_REG), addr: add(fp, add(c, K(1))), ts: I.ts(2), m: I.real });
+  const o = [0, 1].map((k) => access(cb, `A${k}`, { space: K(SPACE_REG), addr: add(fp, add(a, K(k))), ts: I.ts(3), m: I.real, write: true, range: I.real }));
+  const shifts = sub(I.real, sel.mul64);
+  const arith = sel.shrs64;
+  const [s, k, e, z] = ["s", "k", "e", "z"].map((n) => cb.c(n));
+  const M = [0, 1, 2, 3].map((i) => cb.c(`m${i}`));
+  cb.eq(y0.l, lin([1, s], [64, k]), shifts);
+  cb.range(s, 6, shifts);
+  cb.range(k, 10, shifts);
+  cb.send("pow2", [e, ...M, z], shifts);
+  cb.eq(e, s, sel.shl64);
+  cb.eq(add(e, s), lin([64, sub(K(1), z)]), I.any("shru64", "shrs64"));
+  const Y = [y0.l, y0.h, y1.l, y1.h];
+  for (let i = 0; i < 4; i++) cb.eq(M[i], Y[i], sel.mul64);
+  const sg = cb.c("sg");
+  cb.bit(sg);
+  cb.zero(mul(sg, sub(K(1), arith)));
+  const xb = Array.from({ length: 8 }, (_, i) => cb.c(`xb${i}`));
+  const X = [x[0].l, x[0].h, x[1].l, x[1].h];
+  for (let i = 0; i < 4; i++) {
+    const x2 = lin([1, xb[2 * i]], [256, xb[2 * i + 1]]);
+    cb.eq(X[i], add(x2, mul(sg, sub(K(65535), lin([2, x2])))));
+    cb.bytes(xb[2 * i], xb[2 * i + 1], I.real);
+  }
+  cb.bytes(lin([2, xb[7]]), K(0), arith);
+  const mb = Array.from({ length: 8 }, (_, i) => cb.c(`mb${i}`));
+  for (let i = 0; i < 4; i++) {
+    cb.eq(M[i], lin([1, mb[2 * i]], [256, mb[2 * i + 1]]));
+    cb.bytes(mb[2 * i], mb[2 * i + 1], I.real);
+  }
+  const P = product(cb, "P", xb, mb, I.real);
+  const limb = (j: number) => lin([1, P[2 * j]], [256, P[2 * j + 1]]);
+  const O = [o[0].l, o[0].h, o[1].l, o[1].h];
+  for (let i = 0; i < 4; i++) {
+    const r = cb.c(`r${i}`);
+    cb.eq(O[i], limb(i), I.any("mul64", "shl64"));
+    cb.eq(r, add(limb(i + 4), mul(z, limb(i))), I.any("shru64", "shrs64"));
+    cb.eq(O[i], r, sel.shru64);
+    cb.eq(O[i], add(r, mul(sg, sub(K(65535), lin([2, r])))), arith);
   }
   stepState(I, I.real);
   return cb.chip();
@@ -662,7 +716,8 @@ export function romTuple(p: Program, i: number): number[] {
   return out;
 }
 
-export const pow2Row = (e: number): number[] => [e, (2 ** e) % 65536, Math.floor(2 ** e / 65536), e === 0 ? 1 : 0];
+/** pow2 table row: e, the four 16-bit limbs of 2^e, and whether e = 0 (e < 64). */
+export const pow2Row = (e: number): number[] => [e, ...[0, 1, 2, 3].map((k) => (e >= 16 * k && e < 16 * k + 16 ? 2 ** (e - 16 * k) : 0)), e === 0 ? 1 : 0];
 
 /** The AIR of one program: its ROM is preprocessed, the memory size bounds addresses. */
 export function zkvmAir(p: Program): Air {
@@ -685,14 +740,14 @@ export function zkvmAir(p: Program): Air {
       { bus: "bitwise", values: [K(3), F(0), F(1), K(0)] },
     ],
   );
-  const pow2 = tableChip("pow2", ["e", "lo", "hi", "zero"], (h) => Array.from({ length: h }, (_, i) => pow2Row(i).map(BigInt)), [{ bus: "pow2", values: [0, 1, 2, 3].map(F) }]);
-  return { chips: [aluChip(), mulChip(), divChip(), cmpChip(), memChip(p.memSize), mem64Chip(p.memSize), alu64Chip(), cfChip(), ecallChip(), ioChip(), memTouchChip(), rom, t16, pow2] };
+  const pow2 = tableChip("pow2", ["e", "m0", "m1", "m2", "m3", "zero"], (h) => Array.from({ length: h }, (_, i) => pow2Row(i).map(BigInt)), [{ bus: "pow2", values: [0, 1, 2, 3, 4, 5].map(F) }]);
+  return { chips: [aluChip(), mulChip(), divChip(), cmpChip(), memChip(p.memSize), mem64Chip(p.memSize), alu64Chip(), mul64Chip(), cfChip(), ecallChip(), ioChip(), memTouchChip(), rom, t16, pow2] };
 }
 
 /** Height of each fixed table (the ROM: the code padded to a power of two). */
 export function fixedHeight(chip: string, p: Program): number | undefined {
   if (chip === "table16") return U16_ROWS;
-  if (chip === "pow2") return 32;
+  if (chip === "pow2") return 64;
   if (chip === "rom") {
     let h = 1;
     while (h < p.code.length >> 2) h *= 2;

@@ -149,22 +149,24 @@ export function generateTrace(p: Program, input: Uint8Array, opts: { maxInstruct
     for (let i = 0; i < 4; i++) row[`${pre}${i}`] = (v >>> (8 * i)) & 255;
   };
   // byte-wise schoolbook product as the chip constrains it: column sums, bytes and carries
-  const product = (pre: string, x: number, y: number, low: boolean) => {
-    const xb = [0, 1, 2, 3].map((i) => (x >>> (8 * i)) & 255);
-    const yb = [0, 1, 2, 3].map((i) => (y >>> (8 * i)) & 255);
-    const nc = low ? 4 : 6;
+  const product = (pre: string, x: number | bigint, y: number | bigint, low: boolean, n = 4) => {
+    const X = BigInt(x);
+    const Y = BigInt(y);
+    const xb = Array.from({ length: n }, (_, i) => Number((X >> BigInt(8 * i)) & 255n));
+    const yb = Array.from({ length: n }, (_, i) => Number((Y >> BigInt(8 * i)) & 255n));
+    const nc = low ? n : 2 * n - 2;
     let carry = 0;
-    for (let k = 0; k < 7; k++) {
+    for (let k = 0; k < 2 * n - 1; k++) {
       let s = carry;
-      for (let i = 0; i < 4; i++) if (k - i >= 0 && k - i < 4) s += xb[i] * yb[k - i];
+      for (let i = 0; i < n; i++) if (k - i >= 0 && k - i < n) s += xb[i] * yb[k - i];
       if (k < nc) {
         row[`${pre}.p${k}`] = s & 255;
         carry = s >>> 8;
         row[`${pre}.c${k}`] = carry;
       } else if (!low) {
-        row[`${pre}.p6`] = s & 255;
-        row[`${pre}.p7`] = s >>> 8;
-      } else if (s !== 0) throw new Error("internal: a quotient product above 32 bits");
+        row[`${pre}.p${2 * n - 2}`] = s & 255;
+        row[`${pre}.p${2 * n - 1}`] = s >>> 8;
+      } else if (s !== 0) throw new Error("internal: a quotient product above its width");
     }
   };
 
@@ -253,7 +255,7 @@ export function generateTrace(p: Program, input: Uint8Array, opts: { maxInstruct
         row.k = lo(y) >>> 5;
         const left = op === "shl" || op === "shli" || op === "rotl";
         const e = left ? s : (32 - s) & 31;
-        const [, ml, mh, z] = pow2Row(e);
+        const [, ml, mh, , , z] = pow2Row(e);
         Object.assign(row, { e, z });
         m = ml + 65536 * mh;
         if (left && op !== "rotl") o = (x << s) >>> 0;
@@ -347,6 +349,38 @@ export function generateTrace(p: Program, input: Uint8Array, opts: { maxInstruct
         const v = [regAccess("A0", fp + A, t3), regAccess("A1", fp + A + 1, t3)];
         for (let k = 0; k < 8; k++) memAccess(`M${k}`, addr + k, t2, (v[k >> 2] >>> (8 * (k & 3))) & 255);
       }
+    } else if (chip === "mul64") {
+      const X = [regAccess("B0", fp + Bo, t1), regAccess("B1", fp + Bo + 1, t1)];
+      const Y = [regAccess("C0", fp + Co, t2), regAccess("C1", fp + Co + 1, t2)];
+      const x = (BigInt(X[1]) << 32n) | BigInt(X[0]);
+      const y = (BigInt(Y[1]) << 32n) | BigInt(Y[0]);
+      const sg = op === "shrs64" && X[1] >>> 31 ? 1 : 0;
+      const x2 = sg ? BigInt.asUintN(64, ~x) : x;
+      row.sg = sg;
+      let m = y;
+      let r: bigint;
+      if (op === "mul64") r = x * y;
+      else {
+        const s = Y[0] & 63;
+        const e = op === "shl64" ? s : (64 - s) & 63;
+        Object.assign(row, { s, k: lo(Y[0]) >>> 6, e, z: e === 0 ? 1 : 0 });
+        m = 1n << BigInt(e);
+        if (op === "shl64") r = x << BigInt(s);
+        else {
+          const sh = x2 >> BigInt(s);
+          for (let i = 0; i < 4; i++) row[`r${i}`] = Number((sh >> BigInt(16 * i)) & 0xffffn);
+          r = sg ? ~sh : sh;
+        }
+      }
+      for (let i = 0; i < 4; i++) row[`m${i}`] = Number((m >> BigInt(16 * i)) & 0xffffn);
+      for (let i = 0; i < 8; i++) {
+        row[`xb${i}`] = Number((x2 >> BigInt(8 * i)) & 255n);
+        row[`mb${i}`] = Number((m >> BigInt(8 * i)) & 255n);
+      }
+      product("P", x2, m, false, 8);
+      r = BigInt.asUintN(64, r);
+      regAccess("A0", fp + A, t3, Number(r & 0xffffffffn));
+      regAccess("A1", fp + A + 1, t3, Number(r >> 32n));
     } else if (chip === "alu64") {
       let X = [0, 0];
       let Y = [0, 0];
@@ -517,7 +551,7 @@ export function generateTrace(p: Program, input: Uint8Array, opts: { maxInstruct
       const want = [x & y, x | y, x ^ y, 0][k];
       if (want === z) return [x + 256 * y, k];
     }
-    if (bus === "pow2" && v[0] < 32 && pow2Row(v[0]).every((w, j) => w === v[j])) return [v[0], 0];
+    if (bus === "pow2" && v[0] < 64 && pow2Row(v[0]).every((w, j) => w === v[j])) return [v[0], 0];
     if (bus === "rom" && v[0] < p.code.length >> 2 && romTuple(p, v[0]).every((w, j) => w === v[j])) return [v[0], 0];
     throw new Error(`internal: lookup (${v.join(", ")}) is not in table ${bus}`);
   };
