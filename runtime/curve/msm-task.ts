@@ -7,7 +7,7 @@
 // bucket, the bucket itself first); every addition of a round is independent of the others, so a round is
 // one g1_batch_add call sharing a single field inversion, whatever the distribution of digits (duplicate
 // scalars only add rounds).
-import type { WasmInstance } from "../field/index.ts";
+import { E29, type WasmInstance } from "../field/index.ts";
 
 export interface MsmTask {
   /** n × 16 words: affine x ‖ y, Montgomery form, (0, 0) = identity. */
@@ -55,6 +55,10 @@ export function recodeScalar(s: Uint32Array, off: number, words: number, c: numb
   }
 }
 
+/** Bytes of an affine and of a Jacobian point in the 29-bit-limb field the buckets are summed in. */
+const A = 2 * E29;
+const J = 3 * E29;
+
 /** Runs the task; returns windows.length Jacobian points (24 words each, Montgomery form). */
 export function runMsmTask(w: WasmInstance, t: MsmTask, onWindow?: (done: number, total: number) => void): Uint32Array {
   const ex = w.exports;
@@ -64,35 +68,38 @@ export function runMsmTask(w: WasmInstance, t: MsmTask, onWindow?: (done: number
   const half = Math.max(1, Math.min(t.chunk, total));
   const chunk = 2 * half; // points and their images
   w.reset();
-  const buckets = w.alloc(W * nb * 64);
-  w.u32(buckets, W * nb * 16).fill(0);
-  const pts = w.alloc(chunk * 64);
+  const buckets = w.alloc(W * nb * A);
+  w.u32(buckets, (W * nb * A) / 4).fill(0);
+  const pts = w.alloc(chunk * A);
+  const stage = w.alloc(half * 64);
   // A round has at most one op per entry pair, entries ≤ m + buckets; round-one slots ≤ m/2.
   const maxOps = chunk + 1;
-  const slots = w.alloc(((chunk >> 1) + 1) * 64);
+  const slots = w.alloc(((chunk >> 1) + 1) * A);
   const opsPtr = w.alloc(maxOps * 12);
-  const scratch = w.alloc(maxOps * 65);
-  const out = w.alloc(W * 96);
+  const scratch = w.alloc(maxOps * (A + 1));
+  const out = w.alloc(W * J);
+  const out32 = w.alloc(W * 96);
   const digits = new Int32Array(t.numWindows * chunk);
   const counts = new Int32Array(nb + 1);
   const listStart = new Int32Array(nb);
   const listLen = new Int32Array(nb);
   const entries = new Int32Array(chunk + nb);
   const active = new Int32Array(nb);
-  const ptsEnd = pts + chunk * 64;
+  const ptsEnd = pts + chunk * A;
   let done = 0;
   for (let cs = t.start; cs < t.end; cs += half) {
     const h = Math.min(half, t.end - cs);
     const m = 2 * h;
-    w.u32(pts, h * 16).set(t.points.subarray(cs * 16, (cs + h) * 16));
-    ex.g1_endo(pts + h * 64, pts, h);
+    w.u32(stage, h * 16).set(t.points.subarray(cs * 16, (cs + h) * 16));
+    ex.fq29_vfrom32(pts, stage, 2 * h);
+    ex.h1_endo(pts + h * A, pts, h);
     for (let i = 0; i < h; i++) {
       const sg = t.signs[cs + i];
       recodeScalar(t.scalars, (cs + i) * 8, 4, t.c, t.numWindows, digits, i, chunk, (sg & 1) !== 0);
       recodeScalar(t.scalars, (cs + i) * 8 + 4, 4, t.c, t.numWindows, digits, h + i, chunk, (sg & 2) !== 0);
     }
     // Identity points (and their images) contribute nothing: zero their digits once for all windows.
-    const pv = w.u32(pts, h * 16);
+    const pv = w.u32(stage, h * 16);
     for (let i = 0; i < h; i++) {
       let z = 0;
       for (let k = 0; k < 16; k++) z |= pv[i * 16 + k];
@@ -100,7 +107,7 @@ export function runMsmTask(w: WasmInstance, t: MsmTask, onWindow?: (done: number
     }
     for (let k = 0; k < W; k++) {
       const win = t.windows[k];
-      const base = buckets + k * nb * 64;
+      const base = buckets + k * nb * A;
       const dOff = win * chunk;
       // Counting sort by bucket; each non-empty list starts with the bucket itself.
       counts.fill(0);
@@ -115,7 +122,7 @@ export function runMsmTask(w: WasmInstance, t: MsmTask, onWindow?: (done: number
         listStart[b] = pos;
         listLen[b] = 0;
         if (cnt > 0) {
-          entries[pos] = base + b * 64;
+          entries[pos] = base + b * A;
           listLen[b] = 1;
           active[nActive++] = b;
           pos += cnt + 1;
@@ -125,7 +132,7 @@ export function runMsmTask(w: WasmInstance, t: MsmTask, onWindow?: (done: number
         const d = digits[dOff + i];
         if (d === 0) continue;
         const b = (d < 0 ? -d : d) - 1;
-        entries[listStart[b] + listLen[b]++] = (pts + i * 64) | (d < 0 ? 1 : 0);
+        entries[listStart[b] + listLen[b]++] = (pts + i * A) | (d < 0 ? 1 : 0);
       }
       let slotTop = 0;
       while (nActive > 0) {
@@ -140,7 +147,7 @@ export function runMsmTask(w: WasmInstance, t: MsmTask, onWindow?: (done: number
           for (let j = 0; j + 1 < L; j += 2) {
             const a = entries[s + j];
             const pa = a & ~1;
-            const dst = pa >= pts && pa < ptsEnd ? slots + 64 * slotTop++ : pa;
+            const dst = pa >= pts && pa < ptsEnd ? slots + A * slotTop++ : pa;
             ops[3 * nops] = dst;
             ops[3 * nops + 1] = a;
             ops[3 * nops + 2] = entries[s + j + 1];
@@ -152,12 +159,13 @@ export function runMsmTask(w: WasmInstance, t: MsmTask, onWindow?: (done: number
           if (nl > 1) active[keep++] = b;
         }
         nActive = keep;
-        if (nops > 0) ex.g1_batch_add(opsPtr, nops, scratch);
+        if (nops > 0) ex.h1_batch_add(opsPtr, nops, scratch);
       }
       done++;
       onWindow?.(done, W * Math.ceil(total / half));
     }
   }
-  for (let k = 0; k < W; k++) ex.g1_bucket_reduce(out + k * 96, buckets + k * nb * 64, nb);
-  return w.u32(out, W * 24).slice();
+  for (let k = 0; k < W; k++) ex.h1_bucket_reduce(out + k * J, buckets + k * nb * A, nb);
+  ex.fq29_vto32(out32, out, 3 * W);
+  return w.u32(out32, W * 24).slice();
 }

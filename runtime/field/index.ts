@@ -33,6 +33,7 @@ export { isProbablePrime, modPow } from "./primality.ts";
 // Building blocks for other WASM modules over these fields (runtime/curve composes its G1 module from them).
 export { fieldPart, hasWasmField, bytesOfLimbs } from "./wasm/field-wat.ts";
 export { nttPart } from "./wasm/ntt-wat.ts";
+export { field29Part, field29Applies, bytes29, E29 } from "./wasm/field29-wat.ts";
 export {
   compileModule,
   assembleWat,

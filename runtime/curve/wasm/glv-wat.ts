@@ -4,7 +4,7 @@
 // so no column sum overflows. k1 and k2 are computed modulo 2^160 (two's complement) and returned as
 // magnitudes (four limbs each, < 2^128) with their signs.
 import type { ConstAlloc, WatPart } from "../../field/index.ts";
-import { BN254_FQ, bytesOfLimbs } from "../../field/index.ts";
+import { BN254_FQ, bytes29, bytesOfLimbs, E29 } from "../../field/index.ts";
 import { GLV, GLV_MOD } from "../glv.ts";
 
 const M = "(i64.const 0xffffffff)";
@@ -51,9 +51,10 @@ function columns(out: string, terms: Term[], add: (col: number) => string | unde
 
 /**
  * glv_split(out, signs, k, n): for n scalars (8 words, < r) writes |k1| ‖ |k2| (8 words) and sign bits (byte: 1 = k1 < 0,
- * 2 = k2 < 0); g1_endo(dst, src, n) applies φ to n packed affine points.
+ * 2 = k2 < 0); g1_endo(dst, src, n) applies φ to n packed affine points (and, given `field29`, the function
+ * it names does so on points in that 29-bit-limb field).
  */
-export function glvPart(alloc: ConstAlloc, fqPrefix = "fq"): WatPart {
+export function glvPart(alloc: ConstAlloc, fqPrefix = "fq", field29?: { name: string; field: string }): WatPart {
   const k = Array.from({ length: 8 }, (_, i) => `k${i}`);
   const c1 = columns("C1_", [{ x: k, y: limbs(GLV.g1, 5) }], () => undefined, 8, 4);
   const C1 = Array.from({ length: 4 }, (_, i) => `C1_${i}`);
@@ -77,6 +78,17 @@ export function glvPart(alloc: ConstAlloc, fqPrefix = "fq"): WatPart {
   };
   const names = new Set([...k, ...c1.locals, ...c2.locals, ...k1.locals, ...k2.locals, "neg", "mk", "sg"]);
   const beta = alloc(bytesOfLimbs((GLV.beta << 256n) % BN254_FQ.p, 8)); // β in Montgomery form
+  const endo29 = field29 && { ...field29, beta: alloc(bytes29((GLV.beta << 261n) % BN254_FQ.p)) };
+  // dst[i] = φ(src[i]) = (β·x, y) for n affine points of 2E bytes ((0, 0) stays the identity).
+  const endo = (name: string, F: string, E: number, b: number) => `(func $${name} (param $dst i32) (param $src i32) (param $n i32)
+  (block $done (loop $l
+    (br_if $done (i32.eqz (local.get $n)))
+    (call $${F}_mul (local.get $dst) (local.get $src) (i32.const ${b}))
+    (call $${F}_copy (i32.add (local.get $dst) (i32.const ${E})) (i32.add (local.get $src) (i32.const ${E})))
+    (local.set $dst (i32.add (local.get $dst) (i32.const ${2 * E})))
+    (local.set $src (i32.add (local.get $src) (i32.const ${2 * E})))
+    (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+    (br $l))))`;
   const code = `
 (func $glv_split (param $out i32) (param $signs i32) (param $kp i32) (param $n i32) ${[...names].map((x) => `(local $${x} i64)`).join(" ")}
   (block $done (loop $l
@@ -95,16 +107,8 @@ export function glvPart(alloc: ConstAlloc, fqPrefix = "fq"): WatPart {
     (local.set $signs (i32.add (local.get $signs) (i32.const 1)))
     (local.set $n (i32.sub (local.get $n) (i32.const 1)))
     (br $l))))
-;; dst[i] = φ(src[i]) = (β·x, y) for n affine points (64 bytes each; (0, 0) stays the identity).
-(func $g1_endo (param $dst i32) (param $src i32) (param $n i32)
-  (block $done (loop $l
-    (br_if $done (i32.eqz (local.get $n)))
-    (call $${fqPrefix}_mul (local.get $dst) (local.get $src) (i32.const ${beta}))
-    (call $${fqPrefix}_copy (i32.add (local.get $dst) (i32.const 32)) (i32.add (local.get $src) (i32.const 32)))
-    (local.set $dst (i32.add (local.get $dst) (i32.const 64)))
-    (local.set $src (i32.add (local.get $src) (i32.const 64)))
-    (local.set $n (i32.sub (local.get $n) (i32.const 1)))
-    (br $l))))
+${endo("g1_endo", fqPrefix, 32, beta)}
+${endo29 ? endo(endo29.name, endo29.field, E29, endo29.beta) : ""}
 `;
-  return { code, exports: ["glv_split", "g1_endo"] };
+  return { code, exports: ["glv_split", "g1_endo", ...(endo29 ? [endo29.name] : [])] };
 }
