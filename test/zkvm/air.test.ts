@@ -32,7 +32,7 @@ function asm(text: string): Program {
 // sign extension of negative bytes and halves (loads and sext), signed shifts and compares of both signs, a call and
 // an indirect call and their returns, an indirect jump, a loop, reads and writes. Every result register
 // is stored and written to the output, so the executor's output checks each opcode's semantics.
-const RESULTS = Array.from({ length: 64 - 4 + 1 }, (_, i) => `  sw r${i + 4}, r3, ${16 + 4 * i}`).join("\n");
+const RESULTS = Array.from({ length: 72 - 4 + 1 }, (_, i) => `  sw r${i + 4}, r3, ${16 + 4 * i}`).join("\n");
 const ALL = asm(`
   .memory 131072
   .regs 256
@@ -121,8 +121,16 @@ const ALL = asm(`
   sext r62, r4, 16
   sext r63, r6, 32
   sext r64, r5, 8
+  divs r65, r4, r7
+  rems r66, r4, r7
+  divs r67, r4, r6
+  rems r68, r6, r7
+  const r69, -2147483648
+  const r70, -1
+  divs r71, r69, r70
+  rems r72, r69, r70
 ${RESULTS}
-  const r46, 260
+  const r46, 276
   ecall 3, r3, r46
   const r47, 0
   ecall 3, r3, r47
@@ -155,7 +163,7 @@ describe("zkVM AIR: honest runs are accepted", () => {
     expect(w.statement.output).toEqual(run.output);
     expect(w.statement.instructions).toBe(run.instructions);
     expect(w.statement.consumed).toBe(8);
-    expect(w.statement.output.length).toBe(16 + 260);
+    expect(w.statement.output.length).toBe(16 + 276);
     // every instruction chip has rows
     for (const c of ["alu", "mul", "div", "cmp", "mem", "cf", "ecall", "io", "memtouch"]) expect(w.used[c], c).toBeGreaterThan(0);
     expect(verifyProgram(ALL, w.statement, w.traces)).toEqual([]);
@@ -163,10 +171,10 @@ describe("zkVM AIR: honest runs are accepted", () => {
   });
 
   it("64-bit ops on register pairs (shift amounts 0, 63 and ≥ 64), 64-bit loads and stores", () => {
-    const stores = Array.from({ length: 48 - 8 + 1 }, (_, i) => `  sw r${i + 8}, r3, ${24 + 4 * i}`).join("\n");
+    const stores = Array.from({ length: 66 - 8 + 1 }, (_, i) => `  sw r${i + 8}, r3, ${24 + 4 * i}`).join("\n");
     const p = asm(`
       .memory 65536
-      .regs 64
+      .regs 80
       ecall 1, r2, r0
       const r3, 64
       ecall 2, r3, r2
@@ -196,9 +204,18 @@ describe("zkVM AIR: honest runs are accepted", () => {
       shrs64 r43, r4, r35
       shrs64 r45, r6, r33
       shrs64 r47, r4, r31
+      divu64 r49, r4, r6
+      remu64 r51, r4, r6
+      divs64 r53, r4, r6
+      rems64 r55, r4, r6
+      divs64 r57, r6, r4
+      const64 r59, 0, -2147483648
+      const64 r61, -1, -1
+      divs64 r63, r59, r61
+      rems64 r65, r59, r61
       sd r8, r3, 16
     ${stores}
-      const r2, 188
+      const r2, 260
       ecall 3, r3, r2
       ret
     `);
@@ -207,7 +224,8 @@ describe("zkVM AIR: honest runs are accepted", () => {
       const w = prove(p, inp);
       const run = execute(p, { input: inp });
       expect(run.ok && run.output).toEqual(w.statement.output);
-      expect(w.used.alu64).toBe(17);
+      expect(w.used.alu64).toBe(19);
+      expect(w.used.div64).toBe(7);
       expect(w.used.mul64).toBe(7);
       expect(w.used.mem64).toBe(3);
       expect(verifyProgram(p, w.statement, w.traces)).toEqual([]);

@@ -217,7 +217,8 @@ function stepState(I: Instr, m: Expr, npc?: Expr, nfp?: Expr): void {
 
 export const ALU_OPS = ["add", "sub", "addi", "and", "or", "xor", "andi", "ori", "xori", "const", "mov", "sext8", "sext16", "sext32"];
 export const MUL_OPS = ["mul", "mulhu", "shl", "shli", "shru", "shrui", "shrs", "shrsi", "rotl", "rotr"];
-export const DIV_OPS = ["divu", "remu"];
+export const DIV_OPS: [string, string, string, string] = ["divu", "remu", "divs", "rems"];
+export const DIV64_OPS: [string, string, string, string] = ["divu64", "remu64", "divs64", "rems64"];
 export const CMP_OPS = ["eq", "ne", "ltu", "leu", "lts", "les", "chkltu", "cmovnz"];
 export const MEM_OPS = ["lw", "lbu", "lb", "lhu", "lh", "sw", "sh", "sb"];
 export const MEM64_OPS = ["ld", "sd"];
@@ -232,6 +233,7 @@ export const CHIP_OF: Record<string, string> = Object.fromEntries([
   ["sext", "alu"],
   ...MUL_OPS.map((o) => [o, "mul"]),
   ...DIV_OPS.map((o) => [o, "div"]),
+  ...DIV64_OPS.map((o) => [o, "div64"]),
   ...CMP_OPS.map((o) => [o, "cmp"]),
   ...MEM_OPS.map((o) => [o, "mem"]),
   ...MEM64_OPS.map((o) => [o, "mem64"]),
@@ -405,30 +407,74 @@ function mul64Chip(): Chip {
   return cb.chip();
 }
 
-// Unsigned division: x = q·d + r with q·d < 2^32 (byte product, high half zero) and r < d
-// (d = r + 1 + t with t ≥ 0), so d ≠ 0 too. divu writes q, remu r.
-function divChip(): Chip {
-  const I = instrChip("div", DIV_OPS);
-  const { cb, sel, fp, a, b, c } = I;
-  const x = access(cb, "B", { space: K(SPACE_REG), addr: add(fp, b), ts: I.ts(1), m: I.real });
-  const d = access(cb, "C", { space: K(SPACE_REG), addr: add(fp, c), ts: I.ts(2), m: I.real });
-  const o = access(cb, "A", { space: K(SPACE_REG), addr: add(fp, a), ts: I.ts(3), m: I.real, write: true, range: I.real });
-  const [ql, qh, rl, rh, e0, tl, th, f0] = ["ql", "qh", "rl", "rh", "e0", "tl", "th", "f0"].map((n) => cb.c(n));
-  const qb = byteSplit(cb, "qb", ql, qh, I.real);
-  const db = byteSplit(cb, "db", d.l, d.h, I.real);
-  const P = product(cb, "P", qb, db, I.real, true);
-  cb.bit(e0);
-  cb.bit(f0);
-  for (const v of [rl, rh, tl, th]) cb.u16(v, I.real);
-  cb.eq(lin([1, P[0]], [256, P[1]], [1, rl]), lin([1, x.l], [65536, e0]));
-  cb.eq(lin([1, P[2]], [256, P[3]], [1, rh], [1, e0]), x.h);
-  cb.eq(lin([1, rl], [1, tl]), lin([1, d.l], [65536, f0], [-1, I.real]));
-  cb.eq(lin([1, rh], [1, th], [1, f0]), d.h);
-  cb.eq(o.l, ql, sel.divu);
-  cb.eq(o.h, qh, sel.divu);
-  cb.eq(o.l, rl, sel.remu);
-  cb.eq(o.h, rh, sel.remu);
-  stepState(I, I.real);
+// Division of n-byte words (n = 4: divu remu divs rems; n = 8: the 64-bit ones) by magnitudes:
+// |x| = Q·|d| + R with Q·|d| below 2^(8n) (byte product, high half zero) and |d| = R + 1 + T (so R < |d|
+// and d ≠ 0). A signed operand's magnitude is 2^(8n) − v by a limb chain; the quotient is negated when
+// the signs differ, the remainder takes the sign of x (so −2^31 / −1 wraps to −2^31, as the executor).
+function divChip(name: string, n: 4 | 8, ops: [string, string, string, string]): Chip {
+  const I = instrChip(name, ops);
+  const { cb, fp, a, b, c, real } = I;
+  const L = n / 2;
+  const regs = [0, 1].slice(0, L / 2);
+  const X = regs.flatMap((k) => { const v = access(cb, `B${k}`, { space: K(SPACE_REG), addr: add(fp, add(b, K(k))), ts: I.ts(1), m: real }); return [v.l, v.h]; });
+  const D = regs.flatMap((k) => { const v = access(cb, `C${k}`, { space: K(SPACE_REG), addr: add(fp, add(c, K(k))), ts: I.ts(2), m: real }); return [v.l, v.h]; });
+  const O = regs.flatMap((k) => { const v = access(cb, `A${k}`, { space: K(SPACE_REG), addr: add(fp, add(a, K(k))), ts: I.ts(3), m: real, write: true, range: real }); return [v.l, v.h]; });
+  const [qop, rop] = [I.any(ops[0], ops[2]), I.any(ops[1], ops[3])];
+  const signed = I.any(ops[2], ops[3]);
+  const limbs = (p: string) => Array.from({ length: L }, (_, k) => cb.c(`${p}${k}`));
+  // V + A ≡ 0 mod 2^(16L) on rows `neg`, A = V on rows `keep`
+  const chain = (p: string, V: Expr[], A: Expr[], neg: Expr, keep: Expr) => {
+    const cs = limbs(`${p}c`);
+    for (let k = 0; k < L; k++) {
+      cb.bit(cs[k]);
+      cb.eq(lin([1, A[k]], [1, V[k]], ...(k ? [[1, cs[k - 1]] as [number, Expr]] : [])), lin([65536, cs[k]]), neg);
+      cb.eq(A[k], V[k], keep);
+    }
+  };
+  const signOf = (p: string, top: Expr): Expr => {
+    const [sg, rest] = [cb.c(`s${p}`), cb.c(`r${p}`)];
+    cb.bit(sg);
+    cb.zero(mul(sg, sub(K(1), signed)));
+    cb.eq(top, lin([32768, sg], [1, rest]), signed);
+    cb.range(rest, 15, signed);
+    return sg;
+  };
+  const sx = signOf("x", X[L - 1]);
+  const sd = signOf("d", D[L - 1]);
+  const AX = limbs("ax");
+  const AD = limbs("ad");
+  for (const v of [...AX, ...AD]) cb.u16(v, real);
+  chain("ax", X, AX, sx, sub(real, sx));
+  chain("ad", D, AD, sd, sub(real, sd));
+  const qb = Array.from({ length: n }, (_, i) => cb.c(`qb${i}`));
+  const db = Array.from({ length: n }, (_, i) => cb.c(`db${i}`));
+  const Q = Array.from({ length: L }, (_, k) => lin([1, qb[2 * k]], [256, qb[2 * k + 1]]));
+  for (let k = 0; k < L; k++) {
+    cb.eq(AD[k], lin([1, db[2 * k]], [256, db[2 * k + 1]]));
+    cb.bytes(qb[2 * k], qb[2 * k + 1], real);
+    cb.bytes(db[2 * k], db[2 * k + 1], real);
+  }
+  const P = product(cb, "P", qb, db, real, true);
+  const R = limbs("rem");
+  const T = limbs("t");
+  const e = limbs("e");
+  const f = limbs("f");
+  for (let k = 0; k < L; k++) {
+    cb.u16(R[k], real);
+    cb.u16(T[k], real);
+    cb.bit(e[k]);
+    cb.bit(f[k]);
+    // Q·|d| + R = |x| and R + 1 + T = |d|, limb by limb, no carry out of the top limb
+    const top = k === L - 1;
+    cb.eq(lin([1, P[2 * k]], [256, P[2 * k + 1]], [1, R[k]], ...(k ? [[1, e[k - 1]] as [number, Expr]] : [])), top ? AX[k] : lin([1, AX[k]], [65536, e[k]]));
+    cb.eq(lin([1, R[k]], [1, T[k]], [1, k ? f[k - 1] : real]), top ? AD[k] : lin([1, AD[k]], [65536, f[k]]));
+  }
+  const [nq, nr] = [cb.c("nq"), cb.c("nr")];
+  cb.eq(nq, mul(qop, sub(add(sx, sd), mul(K(2), mul(sx, sd)))));
+  cb.eq(nr, mul(rop, sx));
+  chain("oq", Q, O, nq, sub(qop, nq));
+  chain("or", R, O, nr, sub(rop, nr));
+  stepState(I, real);
   return cb.chip();
 }
 
@@ -741,7 +787,7 @@ export function zkvmAir(p: Program): Air {
     ],
   );
   const pow2 = tableChip("pow2", ["e", "m0", "m1", "m2", "m3", "zero"], (h) => Array.from({ length: h }, (_, i) => pow2Row(i).map(BigInt)), [{ bus: "pow2", values: [0, 1, 2, 3, 4, 5].map(F) }]);
-  return { chips: [aluChip(), mulChip(), divChip(), cmpChip(), memChip(p.memSize), mem64Chip(p.memSize), alu64Chip(), mul64Chip(), cfChip(), ecallChip(), ioChip(), memTouchChip(), rom, t16, pow2] };
+  return { chips: [aluChip(), mulChip(), divChip("div", 4, DIV_OPS), divChip("div64", 8, DIV64_OPS), cmpChip(), memChip(p.memSize), mem64Chip(p.memSize), alu64Chip(), mul64Chip(), cfChip(), ecallChip(), ioChip(), memTouchChip(), rom, t16, pow2] };
 }
 
 /** Height of each fixed table (the ROM: the code padded to a power of two). */

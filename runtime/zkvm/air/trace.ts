@@ -274,20 +274,70 @@ export function generateTrace(p: Program, input: Uint8Array, opts: { maxInstruct
       bytesOf("mb", m);
       product("P", x2, m, false);
       regAccess("A", fp + A, t3, o);
-    } else if (chip === "div") {
-      const x = regAccess("B", fp + Bo, t1);
-      const d = regAccess("C", fp + Co, t2);
-      const q = Math.floor(x / d);
-      const r = x - q * d;
-      const t = d - r - 1;
-      Object.assign(row, { ql: lo(q), qh: hi(q), rl: lo(r), rh: hi(r), tl: lo(t), th: hi(t) });
-      bytesOf("qb", q);
-      bytesOf("db", d);
-      product("P", q, d, true);
-      const pq = (q * d) >>> 0;
-      row.e0 = (lo(pq) + lo(r) - lo(x)) / 65536;
-      row.f0 = (lo(r) + lo(t) + 1 - lo(d)) / 65536;
-      regAccess("A", fp + A, t3, op === "divu" ? q : r);
+    } else if (chip === "div" || chip === "div64") {
+      const L = chip === "div" ? 2 : 4;
+      const N = BigInt(16 * L);
+      const M = 1n << N;
+      const nr = L / 2;
+      const Xr = Array.from({ length: nr }, (_, k) => regAccess(`B${k}`, fp + Bo + k, t1));
+      const Dr = Array.from({ length: nr }, (_, k) => regAccess(`C${k}`, fp + Co + k, t2));
+      const big = (ws: number[]) => ws.reduce((acc, w, k) => acc | (BigInt(w) << BigInt(32 * k)), 0n);
+      const limbsOf = (v: bigint) => Array.from({ length: L }, (_, k) => Number((v >> BigInt(16 * k)) & 0xffffn));
+      const x = big(Xr);
+      const d = big(Dr);
+      const signed = op.startsWith("divs") || op.startsWith("rems");
+      const sx = signed && x >> (N - 1n) ? 1 : 0;
+      const sd = signed && d >> (N - 1n) ? 1 : 0;
+      const XL = limbsOf(x);
+      const DL = limbsOf(d);
+      if (signed) Object.assign(row, { sx, sd, rx: XL[L - 1] & 0x7fff, rd: DL[L - 1] & 0x7fff });
+      const ax = sx ? M - x : x;
+      const ad = sd ? M - d : d;
+      const Q = ax / ad;
+      const Rm = ax % ad;
+      const T = ad - Rm - 1n;
+      // limb values and the carries of V + A ≡ 0 mod 2^N (negations) or of a sum chain
+      const negChain = (p: string, V: number[], A: number[]) => {
+        let cy = 0;
+        for (let k = 0; k < L; k++) {
+          cy = (A[k] + V[k] + cy) >>> 16;
+          row[`${p}c${k}`] = cy;
+        }
+      };
+      const AXL = limbsOf(ax);
+      const ADL = limbsOf(ad);
+      const QL = limbsOf(Q);
+      const RL = limbsOf(Rm);
+      const TL = limbsOf(T);
+      AXL.forEach((v, k) => (row[`ax${k}`] = v));
+      ADL.forEach((v, k) => (row[`ad${k}`] = v));
+      RL.forEach((v, k) => (row[`rem${k}`] = v));
+      TL.forEach((v, k) => (row[`t${k}`] = v));
+      if (sx) negChain("ax", XL, AXL);
+      if (sd) negChain("ad", DL, ADL);
+      for (let i = 0; i < 2 * L; i++) {
+        row[`qb${i}`] = Number((Q >> BigInt(8 * i)) & 255n);
+        row[`db${i}`] = Number((ad >> BigInt(8 * i)) & 255n);
+      }
+      product("P", Q, ad, true, 2 * L);
+      const PL = limbsOf((Q * ad) % M);
+      let e = 0;
+      let f = 1;
+      for (let k = 0; k < L; k++) {
+        e = (PL[k] + RL[k] + e - AXL[k]) / 65536;
+        row[`e${k}`] = e;
+        f = (RL[k] + TL[k] + f - ADL[k]) / 65536;
+        row[`f${k}`] = f;
+      }
+      const quot = op.startsWith("div");
+      const negQ = quot && sx !== sd ? 1 : 0;
+      const negR = !quot && sx ? 1 : 0;
+      row.nq = negQ;
+      row.nr = negR;
+      const res = quot ? (negQ ? (M - Q) % M : Q) : negR ? (M - Rm) % M : Rm;
+      if (negQ) negChain("oq", QL, limbsOf(res));
+      if (negR) negChain("or", RL, limbsOf(res));
+      for (let k = 0; k < nr; k++) regAccess(`A${k}`, fp + A + k, t3, Number((res >> BigInt(32 * k)) & 0xffffffffn));
     } else if (chip === "cmp") {
       const x = regAccess("B", fp + Bo, t1);
       const y = regAccess("C", fp + Co, t2);
