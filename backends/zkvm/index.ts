@@ -43,6 +43,7 @@ const TRAP_SIG = 15;
 const TRAP_INIT = 17;
 /** A WebAssembly page; the word at PAGES_ADDR holds the memory's current size in pages. */
 const PAGE = 65536;
+const WASM_HEAP = 65536;
 const PAGES_ADDR = 32;
 
 export function buildZkvm(m: Module, opts: ZkvmOptions = {}): ZkvmBuild {
@@ -58,7 +59,10 @@ export function buildZkvm(m: Module, opts: ZkvmOptions = {}): ZkvmBuild {
   }
   try {
     const ctx: Ctx = { m, code: [], staticEnd: HEAP_BASE, funcs: new Map(), pending: [], calls: [], maxFrame: 2, addrConsts: [] };
-    if (f.attrs.wasm_globals !== undefined) ctx.wasm = wasmLayout(f, opts);
+    if (f.attrs.wasm_globals !== undefined) {
+      ctx.wasm = wasmLayout(f, opts);
+      ctx.staticEnd = ctx.wasm.heapAt;
+    }
     const g = new Gen(f, ctx, true);
     g.compile();
     while (ctx.pending.length) new Gen(ctx.pending.shift()!, ctx, false).compile();
@@ -120,6 +124,8 @@ interface WasmLayout {
   elems: { at: number; entries: ({ sym: string; sig: string } | null)[] }[];
   /** passive data segments: a length word, then the bytes */
   passive: { at: number; bytes: Uint8Array }[];
+  /** the bump heap of the entry's buffer parameters (WASM_HEAP bytes when it has any) */
+  heapAt: number;
   /** linear memory's address 0 */
   base: number;
   minPages: number;
@@ -1197,6 +1203,10 @@ function wasmLayout(f: Func, opts: ZkvmOptions): WasmLayout {
     at += (4 + bytes.length + 7) & ~7;
     return seg;
   });
+  // buffers the entry reads from the input (a test script's `run` flags) go on a small heap below
+  // linear memory, which no WebAssembly access can reach
+  const heapAt = at;
+  if (f.args.some((a) => a.type.kind === "mem")) at += WASM_HEAP;
   const base = (at + 15) & ~15;
   const mem = list("wasm_memory").map(Number);
   const cap = Math.floor(((opts.memory ?? MAX_MEMORY) - base) / PAGE);
@@ -1208,5 +1218,5 @@ function wasmLayout(f: Func, opts: ZkvmOptions): WasmLayout {
     return { offset: Number(o), bytes: fromHex(h) };
   });
   const initTrap = typeof f.attrs.wasm_init_trap === "string" ? f.attrs.wasm_init_trap : undefined;
-  return { globals, globalsAt, table, tableAt, elems, passive, base, minPages, maxPages, data, initTrap, sigIds: new Map() };
+  return { globals, globalsAt, table, tableAt, elems, passive, heapAt, base, minPages, maxPages, data, initTrap, sigIds: new Map() };
 }

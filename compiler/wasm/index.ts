@@ -4,7 +4,7 @@
 // turns every error into a diagnostic naming the file, the function and the byte offset:
 // E0690 malformed or invalid module, E0691 an instruction or feature not supported, E0692 no entry.
 import { type Diagnostic, error } from "../../base/diagnostics/index.ts";
-import { type Attr, Block, Func, Module, Op, Region, T, type Value, verifyModule } from "../ir/index.ts";
+import { type Attr, Block, Func, Module, Op, Region, T, type Type, type Value, verifyModule } from "../ir/index.ts";
 import { type ValType, type WasmModule, WasmError, decodeModule } from "./binary.ts";
 import { FuncLifter, TRAP, UnsupportedError, irType, sigOf } from "./lift.ts";
 
@@ -157,10 +157,10 @@ function lower(m: WasmModule, opts: WasmOptions, file: string): WasmBuild {
   // the entry program item
   const prog = new Func("program", "wasm_entry", [], [], {});
   const body = prog.body.entry;
-  const call = (fi: number, args: Value[]): Value[] => {
+  const call = (fi: number, args: Value[], into = body): Value[] => {
     const ft = m.types[m.funcs[fi]];
     const op = new Op("cf.call", args, ft.results.map((t) => irType(t) ?? T.i32), { callee: { sym: syms[fi] } });
-    body.append(op);
+    into.append(op);
     return op.results;
   };
   if (m.start !== undefined) call(m.start, []);
@@ -168,22 +168,26 @@ function lower(m: WasmModule, opts: WasmOptions, file: string): WasmBuild {
   const exportFunc = (name: string) => m.exports.find((e) => e.kind === "func" && e.name === name);
   if (opts.script) {
     results = [];
+    // input `run`: one byte per call, 0 to skip it (a runner reruns the script without a call that trapped)
+    const run = prog.addParam(T.mem(T.i8), { name: "run" });
     for (const c of opts.script) {
       const e = exportFunc(c.name);
       if (!e) return { diagnostics: [error("E0692", `${file}: no exported function "${c.name}"`)], unsupported };
       const ft = m.types[m.funcs[e.index]];
       if (ft.params.length !== c.args.length) return { diagnostics: [error("E0692", `${file}: "${c.name}" takes ${ft.params.length} arguments, given ${c.args.length}`)], unsupported };
-      const args = c.args.map((a, k) => {
-        const t = irType(ft.params[k]) ?? T.int(ft.params[k] === "f64" ? 64 : 32);
-        const op = new Op("i.const", [], [t], { value: BigInt.asUintN(t.kind === "int" ? t.width : 32, a) });
-        body.append(op);
-        return op.results[0];
-      });
-      const rs = call(e.index, args);
-      // the call's index after its results: a run that traps shows how many calls finished
-      const mark = new Op("i.const", [], [T.i32], { value: BigInt(results.length) });
-      body.append(mark);
-      body.append(new Op("wasm.output", [...rs, mark.results[0]], []));
+      const guard = new Op("cf.block", [], [], {}, [new Region([new Block()])]);
+      body.append(guard);
+      const inner = guard.regions[0].blocks[0];
+      const konst = (t: Type, v: bigint) => inner.append(new Op("i.const", [], [t], { value: BigInt.asUintN(t.kind === "int" ? t.width : 32, v) })).results[0];
+      // the call's index: which byte of `run` guards it, and written after its results, so a run
+      // that traps shows how many calls finished
+      const mark = konst(T.i32, BigInt(results.length));
+      const flag = inner.append(new Op("mem.load", [run, mark], [T.i8])).results[0];
+      inner.append(new Op("cf.br_if", [flag], [], { depth: 0n, zero: true }));
+      const args = c.args.map((a, k) => konst(irType(ft.params[k]) ?? T.int(ft.params[k] === "f64" ? 64 : 32), a));
+      const rs = call(e.index, args, inner);
+      inner.append(new Op("wasm.output", [...rs, mark], []));
+      inner.append(new Op("cf.yield", [], []));
       results.push(ft.results);
     }
     body.append(new Op("cf.return", [], []));

@@ -305,12 +305,11 @@ export class FuncLifter {
   private pop(expect?: ValType): Entry {
     const f = this.frames[this.frames.length - 1];
     if (this.stack.length === f.height) {
-      if (f.unreachable) return { t: expect ?? "unknown" };
+      if (f.unreachable) return { t: "unknown" };
       this.fail(`type mismatch: expected ${expect ?? "a value"} on the stack, found none`);
     }
     const e = this.stack.pop()!;
     if (expect && e.t !== "unknown" && e.t !== expect) this.fail(`type mismatch: expected ${expect}, found ${e.t}`);
-    if (expect && e.t === "unknown") return { t: expect, v: e.v };
     return e;
   }
   private popAll(types: readonly ValType[]): Entry[] {
@@ -449,7 +448,7 @@ export class FuncLifter {
           const f = this.frameAt(d);
           const vs = this.popAll(this.labelTypes(f));
           if (this.emitting) this.emit("cf.br_if", [c.v!, ...this.branchArgs(f, this.vals(vs))], [], { depth: BigInt(this.cwDepth(d)) });
-          for (const e of vs) this.push(e.t, e.v);
+          this.labelTypes(f).forEach((t, i) => this.push(t, vs[i].v));
           break;
         }
         case 0x0e: this.brTable(); break;
@@ -749,7 +748,7 @@ export class FuncLifter {
     if (emitting && ft.results.concat(ft.params).some((t) => !irType(t))) this.mark(`a ${kind} with ${ft.results.concat(ft.params).find((t) => !irType(t))} values`);
     if (!this.emitting) {
       f.dead = true;
-      for (const p of ps) this.push(p.t, p.v);
+      for (const t of ft.params) this.push(t);
       return;
     }
     const resTypes = [...ft.results.map((t) => irType(t)!), ...this.carriedTypes(f)];
@@ -758,14 +757,14 @@ export class FuncLifter {
       const op = this.emit("cf.block", [], resTypes, {}, [new Region([new Block()])]);
       f.op = op;
       this.cur = op.regions[0].blocks[0];
-      for (const p of ps) this.push(p.t, p.v);
+      ps.forEach((p, i) => this.push(ft.params[i], p.v));
     } else {
       const init = [...this.vals(ps), ...f.carried.map((i) => this.locals[i])];
       const blk = new Block(init.map((v) => v.type));
       const op = this.emit("cf.loop", init, resTypes, {}, [new Region([blk])]);
       f.op = op;
       this.cur = blk;
-      ps.forEach((p, i) => this.push(p.t, blk.args[i]));
+      ps.forEach((_, i) => this.push(ft.params[i], blk.args[i]));
       f.carried.forEach((li, i) => (this.locals[li] = blk.args[ps.length + i]));
     }
   }
@@ -777,7 +776,7 @@ export class FuncLifter {
     f.entryLocals = [...this.locals];
     if (!this.emitting) {
       f.dead = true;
-      for (const p of ps) this.push(p.t, p.v);
+      for (const t of ft.params) this.push(t);
       return;
     }
     f.outer = this.cur;
@@ -789,7 +788,7 @@ export class FuncLifter {
     this.emit("cf.br_if", [c.v!, ...this.vals(ps)], [], { depth: 0n, zero: true });
     f.op = outer;
     f.inner = inner;
-    for (const p of ps) this.push(p.t, p.v);
+    ps.forEach((p, i) => this.push(ft.params[i], p.v));
   }
 
   /** Checks the stack at the end of a frame's arm; ends the arm's region with its yield / branch. */
