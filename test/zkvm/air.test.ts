@@ -259,6 +259,23 @@ describe("zkVM AIR: honest runs are accepted", () => {
     }
   });
 
+  it("a .cwl program on 64-bit and signed integers (multiply, shifts, signed division)", () => {
+    const src = `program P(a: u64, b: u64) -> u64 {
+       let mut acc: u64 = a;
+       for i in 0..5 { acc = acc * b + (acc >> 7) ^ (a << 3); }
+       let s: i64 = (acc as i64) / ((b as i64) - 7) + (a as i64) % ((b as i64) - 7);
+       if acc > a { acc - a + (s as u64) } else { acc / (b + 1) + acc % 3 }
+     }`;
+    const p = decode(buildZkvm(compileSource("p.cwl", src).ir!).bytes!) as Program;
+    for (const inp of [{ a: "18446744073709551615", b: "12345678901234" }, { a: 3, b: 0 }]) {
+      const input = encodeInputs(p.sig!, inp) as Uint8Array;
+      const w = prove(p, input);
+      const run = execute(p, { input });
+      expect(run.ok && run.output).toEqual(w.statement.output);
+      expect(verifyProgram(p, w.statement, w.traces)).toEqual([]);
+    }
+  });
+
   it("an opcode without a chip is a clear error, a trapping run has no proof", () => {
     const p = asm(`
       .memory 65536
