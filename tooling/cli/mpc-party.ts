@@ -5,6 +5,7 @@
 import { UserFileError, readUserJson } from "../../base/files/user-file.ts";
 import { encodeFixed } from "../../compiler/interp/index.ts";
 import { createHash, randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { PartyNet, MpcError, addressesFromLauncher, reportToLauncher, parseLink, type NetStats, type PartyAddress, type TlsKeys } from "../../runtime/mpc/net/index.ts";
 import { InsecureDealer, Spdz2kParty, type Cheat, type Preprocessing } from "../../runtime/mpc/spdz2k/index.ts";
 import { OtPreprocessing } from "../../runtime/mpc/ot/preprocessing.ts";
@@ -150,9 +151,11 @@ export async function runParty(cfg: PartyConfig, progress: (line: string) => voi
   }
 }
 
-// As a process of the launcher: the config is argv[2]; errors go to stderr as one line, exit 1.
-if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, "/").split("/").pop()!) && process.argv[2]?.startsWith("{")) {
-  const cfg = JSON.parse(process.argv[2]) as PartyConfig;
+// As a process of the launcher: the config is argv[2], as JSON or as `@FILE` (a large program does
+// not fit one command-line argument); errors go to stderr as one line, exit 1.
+const arg = process.argv[2];
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, "/").split("/").pop()!) && (arg?.startsWith("{") || arg?.startsWith("@"))) {
+  const cfg = JSON.parse(arg.startsWith("@") ? readFileSync(arg.slice(1), "utf8") : arg) as PartyConfig;
   runParty(cfg, (l) => process.stderr.write(`${l}\n`))
     .then(async (report) => {
       await reportToLauncher(JSON.parse(JSON.stringify(report)));

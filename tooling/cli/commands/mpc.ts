@@ -4,6 +4,8 @@
 // every run) or `--preprocessing ot`. Progress goes to stderr, the outputs and a summary (bytes, rounds, times) to stdout as JSON.
 import type { CommandModule } from "yargs";
 import { join } from "node:path";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { REPO_ROOT } from "../../../base/files/index.ts";
 import { checkUserFile, readUserJson } from "../../../base/files/user-file.ts";
 import { UserError, intFlag, setExitCode } from "../main.ts";
@@ -134,6 +136,16 @@ export const command: CommandModule<object, Args> = {
     if (cheat) log(`mpc: party ${cheat.party} cheats (${cheat.kind === "ot" ? "inconsistent OT-extension input" : cheat.kind === "mac-input" ? "inconsistent value in the MAC generation" : `wrong ${cheat.kind}`})`);
     const t0 = performance.now();
     const entry = join(REPO_ROOT, "tooling/cli/mpc-party.ts");
+    // A party's config goes on its command line, or in a file when it is too large for one argument
+    // (Linux takes at most 128 KiB per argument; a program with matrices can be megabytes).
+    const tmp = mkdtempSync(join(tmpdir(), "cwl-mpc-"));
+    const configArg = (i: number, cfg: object): string => {
+      const text = JSON.stringify(cfg);
+      if (text.length < 64 * 1024) return text;
+      const file = join(tmp, `party-${i}.json`);
+      writeFileSync(file, text);
+      return `@${file}`;
+    };
     type Report = import("../mpc-party.ts").PartyReport;
     const outcomes = await launchParties<Report>({
       parties,
@@ -143,10 +155,10 @@ export const command: CommandModule<object, Args> = {
         "--import",
         "tsx",
         entry,
-        JSON.stringify({ file: argv.file, entry: argv.entry, program: prog, party: i, parties, input: files[i], link: argv.link, cheat: cheat?.party === i ? cheat.kind : undefined, preprocessing: argv.preprocessing, extension: argv["ot-extension"], timeoutMs: argv.timeout * 1000 }),
+        configArg(i, { file: argv.file, entry: argv.entry, program: prog, party: i, parties, input: files[i], link: argv.link, cheat: cheat?.party === i ? cheat.kind : undefined, preprocessing: argv.preprocessing, extension: argv["ot-extension"], timeoutMs: argv.timeout * 1000 }),
       ],
       onLine: (i, line) => log(`[party ${i}] ${line}`),
-    });
+    }).finally(() => rmSync(tmp, { recursive: true, force: true }));
     const seconds = (performance.now() - t0) / 1000;
     const failed = outcomes.filter((o) => o.code !== 0 || !o.result);
     if (failed.length) {
