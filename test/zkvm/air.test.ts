@@ -406,6 +406,50 @@ describe("zkVM AIR: a cheating prover is rejected", () => {
     expect(f.some((x) => x.chip === "alu" && x.constraint !== undefined)).toBe(true);
   });
 
+  it("a division whose remainder is not below the divisor (q − 1, r + d; every row constraint kept)", () => {
+    const ts = clone(w.traces);
+    const div = chip(ts, "div");
+    const c = (n: string) => {
+      const i = col("div", n);
+      if (i < 0) throw new Error(`no column ${n}`);
+      return i;
+    };
+    const r = div.rows.findIndex((x) => x[c("is_divu")] === 1n);
+    const g = (n: string) => Number(div.rows[r][c(n)]);
+    const set = (n: string, v: number | bigint) => (div.rows[r][c(n)] = ((BigInt(v) % BABYBEAR) + BABYBEAR) % BABYBEAR);
+    const x = g("ax0") + 65536 * g("ax1");
+    const d = g("ad0") + 65536 * g("ad1");
+    const q = Math.floor(x / d) - 1;
+    const rem = x - q * d;
+    expect(rem).toBeGreaterThanOrEqual(d);
+    expect(rem).toBeLessThan(65536);
+    // quotient bytes, the byte product q·d (four bytes, carries), remainder and the two limb chains
+    const qb = [0, 1, 2, 3].map((i) => (q >>> (8 * i)) & 255);
+    const db = [0, 1, 2, 3].map((i) => g(`db${i}`));
+    let carry = 0;
+    for (let k = 0; k < 4; k++) {
+      let sum = carry;
+      for (let i = 0; i <= k; i++) sum += qb[i] * db[k - i];
+      set(`P.p${k}`, sum & 255);
+      carry = sum >>> 8;
+      set(`P.c${k}`, carry);
+      set(`qb${k}`, qb[k]);
+    }
+    const pq = q * d;
+    set("rem0", rem);
+    set("rem1", 0);
+    set("e0", ((pq & 0xffff) + rem - (x & 0xffff)) / 65536);
+    // R + 1 + T = d forces T = d − R − 1 < 0: a field element near p in the low limb
+    set("f0", 0);
+    set("t0", (d & 0xffff) - rem - 1);
+    set("t1", (d >>> 16) - 0);
+    set("A0.l", q & 0xffff);
+    set("A0.h", q >>> 16);
+    const f = reject(ts);
+    expect(f.filter((x) => x.constraint !== undefined)).toEqual([]);
+    expect(f.some((x) => x.bus === "u16")).toBe(true);
+  });
+
   it("a final state that does not halt", () => {
     const f = reject(w.traces, { ...w.statement, instructions: w.statement.instructions + 1 });
     expect(f.some((x) => x.bus === "state" && x.message.includes(String(HALT_PC)))).toBe(true);
