@@ -178,22 +178,26 @@ export async function msmG1(points: PointInput, scalars: ScalarInput, opts: MsmO
   const total = tasks.length;
   let done = 0;
   opts.progress?.("msm", 0, total);
-  const results = useWorkers
-    ? await Promise.all(
-        tasks.map((t) =>
-          getPool(threads)
-            .run(MSM_TASK, { compiled: bn254Module(), task: t })
-            .then((r) => {
-              opts.progress?.("msm", ++done, total);
-              return r;
-            }),
-        ),
-      )
-    : tasks.map((t) => {
-        const r = runMsmTask(inst(), t);
-        opts.progress?.("msm", ++done, total);
-        return r;
-      });
+  const here = (t: MsmTask) => {
+    const r = runMsmTask(inst(), t);
+    opts.progress?.("msm", ++done, total);
+    return r;
+  };
+  let results: Uint32Array[];
+  if (useWorkers) {
+    // The calling thread takes the last task itself while the workers run the others: T threads of work
+    // with T − 1 hand-offs, and no thread left waiting.
+    const away = tasks.slice(0, -1).map((t) =>
+      getPool(threads)
+        .run(MSM_TASK, { compiled: bn254Module(), task: t })
+        .then((r) => {
+          opts.progress?.("msm", ++done, total);
+          return r;
+        }),
+    );
+    const mine = here(tasks[tasks.length - 1]);
+    results = [...(await Promise.all(away)), mine];
+  } else results = tasks.map(here);
   const sums: G1Jacobian[] = new Array(numWindows).fill(G1.ZERO);
   tasks.forEach((t, ti) => t.windows.forEach((win, k) => (sums[win] = G1.add(sums[win], jacobianFromWords(results[ti], k * 24)))));
   let acc = G1.ZERO;
