@@ -106,9 +106,9 @@ function blockType(r: Reader, m: WasmModule): FuncType {
 }
 
 /** Skips the immediates of an instruction the pre-scan does not look into. */
-function skipImmediates(r: Reader, op: number): void {
+export function skipImmediates(r: Reader, op: number): void {
   switch (op) {
-    case 0x0c: case 0x0d: case 0x10: case 0x20: case 0x23: case 0x24: case 0x25: case 0x26: case 0xd2:
+    case 0x0c: case 0x0d: case 0x10: case 0x20: case 0x21: case 0x22: case 0x23: case 0x24: case 0x25: case 0x26: case 0xd2:
       r.u();
       return;
     case 0x0e: {
