@@ -161,6 +161,11 @@ export class Replica {
 
   onTimer(view: number): void {
     if (view !== this.view) return;
+    // A state sync whose peer has not answered within a view timeout asks the next peer.
+    if (this.syncing && this.env.now() - this.syncing.at >= this.cfg.viewTimeoutMs) {
+      const next = (this.syncing.peer + 1) % this.cfg.n;
+      this.requestSync(next === this.id ? (next + 1) % this.cfg.n : next);
+    }
     this.consecutiveTimeouts++;
     this.stats.timeouts++;
     this.sendTimeout(view);

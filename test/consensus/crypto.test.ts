@@ -137,6 +137,16 @@ describe("a replica facing hand-built messages", () => {
     };
     const good = restarted();
     expect(good.sent.find((s) => s.m.t === "range")).toMatchObject({ to: 1, m: { after: 0 } });
+    // A peer that does not answer within a view timeout: the next one is asked.
+    {
+      let now = 0;
+      const sent: { to: number; m: Msg }[] = [];
+      const r = new Replica({ id: 0, cfg, signer, restored: { lastVoted: 0, preferredView: 0 }, env: { now: () => now, send: (to, m) => sent.push({ to, m }), setTimer: () => {} } });
+      r.start();
+      now = cfg.viewTimeoutMs;
+      r.onTimer(r.view);
+      expect(sent.filter((s) => s.m.t === "range").map((s) => s.to)).toEqual([1, 2]);
+    }
     // From a node it did not ask: ignored.
     good.r.onMessage({ t: "chain", blocks: [b1, b2, b3], proof }, 2);
     expect(good.r.committedHeight).toBe(0);
