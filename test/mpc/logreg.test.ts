@@ -6,7 +6,7 @@ import { trainLogReg } from "../../tooling/cli/mpc-logreg.ts";
 
 describe("MPC logistic regression (examples/mpc_logreg.cwl)", () => {
   it("one step: MPC weights equal the clear fixed-point weights to 2^-9; the images are opened once", async () => {
-    const r = await trainLogReg({ train: 16, test: 100, epochs: 1, learningRate: 0.5 });
+    const r = await trainLogReg({ train: 16, test: 100, epochs: 1, learningRate: 0.1 });
     expect(r.steps).toBe(1);
     expect(r.maxWeightDiff).toBeLessThan(2 ** -9);
     // Values opened in the step: the images once (16·784), per iteration W − B (784·10) for x @ w,
