@@ -8,7 +8,7 @@
 // a constant multiple of the folded domain's, which keeps the sum of low degree). Folding stops at
 // blowup·2^logFinalLen points, whose polynomial (2^logFinalLen coefficients) is sent in the clear. Then
 // proof-of-work grinding, then the query indices.
-import { GENERATOR, P, add, eadd, emul, emulAt, escale, esub, eeq, inv, mul, pow, rootOfUnity, sub, type Ext } from "./field.ts";
+import { GENERATOR, P, add, batchInv, eadd, emul, emulAt, escale, esub, eeq, inv, mul, pow, rootOfUnity, sub, type Ext } from "./field.ts";
 import { MerkleTree, verifyPath } from "./merkle.ts";
 import { bitReverse, cosetPointsBitrev, interpolateCosetBitrev } from "./ntt.ts";
 import type { Transcript } from "./transcript.ts";
@@ -72,7 +72,7 @@ export function friProve(
     const half = n / 2;
     const invTwoX = new Uint32Array(half);
     for (let k = 0; k < half; k++) invTwoX[k] = add(xs[2 * k], xs[2 * k]);
-    batchInvBase(invTwoX);
+    batchInv(invTwoX);
     const next = [new Uint32Array(half), new Uint32Array(half), new Uint32Array(half), new Uint32Array(half)];
     foldColumns(c, beta, invTwoX, next);
     const ro = inputs.get(logN - 1);
@@ -144,21 +144,6 @@ function fold(a: Ext, b: Ext, beta: Ext, invTwoX: number): Ext {
   const even = escale(eadd(a, b), HALF);
   const odd = escale(esub(a, b), invTwoX);
   return eadd(even, emul(beta, odd));
-}
-
-function batchInvBase(a: Uint32Array): void {
-  const pre = new Uint32Array(a.length);
-  let acc = 1;
-  for (let i = 0; i < a.length; i++) {
-    pre[i] = acc;
-    acc = mul(acc, a[i]);
-  }
-  let iv = inv(acc);
-  for (let i = a.length - 1; i >= 0; i--) {
-    const x = mul(iv, pre[i]);
-    iv = mul(iv, a[i]);
-    a[i] = x;
-  }
 }
 
 /**

@@ -8,7 +8,6 @@ import type { Air, BoundaryTerm, ChipTrace } from "../air/index.ts";
 import {
   DEFAULT_PARAMS,
   busNames,
-  combinedConstraints,
   constraintCount,
   fingerprint,
   lambdaPowers,
@@ -30,16 +29,15 @@ import {
   emul,
   emulAt,
   fromBig,
-  inv,
   mul,
-  pow,
   rootOfUnity,
   sub,
   type Ext,
 } from "./field.ts";
 import { friProve, type Codewords } from "./fri.ts";
-import { bitReverse, cosetPointsBitrev, interpolateCosetBitrev } from "./ntt.ts";
+import { cosetPointsBitrev, interpolateCosetBitrev } from "./ntt.ts";
 import { commitPool, commitSync, type CommitJob, type Committed } from "./commit.ts";
+import { quotientPool, quotientRange, type QuotientInput } from "./quotient.ts";
 import { defaultThreads } from "../pool/index.ts";
 import { Transcript } from "./transcript.ts";
 import { Alg, LinearCombiner, extMulCols, extVal, type Val } from "./vec.ts";
@@ -109,24 +107,32 @@ export interface ProveOptions {
 export function prove(pk: ProvingKey, traces: ChipTrace[], boundary: BoundaryTerm[], opts: ProveOptions = {}): StarkProof {
   const steps = proveSteps(pk, traces, boundary, opts);
   let r = steps.next();
-  while (!r.done) r = steps.next(r.value.map(commitSync));
+  while (!r.done) {
+    const step = r.value;
+    r = steps.next("commit" in step ? step.commit.map(commitSync) : step.quotient.map((q) => quotientRange(q, 0, 1 << (q.logn + q.logB))));
+  }
   return r.value;
 }
 
 /**
- * The same proof (byte for byte) with the commitments (LDEs and Merkle hashing) spread over `threads`
- * runtime/pool workers (default: every core).
+ * The same proof (byte for byte) with the commitments (LDEs and Merkle hashing) and the quotients
+ * spread over `threads` runtime/pool workers (default: every core).
  */
 export async function proveParallel(pk: ProvingKey, traces: ChipTrace[], boundary: BoundaryTerm[], opts: ProveOptions & { threads?: number } = {}): Promise<StarkProof> {
   const threads = opts.threads ?? defaultThreads();
   const steps = proveSteps(pk, traces, boundary, opts);
   let r = steps.next();
-  while (!r.done) r = steps.next(threads > 1 ? await commitPool(r.value, threads) : r.value.map(commitSync));
+  while (!r.done) {
+    const step = r.value;
+    r = steps.next("commit" in step ? await commitPool(step.commit, threads) : await quotientPool(step.quotient, threads));
+  }
   return r.value;
 }
 
-/** The prover as steps: it yields the matrices to commit and gets them back committed. */
-function* proveSteps(pk: ProvingKey, traces: ChipTrace[], boundary: BoundaryTerm[], opts: ProveOptions): Generator<CommitJob[], StarkProof, Committed[]> {
+/** The prover as steps: it yields the matrices to commit and the quotients to evaluate, and gets them back done. */
+type Step = { commit: CommitJob[] } | { quotient: QuotientInput[] };
+
+function* proveSteps(pk: ProvingKey, traces: ChipTrace[], boundary: BoundaryTerm[], opts: ProveOptions): Generator<Step, StarkProof, Committed[] | Uint32Array[][]> {
   const { vk } = pk;
   const { air, params } = vk;
   const progress = opts.progress;
@@ -165,7 +171,7 @@ function* proveSteps(pk: ProvingKey, traces: ChipTrace[], boundary: BoundaryTerm
   }
   const t = new Transcript("proof");
   observeStatement(t, vk, logHeights, boundary);
-  const main: Committed[] = yield mainCols.map((columns, ci) => ({ kind: "trace", columns, logN: logHeights[ci] + logB }));
+  const main = (yield { commit: mainCols.map((columns, ci) => ({ kind: "trace", columns, logN: logHeights[ci] + logB })) }) as Committed[];
   for (const m of main) t.observeBytes(m.tree.root);
   progress?.("stark: commit main traces", nChips, nChips);
   const alpha = t.sampleExt();
@@ -215,66 +221,44 @@ function* proveSteps(pk: ProvingKey, traces: ChipTrace[], boundary: BoundaryTerm
   }
   const permJobs: CommitJob[] = [];
   permCols.forEach((columns, ci) => columns && permJobs.push({ kind: "trace", columns, logN: logHeights[ci] + logB }));
-  const permDone: Committed[] = yield permJobs;
+  const permDone = (yield { commit: permJobs }) as Committed[];
   const perm = permCols.map((c) => (c ? permDone.shift() : undefined));
   for (const p of perm) if (p) t.observeBytes(p.tree.root);
   for (const tot of totals) t.observeExt(tot);
   const lambda = t.sampleExt();
 
   // ---- quotients ----
+  const qInputs: QuotientInput[] = air.chips.map((chip, ci) => ({
+    chip: { name: chip.name, columns: chip.columns, constraints: chip.constraints, interactions: chip.interactions },
+    groups: vk.chips[ci].groups,
+    busIds: chip.interactions.map((it) => busId.get(it.bus)!),
+    logn: logHeights[ci],
+    logB,
+    main: main[ci].lde,
+    fixed: pk.fixed[ci]?.lde ?? [],
+    perm: perm[ci]?.lde ?? [],
+    alpha,
+    beta,
+    total: totals[ci],
+    lambdas: lambdaPowers(lambda, constraintCount(chip, vk.chips[ci].groups)),
+  }));
+  const qValues = (yield { quotient: qInputs }) as Uint32Array[][];
+  progress?.("stark: quotient", nChips, nChips);
   const quotientJobs: CommitJob[] = [];
-  // chips of one height share their LDE domain (points, next-row map, 1/Z_H, selectors)
-  const domains = new Map<number, ReturnType<typeof ldeDomain>>();
-  const points: Uint32Array[] = [];
-  for (const [ci, chip] of air.chips.entries()) {
+  for (let ci = 0; ci < nChips; ci++) {
     const logN = logHeights[ci] + logB;
-    const N = 1 << logN;
     const n = 1 << logHeights[ci];
-    const alg = new Alg(N);
-    let dom = domains.get(logHeights[ci]);
-    if (!dom) domains.set(logHeights[ci], (dom = ldeDomain(logHeights[ci], logB)));
-    points.push(dom.xs);
-    const nextOf = new Map<Uint32Array, Uint32Array>();
-    const next = (c: Uint32Array) => {
-      let r = nextOf.get(c);
-      if (!r) {
-        r = new Uint32Array(N);
-        for (let i = 0; i < N; i++) r[i] = c[dom.nextIdx[i]];
-        nextOf.set(c, r);
-      }
-      return r;
-    };
-    const m = main[ci].lde;
-    const f = pk.fixed[ci]?.lde ?? [];
-    const pl = perm[ci]?.lde ?? [];
-    const w: Window = {
-      main: (c, nx) => [nx ? next(m[c]) : m[c]],
-      fixed: (c, nx) => [nx ? next(f[c]) : f[c]],
-      sel: (which) => [dom.sel[which]],
-    };
-    const permVal = (k: number, nx: boolean): Val => [0, 1, 2, 3].map((j) => (nx ? next(pl[4 * k + j]) : pl[4 * k + j]));
-    const combiner = new LinearCombiner(N);
-    const c = combinedConstraints(alg, chip, vk.chips[ci].groups, chip.interactions.map((it) => busId.get(it.bus)!), w, permVal, { alpha, beta, total: totals[ci] }, lambdaPowers(lambda, constraintCount(chip, vk.chips[ci].groups)), [new Uint32Array(N), new Uint32Array(N), new Uint32Array(N), new Uint32Array(N)], (acc, coeff, v) => {
-      const a = acc as Uint32Array[];
-      if (v.length === 1) combiner.add(coeff, broadcast(v[0], N));
-      else accumulateExt(a, coeff, v.map((x) => broadcast(x, N)));
-      return acc;
-    }) as Uint32Array[];
-    combiner.addInto(c);
     const D = vk.chips[ci].quotientPieces;
     const qcoeffs: Uint32Array[] = [];
     const pieces: Uint32Array[][] = Array.from({ length: D }, () => []);
     for (let j = 0; j < 4; j++) {
-      const qj = c[j];
-      for (let i = 0; i < N; i++) qj[i] = mul(qj[i], dom.invZ[i]);
-      const co = interpolateCosetBitrev(qj, GENERATOR);
+      const co = interpolateCosetBitrev(qValues[ci][j], GENERATOR);
       for (let p = 0; p < D; p++) pieces[p][j] = co.slice(p * n, (p + 1) * n);
     }
     for (let p = 0; p < D; p++) for (let j = 0; j < 4; j++) qcoeffs.push(pieces[p][j]);
     quotientJobs.push({ kind: "coeffs", columns: qcoeffs, logN });
-    progress?.("stark: quotient", ci + 1, nChips);
   }
-  const quotient: Committed[] = yield quotientJobs;
+  const quotient = (yield { commit: quotientJobs }) as Committed[];
   for (const q of quotient) t.observeBytes(q.tree.root);
   const zeta = t.sampleExt();
 
@@ -303,12 +287,14 @@ function* proveSteps(pk: ProvingKey, traces: ChipTrace[], boundary: BoundaryTerm
 
   // ---- DEEP quotients, one FRI ----
   const codewords: Codewords = new Map();
+  const points = new Map<number, Uint32Array>();
   const denominators = new Map<number, Uint32Array[][]>();
   let ap: Ext = EXT_ONE;
   for (let ci = 0; ci < nChips; ci++) {
     const logN = logHeights[ci] + logB;
     const N = 1 << logN;
-    const xs = points[ci];
+    let xs = points.get(logN);
+    if (!xs) points.set(logN, (xs = cosetPointsBitrev(logN, GENERATOR)));
     const g = [new Uint32Array(N), new Uint32Array(N), new Uint32Array(N), new Uint32Array(N)];
     const gq = [new Uint32Array(N), new Uint32Array(N), new Uint32Array(N), new Uint32Array(N)];
     let vZ: Ext = [0, 0, 0, 0];
@@ -420,67 +406,9 @@ function traceWindow(main: Uint32Array[], fixed: Uint32Array[], n: number): Wind
   };
 }
 
-/**
- * The LDE coset of a chip of height 2^logn: its points (bit-reversed), the index of each point's
- * next-row point x·ω_n, 1/Z_H, and the selectors L_0, L_{n−1} and 1 − L_{n−1} on it.
- */
-function ldeDomain(logn: number, logB: number) {
-  const logN = logn + logB;
-  const N = 1 << logN;
-  const n = 1 << logn;
-  const B = 1 << logB;
-  const xs = cosetPointsBitrev(logN, GENERATOR);
-  const nextIdx = new Uint32Array(N);
-  for (let i = 0; i < N; i++) nextIdx[i] = bitReverse((bitReverse(i, logN) + B) & (N - 1), logN);
-  // x^n = g^n · ω_B^{j} for the natural index j
-  const gn = pow(GENERATOR, n);
-  const wB = rootOfUnity(logB);
-  const zB = Array.from({ length: B }, (_, j) => sub(mul(gn, pow(wB, j)), 1));
-  const Z = new Uint32Array(N);
-  for (let i = 0; i < N; i++) Z[i] = zB[bitReverse(i, logN) & (B - 1)];
-  const invZ = Uint32Array.from(zB.map((z) => inv(z)));
-  const invZcol = new Uint32Array(N);
-  for (let i = 0; i < N; i++) invZcol[i] = invZ[bitReverse(i, logN) & (B - 1)];
-  const wn = rootOfUnity(logn);
-  const d0 = Uint32Array.from(xs, (x) => mul(n, sub(x, 1)));
-  const dl = Uint32Array.from(xs, (x) => mul(n, sub(mul(x, wn), 1)));
-  batchInvInPlace(d0);
-  batchInvInPlace(dl);
-  const first = Uint32Array.from(Z, (z, i) => mul(z, d0[i]));
-  const last = Uint32Array.from(Z, (z, i) => mul(z, dl[i]));
-  const transition = Uint32Array.from(last, (l) => sub(1, l));
-  return { xs, nextIdx, invZ: invZcol, sel: { first, last, transition } };
-}
 
-function batchInvInPlace(a: Uint32Array): void {
-  const pre = new Uint32Array(a.length);
-  let acc = 1;
-  for (let i = 0; i < a.length; i++) {
-    pre[i] = acc;
-    acc = mul(acc, a[i]);
-  }
-  let iv = inv(acc);
-  for (let i = a.length - 1; i >= 0; i--) {
-    const x = mul(iv, pre[i]);
-    iv = mul(iv, a[i]);
-    a[i] = x;
-  }
-}
 
-/** acc += e·v for an extension column v (no temporary columns). */
-function accumulateExt(acc: Uint32Array[], e: Ext, v: Uint32Array[]): void {
-  const ec = [Uint32Array.of(e[0]), Uint32Array.of(e[1]), Uint32Array.of(e[2]), Uint32Array.of(e[3])];
-  const tmp = [new Uint32Array(1), new Uint32Array(1), new Uint32Array(1), new Uint32Array(1)];
-  const n = acc[0].length;
-  for (let i = 0; i < n; i++) {
-    emulAt(ec, 0, v, i, tmp, 0);
-    for (let j = 0; j < 4; j++) acc[j][i] = add(acc[j][i], tmp[j][0]);
-  }
-}
 
-function broadcast(c: number | Uint32Array, n: number): Uint32Array {
-  return typeof c === "number" ? new Uint32Array(n).fill(c) : c;
-}
 
 /** An extension value as four columns (copies: callers may write into them). */
 function toCols(v: Val, n: number): Uint32Array[] {

@@ -1,8 +1,9 @@
-// runtime/stark's pool tasks (run in a worker of runtime/pool): column LDEs and Merkle leaf ranges, on
-// shared memory written in place. The caller (commit.ts) addresses this module as
+// runtime/stark's pool tasks (run in a worker of runtime/pool): column LDEs, Merkle leaf ranges and quotient ranges, on
+// shared memory written in place. The callers (commit.ts, quotient.ts) address this module as
 // new URL("./tasks.ts", import.meta.url).
 import { ldeColumn, pairedRow, type LdeTask, type MerkleTask } from "./commit.ts";
 import { fillLevels } from "./merkle.ts";
+import { quotientRange as quotientOf, type QuotientTask } from "./quotient.ts";
 
 export function ldeColumns(job: LdeTask): void {
   for (const it of job.items) {
@@ -14,4 +15,9 @@ export function ldeColumns(job: LdeTask): void {
 
 export function merkleRange(job: MerkleTask): void {
   fillLevels(job.levels, job.width, pairedRow(job.lde), job.from, job.to);
+}
+
+export function quotientRange(job: QuotientTask): void {
+  const c = quotientOf(job.input, job.from, job.to);
+  for (let j = 0; j < 4; j++) job.out[j].set(c[j], job.from);
 }

@@ -142,7 +142,6 @@ function check(vk: VerifyingKey, proof: StarkProof, boundary: BoundaryTerm[]): s
   }
 
   // ---- FRI over the DEEP quotients, with every opened row checked ----
-  const logMax = Math.max(...lh) + params.logBlowup;
   if (proof.queries.length !== params.numQueries) return `${proof.queries.length} query openings, expected ${params.numQueries}`;
   // α powers: one run over every chip's columns in commitment order, as the prover
   const firstPower: Ext[] = [];
