@@ -1,7 +1,7 @@
 // The zkVM's tables as one symbolic AIR (runtime/air): one chip per instruction family, a program ROM,
 // range and bitwise tables, a memory init/final chip and a byte-copy chip for input/output, joined by
 // LogUp buses (spec/zkvm.md, "Prover tables"). Every cell is a small non-negative integer (16-bit limbs,
-// bytes, bits, timestamps < 2^28), so the same description holds over BabyBear and over BN254 Fr.
+// bytes, bits, timestamps < 2^24), so the same description holds over BabyBear and over BN254 Fr.
 //
 // Buses (tuple arity fixed per bus):
 // - state (pc, fp, aux, clk): each executed instruction receives the state and sends the next one; a
@@ -11,7 +11,8 @@
 // - memory (space, addr, lo, hi, ts): timestamped offline memory checking. Space 0 is the register file
 //   (addr = fp + r, a 32-bit cell as two limbs), space 1 linear memory (one byte per address, hi = 0),
 //   space 2 the input cursor (addr 0: bytes left) and output cursor (addr 1: bytes written). An access
-//   receives (addr, old value, old ts) and sends (addr, new value, ts) with ts > old ts by a range check.
+//   receives (addr, old value, old ts) and sends (addr, new value, ts) with ts > old ts by a range check
+//   (ts − old ts − 1 < 2^24).
 //   Instruction accesses use ts = 4·clk + slot (slot 1..3), so accesses within one instruction are
 //   ordered too.
 // - u16 (v), bitwise (kind, x, y, z) with kind 0 and, 1 or, 2 xor, 3 "both bytes" (z = 0): lookups
@@ -25,8 +26,9 @@ import { OPC, OPS, type Program } from "../isa.ts";
 
 /** The pc a halting instruction sends on the state bus (above every code index: MAX_CODE). */
 export const HALT_PC = 1 << 24;
-/** Timestamps are 4·clk + slot and must stay below 2^28 (range-checked gaps of 16 + 12 bits). */
-export const MAX_CLK = 1 << 26;
+/** Timestamps are 4·clk + slot and stay below 2^24 (gaps range-checked in 16 + 8 bits): a run (one
+ *  segment) has fewer than 2^22 instructions. */
+export const MAX_CLK = 1 << 22;
 export const SPACE_REG = 0;
 export const SPACE_MEM = 1;
 export const SPACE_CUR = 2;
@@ -44,7 +46,15 @@ export class ChipBuilder {
   readonly constraints: Expr[] = [];
   readonly interactions: Interaction[] = [];
   private readonly idx = new Map<string, number>();
+  private readonly byteQueue: Expr[] = [];
+  /** the chip's "row is real" expression: byte checks queued with `byte` are paired under it */
+  gate?: Expr;
   constructor(readonly name: string) {}
+  /** v < 256 on real rows: queued and checked two at a time (rows that are not real hold zeros) */
+  byte(v: Expr): void {
+    if (!this.gate) throw new Error(`chip ${this.name}: byte() needs a gate`);
+    this.byteQueue.push(v);
+  }
   /** the column `name` (created on first use) */
   c(name: string, next = false): Expr {
     let i = this.idx.get(name);
@@ -82,6 +92,8 @@ export class ChipBuilder {
     this.send("bitwise", [K(3), x, y, K(0)], m);
   }
   chip(fixed?: Chip["fixed"]): Chip {
+    for (let i = 0; i < this.byteQueue.length; i += 2) this.bytes(this.byteQueue[i], this.byteQueue[i + 1] ?? K(0), this.gate!);
+    this.byteQueue.length = 0;
     return { name: this.name, columns: this.columns, constraints: this.constraints, interactions: this.interactions, ...(fixed ? { fixed } : {}) };
   }
 }
@@ -89,7 +101,8 @@ export class ChipBuilder {
 /**
  * One memory access of a chip row. Columns `<p>.l`, `<p>.h` (the value after; `<p>.v` for a byte),
  * `<p>.pl`, `<p>.ph` (the value before, only when the slot can write), `<p>.ts` (the previous access's
- * timestamp), `<p>.dlo`, `<p>.dhi` (ts − old ts − 1 in 16 + 12 bits). `readOnly`: rows where the slot
+ * timestamp), `<p>.dlo`, `<p>.dhi` (ts − old ts − 1 in 16 + 8 bits; the byte is checked on every real
+ * row of the chip, paired with another byte check). `readOnly`: rows where the slot
  * only reads (value after = value before). `range`: 16-bit checks of a written value.
  */
 export function access(
@@ -114,7 +127,8 @@ export function access(
   const dhi = cb.c(`${p}.dhi`);
   cb.eq(sub(sub(o.ts, ots), K(1)), lin([1, dlo], [65536, dhi]), o.m);
   cb.u16(dlo, o.m);
-  cb.range(dhi, 12, o.m);
+  if (cb.gate) cb.byte(dhi);
+  else cb.range(dhi, 8, o.m);
   cb.recv("memory", [o.space, o.addr, pl, ph, ots], o.m);
   cb.send("memory", [o.space, o.addr, l, h, o.ts], o.m);
   if (o.range) {
@@ -201,6 +215,7 @@ function instrChip(name: string, ops: string[]): Instr {
   }
   const real = sum(ops.map((o) => sel[o]));
   cb.bit(real);
+  cb.gate = real;
   // a selector name may be an opcode with a suffix (sext8: sext with width 8)
   const opcode = sum(ops.map((o) => lin([OPC[o.toUpperCase()] ?? OPC[o.replace(/\d+$/, "").toUpperCase()], sel[o]])));
   cb.send("rom", [pc, opcode, a, ax, b, bx, c, cx], real);
@@ -725,6 +740,7 @@ function ioChip(): Chip {
   cb.bit(isOut);
   const real = add(isIn, isOut);
   cb.bit(real);
+  cb.gate = real;
   cb.recv("io", [isOut, addr, cur, cnt, clk], real);
   const v = access(cb, "M", { space: K(SPACE_MEM), addr, ts: add(mul(K(4), clk), K(3)), m: real, write: true, readOnly: isOut, byte: true }).l;
   cb.recv("input", [cur, v], isIn);

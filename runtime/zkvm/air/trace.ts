@@ -64,7 +64,7 @@ export function boundaryTerms(p: Program, st: ZkvmStatement): BoundaryTerm[] {
 
 /** Checks on a statement that the constraints rely on (sizes below the ranges the chips check). */
 export function statementError(p: Program, st: ZkvmStatement): string | undefined {
-  if (st.instructions < 1 || st.instructions >= MAX_CLK) return `instruction count ${st.instructions} outside 1..2^26`;
+  if (st.instructions < 1 || st.instructions >= MAX_CLK) return `instruction count ${st.instructions} outside 1..${MAX_CLK - 1}`;
   if (st.input.length >= 1 << 26 || st.output.length >= 1 << 26) return "input or output of 2^26 bytes or more";
   if (st.consumed < 0 || st.consumed > st.input.length) return `consumed ${st.consumed} of ${st.input.length} input bytes`;
   for (const t of [st.inTs, st.outTs]) if (!(t >= 0 && t < 4 * st.instructions + 4)) return `cursor timestamp ${t} out of range`;
