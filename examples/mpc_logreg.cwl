@@ -18,9 +18,17 @@ protocol LogRegStep(
         let z = x @ wt;
         // r = rate · (σ(z) − y): the gradient of the cross-entropy through the approximate sigmoid.
         let mut r = z;
-        for i in 0..16 { for c in 0..10 { r[i][c] = (z[i][c] * slope + bias - y[i][c]) * rate; } }
+        for i in 0..16 {
+            for c in 0..10 {
+                r[i][c] = (z[i][c] * slope + bias - y[i][c]) * rate;
+            }
+        }
         let g = x.T @ r;
-        for f in 0..784 { for c in 0..10 { wt[f][c] = wt[f][c] - g[f][c]; } }
+        for f in 0..784 {
+            for c in 0..10 {
+                wt[f][c] = wt[f][c] - g[f][c];
+            }
+        }
     }
     reveal wt;
 }
