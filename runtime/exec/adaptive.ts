@@ -23,8 +23,12 @@ import type { WorldState } from "./state.ts";
 export const SERIAL_ABOVE = 0.5;
 export const STATIC_FOR_REORDER = 0.9;
 
-/** A transaction's class for the conflict history: callee and function selector. */
-const classOf = (tx: Tx) => `${tx.to?.toString(16) ?? "create"}:${Buffer.from(tx.data.subarray(0, 4)).toString("hex")}`;
+/** A transaction's class for the conflict history: callee and function selector (its first four calldata bytes). */
+const classOf = (tx: Tx) => {
+  const d = tx.data;
+  const sel = d.length >= 4 ? ((d[0] << 24) | (d[1] << 16) | (d[2] << 8) | d[3]) >>> 0 : -d.length - 1;
+  return `${tx.to ?? "create"}:${sel}`;
+};
 
 function byClass(txs: readonly Tx[]): Map<string, Tx[]> {
   const m = new Map<string, Tx[]>();
@@ -57,11 +61,14 @@ export class AdaptivePolicy {
   private readonly staticClass = new Map<string, boolean>();
   /** The classes of the last executed block. */
   private lastSignature = "";
+  /** The classes of the block being chosen for, kept for `observe` (same transactions, same array). */
+  private chosenFor?: { txs: readonly Tx[]; classes: Map<string, Tx[]> };
   constructor(readonly predictor: Predictor) {}
 
   async choose(state: WorldState, txs: readonly Tx[]): Promise<PolicyChoice> {
     if (txs.length === 0) return { scheduler: "serial", expected: 0, basis: "predicted" };
     const classes = byClass(txs);
+    this.chosenFor = { txs, classes };
     const pick = (expected: number, staticShare: number): SchedulerName =>
       expected >= SERIAL_ABOVE ? "serial" : staticShare >= STATIC_FOR_REORDER ? "reorder" : "optimistic";
     if (signature(classes) === this.lastSignature && [...classes.keys()].every((c) => this.history.has(c) && this.staticClass.has(c))) {
@@ -104,15 +111,16 @@ export class AdaptivePolicy {
   observe(txs: readonly Tx[], outcome: BlockOutcome): void {
     this.lastMeasured = outcome.stats.conflictRate;
     const flags = conflicted(outcome.results);
-    const per = new Map<string, [number, number]>();
-    txs.forEach((tx, i) => {
-      const c = per.get(classOf(tx)) ?? [0, 0];
-      c[0] += flags[i] ? 1 : 0;
-      c[1]++;
-      per.set(classOf(tx), c);
-    });
-    for (const [k, [hit, n]] of per) this.history.set(k, hit / n);
-    this.lastSignature = signature(per);
+    const classes = this.chosenFor?.txs === txs ? this.chosenFor.classes : byClass(txs);
+    this.chosenFor = undefined;
+    const index = new Map<Tx, number>();
+    txs.forEach((tx, i) => index.set(tx, i));
+    for (const [c, l] of classes) {
+      let hit = 0;
+      for (const tx of l) if (flags[index.get(tx)!]) hit++;
+      this.history.set(c, hit / l.length);
+    }
+    this.lastSignature = signature(classes);
   }
 }
 
