@@ -1,5 +1,8 @@
 // `cwl fl train`: parties as separate processes over loopback TCP, progress on stderr, a JSON summary.
 import { describe, expect, it } from "vitest";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { tmpdir } from "node:os";
 import { spawnCwl } from "../util/cli.ts";
 
 const cwl = (args: string[]) => spawnCwl(args, { sources: true });
@@ -26,4 +29,35 @@ describe("cwl fl train", () => {
     expect(s.baseline.trainBytesPerPassiveParty[0] / s.improved.trainBytesPerPassiveParty[0]).toBeGreaterThanOrEqual(10);
     expect(s.baseline.predictBytesPerPassiveParty[0] / s.improved.predictBytesPerPassiveParty[0]).toBeGreaterThanOrEqual(10);
   }, 60_000);
+});
+
+describe("cwl fl train --out, cwl fl predict --in", () => {
+  it("GBDT: trains with 2 party processes and a dealer, writes each party's part, and both inference protocols predict the same from the file", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cwl-fl-"));
+    try {
+      const model = join(dir, "m.json");
+      const common = ["--model", "gbdt", "--train", "300", "--test", "100", "--rounds", "2", "--depth", "2", "--bins", "8"];
+      const t = await cwl(["fl", "train", ...common, "--protocol", "improved", "--out", model]);
+      expect(t.stderr).toMatch(/\[improved party 0\] round 2\/2 loss [\d.]+ bytes \d+ ETA/);
+      expect(t.status).toBe(0);
+      const s = JSON.parse(t.stdout);
+      expect(s.improved.accuracy).toBeGreaterThan(0.4);
+      const f = JSON.parse(readFileSync(model, "utf8"));
+      expect(f.parts).toHaveLength(2);
+      // Party 1's part: its cuts and its lookup table; party 0's trees name party 1's splits only by number.
+      expect(f.parts[1].lookup.length).toBeGreaterThan(0);
+      expect(JSON.stringify(f.parts[0])).not.toMatch(/lookup/);
+      for (const protocol of ["baseline", "improved"]) {
+        const p = await cwl(["fl", "predict", ...common, "--protocol", protocol, "--in", model]);
+        expect(p.status).toBe(0);
+        expect(JSON.parse(p.stdout)[protocol].accuracy).toBe(s.improved.accuracy);
+      }
+      // A model file for another party count is a diagnostic.
+      const bad = await cwl(["fl", "predict", ...common, "--parties", "4", "--in", model]);
+      expect(bad.status).toBe(1);
+      expect(bad.stderr).toMatch(/a model for --parties 2, not 4/);
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  }, 90_000);
 });

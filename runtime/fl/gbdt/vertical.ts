@@ -26,7 +26,7 @@ import { Prg, quantise } from "../codec.ts";
 import * as ring from "../ring.ts";
 import { CrossActive, CrossDealer, CrossPassive, dealSeeds, type ProductShape } from "../cross.ts";
 import { applyBins, bestSplit, histograms, makeBins, type Binning, type GbdtOptions } from "./index.ts";
-import { residuals, argmaxAccuracy } from "../lr/index.ts";
+import { residuals, argmaxAccuracy, DEALER_WAIT_MS } from "../lr/index.ts";
 import type { PartyColumns } from "../data/index.ts";
 
 export type GbdtProtocol = "baseline" | "improved";
@@ -573,7 +573,7 @@ export async function runVGbdtParty(net: PartyNet, data: PartyColumns, opts: VGb
 /** All parties and the dealer in this process, each with its own PartyNet over loopback TCP. */
 export async function runVGbdtLocal(parties: PartyColumns[], opts: VGbdtOptions, link?: LinkSpec, hooks: VGbdtHooks = {}): Promise<VGbdtResult[] & { dealer?: NetStats }> {
   const P = parties.length;
-  const nets = await Promise.all(Array.from({ length: P + 1 }, (_, i) => PartyNet.listen({ party: i, parties: P + 1, link })));
+  const nets = await Promise.all(Array.from({ length: P + 1 }, (_, i) => PartyNet.listen({ party: i, parties: P + 1, link, ...(i === P ? { timeoutMs: DEALER_WAIT_MS } : {}) })));
   try {
     const addrs = nets.map((x) => ({ host: "127.0.0.1", port: x.port }));
     await Promise.all(nets.map((x) => x.connect(addrs)));

@@ -65,6 +65,8 @@ export interface LrHooks {
 
 export interface LrPartyResult {
   party: number;
+  /** This party's part of the trained model. */
+  model?: LrModelPart;
   /** Active party only: test accuracy and the last epoch's mean training loss. */
   accuracy?: number;
   loss?: number;
@@ -437,20 +439,43 @@ export async function runLrParty(net: PartyNet, data: LrPartyData, opts: LrOptio
   // The dealer closes its connections once training is over (so that its closing frames are not training traffic).
   if (active) net.send(dealer, Buffer.alloc(0));
   net.phase = "predict";
-  const rows = Array.from({ length: m }, (_, i) => i);
   if (!active) {
-    const z = logits(data.test, d, w, K, rows);
-    hooks.partial?.(me, "predict", 0, z);
-    net.send(0, encodePartial(z, me, P, opts, seeds, "predict", 0, rnd));
-    return { party: me };
+    await lrPredictPassive(net, data.test, w, opts, seeds, P, hooks);
+    return { party: me, model: { w: Array.from(w) } };
   }
+  const z = await lrPredictActive(net, data.test, w, bias, opts, P, hooks);
+  return { party: me, accuracy: argmaxAccuracy(z, K, data.testLabels!), loss, model: { w: Array.from(w), b: Array.from(bias) } };
+}
+
+/** A party's part of a trained LR model: its weights (columns × classes), the bias at party 0. */
+export interface LrModelPart {
+  w: number[];
+  b?: number[];
+}
+
+/** Inference, passive side: its masked partial logits of the test rows, once. `parties` excludes the dealer. */
+export async function lrPredictPassive(net: PartyNet, test: Float64Array, w: ArrayLike<number>, opts: LrOptions, seeds: PairSeeds, parties: number, hooks: LrHooks = {}): Promise<void> {
+  const K = opts.classes;
+  const d = w.length / K;
+  const rnd = new Prg(opts.coins ? Buffer.concat([Buffer.from(opts.coins), Buffer.from(`/predict/${net.party}`)]) : randomBytes(16));
+  const z = logits(test, d, Float64Array.from(w), K, Array.from({ length: test.length / d }, (_, i) => i));
+  hooks.partial?.(net.party, "predict", 0, z);
+  net.send(0, encodePartial(z, net.party, parties, opts, seeds, "predict", 0, rnd));
+}
+
+/** Inference, party 0: opens the sum of the passive parties' partial logits and returns the class scores. */
+export async function lrPredictActive(net: PartyNet, test: Float64Array, w: ArrayLike<number>, bias: ArrayLike<number>, opts: LrOptions, parties: number, hooks: LrHooks = {}): Promise<Float64Array> {
+  const K = opts.classes;
+  const d = w.length / K;
+  const m = test.length / d;
   const msgs: Buffer[] = [];
+  const passives = Array.from({ length: parties - 1 }, (_, i) => i + 1);
   await Promise.all(passives.map(async (p) => (msgs[p] = await net.recv(p))));
   if (hooks.received) for (const p of passives) hooks.received(p, "predict", 0, msgs[p]);
-  const z = decodePartials(msgs, m * K, opts, P, "predict");
-  logits(data.test, d, w, K, rows, z);
+  const z = decodePartials(msgs, m * K, opts, parties, "predict");
+  logits(test, d, Float64Array.from(w), K, Array.from({ length: m }, (_, i) => i), z);
   for (let i = 0; i < m; i++) for (let k = 0; k < K; k++) z[i * K + k] += bias[k];
-  return { party: me, accuracy: argmaxAccuracy(z, K, data.testLabels!), loss };
+  return z;
 }
 
 /**
@@ -483,10 +508,13 @@ export async function runLrDealer(net: PartyNet, n: number, dims: readonly numbe
   await net.recv(0);
 }
 
+/** How long the dealer, done dealing, waits for party 0's end of training (the other parties' own timeouts bound a stuck run). */
+export const DEALER_WAIT_MS = 24 * 3600 * 1000;
+
 /** All parties in this process, each with its own PartyNet over loopback TCP (tests, benches). */
 export async function runLrLocal(parties: LrPartyData[], opts: LrOptions, link?: LinkSpec, hooks: LrHooks = {}): Promise<LrPartyResult[] & { dealer?: NetStats }> {
   const P = parties.length;
-  const nets = await Promise.all(Array.from({ length: P + 1 }, (_, i) => PartyNet.listen({ party: i, parties: P + 1, link })));
+  const nets = await Promise.all(Array.from({ length: P + 1 }, (_, i) => PartyNet.listen({ party: i, parties: P + 1, link, ...(i === P ? { timeoutMs: DEALER_WAIT_MS } : {}) })));
   try {
     const addrs = nets.map((n) => ({ host: "127.0.0.1", port: n.port }));
     await Promise.all(nets.map((n) => n.connect(addrs)));
