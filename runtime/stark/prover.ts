@@ -31,16 +31,16 @@ import {
   fromBig,
   mul,
   rootOfUnity,
-  sub,
   type Ext,
 } from "./field.ts";
 import { friProve, type Codewords } from "./fri.ts";
-import { cosetPointsBitrev, interpolateCosetBitrev } from "./ntt.ts";
+import { interpolateCosetBitrev } from "./ntt.ts";
 import { commitPool, commitSync, type CommitJob, type Committed } from "./commit.ts";
 import { quotientPool, quotientRange, type QuotientInput } from "./quotient.ts";
+import { deepPool, deepRange, type DeepInput } from "./deep.ts";
 import { defaultThreads } from "../pool/index.ts";
 import { Transcript } from "./transcript.ts";
-import { Alg, LinearCombiner, extMulCols, extVal, type Val } from "./vec.ts";
+import { Alg, extVal, type Val } from "./vec.ts";
 import { observeStatement, proofMeta, type MatrixOpening, type StarkProof } from "./proof.ts";
 
 export interface ProvingKey {
@@ -109,14 +109,16 @@ export function prove(pk: ProvingKey, traces: ChipTrace[], boundary: BoundaryTer
   let r = steps.next();
   while (!r.done) {
     const step = r.value;
-    r = steps.next("commit" in step ? step.commit.map(commitSync) : step.quotient.map((q) => quotientRange(q, 0, 1 << (q.logn + q.logB))));
+    if ("commit" in step) r = steps.next(step.commit.map(commitSync));
+    else if ("quotient" in step) r = steps.next(step.quotient.map((q) => quotientRange(q, 0, 1 << (q.logn + q.logB))));
+    else r = steps.next(step.deep.map((d) => deepRange(d, 0, 1 << d.logN)));
   }
   return r.value;
 }
 
 /**
- * The same proof (byte for byte) with the commitments (LDEs and Merkle hashing) and the quotients
- * spread over `threads` runtime/pool workers (default: every core).
+ * The same proof (byte for byte) with the commitments (LDEs and Merkle hashing), the quotients and
+ * the DEEP codewords spread over `threads` runtime/pool workers (default: every core).
  */
 export async function proveParallel(pk: ProvingKey, traces: ChipTrace[], boundary: BoundaryTerm[], opts: ProveOptions & { threads?: number } = {}): Promise<StarkProof> {
   const threads = opts.threads ?? defaultThreads();
@@ -124,13 +126,15 @@ export async function proveParallel(pk: ProvingKey, traces: ChipTrace[], boundar
   let r = steps.next();
   while (!r.done) {
     const step = r.value;
-    r = steps.next("commit" in step ? await commitPool(step.commit, threads) : await quotientPool(step.quotient, threads));
+    if ("commit" in step) r = steps.next(await commitPool(step.commit, threads));
+    else if ("quotient" in step) r = steps.next(await quotientPool(step.quotient, threads));
+    else r = steps.next(await deepPool(step.deep, threads));
   }
   return r.value;
 }
 
-/** The prover as steps: it yields the matrices to commit and the quotients to evaluate, and gets them back done. */
-type Step = { commit: CommitJob[] } | { quotient: QuotientInput[] };
+/** The prover as steps: it yields the matrices to commit, the quotients and the DEEP codewords to evaluate, and gets them back done. */
+type Step = { commit: CommitJob[] } | { quotient: QuotientInput[] } | { deep: DeepInput[] };
 
 function* proveSteps(pk: ProvingKey, traces: ChipTrace[], boundary: BoundaryTerm[], opts: ProveOptions): Generator<Step, StarkProof, Committed[] | Uint32Array[][]> {
   const { vk } = pk;
@@ -285,67 +289,36 @@ function* proveSteps(pk: ProvingKey, traces: ChipTrace[], boundary: BoundaryTerm
   for (const o of openings) for (const m of o) for (const e of [...m.zeta, ...m.zetaNext]) t.observeExt(e);
   const alphaDeep = t.sampleExt();
 
-  // ---- DEEP quotients, one FRI ----
-  const codewords: Codewords = new Map();
-  const points = new Map<number, Uint32Array>();
-  const denominators = new Map<number, Uint32Array[][]>();
+  // ---- DEEP quotients (one per LDE size), one FRI ----
+  const deepInputs = new Map<number, DeepInput>();
   let ap: Ext = EXT_ONE;
   for (let ci = 0; ci < nChips; ci++) {
     const logN = logHeights[ci] + logB;
-    const N = 1 << logN;
-    let xs = points.get(logN);
-    if (!xs) points.set(logN, (xs = cosetPointsBitrev(logN, GENERATOR)));
-    const g = [new Uint32Array(N), new Uint32Array(N), new Uint32Array(N), new Uint32Array(N)];
-    const gq = [new Uint32Array(N), new Uint32Array(N), new Uint32Array(N), new Uint32Array(N)];
-    let vZ: Ext = [0, 0, 0, 0];
-    let vZn: Ext = [0, 0, 0, 0];
-    const ms = matrices(ci);
-    const cg = new LinearCombiner(N);
-    const cq = new LinearCombiner(N);
-    ms.forEach((mat, k) => {
+    let d = deepInputs.get(logN);
+    if (!d) {
+      const zetaNext = emul(zeta, [rootOfUnity(logHeights[ci]), 0, 0, 0]);
+      deepInputs.set(logN, (d = { logN, cols: [], powers: [], qcols: [], qpowers: [], atZeta: [0, 0, 0, 0], atZetaNext: [0, 0, 0, 0], zeta, zetaNext }));
+    }
+    matrices(ci).forEach((mat, k) => {
       if (!mat) return;
       mat.lde.forEach((col, c) => {
-        (k === 3 ? cq : cg).add(ap, col);
-        vZ = eadd(vZ, emul(ap, openings[ci][k].zeta[c]));
-        if (k !== 3) vZn = eadd(vZn, emul(ap, openings[ci][k].zetaNext[c]));
+        if (k === 3) {
+          d.qcols.push(col);
+          d.qpowers.push(ap);
+        } else {
+          d.cols.push(col);
+          d.powers.push(ap);
+          d.atZetaNext = eadd(d.atZetaNext, emul(ap, openings[ci][k].zetaNext[c]));
+        }
+        d.atZeta = eadd(d.atZeta, emul(ap, openings[ci][k].zeta[c]));
         ap = emul(ap, alphaDeep);
       });
     });
-    cg.addInto(g);
-    cq.addInto(gq);
-    // 1/(x − ζ) and 1/(x − ζω_n), shared by the chips of one height
-    let dens = denominators.get(logN);
-    if (!dens) {
-      const zw = emul(zeta, [rootOfUnity(logHeights[ci]), 0, 0, 0]);
-      const inverses = (z: Ext) => {
-        const d = [0, 1, 2, 3].map((j) => (j === 0 ? Uint32Array.from(xs, (x) => sub(x, z[0])) : new Uint32Array(N).fill(z[j] === 0 ? 0 : P - z[j])));
-        eBatchInvCols(d);
-        return d;
-      };
-      denominators.set(logN, (dens = [inverses(zeta), inverses(zw)]));
-    }
-    const [d1, d2] = dens;
-    let cw = codewords.get(logN);
-    if (!cw) codewords.set(logN, (cw = [new Uint32Array(N), new Uint32Array(N), new Uint32Array(N), new Uint32Array(N)]));
-    // (g + gq − vZ)/(x − ζ) + (g − vZn)/(x − ζω), summed into the codeword of this size
-    const all = [0, 1, 2, 3].map((j) => {
-      const o = new Uint32Array(N);
-      const a = g[j], b = gq[j], v = vZ[j];
-      for (let i = 0; i < N; i++) o[i] = sub(add(a[i], b[i]), v);
-      return o;
-    });
-    for (let j = 0; j < 4; j++) {
-      const a = g[j], v = vZn[j];
-      for (let i = 0; i < N; i++) a[i] = sub(a[i], v);
-    }
-    const t1 = extMulCols(all, d1);
-    const t2 = extMulCols(g, d2);
-    for (let j = 0; j < 4; j++) {
-      const o = cw[j], x = t1[j], y = t2[j];
-      for (let i = 0; i < N; i++) o[i] = add(o[i], add(x[i], y[i]));
-    }
-    progress?.("stark: DEEP quotients", ci + 1, nChips);
   }
+  const deeps = [...deepInputs.values()];
+  const deepWords = (yield { deep: deeps }) as Uint32Array[][];
+  progress?.("stark: DEEP quotients", nChips, nChips);
+  const codewords: Codewords = new Map(deeps.map((d, i) => [d.logN, deepWords[i]]));
   const { proof: fri, indices } = friProve(codewords, t, params, (d, tot) => progress?.("stark: FRI", d, tot));
   const logMax = Math.max(...logHeights) + logB;
   const queries = indices.map((idx, q) => {

@@ -1,9 +1,10 @@
-// runtime/stark's pool tasks (run in a worker of runtime/pool): column LDEs, Merkle leaf ranges and quotient ranges, on
-// shared memory written in place. The callers (commit.ts, quotient.ts) address this module as
+// runtime/stark's pool tasks (run in a worker of runtime/pool): column LDEs, Merkle leaf ranges, quotient and DEEP ranges, on
+// shared memory written in place. The callers (commit.ts, quotient.ts, deep.ts) address this module as
 // new URL("./tasks.ts", import.meta.url).
 import { ldeColumn, pairedRow, type LdeTask, type MerkleTask } from "./commit.ts";
 import { fillLevels } from "./merkle.ts";
 import { quotientRange as quotientOf, type QuotientTask } from "./quotient.ts";
+import { deepRange as deepOf, type DeepTask } from "./deep.ts";
 
 export function ldeColumns(job: LdeTask): void {
   for (const it of job.items) {
@@ -19,5 +20,10 @@ export function merkleRange(job: MerkleTask): void {
 
 export function quotientRange(job: QuotientTask): void {
   const c = quotientOf(job.input, job.from, job.to);
+  for (let j = 0; j < 4; j++) job.out[j].set(c[j], job.from);
+}
+
+export function deepRange(job: DeepTask): void {
+  const c = deepOf(job.input, job.from, job.to);
   for (let j = 0; j < 4; j++) job.out[j].set(c[j], job.from);
 }
