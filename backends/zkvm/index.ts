@@ -154,7 +154,7 @@ class Gen {
   /** a function lifted from WebAssembly: constants fold into immediates, zero-extensions alias */
   private wasmFn: boolean;
   /** enclosing cf.block / cf.loop labels, innermost last */
-  private labels: { op: Op; slots: number[]; sizes: number[]; top?: number; exits: { at: number; k: number }[] }[] = [];
+  private labels: { op: Op; slots: number[]; sizes: number[]; top?: number; exits: { at: number; k: number }[]; yields: number[] }[] = [];
   constructor(
     private f: Func,
     private ctx: Ctx,
@@ -238,9 +238,12 @@ class Gen {
     if (!this.isEntry) {
       // a called function: parameters at r2.. as the caller placed them; results go back there
       entry.args.forEach((a) => this.def(a));
-      this.rz = this.konst(0);
-      this.r4 = this.konst(4);
-      this.r8 = this.konst(8);
+      // a lifted WebAssembly function sets up the constant registers only when an op of it reads them
+      if (!this.wasmFn || needsConstRegs(f)) {
+        this.rz = this.konst(0);
+        this.r4 = this.konst(4);
+        this.r8 = this.konst(8);
+      }
       const y = this.block(entry);
       if (y?.name !== "cf.return") this.emit(OPC.RET);
       return this.done();
@@ -341,8 +344,9 @@ class Gen {
     this.ctx.calls.push({ at, callee: name });
     this.frameRefs.push({ at, k: 2, rel: 0 });
     off = 2;
-    op.results.forEach((r) => {
-      const s = this.def(r, op);
+    const slots = this.resultSlots(op);
+    op.results.forEach((r, i) => {
+      const s = this.def(r, op, slots?.[i]);
       for (let k = 0; k < this.size(r.type, op); k++) this.frameRefs.push({ at: this.emit(OPC.MOV, s + k, 0), k: 2, rel: off++ });
     });
   }
@@ -584,7 +588,9 @@ class Gen {
     const wide = w === 64;
     const [a, b] = ops.map((v) => this.r(v));
     if (this.wasmFn && this.fast(op, a, w, ow)) return;
-    const s = this.def(res, op);
+    // a one-instruction i32 op may write straight into the register its result goes to next
+    const one = this.wasmFn && w === 32 && ow === 32 && ["i.add", "i.sub", "i.mul", "i.and", "i.or", "i.xor", "i.divu", "i.remu"].includes(name);
+    const s = this.def(res, op, one ? this.resultSlots(op)?.[0] : undefined);
     const fix = () => {
       if (w < 32) this.emit(OPC.ANDI, s, s, mask(w));
     };
@@ -607,6 +613,8 @@ class Gen {
     switch (name) {
       case "i.const": {
         const v = BigInt.asUintN(w, op.bigAttr("value") ?? 0n);
+        // every user takes it as an immediate (fast below): the register is never read
+        if (this.wasmFn && w === 32 && (this.users.get(res) ?? []).every((u) => IMM_OPS.has(u.name) && u.operands[1] === res && u.operands[0] !== res && widthOf(u.results[0].type) === 32)) return;
         if (wide) this.emit(OPC.CONST64, s, Number(v & 0xffffffffn) | 0, Number(v >> 32n) | 0);
         else this.emit(OPC.CONST, s, Number(v) | 0);
         return;
@@ -747,7 +755,7 @@ class Gen {
     };
     const e = imm[op.name];
     if (!e) return false;
-    this.emit(e[0], this.def(res, op), a, e[1]);
+    this.emit(e[0], this.def(res, op, this.resultSlots(op)?.[0]), a, e[1]);
     return true;
   }
 
@@ -790,16 +798,35 @@ class Gen {
     if (loop) {
       const args = body.args.map((a) => this.def(a));
       this.moves(args, op.operands, sizes(op.operands));
-      label = { op, slots: args, sizes: sizes(body.args), top: this.here, exits: [] };
-    } else label = { op, slots: [], sizes: sizes(op.results), exits: [] };
-    // a cf.loop's results are its fall-through values; a cf.block's also what a cf.br passes
-    const res = op.results.map((r) => this.def(r, op));
+      label = { op, slots: args, sizes: sizes(body.args), top: this.here, exits: [], yields: [] };
+    } else label = { op, slots: [], sizes: sizes(op.results), exits: [], yields: [] };
+    // a cf.loop's results are its fall-through values; a cf.block's also what a cf.br passes. Results
+    // that go straight on — yielded as they are by the enclosing label's region, or returned by the
+    // function — take the registers they go to, so no move is needed there.
+    const at = this.resultSlots(op);
+    const res = op.results.map((r, i) => this.def(r, op, at?.[i]));
+    label.yields = res;
     if (!loop) label.slots = res;
     this.labels.push(label);
     const y = this.block(body);
     if (y?.name === "cf.yield") this.moves(res, y.operands, sizes(op.results));
     this.labels.pop();
     for (const e of label.exits) this.patch(e.at, e.k, this.here);
+  }
+
+  /** Registers for the results of a cf.block / cf.loop that the next op passes on unchanged. */
+  private resultSlots(op: Op): number[] | undefined {
+    if (!this.wasmFn || !op.parent) return undefined;
+    const ops = op.parent.ops;
+    const next = ops[ops.indexOf(op) + 1];
+    if (!next || next.operands.length !== op.results.length || next.operands.some((v, i) => v !== op.results[i])) return undefined;
+    if (next.name === "cf.return" && !this.isEntry && op.parent === this.f.body.blocks[0]) {
+      const sizes = this.sizes(op.results);
+      return sizes.map((_, i) => 2 + sizes.slice(0, i).reduce((a, b) => a + b, 0));
+    }
+    const outer = this.labels[this.labels.length - 1];
+    if (next.name === "cf.yield" && outer && op.parent.parent?.parent === outer.op) return outer.yields;
+    return undefined;
   }
 
   private target(op: Op, depth = op.intAttr("depth") ?? 0): Gen["labels"][number] {
@@ -1104,8 +1131,9 @@ class Gen {
     for (const v of args) for (let k = 0; k < this.size(v.type, op); k++) this.frameRefs.push({ at: this.emit(OPC.MOV, 0, this.r(v) + k), k: 1, rel: off++ });
     this.frameRefs.push({ at: this.emit(OPC.CALLI, target, 0), k: 2, rel: 0 });
     off = 2;
-    op.results.forEach((r) => {
-      const s = this.def(r, op);
+    const slots = this.resultSlots(op);
+    op.results.forEach((r, i) => {
+      const s = this.def(r, op, slots?.[i]);
       for (let k = 0; k < this.size(r.type, op); k++) this.frameRefs.push({ at: this.emit(OPC.MOV, s + k, 0), k: 2, rel: off++ });
     });
   }
@@ -1173,6 +1201,9 @@ class Gen {
   }
 }
 
+/** i32 ops the backend gives an immediate form when their second operand is a constant (Gen.fast). */
+const IMM_OPS = new Set(["i.add", "i.sub", "i.and", "i.or", "i.xor", "i.shl", "i.shru", "i.shrs"]);
+
 const mask = (w: number) => (w >= 32 ? -1 : (2 ** w - 1) | 0);
 const elemBytes = (w: number) => (w <= 8 ? 1 : w <= 16 ? 2 : w <= 32 ? 4 : 8);
 
@@ -1219,4 +1250,16 @@ function wasmLayout(f: Func, opts: ZkvmOptions): WasmLayout {
   });
   const initTrap = typeof f.attrs.wasm_init_trap === "string" ? f.attrs.wasm_init_trap : undefined;
   return { globals, globalsAt, table, tableAt, elems, passive, heapAt, base, minPages, maxPages, data, initTrap, sigIds: new Map() };
+}
+
+/** Does a function read the constant registers (0, 4, 8) the backend keeps in every frame? */
+function needsConstRegs(f: Func): boolean {
+  const free = new Set(["wasm.load", "wasm.store", "wasm.call_indirect", "wasm.trap_if", "wasm.table_size", "cf.block", "cf.loop", "cf.br", "cf.br_if", "cf.br_table", "cf.trap", "cf.call", "cf.yield", "cf.return"]);
+  let needs = false;
+  walkFunc(f, (op) => {
+    if (free.has(op.name)) return;
+    if (op.dialect === "i" && op.name !== "i.clz" && op.name !== "i.ctz" && op.name !== "i.not") return;
+    needs = true;
+  });
+  return needs;
 }
