@@ -107,6 +107,8 @@ beforeAll(async () => {
   // `mod dir;` where dir.cwl is a folder.
   writeFileSync(p("uses-dir.cwl"), "mod dir;\n" + GOOD_CWL);
   writeFileSync(p("trunc.json"), '{"y": "49", "x": "7');
+  // `cwl node start` configs whose key file is each bad JSON file (well-formed public keys, so the key file is what fails).
+  BAD_JSON.forEach(([f], i) => writeFileSync(p(`keyed-${i}.json`), JSON.stringify({ id: 0, peers: ["127.0.0.1:1"], keyFile: f, keys: [{ publicKey: "00".repeat(96), pop: "00".repeat(48) }] })));
   copyFileSync(join(REPO_ROOT, "test/plonk/fixtures/select.cwir"), p("select.cwir"));
   // A real key, proof and public inputs (the development SRS), and their truncations.
   const loaded = loadCircuit(p("select.cwir"));
@@ -220,6 +222,9 @@ function cases(): Case[] {
     out.push(c(says, "kv", "verify", f, "--insecure-dev-srs"));
     if (existsSync(join(REPO_ROOT, "tooling/cli/commands/node.ts"))) out.push(c(says, "node", "start", "--config", f));
   }
+  BAD_JSON.forEach(([, says], i) => out.push(c(says, "node", "start", "--config", `keyed-${i}.json`)));
+  out.push(c(/needs --out/, "node", "keygen"));
+  out.push(c(/--nodes must be an integer/, "node", "init", "--nodes", "0", "--out", "cluster"));
   for (const [f, says] of [
     ["missing.vk", /no such file/],
     ["dir.cwl", /is a directory/],
