@@ -16,8 +16,9 @@
 //   Instruction accesses use ts = 4·clk + slot (slot 1..3), so accesses within one instruction are
 //   ordered too.
 // - u16 (v), bitwise (kind, x, y, z) with kind 0 and, 1 or, 2 xor, 3 "both bytes" (z = 0): lookups
-//   into one fixed 2^16-row table (table16); pow2 (e, 2^e as four limbs, e = 0) into a 64-row one. Each table has
-//   a multiplicity column per kind of lookup.
+//   into one fixed 2^16-row table (table16); pow2 (e, 2^e as four limbs, e = 0) into a 64-row one;
+//   bits (kind, x, y, popcount / clz / ctz of x + 256·y) into bits16. Each table has a multiplicity
+//   column per kind of lookup; a program's AIR holds only the chips and tables its code can use.
 // - io (kind, addr, cursor, count, clk): an ecall read/write hands a byte copy to the io chip, one row
 //   per byte; input (left, byte) and output (position, byte) connect those rows to the public input and
 //   output as boundary terms.
@@ -238,6 +239,7 @@ export const CMP_OPS = ["eq", "ne", "ltu", "leu", "lts", "les", "chkltu", "cmovn
 export const MEM_OPS = ["lw", "lbu", "lb", "lhu", "lh", "sw", "sh", "sb"];
 export const MEM64_OPS = ["ld", "sd"];
 export const MUL64_OPS = ["mul64", "shl64", "shru64", "shrs64"];
+export const BITS_OPS = ["popcnt", "clz", "ctz"];
 export const ALU64_OPS = ["add64", "sub64", "and64", "or64", "xor64", "eq64", "ltu64", "lts64", "const64"];
 export const CF_OPS = ["jmp", "jmpr", "bez", "bnz", "call", "calli", "ret"];
 export const ECALL_OPS = ["ecall"];
@@ -253,6 +255,7 @@ export const CHIP_OF: Record<string, string> = Object.fromEntries([
   ...MEM_OPS.map((o) => [o, "mem"]),
   ...MEM64_OPS.map((o) => [o, "mem64"]),
   ...MUL64_OPS.map((o) => [o, "mul64"]),
+  ...BITS_OPS.map((o) => [o, "bits"]),
   ...ALU64_OPS.map((o) => [o, "alu64"]),
   ...CF_OPS.map((o) => [o, "cf"]),
   ...ECALL_OPS.map((o) => [o, "ecall"]),
@@ -803,13 +806,76 @@ export function zkvmAir(p: Program): Air {
     ],
   );
   const pow2 = tableChip("pow2", ["e", "m0", "m1", "m2", "m3", "zero"], (h) => Array.from({ length: h }, (_, i) => pow2Row(i).map(BigInt)), [{ bus: "pow2", values: [0, 1, 2, 3, 4, 5].map(F) }]);
-  return { chips: [aluChip(), mulChip(), divChip("div", 4, DIV_OPS), divChip("div64", 8, DIV64_OPS), cmpChip(), memChip(p.memSize), mem64Chip(p.memSize), alu64Chip(), mul64Chip(), cfChip(), ecallChip(), ioChip(), memTouchChip(), rom, t16, pow2] };
+  const bits16 = tableChip(
+    "bits16",
+    ["x", "y", "popcnt", "clz", "ctz"],
+    (h) => Array.from({ length: h }, (_, i) => [i & 255, i >> 8, ...bits16Row(i)].map(BigInt)),
+    [0, 1, 2].map((k) => ({ bus: "bits", values: [K(k), F(0), F(1), F(2 + k)] })),
+  );
+  // only the chips the program's code can use: a family with no instruction in the ROM has no rows
+  const used = usedChips(p);
+  const instr: [string, () => Chip][] = [
+    ["alu", aluChip], ["mul", mulChip], ["div", () => divChip("div", 4, DIV_OPS)], ["div64", () => divChip("div64", 8, DIV64_OPS)],
+    ["cmp", cmpChip], ["mem", () => memChip(p.memSize)], ["mem64", () => mem64Chip(p.memSize)], ["alu64", alu64Chip],
+    ["mul64", mul64Chip], ["bits", bitsChip], ["cf", cfChip], ["ecall", ecallChip], ["io", ioChip],
+  ];
+  const chips = instr.filter(([n]) => used.has(n)).map(([, f]) => f());
+  chips.push(memTouchChip(), rom, t16);
+  if (used.has("pow2")) chips.push(pow2);
+  if (used.has("bits16")) chips.push(bits16);
+  return { chips };
+}
+
+/** popcount, leading zeros and trailing zeros of a 16-bit value (16 for 0). */
+export function bits16Row(v: number): [number, number, number] {
+  let pc = 0;
+  for (let x = v; x; x &= x - 1) pc++;
+  return [pc, v ? Math.clz32(v) - 16 : 16, v ? 31 - Math.clz32(v & -v) : 16];
+}
+
+/** The chips (and tables) a program's code needs. */
+export function usedChips(p: Program): Set<string> {
+  const out = new Set<string>();
+  for (let i = 0; i < p.code.length; i += 4) {
+    const op = OPS[p.code[i]].name;
+    const c = CHIP_OF[op];
+    if (!c) continue;
+    out.add(c);
+    if (c === "ecall") out.add("io");
+    if (c === "mul64" || (c === "mul" && op !== "mul" && op !== "mulhu")) out.add("pow2");
+    if (c === "bits") out.add("bits16");
+  }
+  return out;
+}
+
+// Bit counts of a 32-bit x from the bits16 table, one lookup per limb (which also checks x's bytes):
+// popcnt = lo + hi; clz = 16 + clz(lo) when the high limb is 0, else clz(hi); ctz the other way round.
+function bitsChip(): Chip {
+  const I = instrChip("bits", BITS_OPS);
+  const { cb, sel, fp, a, b } = I;
+  const x = access(cb, "B", { space: K(SPACE_REG), addr: add(fp, b), ts: I.ts(1), m: I.real });
+  const o = access(cb, "A", { space: K(SPACE_REG), addr: add(fp, a), ts: I.ts(3), m: I.real, write: true });
+  const xb = [0, 1, 2, 3].map((i) => cb.c(`xb${i}`));
+  cb.eq(x.l, lin([1, xb[0]], [256, xb[1]]));
+  cb.eq(x.h, lin([1, xb[2]], [256, xb[3]]));
+  const [flo, fhi] = [cb.c("flo"), cb.c("fhi")];
+  const kind = lin([1, sel.clz], [2, sel.ctz]);
+  cb.send("bits", [kind, xb[0], xb[1], flo], I.real);
+  cb.send("bits", [kind, xb[2], xb[3], fhi], I.real);
+  const z = isZero(cb, "nz", add(mul(sel.clz, x.h), mul(sel.ctz, x.l)), I.any("clz", "ctz"));
+  cb.zero(o.h, I.real);
+  cb.eq(o.l, add(flo, fhi), sel.popcnt);
+  cb.eq(o.l, add(mul(z, add(K(16), flo)), mul(sub(K(1), z), fhi)), sel.clz);
+  cb.eq(o.l, add(mul(z, add(K(16), fhi)), mul(sub(K(1), z), flo)), sel.ctz);
+  stepState(I, I.real);
+  return cb.chip();
 }
 
 /** Height of each fixed table (the ROM: the code padded to a power of two). */
 export function fixedHeight(chip: string, p: Program): number | undefined {
   if (chip === "table16") return U16_ROWS;
   if (chip === "pow2") return 64;
+  if (chip === "bits16") return U16_ROWS;
   if (chip === "rom") {
     let h = 1;
     while (h < p.code.length >> 2) h *= 2;
@@ -818,10 +884,11 @@ export function fixedHeight(chip: string, p: Program): number | undefined {
   return undefined;
 }
 
-/** Heights of all fixed tables of a program's AIR, as a prover's keygen needs them. */
+/** Heights of the fixed tables of a program's AIR, as a prover's keygen needs them. */
 export function fixedHeights(p: Program): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const c of ["rom", "table16", "pow2"]) out[c] = fixedHeight(c, p)!;
+  const used = usedChips(p);
+  for (const c of ["rom", "table16", "pow2", "bits16"]) if (c === "rom" || c === "table16" || used.has(c)) out[c] = fixedHeight(c, p)!;
   return out;
 }
 

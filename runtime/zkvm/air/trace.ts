@@ -9,7 +9,7 @@ import { BABYBEAR } from "../../air/check.ts";
 import { type ZkvmError, zerr } from "../bytecode.ts";
 import { execute } from "../exec.ts";
 import { OPS, SYS, type Program } from "../isa.ts";
-import { ALU_OPS, CHIP_OF, HALT_PC, IO_IN, IO_OUT, KEY_SHIFT, MAX_CLK, SPACE_CUR, SPACE_MEM, SPACE_REG, fixedHeight, pow2Row, romTuple, zkvmAir } from "./chips.ts";
+import { ALU_OPS, CHIP_OF, bits16Row, HALT_PC, IO_IN, IO_OUT, KEY_SHIFT, MAX_CLK, SPACE_CUR, SPACE_MEM, SPACE_REG, fixedHeight, pow2Row, romTuple, zkvmAir } from "./chips.ts";
 
 /** What the verifier is told: the public part of a run. */
 export interface ZkvmStatement {
@@ -478,6 +478,15 @@ export function generateTrace(p: Program, input: Uint8Array, opts: { maxInstruct
       }
       regAccess("A0", fp + A, t3, R0);
       if (!["eq64", "ltu64", "lts64"].includes(op)) regAccess("A1", fp + A + 1, t3, R1);
+    } else if (chip === "bits") {
+      const x = regAccess("B", fp + Bo, t1);
+      bytesOf("xb", x);
+      const k = op === "popcnt" ? 0 : op === "clz" ? 1 : 2;
+      row.flo = bits16Row(lo(x))[k];
+      row.fhi = bits16Row(hi(x))[k];
+      if (op !== "popcnt") isZero("nz", op === "clz" ? hi(x) : lo(x));
+      const o = op === "popcnt" ? row.flo + row.fhi : op === "clz" ? Math.clz32(x) : x === 0 ? 32 : 31 - Math.clz32(x & -x);
+      regAccess("A", fp + A, t3, o);
     } else if (chip === "cf") {
       if (op === "jmp") npc = A;
       else if (op === "jmpr") {
@@ -590,8 +599,8 @@ export function generateTrace(p: Program, input: Uint8Array, opts: { maxInstruct
     return h;
   };
   // lookup bus → the table chip that answers it, and the first of its multiplicity columns
-  const lookupBuses = new Map<string, [string, number]>([["u16", ["table16", 0]], ["bitwise", ["table16", 1]], ["pow2", ["pow2", 0]], ["rom", ["rom", 0]]]);
-  const tables = new Set([...lookupBuses.values()].map((v) => v[0]));
+  const lookupBuses = new Map<string, [string, number]>([["u16", ["table16", 0]], ["bitwise", ["table16", 1]], ["pow2", ["pow2", 0]], ["rom", ["rom", 0]], ["bits", ["bits16", 0]]]);
+  const tables = new Set([...lookupBuses.values()].map((v) => v[0]).filter((t) => chipCols.has(t)));
   // tuple → (table row, multiplicity column after the bus's first) for each lookup bus
   const slotOf = (bus: string, t: bigint[]): [number, number] => {
     const v = t.map(Number);
@@ -601,6 +610,7 @@ export function generateTrace(p: Program, input: Uint8Array, opts: { maxInstruct
       const want = [x & y, x | y, x ^ y, 0][k];
       if (want === z) return [x + 256 * y, k];
     }
+    if (bus === "bits" && v[0] < 3 && v[1] < 256 && v[2] < 256 && bits16Row(v[1] + 256 * v[2])[v[0]] === v[3]) return [v[1] + 256 * v[2], v[0]];
     if (bus === "pow2" && v[0] < 64 && pow2Row(v[0]).every((w, j) => w === v[j])) return [v[0], 0];
     if (bus === "rom" && v[0] < p.code.length >> 2 && romTuple(p, v[0]).every((w, j) => w === v[j])) return [v[0], 0];
     throw new Error(`internal: lookup (${v.join(", ")}) is not in table ${bus}`);
