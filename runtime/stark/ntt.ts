@@ -1,9 +1,12 @@
-// Radix-2 NTTs over BabyBear on Uint32Arrays, and the coset low-degree extension of trace columns.
+// Radix-2 NTTs over BabyBear on Uint32Arrays, and the coset low-degree extension of trace columns. The
+// butterflies run in WebAssembly (ntt-wasm.ts) from 64 points up; the TypeScript loops here are their
+// reference and fallback.
 //
 // Committed evaluations are kept in bit-reversed order (as Plonky3 does): the points x and −x are then
 // neighbours (indices 2k, 2k+1), which is what FRI's arity-2 folding opens as one Merkle leaf, and a
 // decimation-in-frequency transform produces that order without a permutation pass.
 import { GENERATOR, P, inv, mul, pow, rootOfUnity } from "./field.ts";
+import { wasmDif, wasmDit, wasmNttAvailable } from "./ntt-wasm.ts";
 
 export function bitReverse(i: number, logN: number): number {
   let r = 0;
@@ -55,8 +58,23 @@ const log2 = (n: number): number => {
   return l;
 };
 
+/** Below this size the TypeScript loops beat the copy into WebAssembly memory. */
+const WASM_MIN = 64;
+
 /** Forward transform, decimation in frequency: coefficients in natural order → evaluations on ⟨ω_N⟩ in bit-reversed order. */
 export function nttDifBitrevOut(a: Uint32Array): void {
+  if (a.length >= WASM_MIN && wasmNttAvailable()) wasmDif(a);
+  else nttDifBitrevOutTs(a);
+}
+
+/** Decimation in time over bit-reversed input → natural-order output; `inverse` uses ω^{-1} and scales by 1/N. */
+export function nttDitBitrevIn(a: Uint32Array, inverse: boolean): void {
+  if (a.length >= WASM_MIN && wasmNttAvailable()) wasmDit(a, inverse);
+  else nttDitBitrevInTs(a, inverse);
+}
+
+/** nttDifBitrevOut in TypeScript (the reference of the WebAssembly kernel, and its fallback). */
+export function nttDifBitrevOutTs(a: Uint32Array): void {
   const n = a.length;
   const tw = twiddles(log2(n), false);
   const INV_P = 1 / P;
@@ -84,8 +102,8 @@ export function nttDifBitrevOut(a: Uint32Array): void {
   }
 }
 
-/** Decimation in time over bit-reversed input → natural-order output; `inverse` uses ω^{-1} and scales by 1/N. */
-export function nttDitBitrevIn(a: Uint32Array, inverse: boolean): void {
+/** nttDitBitrevIn in TypeScript. */
+export function nttDitBitrevInTs(a: Uint32Array, inverse: boolean): void {
   const n = a.length;
   const tw = twiddles(log2(n), inverse);
   const INV_P = 1 / P;

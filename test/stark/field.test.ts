@@ -12,7 +12,11 @@ import {
   interpolateNatural,
   lde,
   nttDifBitrevOut,
+  nttDifBitrevOutTs,
+  nttDitBitrevIn,
+  nttDitBitrevInTs,
 } from "../../runtime/stark/ntt.ts";
+import { wasmNttAvailable } from "../../runtime/stark/ntt-wasm.ts";
 
 const p = 2013265921n;
 const rnd = mulberry32(17);
@@ -94,6 +98,22 @@ describe("BabyBear^4 = F[X]/(X^4 − 11)", () => {
 });
 
 describe("NTT and coset LDE", () => {
+  it("the WebAssembly butterflies equal the TypeScript ones, both directions, forward and inverse", () => {
+    expect(wasmNttAvailable()).toBe(true);
+    for (const logN of [6, 7, 12]) {
+      const a = Uint32Array.from({ length: 1 << logN }, (_, i) => (i % 17 === 0 ? F.P - 1 : rf()));
+      const [w, t] = [a.slice(), a.slice()];
+      nttDifBitrevOut(w);
+      nttDifBitrevOutTs(t);
+      expect(w).toEqual(t);
+      for (const inverse of [false, true]) {
+        const [w2, t2] = [a.slice(), a.slice()];
+        nttDitBitrevIn(w2, inverse);
+        nttDitBitrevInTs(t2, inverse);
+        expect(w2).toEqual(t2);
+      }
+    }
+  });
   it("DIF output is the evaluations at ω^bitrev(i)", () => {
     for (const logN of [0, 1, 3, 6]) {
       const n = 1 << logN;
