@@ -198,14 +198,30 @@ export async function msmG1(points: PointInput, scalars: ScalarInput, opts: MsmO
     const mine = here(tasks[tasks.length - 1]);
     results = [...(await Promise.all(away)), mine];
   } else results = tasks.map(here);
-  const sums: G1Jacobian[] = new Array(numWindows).fill(G1.ZERO);
-  tasks.forEach((t, ti) => t.windows.forEach((win, k) => (sums[win] = G1.add(sums[win], jacobianFromWords(results[ti], k * 24)))));
-  let acc = G1.ZERO;
+  return G1.toAffine(combineWindows(results, tasks, numWindows, c));
+}
+
+/** Σ_w 2^(c·w)·S_w from the tasks' window sums (Jacobian words), by doublings and additions in WASM. */
+function combineWindows(results: readonly Uint32Array[], tasks: readonly MsmTask[], numWindows: number, c: number): G1Jacobian {
+  const w = inst();
+  const ex = w.exports;
+  w.reset();
+  const sums = w.alloc(numWindows * 96);
+  for (let win = 0; win < numWindows; win++) ex.g1_setinf(sums + win * 96);
+  const part = w.alloc(96);
+  tasks.forEach((t, ti) =>
+    t.windows.forEach((win, k) => {
+      w.u32(part, 24).set(results[ti].subarray(k * 24, k * 24 + 24));
+      ex.g1_add(sums + win * 96, sums + win * 96, part);
+    }),
+  );
+  const acc = w.alloc(96);
+  ex.g1_setinf(acc);
   for (let win = numWindows - 1; win >= 0; win--) {
-    for (let i = 0; i < c && acc.Z !== 0n; i++) acc = G1.double(acc);
-    acc = G1.add(acc, sums[win]);
+    for (let i = 0; i < c; i++) ex.g1_dbl(acc, acc);
+    ex.g1_add(acc, acc, sums + win * 96);
   }
-  return G1.toAffine(acc);
+  return jacobianFromWords(w.u32(acc, 24), 0);
 }
 
 export interface MsmChunk {

@@ -202,5 +202,5 @@ export function g1Part(alloc: ConstAlloc, opts: G1PartOptions = {}): WatPart {
     (br $l)))
   (memory.copy (local.get $out) (i32.const ${rSum}) (i32.const ${3 * E})))
 `;
-  return { code, exports: ["dbl", "madd", "add", "batch_add", "bucket_reduce"].map((f) => `${G}_${f}`) };
+  return { code, exports: ["setinf", "dbl", "madd", "add", "batch_add", "bucket_reduce"].map((f) => `${G}_${f}`) };
 }
