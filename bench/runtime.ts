@@ -3,7 +3,7 @@
 // Montgomery little-endian x ‖ y, scalars as 32-byte little-endian integers, Fr vectors in Montgomery form).
 // Every timed pair is also checked to give the same answer.
 import { spawnSync } from "node:child_process";
-import { availableParallelism } from "node:os";
+import { availableParallelism, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { buildBn128 } from "ffjavascript";
 import { BN254_FQ, BN254_FR, FieldVec, fieldInstance } from "../runtime/field/index.ts";
@@ -109,7 +109,8 @@ async function msm(curve: Curve, threads: number, logs: number[]) {
     const packed: PackedG1 = { n, data: packedAll.data.subarray(0, n * 16) };
     const ks = scalarsAll.slice(0, n);
     const sc = packScalars(ks);
-    const reps = lg <= 16 ? 3 : 2;
+    // Best of more runs at the small sizes, where a load spike on the shared machine swamps one run.
+    const reps = lg <= 14 ? 8 : lg <= 16 ? 4 : 2;
     const fb = bytes(packed.data);
     const fs = bytes(sc);
     const [ours, theirs] = await race<[G1Affine, Uint8Array]>([() => msmG1(packed, sc, { threads }), () => curve.G1.multiExpAffine(fb, fs)], reps);
@@ -189,6 +190,7 @@ function rss(log2n: number) {
 }
 
 export async function run(): Promise<object> {
+  const load0 = loadavg().map((x) => +x.toFixed(2));
   const threads = availableParallelism();
   const curve = await buildBn128();
   try {
@@ -201,7 +203,10 @@ export async function run(): Promise<object> {
     const r20 = quick ? { skipped: "quick run" } : rss(20);
     process.stdout.write(`msm 2^20 rss: ${JSON.stringify(r20)}\n`);
     const m16 = msmRows.find((r) => r.log2n === 16) ?? msmRows[msmRows.length - 1];
+    const m12 = msmRows.find((r) => r.log2n === 12) ?? msmRows[0];
     return {
+      loadAverageAtStart: load0,
+      loadAverageAtEnd: loadavg().map((x) => +x.toFixed(2)),
       threads,
       ffjavascriptThreads: (curve as unknown as { tm: { concurrency: number } }).tm.concurrency,
       frMul: fr,
@@ -209,14 +214,16 @@ export async function run(): Promise<object> {
       ntt: nttRows,
       msm2p20Rss: r20,
       targets: {
-        msm2p16Speedup: { want: 1.5, got: m16.speedup, met: m16.speedup >= 1.5 },
+        msm2p16Speedup: { want: 3, got: m16.speedup, met: m16.speedup >= 3 },
+        msm2p12Speedup: { want: 1.5, got: m12.speedup, met: m12.speedup >= 1.5 },
         nttMinSpeedup: { want: 1.0, got: Math.min(...nttRows.map((r) => r.speedup)), met: nttRows.every((r) => r.speedup >= 1.0) },
         msm2p20RssUnder1GiB: { got: (r20 as { maxRssMiB?: number }).maxRssMiB, met: ((r20 as { maxRssMiB?: number }).maxRssMiB ?? Infinity) < 1024 },
       },
       note:
         "Timings are best-of-N wall-clock on the machine named above, both libraries in one process with the same " +
         "thread count (ffjavascript: its thread manager's concurrency). NTT speedup uses the faster of our single-thread " +
-        "and `threads`-worker runs. MSM inputs are pre-packed for both (same bytes).",
+        "and `threads`-worker runs. MSM inputs are pre-packed for both (same bytes). Ours: GLV split, signed windows, " +
+        "batch-affine buckets in 29-bit-limb Fq, the calling thread and threads − 1 pool workers.",
     };
   } finally {
     await curve.terminate();
