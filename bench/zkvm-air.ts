@@ -12,7 +12,7 @@ import { DEFAULT_PARAMS, encodeProof, securityBits } from "../runtime/stark/inde
 import { proveProgramStark, verifyProgramStark, zkvmKeygen } from "../runtime/zkvm/air/stark.ts";
 import { pad, sha256Module } from "../test/interp/sha256-program.ts";
 
-const INSTR_CHIPS = ["alu", "mul", "div", "cmp", "mem", "cf", "ecall"];
+const INSTR_CHIPS = ["alu", "mul", "div", "div64", "cmp", "mem", "mem64", "alu64", "mul64", "bits", "cf", "ecall"];
 
 function measure(name: string, p: Program, input: Uint8Array | string, check: boolean) {
   if (typeof input === "string") throw new Error(input);
@@ -34,16 +34,18 @@ function measure(name: string, p: Program, input: Uint8Array | string, check: bo
   const r = {
     program: name,
     instructions: n,
-    chips: Object.fromEntries(w.stats.map((s) => [s.chip, { used: s.used, height: s.height, columns: s.columns, cells: s.cells }])),
+    chips: Object.fromEntries(w.stats.map((s) => [s.chip, { used: s.used, height: s.height, columns: s.columns, cells: s.cells, interactions: s.interactions }])),
     /** all main cells (every chip, padded, the 2^16-row table included) per instruction */
     cellsPerInstruction: +w.cellsPerInstruction.toFixed(1),
     /** main cells of the instruction chips' used rows per instruction (the executing row's width, averaged) */
     instructionRowCells: +(usedInstrCells / n).toFixed(1),
     widestInstructionChip: Math.max(...instrCells.map((c) => c.columns)),
+    /** base-field LogUp columns a STARK commits per instruction row (4 per interaction + 4 for the running sum), averaged */
+    instructionRowLogupCells: +(instrCells.reduce((s, c) => s + c.used * 4 * (c.interactions + 1), 0) / n).toFixed(1),
     traceMs: Math.round(traceMs),
     checkMs,
   };
-  process.stdout.write(`${name}: ${n} instructions, ${r.instructionRowCells} cells per instruction row (widest chip ${r.widestInstructionChip}), ${r.cellsPerInstruction} with padding and tables; trace ${r.traceMs} ms${checkMs !== undefined ? `, mock check ${checkMs} ms` : ""}\n`);
+  process.stdout.write(`${name}: ${n} instructions, ${r.instructionRowCells} cells per instruction row (widest chip ${r.widestInstructionChip}; LogUp ${r.instructionRowLogupCells} more), ${r.cellsPerInstruction} with padding and tables; trace ${r.traceMs} ms${checkMs !== undefined ? `, mock check ${checkMs} ms` : ""}\n`);
   return r;
 }
 

@@ -22,6 +22,8 @@ export interface ChipStats {
   height: number;
   columns: number;
   cells: number;
+  /** bus interactions per row (a STARK's LogUp commits 4 extension limbs per interaction, plus 4 for the running sum) */
+  interactions: number;
 }
 
 export interface ZkvmWitness extends ZkvmTrace {
@@ -34,9 +36,10 @@ export interface ZkvmWitness extends ZkvmTrace {
 export function proveProgram(p: Program, input: Uint8Array, opts: { maxInstructions?: number; progress?: Progress } = {}): ZkvmWitness | ZkvmError {
   const t = generateTrace(p, input, opts);
   if ("kind" in t) return t;
+  const ints = new Map(t.air.chips.map((c) => [c.name, c.interactions.length]));
   const stats = t.traces.map((tr) => {
     const columns = tr.rows[0]?.length ?? 0;
-    return { chip: tr.chip, used: t.used[tr.chip], height: tr.rows.length, columns, cells: tr.rows.length * columns };
+    return { chip: tr.chip, used: t.used[tr.chip], height: tr.rows.length, columns, cells: tr.rows.length * columns, interactions: ints.get(tr.chip) ?? 0 };
   });
   const total = stats.reduce((s, c) => s + c.cells, 0);
   return { ...t, stats, cellsPerInstruction: total / t.statement.instructions };
