@@ -715,8 +715,9 @@ export class Replica {
    * later) is answered with a `sync`, once per sender and view, so that the sender catches up.
    */
   private onLinearTimeout(m: Msg & { t: "timeout" }, from: number): void {
-    const behind = (this.lastTC?.view ?? -1) >= m.view || this.highQC.view >= m.view;
-    if (behind) {
+    // This node holds a certificate of that view or later: the sender is behind.
+    const stale = (this.lastTC?.view ?? -1) >= m.view || this.highQC.view >= m.view;
+    if (stale) {
       if ((this.synced.get(m.from) ?? -1) < m.view) {
         this.synced.set(m.from, m.view);
         this.env.send(m.from, { t: "sync", highQC: this.highQC, ...(this.lastTC ? { tc: this.lastTC } : {}) });
