@@ -240,4 +240,20 @@ describe("BabyBear STARK", () => {
     expect(p.meta.securityBits).toBe(DEFAULT_PARAMS.numQueries * DEFAULT_PARAMS.logBlowup + DEFAULT_PARAMS.powBits);
     expect(verify(d.vk, p, honest.boundary)).toEqual({ ok: true });
   });
+
+  it("handles chips of height 1 and 2 and blowups 2 and 8", () => {
+    const tiny: Air = {
+      chips: [
+        { name: "one", columns: ["a"], constraints: [mul(first, sub(col(0), cnst(5)))], interactions: [{ bus: "x", values: [col(0)], multiplicity: cnst(1) }] },
+        { name: "two", columns: ["b"], constraints: [mul(transition, sub(col(0, true), col(0)))], interactions: [{ bus: "x", values: [col(0)], multiplicity: mul(first, cnst(-1)) }] },
+      ],
+    };
+    for (const logBlowup of [1, 3]) {
+      const k = keygen(tiny, { params: { logBlowup, numQueries: 8, powBits: 2, logFinalLen: 1 } });
+      const ok = prove(k.pk, [{ chip: "one", rows: [[5n]] }, { chip: "two", rows: [[5n], [5n]] }], []);
+      expect(verify(k.vk, ok, [])).toEqual({ ok: true });
+      const bad = prove(k.pk, [{ chip: "one", rows: [[5n], [5n]] }, { chip: "two", rows: [[5n], [5n]] }], [], { unchecked: true });
+      expect(verify(k.vk, bad, []).ok).toBe(false);
+    }
+  });
 });
