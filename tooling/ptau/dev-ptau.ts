@@ -149,7 +149,8 @@ export async function generateDevPtau(power: number, out: string, progress?: Pro
   const fresh = `${out}.new`;
   const beaconed = `${out}.beacon`;
   try {
-    const quiet = { debug() {}, info() {}, warn() {}, error: (s: string) => process.stderr.write(`snarkjs: ${s}\n`) };
+    // snarkjs also calls logger.log (every 100,000 points, so from 2^16 powers on).
+    const quiet = { log() {}, debug() {}, info() {}, warn() {}, error: (s: string) => process.stderr.write(`snarkjs: ${s}\n`) };
     progress?.("accumulator", 0, 1);
     await snarkjs.powersOfTau.newAccumulator(curve, power, fresh, quiet);
     progress?.("accumulator", 1, 1);
