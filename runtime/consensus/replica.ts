@@ -664,29 +664,13 @@ export class Replica {
   private onTimeout(m: Msg & { t: "timeout" }, from: number): void {
     if (!this.committees.isMember(m.view, m.from)) return;
     if (this.linear) return this.onLinearTimeout(m, from);
-    if (m.view < this.view) {
-      // A node behind: tell it how to catch up (our TC or QC of a later view).
-      // Once per sender and view: a thousand late timeouts must not become a million syncs.
-      if (((this.lastTC && this.lastTC.view >= m.view) || this.highQC.view >= m.view) && (this.synced.get(m.from) ?? -1) < m.view) {
-        this.synced.set(m.from, m.view);
-        this.env.send(m.from, { t: "sync", highQC: this.highQC, ...(this.lastTC ? { tc: this.lastTC } : {}) });
-      }
-      return;
-    }
-    let ts = this.timeouts.get(m.view);
-    if (ts?.has(m.from)) return;
-    // The reported QC is followed at once (certificates are checked once each and cached): a node
-    // that missed a QC learns it from the others' timeouts.
-    if (!this.checkQC(m.highQC)) return;
-    this.processQC(m.highQC, from);
-    if (!ts) this.timeouts.set(m.view, (ts = new Map()));
-    ts.set(m.from, { sig: m.sig, highQC: m.highQC, ok: false });
-    // Like votes, timeouts are decoded as they arrive and verified together, once a set of them can
-    // change something: (voters - quorum + 1) of a higher view make this node join it, a quorum is a
-    // TC. One aggregate check instead of one pairing per timeout keeps a view change at n = 1,000
-    // from costing every node a thousand pairings.
-    this.env.charge?.("aggregate");
-    this.signer.prepare?.(m.sig);
+    if (m.view < this.view) return this.answerStale(m);
+    const ts = this.recordTimeout(m, from);
+    if (!ts) return;
+    // Like votes, timeouts are verified together, once a set of them can change something:
+    // (voters - quorum + 1) of a higher view make this node join it, a quorum is a TC. One aggregate
+    // check instead of one pairing per timeout keeps a view change at n = 1,000 from costing every
+    // node a thousand pairings.
     const q = this.committees.quorum();
     const join = this.committees.size - q + 1;
     const joinable = m.view > this.view;
@@ -696,54 +680,62 @@ export class Replica {
       this.enterView(m.view, "timeout");
       this.sendTimeout(m.view);
     }
-    if (ts.size >= q && !this.verified.has("t" + m.view)) {
-      const signers = [...ts.keys()].sort((a, b) => a - b);
-      const sig = this.signer.aggregate(signers.map((s) => ts.get(s)!.sig));
-      let high = GENESIS_QC;
-      for (const s of signers) if (ts.get(s)!.highQC.view > high.view) high = ts.get(s)!.highQC;
-      const tc: TC = { view: m.view, signers, sig, highQC: high };
-      this.stats.tcs++;
-      this.verified.add("t" + m.view);
-      this.processTC(tc);
-    }
+    if (ts.size >= q && !this.verified.has("t" + m.view)) this.formTC(m.view, ts);
   }
 
   /**
-   * Linear view change, at the leader of view + 1: collect the timeouts of `view` (each sender's highQC
-   * followed at once), verify them together once a quorum is there, form the TC and propose with it.
-   * A timeout of a view this node has left behind with a certificate (a QC or TC of that view or
-   * later) is answered with a `sync`, once per sender and view, so that the sender catches up.
+   * Linear view change, at the leader of view + 1: collect the timeouts of `view`, verify them together
+   * once a quorum is there, form the TC and propose with it (processTC). A timeout of a view this node
+   * holds a certificate of (a QC or TC of that view or later) comes from a node behind: it gets a sync.
    */
   private onLinearTimeout(m: Msg & { t: "timeout" }, from: number): void {
-    // This node holds a certificate of that view or later: the sender is behind.
-    const stale = (this.lastTC?.view ?? -1) >= m.view || this.highQC.view >= m.view;
-    if (stale) {
-      if ((this.synced.get(m.from) ?? -1) < m.view) {
-        this.synced.set(m.from, m.view);
-        this.env.send(m.from, { t: "sync", highQC: this.highQC, ...(this.lastTC ? { tc: this.lastTC } : {}) });
-      }
-      return;
-    }
+    if ((this.lastTC?.view ?? -1) >= m.view || this.highQC.view >= m.view) return this.answerStale(m);
     if (this.committees.leader(m.view + 1) !== this.id) return;
+    const ts = this.recordTimeout(m, from);
+    if (!ts) return;
+    const q = this.committees.quorum();
+    if (ts.size < q || this.verified.has("t" + m.view)) return;
+    if (!this.verifyTimeouts(m.view, ts) || ts.size < q) return;
+    this.formTC(m.view, ts);
+  }
+
+  /**
+   * A node behind: tell it how to catch up (our TC or QC of its view or later). Once per sender and
+   * view: a thousand late timeouts must not become a million syncs.
+   */
+  private answerStale(m: Msg & { t: "timeout" }): void {
+    const ahead = (this.lastTC?.view ?? -1) >= m.view || this.highQC.view >= m.view;
+    if (!ahead || (this.synced.get(m.from) ?? -1) >= m.view) return;
+    this.synced.set(m.from, m.view);
+    this.env.send(m.from, { t: "sync", highQC: this.highQC, ...(this.lastTC ? { tc: this.lastTC } : {}) });
+  }
+
+  /**
+   * Holds a new timeout of `m.view` (unverified) and follows its highQC at once (certificates are
+   * checked once each and cached: a node that missed a QC learns it from the others' timeouts). Like
+   * votes, its signature is decoded as it arrives. Undefined for a repeat or a bad QC.
+   */
+  private recordTimeout(m: Msg & { t: "timeout" }, from: number): Map<number, { sig: string; highQC: QC; ok: boolean }> | undefined {
     let ts = this.timeouts.get(m.view);
-    if (ts?.has(m.from)) return;
-    if (!this.checkQC(m.highQC)) return;
+    if (ts?.has(m.from)) return undefined;
+    if (!this.checkQC(m.highQC)) return undefined;
     this.processQC(m.highQC, from);
     if (!ts) this.timeouts.set(m.view, (ts = new Map()));
     ts.set(m.from, { sig: m.sig, highQC: m.highQC, ok: false });
     this.env.charge?.("aggregate");
     this.signer.prepare?.(m.sig);
-    const q = this.committees.quorum();
-    if (ts.size < q || this.verified.has("t" + m.view)) return;
-    if (!this.verifyTimeouts(m.view, ts) || ts.size < q) return;
+    return ts;
+  }
+
+  /** A TC from a quorum of verified timeouts of `view`, with the highest QC they reported; followed at once. */
+  private formTC(view: number, ts: Map<number, { sig: string; highQC: QC; ok: boolean }>): void {
     const signers = [...ts.keys()].sort((a, b) => a - b);
     const sig = this.signer.aggregate(signers.map((s) => ts.get(s)!.sig));
     let high = GENESIS_QC;
     for (const s of signers) if (ts.get(s)!.highQC.view > high.view) high = ts.get(s)!.highQC;
-    const tc: TC = { view: m.view, signers, sig, highQC: high };
     this.stats.tcs++;
-    this.verified.add("t" + m.view);
-    this.processTC(tc);
+    this.verified.add("t" + view);
+    this.processTC({ view, signers, sig, highQC: high });
   }
 
   /**
