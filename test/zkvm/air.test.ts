@@ -473,6 +473,29 @@ describe("zkVM AIR: a cheating prover is rejected", () => {
     expect(f.some((x) => x.bus === "u16")).toBe(true);
   });
 
+  it("a load past the memory size (the executor traps), proven as if memory were larger", () => {
+    const small = asm(`
+      .memory 65536
+      .regs 16
+      const r3, 65534
+      lw r2, r3, 0
+      ecall 0, r2, r0
+    `);
+    expect(execute(small, {}).ok).toBe(false);
+    const w2 = prove({ ...small, memSize: 131072 }, new Uint8Array(0));
+    expect(verifyProgram(small, w2.statement, w2.traces).length).toBeGreaterThan(0);
+    // the bound cells rewritten so the row's equation holds in the field: 65536 − 65534 − 4 = −2
+    const ts = clone(w2.traces);
+    const mem = chip(ts, "mem");
+    const cols = w2.air.chips.find((c) => c.name === "mem")!.columns;
+    const g = BABYBEAR - 2n;
+    mem.rows[0][cols.indexOf("bound.lo")] = g % 65536n;
+    mem.rows[0][cols.indexOf("bound.hi")] = g / 65536n;
+    const f = verifyProgram(small, w2.statement, ts);
+    expect(f.filter((x) => x.constraint !== undefined)).toEqual([]);
+    expect(f.some((x) => x.bus === "u16")).toBe(true);
+  });
+
   it("a final state that does not halt", () => {
     const f = reject(w.traces, { ...w.statement, instructions: w.statement.instructions + 1 });
     expect(f.some((x) => x.bus === "state" && x.message.includes(String(HALT_PC)))).toBe(true);

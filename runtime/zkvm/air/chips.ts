@@ -544,8 +544,17 @@ function cmpChip(): Chip {
 // Loads and stores: address = R[b] + imm (two limbs with carries) below the memory size, then one
 // byte access per byte of the width, each to its own address (no alignment needed). The register slot
 // A is written by loads, read by stores. Sign extension takes the top bit of the last byte.
-/** R[b] + imm mod 2^32 as limbs with carry bits, its high limb below ⌈memSize / 2^16⌉. */
-function address(I: Instr, base: { l: Expr; h: Expr }, memSize: number): Expr {
+/** memSize − addr − width ≥ 0 (the executor's bounds check) as a 26-bit sum, on rows `m`; addr is
+ *  below 2^27 already, so a negative difference is a field element near p, never such a sum. */
+function inBounds(cb: ChipBuilder, addr: Expr, width: Expr, memSize: number, m: Expr): void {
+  const [glo, ghi] = [cb.c("bound.lo"), cb.c("bound.hi")];
+  cb.eq(sub(sub(K(memSize), addr), width), lin([1, glo], [65536, ghi]), m);
+  cb.u16(glo, m);
+  cb.range(ghi, 10, m);
+}
+
+/** R[b] + imm mod 2^32 as limbs with carry bits, below memSize − width + 1. */
+function address(I: Instr, base: { l: Expr; h: Expr }, memSize: number, width: Expr): Expr {
   const { cb, c, cx } = I;
   const [al, ah, k0, k1] = ["al", "ah", "k0", "k1"].map((n) => cb.c(n));
   cb.bit(k0);
@@ -555,7 +564,9 @@ function address(I: Instr, base: { l: Expr; h: Expr }, memSize: number): Expr {
   cb.u16(al, I.real);
   cb.u16(ah, I.real);
   cb.u16(sub(K(Math.ceil(memSize / 65536) - 1), ah), I.real);
-  return lin([1, al], [65536, ah]);
+  const addr = lin([1, al], [65536, ah]);
+  inBounds(cb, addr, width, memSize, I.real);
+  return addr;
 }
 
 // 64-bit loads and stores: two registers (a, a + 1), eight byte accesses.
@@ -564,7 +575,7 @@ function mem64Chip(memSize: number): Chip {
   const { cb, sel, fp, a, b } = I;
   const base = access(cb, "B", { space: K(SPACE_REG), addr: add(fp, b), ts: I.ts(1), m: I.real });
   const r = [0, 1].map((k) => access(cb, `A${k}`, { space: K(SPACE_REG), addr: add(fp, add(a, K(k))), ts: I.ts(3), m: I.real, write: true, readOnly: sel.sd }));
-  const addr = address(I, base, memSize);
+  const addr = address(I, base, memSize, K(8));
   const v = Array.from({ length: 8 }, (_, k) => access(cb, `M${k}`, { space: K(SPACE_MEM), addr: add(addr, K(k)), ts: I.ts(2), m: I.real, write: true, readOnly: sel.ld, byte: true }).l);
   for (let k = 0; k < 8; k += 2) cb.bytes(v[k], v[k + 1], I.real);
   for (let k = 0; k < 2; k++) {
@@ -637,7 +648,7 @@ function memChip(memSize: number): Chip {
   const stores = I.any("sw", "sh", "sb");
   const base = access(cb, "B", { space: K(SPACE_REG), addr: add(fp, b), ts: I.ts(1), m: I.real });
   const r = access(cb, "A", { space: K(SPACE_REG), addr: add(fp, a), ts: I.ts(3), m: I.real, write: true, readOnly: stores });
-  const addr = address(I, base, memSize);
+  const addr = address(I, base, memSize, lin([1, I.real], [1, I.any("lw", "lhu", "lh", "sw", "sh")], [2, I.any("lw", "sw")]));
   const width = [I.real, I.any("lw", "lhu", "lh", "sw", "sh"), I.any("lw", "sw"), I.any("lw", "sw")];
   const v = width.map((m, k) => access(cb, `M${k}`, { space: K(SPACE_MEM), addr: add(addr, K(k)), ts: I.ts(2), m, write: true, readOnly: loads, byte: true }).l);
   cb.bytes(v[0], v[1], I.real);
@@ -700,7 +711,7 @@ function cfChip(): Chip {
 // System calls: halt (exit code R[b]), input length (R[b] = bytes left), read / write (R[c] bytes
 // between memory at R[b] and the input / output stream: the cursor cell moves by R[c] and the io chip
 // copies the bytes, one row each).
-function ecallChip(): Chip {
+function ecallChip(memSize: number): Chip {
   const I = instrChip("ecall", ECALL_OPS);
   const { cb, fp, a, ax, b, c } = I;
   const [sHalt, sLen, sRead, sWrite] = ["halt", "len", "read", "write"].map((n) => cb.c(`sys_${n}`));
@@ -720,6 +731,7 @@ function ecallChip(): Chip {
   cb.range(cur.h, 10, io);
   cb.range(n.h, 10, io);
   cb.range(x.h, 10, io);
+  inBounds(cb, lin([1, x.l], [65536, x.h]), len, memSize, io);
   cb.eq(add(after, len), before, sRead);
   cb.eq(after, add(before, len), sWrite);
   cb.eq(x.l, cur.pl, sLen);
@@ -817,7 +829,7 @@ export function zkvmAir(p: Program): Air {
   const instr: [string, () => Chip][] = [
     ["alu", aluChip], ["mul", mulChip], ["div", () => divChip("div", 4, DIV_OPS)], ["div64", () => divChip("div64", 8, DIV64_OPS)],
     ["cmp", cmpChip], ["mem", () => memChip(p.memSize)], ["mem64", () => mem64Chip(p.memSize)], ["alu64", alu64Chip],
-    ["mul64", mul64Chip], ["bits", bitsChip], ["cf", cfChip], ["ecall", ecallChip], ["io", ioChip],
+    ["mul64", mul64Chip], ["bits", bitsChip], ["cf", cfChip], ["ecall", () => ecallChip(p.memSize)], ["io", ioChip],
   ];
   const chips = instr.filter(([n]) => used.has(n)).map(([, f]) => f());
   chips.push(memTouchChip(), rom, t16);

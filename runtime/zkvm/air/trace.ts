@@ -138,6 +138,12 @@ export function generateTrace(p: Program, input: Uint8Array, opts: { maxInstruct
     row[`${pre}.h`] = hi(nv);
     return v;
   };
+  const bound = (addr: number, width: number) => {
+    const g = p.memSize - addr - width;
+    if (g < 0) throw new Error(`internal: an access at ${addr} past the memory the executor allowed`);
+    row["bound.lo"] = g & 0xffff;
+    row["bound.hi"] = Math.floor(g / 65536);
+  };
   const isZero = (pre: string, s: number) => {
     row[`${pre}.z`] = s === 0 ? 1 : 0;
     if (s !== 0) {
@@ -366,6 +372,7 @@ export function generateTrace(p: Program, input: Uint8Array, opts: { maxInstruct
       row.k0 = (lo(base) + lo(Co >>> 0) - lo(addr)) / 65536;
       row.k1 = (hi(base) + hi(Co >>> 0) + row.k0 - hi(addr)) / 65536;
       const width = op === "lw" || op === "sw" ? 4 : op === "lh" || op === "lhu" || op === "sh" ? 2 : 1;
+      bound(addr, width);
       if (op[0] === "l") {
         let v = 0;
         for (let k = 0; k < width; k++) v += memAccess(`M${k}`, addr + k, t2) * 2 ** (8 * k);
@@ -390,6 +397,7 @@ export function generateTrace(p: Program, input: Uint8Array, opts: { maxInstruct
       row.ah = hi(addr);
       row.k0 = (lo(base) + lo(Co >>> 0) - lo(addr)) / 65536;
       row.k1 = (hi(base) + hi(Co >>> 0) + row.k0 - hi(addr)) / 65536;
+      bound(addr, 8);
       if (op === "ld") {
         const v = [0, 0];
         for (let k = 0; k < 8; k++) v[k >> 2] += memAccess(`M${k}`, addr + k, t2) * 2 ** (8 * (k & 3));
@@ -539,6 +547,7 @@ export function generateTrace(p: Program, input: Uint8Array, opts: { maxInstruct
         const addr = regAccess("B", fp + Bo, t1);
         const n = regAccess("C", fp + Co, t2);
         isZero("nz", lo(n) + hi(n));
+        bound(addr, n);
         row.go = n === 0 ? 0 : 1;
         const which = rd ? 0 : 1;
         const before = cur[which];
