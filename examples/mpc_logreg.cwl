@@ -3,8 +3,8 @@
 // batch's one-hot labels; the driver (test/mpc/logreg.test.ts, bench/mpc.ts) carries the revealed
 // weights from step to step. Two gradient iterations run on the batch: the SPDZ backend masks the
 // images once (a matrix triple) and reuses the mask for x @ w, x.T @ r and the second iteration.
-// The sigmoid is its first-order approximation slope·z + bias (1/4 and 1/2): a piecewise sigmoid
-// needs products of sfix and comparison results, which CWIR does not type yet.
+// The sigmoid is its first-order approximation slope·z + bias (1/4 and 1/2), which keeps a step to
+// matrix products and truncations: std::mpc::sigmoid (piecewise) costs two comparisons per logit.
 protocol LogRegStep(
     secret(0) x: [[sfix; 784]; 16],
     secret(1) y: [[sfix; 10]; 16],

@@ -25,6 +25,8 @@ type Slot = { reg: Reg } | { regs: Slot[] } | { index: bigint };
 
 const SUPPORTED = "supported: mpc.add/sub/mul/neg/const/share/reveal/trunc/lt/matmul/transpose on sint and sfix scalars and arrays, array.get/set/make with constant indices, i.const, i.to_f of public integers";
 
+const scalarKind = (t: Type): string => (t.kind === "array" ? scalarKind(t.elem) : t.kind);
+
 /** Fractional bits of a (scalar or array) fixed-point type, 0 otherwise. */
 function fracOf(t: Type | undefined): number {
   while (t && t.kind === "array") t = t.elem;
@@ -213,8 +215,10 @@ class Lowering {
         const kind = op.name.slice(4) as "add" | "sub" | "mul";
         const a = this.get(op.operands[0]);
         const b = this.get(op.operands[1]);
-        // A fixed-point product carries 2f fractional bits: truncate by f (the interpreter's rule).
-        const f = kind === "mul" ? fracOf(op.operands[0].type) || fracOf(op.operands[1].type) : 0;
+        // A fixed-point product carries 2f fractional bits: truncate by f (the interpreter's rule); a
+        // fixed-point value times a secret integer (sint, e.g. a comparison bit) keeps f bits and is not truncated.
+        const integerFactor = op.operands.some((v) => scalarKind(v.type) === "sint");
+        const f = kind === "mul" && !integerFactor ? fracOf(op.operands[0].type) || fracOf(op.operands[1].type) : 0;
         return set(
           this.zip(a, b, (x, y) => {
             const dst = this.reg();

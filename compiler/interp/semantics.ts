@@ -261,7 +261,9 @@ function evalMpc(m: Module, op: Op, args: RValue[]): RValue[] | undefined {
     case "mpc.sub":
     case "mpc.mul": {
       const p = modulusFor(m, rt);
-      const f = fracOf(op.operands[0].type) || fracOf(op.operands[1].type);
+      // A fixed-point value times a secret integer (sint) is not truncated: only the fixed-point factor carries 2^f.
+      const integerFactor = op.operands.some((v) => scalarOfType(v.type).kind === "sint");
+      const f = integerFactor ? 0 : fracOf(op.operands[0].type) || fracOf(op.operands[1].type);
       const fn =
         op.name === "mpc.add"
           ? (x: bigint, y: bigint) => mod(x + y, p)

@@ -250,7 +250,7 @@ export class Builder {
     const: (value: bigint, type: Type): Value => this.op1("mpc.const", [], type, { value }),
     add: (a: Value, b: Value): Value => this.op1("mpc.add", [a, b], secretOf(a, b)),
     sub: (a: Value, b: Value): Value => this.op1("mpc.sub", [a, b], secretOf(a, b)),
-    mul: (a: Value, b: Value): Value => this.op1("mpc.mul", [a, b], secretOf(a, b)),
+    mul: (a: Value, b: Value): Value => this.op1("mpc.mul", [a, b], scalarOf(b.type).kind === "sfix" && scalarOf(a.type).kind === "sint" ? b.type : secretOf(a, b)),
     neg: (a: Value): Value => this.op1("mpc.neg", [a], a.type),
     matmul: (a: Value, b: Value): Value => this.op1("mpc.matmul", [a, b], matmulType(a.type, b.type)),
     transpose: (a: Value): Value => this.op1("mpc.transpose", [a], transposeType(a.type)),

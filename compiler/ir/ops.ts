@@ -717,8 +717,10 @@ function mpcBinary(op: Op, ctx: VerifyCtx): void {
   const sb = scalarType(b.type);
   const r = op.results[0].type;
   if (!secretScalar(sa) && !secretScalar(sb)) return ctx.err("E0922", `${op.name} needs at least one secret operand`);
-  if (!compatibleScalars(sa, sb)) return ctx.err("E0922", `${op.name} mixes ${t(a.type)} and ${t(b.type)}`);
-  const secret = secretScalar(sa) ? a.type : b.type;
+  // mpc.mul may scale a fixed-point secret by a secret integer (e.g. a comparison bit): the result is fixed point.
+  const scaled = op.name === "mpc.mul" && fieldOf(sa) === fieldOf(sb) && ((sa.kind === "sfix" && sb.kind === "sint") || (sa.kind === "sint" && sb.kind === "sfix"));
+  if (!scaled && !compatibleScalars(sa, sb)) return ctx.err("E0922", `${op.name} mixes ${t(a.type)} and ${t(b.type)}`);
+  const secret = scaled ? (sa.kind === "sfix" ? a.type : b.type) : secretScalar(sa) ? a.type : b.type;
   if (!sameShape(a.type, b.type)) return ctx.err("E0922", `${op.name} operands have different shapes: ${t(a.type)} vs ${t(b.type)}`);
   if (!typeEq(r, secret)) ctx.err("E0922", `${op.name} result must be ${t(secret)}, not ${t(r)}`);
 }
@@ -792,7 +794,7 @@ registerOp({
 for (const [name, doc] of [
   ["mpc.add", "a + b, element-wise"],
   ["mpc.sub", "a − b, element-wise"],
-  ["mpc.mul", "a · b, element-wise; for sfix the product is truncated by f bits (fixed-point multiply)"],
+  ["mpc.mul", "a · b, element-wise; for sfix the product is truncated by f bits (fixed-point multiply), except that an sfix times a secret sint (an integer scaling, e.g. a comparison bit) is an sfix and not truncated"],
 ] as const)
   registerOp({
     name,

@@ -661,6 +661,15 @@ class FuncLowerer {
           return b.mpc.sub(a, c);
         case "*":
           return b.mpc.mul(a, c);
+        case "/": {
+          // sfix / 2^k (the checker allows only a constant divisor): a truncation by k bits.
+          const def = r.definingOp;
+          const frac = r.type.kind === "sfix" ? BigInt(r.type.frac) : 0n;
+          const raw = def && (def.name === "i.const" || def.name === "f.const" || def.name === "mpc.const") ? def.bigAttr("value") : undefined;
+          const d = raw !== undefined && raw % (1n << frac) === 0n ? raw >> frac : undefined;
+          if (d === undefined || d <= 0n || (d & (d - 1n)) !== 0n) return this.fail("E0203", "a secret fixed-point value can only be divided by a constant power of two", span);
+          return b.mpc.trunc(l, d.toString(2).length - 1);
+        }
         case "@":
           return b.mpc.matmul(a, c);
         case "<":

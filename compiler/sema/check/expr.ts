@@ -543,6 +543,8 @@ export abstract class ExprChecker {
       const rs = scalarOf(r);
       if (!isSecretTy(ls) && !isSecretTy(rs)) return undefined;
       if (this.ctx !== "protocol") return undefined;
+      // sint and sfix meet only in `*` (a fixed-point value scaled by a secret integer, e.g. a comparison result), which is fixed point.
+      if (isSecretTy(ls) && isSecretTy(rs) && ls.k !== rs.k) return op === "*" ? (ls.k === "sfix" ? l : r) : bad();
       const sec = isSecretTy(ls) ? l : r;
       const other = isSecretTy(ls) ? r : l;
       const os = scalarOf(other);
@@ -571,6 +573,8 @@ export abstract class ExprChecker {
       }
       case "/":
       case "%": {
+        // A secret fixed-point value divided by a constant power of two: a truncation (floor).
+        if (op === "/" && this.ctx === "protocol" && scalarOf(l).k === "sfix" && (r.k === "lit" || r.k === "int" || r.k === "sfix") && this.isConst(re)) return l;
         if (l.k === "lit" && r.k === "lit") return LIT;
         if (!tyEq(l, r)) return bad();
         if (l.k === "field" && op === "/") return l;
