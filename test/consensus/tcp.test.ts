@@ -16,6 +16,7 @@ import { SafetyChecker } from "../../runtime/consensus/safety.ts";
 import { FrameReader, frame, freeLoopbackPorts, helloMsg, nodeKeys, runNode } from "../../runtime/consensus/tcp.ts";
 import type { TraceEvent } from "../../runtime/consensus/types.ts";
 import { parseNodeConfig } from "../../tooling/cli/commands/node.ts";
+import { runCwlInProcess } from "../util/cli.ts";
 import { cfgOf, replayFor } from "./helpers.ts";
 
 interface Run {
@@ -193,13 +194,13 @@ describe("cwl node over TCP", () => {
       [["i.json"], /votes\.json.*not valid JSON/],
       [["missing.json"], /no such file/],
     ] as const) {
-      const r = await cwl(["node", "start", "--config", ...args], dir);
+      const r = await runCwlInProcess(["node", "start", "--config", ...args], dir);
       expect(r.status, args[0]).toBe(1);
-      expect(r.stderr).toMatch(says);
-      expect(r.stderr).not.toMatch(/\n\s+at |internal error/);
+      expect(r.out).toMatch(says);
+      expect(r.out).not.toMatch(/\n\s+at |internal error/);
     }
     // --dev is announced as insecure; keygen never overwrites a key.
-    expect((await cwl(["node", "start", "--config", "d.json", "--dev"], dir)).stderr).toMatch(/INSECURE development keys/);
+    expect((await runCwlInProcess(["node", "start", "--config", "d.json", "--dev"], dir)).out).toMatch(/INSECURE development keys/);
     for (const [args, says] of [
       [["keygen", "--out", "node0.key"], /never overwritten/],
       [["keygen"], /needs --out/],
@@ -207,10 +208,10 @@ describe("cwl node over TCP", () => {
       [["init", "--nodes", "2", "--out", "."], /exists; a key file is never overwritten/],
       [["start"], /needs --config/],
     ] as const) {
-      const k = await cwl(["node", ...args], dir);
+      const k = await runCwlInProcess(["node", ...args], dir);
       expect(k.status, args.join(" ")).toBe(1);
-      expect(k.stderr).toMatch(says);
-      expect(k.stderr).not.toMatch(/\n\s+at |internal error/);
+      expect(k.out).toMatch(says);
+      expect(k.out).not.toMatch(/\n\s+at |internal error/);
     }
   });
 });
