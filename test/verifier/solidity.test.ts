@@ -27,6 +27,7 @@ import { R } from "../../runtime/poly/fr.ts";
 import { generateSolidityVerifier } from "../../backends/evm-verifier/index.ts";
 import { compileSolidity, VerifierChain } from "./evm.ts";
 import { runCwlInProcess } from "../util/cli.ts";
+import { range8 } from "../plonk/circuits.ts";
 
 interface Case {
   pk: ProvingKey;
@@ -93,7 +94,7 @@ describe("Solidity verifier (solc 0.8.28, @ethereumjs/evm)", () => {
     process.stdout.write(`gas per verification: ${Object.entries(gas).map(([k, v]) => `${k} ${v}`).join(", ")}\n`);
   });
 
-  it("derives the same challenges and h(x) as runtime/plonk (BLAKE2b through the 0x09 precompile)", async () => {
+  it("derives the same challenges θ, β, γ, y, x, v, u as runtime/plonk (BLAKE2b through the 0x09 precompile)", async () => {
     const g = generateSolidityVerifier(pos.pk.vk, { revealChallenges: true });
     const chain = await VerifierChain.deploy(compileSolidity(g.source, g.contractName).bytecode);
     const r = await chain.verify(pos.proof, pos.witness.instance[0]);
@@ -178,6 +179,17 @@ describe("Solidity verifier (solc 0.8.28, @ethereumjs/evm)", () => {
     const counts = headerCounts(pos.proof);
     for (const [at, v] of counts) zero.set(v, at);
     expect((await posChain.verify(zero, pos.witness.instance[0])).ok).toBe(false);
+  });
+
+  it("a circuit without public inputs (no instance column): accepts its proof with no inputs, rejects one with an input", async () => {
+    const c = range8([0n, 17n, 255n]);
+    const pk = await keygen(insecureDevSrs(1 << minimumK(c.circuit)), c.circuit);
+    expect(pk.vk.shape.numInstance).toBe(0);
+    const proof = encodeProofBinary(await prove(pk, c.witness));
+    const g = generateSolidityVerifier(pk.vk);
+    const chain = await VerifierChain.deploy(compileSolidity(g.source, g.contractName).bytecode);
+    expect((await chain.verify(proof, [])).ok).toBe(true);
+    expect((await chain.verify(proof, [0n])).ok).toBe(false);
   });
 
   it("cwl export-verifier writes the same contract from a verifying key file", async () => {
