@@ -192,7 +192,7 @@ describe("Solidity verifier (solc 0.8.28, @ethereumjs/evm)", () => {
     expect((await chain.verify(proof, [0n])).ok).toBe(false);
   });
 
-  it("cwl export-verifier writes the same contract from a verifying key file", async () => {
+  it("cwl export-verifier writes the generator's contract, from a verifying key file or from the .cwl circuit", async () => {
     const dir = mkdtempSync(join(tmpdir(), "cwl-export-"));
     try {
       writeFileSync(join(dir, "p.vk"), encodeVkBinary(pos.pk.vk));
@@ -201,6 +201,10 @@ describe("Solidity verifier (solc 0.8.28, @ethereumjs/evm)", () => {
       expect(r.out).toMatch(/WARNING: .* accepts forged proofs/);
       const src = readFileSync(join(dir, "V.sol"), "utf8");
       expect(src).toBe(generateSolidityVerifier(pos.pk.vk, { contractName: "PreimageVerifier" }).source);
+      // From the circuit itself (keygen with the same development SRS): the same contract.
+      const fromCwl = await runCwlInProcess(["export-verifier", join(REPO_ROOT, "examples", "poseidon_preimage.cwl"), "--solidity", "--insecure-dev-srs", "-o", join(dir, "C.sol"), "--contract", "PreimageVerifier"]);
+      expect(fromCwl.status, fromCwl.out).toBe(0);
+      expect(readFileSync(join(dir, "C.sol"), "utf8")).toBe(src);
       const bad = await runCwlInProcess(["export-verifier", join(dir, "p.vk"), "-o", join(dir, "W.sol")]);
       expect(bad.status).toBe(1);
       expect(bad.out).toMatch(/--solidity/);
