@@ -34,6 +34,13 @@ describe("cwl chain", () => {
     }
   }, 60_000);
 
+  it("run --threads: lanes in runtime/pool channels, from the CLI bundle, reach strict order's root", async () => {
+    const r = await cwl("chain", "run", "--workload", "mixed", "--scheduler", "adaptive", "--phase", "1", ...SMALL, "--threads", "--workers", "2", "--json");
+    expect(r.status, r.stderr).toBe(0);
+    const ref = await runChain("mixed", "serial", { blocks: 2, blockSize: 6, users: 8, seed: 4, phase: 1 });
+    expect(JSON.parse(r.stdout).root).toBe(ref.root);
+  }, 60_000);
+
   it("bench runs every scheduler on the same blocks and reports one root", async () => {
     const r = await cwl("chain", "bench", "--workload", "amm", ...SMALL);
     expect(r.status, r.stderr).toBe(0);
