@@ -1,11 +1,12 @@
 // Committing matrices: each column's coset LDE (bit-reversed, on GENERATOR·⟨ω_N⟩) and the Merkle tree
-// over the LDE's rows, a leaf per row pair (2k, 2k+1), i.e. the points x and −x, which halves the
-// hashing against a leaf per row (a query opens the pair). Done inline (`commitSync`) or spread over the
+// over the LDE's rows, a leaf per four consecutive rows (the points x, −x, i·x, −i·x), which quarters the
+// hash calls against a leaf per row (node's per-call cost dominates, not the bytes); a query opens the
+// four rows. Done inline (`commitSync`) or spread over the
 // runtime/pool workers (`commitPool`): columns are transformed on all workers at once, then each tree's
 // leaves are hashed in aligned ranges, one per worker, and its top levels on this thread.
 import { getPool, poolTask } from "../pool/index.ts";
 import { GENERATOR } from "./field.ts";
-import { MerkleTree, allocLevels, fillLevels } from "./merkle.ts";
+import { MerkleTree, allocLevels, fillLevels, leafCount, leafRows, leafWidth } from "./merkle.ts";
 import { evaluateCosetBitrev, interpolateNatural } from "./ntt.ts";
 
 export interface Committed {
@@ -21,22 +22,6 @@ export interface CommitJob {
   kind: "trace" | "coeffs";
   columns: Uint32Array[];
   logN: number;
-}
-
-export const leafCount = (rows: number): number => Math.max(1, rows >> 1);
-export const leafWidth = (width: number, rows: number): number => (rows > 1 ? 2 * width : width);
-
-/** Writes leaf k (the row pair 2k, 2k+1) of an LDE matrix. */
-export function pairedRow(ldes: Uint32Array[]): (k: number, out: Uint32Array) => void {
-  const w = ldes.length;
-  const rows = ldes[0].length;
-  return (k, out) => {
-    for (let c = 0; c < w; c++) {
-      const l = ldes[c];
-      out[c] = l[2 * k];
-      if (rows > 1) out[w + c] = l[2 * k + 1];
-    }
-  };
 }
 
 /** The coefficients and LDE of one column. */
@@ -58,7 +43,7 @@ export function commitSync(job: CommitJob): Committed {
 
 export function treeOf(coeffs: Uint32Array[], lde: Uint32Array[]): Committed {
   const rows = lde[0].length;
-  return { coeffs, lde, tree: new MerkleTree(leafCount(rows), leafWidth(lde.length, rows), pairedRow(lde)) };
+  return { coeffs, lde, tree: new MerkleTree(leafCount(rows), leafWidth(lde.length, rows), leafRows(lde)) };
 }
 
 export interface LdeTask {
@@ -128,8 +113,8 @@ export async function commitPool(jobs: CommitJob[], threads: number): Promise<Co
     const chunkLog = Math.log2(leaves) - Math.ceil(Math.log2(threads));
     const chunk = 1 << chunkLog;
     for (let from = 0; from < leaves; from += chunk) work.push(pool.run(MERKLE_TASK, { lde, levels, width, from, to: from + chunk }));
-    const tree = new MerkleTree(leaves, width, pairedRow(lde), levels);
-    finish.push(() => fillLevels(levels, width, pairedRow(lde), 0, leaves, chunkLog + 1));
+    const tree = new MerkleTree(leaves, width, leafRows(lde), levels);
+    finish.push(() => fillLevels(levels, width, leafRows(lde), 0, leaves, chunkLog + 1));
     out.push({ coeffs, lde, tree });
   }
   await Promise.all(work);

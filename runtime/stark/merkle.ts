@@ -118,3 +118,19 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
+
+/** log2 of the LDE rows per Merkle leaf: consecutive rows in bit-reversed order (x, −x, i·x, −i·x). */
+export const LEAF_ROWS_LOG = 2;
+export const rowsPerLeaf = (rows: number): number => Math.min(rows, 1 << LEAF_ROWS_LOG);
+export const leafCount = (rows: number): number => rows / rowsPerLeaf(rows);
+export const leafWidth = (width: number, rows: number): number => width * rowsPerLeaf(rows);
+
+/** Writes leaf k (rows k·r … k·r + r − 1, each row's cells in column order) of an LDE matrix. */
+export function leafRows(ldes: Uint32Array[]): (k: number, out: Uint32Array) => void {
+  const w = ldes.length;
+  const r = rowsPerLeaf(ldes[0].length);
+  return (k, out) => {
+    for (let t = 0; t < r; t++)
+      for (let c = 0; c < w; c++) out[t * w + c] = ldes[c][k * r + t];
+  };
+}

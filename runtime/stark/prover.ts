@@ -36,6 +36,7 @@ import {
 import { friProve, type Codewords } from "./fri.ts";
 import { interpolateCosetBitrev } from "./ntt.ts";
 import { commitPool, commitSync, type CommitJob, type Committed } from "./commit.ts";
+import { leafRows, rowsPerLeaf } from "./merkle.ts";
 import { quotientPool, quotientRange, type QuotientInput } from "./quotient.ts";
 import { deepPool, deepRange, type DeepInput } from "./deep.ts";
 import { defaultThreads } from "../pool/index.ts";
@@ -327,13 +328,10 @@ function* proveSteps(pk: ProvingKey, traces: ChipTrace[], boundary: BoundaryTerm
       const i = idx >>> (logMax - (logHeights[ci] + logB));
       return matrices(ci).map((mat) => {
         if (!mat) return undefined;
-        const k = i >>> 1;
+        const r = rowsPerLeaf(mat.lde[0].length);
+        const k = Math.floor(i / r);
         const row = new Uint32Array(mat.tree.width);
-        const w = mat.lde.length;
-        for (let c = 0; c < w; c++) {
-          row[c] = mat.lde[c][2 * k];
-          if (row.length > w) row[w + c] = mat.lde[c][2 * k + 1];
-        }
+        leafRows(mat.lde)(k, row);
         return { row, path: mat.tree.path(k) };
       });
     });

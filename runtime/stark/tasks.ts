@@ -1,8 +1,8 @@
 // runtime/stark's pool tasks (run in a worker of runtime/pool): column LDEs, Merkle leaf ranges, quotient and DEEP ranges, on
 // shared memory written in place. The callers (commit.ts, quotient.ts, deep.ts) address this module as
 // new URL("./tasks.ts", import.meta.url).
-import { ldeColumn, pairedRow, type LdeTask, type MerkleTask } from "./commit.ts";
-import { fillLevels } from "./merkle.ts";
+import { ldeColumn, type LdeTask, type MerkleTask } from "./commit.ts";
+import { fillLevels, leafRows } from "./merkle.ts";
 import { quotientRange as quotientOf, type QuotientTask } from "./quotient.ts";
 import { deepRange as deepOf, type DeepTask } from "./deep.ts";
 
@@ -15,7 +15,7 @@ export function ldeColumns(job: LdeTask): void {
 }
 
 export function merkleRange(job: MerkleTask): void {
-  fillLevels(job.levels, job.width, pairedRow(job.lde), job.from, job.to);
+  fillLevels(job.levels, job.width, leafRows(job.lde), job.from, job.to);
 }
 
 export function quotientRange(job: QuotientTask): void {

@@ -17,7 +17,7 @@ import {
 } from "./air.ts";
 import { EXT_ONE, GENERATOR, eadd, eeq, eIsZero, einv, emul, epow, escale, esub, fromBig, mul, pow, rootOfUnity, type Ext } from "./field.ts";
 import { canonicalExt, friVerify } from "./fri.ts";
-import { verifyPath } from "./merkle.ts";
+import { rowsPerLeaf, verifyPath } from "./merkle.ts";
 import { bitReverse } from "./ntt.ts";
 import { ProofFormatError, decodeProof, observeStatement, type StarkProof } from "./proof.ts";
 import { Transcript } from "./transcript.ts";
@@ -184,12 +184,13 @@ function check(vk: VerifyingKey, proof: StarkProof, boundary: BoundaryTerm[]): s
             if (m) return `query ${q}: chip ${air.chips[ci].name} opens a matrix it does not have`;
             continue;
           }
-          // a leaf holds the row pair (2k, 2k+1) of the LDE (one row when the LDE has one point)
-          const paired = logN > 0;
-          if (!m || m.row.length !== (paired ? 2 : 1) * widths[k]) return `query ${q}: chip ${air.chips[ci].name}: matrix ${k} row has the wrong width`;
+          // a leaf holds r consecutive LDE rows (commit.ts)
+          const r = rowsPerLeaf(2 ** logN);
+          if (!m || m.row.length !== r * widths[k]) return `query ${q}: chip ${air.chips[ci].name}: matrix ${k} row has the wrong width`;
           if (!m.row.every((v) => v < 2013265921)) return `query ${q}: chip ${air.chips[ci].name}: a row cell is not a field element`;
-          if (m.path.length !== Math.max(0, logN - 1) || !verifyPath(rs[k]!, index >>> 1, m.row, m.path)) return `query ${q}: chip ${air.chips[ci].name}: matrix ${k} row does not open its commitment`;
-          const row = paired && index & 1 ? m.row.subarray(widths[k]) : m.row.subarray(0, widths[k]);
+          if (m.path.length !== logN - Math.log2(r) || !verifyPath(rs[k]!, Math.floor(index / r), m.row, m.path)) return `query ${q}: chip ${air.chips[ci].name}: matrix ${k} row does not open its commitment`;
+          const at = (index % r) * widths[k];
+          const row = m.row.subarray(at, at + widths[k]);
           for (const v of row) {
             const term = escale(a, v);
             if (k === 3) gq = eadd(gq, term);
