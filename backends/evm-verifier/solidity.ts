@@ -121,8 +121,8 @@ export function generateSolidityVerifier(vk: VerifyingKey, opts: SolidityOptions
   const DENS = alloc(32); // address of the denominators (after the transcript buffer)
   const ND = alloc(32);
   const EVAL_SUM = alloc(32);
-  const ROTS = [...new Set(groups.map((g) => g.rot))];
-  const instRots = [...new Set(allConstraints(s, symbolic()).flatMap((e) => e.queries().filter((q) => q.column.kind === "instance").map((q) => q.rot)))].sort((a, b) => a - b);
+  const constraints = allConstraints(s, symbolic());
+  const instRots = [...new Set(constraints.flatMap((e) => e.queries().filter((q) => q.column.kind === "instance").map((q) => q.rot)))].sort((a, b) => a - b);
   const INST = alloc(32 * Math.max(1, instRots.length));
   const UP = alloc(32 * groups.length);
   const maxGroup = Math.max(...groups.map((g) => g.members.length));
@@ -139,7 +139,6 @@ export function generateSolidityVerifier(vk: VerifyingKey, opts: SolidityOptions
   // ---- the constraint DAG: one statement per distinct node, temporaries reused after their last use
   const evalIndex = new Map<string, number>();
   queries.forEach((q, i) => evalIndex.set(`${q.column.kind}:${q.column.index}:${q.rot}`, i));
-  const constraints = allConstraints(s, symbolic());
   const dag = buildDag(constraints);
   const leaf = (c: Column, rot: number): string => {
     if (c.kind === "instance") return `mload(${hex(BigInt(INST + 32 * instRots.indexOf(rot)))})`;
@@ -321,7 +320,7 @@ export function generateSolidityVerifier(vk: VerifyingKey, opts: SolidityOptions
     line(`{`);
     line(`  let xr := mulmod(x, ${hex(omegaRot(rot))}, r)`);
     line(`  let w := 1`);
-    line(`  let base := add(dens, ${32 * nStatic + 0})`);
+    line(`  let base := add(dens, ${32 * nStatic})`);
     line(`  for { let i := 0 } lt(i, ${ni}) { i := add(i, 1) } { mstore(add(base, mul(add(mul(${j}, ${ni}), i), 32)), addmod(xr, sub(r, w), r)) w := mulmod(w, ${hex(domain.omega)}, r) }`);
     line(`}`);
   });
@@ -345,8 +344,8 @@ export function generateSolidityVerifier(vk: VerifyingKey, opts: SolidityOptions
   line(`  let w := ${hex(pow(domain.omega, BigInt(usable + 1)))}`);
   line(`  let sum := 0`);
   line(`  for { let i := 0 } lt(i, ${s.blinding}) { i := add(i, 1) } { sum := addmod(sum, mulmod(w, mload(add(dens, mul(add(i, 2), 32))), r), r) w := mulmod(w, ${hex(domain.omega)}, r) }`);
-  line(`  mstore(${h(SPEC + 32 * SPECIAL.active)}, addmod(sub(r, lLast), sub(r, mulmod(sum, zhn, r)), r))`);
-  line(`  mstore(${h(SPEC + 32 * SPECIAL.active)}, addmod(mload(${h(SPEC + 32 * SPECIAL.active)}), 1, r))`);
+  line(`  // active = 1 − L_last − Σ L_i over the blinding rows`);
+  line(`  mstore(${h(SPEC + 32 * SPECIAL.active)}, addmod(1, sub(r, addmod(lLast, mulmod(sum, zhn, r), r)), r))`);
   line(`}`);
   line(`mstore(${h(SPEC + 32 * SPECIAL.x)}, mload(${h(X)}))`);
   instRots.forEach((_, j) => {
