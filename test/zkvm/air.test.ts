@@ -32,7 +32,7 @@ function asm(text: string): Program {
 // sign extension of negative bytes and halves (loads and sext), signed shifts and compares of both signs, a call and
 // an indirect call and their returns, an indirect jump, a loop, reads and writes. Every result register
 // is stored and written to the output, so the executor's output checks each opcode's semantics.
-const RESULTS = Array.from({ length: 80 - 4 + 1 }, (_, i) => `  sw r${i + 4}, r3, ${16 + 4 * i}`).join("\n");
+const RESULTS = Array.from({ length: 82 - 4 + 1 }, (_, i) => `  sw r${i + 4}, r3, ${16 + 4 * i}`).join("\n");
 const ALL = asm(`
   .memory 131072
   .regs 256
@@ -137,8 +137,10 @@ const ALL = asm(`
   ctz r78, r73
   popcnt r79, r5
   popcnt r80, r22
+  const r81, 200
+  lw r82, r81, -100
 ${RESULTS}
-  const r46, 308
+  const r46, 316
   ecall 3, r3, r46
   const r47, 0
   ecall 3, r3, r47
@@ -171,7 +173,7 @@ describe("zkVM AIR: honest runs are accepted", () => {
     expect(w.statement.output).toEqual(run.output);
     expect(w.statement.instructions).toBe(run.instructions);
     expect(w.statement.consumed).toBe(8);
-    expect(w.statement.output.length).toBe(16 + 308);
+    expect(w.statement.output.length).toBe(16 + 316);
     // every instruction chip has rows
     for (const c of ["alu", "mul", "div", "cmp", "mem", "bits", "cf", "ecall", "io", "memtouch"]) expect(w.used[c], c).toBeGreaterThan(0);
     expect(verifyProgram(ALL, w.statement, w.traces)).toEqual([]);
@@ -494,6 +496,44 @@ describe("zkVM AIR: a cheating prover is rejected", () => {
     const f = verifyProgram(small, w2.statement, ts);
     expect(f.filter((x) => x.constraint !== undefined)).toEqual([]);
     expect(f.some((x) => x.bus === "u16")).toBe(true);
+  });
+
+  it("an address that wraps around 2^32 (the executor traps), patched into an honest trace", () => {
+    // honest: r3 = 4, load at r3 + 0; claimed: r3 = 0xfffffffc, load at r3 + 8, which the executor
+    // computes as 2^32 + 4 (outside memory) and a mod-2^32 address would take as 4
+    const honest = asm(`
+      .memory 65536
+      .regs 16
+      const r3, 4
+      lw r2, r3, 0
+      ecall 0, r2, r0
+    `);
+    const claimed = asm(`
+      .memory 65536
+      .regs 16
+      const r3, -4
+      lw r2, r3, 8
+      ecall 0, r2, r0
+    `);
+    expect(execute(claimed, {}).ok).toBe(false);
+    const h = prove(honest, new Uint8Array(0));
+    const ts = clone(h.traces);
+    const put = (name: string, cells: Record<string, bigint>) => {
+      const cols = h.air.chips.find((c) => c.name === name)!.columns;
+      const row = chip(ts, name).rows[0];
+      for (const [k, v] of Object.entries(cells)) row[cols.indexOf(k)] = v;
+    };
+    put("alu", { b: 0xfffcn, bx: 0xffffn, "A.l": 0xfffcn, "A.h": 0xffffn });
+    put("mem", { "B.l": 0xfffcn, "B.h": 0xffffn, c: 8n, k0: 1n, k1: 1n });
+    const mt = chip(ts, "memtouch");
+    const mcols = h.air.chips.find((c) => c.name === "memtouch")!.columns;
+    const r3 = mt.rows.findIndex((r) => r[mcols.indexOf("klo")] === 3n && r[mcols.indexOf("space")] === 0n);
+    mt.rows[r3][mcols.indexOf("fl")] = 0xfffcn;
+    mt.rows[r3][mcols.indexOf("fh")] = 0xffffn;
+    const f = verifyProgram(claimed, h.statement, ts);
+    // the carry out of the high limb is not the immediate's sign
+    expect(f.some((x) => x.chip === "mem" && x.constraint !== undefined)).toBe(true);
+    expect(verifyProgram(honest, h.statement, h.traces)).toEqual([]);
   });
 
   it("a final state that does not halt", () => {

@@ -553,12 +553,18 @@ function inBounds(cb: ChipBuilder, addr: Expr, width: Expr, memSize: number, m: 
   cb.range(ghi, 10, m);
 }
 
-/** R[b] + imm mod 2^32 as limbs with carry bits, below memSize − width + 1. */
+/** R[b] + imm (a signed immediate) as limbs with carry bits, with no wrap around 2^32 (as the executor
+ *  computes it: the carry out of the high limb is exactly the immediate's sign bit), below
+ *  memSize − width + 1. */
 function address(I: Instr, base: { l: Expr; h: Expr }, memSize: number, width: Expr): Expr {
   const { cb, c, cx } = I;
-  const [al, ah, k0, k1] = ["al", "ah", "k0", "k1"].map((n) => cb.c(n));
+  const [al, ah, k0, k1, cs, crest] = ["al", "ah", "k0", "k1", "cs", "crest"].map((n) => cb.c(n));
   cb.bit(k0);
   cb.bit(k1);
+  cb.bit(cs);
+  cb.eq(cx, lin([32768, cs], [1, crest]));
+  cb.range(crest, 15, I.real);
+  cb.eq(k1, cs);
   cb.eq(lin([1, base.l], [1, c]), lin([1, al], [65536, k0]));
   cb.eq(lin([1, base.h], [1, cx], [1, k0]), lin([1, ah], [65536, k1]));
   cb.u16(al, I.real);

@@ -2,7 +2,7 @@
 // fixed table, so a key is per program), prove a run, verify a proof against a statement. The verifier
 // rebuilds the boundary terms from the program and the statement.
 import type { Progress } from "../../../base/progress/index.ts";
-import { keygen, prove, verify, type ProvingKey, type StarkParams, type StarkProof, type VerifyingKey, type VerifyResult } from "../../stark/index.ts";
+import { keygen, prove, proveParallel, verify, type ProvingKey, type StarkParams, type StarkProof, type VerifyingKey, type VerifyResult } from "../../stark/index.ts";
 import type { ZkvmError } from "../bytecode.ts";
 import type { Program } from "../isa.ts";
 import { fixedHeights, zkvmAir } from "./chips.ts";
@@ -24,6 +24,18 @@ export function proveProgramStark(pk: ProvingKey, p: Program, input: Uint8Array,
   const w = proveProgram(p, input, opts);
   if ("kind" in w) return w;
   return { statement: w.statement, proof: prove(pk, w.traces, w.boundary, { progress: opts.progress }), witness: w };
+}
+
+/** As `proveProgramStark`, with the STARK's commitments on `threads` workers (runtime/pool); the same proof bytes. */
+export async function proveProgramStarkParallel(
+  pk: ProvingKey,
+  p: Program,
+  input: Uint8Array,
+  opts: { maxInstructions?: number; progress?: Progress; threads?: number } = {},
+): Promise<ZkvmStarkProof | ZkvmError> {
+  const w = proveProgram(p, input, opts);
+  if ("kind" in w) return w;
+  return { statement: w.statement, proof: await proveParallel(pk, w.traces, w.boundary, { progress: opts.progress, threads: opts.threads }), witness: w };
 }
 
 export function verifyProgramStark(vk: VerifyingKey, p: Program, statement: ZkvmStatement, proof: StarkProof): VerifyResult {

@@ -366,11 +366,14 @@ export function generateTrace(p: Program, input: Uint8Array, opts: { maxInstruct
       if (op !== "chkltu") regAccess("A", fp + A, t3, o);
     } else if (chip === "mem") {
       const base = regAccess("B", fp + Bo, t1);
-      const addr = (base + Co) >>> 0;
+      // the executor's address: base + signed offset, inside memory (it trapped otherwise)
+      const addr = base + Co;
       row.al = lo(addr);
       row.ah = hi(addr);
       row.k0 = (lo(base) + lo(Co >>> 0) - lo(addr)) / 65536;
       row.k1 = (hi(base) + hi(Co >>> 0) + row.k0 - hi(addr)) / 65536;
+      row.cs = Co < 0 ? 1 : 0;
+      row.crest = hi(Co >>> 0) & 0x7fff;
       const width = op === "lw" || op === "sw" ? 4 : op === "lh" || op === "lhu" || op === "sh" ? 2 : 1;
       bound(addr, width);
       if (op[0] === "l") {
@@ -392,11 +395,14 @@ export function generateTrace(p: Program, input: Uint8Array, opts: { maxInstruct
       }
     } else if (chip === "mem64") {
       const base = regAccess("B", fp + Bo, t1);
-      const addr = (base + Co) >>> 0;
+      // the executor's address: base + signed offset, inside memory (it trapped otherwise)
+      const addr = base + Co;
       row.al = lo(addr);
       row.ah = hi(addr);
       row.k0 = (lo(base) + lo(Co >>> 0) - lo(addr)) / 65536;
       row.k1 = (hi(base) + hi(Co >>> 0) + row.k0 - hi(addr)) / 65536;
+      row.cs = Co < 0 ? 1 : 0;
+      row.crest = hi(Co >>> 0) & 0x7fff;
       bound(addr, 8);
       if (op === "ld") {
         const v = [0, 0];
