@@ -14,6 +14,11 @@ export interface MsmOptions {
   threads?: number;
   /** Window width override (4…16); by default chosen from the size. */
   windowBits?: number;
+  /**
+   * Whether the calling thread takes a share of the work (default true). False leaves it all to the pool
+   * and the calling thread free until the result is awaited (keygen runs its NTTs meanwhile).
+   */
+  callerWorks?: boolean;
   progress?: Progress;
 }
 
@@ -187,7 +192,8 @@ export async function msmG1(points: PointInput, scalars: ScalarInput, opts: MsmO
   if (useWorkers) {
     // The calling thread takes the last task itself while the workers run the others: T threads of work
     // with T − 1 hand-offs, and no thread left waiting.
-    const away = tasks.slice(0, -1).map((t) =>
+    const callerWorks = opts.callerWorks ?? true;
+    const away = (callerWorks ? tasks.slice(0, -1) : tasks).map((t) =>
       getPool(threads)
         .run(MSM_TASK, { compiled: bn254Module(), task: t })
         .then((r) => {
@@ -195,8 +201,8 @@ export async function msmG1(points: PointInput, scalars: ScalarInput, opts: MsmO
           return r;
         }),
     );
-    const mine = here(tasks[tasks.length - 1]);
-    results = [...(await Promise.all(away)), mine];
+    const mine = callerWorks ? [here(tasks[tasks.length - 1])] : [];
+    results = [...(await Promise.all(away)), ...mine];
   } else results = tasks.map(here);
   return G1.toAffine(combineWindows(results, tasks, numWindows, c));
 }

@@ -1,7 +1,7 @@
 // Key generation: pads fixed columns and σ to the domain, commits them (the verifying key) and keeps
 // their coefficient and extended-coset forms for the prover (the proving key).
 import { Domain } from "../poly/domain.ts";
-import { mul, sub } from "../poly/fr.ts";
+import { mul } from "../poly/fr.ts";
 import { type Circuit, type Column, type Expression, blindingFactors, minimumK, usableRows } from "./cs.ts";
 import { type G1, type Srs, commitLagrange, commitMany } from "./kzg.ts";
 import { buildSigmaValues } from "./permutation/keygen.ts";
@@ -10,7 +10,8 @@ import { vkDigest } from "./encoding.ts";
 import { reportPhase } from "./phases.ts";
 import type { Progress } from "../../base/progress/index.ts";
 import type { bn254 } from "@noble/curves/bn254.js";
-import type { FieldVec } from "../field/index.ts";
+import { BN254_FR, FieldVec } from "../field/index.ts";
+import { nttInPlace } from "../curve/index.ts";
 
 type G2Point = InstanceType<typeof bn254.G2.Point>;
 
@@ -99,34 +100,56 @@ export async function keygen(srs: Srs, circuit: Circuit, opts: KeygenOptions = {
     w = mul(w, domain.omega);
   }
 
+  // Values → coefficients, and coefficients → values on the extended coset, in place on packed vectors.
+  const interpolate = (values: FieldVec): FieldVec => {
+    const c = values.clone();
+    nttInPlace(c, { inverse: true });
+    return c;
+  };
+  const extend = (coeffs: FieldVec): FieldVec => {
+    const e = FieldVec.zeros(BN254_FR, domain.extN);
+    e.data.set(coeffs.data);
+    nttInPlace(e, { coset: domain.g });
+    return e;
+  };
+
   const fixedValues = circuit.fixed.map((col) => {
     const v = new Array<bigint>(n).fill(0n);
     for (let r = 0; r < Math.min(col.length, usable); r++) v[r] = col[r] ?? 0n;
     if (col.length > usable) throw new KeygenError(`fixed column has ${col.length} rows; only ${usable} are usable at k=${k}`);
     return v;
   });
-  const fixedCoeffs = fixedValues.map((v) => domain.lagrangeToCoeff(v));
-  const fixedExt = fixedCoeffs.map((c) => domain.coeffToExtendedVec(c));
-  // Committed from their values through the SRS's Lagrange basis: selectors and constants are mostly zero
-  // or small, so these MSMs cost a fraction of dense coefficient MSMs (the same points either way).
-  const fixedCommitments = (await commitLagrange(srs, k, fixedValues.map((values) => ({ values })))) ?? (await commitMany(srs, fixedCoeffs));
+  // Columns are packed once; their commitments (from values, through the SRS's Lagrange basis) start first
+  // and run on the worker pool while this thread computes the interpolations and coset extensions the
+  // proving key keeps. Fixed columns (selectors, constants) are mostly zero or small, which the MSM's zero
+  // digits skip; without a Lagrange basis the coefficient form gives the same points.
+  const fixedVecs = fixedValues.map((v) => FieldVec.fromBigints(BN254_FR, v));
+  const fixedCommitting = commitLagrange(srs, k, fixedVecs.map((values) => ({ values })), { callerWorks: false });
+  const fixedCoeffVecs = fixedVecs.map(interpolate);
+  const fixedCoeffs = fixedCoeffVecs.map((c) => c.toBigints());
+  const fixedExt = fixedCoeffVecs.map(extend);
+  const fixedCommitments = (await fixedCommitting) ?? (await commitMany(srs, fixedCoeffs));
   reportPhase(opts, "fixed columns", performance.now() - t0);
 
   const t1 = performance.now();
   const sigmaValues = buildSigmaValues(circuit, n, usable, domain.omega);
-  const sigmaCoeffs = sigmaValues.map((v) => domain.lagrangeToCoeff(v));
-  const sigmaExt = sigmaCoeffs.map((c) => domain.coeffToExtendedVec(c));
+  const sigmaVecs = sigmaValues.map((v) => FieldVec.fromBigints(BN254_FR, v));
   // σ_c = id_c + (σ_c − id_c) with id_c(X) = δ^c·X, whose commitment is δ^c·τ·G1: the difference is zero
   // outside copy cycles, so each column is a sparse MSM over the Lagrange basis plus one point.
-  const sigmaCommitments =
-    (await commitLagrange(
-      srs,
-      k,
-      sigmaValues.map((v, c) => {
-        const d = deltaPow(c);
-        return { values: v.map((s, r) => sub(s, mul(d, omegas[r]))), x: d };
-      }),
-    )) ?? (await commitMany(srs, sigmaCoeffs));
+  const omegaVec = FieldVec.fromBigints(BN254_FR, omegas);
+  const sigmaCommitting = commitLagrange(
+    srs,
+    k,
+    sigmaVecs.map((v, c) => {
+      const d = deltaPow(c);
+      return { values: v.sub(omegaVec.scale(d)), x: d };
+    }),
+    { callerWorks: false },
+  );
+  const sigmaCoeffVecs = sigmaVecs.map(interpolate);
+  const sigmaCoeffs = sigmaCoeffVecs.map((c) => c.toBigints());
+  const sigmaExt = sigmaCoeffVecs.map(extend);
+  const sigmaCommitments = (await sigmaCommitting) ?? (await commitMany(srs, sigmaCoeffs));
   reportPhase(opts, "permutation", performance.now() - t1);
 
   const indicator = (rows: (r: number) => boolean) => {

@@ -6,7 +6,7 @@
 // combined with powers of u.
 import { openSync, readSync, closeSync, fstatSync } from "node:fs";
 import { bn254 } from "@noble/curves/bn254.js";
-import { G1 as G1Ops, type G1Affine, type PackedG1, msmG1, msmG1Reference, ntt, packG1, unpackG1 } from "../curve/index.ts";
+import { G1 as G1Ops, type G1Affine, type MsmOptions, type PackedG1, msmG1, msmG1Reference, ntt, packG1, unpackG1 } from "../curve/index.ts";
 import { fixedBaseMul } from "../curve/fixed-base.ts";
 import { BN254_FR, FieldVec, fieldInstance, montParams, readLimbs, writeLimbs, type WasmInstance } from "../field/index.ts";
 import { R, mul, sub, add, pow, mod, rootOfUnity } from "../poly/fr.ts";
@@ -303,7 +303,12 @@ export async function lagrangeBasis(srs: Srs, k: number): Promise<PackedG1 | und
  * worker pool. An entry may add `x`·τ·G1 (the commitment of x·X), e.g. the identity part of a permutation
  * column. Undefined when the SRS has no Lagrange basis for k (the caller commits coefficients instead).
  */
-export async function commitLagrange(srs: Srs, k: number, columns: ReadonlyArray<{ values: readonly bigint[] | FieldVec; x?: bigint }>): Promise<G1[] | undefined> {
+export async function commitLagrange(
+  srs: Srs,
+  k: number,
+  columns: ReadonlyArray<{ values: readonly bigint[] | FieldVec; x?: bigint }>,
+  opts: Pick<MsmOptions, "callerWorks"> = {},
+): Promise<G1[] | undefined> {
   const basis = await lagrangeBasis(srs, k);
   if (!basis) return undefined;
   const n = 1 << k;
@@ -312,12 +317,12 @@ export async function commitLagrange(srs: Srs, k: number, columns: ReadonlyArray
       const withX = x !== undefined && x !== 0n;
       const m = withX ? n + 1 : values.length;
       const pts: PackedG1 = { n: m, data: basis.data.subarray(0, m * 16) };
-      if (!withX && values instanceof FieldVec) return msmG1(pts, values);
-      const sc: bigint[] = new Array(m).fill(0n);
-      const vs = values instanceof FieldVec ? values.toBigints() : values;
-      for (let i = 0; i < vs.length; i++) sc[i] = vs[i] ?? 0n;
-      if (withX) sc[n] = x;
-      return msmG1(pts, sc);
+      const o = { callerWorks: opts.callerWorks };
+      if (!withX) return msmG1(pts, values instanceof FieldVec ? values : values.map((v) => v ?? 0n), o);
+      const sc = FieldVec.zeros(BN254_FR, m);
+      sc.data.set((values instanceof FieldVec ? values : FieldVec.fromBigints(BN254_FR, values.map((v) => v ?? 0n))).data);
+      sc.set(n, x);
+      return msmG1(pts, sc, o);
   });
 }
 
