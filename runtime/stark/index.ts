@@ -5,3 +5,4 @@ export { DEFAULT_PARAMS, SECURITY_FORMULA, securityBits, type ChipShape, type St
 export { keygen, prove, proveParallel, type KeygenOptions, type ProveOptions, type ProvingKey } from "./prover.ts";
 export { verify, verifyBytes, type VerifyResult } from "./verifier.ts";
 export { ProofFormatError, decodeProof, encodeProof, type ProofMeta, type StarkProof } from "./proof.ts";
+export { KeyFormatError, decodeVerifyingKey, encodeVerifyingKey } from "./vk.ts";

@@ -6,7 +6,7 @@ import { describe, it, expect } from "vitest";
 import { mulberry32 } from "../../base/prng/index.ts";
 import { add, cnst, col, first, fixedCol, mul, neg, sub, transition, type Air, type BoundaryTerm, type ChipTrace } from "../../runtime/air/index.ts";
 import { P_BIG, add as fadd, einv, esub, emul, fromBig, type Ext } from "../../runtime/stark/field.ts";
-import { decodeProof, encodeProof, keygen, prove, verify, verifyBytes, DEFAULT_PARAMS, type StarkParams } from "../../runtime/stark/index.ts";
+import { decodeProof, decodeVerifyingKey, encodeProof, encodeVerifyingKey, keygen, prove, verify, verifyBytes, DEFAULT_PARAMS, KeyFormatError, type StarkParams } from "../../runtime/stark/index.ts";
 
 const FIB_H = 64;
 const RANGE = 16;
@@ -254,6 +254,24 @@ describe("BabyBear STARK", () => {
       expect(verify(k.vk, ok, [])).toEqual({ ok: true });
       const bad = prove(k.pk, [{ chip: "one", rows: [[5n], [5n]] }, { chip: "two", rows: [[5n], [5n]] }], [], { unchecked: true });
       expect(verify(k.vk, bad, []).ok).toBe(false);
+    }
+  });
+
+  it("encodes the verifying key; the decoded key verifies, an edited one is refused", () => {
+    const bytes = encodeVerifyingKey(vk);
+    const vk2 = decodeVerifyingKey(bytes);
+    expect(vk2.digest).toEqual(vk.digest);
+    expect(vk2.chips.map((c) => c.groups)).toEqual(vk.chips.map((c) => c.groups));
+    expect(verify(vk2, proof, honest.boundary)).toEqual({ ok: true });
+    const text = new TextDecoder().decode(bytes);
+    // a changed constant (the Fibonacci start value), a changed fixed root, a changed digest
+    const edits = [text.replace('"value":"1"', '"value":"2"'), text.replace(/"fixedRoot":"(.)/, (_m, c) => `"fixedRoot":"${c === "0" ? "1" : "0"}`), text.replace(/"digest":"(.)/, (_m, c) => `"digest":"${c === "0" ? "1" : "0"}`)];
+    for (const t of edits) {
+      expect(t).not.toBe(text);
+      expect(() => decodeVerifyingKey(new TextEncoder().encode(t))).toThrow(/digest does not match/);
+    }
+    for (const bad of ["", "{}", "[1]", text.replace('"op":"main"', '"op":"evil"'), text.replace('"col":0', '"col":99'), "\u00ff"]) {
+      expect(() => decodeVerifyingKey(new TextEncoder().encode(bad))).toThrow(KeyFormatError);
     }
   });
 });
