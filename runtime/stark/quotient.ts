@@ -4,8 +4,8 @@
 import type { Chip } from "../air/index.ts";
 import { getPool, poolTask } from "../pool/index.ts";
 import { combinedConstraints, type Window } from "./air.ts";
-import { GENERATOR, add, batchInv, emulAt, inv, mul, pow, rootOfUnity, sub, type Ext } from "./field.ts";
-import { bitReverse, cosetPointsBitrev } from "./ntt.ts";
+import { GENERATOR, batchInv, emul, inv, mul, pow, rootOfUnity, sub, type Ext } from "./field.ts";
+import { bitReverse, bitReversePermute, cosetPointsBitrev } from "./ntt.ts";
 import { Alg, LinearCombiner, type Val } from "./vec.ts";
 
 export interface QuotientInput {
@@ -37,8 +37,9 @@ export function ldeDomainRange(logn: number, logB: number, from: number, to: num
   const len = to - from;
   // an aligned block of the bit-reversed order is a coset of a smaller subgroup
   const xs = cosetPointsBitrev(Math.log2(len), mul(GENERATOR, pow(rootOfUnity(logN), bitReverse(from, logN))));
+  const rev = reversal(logN);
   const nextIdx = new Uint32Array(len);
-  for (let i = 0; i < len; i++) nextIdx[i] = bitReverse((bitReverse(from + i, logN) + B) & (N - 1), logN);
+  for (let i = 0; i < len; i++) nextIdx[i] = rev[(rev[from + i] + B) & (N - 1)];
   // x^n = g^n · ω_B^j for the natural index j: B values of Z_H
   const gn = pow(GENERATOR, n);
   const wB = rootOfUnity(logB);
@@ -47,7 +48,7 @@ export function ldeDomainRange(logn: number, logB: number, from: number, to: num
   const Z = new Uint32Array(len);
   const invZ = new Uint32Array(len);
   for (let i = 0; i < len; i++) {
-    const j = bitReverse(from + i, logN) & (B - 1);
+    const j = rev[from + i] & (B - 1);
     Z[i] = zB[j];
     invZ[i] = izB[j];
   }
@@ -60,6 +61,18 @@ export function ldeDomainRange(logn: number, logB: number, from: number, to: num
   const last = Uint32Array.from(Z, (z, i) => mul(z, dl[i]));
   const transition = Uint32Array.from(last, (l) => sub(1, l));
   return { xs, nextIdx, invZ, sel: { first, last, transition } };
+}
+
+const reversals = new Map<number, Uint32Array>();
+/** The bit-reversal permutation of 2^logN indices (an involution), made once per size and thread. */
+function reversal(logN: number): Uint32Array {
+  let r = reversals.get(logN);
+  if (!r) {
+    r = Uint32Array.from({ length: 1 << logN }, (_, i) => i);
+    bitReversePermute(r);
+    reversals.set(logN, r);
+  }
+  return r;
 }
 
 /** C(x)/Z_H(x) at the LDE indices [from, to), as four columns. */
@@ -92,8 +105,15 @@ export function quotientRange(q: QuotientInput, from: number, to: number): Uint3
   const combiner = new LinearCombiner(len);
   const acc0 = [new Uint32Array(len), new Uint32Array(len), new Uint32Array(len), new Uint32Array(len)];
   const c = combinedConstraints(alg, q.chip as Chip, q.groups, q.busIds, w, permVal, { alpha: q.alpha, beta: q.beta, total: q.total }, q.lambdas, acc0, (acc, coeff, v) => {
+    // an extension value v = Σ_j X^j·v_j adds Σ_j (λ^k·X^j)·v_j: four base columns for the combiner
     if (v.length === 1) combiner.add(coeff, broadcast(v[0], len));
-    else accumulateExt(acc as Uint32Array[], coeff, v.map((x) => broadcast(x, len)));
+    else {
+      let cx = coeff;
+      for (let j = 0; j < 4; j++) {
+        combiner.add(cx, broadcast(v[j], len));
+        cx = emul(cx, [0, 1, 0, 0]);
+      }
+    }
     return acc;
   }) as Uint32Array[];
   combiner.addInto(c);
@@ -102,17 +122,6 @@ export function quotientRange(q: QuotientInput, from: number, to: number): Uint3
     for (let i = 0; i < len; i++) cj[i] = mul(cj[i], dom.invZ[i]);
   }
   return c;
-}
-
-/** acc += e·v for an extension column v (no temporary columns). */
-function accumulateExt(acc: Uint32Array[], e: Ext, v: Uint32Array[]): void {
-  const ec = [Uint32Array.of(e[0]), Uint32Array.of(e[1]), Uint32Array.of(e[2]), Uint32Array.of(e[3])];
-  const tmp = [new Uint32Array(1), new Uint32Array(1), new Uint32Array(1), new Uint32Array(1)];
-  const n = acc[0].length;
-  for (let i = 0; i < n; i++) {
-    emulAt(ec, 0, v, i, tmp, 0);
-    for (let j = 0; j < 4; j++) acc[j][i] = add(acc[j][i], tmp[j][0]);
-  }
 }
 
 function broadcast(c: number | Uint32Array, n: number): Uint32Array {
