@@ -536,6 +536,32 @@ describe("zkVM AIR: a cheating prover is rejected", () => {
     expect(verifyProgram(honest, h.statement, h.traces)).toEqual([]);
   });
 
+  it("a call whose frame does not fit the register file (the executor traps), proven with a larger one", () => {
+    const small = asm(`
+      .memory 65536
+      .regs 16
+      call @f, 14
+      ecall 0, r2, r0
+      f:
+      const r2, 1
+      ret
+    `);
+    expect(execute(small, {}).ok).toBe(false);
+    const w2 = prove({ ...small, regs: 64 }, new Uint8Array(0));
+    expect(verifyProgram(small, w2.statement, w2.traces).length).toBeGreaterThan(0);
+    // the gap cells rewritten so the call row's equation holds in the field: limit 12 − frame 14 = −2
+    const ts = clone(w2.traces);
+    const cf = chip(ts, "cf");
+    const cols = w2.air.chips.find((c) => c.name === "cf")!.columns;
+    const r = cf.rows.findIndex((x) => x[cols.indexOf("is_call")] === 1n);
+    const g = BABYBEAR - 2n;
+    cf.rows[r][cols.indexOf("gap.lo")] = g % 65536n;
+    cf.rows[r][cols.indexOf("gap.hi")] = g / 65536n;
+    const f = verifyProgram(small, w2.statement, ts);
+    expect(f.filter((x) => x.constraint !== undefined)).toEqual([]);
+    expect(f.some((x) => x.bus === "u16")).toBe(true);
+  });
+
   it("a final state that does not halt", () => {
     const f = reject(w.traces, { ...w.statement, instructions: w.statement.instructions + 1 });
     expect(f.some((x) => x.bus === "state" && x.message.includes(String(HALT_PC)))).toBe(true);

@@ -677,7 +677,18 @@ function memChip(memSize: number): Chip {
 // Control flow: jmp, jmpr (to R[a]), bez/bnz (is-zero of R[a]), call and calli (to R[a], read first:
 // slot 1) write the return pc and the caller's fp into the callee's r0, r1 (slot 2) and move fp by n;
 // ret reads them back; returning from the entry frame, r0 = 0xffffffff at fp 0, halts with exit code 0.
-function cfChip(): Chip {
+/** The highest frame pointer a call may set, as the executor computes it: the register file size less
+ *  the reach of the highest register offset the code names (+ 2). */
+export function regLimitOf(p: Program): number {
+  let reach = 1;
+  for (let i = 0; i < p.code.length; i += 4) {
+    const k = OPS[p.code[i]].kinds;
+    for (let j = 0; j < 3; j++) if (k[j] === "r" && p.code[i + 1 + j] + 2 > reach) reach = p.code[i + 1 + j] + 2;
+  }
+  return p.regs - reach;
+}
+
+function cfChip(p: Program): Chip {
   const I = instrChip("cf", CF_OPS);
   const { cb, sel, pc, fp, a, b, bx } = I;
   const [addr1, npc, nfp, hf] = ["addr1", "npc", "nfp", "halt"].map((n) => cb.c(n));
@@ -709,6 +720,17 @@ function cfChip(): Chip {
   cb.eq(r1.l, K(0xffff), hf);
   cb.eq(r1.h, K(0xffff), hf);
   cb.zero(fp, hf);
+  // the executor's traps, as range checks: a call's frame fits the register file (fp + n ≤ the limit);
+  // ret goes back to a frame below the current one (fp − 1 − r1 ≥ 0, fp < 2^20); return, jmpr and calli
+  // targets are below 2^24 as integers (so no value wraps modulo p onto a pc of the ROM)
+  const [glo, ghi] = [cb.c("gap.lo"), cb.c("gap.hi")];
+  cb.eq(sub(K(regLimitOf(p)), addr1), lin([1, glo], [65536, ghi]), calls);
+  cb.eq(sub(sub(fp, K(1)), v2), lin([1, glo], [65536, ghi]), back);
+  cb.u16(glo, add(calls, back));
+  cb.range(ghi, 4, add(calls, back));
+  cb.range(r2.h, 4, back);
+  cb.range(r1.h, 8, add(back, sel.jmpr));
+  cb.range(r3.h, 8, sel.calli);
   stepState(I, sub(I.real, hf), npc, nfp);
   cb.send("state", [K(HALT_PC), K(0), K(0), add(I.clk, K(1))], hf);
   return cb.chip();
@@ -835,7 +857,7 @@ export function zkvmAir(p: Program): Air {
   const instr: [string, () => Chip][] = [
     ["alu", aluChip], ["mul", mulChip], ["div", () => divChip("div", 4, DIV_OPS)], ["div64", () => divChip("div64", 8, DIV64_OPS)],
     ["cmp", cmpChip], ["mem", () => memChip(p.memSize)], ["mem64", () => mem64Chip(p.memSize)], ["alu64", alu64Chip],
-    ["mul64", mul64Chip], ["bits", bitsChip], ["cf", cfChip], ["ecall", () => ecallChip(p.memSize)], ["io", ioChip],
+    ["mul64", mul64Chip], ["bits", bitsChip], ["cf", () => cfChip(p)], ["ecall", () => ecallChip(p.memSize)], ["io", ioChip],
   ];
   const chips = instr.filter(([n]) => used.has(n)).map(([, f]) => f());
   chips.push(memTouchChip(), rom, t16);

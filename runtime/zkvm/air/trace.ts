@@ -9,7 +9,7 @@ import { BABYBEAR } from "../../air/check.ts";
 import { type ZkvmError, zerr } from "../bytecode.ts";
 import { execute } from "../exec.ts";
 import { OPS, SYS, type Program } from "../isa.ts";
-import { ALU_OPS, CHIP_OF, bits16Row, HALT_PC, IO_IN, IO_OUT, KEY_SHIFT, MAX_CLK, SPACE_CUR, SPACE_MEM, SPACE_REG, fixedHeight, pow2Row, romTuple, zkvmAir } from "./chips.ts";
+import { ALU_OPS, CHIP_OF, bits16Row, regLimitOf, HALT_PC, IO_IN, IO_OUT, KEY_SHIFT, MAX_CLK, SPACE_CUR, SPACE_MEM, SPACE_REG, fixedHeight, pow2Row, romTuple, zkvmAir } from "./chips.ts";
 
 /** What the verifier is told: the public part of a run. */
 export interface ZkvmStatement {
@@ -94,6 +94,7 @@ export function generateTrace(p: Program, input: Uint8Array, opts: { maxInstruct
   const cur = [input.length, 0];
   const curTs = [0, 0];
   const code = p.code;
+  const regLimit = regLimitOf(p);
   let row: Row = {};
 
   const diff = (pre: string, ts: number, old: number) => {
@@ -518,6 +519,9 @@ export function generateTrace(p: Program, input: Uint8Array, opts: { maxInstruct
         regAccess("R1", nf, t2, pc + 1);
         regAccess("R2", nf + 1, t2, fp);
         nfp = nf;
+        const g = regLimit - nf;
+        row["gap.lo"] = g & 0xffff;
+        row["gap.hi"] = Math.floor(g / 65536);
       } else {
         row.addr1 = fp;
         const rpc = regAccess("R1", fp, t2);
@@ -529,6 +533,9 @@ export function generateTrace(p: Program, input: Uint8Array, opts: { maxInstruct
         } else {
           npc = rpc;
           nfp = ofp;
+          const g = fp - 1 - ofp;
+          row["gap.lo"] = g & 0xffff;
+          row["gap.hi"] = Math.floor(g / 65536);
         }
       }
       if (npc !== HALT_PC) {
