@@ -22,7 +22,7 @@
 // spec/fl.md says what each party learns.
 import { randomBytes } from "node:crypto";
 import { PartyNet, type LinkSpec, type NetStats } from "../../mpc/net/index.ts";
-import { Prg, quantise } from "../codec.ts";
+import { Prg, quantise, packBits } from "../codec.ts";
 import * as ring from "../ring.ts";
 import { CrossActive, CrossDealer, CrossPassive, dealSeeds, type ProductShape } from "../cross.ts";
 import { applyBins, bestSplit, histograms, makeBins, type Binning, type GbdtOptions } from "./index.ts";
@@ -184,11 +184,8 @@ const u32 = (xs: number[]) => {
   return b;
 };
 
-function bitmap(bits: ArrayLike<boolean | number>): Buffer {
-  const b = Buffer.alloc(Math.ceil(bits.length / 8));
-  for (let i = 0; i < bits.length; i++) if (bits[i]) b[i >> 3] |= 1 << (i & 7);
-  return b;
-}
+/** One bit per row, little-endian bit order (packBits with 1-bit values). */
+const bitmap = (bits: ArrayLike<boolean | number>): Buffer => packBits(Uint32Array.from(bits as ArrayLike<number>, Number), 1);
 
 const bitAt = (b: Buffer, i: number) => (b[i >> 3] >> (i & 7)) & 1;
 
