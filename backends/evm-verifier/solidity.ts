@@ -58,6 +58,7 @@ export function generateSolidityVerifier(vk: VerifyingKey, opts: SolidityOptions
   const s = vk.shape;
   const contractName = opts.contractName ?? "ChainWeaveVerifier";
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(contractName)) throw new EvmVerifierError(`'${contractName}' is not a Solidity identifier`);
+  if (s.buses?.length) throw new EvmVerifierError("the circuit has bus interactions (a bus argument); the Solidity verifier does not read bus proofs");
   if (s.numInstance > 1) throw new EvmVerifierError(`the circuit has ${s.numInstance} instance columns; the Solidity verifier reads one`);
   const domain = new Domain(s.k, s.degree);
   const n = domain.n;

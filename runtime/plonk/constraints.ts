@@ -4,6 +4,7 @@
 import { type Column, type ColumnKind, Expression } from "./cs.ts";
 import { GENERATOR, pow, mul } from "../poly/fr.ts";
 import type { CircuitShape } from "./keygen.ts";
+import { busConstraints } from "./bus/index.ts";
 
 export const SPECIAL = { l0: 0, lLast: 1, active: 2, x: 3 } as const;
 
@@ -76,10 +77,11 @@ export function allConstraints(shape: CircuitShape, ch: Challenges): Expression[
     out.push(lLast.mul(phi));
     out.push(active.mul(q("lookup_phi", i, 1).sub(phi).mul(f).mul(t).sub(m.mul(f)).add(t)));
   });
+  out.push(...busConstraints(shape.buses ?? [], shape.degree, ch.theta, ch.beta, { l0, lLast, active }));
   return out;
 }
 
-const ORDER: ColumnKind[] = ["advice", "fixed", "sigma", "perm_z", "lookup_m", "lookup_phi"];
+const ORDER: ColumnKind[] = ["advice", "fixed", "sigma", "perm_z", "lookup_m", "lookup_phi", "bus_phi"];
 
 export interface Query {
   column: Column;

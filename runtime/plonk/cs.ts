@@ -9,11 +9,11 @@ export type ColumnKind = "advice" | "fixed" | "instance" | ArgumentColumnKind;
 
 /**
  * Columns the proving system adds on its own (the circuit builder never creates them): permutation
- * σ polynomials and grand products, lookup multiplicities and running sums, and the "special"
+ * σ polynomials and grand products, lookup multiplicities and running sums, bus running sums, and the "special"
  * polynomials 0 = L_0, 1 = L_last, 2 = active-rows indicator, 3 = X itself. Writing the arguments'
  * constraints as ordinary Expressions over them lets prover and verifier share one definition.
  */
-export type ArgumentColumnKind = "sigma" | "perm_z" | "lookup_m" | "lookup_phi" | "special";
+export type ArgumentColumnKind = "sigma" | "perm_z" | "lookup_m" | "lookup_phi" | "bus_phi" | "special";
 
 export interface Column {
   readonly kind: ColumnKind;
@@ -174,6 +174,20 @@ export interface Lookup extends Meta {
   region?: string;
 }
 
+/**
+ * One term of a bus (multiset) argument: on every usable row, the tuple `values` enters the multiset of
+ * `bus` with multiplicity `multiplicity` (positive: sent, negative: received, 0: no part). The proof shows
+ * that every bus balances: each tuple's multiplicities, over all rows and interactions, sum to zero
+ * (spec/plonkish.md, "Bus argument"). Unlike a lookup, the multiplicities are the circuit's own
+ * expressions, so a prover cannot choose them.
+ */
+export interface BusInteraction extends Meta {
+  bus: string;
+  values: Expression[];
+  multiplicity: Expression;
+  region?: string;
+}
+
 export interface Cell {
   column: Column;
   row: number;
@@ -199,6 +213,8 @@ export class Circuit {
   readonly columns: ColumnInfo[] = [];
   readonly gates: Gate[] = [];
   readonly lookups: Lookup[] = [];
+  /** Bus interactions (the bus argument); empty for circuits without buses. */
+  readonly buses: BusInteraction[] = [];
   readonly copies: Copy[] = [];
   /** Columns that take part in copy constraints, in a fixed order. */
   readonly equality: Column[] = [];
@@ -282,6 +298,16 @@ export class Circuit {
     return l;
   }
 
+  /** Adds a term to the bus `bus` (see BusInteraction). Every interaction of one bus has the same arity. */
+  busInteraction(bus: string, values: Expression[], multiplicity: Expression, meta: Omit<Meta, "name"> & { region?: string } = {}): BusInteraction {
+    const other = this.buses.find((b) => b.bus === bus);
+    if (other && other.values.length !== values.length)
+      throw new Error(`bus ${bus}: tuples of ${values.length} values, but an earlier interaction has ${other.values.length}`);
+    const b: BusInteraction = { bus, values, multiplicity, ...meta };
+    this.buses.push(b);
+    return b;
+  }
+
   assignFixed(c: Column, row: number, v: bigint | number): void {
     if (c.kind !== "fixed") throw new Error("assignFixed: not a fixed column");
     this.fixed[c.index][row] = mod(BigInt(v));
@@ -339,6 +365,11 @@ export class Circuit {
       const dt = Math.max(...l.table.map((e) => e.degree()));
       d = Math.max(d, 2 + df + dt);
     }
+    // Bus, one interaction per running sum at least: active · (Δφ·(f+β) − m).
+    for (const b of this.buses) {
+      const df = Math.max(0, ...b.values.map((e) => e.degree()));
+      d = Math.max(d, 2 + df, 1 + b.multiplicity.degree());
+    }
     return d;
   }
 
@@ -353,6 +384,7 @@ export class Circuit {
     };
     for (const g of this.gates) for (const p of g.polys) for (const q of p.queries()) note(q.column, q.rot);
     for (const l of this.lookups) for (const e of [...l.inputs, ...l.table]) for (const q of e.queries()) note(q.column, q.rot);
+    for (const b of this.buses) for (const e of [...b.values, b.multiplicity]) for (const q of e.queries()) note(q.column, q.rot);
     for (const c of this.equality) note(c, 0);
     for (const e of m.values()) e.rots.sort((a, b) => a - b);
     return m;

@@ -16,12 +16,14 @@ export interface Proof {
   lookupM: G1[];
   permZ: G1[];
   lookupPhi: G1[];
+  /** Bus running sums (bus/index.ts); absent for circuits without buses, whose proofs keep version 2. */
+  busPhi?: G1[];
   quotient: G1[];
   evals: bigint[];
   opening: G1[];
 }
 
-const KINDS: ColumnKind[] = ["advice", "fixed", "instance", "sigma", "perm_z", "lookup_m", "lookup_phi", "special"];
+const KINDS: ColumnKind[] = ["advice", "fixed", "instance", "sigma", "perm_z", "lookup_m", "lookup_phi", "special", "bus_phi"];
 const FQ = bn254.fields.Fp.ORDER;
 
 class Writer {
@@ -178,8 +180,12 @@ function readExpr(r: Reader, depth = 0): Expression {
 const VK_MAGIC = new TextEncoder().encode("CWVK");
 const PROOF_MAGIC = new TextEncoder().encode("CWPF");
 const VERSION = 1;
+/** 2: verifying keys of circuits with bus interactions (a bus section after the lookups). */
+const VK_VERSION_BUS = 2;
 /** 2: quotient pieces masked and opened only through their combination (no h_j(x) in evals). */
 const PROOF_VERSION = 2;
+/** 3: version 2 plus the bus running sums' commitments after the six lists (circuits with buses). */
+const PROOF_VERSION_BUS = 3;
 
 function writeVkBody(w: Writer, vk: Omit<VerifyingKey, "digest">): void {
   const s = vk.shape;
@@ -197,6 +203,15 @@ function writeVkBody(w: Writer, vk: Omit<VerifyingKey, "digest">): void {
     w.u32(l.inputs.length);
     for (const e of l.inputs) writeExpr(w, e);
     for (const e of l.table) writeExpr(w, e);
+  }
+  if (s.buses?.length) {
+    w.u32(s.buses.length);
+    for (const b of s.buses) {
+      w.str(b.bus);
+      w.u32(b.values.length);
+      for (const e of b.values) writeExpr(w, e);
+      writeExpr(w, b.multiplicity);
+    }
   }
   w.u32(s.equality.length);
   for (const c of s.equality) {
@@ -219,7 +234,7 @@ export function vkDigest(vk: Omit<VerifyingKey, "digest">): Uint8Array {
 export function encodeVkBinary(vk: VerifyingKey): Uint8Array {
   const w = new Writer();
   w.bytes(VK_MAGIC);
-  w.u8(VERSION);
+  w.u8(vk.shape.buses?.length ? VK_VERSION_BUS : VERSION);
   writeVkBody(w, vk);
   return w.finish();
 }
@@ -227,7 +242,8 @@ export function encodeVkBinary(vk: VerifyingKey): Uint8Array {
 export function decodeVkBinary(b: Uint8Array): VerifyingKey {
   const r = new Reader(b);
   if (!eq(r.take(4), VK_MAGIC)) throw new EncodingError("not a ChainWeave verifying key (bad magic)");
-  if (r.u8() !== VERSION) throw new EncodingError("unsupported verifying key version");
+  const version = r.u8();
+  if (version !== VERSION && version !== VK_VERSION_BUS) throw new EncodingError("unsupported verifying key version");
   const name = r.str();
   const [k, blinding, degree, numAdvice, numFixed, numInstance] = [r.u32(), r.u32(), r.u32(), r.u32(), r.u32(), r.u32()];
   if (k < 1 || k > 28) throw new EncodingError(`bad domain size k=${k}`);
@@ -242,6 +258,15 @@ export function decodeVkBinary(b: Uint8Array): VerifyingKey {
     const table = Array.from({ length: len }, () => readExpr(r));
     return { name: lname, inputs, table };
   });
+  const buses =
+    version === VK_VERSION_BUS
+      ? Array.from({ length: r.count() }, () => {
+          const bus = r.str();
+          const values = Array.from({ length: r.count() }, () => readExpr(r));
+          return { bus, values, multiplicity: readExpr(r) };
+        })
+      : [];
+  if (version === VK_VERSION_BUS && buses.length === 0) throw new EncodingError("verifying key version 2 without bus interactions");
   const equality: Column[] = Array.from({ length: r.count() }, () => {
     const kind = KINDS[r.u8()];
     if (!kind) throw new EncodingError("bad column kind");
@@ -258,7 +283,7 @@ export function decodeVkBinary(b: Uint8Array): VerifyingKey {
     }
   });
   r.end();
-  const shape: CircuitShape = { name, k, blinding, degree, numAdvice, numFixed, numInstance, gates, lookups, equality };
+  const shape: CircuitShape = { name, k, blinding, degree, numAdvice, numFixed, numInstance, gates, lookups, equality, ...(buses.length ? { buses } : {}) };
   const body = { shape, fixedCommitments, sigmaCommitments, g2: g2s[0], tauG2: g2s[1] };
   return { ...body, digest: vkDigest(body) };
 }
@@ -272,10 +297,15 @@ const PROOF_LISTS = ["advice", "lookupM", "permZ", "lookupPhi", "quotient", "ope
 export function encodeProofBinary(p: Proof): Uint8Array {
   const w = new Writer();
   w.bytes(PROOF_MAGIC);
-  w.u8(PROOF_VERSION);
+  const bus = p.busPhi?.length ? p.busPhi : undefined;
+  w.u8(bus ? PROOF_VERSION_BUS : PROOF_VERSION);
   for (const key of PROOF_LISTS) {
     w.u32(p[key].length);
     for (const pt of p[key]) w.point(pt);
+  }
+  if (bus) {
+    w.u32(bus.length);
+    for (const pt of bus) w.point(pt);
   }
   w.u32(p.evals.length);
   for (const e of p.evals) w.big(e);
@@ -286,12 +316,15 @@ export function decodeProofBinary(b: Uint8Array): Proof {
   const r = new Reader(b);
   if (!eq(r.take(4), PROOF_MAGIC)) throw new EncodingError("not a ChainWeave proof (bad magic)");
   const version = r.u8();
-  if (version !== PROOF_VERSION) throw new EncodingError(`unsupported proof version ${version} (this verifier reads version ${PROOF_VERSION}; prove again)`);
+  if (version !== PROOF_VERSION && version !== PROOF_VERSION_BUS)
+    throw new EncodingError(`unsupported proof version ${version} (this verifier reads versions ${PROOF_VERSION} and ${PROOF_VERSION_BUS}; prove again)`);
   const lists = {} as Record<(typeof PROOF_LISTS)[number], G1[]>;
   for (const key of PROOF_LISTS) lists[key] = Array.from({ length: r.count(4096) }, () => r.point());
+  const busPhi = version === PROOF_VERSION_BUS ? Array.from({ length: r.count(4096) }, () => r.point()) : undefined;
+  if (busPhi && busPhi.length === 0) throw new EncodingError("proof version 3 without bus commitments");
   const evals = Array.from({ length: r.count(1 << 16) }, () => r.big());
   r.end();
-  return { ...lists, evals };
+  return { ...lists, ...(busPhi ? { busPhi } : {}), evals };
 }
 
 const hex = (x: bigint) => "0x" + x.toString(16);
@@ -320,8 +353,9 @@ function parsePoint(v: unknown): G1 {
 export function proofToJson(p: Proof): object {
   return {
     format: "chainweave-plonk-proof",
-    version: PROOF_VERSION,
+    version: p.busPhi?.length ? PROOF_VERSION_BUS : PROOF_VERSION,
     ...Object.fromEntries(PROOF_LISTS.map((k) => [k, p[k].map(pointJson)])),
+    ...(p.busPhi?.length ? { busPhi: p.busPhi.map(pointJson) } : {}),
     evals: p.evals.map(hex),
   };
 }
@@ -329,14 +363,20 @@ export function proofToJson(p: Proof): object {
 export function proofFromJson(j: unknown): Proof {
   const o = j as Record<string, unknown>;
   if (!o || o.format !== "chainweave-plonk-proof") throw new EncodingError("not a ChainWeave proof (JSON format tag)");
-  if (o.version !== PROOF_VERSION) throw new EncodingError(`unsupported proof version ${String(o.version)} (this verifier reads version ${PROOF_VERSION}; prove again)`);
+  if (o.version !== PROOF_VERSION && o.version !== PROOF_VERSION_BUS)
+    throw new EncodingError(`unsupported proof version ${String(o.version)} (this verifier reads versions ${PROOF_VERSION} and ${PROOF_VERSION_BUS}; prove again)`);
   const lists = {} as Record<(typeof PROOF_LISTS)[number], G1[]>;
   for (const key of PROOF_LISTS) {
     if (!Array.isArray(o[key])) throw new EncodingError(`proof.${key} must be an array`);
     lists[key] = (o[key] as unknown[]).map(parsePoint);
   }
+  let busPhi: G1[] | undefined;
+  if (o.version === PROOF_VERSION_BUS) {
+    if (!Array.isArray(o.busPhi) || o.busPhi.length === 0) throw new EncodingError("proof.busPhi must be a non-empty array in version 3");
+    busPhi = (o.busPhi as unknown[]).map(parsePoint);
+  }
   if (!Array.isArray(o.evals)) throw new EncodingError("proof.evals must be an array");
-  return { ...lists, evals: (o.evals as unknown[]).map((e) => parseHex(e)) };
+  return { ...lists, ...(busPhi ? { busPhi } : {}), evals: (o.evals as unknown[]).map((e) => parseHex(e)) };
 }
 
 /** JSON VK: the binary form embedded as hex (shape and keys) next to a readable summary. */
@@ -352,6 +392,7 @@ export function vkToJson(vk: VerifyingKey): object {
     columns: { advice: s.numAdvice, fixed: s.numFixed, instance: s.numInstance },
     gates: s.gates.map((g) => ({ name: g.name, polys: g.polys.map((p) => p.toString()) })),
     lookups: s.lookups.map((l) => l.name),
+    ...(s.buses?.length ? { buses: [...new Set(s.buses.map((b) => b.bus))] } : {}),
     fixedCommitments: vk.fixedCommitments.map(pointJson),
     sigmaCommitments: vk.sigmaCommitments.map(pointJson),
     digest: Buffer.from(vk.digest).toString("hex"),

@@ -9,6 +9,7 @@ export {
   type Gate,
   type Lookup,
   type Copy,
+  type BusInteraction,
   type Witness,
   type CircuitStats,
   emptyWitness,
@@ -36,6 +37,7 @@ export { keygen, KeygenError, zeroKnowledgeGaps, type ProvingKey, type Verifying
 export { prove, ProverError, type ProveOptions } from "./prover.ts";
 export { UnsatisfiedError } from "./vanishing/prover.ts";
 export { LookupError } from "./lookup/prover.ts";
+export { BusError } from "./bus/index.ts";
 export { PermutationError } from "./permutation/keygen.ts";
 export { verify, verifyDetailed, transcriptChallenges, type VerifyResult, type Challenges } from "./verifier.ts";
 export {

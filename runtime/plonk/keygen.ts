@@ -7,6 +7,7 @@ import { type G1, type Srs, commitLagrange, commitMany } from "./kzg.ts";
 import { buildSigmaValues } from "./permutation/keygen.ts";
 import { SPECIAL, deltaPow, openingQueries, permutationChunks } from "./constraints.ts";
 import { vkDigest } from "./encoding.ts";
+import { type BusShape, busGroups } from "./bus/index.ts";
 import { reportPhase } from "./phases.ts";
 import type { Progress } from "../../base/progress/index.ts";
 import type { bn254 } from "@noble/curves/bn254.js";
@@ -27,6 +28,8 @@ export interface CircuitShape {
   gates: Array<{ name: string; polys: Expression[] }>;
   lookups: Array<{ name: string; inputs: Expression[]; table: Expression[] }>;
   equality: Column[];
+  /** Bus interactions (bus/index.ts); absent when the circuit has none. */
+  buses?: BusShape[];
 }
 
 export interface VerifyingKey {
@@ -80,6 +83,7 @@ export function shapeOf(circuit: Circuit, k: number): CircuitShape {
     gates: circuit.gates.map((g) => ({ name: g.name, polys: g.polys })),
     lookups: circuit.lookups.map((l) => ({ name: l.name, inputs: l.inputs, table: l.table })),
     equality: circuit.equality.slice(),
+    ...(circuit.buses.length ? { buses: circuit.buses.map((b) => ({ bus: b.bus, values: b.values, multiplicity: b.multiplicity })) } : {}),
   };
 }
 
@@ -208,6 +212,7 @@ export function zeroKnowledgeGaps(shape: CircuitShape): string[] {
   const linearMasks = [
     ...(chunks.length ? [`perm_z[${chunks.length - 1}]`] : []),
     ...shape.lookups.map((_, i) => `lookup_phi[${i}]`),
+    ...busGroups(shape.buses ?? [], shape.degree).map((_, g) => `bus_phi[${g}]`),
   ].filter((key) => rots.has(key) && pointsWithTau(rots.get(key)!) <= B);
   const rotated = [...rots].filter(([, r]) => [...r].some((x) => x !== 0));
   if (rotated.length && !linearMasks.length)

@@ -18,6 +18,8 @@ export type Failure =
   | { kind: "gate"; gate: string; poly: number; polyName?: string; row: number; span?: Span; value: bigint; origin?: string }
   | { kind: "lookup"; lookup: string; row: number; span?: Span; inputs: bigint[]; origin?: string }
   | { kind: "copy"; name?: string; span?: Span; a: CellDesc; b: CellDesc }
+  /** a tuple whose multiplicities on `bus` do not sum to zero (`row`: the first row that carries it) */
+  | { kind: "bus"; bus: string; tuple: bigint[]; multiplicity: bigint; row: number; span?: Span; origin?: string }
   | { kind: "instance"; column: number; row: number; message: string }
   | { kind: "size"; message: string };
 
@@ -112,6 +114,32 @@ export class MockProver {
     this.checkGates();
     this.checkCopies();
     this.checkLookups();
+    this.checkBuses();
+  }
+
+  private checkBuses(): void {
+    // bus → tuple → net multiplicity, and where the tuple first occurs (for the message)
+    const nets = new Map<string, Map<string, { tuple: bigint[]; m: bigint; row: number; span?: Span; region?: string }>>();
+    for (const b of this.circuit.buses) {
+      let net = nets.get(b.bus);
+      if (!net) nets.set(b.bus, (net = new Map()));
+      for (let row = 0; row < this.usable; row++) {
+        const read = (col: Column, rot: number) => this.read(col, row + rot);
+        const m = b.multiplicity.value(read);
+        if (m === 0n) continue;
+        const tuple = b.values.map((e) => e.value(read));
+        const key = tuple.join(",");
+        const e = net.get(key);
+        if (e) e.m = (e.m + m) % R;
+        else net.set(key, { tuple, m, row, span: b.span, region: b.region });
+      }
+    }
+    for (const [bus, net] of nets)
+      for (const e of net.values()) {
+        if (e.m === 0n || this.full()) continue;
+        const meta = this.circuit.metaOf(e.row, e.region);
+        this.failures.push({ kind: "bus", bus, tuple: e.tuple, multiplicity: e.m > R / 2n ? e.m - R : e.m, row: e.row, span: meta?.span ?? e.span, origin: meta?.name });
+      }
   }
 
   private checkGates(): void {
@@ -201,6 +229,8 @@ export function formatFailure(f: Failure, fileOf?: (id: FileId) => SourceFile | 
       return `${where(f.span)}lookup "${f.lookup}" at row ${f.row}: input (${f.inputs.join(", ")}) is not in the table`;
     case "copy":
       return `${where(f.span)}copy constraint${f.name ? ` "${f.name}"` : ""} violated: ${f.a.column}[${f.a.row}] = ${f.a.value} but ${f.b.column}[${f.b.row}] = ${f.b.value}`;
+    case "bus":
+      return `${where(f.span)}bus "${f.bus}": tuple (${f.tuple.join(", ")}) is left with multiplicity ${f.multiplicity} (first at row ${f.row}${f.origin ? `, ${f.origin}` : ""})`;
     case "instance":
       return `instance/witness value at row ${f.row}: ${f.message}`;
     case "size":

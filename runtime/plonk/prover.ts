@@ -9,6 +9,7 @@ import { Transcript } from "./transcript.ts";
 import { allConstraints, compress, openingQueries, permutationChunks } from "./constraints.ts";
 import { permutationProducts } from "./permutation/prover.ts";
 import { multiplicities, runningSum } from "./lookup/prover.ts";
+import { busRunningSums } from "./bus/index.ts";
 import { quotientPiecesParallel } from "./vanishing/prover.ts";
 import { quotientCommitment, quotientFoldScalars } from "./vanishing/verifier.ts";
 import { BN254_FR, FieldVec } from "../field/index.ts";
@@ -181,6 +182,11 @@ export async function prove(pk: ProvingKey, witness: Witness, opts: ProveOptions
   const phiCommits = zPhiCommits.slice(zValues.length);
   zCommits.forEach((p) => tr.absorbPoint(p));
   phiCommits.forEach((p) => tr.absorbPoint(p));
+  // Bus running sums (bus/index.ts), committed after the lookups' (absent for circuits without buses).
+  const busValues = shape.buses ? busRunningSums(shape.buses, shape.degree, n, usable, theta, beta, rowReader, random, opts.unchecked) : [];
+  const busCoeffs = busValues.map(interpolate);
+  const busCommits = busValues.length ? ((await commitLagrange(pk.srs, domain.k, busValues.map((v) => ({ values: v })))) ?? (await commitAll(busCoeffs))) : [];
+  busCommits.forEach((p) => tr.absorbPoint(p));
   phase("permutation and lookup products");
 
   // Round 4: quotient.
@@ -189,6 +195,7 @@ export async function prove(pk: ProvingKey, witness: Witness, opts: ProveOptions
   const zExt = zCoeffs.map(extend);
   const mExt = mCoeffs.map(extend);
   const phiExt = phiCoeffs.map(extend);
+  const busExt = busCoeffs.map(extend);
   phase("extended-domain FFTs");
   const ext = (c: Column): FieldVec => {
     const tables: Record<string, FieldVec[]> = {
@@ -199,6 +206,7 @@ export async function prove(pk: ProvingKey, witness: Witness, opts: ProveOptions
       perm_z: zExt,
       lookup_m: mExt,
       lookup_phi: phiExt,
+      bus_phi: busExt,
       special: pk.specialExt,
     };
     const arr = tables[c.kind]?.[c.index];
@@ -227,6 +235,8 @@ export async function prove(pk: ProvingKey, witness: Witness, opts: ProveOptions
         return { poly: mCoeffs[c.index], commitment: mCommits[c.index] };
       case "lookup_phi":
         return { poly: phiCoeffs[c.index], commitment: phiCommits[c.index] };
+      case "bus_phi":
+        return { poly: busCoeffs[c.index], commitment: busCommits[c.index] };
       default:
         throw new ProverError(`cannot open ${c.kind}`);
     }
@@ -252,6 +262,15 @@ export async function prove(pk: ProvingKey, witness: Witness, opts: ProveOptions
   opening.forEach((p) => tr.absorbPoint(p));
   phase("batched opening");
 
-  return { advice: adviceCommits, lookupM: mCommits, permZ: zCommits, lookupPhi: phiCommits, quotient: hCommits, evals, opening };
+  return {
+    advice: adviceCommits,
+    lookupM: mCommits,
+    permZ: zCommits,
+    lookupPhi: phiCommits,
+    ...(busCommits.length ? { busPhi: busCommits } : {}),
+    quotient: hCommits,
+    evals,
+    opening,
+  };
 }
 

@@ -13,6 +13,7 @@ import { SPECIAL, allConstraints, openingQueries, permutationChunks } from "./co
 import { expectedQuotientEval, quotientCommitment } from "./vanishing/verifier.ts";
 import { TRANSCRIPT_LABEL, absorbInstance } from "./prover.ts";
 import type { Proof } from "./encoding.ts";
+import { busGroups } from "./bus/index.ts";
 
 /** Why a proof was rejected (for CLI messages); `verify` only answers yes or no. */
 export type VerifyResult = { ok: true } | { ok: false; reason: string };
@@ -53,6 +54,7 @@ export function transcriptChallenges(vk: VerifyingKey, instance: readonly (reado
   const gamma = tr.challenge();
   proof.permZ.forEach((p) => tr.absorbPoint(p));
   proof.lookupPhi.forEach((p) => tr.absorbPoint(p));
+  (proof.busPhi ?? []).forEach((p) => tr.absorbPoint(p));
   const y = tr.challenge();
   proof.quotient.forEach((p) => tr.absorbPoint(p));
   const x = tr.challenge();
@@ -81,11 +83,12 @@ function verifyUnsafe(vk: VerifyingKey, instance: readonly (readonly bigint[])[]
     proof.lookupM.length === s.lookups.length &&
     proof.lookupPhi.length === s.lookups.length &&
     proof.permZ.length === chunks.length &&
+    (proof.busPhi ?? []).length === busGroups(s.buses ?? [], s.degree).length &&
     proof.quotient.length === domain.quotientPieces &&
     proof.evals.length === queries.length;
   if (!shapeOk) return fail("proof does not have the shape this verifying key expects");
   if (proof.evals.some((e) => typeof e !== "bigint" || e < 0n || e >= R)) return fail("evaluation out of range");
-  const points = [...proof.advice, ...proof.lookupM, ...proof.permZ, ...proof.lookupPhi, ...proof.quotient, ...proof.opening];
+  const points = [...proof.advice, ...proof.lookupM, ...proof.permZ, ...proof.lookupPhi, ...(proof.busPhi ?? []), ...proof.quotient, ...proof.opening];
   if (!points.every((p) => p && typeof p.x === "bigint" && typeof p.y === "bigint" && G1Ops.isOnCurve(p))) return fail("a proof point is not on the curve");
 
   const { theta, beta, gamma, y, x, v, u } = transcriptChallenges(vk, instance, proof);
@@ -140,6 +143,8 @@ function verifyUnsafe(vk: VerifyingKey, instance: readonly (readonly bigint[])[]
         return proof.lookupM[c.index];
       case "lookup_phi":
         return proof.lookupPhi[c.index];
+      case "bus_phi":
+        return proof.busPhi![c.index];
       default:
         throw new Error(`cannot open ${c.kind}`);
     }
