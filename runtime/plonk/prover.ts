@@ -101,15 +101,19 @@ export async function prove(pk: ProvingKey, witness: Witness, opts: ProveOptions
   // through the SRS's Lagrange basis (witness values are often small, which the MSM's zero digits skip);
   // the point is the same as from the coefficients, which are used when the SRS has no Lagrange basis.
   const commitAll = (polys: readonly FieldVec[]): Promise<G1[]> => commitMany(pk.srs, polys);
-  const commitValues = async (values: readonly (readonly bigint[])[], coeffs: readonly FieldVec[]): Promise<G1[]> =>
-    (await commitLagrange(pk.srs, domain.k, values.map((v) => ({ values: v })))) ?? (await commitAll(coeffs));
+  // The value-form commitments start on the pool before this thread interpolates the same columns, and are
+  // awaited after: the MSMs and the inverse NTTs overlap.
+  const commitValues = async (values: readonly (readonly bigint[])[], interpolated: () => FieldVec[]): Promise<[G1[], FieldVec[]]> => {
+    const committing = commitLagrange(pk.srs, domain.k, values.map((v) => ({ values: v })), { callerWorks: false });
+    const coeffs = interpolated();
+    return [(await committing) ?? (await commitAll(coeffs)), coeffs];
+  };
   const instanceValues = witness.instance.map((c) => pad(c, false));
   const instanceExt = instanceValues.map((v) => extend(interpolate(v)));
 
   // Round 1: advice.
   const adviceValues = witness.advice.map((c) => pad(c, true));
-  const adviceCoeffs = adviceValues.map(interpolate);
-  const adviceCommits = await commitValues(adviceValues, adviceCoeffs);
+  const [adviceCommits, adviceCoeffs] = await commitValues(adviceValues, () => adviceValues.map(interpolate));
   adviceCommits.forEach((p) => tr.absorbPoint(p));
   phase("advice commitments");
 
@@ -145,8 +149,7 @@ export async function prove(pk: ProvingKey, witness: Witness, opts: ProveOptions
     lookupT.push(tv);
     mValues.push(multiplicities(l.name, f, tv, n, usable, random, opts.unchecked));
   }
-  const mCoeffs = mValues.map(interpolate);
-  const mCommits = await commitValues(mValues, mCoeffs);
+  const [mCommits, mCoeffs] = await commitValues(mValues, () => mValues.map(interpolate));
   mCommits.forEach((p) => tr.absorbPoint(p));
   phase("lookup multiplicities");
 
@@ -175,9 +178,9 @@ export async function prove(pk: ProvingKey, witness: Witness, opts: ProveOptions
   const lastZ = zValues[zValues.length - 1];
   if (!opts.unchecked && lastZ && lastZ[usable] !== 1n) throw new ProverError("copy constraints are not satisfied (run the MockProver to find which)");
   const phiValues = shape.lookups.map((_, i) => runningSum(lookupF[i], lookupT[i], mValues[i], usable, beta, random));
-  const zCoeffs = zValues.map(interpolate);
-  const phiCoeffs = phiValues.map(interpolate);
-  const zPhiCommits = await commitValues([...zValues, ...phiValues], [...zCoeffs, ...phiCoeffs]);
+  const [zPhiCommits, zPhiCoeffs] = await commitValues([...zValues, ...phiValues], () => [...zValues, ...phiValues].map(interpolate));
+  const zCoeffs = zPhiCoeffs.slice(0, zValues.length);
+  const phiCoeffs = zPhiCoeffs.slice(zValues.length);
   const zCommits = zPhiCommits.slice(0, zValues.length);
   const phiCommits = zPhiCommits.slice(zValues.length);
   zCommits.forEach((p) => tr.absorbPoint(p));
