@@ -204,8 +204,8 @@ function* proveSteps(pk: ProvingKey, traces: ChipTrace[], boundary: BoundaryTerm
         const fp = fingerprint(alg, busId.get(it.bus)!, it.values.map((v) => ev.eval(v)), beta);
         const d = toCols(alg.sub(extVal(alpha), fp), n);
         eBatchInvCols(d);
-        const t = toCols(alg.mul(ev.eval(it.multiplicity), d), n);
-        for (let j = 0; j < 4; j++) for (let r = 0; r < n; r++) h[j][r] = add(h[j][r], t[j][r]);
+        const term = toCols(alg.mul(ev.eval(it.multiplicity), d), n);
+        for (let j = 0; j < 4; j++) for (let r = 0; r < n; r++) h[j][r] = add(h[j][r], term[j][r]);
       }
       cols.push(...h);
     }
