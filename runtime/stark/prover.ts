@@ -60,6 +60,11 @@ const isPow2 = (n: number) => Number.isInteger(n) && n >= 1 && (n & (n - 1)) ===
 
 export function keygen(air: Air, opts: KeygenOptions = {}): { pk: ProvingKey; vk: VerifyingKey } {
   const params = opts.params ?? DEFAULT_PARAMS;
+  const { logBlowup, numQueries, powBits, logFinalLen } = params;
+  const within = (v: number, lo: number, hi: number) => Number.isInteger(v) && v >= lo && v <= hi;
+  if (!within(logBlowup, 1, 8) || !within(numQueries, 1, 4096) || !within(powBits, 0, 32) || !within(logFinalLen, 0, 20)) {
+    throw new Error(`STARK parameters out of range: log blowup 1..8, queries 1..4096, grinding bits 0..32, log final length 0..20 (got ${JSON.stringify(params)})`);
+  }
   const names = new Set<string>();
   const chips: ChipShape[] = [];
   const fixed: (Committed | undefined)[] = [];

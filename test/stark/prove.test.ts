@@ -233,6 +233,13 @@ describe("BabyBear STARK", () => {
     expect(verify(k3.vk, proof, honest.boundary).ok).toBe(false);
   });
 
+  it("refuses parameters without soundness (rate 1) or out of range, and a blowup too small for the degree", () => {
+    expect(() => keygen(makeAir(), { params: { ...params, logBlowup: 0 }, heights: { range: RANGE } })).toThrow(/out of range/);
+    expect(() => keygen(makeAir(), { params: { ...params, numQueries: 0 }, heights: { range: RANGE } })).toThrow(/out of range/);
+    const cubic: Air = { chips: [{ name: "c", columns: ["x"], constraints: [mul(col(0), mul(col(0), mul(col(0), col(0))))], interactions: [] }] };
+    expect(() => keygen(cubic, { params: { ...params, logBlowup: 1 } })).toThrow(/blowup of at least 3/);
+  });
+
   it("states ≥ 96 bits with the default parameters and verifies with them", () => {
     const d = keygen(makeAir(), { heights: { range: RANGE } });
     const p = prove(d.pk, honest.traces, honest.boundary);
