@@ -71,6 +71,17 @@ describe("cwl mpc run", () => {
     }
   }, 120_000);
 
+  it("examples/mpc_logreg.cwl (a program of megabytes, passed to the parties through a file): equal to the clear fixed-point run", async () => {
+    const want = clear("examples/mpc_logreg.cwl", "examples/mpc_logreg.json").flatMap((s) => s.split(",")).map(Number);
+    const r = await cwl(["mpc", "run", "examples/mpc_logreg.cwl", "--input", "examples/mpc_logreg.json"]);
+    expect(r.status, r.stderr).toBe(0);
+    const got = (JSON.parse(r.stdout).revealed as string[]).map(Number);
+    expect(got.length).toBe(784 * 10);
+    // Each weight went through a few probabilistic truncations (±2^-16 each).
+    got.forEach((g, i) => expect(Math.abs(g - want[i]), `weight ${i}`).toBeLessThanOrEqual(2 ** -12));
+    expect(got.some((g) => g !== 0)).toBe(true);
+  }, 120_000);
+
   it("--cheat party=1: every honest party aborts in the MAC check", async () => {
     // (A wrong MAC is covered in spdz2k.test.ts without processes.)
     const r = await cwl(["mpc", "run", "examples/dot_product.cwl", "--input", "examples/dot_product.json", "--cheat", "party=1"]);
