@@ -13,6 +13,9 @@
 // The commitments of step 3 also carry a hash of every input broadcast the party received, so an
 // input owner who sent different values to different parties is caught in the same check. Any
 // failure aborts every party (the transport forwards the abort) with the step that failed.
+//
+// Beyond products: matrix products with matrix triples (a matrix opened once is reused), random
+// bits, probabilistic truncation for fixed point and exact comparison, each described at its method.
 import { createHash, randomBytes } from "node:crypto";
 import { MpcError, type PartyNet } from "../net/index.ts";
 import { matmulClear, type Preprocessing, type Share, type Triple, type TruncPair } from "./preprocessing.ts";
