@@ -57,6 +57,10 @@ function check(vk: VerifyingKey, proof: StarkProof, boundary: BoundaryTerm[]): s
   if (securityBits(params) < 0) return "parameters give no security";
   const lh = proof.logHeights;
   if (lh.length !== nChips) return `the proof has ${lh.length} chips, the key ${nChips}`;
+  for (const [what, list] of [["main roots", proof.mainRoots], ["LogUp roots", proof.permRoots], ["quotient roots", proof.quotientRoots], ["LogUp totals", proof.totals], ["openings", proof.openings]] as const) {
+    if (list.length !== nChips) return `the proof has ${list.length} ${what} for ${nChips} chips`;
+  }
+  if (![...proof.mainRoots, ...proof.quotientRoots, ...proof.permRoots.filter((r) => r !== undefined)].every((r) => r.length === 32)) return "a commitment is not a 32-byte digest";
   for (let c = 0; c < nChips; c++) {
     const s = vk.chips[c];
     if (!Number.isInteger(lh[c]) || lh[c] < 0 || lh[c] + params.logBlowup > 27) return `chip ${s.name}: bad height`;
