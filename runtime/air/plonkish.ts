@@ -21,15 +21,17 @@ import {
 import type { Air, BoundaryTerm, ChipTrace, Expr } from "./index.ts";
 
 /** BN254's scalar field, the modulus the compiled circuit works in. */
-export const BN254_R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
+export const BN254_R =
+  21888242871839275222246405745257275088548364400416034343698204186575808495617n;
 
 export class AirCompileError extends Error {}
 
 export interface ChipLayout {
   chip: string;
+  /** the chip's height in the AIR */
   height: number;
-  /** advice column index of each main column */
-  advice: number[];
+  /** advice column index of each main column, per block (one block unless the chip is folded) */
+  advice: number[][];
 }
 
 export interface PlonkishAir {
@@ -51,6 +53,28 @@ export interface CompileOptions {
   boundaryBuses?: string[];
   /** rows reserved for boundary terms (the statement's number of terms) */
   boundaryRows?: number;
+  /**
+   * Fold chips taller than this (a power of two) into column blocks of this height: row r of the chip
+   * goes to block ⌊r / fold⌋, row r mod fold. Only for chips whose constraints and interactions read
+   * neither the next row nor a selector (lookup tables), whose rows are independent; others keep their
+   * height. A 2^16-row table then costs columns instead of a 2^17-row domain.
+   */
+  fold?: number;
+}
+
+/** Whether a chip's rows are independent (no `next`, no first/last/transition), so it may be folded. */
+function foldable(chip: Air["chips"][number]): boolean {
+  const uses = (e: Expr): boolean =>
+    e.op === "sel" ||
+    ((e.op === "main" || e.op === "fixed") && e.next) ||
+    ("a" in e && uses(e.a)) ||
+    ("b" in e && uses(e.b));
+  return (
+    !chip.constraints.some(uses) &&
+    !chip.interactions.some(
+      (it) => uses(it.multiplicity) || it.values.some(uses),
+    )
+  );
 }
 
 type Sel = "first" | "last" | "transition";
@@ -98,14 +122,29 @@ function readsNext(e: Expr): boolean {
  * Compiles `air` for chips of the given heights (powers of two; every chip of the AIR needs one).
  * Throws AirCompileError on a chip without a height or a constraint that reads `next` ungated.
  */
-export function compileAir(air: Air, heights: Record<string, number>, opts: CompileOptions = {}): PlonkishAir {
+export function compileAir(
+  air: Air,
+  heights: Record<string, number>,
+  opts: CompileOptions = {},
+): PlonkishAir {
   const c = new Circuit("air");
   const layouts: ChipLayout[] = [];
+  const fold = opts.fold;
+  if (fold !== undefined && (fold < 1 || fold & (fold - 1)))
+    throw new AirCompileError(`fold height ${fold} is not a power of two`);
+  // blocks per chip: h / fold for a foldable chip taller than `fold`, else 1
+  const blocksOf = new Map<string, number>();
   let H = 1;
   for (const chip of air.chips) {
     const h = heights[chip.name];
-    if (!h || h & (h - 1)) throw new AirCompileError(`chip ${chip.name}: height ${h} is not a power of two`);
-    H = Math.max(H, h);
+    if (!h || h & (h - 1))
+      throw new AirCompileError(
+        `chip ${chip.name}: height ${h} is not a power of two`,
+      );
+    const blocks =
+      fold !== undefined && h > fold && foldable(chip) ? h / fold : 1;
+    blocksOf.set(chip.name, blocks);
+    H = Math.max(H, h / blocks);
   }
   // Selector columns per height, created on first use.
   const sels = new Map<string, Column>();
@@ -115,7 +154,15 @@ export function compileAir(air: Air, heights: Record<string, number>, opts: Comp
     if (!col) {
       col = c.selector(`${which}_${h}`);
       sels.set(key, col);
-      const rows = which === "first" ? [0] : which === "last" ? [h - 1] : Array.from({ length: which === "active" ? h : h - 1 }, (_, i) => i);
+      const rows =
+        which === "first"
+          ? [0]
+          : which === "last"
+            ? [h - 1]
+            : Array.from(
+                { length: which === "active" ? h : h - 1 },
+                (_, i) => i,
+              );
       for (const r of rows) c.enable(col, r);
       c.touch(h - 1);
     }
@@ -123,93 +170,157 @@ export function compileAir(air: Air, heights: Record<string, number>, opts: Comp
   };
 
   for (const chip of air.chips) {
-    const h = heights[chip.name];
-    const advice = chip.columns.map((name) => c.adviceColumn(`${chip.name}.${name}`).index);
-    const fixedCols: number[] = [];
-    if (chip.fixed) {
-      const vals = chip.fixed.values(h);
-      chip.fixed.columns.forEach((name, j) => {
-        const col = c.fixedColumn(`${chip.name}.${name}`);
-        fixedCols.push(col.index);
-        for (let r = 0; r < h; r++) {
-          const v = vals[r][j];
-          if (v !== 0n) c.assignFixed(col, r, ((v % BN254_R) + BN254_R) % BN254_R);
+    const blocks = blocksOf.get(chip.name)!;
+    const full = heights[chip.name];
+    const h = full / blocks;
+    const fixedVals = chip.fixed?.values(full);
+    const adviceBlocks: number[][] = [];
+    for (let blk = 0; blk < blocks; blk++) {
+      const tag = blocks > 1 ? `#${blk}` : "";
+      const advice = chip.columns.map(
+        (name) => c.adviceColumn(`${chip.name}${tag}.${name}`).index,
+      );
+      adviceBlocks.push(advice);
+      const fixedCols: number[] = [];
+      if (chip.fixed && fixedVals) {
+        chip.fixed.columns.forEach((name, j) => {
+          const col = c.fixedColumn(`${chip.name}${tag}.${name}`);
+          fixedCols.push(col.index);
+          for (let r = 0; r < h; r++) {
+            const v = fixedVals[blk * h + r][j];
+            if (v !== 0n)
+              c.assignFixed(col, r, ((v % BN254_R) + BN254_R) % BN254_R);
+          }
+        });
+      }
+      c.touch(h - 1);
+      const lower = (e: Expr): Expression => {
+        switch (e.op) {
+          case "main":
+            return Expression.query(
+              { kind: "advice", index: advice[e.col] },
+              e.next ? 1 : 0,
+            );
+          case "fixed":
+            return Expression.query(
+              { kind: "fixed", index: fixedCols[e.col] },
+              e.next ? 1 : 0,
+            );
+          case "const":
+            return Expression.constant(
+              ((e.value % BN254_R) + BN254_R) % BN254_R,
+            );
+          case "sel":
+            return selector(h, e.which);
+          case "add":
+            return lower(e.a).add(lower(e.b));
+          case "sub":
+            return lower(e.a).sub(lower(e.b));
+          case "mul":
+            return lower(e.a).mul(lower(e.b));
+          case "neg":
+            return lower(e.a).neg();
         }
+      };
+      // A factor that vanishes outside the chip's rows: its own selector if it has one, else `active`.
+      const gate = (e: Expr, what: string): Expression => {
+        const f = factors(e);
+        if (readsNext(e) && !f.has("transition"))
+          throw new AirCompileError(
+            `chip ${chip.name}: ${what} reads the next row without a transition factor (it would cross the chip's last row; multiply it by \`transition\`)`,
+          );
+        const x = lower(e);
+        return f.size ? x : selector(h, "active").mul(x);
+      };
+      const polys = chip.constraints.map((e, i) => gate(e, `constraint ${i}`));
+      if (polys.length)
+        c.createGate(`${chip.name}${tag}`, polys, {
+          region: chip.name,
+          polyNames: polys.map((_, i) => `constraint ${i}`),
+        });
+      chip.interactions.forEach((it, i) => {
+        if (
+          it.values.some(readsNext) &&
+          !factors(it.multiplicity).has("transition")
+        )
+          throw new AirCompileError(
+            `chip ${chip.name}: interaction ${i} (bus ${it.bus}) reads the next row without a transition factor in its multiplicity`,
+          );
+        c.busInteraction(
+          it.bus,
+          it.values.map(lower),
+          gate(it.multiplicity, `interaction ${i}'s multiplicity`),
+          { region: chip.name },
+        );
       });
     }
-    c.touch(h - 1);
-    const lower = (e: Expr): Expression => {
-      switch (e.op) {
-        case "main":
-          return Expression.query({ kind: "advice", index: advice[e.col] }, e.next ? 1 : 0);
-        case "fixed":
-          return Expression.query({ kind: "fixed", index: fixedCols[e.col] }, e.next ? 1 : 0);
-        case "const":
-          return Expression.constant(((e.value % BN254_R) + BN254_R) % BN254_R);
-        case "sel":
-          return selector(h, e.which);
-        case "add":
-          return lower(e.a).add(lower(e.b));
-        case "sub":
-          return lower(e.a).sub(lower(e.b));
-        case "mul":
-          return lower(e.a).mul(lower(e.b));
-        case "neg":
-          return lower(e.a).neg();
-      }
-    };
-    // A factor that vanishes outside the chip's rows: its own selector if it has one, else `active`.
-    const gate = (e: Expr, what: string): Expression => {
-      const f = factors(e);
-      if (readsNext(e) && !f.has("transition"))
-        throw new AirCompileError(
-          `chip ${chip.name}: ${what} reads the next row without a transition factor (it would cross the chip's last row; multiply it by \`transition\`)`,
-        );
-      const x = lower(e);
-      return f.size ? x : selector(h, "active").mul(x);
-    };
-    const polys = chip.constraints.map((e, i) => gate(e, `constraint ${i}`));
-    if (polys.length) c.createGate(chip.name, polys, { region: chip.name, polyNames: polys.map((_, i) => `constraint ${i}`) });
-    chip.interactions.forEach((it, i) => {
-      if (it.values.some(readsNext) && !factors(it.multiplicity).has("transition"))
-        throw new AirCompileError(`chip ${chip.name}: interaction ${i} (bus ${it.bus}) reads the next row without a transition factor in its multiplicity`);
-      c.busInteraction(it.bus, it.values.map(lower), gate(it.multiplicity, `interaction ${i}'s multiplicity`), { region: chip.name });
-    });
-    layouts.push({ chip: chip.name, height: h, advice });
+    layouts.push({ chip: chip.name, height: full, advice: adviceBlocks });
   }
 
   // Boundary terms: instance columns v0..v(arity−1) hold each term's tuple, m_<bus> its multiplicity.
   const arityOf = new Map<string, number>();
-  for (const chip of air.chips) for (const it of chip.interactions) arityOf.set(it.bus, it.values.length);
+  for (const chip of air.chips)
+    for (const it of chip.interactions) arityOf.set(it.bus, it.values.length);
   const boundaryBuses = opts.boundaryBuses ?? [...arityOf.keys()].sort();
-  for (const b of boundaryBuses) if (!arityOf.has(b)) throw new AirCompileError(`boundary bus ${b} has no interaction in the AIR`);
+  for (const b of boundaryBuses)
+    if (!arityOf.has(b))
+      throw new AirCompileError(
+        `boundary bus ${b} has no interaction in the AIR`,
+      );
   const arity = Math.max(0, ...boundaryBuses.map((b) => arityOf.get(b)!));
   const boundaryRows = opts.boundaryRows ?? 0;
   if (boundaryBuses.length && boundaryRows > 0) {
-    const vals = Array.from({ length: arity }, (_, j) => Expression.query(c.instanceColumn(`boundary.v${j}`)));
+    const vals = Array.from({ length: arity }, (_, j) =>
+      Expression.query(c.instanceColumn(`boundary.v${j}`)),
+    );
     for (const b of boundaryBuses) {
       const m = Expression.query(c.instanceColumn(`boundary.m_${b}`));
-      c.busInteraction(b, vals.slice(0, arityOf.get(b)!), m, { region: "boundary" });
+      c.busInteraction(b, vals.slice(0, arityOf.get(b)!), m, {
+        region: "boundary",
+      });
     }
     c.useInstance(boundaryRows - 1);
   }
   // No copy constraints: the instance columns need no permutation argument.
   c.equality.length = 0;
-  return { circuit: c, air, chips: layouts, height: H, boundaryBuses, boundaryRows, arity, k: minimumK(c) };
+  return {
+    circuit: c,
+    air,
+    chips: layouts,
+    height: H,
+    boundaryBuses,
+    boundaryRows,
+    arity,
+    k: minimumK(c),
+  };
 }
 
 /** The instance columns of a statement's boundary terms (what prover and verifier both pass). */
-export function boundaryInstance(p: PlonkishAir, boundary: readonly BoundaryTerm[]): bigint[][] {
+export function boundaryInstance(
+  p: PlonkishAir,
+  boundary: readonly BoundaryTerm[],
+): bigint[][] {
   if (p.boundaryRows === 0 || p.boundaryBuses.length === 0) {
-    if (boundary.length) throw new AirCompileError(`${boundary.length} boundary terms, but the circuit reserves no boundary rows`);
+    if (boundary.length)
+      throw new AirCompileError(
+        `${boundary.length} boundary terms, but the circuit reserves no boundary rows`,
+      );
     return [];
   }
-  if (boundary.length > p.boundaryRows) throw new AirCompileError(`${boundary.length} boundary terms, but the circuit reserves ${p.boundaryRows} rows`);
+  if (boundary.length > p.boundaryRows)
+    throw new AirCompileError(
+      `${boundary.length} boundary terms, but the circuit reserves ${p.boundaryRows} rows`,
+    );
   const f = (v: bigint) => ((v % BN254_R) + BN254_R) % BN254_R;
-  const cols = Array.from({ length: p.arity + p.boundaryBuses.length }, () => new Array<bigint>(boundary.length).fill(0n));
+  const cols = Array.from({ length: p.arity + p.boundaryBuses.length }, () =>
+    new Array<bigint>(boundary.length).fill(0n),
+  );
   boundary.forEach((t, r) => {
     const b = p.boundaryBuses.indexOf(t.bus);
-    if (b < 0) throw new AirCompileError(`boundary term on bus ${t.bus}, which the circuit does not take boundary terms on`);
+    if (b < 0)
+      throw new AirCompileError(
+        `boundary term on bus ${t.bus}, which the circuit does not take boundary terms on`,
+      );
     t.values.forEach((v, j) => (cols[j][r] = f(v)));
     cols[p.arity + b][r] = f(t.multiplicity);
   });
@@ -217,30 +328,53 @@ export function boundaryInstance(p: PlonkishAir, boundary: readonly BoundaryTerm
 }
 
 /** The circuit's witness: each chip's trace in its advice columns, the boundary terms in the instance. */
-export function plonkishWitness(p: PlonkishAir, traces: readonly ChipTrace[], boundary: readonly BoundaryTerm[]): Witness {
+export function plonkishWitness(
+  p: PlonkishAir,
+  traces: readonly ChipTrace[],
+  boundary: readonly BoundaryTerm[],
+): Witness {
   const w = emptyWitness(p.circuit);
   const byName = new Map(traces.map((t) => [t.chip, t]));
   const usable = usableRows(p.circuit, p.k);
   for (const l of p.chips) {
     const t = byName.get(l.chip);
     if (!t) throw new AirCompileError(`no trace for chip ${l.chip}`);
-    if (t.rows.length !== l.height) throw new AirCompileError(`chip ${l.chip}: trace of ${t.rows.length} rows, the circuit was compiled for ${l.height}`);
-    if (t.rows.length > usable) throw new AirCompileError(`chip ${l.chip}: ${t.rows.length} rows do not fit ${usable} usable rows`);
-    l.advice.forEach((a, j) => {
-      const col = new Array<bigint>(l.height);
-      for (let r = 0; r < l.height; r++) {
-        const v = t.rows[r][j];
-        col[r] = v >= 0n && v < BN254_R ? v : ((v % BN254_R) + BN254_R) % BN254_R;
-      }
-      w.advice[a] = col;
-    });
+    if (t.rows.length !== l.height)
+      throw new AirCompileError(
+        `chip ${l.chip}: trace of ${t.rows.length} rows, the circuit was compiled for ${l.height}`,
+      );
+    const h = l.height / l.advice.length;
+    if (h > usable)
+      throw new AirCompileError(
+        `chip ${l.chip}: ${h} rows do not fit ${usable} usable rows`,
+      );
+    l.advice.forEach((block, blk) =>
+      block.forEach((a, j) => {
+        const col = new Array<bigint>(h);
+        for (let r = 0; r < h; r++) {
+          const v = t.rows[blk * h + r][j];
+          col[r] =
+            v >= 0n && v < BN254_R ? v : ((v % BN254_R) + BN254_R) % BN254_R;
+        }
+        w.advice[a] = col;
+      }),
+    );
   }
   w.instance = boundaryInstance(p, boundary);
   return w;
 }
 
 /** Rows, columns and cells of a compiled AIR (for reports and benches). */
-export function plonkishStats(p: PlonkishAir): { k: number; rows: number; advice: number; fixed: number; instance: number; cells: number; buses: number; degree: number } {
+export function plonkishStats(p: PlonkishAir): {
+  k: number;
+  rows: number;
+  advice: number;
+  fixed: number;
+  instance: number;
+  cells: number;
+  buses: number;
+  degree: number;
+} {
   const c = p.circuit;
   const rows = 1 << p.k;
   return {

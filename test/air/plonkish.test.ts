@@ -71,10 +71,12 @@ function verdicts(p: PlonkishAir, t: ChipTrace[], b: BoundaryTerm[]) {
 }
 
 let compiled: PlonkishAir;
+let folded: PlonkishAir;
 let pk: ProvingKey;
 
 beforeAll(async () => {
   compiled = compileAir(air, heights, { boundaryBuses: ["out"], boundaryRows: 1 });
+  folded = compileAir(air, heights, { boundaryBuses: ["out"], boundaryRows: 1, fold: 8 });
   pk = await keygen(insecureDevSrs(1 << (compiled.k + 1)), compiled.circuit, { k: compiled.k });
 });
 
@@ -87,6 +89,15 @@ describe("runtime/air → PLONKish", () => {
     expect(s.rows).toBe(1 << compiled.k);
     expect(s.buses).toBe(6);
     expect(zeroKnowledgeGaps(pk.vk.shape)).toEqual([]);
+  });
+
+  it("folds a table into column blocks: 32 rows as 4 blocks of 8, the tallest other chip's height", () => {
+    expect(folded.height).toBe(8);
+    expect(folded.chips.find((c) => c.chip === "table")!.advice).toHaveLength(4);
+    expect(folded.chips.find((c) => c.chip === "fib")!.advice).toHaveLength(1);
+    expect(folded.k).toBeLessThan(compiled.k);
+    // fib reads the next row and has selectors: it is never folded
+    expect(compileAir(air, heights, { fold: 4 }).chips.find((c) => c.chip === "fib")!.advice).toHaveLength(1);
   });
 
   it("MockProver and checkAir agree on the honest trace and on every tampering", () => {
@@ -103,9 +114,11 @@ describe("runtime/air → PLONKish", () => {
     for (const [what, tamper, b] of cases) {
       const t = clone(traces());
       tamper(t);
-      const v = verdicts(compiled, t, b);
-      expect({ what, plonk: v.plonk }).toEqual({ what, plonk: v.air });
-      expect({ what, ok: v.air }).toEqual({ what, ok: what === "honest" });
+      for (const p of [compiled, folded]) {
+        const v = verdicts(p, t, b);
+        expect({ what, plonk: v.plonk }).toEqual({ what, plonk: v.air });
+        expect({ what, ok: v.air }).toEqual({ what, ok: what === "honest" });
+      }
     }
     const bad = verdicts(compiled, traces(), boundary(35n));
     expect(bad.messages.some((m) => /bus "out"/.test(m))).toBe(true);
@@ -114,7 +127,7 @@ describe("runtime/air → PLONKish", () => {
   it("rows past a chip's height add nothing to a bus (a prover who fills them to claim another output)", async () => {
     // fib's rows 8 and 9 (past its height): receive the true output 34 and send a false 35 on the out bus
     const w = plonkishWitness(compiled, traces(), boundary(35n));
-    const [a, b, out] = compiled.chips[0].advice;
+    const [a, b, out] = compiled.chips[0].advice[0];
     w.advice[a].push(0n, 0n);
     w.advice[b].push(34n, 35n);
     w.advice[out].push(BN254_R - 1n, 1n);
@@ -139,6 +152,9 @@ describe("runtime/air → PLONKish", () => {
     const proof = await prove(pk, w, { threads: 1 });
     expect(verify(pk.vk, boundaryInstance(compiled, boundary()), proof)).toBe(true);
     expect(verify(pk.vk, boundaryInstance(compiled, boundary(35n)), proof)).toBe(false);
+    const fpk = await keygen(insecureDevSrs(1 << (folded.k + 1)), folded.circuit, { k: folded.k });
+    const fw = plonkishWitness(folded, traces(), boundary());
+    expect(verify(fpk.vk, fw.instance, await prove(fpk, fw, { threads: 1 }))).toBe(true);
     // a prover who writes the witness by hand: fib's b at row 3 off by one, the claimed output adjusted
     const t = clone(traces());
     t[0].rows[3][1] += 1n;
