@@ -5,7 +5,9 @@
 // a bit, a limb of 2^16 or more.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import wabtInit from "wabt";
 import { buildZkvm } from "../../backends/zkvm/index.ts";
+import { compileWasm } from "../../compiler/wasm/index.ts";
 import { compileSource } from "../../compiler/pipeline/index.ts";
 import type { ChipTrace } from "../../runtime/air/index.ts";
 import { BABYBEAR } from "../../runtime/air/check.ts";
@@ -299,6 +301,39 @@ describe("zkVM AIR: honest runs are accepted", () => {
     }
   });
 
+  it("a WebAssembly guest: memory.grow (ecall 4), call_indirect, br_table, 64-bit ops, bit counts", async () => {
+    const wat = `(module (memory 1 4) (data (i32.const 16) "\\01\\02\\03\\84")
+      (table 2 funcref) (elem (i32.const 0) $sq $inc)
+      (type $t (func (param i64) (result i64)))
+      (func $sq (type $t) (i64.mul (local.get 0) (local.get 0)))
+      (func $inc (type $t) (i64.add (local.get 0) (i64.const 1)))
+      (func (export "main") (param i32 i64) (result i32 i64) (local i32 i64)
+        (drop (memory.grow (i32.const 1)))
+        (i64.store offset=70000 (i32.const 0) (local.get 1))
+        (local.set 3 (i64.load offset=70000 (i32.const 0)))
+        (local.set 2 (i32.const 0))
+        (loop
+          (local.set 3 (call_indirect (type $t) (local.get 3) (i32.and (local.get 2) (i32.const 1))))
+          (br_if 0 (i32.lt_u (local.tee 2 (i32.add (local.get 2) (i32.const 1))) (i32.const 5))))
+        (block (block (block (br_table 0 1 2 (i32.and (local.get 0) (i32.const 3))))
+          (local.set 2 (i32.const 100))) (local.set 2 (i32.add (local.get 2) (i32.const 7))))
+        (i32.add (local.get 2) (i32.add (i32.load8_s (i32.const 19)) (i32.clz (local.get 0))))
+        (i64.rotl (local.get 3) (i64.extend_i32_u (i32.popcnt (local.get 0))))))`;
+    const wabt = await wabtInit();
+    const m = wabt.parseWat("g.wat", wat, { multi_value: true, sign_extension: true });
+    const bin = m.toBinary({}).buffer;
+    m.destroy();
+    const lifted = compileWasm(bin, { entry: "main" });
+    const p = buildZkvm(lifted.module!).program!;
+    for (const [a, b] of [[5, 3n], [-1, 123456789n]] as const) {
+      const input = encodeInputs(p.sig!, [a >>> 0, BigInt.asUintN(64, b).toString()]) as Uint8Array;
+      const run = execute(p, { input });
+      const w = prove(p, input);
+      expect(run.ok && run.output).toEqual(w.statement.output);
+      expect(verifyProgram(p, w.statement, w.traces)).toEqual([]);
+    }
+  });
+
   it("a system call or width without a chip is a clear error, a trapping run has no proof", () => {
     const p = asm(`
       .memory 65536
@@ -486,13 +521,21 @@ describe("zkVM AIR: a cheating prover is rejected", () => {
     expect(execute(small, {}).ok).toBe(false);
     const w2 = prove({ ...small, memSize: 131072 }, new Uint8Array(0));
     expect(verifyProgram(small, w2.statement, w2.traces).length).toBeGreaterThan(0);
-    // the bound cells rewritten so the row's equation holds in the field: 65536 − 65534 − 4 = −2
+    // the memory size the row reads (a state cell the boundary starts at 65536) and its last value in
+    // memtouch rewritten, and the bound cells so the row's equation holds in the field: 65536 − 65534 − 4 = −2
     const ts = clone(w2.traces);
     const mem = chip(ts, "mem");
     const cols = w2.air.chips.find((c) => c.name === "mem")!.columns;
     const g = BABYBEAR - 2n;
+    mem.rows[0][cols.indexOf("MB.l")] = 0n;
+    mem.rows[0][cols.indexOf("MB.h")] = 1n;
     mem.rows[0][cols.indexOf("bound.lo")] = g % 65536n;
     mem.rows[0][cols.indexOf("bound.hi")] = g / 65536n;
+    const mt = chip(ts, "memtouch");
+    const mcols = w2.air.chips.find((c) => c.name === "memtouch")!.columns;
+    const cell = mt.rows.findIndex((r) => r[mcols.indexOf("space")] === 2n && r[mcols.indexOf("klo")] === 2n);
+    mt.rows[cell][mcols.indexOf("fl")] = 0n;
+    mt.rows[cell][mcols.indexOf("fh")] = 1n;
     const f = verifyProgram(small, w2.statement, ts);
     expect(f.filter((x) => x.constraint !== undefined)).toEqual([]);
     expect(f.some((x) => x.bus === "u16")).toBe(true);

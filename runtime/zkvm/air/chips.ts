@@ -32,7 +32,11 @@ export const HALT_PC = 1 << 24;
 export const MAX_CLK = 1 << 22;
 export const SPACE_REG = 0;
 export const SPACE_MEM = 1;
+/** Space 2: the machine's other state cells: input bytes left, output bytes written, memory bound. */
 export const SPACE_CUR = 2;
+export const CUR_IN = 0;
+export const CUR_OUT = 1;
+export const CUR_BOUND = 2;
 /** Linear memory addresses are below 2^26 (MAX_MEMORY): keys space·2^27 + addr order the touched cells. */
 export const KEY_SHIFT = 1 << 27;
 export const IO_IN = 0;
@@ -541,16 +545,19 @@ function cmpChip(): Chip {
   return cb.chip();
 }
 
-// Loads and stores: address = R[b] + imm (two limbs with carries) below the memory size, then one
-// byte access per byte of the width, each to its own address (no alignment needed). The register slot
-// A is written by loads, read by stores. Sign extension takes the top bit of the last byte.
-/** memSize − addr − width ≥ 0 (the executor's bounds check) as a 26-bit sum, on rows `m`; addr is
+/** bound − addr − width ≥ 0 (the executor's bounds check) as a 26-bit sum, on rows `m`; addr is
  *  below 2^27 already, so a negative difference is a field element near p, never such a sum. */
-function inBounds(cb: ChipBuilder, addr: Expr, width: Expr, memSize: number, m: Expr): void {
+function inBounds(cb: ChipBuilder, bound: Expr, addr: Expr, width: Expr, m: Expr): void {
   const [glo, ghi] = [cb.c("bound.lo"), cb.c("bound.hi")];
-  cb.eq(sub(sub(K(memSize), addr), width), lin([1, glo], [65536, ghi]), m);
+  cb.eq(sub(sub(bound, addr), width), lin([1, glo], [65536, ghi]), m);
   cb.u16(glo, m);
   cb.range(ghi, 10, m);
+}
+
+/** The accessible memory size (the cell ecall MEM_BOUND writes), read at slot 2 on rows `m`. */
+function memBound(cb: ChipBuilder, I: Instr, m: Expr): Expr {
+  const v = access(cb, "MB", { space: K(SPACE_CUR), addr: K(CUR_BOUND), ts: I.ts(2), m });
+  return lin([1, v.l], [65536, v.h]);
 }
 
 /** R[b] + imm (a signed immediate) as limbs with carry bits, with no wrap around 2^32 (as the executor
@@ -571,7 +578,7 @@ function address(I: Instr, base: { l: Expr; h: Expr }, memSize: number, width: E
   cb.u16(ah, I.real);
   cb.u16(sub(K(Math.ceil(memSize / 65536) - 1), ah), I.real);
   const addr = lin([1, al], [65536, ah]);
-  inBounds(cb, addr, width, memSize, I.real);
+  inBounds(cb, memBound(cb, I, I.real), addr, width, I.real);
   return addr;
 }
 
@@ -647,6 +654,9 @@ function alu64Chip(): Chip {
   return cb.chip();
 }
 
+// Loads and stores: address = R[b] + imm (two limbs with carries) below the accessible memory size,
+// then one byte access per byte of the width, each to its own address (no alignment needed). The
+// register slot A is written by loads, read by stores. Sign extension takes the top bit of the last byte.
 function memChip(memSize: number): Chip {
   const I = instrChip("mem", MEM_OPS);
   const { cb, sel, fp, a, b, c, cx } = I;
@@ -738,17 +748,17 @@ function cfChip(p: Program): Chip {
 
 // System calls: halt (exit code R[b]), input length (R[b] = bytes left), read / write (R[c] bytes
 // between memory at R[b] and the input / output stream: the cursor cell moves by R[c] and the io chip
-// copies the bytes, one row each).
+// copies the bytes, one row each), MEM_BOUND (the accessible memory size = R[b], at most the header's).
 function ecallChip(memSize: number): Chip {
   const I = instrChip("ecall", ECALL_OPS);
   const { cb, fp, a, ax, b, c } = I;
-  const [sHalt, sLen, sRead, sWrite] = ["halt", "len", "read", "write"].map((n) => cb.c(`sys_${n}`));
-  for (const s of [sHalt, sLen, sRead, sWrite]) cb.bit(s);
-  cb.eq(sum([sHalt, sLen, sRead, sWrite]), I.real);
-  cb.eq(a, lin([1, sLen], [2, sRead], [3, sWrite]));
+  const [sHalt, sLen, sRead, sWrite, sBound] = ["halt", "len", "read", "write", "bound"].map((n) => cb.c(`sys_${n}`));
+  for (const s of [sHalt, sLen, sRead, sWrite, sBound]) cb.bit(s);
+  cb.eq(sum([sHalt, sLen, sRead, sWrite, sBound]), I.real);
+  cb.eq(a, lin([1, sLen], [2, sRead], [3, sWrite], [4, sBound]));
   cb.zero(ax);
   const io = add(sRead, sWrite);
-  const x = access(cb, "B", { space: K(SPACE_REG), addr: add(fp, b), ts: I.ts(1), m: I.real, write: true, readOnly: add(sHalt, io) });
+  const x = access(cb, "B", { space: K(SPACE_REG), addr: add(fp, b), ts: I.ts(1), m: I.real, write: true, readOnly: add(add(sHalt, io), sBound) });
   const n = access(cb, "C", { space: K(SPACE_REG), addr: add(fp, c), ts: I.ts(2), m: io });
   const cur = access(cb, "Q", { space: K(SPACE_CUR), addr: sWrite, ts: I.ts(3), m: add(sLen, io), write: true, readOnly: sLen });
   const before = lin([1, cur.pl], [65536, cur.ph]);
@@ -758,8 +768,13 @@ function ecallChip(memSize: number): Chip {
   cb.u16(cur.l, io);
   cb.range(cur.h, 10, io);
   cb.range(n.h, 10, io);
-  cb.range(x.h, 10, io);
-  inBounds(cb, lin([1, x.l], [65536, x.h]), len, memSize, io);
+  cb.range(x.h, 10, add(io, sBound));
+  // the memory bound: read by a copy, written by MEM_BOUND (at most the header's memory size)
+  const mb = access(cb, "MB", { space: K(SPACE_CUR), addr: K(CUR_BOUND), ts: I.ts(2), m: add(io, sBound), write: true, readOnly: io });
+  inBounds(cb, lin([1, mb.pl], [65536, mb.ph]), lin([1, x.l], [65536, x.h]), len, io);
+  cb.eq(mb.l, x.l, sBound);
+  cb.eq(mb.h, x.h, sBound);
+  inBounds(cb, K(memSize), lin([1, x.l], [65536, x.h]), K(0), sBound);
   cb.eq(add(after, len), before, sRead);
   cb.eq(after, add(before, len), sWrite);
   cb.eq(x.l, cur.pl, sLen);
@@ -932,15 +947,16 @@ export function fixedHeights(p: Program): Record<string, number> {
   return out;
 }
 
-// Every register and memory cell the run touches, once, in strictly increasing key order
-// (key = space·2^27 + addr, checked < 2^28 on every row so the order cannot wrap): it starts the cell's
+// Every register, memory and state cell the run touches, once, in strictly increasing key order
+// (key = space·2^27 + addr, checked < 2^29 on every row so the order cannot wrap): it starts the cell's
 // history at value 0, ts 0 and takes its last (value, ts) back. Nonzero initial contents (the data
-// segment, the entry frame's return pc) are boundary terms that turn (addr, 0, 0) into the value at ts 0.
+// segment, the entry frame's return pc, the input length, the memory size) are boundary terms that
+// turn (addr, 0, 0) into the value at ts 0.
 function memTouchChip(): Chip {
   const cb = new ChipBuilder("memtouch");
   const [real, space, klo, khi, fl, fh, fts, glo, ghi] = ["real", "space", "klo", "khi", "fl", "fh", "fts", "glo", "ghi"].map((n) => cb.c(n));
   cb.bit(real);
-  cb.bit(space);
+  cb.zero(mul(mul(space, sub(space, K(1))), sub(space, K(2))));
   cb.zero(mul(cb.c("real", true), sub(K(1), real)), transition);
   const key = lin([1, klo], [65536, khi]);
   const keyNext = lin([1, cb.c("klo", true)], [65536, cb.c("khi", true)]);
@@ -948,9 +964,9 @@ function memTouchChip(): Chip {
   cb.zero(glo, first);
   cb.zero(ghi, first);
   cb.u16(klo, real);
-  cb.range(khi, 12, real);
+  cb.range(khi, 13, real);
   cb.u16(glo, real);
-  cb.range(ghi, 12, real);
+  cb.range(ghi, 13, real);
   const addr = sub(key, lin([KEY_SHIFT, space]));
   cb.send("memory", [space, addr, K(0), K(0), K(0)], real);
   cb.recv("memory", [space, addr, fl, fh, fts], real);

@@ -9,7 +9,7 @@ import { BABYBEAR } from "../../air/check.ts";
 import { type ZkvmError, zerr } from "../bytecode.ts";
 import { execute } from "../exec.ts";
 import { OPS, SYS, type Program } from "../isa.ts";
-import { ALU_OPS, CHIP_OF, bits16Row, regLimitOf, HALT_PC, IO_IN, IO_OUT, KEY_SHIFT, MAX_CLK, SPACE_CUR, SPACE_MEM, SPACE_REG, fixedHeight, pow2Row, romTuple, zkvmAir } from "./chips.ts";
+import { ALU_OPS, CHIP_OF, CUR_BOUND, CUR_IN, bits16Row, regLimitOf, HALT_PC, IO_IN, IO_OUT, KEY_SHIFT, MAX_CLK, SPACE_CUR, SPACE_MEM, SPACE_REG, fixedHeight, pow2Row, romTuple, zkvmAir } from "./chips.ts";
 
 /** What the verifier is told: the public part of a run. */
 export interface ZkvmStatement {
@@ -20,9 +20,6 @@ export interface ZkvmStatement {
   instructions: number;
   /** input bytes the run read */
   consumed: number;
-  /** timestamps of the last access to the input and output cursors (0 when never moved) */
-  inTs: number;
-  outTs: number;
 }
 
 export interface ZkvmTrace {
@@ -38,8 +35,10 @@ type Row = Record<string, number>;
 const lo = (v: number) => v & 0xffff;
 const hi = (v: number) => v >>> 16;
 
-/** The boundary terms of a statement: initial and final state, initial memory that is not zero (the
- *  entry frame's return pc, the data segment), the two cursors, the input bytes read and the output. */
+/** The boundary terms of a statement: initial and final state, initial cells that are not zero (the
+ *  entry frame's return pc, the data segment, the input length, the memory size), the input bytes
+ *  read and the output. A run that read fewer or more input bytes, or wrote other output, leaves
+ *  input or output terms unbalanced. */
 export function boundaryTerms(p: Program, st: ZkvmStatement): BoundaryTerm[] {
   const B = (bus: string, values: number[], m: number): BoundaryTerm => ({ bus, values: values.map(BigInt), multiplicity: BigInt(m) });
   const L = st.input.length;
@@ -49,10 +48,10 @@ export function boundaryTerms(p: Program, st: ZkvmStatement): BoundaryTerm[] {
     B("state", [HALT_PC, lo(ex), hi(ex), st.instructions], -1),
     B("memory", [SPACE_REG, 0, 0xffff, 0xffff, 0], 1),
     B("memory", [SPACE_REG, 0, 0, 0, 0], -1),
-    B("memory", [SPACE_CUR, 0, lo(L), hi(L), 0], 1),
-    B("memory", [SPACE_CUR, 0, lo(L - st.consumed), hi(L - st.consumed), st.inTs], -1),
-    B("memory", [SPACE_CUR, 1, 0, 0, 0], 1),
-    B("memory", [SPACE_CUR, 1, lo(st.output.length), hi(st.output.length), st.outTs], -1),
+    B("memory", [SPACE_CUR, CUR_IN, lo(L), hi(L), 0], 1),
+    B("memory", [SPACE_CUR, CUR_IN, 0, 0, 0], -1),
+    B("memory", [SPACE_CUR, CUR_BOUND, lo(p.memSize), hi(p.memSize), 0], 1),
+    B("memory", [SPACE_CUR, CUR_BOUND, 0, 0, 0], -1),
   ];
   p.data.forEach((v, i) => {
     out.push(B("memory", [SPACE_MEM, p.dataAddr + i, v, 0, 0], 1), B("memory", [SPACE_MEM, p.dataAddr + i, 0, 0, 0], -1));
@@ -67,7 +66,6 @@ export function statementError(p: Program, st: ZkvmStatement): string | undefine
   if (st.instructions < 1 || st.instructions >= MAX_CLK) return `instruction count ${st.instructions} outside 1..${MAX_CLK - 1}`;
   if (st.input.length >= 1 << 26 || st.output.length >= 1 << 26) return "input or output of 2^26 bytes or more";
   if (st.consumed < 0 || st.consumed > st.input.length) return `consumed ${st.consumed} of ${st.input.length} input bytes`;
-  for (const t of [st.inTs, st.outTs]) if (!(t >= 0 && t < 4 * st.instructions + 4)) return `cursor timestamp ${t} out of range`;
   if (p.data.length + p.dataAddr > 1 << 26) return "data segment beyond 2^26 bytes";
   return undefined;
 }
@@ -91,8 +89,9 @@ export function generateTrace(p: Program, input: Uint8Array, opts: { maxInstruct
   mem.set(p.data, p.dataAddr);
   const memTs = new Map<number, number>();
   for (let i = 0; i < p.data.length; i++) memTs.set(p.dataAddr + i, 0);
-  const cur = [input.length, 0];
-  const curTs = [0, 0];
+  // the state cells of space 2: input bytes left, output bytes written, accessible memory size
+  const cur = [input.length, 0, p.memSize];
+  const curTs = [0, 0, 0];
   const code = p.code;
   const regLimit = regLimitOf(p);
   let row: Row = {};
@@ -139,8 +138,8 @@ export function generateTrace(p: Program, input: Uint8Array, opts: { maxInstruct
     row[`${pre}.h`] = hi(nv);
     return v;
   };
-  const bound = (addr: number, width: number) => {
-    const g = p.memSize - addr - width;
+  const bound = (addr: number, width: number, limit = cur[CUR_BOUND]) => {
+    const g = limit - addr - width;
     if (g < 0) throw new Error(`internal: an access at ${addr} past the memory the executor allowed`);
     row["bound.lo"] = g & 0xffff;
     row["bound.hi"] = Math.floor(g / 65536);
@@ -376,6 +375,7 @@ export function generateTrace(p: Program, input: Uint8Array, opts: { maxInstruct
       row.cs = Co < 0 ? 1 : 0;
       row.crest = hi(Co >>> 0) & 0x7fff;
       const width = op === "lw" || op === "sw" ? 4 : op === "lh" || op === "lhu" || op === "sh" ? 2 : 1;
+      curAccess("MB", CUR_BOUND, t2);
       bound(addr, width);
       if (op[0] === "l") {
         let v = 0;
@@ -404,6 +404,7 @@ export function generateTrace(p: Program, input: Uint8Array, opts: { maxInstruct
       row.k1 = (hi(base) + hi(Co >>> 0) + row.k0 - hi(addr)) / 65536;
       row.cs = Co < 0 ? 1 : 0;
       row.crest = hi(Co >>> 0) & 0x7fff;
+      curAccess("MB", CUR_BOUND, t2);
       bound(addr, 8);
       if (op === "ld") {
         const v = [0, 0];
@@ -545,11 +546,16 @@ export function generateTrace(p: Program, input: Uint8Array, opts: { maxInstruct
     } else {
       // ecall
       const sys = A;
-      if (sys !== SYS.HALT && sys !== SYS.INPUT_LEN && sys !== SYS.READ && sys !== SYS.WRITE) return zerr("trap", `instruction ${pc} (ecall ${sys}): the prover has no table for this system call yet`, pc);
+      if (sys !== SYS.HALT && sys !== SYS.INPUT_LEN && sys !== SYS.READ && sys !== SYS.WRITE && sys !== SYS.MEM_BOUND) return zerr("trap", `instruction ${pc} (ecall ${sys}): the prover has no table for this system call yet`, pc);
       if (sys === SYS.HALT) {
         row.sys_halt = 1;
         regAccess("B", fp + Bo, t1);
         npc = HALT_PC;
+      } else if (sys === SYS.MEM_BOUND) {
+        row.sys_bound = 1;
+        const x = regAccess("B", fp + Bo, t1);
+        curAccess("MB", CUR_BOUND, t2, x);
+        bound(x, 0, p.memSize);
       } else if (sys === SYS.INPUT_LEN) {
         row.sys_len = 1;
         const left = curAccess("Q", 0, t3);
@@ -560,6 +566,7 @@ export function generateTrace(p: Program, input: Uint8Array, opts: { maxInstruct
         const addr = regAccess("B", fp + Bo, t1);
         const n = regAccess("C", fp + Co, t2);
         isZero("nz", lo(n) + hi(n));
+        curAccess("MB", CUR_BOUND, t2);
         bound(addr, n);
         row.go = n === 0 ? 0 : 1;
         const which = rd ? 0 : 1;
@@ -593,10 +600,11 @@ export function generateTrace(p: Program, input: Uint8Array, opts: { maxInstruct
   };
   for (let r = 0; r < p.regs; r++) if (regTouched[r]) touch(SPACE_REG, r, R[r], regTs[r]);
   for (const addr of [...memTs.keys()].sort((x, y) => x - y)) touch(SPACE_MEM, addr, mem[addr], memTs.get(addr)!);
+  for (let k = 0; k < cur.length; k++) touch(SPACE_CUR, k, cur[k], curTs[k]);
   rows.set("memtouch", touched);
 
   const exitCode = run.exitCode >>> 0;
-  const statement: ZkvmStatement = { input, output: run.output, exitCode, instructions: nSteps, consumed: input.length - cur[0], inTs: curTs[0], outTs: curTs[1] };
+  const statement: ZkvmStatement = { input, output: run.output, exitCode, instructions: nSteps, consumed: input.length - cur[CUR_IN] };
   const used: Record<string, number> = {};
   const traces: ChipTrace[] = [];
   const toTrace = (name: string, rs: Row[], height: number): ChipTrace => {
