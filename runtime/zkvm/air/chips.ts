@@ -39,8 +39,6 @@ export const CUR_OUT = 1;
 export const CUR_BOUND = 2;
 /** Linear memory addresses are below 2^26 (MAX_MEMORY): keys space·2^27 + addr order the touched cells. */
 export const KEY_SHIFT = 1 << 27;
-export const IO_IN = 0;
-export const IO_OUT = 1;
 
 export const K = (v: number | bigint): Expr => cnst(v);
 const lin = (...terms: [number, Expr][]): Expr => sum(terms.map(([k, e]) => (k === 1 ? e : mul(K(k), e))));

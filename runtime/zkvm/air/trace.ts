@@ -9,7 +9,7 @@ import { BABYBEAR } from "../../air/check.ts";
 import { type ZkvmError, zerr } from "../bytecode.ts";
 import { execute } from "../exec.ts";
 import { OPS, SYS, type Program } from "../isa.ts";
-import { ALU_OPS, CHIP_OF, CUR_BOUND, CUR_IN, bits16Row, regLimitOf, HALT_PC, IO_IN, IO_OUT, KEY_SHIFT, MAX_CLK, SPACE_CUR, SPACE_MEM, SPACE_REG, fixedHeight, pow2Row, romTuple, zkvmAir } from "./chips.ts";
+import { ALU_OPS, CHIP_OF, CUR_BOUND, CUR_IN, bits16Row, regLimitOf, HALT_PC, KEY_SHIFT, MAX_CLK, SPACE_CUR, SPACE_MEM, SPACE_REG, fixedHeight, pow2Row, romTuple, zkvmAir } from "./chips.ts";
 
 /** What the verifier is told: the public part of a run. */
 export interface ZkvmStatement {
