@@ -1,25 +1,30 @@
 // Many multiples s_i·B of one base point (an SRS from a known τ, a Lagrange basis), on the calling thread.
-// A table holds d·2^(c·w)·B for every window w and signed digit magnitude d ≤ 2^(c−1) (affine, packed);
+// A table holds d·2^(c·w)·B for every window w and signed digit magnitude d ≤ 2^(c−1) (affine, packed;
+// c = 8 for many scalars, narrower for few, where building the table would dominate);
 // each scalar's signed digits pick one table point per window, and each output is the sum of its picks,
 // formed in rounds of independent affine additions sharing one inversion (g1_batch_add, as the MSM's
-// buckets are). About 32 additions of ≈ 6 multiplications per scalar for c = 8.
+// buckets are). About 254/c additions of ≈ 6 multiplications per scalar.
 import { BN254_FQ, BN254_FR, writeLimbs, type WasmInstance } from "../field/index.ts";
 import { G1, type G1Affine, type G1Jacobian } from "./g1.ts";
 import { packG1, type PackedG1 } from "./msm.ts";
 import { recodeScalar } from "./msm-task.ts";
 import { bn254Instance } from "./wasm/modules.ts";
 
-const C = 8;
-const HALF = 1 << (C - 1);
-const WINDOWS = Math.floor(254 / C) + 1;
 const CHUNK = 1 << 12;
+
+/** Window width by the number of scalars: the table (2^(c−1)·254/c points, BigInt) against 254/c additions each. */
+function widthFor(n: number): number {
+  return n <= 1 << 9 ? 4 : n <= 1 << 12 ? 6 : 8;
+}
 
 let instance: WasmInstance | undefined;
 const tables = new Map<string, Uint32Array>();
 
 /** d·2^(C·w)·B for w < WINDOWS, 1 ≤ d ≤ HALF, packed (WINDOWS × HALF points). */
-function tableFor(base: G1Affine): Uint32Array {
-  const key = `${base.x}:${base.y}`;
+function tableFor(base: G1Affine, C: number): Uint32Array {
+  const HALF = 1 << (C - 1);
+  const WINDOWS = Math.floor(254 / C) + 1;
+  const key = `${C}:${base.x}:${base.y}`;
   let t = tables.get(key);
   if (!t) {
     const jac: G1Jacobian[] = [];
@@ -49,7 +54,10 @@ export function fixedBaseMul(base: G1Affine, scalars: readonly bigint[]): Packed
   const n = scalars.length;
   const data = new Uint32Array(new SharedArrayBuffer(Math.max(1, n) * 64)).subarray(0, n * 16);
   if (n === 0 || base.infinity) return { n, data };
-  const table = tableFor(base);
+  const C = widthFor(n);
+  const HALF = 1 << (C - 1);
+  const WINDOWS = Math.floor(254 / C) + 1;
+  const table = tableFor(base, C);
   const w = (instance ??= bn254Instance());
   const ex = w.exports;
   const words = new Uint32Array(8);
@@ -64,8 +72,8 @@ export function fixedBaseMul(base: G1Affine, scalars: readonly bigint[]): Packed
     const out = w.alloc(m * 64);
     w.u32(out, m * 16).fill(0);
     // Round one pairs picks two by two (the output slot takes one): at most WINDOWS / 2 fresh slots per scalar.
-    const slots = w.alloc(m * (WINDOWS / 2 + 1) * 64);
-    const maxOps = m * (WINDOWS / 2 + 1);
+    const slots = w.alloc(m * (Math.ceil(WINDOWS / 2) + 1) * 64);
+    const maxOps = m * (Math.ceil(WINDOWS / 2) + 1);
     const opsPtr = w.alloc(maxOps * 12);
     const scratch = w.alloc(maxOps * 65);
     for (let i = 0; i < m; i++) {

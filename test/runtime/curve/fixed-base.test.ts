@@ -20,6 +20,13 @@ describe("fixedBaseMul (batched fixed-base multiplication)", () => {
       });
     }
   });
+  it("each table width (4, 6, 8 bits: few, some, many scalars) gives the same multiples", () => {
+    const ks = Array.from({ length: 5000 }, (_, i) => (i % 3 === 0 ? r - BigInt(i) : BN254_FR.random()));
+    for (const n of [300, 3000, 5000]) {
+      const out = fixedBaseMul(G1.generator, ks.slice(0, n));
+      for (const i of [0, 1, 2, n - 1]) expect(unpackG1(out, i), `n=${n} i=${i}`).toEqual(G1.mulAffine(G1.generator, ks[i]));
+    }
+  });
   it("more scalars than one chunk, the identity base and no scalars", () => {
     const ks = Array.from({ length: (1 << 12) + 3 }, (_, i) => BigInt(i) * 1000003n);
     const out = fixedBaseMul(G1.generator, ks);
