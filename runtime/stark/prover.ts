@@ -9,22 +9,18 @@ import {
   DEFAULT_PARAMS,
   busNames,
   constraintCount,
-  fingerprint,
   lambdaPowers,
   shapeOf,
   vkDigest,
-  ExprEval,
   type ChipShape,
   type StarkParams,
   type VerifyingKey,
-  type Window,
 } from "./air.ts";
 import {
   EXT_ONE,
   GENERATOR,
   P,
   add,
-  eBatchInvCols,
   eadd,
   emul,
   emulAt,
@@ -39,9 +35,9 @@ import { commitPool, commitSync, type CommitJob, type Committed } from "./commit
 import { leafRows, rowsPerLeaf } from "./merkle.ts";
 import { quotientPool, quotientRange, type QuotientInput } from "./quotient.ts";
 import { deepPool, deepRange, type DeepInput } from "./deep.ts";
+import { logupPool, logupRange, type LogupInput } from "./logup.ts";
 import { defaultThreads } from "../pool/index.ts";
 import { Transcript } from "./transcript.ts";
-import { Alg, extVal, type Val } from "./vec.ts";
 import { observeStatement, proofMeta, type MatrixOpening, type StarkProof } from "./proof.ts";
 
 export interface ProvingKey {
@@ -116,6 +112,7 @@ export function prove(pk: ProvingKey, traces: ChipTrace[], boundary: BoundaryTer
   while (!r.done) {
     const step = r.value;
     if ("commit" in step) r = steps.next(step.commit.map(commitSync));
+    else if ("logup" in step) r = steps.next(step.logup.map((q) => logupRange(q, 0, q.main[0]?.length ?? q.fixed[0]?.length ?? 0)));
     else if ("quotient" in step) r = steps.next(step.quotient.map((q) => quotientRange(q, 0, 1 << (q.logn + q.logB))));
     else r = steps.next(step.deep.map((d) => deepRange(d, 0, 1 << d.logN)));
   }
@@ -123,8 +120,8 @@ export function prove(pk: ProvingKey, traces: ChipTrace[], boundary: BoundaryTer
 }
 
 /**
- * The same proof (byte for byte) with the commitments (LDEs and Merkle hashing), the quotients and
- * the DEEP codewords spread over `threads` runtime/pool workers (default: every core).
+ * The same proof (byte for byte) with the commitments (LDEs and Merkle hashing), the LogUp helpers,
+ * the quotients and the DEEP codewords spread over `threads` runtime/pool workers (default: every core).
  */
 export async function proveParallel(pk: ProvingKey, traces: ChipTrace[], boundary: BoundaryTerm[], opts: ProveOptions & { threads?: number } = {}): Promise<StarkProof> {
   const threads = opts.threads ?? defaultThreads();
@@ -133,14 +130,15 @@ export async function proveParallel(pk: ProvingKey, traces: ChipTrace[], boundar
   while (!r.done) {
     const step = r.value;
     if ("commit" in step) r = steps.next(await commitPool(step.commit, threads));
+    else if ("logup" in step) r = steps.next(await logupPool(step.logup, threads));
     else if ("quotient" in step) r = steps.next(await quotientPool(step.quotient, threads));
     else r = steps.next(await deepPool(step.deep, threads));
   }
   return r.value;
 }
 
-/** The prover as steps: it yields the matrices to commit, the quotients and the DEEP codewords to evaluate, and gets them back done. */
-type Step = { commit: CommitJob[] } | { quotient: QuotientInput[] } | { deep: DeepInput[] };
+/** The prover as steps: it yields the matrices to commit and the LogUp helpers, quotients and DEEP codewords to evaluate, and gets them back done. */
+type Step = { commit: CommitJob[] } | { logup: LogupInput[] } | { quotient: QuotientInput[] } | { deep: DeepInput[] };
 
 function* proveSteps(pk: ProvingKey, traces: ChipTrace[], boundary: BoundaryTerm[], opts: ProveOptions): Generator<Step, StarkProof, Committed[] | Uint32Array[][]> {
   const { vk } = pk;
@@ -188,33 +186,27 @@ function* proveSteps(pk: ProvingKey, traces: ChipTrace[], boundary: BoundaryTerm
   const beta = t.sampleExt();
 
   // ---- LogUp helper and running-sum columns (on the trace domain) ----
-  const permCols: (Uint32Array[] | undefined)[] = [];
-  const totals: Ext[] = [];
-  for (const [ci, chip] of air.chips.entries()) {
-    if (chip.interactions.length === 0) {
-      permCols.push(undefined);
-      totals.push([0, 0, 0, 0]);
-      continue;
-    }
+  const withBus = air.chips.flatMap((chip, ci) => (chip.interactions.length ? [ci] : []));
+  const helpers = (yield {
+    logup: withBus.map((ci) => {
+      const chip = air.chips[ci];
+      return {
+        chip: { name: chip.name, columns: chip.columns, constraints: chip.constraints, interactions: chip.interactions },
+        groups: vk.chips[ci].groups,
+        busIds: chip.interactions.map((it) => busId.get(it.bus)!),
+        main: mainCols[ci],
+        fixed: pk.fixed[ci]?.trace ?? [],
+        alpha,
+        beta,
+      };
+    }),
+  }) as Uint32Array[][];
+  const permCols: (Uint32Array[] | undefined)[] = air.chips.map(() => undefined);
+  const totals: Ext[] = air.chips.map(() => [0, 0, 0, 0]);
+  withBus.forEach((ci, at) => {
     const n = 1 << logHeights[ci];
-    const alg = new Alg(n);
-    const w = traceWindow(mainCols[ci], pk.fixed[ci]?.trace ?? [], n);
-    const ev = new ExprEval(alg, w, chip);
-    const cols: Uint32Array[] = [];
-    const groups = vk.chips[ci].groups;
-    for (const group of groups) {
-      const h = [new Uint32Array(n), new Uint32Array(n), new Uint32Array(n), new Uint32Array(n)];
-      for (const k of group) {
-        const it = chip.interactions[k];
-        const fp = fingerprint(alg, busId.get(it.bus)!, it.values.map((v) => ev.eval(v)), beta);
-        const d = toCols(alg.sub(extVal(alpha), fp), n);
-        eBatchInvCols(d);
-        const term = toCols(alg.mul(ev.eval(it.multiplicity), d), n);
-        for (let j = 0; j < 4; j++) for (let r = 0; r < n; r++) h[j][r] = add(h[j][r], term[j][r]);
-      }
-      cols.push(...h);
-    }
-    const K = groups.length;
+    const cols = helpers[at].slice();
+    const K = vk.chips[ci].groups.length;
     const s = [new Uint32Array(n), new Uint32Array(n), new Uint32Array(n), new Uint32Array(n)];
     for (let j = 0; j < 4; j++) {
       let acc = 0;
@@ -225,10 +217,10 @@ function* proveSteps(pk: ProvingKey, traces: ChipTrace[], boundary: BoundaryTerm
     }
     cols.push(...s);
     opts.adversary?.permColumns?.(ci, cols, { alpha, beta });
-    totals.push([s[0][n - 1], s[1][n - 1], s[2][n - 1], s[3][n - 1]]);
-    permCols.push(cols);
-    progress?.("stark: LogUp columns", ci + 1, nChips);
-  }
+    totals[ci] = [s[0][n - 1], s[1][n - 1], s[2][n - 1], s[3][n - 1]];
+    permCols[ci] = cols;
+  });
+  progress?.("stark: LogUp columns", nChips, nChips);
   const permJobs: CommitJob[] = [];
   permCols.forEach((columns, ci) => columns && permJobs.push({ kind: "trace", columns, logN: logHeights[ci] + logB }));
   const permDone = (yield { commit: permJobs }) as Committed[];
@@ -353,43 +345,6 @@ function* proveSteps(pk: ProvingKey, traces: ChipTrace[], boundary: BoundaryTerm
     fri,
     queries,
   };
-}
-
-/** The window over trace rows (natural order): next rows by rotation, exact 0/1 selectors. */
-function traceWindow(main: Uint32Array[], fixed: Uint32Array[], n: number): Window {
-  const rot = new Map<Uint32Array, Uint32Array>();
-  const next = (c: Uint32Array) => {
-    let r = rot.get(c);
-    if (!r) {
-      r = new Uint32Array(n);
-      r.set(c.subarray(1), 0);
-      r[n - 1] = c[0];
-      rot.set(c, r);
-    }
-    return r;
-  };
-  const first = new Uint32Array(n);
-  first[0] = 1;
-  const last = new Uint32Array(n);
-  last[n - 1] = 1;
-  const transition = new Uint32Array(n).fill(1);
-  transition[n - 1] = 0;
-  const sel = { first, last, transition };
-  return {
-    main: (c, nx) => [nx ? next(main[c]) : main[c]],
-    fixed: (c, nx) => [nx ? next(fixed[c]) : fixed[c]],
-    sel: (which) => [sel[which]],
-  };
-}
-
-
-
-
-
-/** An extension value as four columns (copies: callers may write into them). */
-function toCols(v: Val, n: number): Uint32Array[] {
-  const e = v.length === 4 ? v : [v[0], 0, 0, 0];
-  return e.map((c) => (typeof c === "number" ? new Uint32Array(n).fill(c) : c.slice()));
 }
 
 /** 1, z, z², … z^{n−1} as four columns. */

@@ -1,10 +1,11 @@
-// runtime/stark's pool tasks (run in a worker of runtime/pool): column LDEs, Merkle leaf ranges, quotient and DEEP ranges, on
-// shared memory written in place. The callers (commit.ts, quotient.ts, deep.ts) address this module as
+// runtime/stark's pool tasks (run in a worker of runtime/pool): column LDEs, Merkle leaf ranges, LogUp, quotient and DEEP ranges, on
+// shared memory written in place. The callers (commit.ts, logup.ts, quotient.ts, deep.ts) address this module as
 // new URL("./tasks.ts", import.meta.url).
 import { ldeColumn, type LdeTask, type MerkleTask } from "./commit.ts";
 import { fillLevels, leafRows } from "./merkle.ts";
 import { quotientRange as quotientOf, type QuotientTask } from "./quotient.ts";
 import { deepRange as deepOf, type DeepTask } from "./deep.ts";
+import { logupRange as logupOf, type LogupTask } from "./logup.ts";
 
 export function ldeColumns(job: LdeTask): void {
   for (const it of job.items) {
@@ -26,4 +27,9 @@ export function quotientRange(job: QuotientTask): void {
 export function deepRange(job: DeepTask): void {
   const c = deepOf(job.input, job.from, job.to);
   for (let j = 0; j < 4; j++) job.out[j].set(c[j], job.from);
+}
+
+export function logupRange(job: LogupTask): void {
+  const c = logupOf(job.input, job.from, job.to);
+  for (let j = 0; j < c.length; j++) job.out[j].set(c[j], job.from);
 }
