@@ -203,7 +203,7 @@ function lower(m: WasmModule, opts: WasmOptions, file: string): WasmBuild {
     }
     const ft = m.types[m.funcs[e.index]];
     const bad = [...ft.params, ...ft.results].find((t) => !irType(t));
-    if (bad) return { diagnostics: [error("E0691", `${file}: the entry "${opts.entry ?? funcName(m, e.index)}" takes or returns ${bad}: floating point is not supported yet`)], unsupported };
+    if (bad) return { diagnostics: [error("E0691", `${file}: the entry "${opts.entry ?? funcName(m, e.index)}" takes or returns ${bad} values, which the zkVM does not support`)], unsupported };
     for (const t of ft.params) prog.addParam(irType(t)!, {});
     prog.paramAttrs.forEach((a, k) => (a.name = `arg${k}`));
     prog.results = ft.results.map((t) => irType(t)!);

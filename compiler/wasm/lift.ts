@@ -51,7 +51,10 @@ export interface LiftedFunc {
   unsupported?: { what: string; offset: number };
 }
 
-const NUMTYPE: Record<string, Type> = { i32: T.i32, i64: T.i64 };
+// f32 and f64 values are carried as their bit patterns: moving, loading, storing, reinterpreting,
+// comparing and the sign operations need nothing else; arithmetic and conversions (soft-float) are
+// not lifted yet
+const NUMTYPE: Record<string, Type> = { i32: T.i32, i64: T.i64, f32: T.i32, f64: T.i64 };
 export const irType = (t: ValType): Type | undefined => NUMTYPE[t];
 const sigOf = (ft: FuncType) => `${ft.params.join(" ")} -> ${ft.results.join(" ")}`;
 export { sigOf };
@@ -153,6 +156,48 @@ const divs = (name: string): Lower => (l, [a, b]) => {
   return l.emit1(name, [a, b], a.type);
 };
 const conv = (name: string, to: Type): Lower => (l, [a]) => l.emit1(name, [a], to);
+const widthOf = (v: Value) => (v.type.kind === "int" ? v.type.width : 32);
+const signBit = (v: Value) => 1n << BigInt(widthOf(v) - 1);
+/** abs, neg, copysign: the sign bit alone */
+const fsign = (kind: "abs" | "neg" | "copysign"): Lower => (l, [a, b]) => {
+  const sign = l.konst(a.type, signBit(a));
+  const rest = l.konst(a.type, signBit(a) - 1n);
+  if (kind === "abs") return l.emit1("i.and", [a, rest], a.type);
+  if (kind === "neg") return l.emit1("i.xor", [a, sign], a.type);
+  return l.emit1("i.or", [l.emit1("i.and", [a, rest], a.type), l.emit1("i.and", [b, sign], a.type)], a.type);
+};
+/**
+ * IEEE comparisons on bit patterns: false with a NaN (ne: true), +0 = −0, otherwise the order of the
+ * sign-magnitude values, which is the unsigned order of key(x) = x ≥ 0 ? x | sign : ¬x.
+ */
+const fcmp = (pred: string): Lower => (l, [a, b]) => {
+  const t = a.type;
+  const sign = signBit(a);
+  const rest = l.konst(t, sign - 1n);
+  const inf = l.konst(t, widthOf(a) === 32 ? 0x7f800000n : 0x7ff0000000000000n);
+  const ma = l.emit1("i.and", [a, rest], t);
+  const mb = l.emit1("i.and", [b, rest], t);
+  const ordered = l.emit1("i.and", [l.emit1("i.cmp", [ma, inf], T.i1, { pred: "ule" }), l.emit1("i.cmp", [mb, inf], T.i1, { pred: "ule" })], T.i1);
+  const zeros = l.emit1("i.cmp", [l.emit1("i.or", [ma, mb], t), l.konst(t, 0n)], T.i1, { pred: "eq" });
+  let r: Value;
+  if (pred === "eq" || pred === "ne") {
+    const same = l.emit1("i.or", [l.emit1("i.cmp", [a, b], T.i1, { pred: "eq" }), zeros], T.i1);
+    r = l.emit1("i.and", [ordered, same], T.i1);
+    if (pred === "ne") r = l.emit1("i.xor", [r, l.konst(T.i1, 1n)], T.i1);
+  } else {
+    const key = (x: Value) => {
+      const neg = l.emit1("i.cmp", [x, l.konst(t, 0n)], T.i1, { pred: "slt" });
+      return l.emit1("i.select", [neg, l.emit1("i.not", [x], t), l.emit1("i.or", [x, l.konst(t, sign)], t)], t);
+    };
+    const [x, y] = pred === "lt" || pred === "le" ? [a, b] : [b, a];
+    const strict = pred === "lt" || pred === "gt";
+    const order = l.emit1("i.cmp", [key(x), key(y)], T.i1, { pred: strict ? "ult" : "ule" });
+    // ±0: never less than each other, always less-or-equal
+    const zeroCase = strict ? l.emit1("i.xor", [zeros, l.konst(T.i1, 1n)], T.i1) : zeros;
+    r = l.emit1("i.and", [ordered, strict ? l.emit1("i.and", [order, zeroCase], T.i1) : l.emit1("i.or", [order, zeroCase], T.i1)], T.i1);
+  }
+  return l.emit1("i.zext", [r], T.i32);
+};
 const sext = (from: number, to: Type): Lower => (l, [a]) => l.emit1("i.sext", [l.emit1("i.trunc", [a], T.int(from))], to);
 
 interface NumOp {
@@ -180,11 +225,14 @@ const def = (code: number, name: string, ins: string, outs: string, lower?: Lowe
     });
   }
   for (const [w, c0] of [["f32", 0x5b], ["f64", 0x61]] as const)
-    ["eq", "ne", "lt", "gt", "le", "ge"].forEach((n, i) => def(c0 + i, `${w}.${n}`, `${w} ${w}`, "i32"));
+    ["eq", "ne", "lt", "gt", "le", "ge"].forEach((n, i) => def(c0 + i, `${w}.${n}`, `${w} ${w}`, "i32", fcmp(n)));
   for (const [w, u0, b0] of [["f32", 0x8b, 0x92], ["f64", 0x99, 0xa0]] as const) {
-    ["abs", "neg", "ceil", "floor", "trunc", "nearest", "sqrt"].forEach((n, i) => def(u0 + i, `${w}.${n}`, w, w));
-    ["add", "sub", "mul", "div", "min", "max", "copysign"].forEach((n, i) => def(b0 + i, `${w}.${n}`, `${w} ${w}`, w));
+    ["abs", "neg", "ceil", "floor", "trunc", "nearest", "sqrt"].forEach((n, i) => def(u0 + i, `${w}.${n}`, w, w, n === "abs" ? fsign("abs") : n === "neg" ? fsign("neg") : undefined));
+    ["add", "sub", "mul", "div", "min", "max", "copysign"].forEach((n, i) => def(b0 + i, `${w}.${n}`, `${w} ${w}`, w, n === "copysign" ? fsign("copysign") : undefined));
   }
+  // reinterpretations: the same bits
+  for (const [code, name, from, to] of [[0xbc, "i32.reinterpret_f32", "f32", "i32"], [0xbd, "i64.reinterpret_f64", "f64", "i64"], [0xbe, "f32.reinterpret_i32", "i32", "f32"], [0xbf, "f64.reinterpret_i64", "i64", "f64"]] as const)
+    def(code, name, from, to, (_l, [a]) => a);
   def(0xa7, "i32.wrap_i64", "i64", "i32", conv("i.trunc", T.i32));
   def(0xa8, "i32.trunc_f32_s", "f32", "i32");
   def(0xa9, "i32.trunc_f32_u", "f32", "i32");
@@ -206,10 +254,6 @@ const def = (code: number, name: string, ins: string, outs: string, lower?: Lowe
   def(0xb9, "f64.convert_i64_s", "i64", "f64");
   def(0xba, "f64.convert_i64_u", "i64", "f64");
   def(0xbb, "f64.promote_f32", "f32", "f64");
-  def(0xbc, "i32.reinterpret_f32", "f32", "i32");
-  def(0xbd, "i64.reinterpret_f64", "f64", "i64");
-  def(0xbe, "f32.reinterpret_i32", "i32", "f32");
-  def(0xbf, "f64.reinterpret_i64", "i64", "f64");
   def(0xc0, "i32.extend8_s", "i32", "i32", sext(8, T.i32));
   def(0xc1, "i32.extend16_s", "i32", "i32", sext(16, T.i32));
   def(0xc2, "i64.extend8_s", "i64", "i64", sext(8, T.i64));
@@ -573,8 +617,8 @@ export class FuncLifter {
         }
         case 0x41: { const v = r.s(32); this.push("i32", this.emitting ? this.konst(T.i32, v) : undefined); break; }
         case 0x42: { const v = r.s(64); this.push("i64", this.emitting ? this.konst(T.i64, v) : undefined); break; }
-        case 0x43: r.bytes(4); this.mark("f32.const (floating point)"); this.push("f32"); break;
-        case 0x44: r.bytes(8); this.mark("f64.const (floating point)"); this.push("f64"); break;
+        case 0x43: { const v = BigInt(r.u32le()); this.push("f32", this.emitting ? this.konst(T.i32, v) : undefined); break; }
+        case 0x44: { const v = r.u64le(); this.push("f64", this.emitting ? this.konst(T.i64, v) : undefined); break; }
         case 0xd0: { // ref.null
           const t = r.byte();
           if (t !== 0x70 && t !== 0x6f) this.fail("malformed reference type");

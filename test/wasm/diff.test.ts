@@ -16,8 +16,8 @@ interface V8Api {
 const V8 = (globalThis as unknown as { WebAssembly: V8Api }).WebAssembly;
 
 type Ty = "i32" | "i64";
-const EDGE32 = ["0", "1", "-1", "2", "31", "32", "0x7fffffff", "0x80000000", "0xffff", "0x8000"];
-const EDGE64 = ["0", "1", "-1", "63", "64", "0x7fffffffffffffff", "0x8000000000000000", "0xffffffff", "0x100000000"];
+const EDGE32 = ["0", "1", "-1", "2", "31", "32", "0x7fffffff", "0x80000000", "0xffff", "0x8000", "0x7f800000", "0x3f800000", "0xbf800000"];
+const EDGE64 = ["0", "1", "-1", "63", "64", "0x7fffffffffffffff", "0x8000000000000000", "0xffffffff", "0x100000000", "0x7ff0000000000000", "0x3ff0000000000000"];
 const BIN = ["add", "sub", "mul", "div_s", "div_u", "rem_s", "rem_u", "and", "or", "xor", "shl", "shr_s", "shr_u", "rotl", "rotr"];
 const CMP = ["eq", "ne", "lt_s", "lt_u", "gt_s", "gt_u", "le_s", "le_u", "ge_s", "ge_u"];
 
@@ -31,7 +31,7 @@ function generator(seed: number) {
   const expr = (t: Ty, d: number): string => {
     if (d <= 0 || rnd() < 0.2) return rnd() < 0.5 ? konst(t) : `(local.get ${local(t)})`;
     const o: Ty = rnd() < 0.5 ? "i32" : "i64";
-    switch (int(12)) {
+    switch (int(13)) {
       case 0: case 1: case 2: return `(${t}.${rnd() < 0.7 ? pick(BIN.filter((n) => !n.includes("div") && !n.includes("rem"))) : pick(BIN)} ${expr(t, d - 1)} ${expr(t, d - 1)})`;
       case 3: return t === "i32" ? `(${o}.${pick(CMP)} ${expr(o, d - 1)} ${expr(o, d - 1)})` : `(i64.extend_i32_${pick(["s", "u"])} ${expr("i32", d - 1)})`;
       case 4: return `(${t}.${pick(["clz", "ctz", "popcnt", "extend8_s", "extend16_s", ...(t === "i64" ? ["extend32_s"] : [])])} ${expr(t, d - 1)})`;
@@ -46,6 +46,18 @@ function generator(seed: number) {
         return `(${t}.${w} offset=${rnd() < 0.05 ? 65530 : pick([0, 1, 7])} ${addr})`;
       }
       case 10: return `(select ${expr(t, d - 1)} ${expr(t, d - 1)} ${expr("i32", d - 1)})`;
+      case 11: {
+        // floats as bit patterns: the comparisons, and abs / neg / copysign
+        const f = t === "i32" ? "f32" : "f64";
+        const asF = (x: string) => `(${f}.reinterpret_${t} ${x})`;
+        if (t === "i32" && rnd() < 0.5) {
+          const g = pick(["f32", "f64"] as const);
+          const gi = g === "f32" ? "i32" : "i64";
+          return `(${g}.${pick(["eq", "ne", "lt", "gt", "le", "ge"])} (${g}.reinterpret_${gi} ${expr(gi, d - 1)}) (${g}.reinterpret_${gi} ${expr(gi, d - 1)}))`;
+        }
+        const op = pick(["abs", "neg", "copysign"]);
+        return `(${t}.reinterpret_${f} (${f}.${op} ${asF(expr(t, d - 1))}${op === "copysign" ? ` ${asF(expr(t, d - 1))}` : ""}))`;
+      }
       default: return `(${t}.${pick(["add", "xor", "mul"])} ${expr(t, d - 1)} ${expr(t, d - 1)})`;
     }
   };
