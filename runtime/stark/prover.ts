@@ -25,7 +25,6 @@ import {
   emul,
   emulAt,
   fromBig,
-  mul,
   rootOfUnity,
   type Ext,
 } from "./field.ts";
@@ -269,9 +268,9 @@ function* proveSteps(pk: ProvingKey, traces: ChipTrace[], boundary: BoundaryTerm
   const openings: MatrixOpening[][] = [];
   for (let ci = 0; ci < nChips; ci++) {
     const n = 1 << logHeights[ci];
-    const zp = extPowers(zeta, n);
+    const zp = splitPowers(extPowers(zeta, n));
     const zw = emul(zeta, [rootOfUnity(logHeights[ci]), 0, 0, 0]);
-    const zwp = extPowers(zw, n);
+    const zwp = splitPowers(extPowers(zw, n));
     const ms = matrices(ci);
     openings.push(
       ms.map((mat, k) => {
@@ -356,17 +355,37 @@ function extPowers(z: Ext, n: number): Uint32Array[] {
   return out;
 }
 
-/** Σ_i c_i·z^i from base coefficients and the powers of z (sums of < 2^31 terms stay exact in a double below 2^22 terms). */
-function evalAt(coeffs: Uint32Array, zp: Uint32Array[]): Ext {
+/** The powers of z split at 16 bits (for evalAt): lo[j][i] + 65536·hi[j][i] = (z^i)_j. */
+interface SplitPowers {
+  lo: Float64Array[];
+  hi: Float64Array[];
+}
+
+function splitPowers(zp: Uint32Array[]): SplitPowers {
+  return { lo: zp.map((c) => Float64Array.from(c, (v) => v & 0xffff)), hi: zp.map((c) => Float64Array.from(c, (v) => v >>> 16)) };
+}
+
+/**
+ * Σ_i c_i·z^i from base coefficients and the split powers of z: each partial product is below 2^47, so
+ * 31 of them add up exactly in a double between reductions, as in vec.ts's LinearCombiner.
+ */
+function evalAt(coeffs: Uint32Array, zp: SplitPowers): Ext {
   const out: number[] = [];
   for (let j = 0; j < 4; j++) {
-    const pj = zp[j];
-    let s = 0;
+    const lo = zp.lo[j];
+    const hi = zp.hi[j];
+    let sl = 0;
+    let sh = 0;
     for (let i = 0; i < coeffs.length; i++) {
-      s += mul(coeffs[i], pj[i]);
-      if ((i & 0xfffff) === 0xfffff) s %= P;
+      const c = coeffs[i];
+      sl += c * lo[i];
+      sh += c * hi[i];
+      if ((i & 31) === 30) {
+        sl %= P;
+        sh %= P;
+      }
     }
-    out.push(s % P);
+    out.push(((sh % P) * 65536 + (sl % P)) % P);
   }
   return out as Ext;
 }
