@@ -9,6 +9,8 @@ import { KOS } from "../../runtime/mpc/ot/kos.ts";
 import { SOFTSPOKEN, softSpoken } from "../../runtime/mpc/ot/softspoken.ts";
 import { CopeKeyHolder, CopeValueHolder } from "../../runtime/mpc/ot/cope.ts";
 import { gilboaReceive, gilboaSend } from "../../runtime/mpc/ot/gilboa.ts";
+import { bitMulReceive, bitMulSend } from "../../runtime/mpc/ot/bitmul.ts";
+import { packWords, unpackWords } from "../../runtime/mpc/spdz2k/ring.ts";
 import { OtPreprocessing, type OtPreprocessingOptions } from "../../runtime/mpc/ot/preprocessing.ts";
 import type { OtExtension } from "../../runtime/mpc/ot/extension.ts";
 import { Spdz2kParty, mod, modK } from "../../runtime/mpc/spdz2k/index.ts";
@@ -16,12 +18,12 @@ import { Spdz2kParty, mod, modK } from "../../runtime/mpc/spdz2k/index.ts";
 const mesh = (n: number) => connectInProcess(n, { timeoutMs: 20_000 });
 
 /** An inner product of party 0's and party 1's vectors with OT-based preprocessing; `cheater` deviates as its options say. */
-async function otDot(n: number, cheater?: { party: number; options: OtPreprocessingOptions }, extension: OtExtension = SOFTSPOKEN) {
+async function otDot(n: number, cheater?: { party: number; options: OtPreprocessingOptions }, extension: OtExtension = SOFTSPOKEN, honest?: OtPreprocessingOptions) {
   const nets = await mesh(n);
   return Promise.all(
     nets.map(async (net) => {
       try {
-        const prep = await OtPreprocessing.setup(net, extension, net.party === cheater?.party ? cheater.options : undefined);
+        const prep = await OtPreprocessing.setup(net, extension, net.party === cheater?.party ? cheater.options : honest);
         const p = new Spdz2kParty(net, prep);
         net.phase = "online";
         const a = await p.input(0, 3, net.party === 0 ? [2n, mod(-3n), 10n] : undefined);
@@ -163,6 +165,43 @@ describe("OT", () => {
       for (const o of out) {
         expect(o.ok).toBe(false);
         if (!o.ok) expect(o.error).toMatch(/sacrifice failed: triple 0 of 3 is not a product/);
+      }
+    }, 60_000);
+  }
+
+  it("bit products: the shares add up to x_h·b mod 2^128 for every bit, b one 128-bit word per group of τ bits", async () => {
+    const [s, r] = await pair();
+    const [snd, rcv] = await Promise.all([KOS.sender(s, 1), softSpoken(1).receiver(r, 0)]);
+    const tau = 8;
+    const bs = [mod(-5n), (1n << 127n) + 12345n, 1n];
+    const words = new Uint32Array(Uint8Array.from(packWords(bs, 16)).buffer);
+    const bits = randomBytes(3);
+    const [sa, sb] = await Promise.all([bitMulSend(s, 1, snd, words, tau), bitMulReceive(r, 0, rcv, bits, 3 * tau)]);
+    const A = unpackWords(Buffer.from(sa.buffer), 16, 3 * tau, "s");
+    const B = unpackWords(Buffer.from(sb.buffer), 16, 3 * tau, "r");
+    for (let h = 0; h < 3 * tau; h++) expect(mod(A[h] + B[h])).toBe((bits[h >> 3] >> (h & 7)) & 1 ? bs[Math.floor(h / tau)] : 0n);
+    s.destroy();
+    r.destroy();
+  });
+
+  for (const bit of [1, 0]) {
+    it(`selective failure: a sender that adds 1 to the correction of an OT whose receiver bit is ${bit} ${bit ? "makes every party abort in the sacrifice" : "changes nothing"}`, async () => {
+      // The test (not the cheater) picks the OT by the honest party's bit, so that both outcomes are
+      // exercised: the abort tells the cheater x_h, one of the τ bits a and a2 are combined from.
+      let honestBits: Uint8Array | undefined;
+      const pick = () => {
+        for (let h = 0; h < 8 * honestBits!.length; h++) if (((honestBits![h >> 3] >> (h & 7)) & 1) === bit) return h;
+        return -1;
+      };
+      const out = await otDot(2, { party: 1, options: { tamperCorrection: pick } }, SOFTSPOKEN, { observeBits: (b) => (honestBits ??= Uint8Array.from(b)) });
+      for (const o of out) {
+        if (bit) {
+          expect(o.ok).toBe(false);
+          if (!o.ok) expect(o.error).toMatch(/sacrifice failed/);
+        } else {
+          expect(o.ok, o.ok ? "" : o.error).toBe(true);
+          if (o.ok) expect(o.r).toBe(modK(14n - 15n + (10n << 40n)));
+        }
       }
     }, 60_000);
   }

@@ -1,10 +1,12 @@
 // SPDZ2k preprocessing from correlated OT, N parties pairwise. Every product of two shared values
 // Σ_i x_i · Σ_j y_j splits into local terms x_i·y_i and cross terms x_i·y_j:
 //
-// - triple pairs: random a, a2, b ∈ Z_2^128; c = a·b and c2 = a2·b, whose cross terms a_i·b_j and
-//   a2_i·b_j are Gilboa products (gilboa.ts) over a correlated-OT extension per ordered pair
-//   (SoftSpokenOT by default, or KOS): one OT per bit of b_j, carrying both a_i and a2_i. The online
-//   phase sacrifices (a2, b, c2) to check (a, b, c) (online.ts);
+// - triple pairs, the SPDZ2k way (Cramer–Damgård–Escudero–Scholl–Xing, CRYPTO 2018; MP-SPDZ's
+//   Spdz2kTripleGenerator): every party draws τ random bits x_h^i per triple and b^i ∈ Z_2^128; the
+//   products c_h = x_h·b (x_h = Σ_i x_h^i, b = Σ_i b^i) come from one correlated OT per bit and
+//   ordered pair (bitmul.ts; SoftSpokenOT by default, or KOS); then, with coefficients r, r' drawn
+//   jointly after the products are fixed, a = Σ r_h·x_h, c = Σ r_h·c_h, a2 = Σ r'_h·x_h,
+//   c2 = Σ r'_h·c_h ("combine"). The online phase sacrifices (a2, b, c2) to check (a, b, c) (online.ts);
 // - MACs: m_i = α_i·x_i + party i's shares of α_j·x_i and α_i·x_j for every peer j, from COPEe
 //   (cope.ts, a correlated OT whose correlation is α_j, fixed by base OTs once for the whole run),
 //   then the authentication check below;
@@ -19,21 +21,29 @@
 //
 // What this is secure against: malicious parties (up to N − 1, with abort) in the OT extension (its
 // consistency check), in COPEe (the authentication check; a key holder is bound to one α_j by its
-// base OTs) and in the products (a wrong c fails the sacrifice), except for the known selective-
-// failure leak of Gilboa products: a sender who puts different a_i into different bit positions of
-// one product makes c wrong exactly when some bits of the receiver's b_j are 1, so whether the
-// sacrifice aborts reveals those bits (learning one bit costs an abort with probability 1/2).
-// MASCOT and SPDZ2k remove the leak by combining several such products at random; that step is not
-// built. The sacrifice checks products in Z_2^128, not only on the 64 bits values use (online.ts).
+// base OTs) and in the products (a wrong c fails the sacrifice). Selective failure: a sender who
+// puts another b into the correction of OT h makes c wrong exactly when the receiver's bit x_h is 1,
+// so whether the sacrifice aborts tells it that bit; the bits never leave the preprocessing, and a
+// and a2 are random combinations of τ of them, which stay close to uniform while σ bits leak (TAU
+// below). The sacrifice checks products in Z_2^128, not only on the 64 bits values use (online.ts).
 // Base OTs: Chou–Orlandi (base.ts).
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, randomBytes, randomFillSync } from "node:crypto";
 import type { PartyNet } from "../net/index.ts";
 import type { Preprocessing, Share, Triple, TriplePair } from "../spdz2k/preprocessing.ts";
 import { Prg, commit, mod, openCommitment, packWords, unpackWords } from "../spdz2k/ring.ts";
 import { CopeKeyHolder, CopeValueHolder } from "./cope.ts";
 import type { CotReceiver, CotSender, OtExtension, ReceiverOptions } from "./extension.ts";
-import { gilboaReceive, gilboaSend } from "./gilboa.ts";
+import { addInto, bitMulReceive, bitMulSend } from "./bitmul.ts";
 import { SOFTSPOKEN } from "./softspoken.ts";
+
+/**
+ * Random bits per triple (SPDZ2k's τ): a and a2 are random combinations of τ bits, which must stay
+ * close to uniform on the 64 + 128 bits the online phase opens (x − a mod 2^64, t·a − a2 mod 2^128)
+ * after a cheating sender learnt up to σ of the bits (each at the risk of an abort with probability
+ * 1/2): by the leftover hash lemma (h_r(x) = Σ r_h·x_h is universal on bit vectors, differences being
+ * units), τ − σ − 192 ≥ 2σ; τ = 320 gives σ ≈ 42.
+ */
+export const TAU = 320;
 
 const rand128 = (n: number): bigint[] => unpackWords(randomBytes(16 * n), 16, n, "random");
 
@@ -45,6 +55,13 @@ export interface OtPreprocessingOptions extends ReceiverOptions {
    * the MACs, so the wrong c is authenticated as a cheating Gilboa sender's would be.
    */
   tamperProducts?: bigint;
+  /**
+   * A deviating party (tests): in its first batch of triples, as the sender of the bit products,
+   * it adds 1 to the correction of the OT whose index this returns (asked once the peer's bits are fixed).
+   */
+  tamperCorrection?: () => number;
+  /** Tests: sees this party's τ·n random bits of each triple batch (the choice bits of its bit products). */
+  observeBits?: (bits: Uint8Array) => void;
 }
 
 interface PeerLinks {
@@ -99,29 +116,6 @@ export class OtPreprocessing implements Preprocessing {
     const jobs: Promise<void>[] = [];
     for (let j = 0; j < net.parties; j++) if (j !== net.party) jobs.push(f(j, net.party < j));
     return Promise.all(jobs).then(() => undefined);
-  }
-
-  /**
-   * Cross products with every peer: as sender, `mine[k]` are multiplied with the peer's k-th
-   * receiver value; as receiver, `theirs[k]` is multiplied with the peer's `counts[k]` sender values.
-   * Returns, per k, the sum over peers of this party's shares of both directions.
-   */
-  private async cross(mine: bigint[][], theirs: bigint[], counts: number[]): Promise<{ sent: bigint[][]; received: bigint[][] }> {
-    const sent = mine.map((vs) => vs.map(() => 0n));
-    const received = counts.map((c) => new Array<bigint>(c).fill(0n));
-    await OtPreprocessing.perPeer(this.net, async (j, first) => {
-      const links = this.peers[j]!;
-      const asSender = async () => (await gilboaSend(this.net, j, links.sender, mine)).forEach((vs, k) => vs.forEach((v, x) => (sent[k][x] = mod(sent[k][x] + v))));
-      const asReceiver = async () => (await gilboaReceive(this.net, j, links.receiver, theirs, counts)).forEach((vs, k) => vs.forEach((v, x) => (received[k][x] = mod(received[k][x] + v))));
-      if (first) {
-        await asSender();
-        await asReceiver();
-      } else {
-        await asReceiver();
-        await asSender();
-      }
-    });
-    return { sent, received };
   }
 
   /** MAC shares for values this party holds shares `xs` of (COPEe with every peer), then the authentication check. */
@@ -200,21 +194,62 @@ export class OtPreprocessing implements Preprocessing {
 
   triplePairs(n: number): Promise<TriplePair[]> {
     this.used.triples += n;
+    const first = this.used.triples === n;
     return this.offline("triples", async () => {
-      const a = rand128(n);
-      const a2 = rand128(n);
-      const b = rand128(n);
-      // Cross terms a_i·b_j and a2_i·b_j: the peer's b is the receiver value, a and a2 the sender's.
-      const { sent, received } = await this.cross(
-        a.map((x, k) => [x, a2[k]]),
-        b,
-        b.map(() => 2),
-      );
-      const c = a.map((x, k) => mod(x * b[k] + sent[k][0] + received[k][0]));
-      const c2 = a2.map((x, k) => mod(x * b[k] + sent[k][1] + received[k][1]));
-      if (this.options.tamperProducts !== undefined && this.used.triples === n) c.forEach((x, k) => (c[k] = mod(x + this.options.tamperProducts!)));
-      const m = await this.macs([...a, ...a2, ...b, ...c, ...c2]);
-      return a.map((_, k) => ({ a: m[k], a2: m[n + k], b: m[2 * n + k], c: m[3 * n + k], c2: m[4 * n + k] }));
+      const m = n * TAU;
+      // This party's τ random bits per triple (its shares of x_h = Σ_i x_h^i) and its share of b.
+      const bits = randomBytes(m / 8);
+      const b = new Uint32Array(4 * n);
+      randomFillSync(b);
+      this.options.observeBits?.(bits);
+      // Shares of c_h = x_h·b: the local term x_h^i·b^i, then the cross terms with every peer.
+      const c = new Uint32Array(4 * m);
+      for (let h = 0; h < m; h++) if ((bits[h >> 3] >> (h & 7)) & 1) c.set(b.subarray(4 * Math.floor(h / TAU), 4 * Math.floor(h / TAU) + 4), 4 * h);
+      const cheat = first && this.options.tamperCorrection ? { index: this.options.tamperCorrection } : undefined;
+      await OtPreprocessing.perPeer(this.net, async (j, goesFirst) => {
+        const links = this.peers[j]!;
+        const add = (s: Uint32Array) => {
+          for (let i = 0; i < 4 * m; i += 4) addInto(c, i, s, i);
+        };
+        const asSender = async () => add(await bitMulSend(this.net, j, links.sender, b, TAU, cheat));
+        const asReceiver = async () => add(await bitMulReceive(this.net, j, links.receiver, bits, m));
+        if (goesFirst) {
+          await asSender();
+          await asReceiver();
+        } else {
+          await asReceiver();
+          await asSender();
+        }
+      });
+      // Combine: coefficients drawn jointly after the products are fixed; a = Σ r_h·x_h, a2 = Σ r'_h·x_h.
+      const [seed] = await this.coin((why) => this.net.abort(`triple combination: ${why}`, this.net.phase));
+      const prg = new Prg(seed);
+      const cw = unpackWords(Buffer.from(c.buffer, c.byteOffset, c.byteLength), 16, m, "products");
+      const bw = unpackWords(Buffer.from(b.buffer, b.byteOffset, b.byteLength), 16, n, "b");
+      const a: bigint[] = [];
+      const a2: bigint[] = [];
+      const cc: bigint[] = [];
+      const c2: bigint[] = [];
+      for (let t = 0; t < n; t++) {
+        let [sa, sa2, sc, sc2] = [0n, 0n, 0n, 0n];
+        for (let h = t * TAU; h < (t + 1) * TAU; h++) {
+          const r = prg.u128();
+          const r2 = prg.u128();
+          if ((bits[h >> 3] >> (h & 7)) & 1) {
+            sa += r;
+            sa2 += r2;
+          }
+          sc += r * cw[h];
+          sc2 += r2 * cw[h];
+        }
+        a.push(mod(sa));
+        a2.push(mod(sa2));
+        cc.push(mod(sc));
+        c2.push(mod(sc2));
+      }
+      if (this.options.tamperProducts !== undefined && first) cc.forEach((x, k) => (cc[k] = mod(x + this.options.tamperProducts!)));
+      const mac = await this.macs([...a, ...a2, ...bw, ...cc, ...c2]);
+      return a.map((_, k) => ({ a: mac[k], a2: mac[n + k], b: mac[2 * n + k], c: mac[3 * n + k], c2: mac[4 * n + k] }));
     });
   }
 
