@@ -17,8 +17,8 @@
 // Siblings: only the smaller child's histograms are computed, the other's is the parent's minus it.
 // Each level has a fixed number of column pairs (1 at the root, 2^(ℓ−1) below; unused pairs are 0)
 // so that the dealer can deal ahead and the passive party learns nothing from the message sizes.
-// Baseline: Z_{2^64}, g and h with 24 fractional bits. Improved: g and h stochastically rounded to
-// few levels in a ring just wide enough for their sums over all rows. Inference: see predict below.
+// Baseline: Z_{2^64}, g and h with 24 fractional bits. Improved: 4 bins, g and h stochastically rounded to
+// 3 levels in a ring just wide enough for their sums over all rows. Inference: see predict below.
 // spec/fl.md says what each party learns.
 import { randomBytes } from "node:crypto";
 import { PartyNet, type LinkSpec, type NetStats } from "../../mpc/net/index.ts";
@@ -36,16 +36,16 @@ export interface VGbdtOptions extends GbdtOptions {
   /** Improved: levels of the gradient (±levels over [−1, 1]) and of the hessian (0..levels over [0, 1/4]). */
   gradLevels?: number;
   hessLevels?: number;
-  /** Improved: bins per feature (default 8; the baseline uses `bins`). */
+  /** Improved: bins per feature (default 4; the baseline uses `bins`). */
   improvedBins?: number;
   /** Seed of the stochastic-rounding coins and of the passive parties' feature order (tests); default fresh. */
   coins?: Uint8Array;
 }
 
-export const DEFAULT_GBDT_GRAD_LEVELS = 7;
+export const DEFAULT_GBDT_GRAD_LEVELS = 3;
 /** Bins per feature of the improved protocol (fewer indicator columns to mask and sum). */
-export const DEFAULT_GBDT_IMPROVED_BINS = 8;
-export const DEFAULT_GBDT_HESS_LEVELS = 7;
+export const DEFAULT_GBDT_IMPROVED_BINS = 4;
+export const DEFAULT_GBDT_HESS_LEVELS = 3;
 
 /** A tree at party 0: its own splits (feature, bin) and passive parties' (party, lookup number). */
 export type VTree = { leaf: number } | { party: number; feature: number; bin: number; left: VTree; right: VTree };

@@ -53,7 +53,7 @@ export const command: CommandModule<object, Args> = {
       .option("lr", { type: "number", describe: "lr: learning rate (default 0.05 for MNIST, 0.01 for CIFAR-10)" })
       .option("rounds", { type: "number", default: 10, describe: "gbdt: boosting rounds (a tree per class each)" })
       .option("depth", { type: "number", default: 3, describe: "gbdt: tree depth" })
-      .option("bins", { type: "number", default: 16, describe: "gbdt: bins per feature of the baseline and the centralised reference (the improved protocol uses 8)" })
+      .option("bins", { type: "number", default: 16, describe: "gbdt: bins per feature of the baseline and the centralised reference (the improved protocol uses 4)" })
       .option("train", { type: "number", describe: "training rows (default: 80 % of the data)" })
       .option("test", { type: "number", describe: "test rows, after the training rows (default: the rest)" })
       .option("out", { type: "string", describe: "train: write each party's part of the last protocol's model to this JSON file" })
