@@ -114,27 +114,28 @@ export function busRunningSums(
   const den = buses.map((b) => busDenominator(b, tags.get(b.bus)!, theta, beta));
   const perBus = new Map<string, bigint>();
   const out = busGroups(buses, degree).map((grp) => {
-    const ms: bigint[] = new Array(grp.length * usable);
-    const inv: bigint[] = new Array(grp.length * usable);
+    // Terms with m = 0 add nothing: their denominators are neither computed nor inverted (tables and rows
+    // past a chip's height are mostly such). A vanishing denominator of a term with m ≠ 0 has probability
+    // ~rows/|F| and makes the identity unsatisfiable; the prover then stops.
+    const terms: Array<{ r: number; i: number; m: bigint; d: bigint }> = [];
     for (let r = 0; r < usable; r++) {
       const rd = read(r);
-      grp.forEach((i, k) => {
-        ms[r * grp.length + k] = buses[i].multiplicity.value(rd);
-        inv[r * grp.length + k] = den[i].value(rd);
-      });
+      for (const i of grp) {
+        const m = buses[i].multiplicity.value(rd);
+        if (m !== 0n) terms.push({ r, i, m, d: den[i].value(rd) });
+      }
     }
+    const inv = terms.map((t) => t.d);
     if (inv.some((x) => x === 0n)) throw new Error("bus argument: a denominator vanished (β collided with a tuple); prove again");
     batchInvert(inv);
+    const step = new Array<bigint>(usable).fill(0n);
+    terms.forEach((t, j) => {
+      const v = mul(t.m, inv[j]);
+      step[t.r] = add(step[t.r], v);
+      perBus.set(buses[t.i].bus, add(perBus.get(buses[t.i].bus) ?? 0n, v));
+    });
     const phi = new Array<bigint>(n).fill(0n);
-    for (let r = 0; r < usable; r++) {
-      let acc = phi[r];
-      grp.forEach((i, k) => {
-        const t = mul(ms[r * grp.length + k], inv[r * grp.length + k]);
-        acc = add(acc, t);
-        perBus.set(buses[i].bus, add(perBus.get(buses[i].bus) ?? 0n, t));
-      });
-      phi[r + 1] = acc;
-    }
+    for (let r = 0; r < usable; r++) phi[r + 1] = add(phi[r], step[r]);
     for (let r = usable + 1; r < n; r++) phi[r] = random();
     return phi;
   });
