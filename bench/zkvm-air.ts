@@ -8,7 +8,7 @@ import { buildZkvm } from "../backends/zkvm/index.ts";
 import { compileSource } from "../compiler/pipeline/index.ts";
 import { decode, encodeInputs, type Program } from "../runtime/zkvm/index.ts";
 import { proveProgram, verifyProgram, type ZkvmWitness } from "../runtime/zkvm/air/index.ts";
-import { DEFAULT_PARAMS, encodeProof, securityBits } from "../runtime/stark/index.ts";
+import { DEFAULT_PARAMS, encodeProof } from "../runtime/stark/index.ts";
 import { proveProgramStark, verifyProgramStark, zkvmKeygen } from "../runtime/zkvm/air/stark.ts";
 import { pad, sha256Module } from "../test/interp/sha256-program.ts";
 
@@ -74,7 +74,7 @@ export async function run(): Promise<object> {
       program: "checksum-64B",
       instructions: r.statement.instructions,
       params: DEFAULT_PARAMS,
-      securityBits: securityBits(DEFAULT_PARAMS),
+      securityBits: r.proof.meta.securityBits,
       keygenMs: Math.round(keygenMs),
       proveMs: Math.round(proveMs),
       verifyMs: Math.round(verifyMs),
