@@ -433,6 +433,7 @@ class Gen {
       case "wasm.load": case "wasm.store": case "wasm.memory_size": case "wasm.memory_grow": case "wasm.memory_copy":
       case "wasm.memory_fill": case "wasm.memory_init": case "wasm.data_drop": case "wasm.table_init": case "wasm.table_copy":
       case "wasm.elem_drop": case "wasm.table_size": case "wasm.global_get": case "wasm.global_set": case "wasm.call_indirect":
+      case "wasm.input_len": case "wasm.read_input": case "wasm.write_output": case "wasm.exit":
         return this.wasmOp(op);
       case "c.assert": {
         const t = this.alloc(1);
@@ -1108,6 +1109,19 @@ class Gen {
         return;
       }
       case "wasm.call_indirect": return this.callIndirect(op, w);
+      case "wasm.input_len":
+        this.emit(OPC.ECALL, SYS.INPUT_LEN, this.def(op.results[0], op), this.rz);
+        return;
+      case "wasm.read_input": case "wasm.write_output": {
+        this.checkRange(TRAP_MEM, ops[0], ops[1], this.memBytes());
+        const at = this.alloc(1);
+        this.emit(OPC.ADDI, at, ops[0], w.base);
+        this.emit(OPC.ECALL, name === "wasm.read_input" ? SYS.READ : SYS.WRITE, at, ops[1]);
+        return;
+      }
+      case "wasm.exit":
+        this.emit(OPC.ECALL, SYS.HALT, ops[0], this.rz);
+        return;
     }
   }
 

@@ -1484,6 +1484,21 @@ registerOp({
   doc: "`wasm.trap_if %c {code = n, msg = \"...\"}` — stops the run with an error when the integer c is not 0 (WebAssembly's signed-division overflow).",
   verify: (op, ctx) => void intAttr(op, ctx, "code", 0n, (1n << 31n) - 1n),
 });
+registerOp({ name: "wasm.input_len", operands: 0, results: 1, effect: "effect", allowedIn: WASM, doc: "`%n = wasm.input_len : i32` — bytes of the input stream not read yet (a guest's import zkvm.input_len)." });
+for (const [name, doc] of [
+  ["wasm.read_input", "`wasm.read_input %ptr, %len` — the next len input bytes to linear memory at ptr; traps when fewer are left or the range passes the memory (zkvm.read_input)"],
+  ["wasm.write_output", "`wasm.write_output %ptr, %len` — appends len bytes of linear memory at ptr to the output; traps when the range passes the memory (zkvm.write_output)"],
+] as const)
+  registerOp({ name, operands: 2, results: 0, effect: "effect", allowedIn: WASM, doc: `${doc}.`, verify: (op, ctx) => i32Operands(op, ctx, op.operands) });
+registerOp({
+  name: "wasm.exit",
+  operands: 1,
+  results: 0,
+  effect: "effect",
+  allowedIn: WASM,
+  doc: "`wasm.exit %code` — halts the run with exit code code (0: success) (zkvm.exit).",
+  verify: (op, ctx) => i32Operands(op, ctx, op.operands),
+});
 registerOp({
   name: "wasm.output",
   operands: [0, Infinity],

@@ -66,6 +66,14 @@ export function compileWasm(bytes: Uint8Array, opts: WasmOptions = {}): WasmBuil
   }
 }
 
+/** The functions a guest may import from module "zkvm": the input and output streams and halting. */
+const HOST: Record<string, { sig: string; op: string }> = {
+  input_len: { sig: " -> i32", op: "wasm.input_len" },
+  read_input: { sig: "i32 i32 -> ", op: "wasm.read_input" },
+  write_output: { sig: "i32 i32 -> ", op: "wasm.write_output" },
+  exit: { sig: "i32 -> ", op: "wasm.exit" },
+};
+
 /** A body that traps: a cf.block of the result types holding the cf.trap, then cf.return. */
 export function trapBody(f: Func, msg: string): void {
   const blk = new Op("cf.block", [], f.results, {}, [new Region([new Block()])]);
@@ -130,8 +138,16 @@ function lower(m: WasmModule, opts: WasmOptions, file: string): WasmBuild {
     const f = new Func("fn", syms[i], params.map((t) => ({ type: t })), results, { noinline: true, wasm_name: funcName(m, i) });
     if (i < m.importedFuncs) {
       const imp = m.imports.filter((x) => x.kind === "func")[i];
-      unsupported.push({ func: i, name: funcName(m, i), what: `the imported function ${imp.module}.${imp.name}`, offset: 0 });
-      trapBody(f, `import ${imp.module}.${imp.name} is not provided`);
+      const host = imp.module === "zkvm" ? HOST[imp.name] : undefined;
+      if (host && sigOf(ft) === host.sig) {
+        // a host call: the zkVM's input and output streams
+        const entry = f.body.entry;
+        const op = entry.append(new Op(host.op, [...entry.args], host.sig.endsWith("-> i32") ? [T.i32] : []));
+        entry.append(new Op("cf.return", op.results, []));
+      } else {
+        unsupported.push({ func: i, name: funcName(m, i), what: `the imported function ${imp.module}.${imp.name}${host ? ` (its signature must be ${host.sig})` : ""}`, offset: 0 });
+        trapBody(f, `import ${imp.module}.${imp.name} is not provided`);
+      }
     } else {
       let lifted;
       try {

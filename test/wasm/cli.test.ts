@@ -12,6 +12,7 @@ import { REPO_ROOT } from "../../base/files/index.ts";
 import { buildZkvm } from "../../backends/zkvm/index.ts";
 import { parseText, printModule, verifyModule } from "../../compiler/ir/index.ts";
 import { compileWasm } from "../../compiler/wasm/index.ts";
+import { execute } from "../../runtime/zkvm/index.ts";
 import { runCwlInProcess } from "../util/cli.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "cwl-wasm-"));
@@ -58,6 +59,50 @@ describe(".wasm guests", () => {
     const big = await runCwlInProcess(["run", "sha.wasm", "--input", "big.json"], dir);
     expect(big.status).toBe(1);
     expect(big.out).toMatch(/unreachable/);
+  });
+
+  it("host imports (module zkvm): a guest reads its input, writes output and exits", async () => {
+    const wabt = await wabtInit();
+    const m = wabt.parseWat(
+      "io.wat",
+      `(module
+        (import "zkvm" "input_len" (func $len (result i32)))
+        (import "zkvm" "read_input" (func $read (param i32 i32)))
+        (import "zkvm" "write_output" (func $write (param i32 i32)))
+        (import "zkvm" "exit" (func $exit (param i32)))
+        (memory 1)
+        (func (export "_start") (local $n i32) (local $i i32)
+          (local.set $n (call $len))
+          (call $read (i32.const 100) (local.get $n))
+          ;; the input reversed, then its length as a byte; exit code 7 when it is empty
+          (block $done (loop $rev
+            (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+            (i32.store8 offset=1000 (local.get $i) (i32.load8_u offset=99 (i32.sub (local.get $n) (local.get $i))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $rev)))
+          (i32.store8 offset=1000 (local.get $n) (local.get $n))
+          (call $write (i32.const 1000) (i32.add (local.get $n) (i32.const 1)))
+          (if (i32.eqz (local.get $n)) (then (call $exit (i32.const 7))))
+          (call $write (i32.const 70000) (i32.const 1))))`,
+      {},
+    );
+    const bin = m.toBinary({}).buffer;
+    m.destroy();
+    const r = compileWasm(bin, {});
+    expect(r.diagnostics).toEqual([]);
+    const p = buildZkvm(r.module!).program!;
+    const run = execute(p, { input: new TextEncoder().encode("hello") });
+    // the last write is past the one page of memory: a trap, after the first write's bytes
+    expect(run.ok).toBe(false);
+    expect(Buffer.from(run.output!).toString("latin1")).toBe("olleh\x05");
+    const empty = execute(p, { input: new Uint8Array(0) });
+    expect(empty.ok && empty.exitCode).toBe(7);
+    expect(empty.ok && Array.from(empty.output)).toEqual([0]);
+    // a signature other than the host's is an unsupported import
+    const bad = wabt.parseWat("bad.wat", `(module (import "zkvm" "exit" (func (param i64))) (func (export "_start") (call 0 (i64.const 0))))`, {});
+    const rb = compileWasm(bad.toBinary({}).buffer, { file: "bad.wasm" });
+    bad.destroy();
+    expect(rb.diagnostics[0]?.message).toMatch(/zkvm\.exit \(its signature must be i32 -> \)/);
   });
 
   it("--entry runs another export; without one, _start or main", async () => {
