@@ -10,6 +10,7 @@ import { SOFTSPOKEN, softSpoken } from "../../runtime/mpc/ot/softspoken.ts";
 import { CopeKeyHolder, CopeValueHolder } from "../../runtime/mpc/ot/cope.ts";
 import { gilboaReceive, gilboaSend } from "../../runtime/mpc/ot/gilboa.ts";
 import { bitMulReceive, bitMulSend } from "../../runtime/mpc/ot/bitmul.ts";
+import { VoleKeyHolder, VoleValueHolder, voleBytesPerValue } from "../../runtime/mpc/ot/vole.ts";
 import { packWords, unpackWords } from "../../runtime/mpc/spdz2k/ring.ts";
 import { OtPreprocessing, type OtPreprocessingOptions } from "../../runtime/mpc/ot/preprocessing.ts";
 import type { OtExtension } from "../../runtime/mpc/ot/extension.ts";
@@ -145,7 +146,7 @@ describe("OT", () => {
     [2, KOS],
     [3, SOFTSPOKEN],
   ] as const) {
-    it(`SPDZ2k with ${ext.name} triples (sacrificed) and COPEe MACs (authentication-checked): ${n} parties compute the inner product`, async () => {
+    it(`SPDZ2k with ${ext.name} triples (sacrificed, combined from τ bits) and VOLE MACs (authentication-checked): ${n} parties compute the inner product`, async () => {
       const out = await otDot(n, undefined, ext);
       for (const o of out) {
         expect(o.ok, o.ok ? "" : o.error).toBe(true);
@@ -216,7 +217,7 @@ describe("OT", () => {
   }, 60_000);
 
   for (const party of [0, 2]) {
-    it(`a value holder that feeds COPEe an inconsistent value (party ${party} of 3) makes every honest party abort in the authentication check`, async () => {
+    it(`a value holder that feeds the MAC VOLE an inconsistent value (party ${party} of 3) makes every honest party abort in the authentication check`, async () => {
       const out = await otDot(3, { party, options: { tamperMacs: true } });
       for (const [i, o] of out.entries()) {
         if (i === party) continue;
@@ -225,6 +226,21 @@ describe("OT", () => {
       }
     }, 60_000);
   }
+
+  for (const k of [1, 4, 8])
+    it(`MAC VOLE, k = ${k}: the shares add up to α_j·x mod 2^128 over two batches; ${k === 1 ? "800" : k === 4 ? "200" : "100"} bytes per value`, async () => {
+      const [s, r] = await pair();
+      const alpha = 0xfedcba9876543210n;
+      const [key, value] = await Promise.all([VoleKeyHolder.setup(s, 1, alpha, k), VoleValueHolder.setup(r, 0, k)]);
+      for (const xs of [[0n, 1n, mod(-1n), 1n << 127n], rand(50)]) {
+        const mine = value.send(xs);
+        const theirs = await key.receive(xs.length);
+        xs.forEach((x, v) => expect(mod(mine[v] + theirs[v])).toBe(mod(alpha * x)));
+      }
+      expect(voleBytesPerValue(k)).toBe(k === 1 ? 800 : k === 4 ? 200 : 100);
+      s.destroy();
+      r.destroy();
+    });
 
   it("COPEe: the shares add up to α_j·x mod 2^128; the key holder's α is the one of its base OTs", async () => {
     const [s, r] = await pair();

@@ -75,7 +75,7 @@ function children(node: Buffer): [Buffer, Buffer] {
 
 let zeros = Buffer.alloc(0);
 /** `bytes` pseudorandom bytes from a leaf seed for extension number `call` (AES-CTR, call in the IV). */
-function expand(seed: Buffer, call: number, bytes: number): Buffer {
+export function expand(seed: Buffer, call: number, bytes: number): Buffer {
   if (zeros.length < bytes) zeros = Buffer.alloc(bytes);
   const iv = Buffer.alloc(16);
   iv.writeUInt32LE(call, 12);
@@ -147,6 +147,73 @@ const checkMatrix = (seed: Uint8Array, rows: number): Uint32Array => {
 
 const bit = (b: Uint8Array, i: number): number => (b[i >> 3] >> (i & 7)) & 1;
 
+/**
+ * Punctured PRFs, the setup of a small-field VOLE: the side that learns every leaf draws a GGM tree
+ * of 2^k leaves per block and gives the other side, through k base OTs per block, every leaf but the
+ * one at its index. Base-OT keys are one-time pads on the XOR of all left and of all right children
+ * of each level; the punctured side chooses the side off its path. Returns every leaf, per block.
+ */
+export async function puncturedSend(net: PartyNet, peer: number, k: number, blocks: number): Promise<Buffer[][]> {
+  const pairs = await baseOtSend(net, peer, blocks * k);
+  const sums = Buffer.alloc(32 * blocks * k);
+  const seeds: Buffer[][] = [];
+  for (let b = 0; b < blocks; b++) {
+    let level = [randomBytes(16)];
+    for (let l = 1; l <= k; l++) {
+      const next: Buffer[] = [];
+      for (const node of level) next.push(...children(node));
+      const s0 = Buffer.alloc(16);
+      const s1 = Buffer.alloc(16);
+      next.forEach((node, n) => xorInto(n & 1 ? s1 : s0, node));
+      const [k0, k1] = pairs[b * k + l - 1];
+      xorInto(s0, k0);
+      xorInto(s1, k1);
+      s0.copy(sums, 32 * (b * k + l - 1));
+      s1.copy(sums, 32 * (b * k + l - 1) + 16);
+      level = next;
+    }
+    seeds.push(level);
+  }
+  net.send(peer, sums);
+  return seeds;
+}
+
+/** The punctured side: every leaf of block b but leaf `punct[b]` (undefined there). */
+export async function puncturedReceive(net: PartyNet, peer: number, k: number, punct: readonly number[], step: string): Promise<(Buffer | undefined)[][]> {
+  const blocks = punct.length;
+  // Level l (1 … k) of the tree branches on bit k − l of the leaf index; this side takes the side off its path.
+  const choices: boolean[] = [];
+  for (let b = 0; b < blocks; b++) for (let l = 1; l <= k; l++) choices.push(((punct[b] >> (k - l)) & 1) === 0);
+  const keys = await baseOtReceive(net, peer, choices);
+  const sums = await net.recv(peer);
+  if (sums.length !== 32 * blocks * k) throw net.abort(`party ${peer} sent ${sums.length} bytes of punctured-PRF level sums, expected ${32 * blocks * k}`, step);
+  const seeds: (Buffer | undefined)[][] = [];
+  for (let b = 0; b < blocks; b++) {
+    const p = punct[b];
+    let level: (Buffer | undefined)[] = [undefined];
+    for (let l = 1; l <= k; l++) {
+      const side = 1 - ((p >> (k - l)) & 1);
+      const at = 32 * (b * k + l - 1) + 16 * side;
+      const sum = aligned(sums.subarray(at, at + 16));
+      xorInto(sum, keys[b * k + l - 1]);
+      const next: (Buffer | undefined)[] = new Array(level.length * 2);
+      level.forEach((node, n) => {
+        if (!node) return;
+        const [c0, c1] = children(node);
+        next[2 * n] = c0;
+        next[2 * n + 1] = c1;
+        xorInto(sum, side ? c1 : c0);
+      });
+      // The one unknown node on that side is the sibling of the path node.
+      const pathNode = p >> (k - l);
+      next[pathNode ^ 1] = sum;
+      level = next;
+    }
+    seeds.push(level);
+  }
+  return seeds;
+}
+
 /** The correlated-OT extension from 2^k-leaf punctured PRFs (see the top of this file). */
 export function subspaceVoleExtension(k: number, name: string): OtExtension {
   if (!Number.isInteger(k) || k < 1 || k > 10 || KAPPA % k !== 0) throw new Error(`OT extension: k = ${k} must divide 128 (1 to 8)`);
@@ -164,36 +231,7 @@ export function subspaceVoleExtension(k: number, name: string): OtExtension {
         for (let j = 0; j < k; j++) p |= bit(delta, b * k + j) << j;
         return p;
       });
-      // Level l (1 … k) of the tree branches on bit k − l of the leaf index; the sender takes the side off its path.
-      const choices: boolean[] = [];
-      for (let b = 0; b < blocks; b++) for (let l = 1; l <= k; l++) choices.push(((punct[b] >> (k - l)) & 1) === 0);
-      const keys = await baseOtReceive(net, peer, choices);
-      const sums = await net.recv(peer);
-      if (sums.length !== 32 * KAPPA) throw net.abort(`party ${peer} sent ${sums.length} bytes of punctured-PRF level sums, expected ${32 * KAPPA}`, "OT extension");
-      const seeds: (Buffer | undefined)[][] = [];
-      for (let b = 0; b < blocks; b++) {
-        const p = punct[b];
-        let level: (Buffer | undefined)[] = [undefined];
-        for (let l = 1; l <= k; l++) {
-          const side = 1 - ((p >> (k - l)) & 1);
-          const at = 32 * (b * k + l - 1) + 16 * side;
-          const sum = aligned(sums.subarray(at, at + 16));
-          xorInto(sum, keys[b * k + l - 1]);
-          const next: (Buffer | undefined)[] = new Array(level.length * 2);
-          level.forEach((node, n) => {
-            if (!node) return;
-            const [c0, c1] = children(node);
-            next[2 * n] = c0;
-            next[2 * n + 1] = c1;
-            xorInto(sum, side ? c1 : c0);
-          });
-          // The one unknown node on that side is the sibling of the path node.
-          const pathNode = p >> (k - l);
-          next[pathNode ^ 1] = sum;
-          level = next;
-        }
-        seeds.push(level);
-      }
+      const seeds = await puncturedReceive(net, peer, k, punct, "OT extension");
       let call = 0;
       return {
         delta,
@@ -236,27 +274,7 @@ export function subspaceVoleExtension(k: number, name: string): OtExtension {
     },
 
     async receiver(net, peer, opts = {}) {
-      const pairs = await baseOtSend(net, peer, KAPPA);
-      const sums = Buffer.alloc(32 * KAPPA);
-      const seeds: Buffer[][] = [];
-      for (let b = 0; b < blocks; b++) {
-        let level = [randomBytes(16)];
-        for (let l = 1; l <= k; l++) {
-          const next: Buffer[] = [];
-          for (const node of level) next.push(...children(node));
-          const s0 = Buffer.alloc(16);
-          const s1 = Buffer.alloc(16);
-          next.forEach((node, n) => xorInto(n & 1 ? s1 : s0, node));
-          const [k0, k1] = pairs[b * k + l - 1];
-          xorInto(s0, k0);
-          xorInto(s1, k1);
-          s0.copy(sums, 32 * (b * k + l - 1));
-          s1.copy(sums, 32 * (b * k + l - 1) + 16);
-          level = next;
-        }
-        seeds.push(level);
-      }
-      net.send(peer, sums);
+      const seeds = await puncturedSend(net, peer, k, blocks);
       let call = 0;
       return {
         async extend(choices) {

@@ -7,20 +7,21 @@
 //   ordered pair (bitmul.ts; SoftSpokenOT by default, or KOS); then, with coefficients r, r' drawn
 //   jointly after the products are fixed, a = Σ r_h·x_h, c = Σ r_h·c_h, a2 = Σ r'_h·x_h,
 //   c2 = Σ r'_h·c_h ("combine"). The online phase sacrifices (a2, b, c2) to check (a, b, c) (online.ts);
-// - MACs: m_i = α_i·x_i + party i's shares of α_j·x_i and α_i·x_j for every peer j, from COPEe
-//   (cope.ts, a correlated OT whose correlation is α_j, fixed by base OTs once for the whole run),
-//   then the authentication check below;
+// - MACs: m_i = α_i·x_i + party i's shares of α_j·x_i and α_i·x_j for every peer j, from a VOLE
+//   with Δ = α_j in digits of the extension's k bits (vole.ts: COPEe for KOS's k = 1, SoftSpokenOT's
+//   small-field VOLE for k = 4, fixed by punctured PRFs once for the whole run), then the
+//   authentication check below;
 // - random values: random shares with MACs; input masks: the same, plus every other party's share
 //   sent to the owner, who thus knows r.
 //
 // Authentication check (SPDZ2k's, per batch of MACs): one more random value x_0 is authenticated
 // with the batch; with joint random χ_v ∈ Z_2^64 (committed seeds), y = x_0 + Σ χ_v·x_v is opened in
 // full (x_0 uniform in Z_2^128 hides the rest) and every party commits to z_i = m_i(y) − α_i·y,
-// then opens; Σ z_i must be 0 mod 2^128. A value holder who fed COPEe an inconsistent value (or any
+// then opens; Σ z_i must be 0 mod 2^128. A value holder who fed the MAC VOLE an inconsistent value (or any
 // other MAC error) is caught here, and every honest party aborts naming the step.
 //
 // What this is secure against: malicious parties (up to N − 1, with abort) in the OT extension (its
-// consistency check), in COPEe (the authentication check; a key holder is bound to one α_j by its
+// consistency check), in the MAC VOLE (the authentication check; a key holder is bound to one α_j by its
 // base OTs) and in the products (a wrong c fails the sacrifice). Selective failure: a sender who
 // puts another b into the correction of OT h makes c wrong exactly when the receiver's bit x_h is 1,
 // so whether the sacrifice aborts tells it that bit; the bits never leave the preprocessing, and a
@@ -31,8 +32,8 @@ import { createHash, randomBytes, randomFillSync } from "node:crypto";
 import type { PartyNet } from "../net/index.ts";
 import type { Preprocessing, Share, Triple, TriplePair } from "../spdz2k/preprocessing.ts";
 import { Prg, commit, mod, openCommitment, packWords, unpackWords } from "../spdz2k/ring.ts";
-import { CopeKeyHolder, CopeValueHolder } from "./cope.ts";
-import type { CotReceiver, CotSender, OtExtension, ReceiverOptions } from "./extension.ts";
+import { VoleKeyHolder, VoleValueHolder } from "./vole.ts";
+import { KAPPA, type CotReceiver, type CotSender, type OtExtension, type ReceiverOptions } from "./extension.ts";
 import { addInto, bitMulReceive, bitMulSend } from "./bitmul.ts";
 import { SOFTSPOKEN } from "./softspoken.ts";
 
@@ -48,7 +49,7 @@ export const TAU = 320;
 const rand128 = (n: number): bigint[] => unpackWords(randomBytes(16 * n), 16, n, "random");
 
 export interface OtPreprocessingOptions extends ReceiverOptions {
-  /** A deviating party (tests, `--cheat kind=ot`): it feeds COPEe an inconsistent value in its first MAC batch. */
+  /** A deviating party (tests, `--cheat kind=ot`): it feeds the MAC VOLE an inconsistent value in its first MAC batch. */
   tamperMacs?: boolean;
   /**
    * A deviating party (tests): adds δ to its share of c in every triple of its first batch, before
@@ -67,10 +68,10 @@ export interface OtPreprocessingOptions extends ReceiverOptions {
 interface PeerLinks {
   sender: CotSender;
   receiver: CotReceiver;
-  /** COPEe with this party's α as the key. */
-  key: CopeKeyHolder;
-  /** COPEe with the peer's α as the key. */
-  value: CopeValueHolder;
+  /** MAC VOLE with this party's α as the key. */
+  key: VoleKeyHolder;
+  /** MAC VOLE with the peer's α as the key. */
+  value: VoleValueHolder;
 }
 
 export class OtPreprocessing implements Preprocessing {
@@ -85,25 +86,27 @@ export class OtPreprocessing implements Preprocessing {
     private readonly options: OtPreprocessingOptions,
   ) {}
 
-  /** Base OTs, an OT extension with every peer in both directions, and COPEe in both directions. */
+  /** Base OTs, an OT extension with every peer in both directions, and the MAC VOLE in both directions. */
   static async setup(net: PartyNet, extension: OtExtension = SOFTSPOKEN, options: OtPreprocessingOptions = {}): Promise<OtPreprocessing> {
     const phase = net.phase;
     net.phase = "offline: base OT";
     const alpha = randomBytes(8).readBigUInt64LE(0);
     const peers: (PeerLinks | undefined)[] = [];
+    // The MACs use the extension's digit size: k = 1 (KOS) is COPEe, SoftSpokenOT's k its VOLE.
+    const k = KAPPA / extension.bitsPerOt;
     await OtPreprocessing.perPeer(net, async (j, first) => {
       // The lower-numbered party goes first in each pair of roles, so both sides agree on the order.
       const links: Partial<PeerLinks> = {};
       if (first) {
         links.sender = await extension.sender(net, j);
         links.receiver = await extension.receiver(net, j, options);
-        links.key = await CopeKeyHolder.setup(net, j, alpha);
-        links.value = await CopeValueHolder.setup(net, j, { tamper: options.tamperMacs });
+        links.key = await VoleKeyHolder.setup(net, j, alpha, k);
+        links.value = await VoleValueHolder.setup(net, j, k, { tamper: options.tamperMacs });
       } else {
         links.receiver = await extension.receiver(net, j, options);
         links.sender = await extension.sender(net, j);
-        links.value = await CopeValueHolder.setup(net, j, { tamper: options.tamperMacs });
-        links.key = await CopeKeyHolder.setup(net, j, alpha);
+        links.value = await VoleValueHolder.setup(net, j, k, { tamper: options.tamperMacs });
+        links.key = await VoleKeyHolder.setup(net, j, alpha, k);
       }
       peers[j] = links as PeerLinks;
     });
@@ -118,7 +121,7 @@ export class OtPreprocessing implements Preprocessing {
     return Promise.all(jobs).then(() => undefined);
   }
 
-  /** MAC shares for values this party holds shares `xs` of (COPEe with every peer), then the authentication check. */
+  /** MAC shares for values this party holds shares `xs` of (the MAC VOLE with every peer), then the authentication check. */
   private async macs(xs: bigint[]): Promise<Share[]> {
     const all = [...rand128(1), ...xs];
     const m = all.map((x) => mod(this.alphaShare * x));
@@ -157,7 +160,7 @@ export class OtPreprocessing implements Preprocessing {
       if (b.length !== 16) throw fail("a check value of the wrong size");
       sum += b.readBigUInt64LE(0) | (b.readBigUInt64LE(8) << 64n);
     }
-    if (mod(sum) !== 0n) throw fail(`the MACs of a batch of ${n} values do not verify (a party fed COPEe inconsistent values)`);
+    if (mod(sum) !== 0n) throw fail(`the MACs of a batch of ${n} values do not verify (a party fed the MAC VOLE inconsistent values)`);
   }
 
   /** A joint random seed: everyone commits to 16 random bytes, then opens; the openings hashed together. */
