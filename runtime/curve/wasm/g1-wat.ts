@@ -11,6 +11,11 @@ export interface G1PartOptions {
   prefix?: string;
   /** Bytes per field element (affine points are 2E bytes, Jacobian 3E). */
   elementBytes?: number;
+  /**
+   * Whether the field has `<field>_subl` (a − b, not canonical, valid as a multiplication operand), used
+   * where a difference only feeds a multiplication (the batched addition's x_b − x_a, y_b − y_a, x_a − x_3).
+   */
+  lazySub?: boolean;
 }
 
 export function g1Part(alloc: ConstAlloc, opts: G1PartOptions = {}): WatPart {
@@ -26,6 +31,7 @@ export function g1Part(alloc: ConstAlloc, opts: G1PartOptions = {}): WatPart {
   const mul = (r: number | string, a: number | string, b: number | string) => `(call $${F}_mul ${v(r)} ${v(a)} ${v(b)})`;
   const add = (r: number | string, a: number | string, b: number | string) => `(call $${F}_add ${v(r)} ${v(a)} ${v(b)})`;
   const sub = (r: number | string, a: number | string, b: number | string) => `(call $${F}_sub ${v(r)} ${v(a)} ${v(b)})`;
+  const subl = opts.lazySub ? (r: number | string, a: number | string, b: number | string) => `(call $${F}_subl ${v(r)} ${v(a)} ${v(b)})` : sub;
   const cp = (r: number | string, a: number | string) => `(call $${F}_copy ${v(r)} ${v(a)})`;
   // Operands: a number is a constant address, a string a WAT expression.
   function v(x: number | string): string {
@@ -152,7 +158,7 @@ export function g1Part(alloc: ConstAlloc, opts: G1PartOptions = {}): WatPart {
     (i32.store8 (i32.add (local.get $kinds) (local.get $k)) (local.get $kind))
     (call $${F}_copy (local.get $pre) (i32.const ${bAcc}))
     (if (i32.eq (local.get $kind) (i32.const 2)) (then
-      ${sub(P("den"), P("pb"), P("pa"))} ${mul(bAcc, bAcc, P("den"))}))
+      ${subl(P("den"), P("pb"), P("pa"))} ${mul(bAcc, bAcc, P("den"))}))
     (if (i32.eq (local.get $kind) (i32.const 3)) (then
       ${add(P("den"), bYa, bYa)} ${mul(bAcc, bAcc, P("den"))}))
     (local.set $k (i32.add (local.get $k) (i32.const 1)))
@@ -181,11 +187,11 @@ export function g1Part(alloc: ConstAlloc, opts: G1PartOptions = {}): WatPart {
       ${mul(bT, bInv, P("pre"))} ${mul(bInv, bInv, P("den"))}
       (call $${G}_opy (i32.const ${bYa}) (local.get $a))
       (if (i32.eq (local.get $kind) (i32.const 2))
-        (then (call $${G}_opy (i32.const ${bYb}) (local.get $b)) ${sub(bL, bYb, bYa)})
+        (then (call $${G}_opy (i32.const ${bYb}) (local.get $b)) ${subl(bL, bYb, bYa)})
         (else ${mul(bL, P("pa"), P("pa"))} ${add(bX, bL, bL)} ${add(bL, bX, bL)}))
       ${mul(bL, bL, bT)}
       ${mul(bX, bL, bL)} ${sub(bX, bX, P("pa"))} ${sub(bX, bX, P("pb"))}
-      ${sub(bT, P("pa"), bX)} ${mul(bT, bL, bT)} ${sub(bT, bT, bYa)}
+      ${subl(bT, P("pa"), bX)} ${mul(bT, bL, bT)} ${sub(bT, bT, bYa)}
       ${cp(P("o"), bX)} ${cp(P("o", E), bT)}))
     (br $l2))))
 ;; out (Jacobian) = Σ_{b < nb} (b + 1) · buckets[b] (affine) by running sums.

@@ -11,7 +11,7 @@ export function bn254Module(): { module: CompiledModule; constEnd: number } {
     (a) => fieldPart("fr", BN254_FR, a),
     (a) => g1Part(a),
     (a) => field29Part("fq29", BN254_FQ, a),
-    (a) => g1Part(a, { field: "fq29", prefix: "h1", elementBytes: E29 }),
+    (a) => g1Part(a, { field: "fq29", prefix: "h1", elementBytes: E29, lazySub: true }),
     (a) => glvPart(a, "fq", { name: "h1_endo", field: "fq29" }),
   ]);
 }

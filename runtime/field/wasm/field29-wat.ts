@@ -43,7 +43,7 @@ const c64 = (x: bigint | number) => `(i64.const ${BigInt(x)})`;
 const M29 = c64(MASK);
 
 /**
- * The part: P_mul, P_sqr, P_add, P_sub, P_neg, P_copy, P_one, P_iszero, P_eq, P_inv, P_from32, P_to32 and the
+ * The part: P_mul, P_sqr, P_add, P_sub, P_subl (a − b + 2p, a multiplication operand only), P_neg, P_copy, P_one, P_iszero, P_eq, P_inv, P_from32, P_to32 and the
  * vector forms P_vfrom32 / P_vto32 / P_vmul (n elements; the 32-bit side has 32-byte elements).
  */
 export function field29Part(P: string, field: PrimeField, alloc: ConstAlloc): WatPart {
@@ -140,6 +140,22 @@ export function field29Part(P: string, field: PrimeField, alloc: ConstAlloc): Wa
     return L.join("\n  ");
   };
 
+  // a − b + 2p for canonical a, b, as normalised limbs of a value in (0, 3p): not canonical, but a valid
+  // operand of P_mul (any input below 8p gives a product below 2p, which its final subtraction makes
+  // canonical). 2p is written with borrowed limbs (2^29 added to every limb but the top, 1 taken from the
+  // next) so that no limb difference goes negative: one carry pass, no borrow pass, no selection.
+  const p2 = pl.map((x, j) => 2n * x + (j === 0 ? 1n << 29n : j < N - 1 ? (1n << 29n) - 1n : -1n));
+  const sublBody = (): string => {
+    const L: string[] = [];
+    for (let j = 0; j < N; j++) {
+      const d = `(i64.add (i64.sub ${ld("a", j)} ${ld("b", j)}) ${c64(p2[j])})`;
+      L.push(set("x", j === 0 ? d : `(i64.add ${d} ${g("cy")})`));
+      L.push(st("r", j, `(i64.and ${g("x")} ${M29})`));
+      if (j < N - 1) L.push(set("cy", `(i64.shr_u ${g("x")} (i64.const 29))`));
+    }
+    return L.join("\n  ");
+  };
+
   // 8 × 32-bit words ↔ nine 29-bit limbs of the same integer (< 2^256 in, < 2^254 out).
   const split = (): string => {
     const L: string[] = [];
@@ -191,6 +207,8 @@ export function field29Part(P: string, field: PrimeField, alloc: ConstAlloc): Wa
   ${addBody()})
 (func $${P}_sub (param $r i32) (param $a i32) (param $b i32) ${locals([...t, "x", "br", "cy", "mk"])}
   ${subBody()})
+(func $${P}_subl (param $r i32) (param $a i32) (param $b i32) ${locals(["x", "cy"])}
+  ${sublBody()})
 (func $${P}_neg (param $r i32) (param $a i32) (call $${P}_sub (local.get $r) (i32.const ${zero}) (local.get $a)))
 (func $${P}_copy (param $r i32) (param $a i32) ${copyBody("r", "a")})
 (func $${P}_one (param $r i32) (local $a i32) (local.set $a (i32.const ${one})) ${copyBody("r", "a")})
@@ -229,6 +247,6 @@ ${vloop("vto32", E29, 32, `(call $${P}_to32 (local.get $out) (local.get $a))`)}
     (local.set $b (i32.add (local.get $b) (i32.const ${E29})))
     (local.set $n (i32.sub (local.get $n) (i32.const 1)))
     (br $l))))`;
-  const exports = ["mul", "sqr", "add", "sub", "neg", "copy", "inv", "iszero", "eq", "from32", "to32", "vfrom32", "vto32", "vmul"].map((f) => `${P}_${f}`);
+  const exports = ["mul", "sqr", "add", "sub", "subl", "neg", "copy", "inv", "iszero", "eq", "from32", "to32", "vfrom32", "vto32", "vmul"].map((f) => `${P}_${f}`);
   return { code, exports };
 }

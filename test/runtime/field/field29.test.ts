@@ -21,6 +21,15 @@ describe("Fq in nine 29-bit limbs", () => {
     for (let i = 0; i < 9; i++) v[i] = Number((m >> BigInt(29 * i)) & ((1n << 29n) - 1n));
     return at;
   };
+  const rawOf = (at: number) => {
+    const v = w.u32(at, 9);
+    let m = 0n;
+    for (let i = 8; i >= 0; i--) {
+      expect(v[i] < 1 << 29).toBe(true);
+      m = (m << 29n) | BigInt(v[i]);
+    }
+    return m;
+  };
   const get = (at: number) => {
     const v = w.u32(at, 9);
     let m = 0n;
@@ -31,7 +40,7 @@ describe("Fq in nine 29-bit limbs", () => {
     expect(m < p).toBe(true); // canonical
     return (m * F.inv(R29 % p)) % p;
   };
-  it("mul, sqr, add, sub, neg, inv, eq, iszero on edge and random values", () => {
+  it("mul, sqr, add, sub, neg, subl, inv, eq, iszero on edge and random values", () => {
     const xs = [...EDGES, ...Array.from({ length: 200 }, () => F.random())];
     w.reset();
     const o = w.alloc(E29);
@@ -50,6 +59,13 @@ describe("Fq in nine 29-bit limbs", () => {
       expect(get(o)).toBe(F.sub(a, b));
       ex.q_neg(o, pa);
       expect(get(o)).toBe(F.neg(a));
+      // subl: a − b + 2p, normalised limbs, below 3p; as a multiplication operand it gives canonical results.
+      ex.q_subl(o, pa, pb);
+      const raw = rawOf(o);
+      expect(raw).toBe(((a * R29) % p) - ((b * R29) % p) + 2n * p);
+      expect(raw < 3n * p).toBe(true);
+      ex.q_mul(o, o, pb);
+      expect(get(o)).toBe(F.mul(F.sub(a, b), b));
       ex.q_inv(o, pa);
       expect(get(o)).toBe(a === 0n ? 0n : F.inv(a));
       expect(ex.q_eq(pa, pb)).toBe(a === b ? 1 : 0);
