@@ -111,11 +111,26 @@ export function prove(pk: ProvingKey, traces: ChipTrace[], boundary: BoundaryTer
   while (!r.done) {
     const step = r.value;
     if ("commit" in step) r = steps.next(step.commit.map(commitSync));
-    else if ("logup" in step) r = steps.next(step.logup.map((q) => logupRange(q, 0, q.main[0]?.length ?? q.fixed[0]?.length ?? 0)));
-    else if ("quotient" in step) r = steps.next(step.quotient.map((q) => quotientRange(q, 0, 1 << (q.logn + q.logB))));
-    else r = steps.next(step.deep.map((d) => deepRange(d, 0, 1 << d.logN)));
+    else if ("logup" in step) r = steps.next(step.logup.map((q) => inRanges(q.main[0]?.length ?? q.fixed[0]?.length ?? 0, (a, b) => logupRange(q, a, b))));
+    else if ("quotient" in step) r = steps.next(step.quotient.map((q) => inRanges(1 << (q.logn + q.logB), (a, b) => quotientRange(q, a, b))));
+    else r = steps.next(step.deep.map((d) => inRanges(1 << d.logN, (a, b) => deepRange(d, a, b))));
   }
   return r.value;
+}
+
+/** Points per range of the evaluation steps on one thread: bounds their temporary columns (a few MiB each). */
+const RANGE = 1 << 13;
+
+/** `f` over aligned ranges of [0, n), concatenated column by column. */
+function inRanges(n: number, f: (from: number, to: number) => Uint32Array[]): Uint32Array[] {
+  if (n <= RANGE) return f(0, n);
+  let out: Uint32Array[] | undefined;
+  for (let from = 0; from < n; from += RANGE) {
+    const part = f(from, from + RANGE);
+    out ??= part.map(() => new Uint32Array(n));
+    part.forEach((c, j) => out![j].set(c, from));
+  }
+  return out!;
 }
 
 /**
