@@ -13,7 +13,7 @@ import { bitMulReceive, bitMulSend } from "../../runtime/mpc/ot/bitmul.ts";
 import { VoleKeyHolder, VoleValueHolder, voleBytesPerValue } from "../../runtime/mpc/ot/vole.ts";
 import { packWords, unpackWords } from "../../runtime/mpc/spdz2k/ring.ts";
 import { OtPreprocessing, type OtPreprocessingOptions } from "../../runtime/mpc/ot/preprocessing.ts";
-import type { OtExtension } from "../../runtime/mpc/ot/extension.ts";
+import { transpose, type OtExtension } from "../../runtime/mpc/ot/extension.ts";
 import { Spdz2kParty, mod, modK } from "../../runtime/mpc/spdz2k/index.ts";
 
 const mesh = (n: number) => connectInProcess(n, { timeoutMs: 20_000 });
@@ -169,6 +169,14 @@ describe("OT", () => {
       }
     }, 60_000);
   }
+
+  it("the 8×8-block bit transposition equals the bit-by-bit one", () => {
+    const rows = 8 * 37;
+    const cols = Array.from({ length: 128 }, () => randomBytes(rows / 8));
+    const out = transpose(cols, rows);
+    for (let i = 0; i < rows; i++)
+      for (let j = 0; j < 128; j++) expect((out[i][j >> 3] >> (j & 7)) & 1, `row ${i} column ${j}`).toBe((cols[j][i >> 3] >> (i & 7)) & 1);
+  });
 
   it("bit products: the shares add up to x_h·b mod 2^128 for every bit, b one 128-bit word per group of τ bits", async () => {
     const [s, r] = await pair();

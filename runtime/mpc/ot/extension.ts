@@ -101,15 +101,45 @@ const aligned = (b: Uint8Array): Buffer => {
   return out;
 };
 
-/** 128 columns of `rows` bits → rows of 16 bytes (row i holds bit i of every column). */
+/**
+ * 128 columns of `rows` bits → rows of 16 bytes (row i holds bit i of every column), `rows` a
+ * multiple of 8. Blocks of 8 columns × 8 rows are transposed as one 64-bit word (two 32-bit halves,
+ * byte c = column c) by three delta swaps that exchange the 3-bit row and column indices; the rows
+ * are views into one buffer.
+ */
 export function transpose(cols: readonly Uint8Array[], rows: number): Buffer[] {
-  const out = Array.from({ length: rows }, () => Buffer.alloc(16));
-  for (let j = 0; j < KAPPA; j++) {
-    const col = cols[j];
-    const byte = j >> 3;
-    const bit = 1 << (j & 7);
-    for (let i = 0; i < rows; i++) if ((col[i >> 3] >> (i & 7)) & 1) out[i][byte] |= bit;
+  const all = Buffer.alloc(16 * rows);
+  const nbytes = rows >> 3;
+  for (let jb = 0; jb < KAPPA / 8; jb++) {
+    const [c0, c1, c2, c3, c4, c5, c6, c7] = cols.slice(8 * jb, 8 * jb + 8);
+    for (let ib = 0; ib < nbytes; ib++) {
+      let lo = c0[ib] | (c1[ib] << 8) | (c2[ib] << 16) | (c3[ib] << 24);
+      let hi = c4[ib] | (c5[ib] << 8) | (c6[ib] << 16) | (c7[ib] << 24);
+      let t = (lo ^ (lo >>> 7)) & 0x00aa00aa;
+      lo ^= t ^ (t << 7);
+      t = (hi ^ (hi >>> 7)) & 0x00aa00aa;
+      hi ^= t ^ (t << 7);
+      t = (lo ^ (lo >>> 14)) & 0x0000cccc;
+      lo ^= t ^ (t << 14);
+      t = (hi ^ (hi >>> 14)) & 0x0000cccc;
+      hi ^= t ^ (t << 14);
+      t = (lo ^ (hi << 4)) & 0xf0f0f0f0;
+      lo ^= t;
+      hi ^= t >>> 4;
+      // Byte r of the word is row 8·ib + r's byte jb.
+      const at = 128 * ib + jb;
+      all[at] = lo;
+      all[at + 16] = lo >>> 8;
+      all[at + 32] = lo >>> 16;
+      all[at + 48] = lo >>> 24;
+      all[at + 64] = hi;
+      all[at + 80] = hi >>> 8;
+      all[at + 96] = hi >>> 16;
+      all[at + 112] = hi >>> 24;
+    }
   }
+  const out = new Array<Buffer>(rows);
+  for (let i = 0; i < rows; i++) out[i] = all.subarray(16 * i, 16 * i + 16);
   return out;
 }
 
