@@ -4,8 +4,7 @@
 // rows per copied byte). The lookup tables' multiplicities are counted afterwards by evaluating every
 // chip's lookups on its rows, so they match the chips' interactions by construction.
 import type { Progress } from "../../../base/progress/index.ts";
-import { evalExpr, type Air, type BoundaryTerm, type ChipTrace, type RowWindow } from "../../air/index.ts";
-import { BABYBEAR } from "../../air/check.ts";
+import type { Air, BoundaryTerm, ChipTrace, Expr } from "../../air/index.ts";
 import { type ZkvmError, zerr } from "../bytecode.ts";
 import { execute } from "../exec.ts";
 import { OPS, SYS, type Program } from "../isa.ts";
@@ -68,6 +67,40 @@ export function statementError(p: Program, st: ZkvmStatement): string | undefine
   if (st.consumed < 0 || st.consumed > st.input.length) return `consumed ${st.consumed} of ${st.input.length} input bytes`;
   if (p.data.length + p.dataAddr > 1 << 26) return "data segment beyond 2^26 bytes";
   return undefined;
+}
+
+/** An expression of one row's main cells (lookup tuples and multiplicities) as a function on numbers:
+ *  the values are small integers, so no field reduction is needed; a dishonest value fails the table. */
+function compileRowExpr(e: Expr): (r: number[]) => number {
+  switch (e.op) {
+    case "main": {
+      if (e.next) throw new Error("internal: a lookup reads the next row");
+      const c = e.col;
+      return (r) => r[c];
+    }
+    case "const": {
+      const v = Number(e.value);
+      return () => v;
+    }
+    case "add": {
+      const [a, b] = [compileRowExpr(e.a), compileRowExpr(e.b)];
+      return (r) => a(r) + b(r);
+    }
+    case "sub": {
+      const [a, b] = [compileRowExpr(e.a), compileRowExpr(e.b)];
+      return (r) => a(r) - b(r);
+    }
+    case "mul": {
+      const [a, b] = [compileRowExpr(e.a), compileRowExpr(e.b)];
+      return (r) => a(r) * b(r);
+    }
+    case "neg": {
+      const a = compileRowExpr(e.a);
+      return (r) => -a(r);
+    }
+    default:
+      throw new Error(`internal: a lookup reads a ${e.op} expression`);
+  }
 }
 
 /** Runs `p` on `input` and builds the traces of every chip. A run that traps has no proof: its error
@@ -607,19 +640,20 @@ export function generateTrace(p: Program, input: Uint8Array, opts: { maxInstruct
   const statement: ZkvmStatement = { input, output: run.output, exitCode, instructions: nSteps, consumed: input.length - cur[CUR_IN] };
   const used: Record<string, number> = {};
   const traces: ChipTrace[] = [];
-  const toTrace = (name: string, rs: Row[], height: number): ChipTrace => {
+  // rows as number arrays in the chip's column order, every cell checked to be a small integer
+  const toNumbers = (name: string, rs: Row[]): number[][] => {
     const cols = chipCols.get(name)!;
-    const out: bigint[][] = [];
-    for (const r of rs) {
-      const a: bigint[] = new Array(cols.length);
-      for (let j = 0; j < cols.length; j++) {
-        const v = r[cols[j]] ?? 0;
-        if (!Number.isInteger(v) || v < 0 || v >= 2 ** 30) throw new Error(`internal: chip ${name} column ${cols[j]} holds ${v}, not a small integer`);
-        a[j] = BigInt(v);
-      }
-      out.push(a);
-    }
-    const zero = cols.map(() => 0n);
+    return rs.map((r) =>
+      cols.map((c) => {
+        const v = r[c] ?? 0;
+        if (!Number.isInteger(v) || v < 0 || v >= 2 ** 30) throw new Error(`internal: chip ${name} column ${c} holds ${v}, not a small integer`);
+        return v;
+      }),
+    );
+  };
+  const toTrace = (name: string, nums: number[][], height: number): ChipTrace => {
+    const out = nums.map((r) => r.map(BigInt));
+    const zero = chipCols.get(name)!.map(() => 0n);
     while (out.length < height) out.push(zero.slice());
     return { chip: name, rows: out };
   };
@@ -632,8 +666,7 @@ export function generateTrace(p: Program, input: Uint8Array, opts: { maxInstruct
   const lookupBuses = new Map<string, [string, number]>([["u16", ["table16", 0]], ["bitwise", ["table16", 1]], ["pow2", ["pow2", 0]], ["rom", ["rom", 0]], ["bits", ["bits16", 0]]]);
   const tables = new Set([...lookupBuses.values()].map((v) => v[0]).filter((t) => chipCols.has(t)));
   // tuple → (table row, multiplicity column after the bus's first) for each lookup bus
-  const slotOf = (bus: string, t: bigint[]): [number, number] => {
-    const v = t.map(Number);
+  const slotOf = (bus: string, v: number[]): [number, number] => {
     if (bus === "u16" && v[0] >= 0 && v[0] < 65536) return [v[0], 0];
     if (bus === "bitwise" && v[1] < 256 && v[2] < 256) {
       const [k, x, y, z] = v;
@@ -655,18 +688,16 @@ export function generateTrace(p: Program, input: Uint8Array, opts: { maxInstruct
     if (tables.has(c.name)) continue;
     const rs = rows.get(c.name)!;
     used[c.name] = rs.length;
-    const t = toTrace(c.name, rs, pow2(rs.length));
-    traces.push(t);
-    const lookups = c.interactions.filter((it) => lookupBuses.has(it.bus));
-    const w: RowWindow = { row: 0, height: t.rows.length, main: (j, next) => t.rows[next ? (w.row + 1) % w.height : w.row][j], fixed: () => 0n };
-    for (let r = 0; r < rs.length; r++) {
-      w.row = r;
+    const nums = toNumbers(c.name, rs);
+    traces.push(toTrace(c.name, nums, pow2(rs.length)));
+    // every lookup of every row that holds data (padding rows look nothing up)
+    const lookups = c.interactions.filter((it) => lookupBuses.has(it.bus)).map((it) => ({ bus: it.bus, m: compileRowExpr(it.multiplicity), values: it.values.map(compileRowExpr), to: lookupBuses.get(it.bus)! }));
+    for (const row of nums) {
       for (const it of lookups) {
-        const m = evalExpr(it.multiplicity, w, BABYBEAR);
-        if (m === 0n) continue;
-        const [tr, k] = slotOf(it.bus, it.values.map((e) => evalExpr(e, w, BABYBEAR)));
-        const [table, k0] = lookupBuses.get(it.bus)!;
-        mults.get(table)![k0 + k][tr] += Number(m);
+        const m = it.m(row);
+        if (m === 0) continue;
+        const [tr, k] = slotOf(it.bus, it.values.map((f) => f(row)));
+        mults.get(it.to[0])![it.to[1] + k][tr] += m;
       }
     }
     opts.progress?.("trace", nSteps, nSteps);
@@ -680,7 +711,7 @@ export function generateTrace(p: Program, input: Uint8Array, opts: { maxInstruct
       rs.push(row);
     }
     used[name] = name === "rom" ? p.code.length >> 2 : h;
-    traces.push(toTrace(name, rs, h));
+    traces.push(toTrace(name, toNumbers(name, rs), h));
   }
   return { air, traces, statement, boundary: boundaryTerms(p, statement), used };
 }
