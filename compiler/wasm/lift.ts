@@ -14,6 +14,12 @@
 import { type Value, Block, Op, Region, T, type Type } from "../ir/index.ts";
 import { type FuncType, Reader, type ValType, type WasmModule, WasmError, valType } from "./binary.ts";
 
+/**
+ * Deepest nesting of blocks, loops and ifs in one function, and most distinct targets of one br_table
+ * (each is a nested cf.block): the verifier and the backend walk CWIR regions recursively.
+ */
+export const MAX_NESTING = 400;
+
 export const TRAP = {
   unreachable: 10,
   overflow: 12,
@@ -390,6 +396,8 @@ export class FuncLifter {
     return [...labelVals, ...f.carried.map((i) => this.locals[i])];
   }
   private pushFrame(kind: Frame["kind"], ft: FuncType, at: number): Frame {
+    // the CWIR of deeper nesting would be walked recursively by the verifier and the backend
+    if (this.frames.length >= MAX_NESTING) throw new UnsupportedError(`blocks nested deeper than ${MAX_NESTING}`, at, this.index);
     const dead = !this.emitting;
     // an index past the locals fails validation where its local.set is read; carry only real ones
     const carried = kind === "func" ? [] : [...(this.assigned.get(at) ?? [])].filter((i) => i < this.locals.length).sort((a, b) => a - b);
@@ -905,6 +913,7 @@ export class FuncLifter {
     const vs = this.popAll(this.labelTypes(df));
     if (this.emitting) {
       const targets = [...new Set([...labels, def])];
+      if (targets.length > MAX_NESTING) throw new UnsupportedError(`a br_table with more than ${MAX_NESTING} distinct targets`, this.opAt, this.index);
       if (targets.length === 1) this.emit("cf.br", this.branchArgs(df, this.vals(vs)), [], { depth: BigInt(this.cwDepth(def)) });
       else {
         // one cf.block per distinct target, nested; leaving block j runs the cf.br to target j

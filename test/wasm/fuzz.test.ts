@@ -36,6 +36,29 @@ async function binaryOf(src: string, e: Parameters<typeof moduleBinary>[1]): Pro
 }
 
 describe("WASM frontend fuzzing", () => {
+  it("100,000 nested blocks: a diagnostic, not a stack overflow in the verifier or the backend", () => {
+    const leb = (x: number) => {
+      const o: number[] = [];
+      do {
+        let b = x & 0x7f;
+        x >>>= 7;
+        if (x) b |= 0x80;
+        o.push(b);
+      } while (x);
+      return o;
+    };
+    const module = (n: number) => {
+      const body = [0x00, ...Array(n).fill([0x02, 0x40]).flat(), ...Array(n).fill(0x0b), 0x41, 0x2a, 0x0b];
+      const code = [0x01, ...leb(body.length), ...body];
+      return Uint8Array.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 5, 1, 0x60, 0, 1, 0x7f, 3, 2, 1, 0, 7, 8, 1, 4, 0x6d, 0x61, 0x69, 0x6e, 0, 0, 0x0a, ...leb(code.length), ...code]);
+    };
+    expect(compileWasm(module(100_000)).diagnostics[0]?.message).toMatch(/blocks nested deeper than 400/);
+    const ok = compileWasm(module(399));
+    expect(ok.diagnostics).toEqual([]);
+    const r = execute(buildZkvm(ok.module!).program!);
+    expect(r.ok && Array.from(r.output)).toEqual([42, 0, 0, 0]);
+  });
+
   it("5,000 random and mutated modules: a diagnostic or a clean run, never a throw", { timeout: 120_000 }, async () => {
     const { runWast } = await import("./wast.ts");
     await runWast("(module)"); // loads wabt
