@@ -9,7 +9,8 @@
 import type { CommandModule } from "yargs";
 import { join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
+import { readUserJson } from "../../../base/files/user-file.ts";
 import { REPO_ROOT } from "../../../base/files/index.ts";
 import { UserError, intFlag, setExitCode } from "../main.ts";
 
@@ -91,9 +92,9 @@ export const command: CommandModule<object, Args> = {
     if (predict) {
       const file = resolve(argv.in!);
       try {
-        modelFile = JSON.parse(readFileSync(file, "utf8")) as ModelFile;
+        modelFile = readUserJson(file, { what: "model file" }) as ModelFile;
       } catch (e) {
-        throw new UserError(`${argv.in}: cannot read a model (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, "the JSON file that `cwl fl train --out FILE` wrote");
+        throw new UserError((e as Error).message, "the JSON file that `cwl fl train --out FILE` wrote");
       }
       if (modelFile?.format !== "cwl-fl-model/1" || !Array.isArray(modelFile.parts)) throw new UserError(`${argv.in}: not a cwl fl model file (format cwl-fl-model/1)`, "the JSON file that `cwl fl train --out FILE` wrote");
       const expect = { model: argv.model, data: argv.data, parties: argv.parties };
