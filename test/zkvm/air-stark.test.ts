@@ -1,7 +1,7 @@
 // A zkVM program proven and verified through the BabyBear STARK (runtime/stark) with the AIR of
 // runtime/zkvm/air: the honest proof verifies; the same proof against a wrong output, exit code or input
-// is rejected; a proof of a hand-edited trace (a load that returns a value never stored, every row
-// constraint kept) is rejected by the verifier alone. Small FRI parameters: the soundness of the
+// is rejected; proofs of hand-edited traces (a load that returns a value never stored, every row
+// constraint kept; a carry cell changed) are rejected by the verifier alone. Small FRI parameters: the soundness of the
 // parameters is the STARK's tests' business, the wiring is this file's. The two 2^16-row tables
 // (u16, bitwise) dominate the time of a proof this small.
 import { describe, expect, it } from "vitest";
@@ -62,5 +62,16 @@ describe("zkVM AIR through the BabyBear STARK", () => {
     const bad = prove(pk, w.traces, w.boundary, { unchecked: true });
     expect(verifyProgramStark(vk, P, w.statement, bad).ok).toBe(false);
     expect(verifierBoundary(P, w.statement)).toEqual(w.boundary);
+  }, 120_000);
+
+  it("rejects a proof of a trace with one cell of the add row changed (a row constraint fails)", () => {
+    const w = proveProgram(P, input);
+    if ("kind" in w) throw new Error(w.message);
+    const alu = w.traces.find((t) => t.chip === "alu")!;
+    const cols = w.air.chips.find((c) => c.name === "alu")!.columns;
+    const row = alu.rows.findIndex((x) => x[cols.indexOf("is_add")] === 1n);
+    alu.rows[row][cols.indexOf("c0")] += 1n;
+    const bad = prove(pk, w.traces, w.boundary, { unchecked: true });
+    expect(verifyProgramStark(vk, P, w.statement, bad).ok).toBe(false);
   }, 120_000);
 });
