@@ -113,6 +113,8 @@ export function generateTrace(p: Program, input: Uint8Array, opts: { maxInstruct
   const air = zkvmAir(p);
   const chipCols = new Map(air.chips.map((c) => [c.name, c.columns]));
   const rows = new Map<string, Row[]>(air.chips.map((c) => [c.name, []]));
+  // every row of a chip starts as a copy of one object holding all its columns: one shape per chip
+  const templates = new Map<string, Row>(air.chips.map((c) => [c.name, Object.fromEntries(c.columns.map((n) => [n, 0]))]));
   const R = new Uint32Array(p.regs);
   R[0] = 0xffffffff;
   const regTs = new Float64Array(p.regs);
@@ -223,7 +225,8 @@ export function generateTrace(p: Program, input: Uint8Array, opts: { maxInstruct
     // sext has a selector per width it covers
     const selName = op === "sext" ? `sext${code[i + 3]}` : op;
     if (op === "sext" && !ALU_OPS.includes(selName)) return zerr("trap", `instruction ${pc} (sext to ${code[i + 3]} bits): the prover covers widths 8, 16 and 32 only yet`, pc);
-    row = { pc, fp, clk, a: ra, ax: rax, b: rb, bx: rbx, c: rc, cx: rcx, [`is_${selName}`]: 1 };
+    row = { ...templates.get(chip)!, pc, fp, clk, a: ra, ax: rax, b: rb, bx: rbx, c: rc, cx: rcx };
+    row[`is_${selName}`] = 1;
     const A = code[i + 1];
     const Bo = code[i + 2];
     const Co = code[i + 3];
@@ -607,7 +610,7 @@ export function generateTrace(p: Program, input: Uint8Array, opts: { maxInstruct
         curAccess("Q", which, t3, rd ? before - n : before + n);
         const ecallRow = row;
         for (let k = 0; k < n; k++) {
-          row = { in: rd ? 1 : 0, out: rd ? 0 : 1, addr: addr + k, cur: rd ? before - k : before + k, count: n - k, clk };
+          row = { ...templates.get("io")!, in: rd ? 1 : 0, out: rd ? 0 : 1, addr: addr + k, cur: rd ? before - k : before + k, count: n - k, clk };
           if (rd) memAccess("M", addr + k, t3, input[input.length - before + k]);
           else memAccess("M", addr + k, t3);
           isZero("nz", n - k - 1);
