@@ -309,9 +309,9 @@ function cases(): Case[] {
   out.push(c(/--depth must be an integer from 1/, "fl", "train", "--model", "gbdt", "--depth", "0"));
   out.push(c(/--in is for fl predict/, "fl", "train", "--in", "in.json"));
   out.push(c(/fl predict needs --in FILE/, "fl", "predict"));
-  out.push(c(/empty.json: cannot read a model/, "fl", "predict", "--in", "empty.json"));
+  out.push(c(/model file `empty.json` is not valid JSON/, "fl", "predict", "--in", "empty.json"));
   out.push(c(/in.json: not a cwl fl model file/, "fl", "predict", "--in", "in.json"));
-  out.push(c(/missing.json: cannot read a model \(ENOENT\)/, "fl", "predict", "--in", "missing.json"));
+  out.push(c(/cannot read model file `missing.json`: no such file/, "fl", "predict", "--in", "missing.json"));
   out.push(c(/--erc20 must be an integer from 1/, "kv", "apply", "acc", "--erc20", "0"));
   out.push(c(/--first must be an integer from 1/, "kv", "prove", "acc", "--insecure-dev-srs", "--first", "0"));
   out.push(c(/unknown workload `foo`/, "chain", "run", "--workload", "foo"));

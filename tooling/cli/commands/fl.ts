@@ -90,9 +90,8 @@ export const command: CommandModule<object, Args> = {
     type ModelFile = import("../fl-party.ts").FlModelFile;
     let modelFile: ModelFile | undefined;
     if (predict) {
-      const file = resolve(argv.in!);
       try {
-        modelFile = readUserJson(file, { what: "model file" }) as ModelFile;
+        modelFile = readUserJson(argv.in!, { what: "model file" }) as ModelFile;
       } catch (e) {
         throw new UserError((e as Error).message, "the JSON file that `cwl fl train --out FILE` wrote");
       }
