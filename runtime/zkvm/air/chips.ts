@@ -1,7 +1,8 @@
 // The zkVM's tables as one symbolic AIR (runtime/air): one chip per instruction family, a program ROM,
-// range and bitwise tables, a memory init/final chip and a byte-copy chip for input/output, joined by
-// LogUp buses (spec/zkvm.md, "Prover tables"). Every cell is a small non-negative integer (16-bit limbs,
-// bytes, bits, timestamps < 2^24), so the same description holds over BabyBear and over BN254 Fr.
+// range, bitwise, power-of-two and bit-count tables, a memory init/final chip and a byte-copy chip for
+// input/output, joined by LogUp buses (spec/zkvm.md, "Prover tables"). Every cell is a small
+// non-negative integer (16-bit limbs, bytes, bits, timestamps < 2^24), so the same description holds
+// over BabyBear and over BN254 Fr.
 //
 // Buses (tuple arity fixed per bus):
 // - state (pc, fp, aux, clk): each executed instruction receives the state and sends the next one; a
@@ -10,11 +11,11 @@
 //   chip receives it with a multiplicity column (immediates as two 16-bit limbs: x = high limb).
 // - memory (space, addr, lo, hi, ts): timestamped offline memory checking. Space 0 is the register file
 //   (addr = fp + r, a 32-bit cell as two limbs), space 1 linear memory (one byte per address, hi = 0),
-//   space 2 the input cursor (addr 0: bytes left) and output cursor (addr 1: bytes written). An access
-//   receives (addr, old value, old ts) and sends (addr, new value, ts) with ts > old ts by a range check
-//   (ts − old ts − 1 < 2^24).
-//   Instruction accesses use ts = 4·clk + slot (slot 1..3), so accesses within one instruction are
-//   ordered too.
+//   space 2 the machine's other state (addr 0: input bytes left, 1: output bytes written, 2: the
+//   accessible memory size). An access receives (addr, old value, old ts) and sends (addr, new value,
+//   ts) with ts > old ts by a range check (ts − old ts − 1 < 2^24). Instruction accesses use
+//   ts = 4·clk + slot (slot 1..3), so accesses within one instruction are ordered too; the memtouch chip
+//   starts and ends each cell's history.
 // - u16 (v), bitwise (kind, x, y, z) with kind 0 and, 1 or, 2 xor, 3 "both bytes" (z = 0): lookups
 //   into one fixed 2^16-row table (table16); pow2 (e, 2^e as four limbs, e = 0) into a 64-row one;
 //   bits (kind, x, y, popcount / clz / ctz of x + 256·y) into bits16. Each table has a multiplicity

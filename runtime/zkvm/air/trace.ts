@@ -1,6 +1,6 @@
 // The trace generator of the zkVM AIR (chips.ts): runs the executor with recording, then replays the
-// recorded run on a shadow machine that keeps, for every register and memory cell, its value and the
-// timestamp of its last access, and fills one row of the executing instruction's chip per step (plus io
+// recorded run on a shadow machine that keeps, for every register, memory and state cell, its value and
+// the timestamp of its last access (checking its pc and fp against the recorded ones at every step), and fills one row of the executing instruction's chip per step (plus io
 // rows per copied byte). The lookup tables' multiplicities are counted afterwards by evaluating every
 // chip's lookups on its rows, so they match the chips' interactions by construction.
 import type { Progress } from "../../../base/progress/index.ts";
