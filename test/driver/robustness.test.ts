@@ -221,6 +221,8 @@ function cases(): Case[] {
     out.push(c(says, "kv", "apply", "acc", "--ops", f));
     out.push(c(says, "kv", "verify", f, "--insecure-dev-srs"));
     if (existsSync(join(REPO_ROOT, "tooling/cli/commands/node.ts"))) out.push(c(says, "node", "start", "--config", f));
+    out.push(c(says, "prove", "good.cwvm", "--input", f));
+    out.push(c(says, "verify", "--program", "good.cwvm", "--proof", f));
   }
   BAD_JSON.forEach(([, says], i) => out.push(c(says, "node", "start", "--config", `keyed-${i}.json`)));
   out.push(c(/needs --out/, "node", "keygen"));
@@ -273,9 +275,18 @@ function cases(): Case[] {
     ["trunc.cwvm", /header describes/],
     ["magic.cwvm", /magic number/],
     ["opcode.cwvm", /unknown opcode 238/],
-  ] as [string, RegExp][])
+  ] as [string, RegExp][]) {
     out.push(c(says, "run", f.endsWith(".cwl") ? "dir.cwvm" : f, "--input", "in.json"));
+    out.push(c(says, "prove", f.endsWith(".cwl") ? "dir.cwvm" : f, "--input", "in.json", "--field", "bn254", "--insecure-dev-srs"));
+    out.push(c(says, "verify", "--program", f.endsWith(".cwl") ? "dir.cwvm" : f, "--proof", "in.json"));
+  }
   out.push(c(/missing input `input`/, "run", "good.cwvm", "--input", "in.json"));
+  // zkVM proofs: the field, the proof file's kind, a circuit given zkVM flags, verify without its files.
+  out.push(c(/missing input `input`/, "prove", "good.cwvm", "--input", "in.json"));
+  out.push(c(/--field must be one of babybear, bn254, not goldilocks/, "prove", "good.cwvm", "--input", "in.json", "--field", "goldilocks"));
+  out.push(c(/not a zkVM proof file/, "verify", "--program", "good.cwvm", "--proof", "in.json"));
+  out.push(c(/--field and --fold apply to \.cwvm/, "prove", "good.cwl", "-i", "in.json", "--insecure-dev-srs", "--field", "bn254"));
+  out.push(c(/missing --vk and --public/, "verify", "--proof", "good.proof"));
   out.push(c(/takes inputs/, "run", "good.cwvm"));
   out.push(c(/E0681.*no program/, "build", "good.cwl", "--target", "zkvm", "-o", "x.cwvm"));
   // WebAssembly guests: malformed, invalid, unsupported, no such entry, a trap, a target they lack.

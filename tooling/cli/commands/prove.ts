@@ -9,7 +9,10 @@ import { renderAll } from "../../../base/diagnostics/index.ts";
 
 interface Args {
   file: string;
-  inputs: string;
+  inputs?: string;
+  input?: string;
+  field?: string;
+  fold?: number;
   entry?: string;
   ptau?: string;
   "insecure-dev-srs"?: boolean;
@@ -24,8 +27,11 @@ export const command: CommandModule<object, Args> = {
   describe: "Prove a circuit on the given inputs (PLONKish, KZG on BN254)",
   builder: (y) =>
     y
-      .positional("file", { type: "string", demandOption: true, describe: ".cwl source or .cwir IR text" })
-      .option("inputs", { alias: "i", type: "string", demandOption: true, describe: "inputs JSON (parameter name → value)" })
+      .positional("file", { type: "string", demandOption: true, describe: ".cwl source, .cwir IR text, or .cwvm zkVM bytecode" })
+      .option("inputs", { alias: "i", type: "string", describe: "inputs JSON (parameter name → value)" })
+      .option("input", { type: "string", describe: "a .cwvm program's inputs JSON (as for `cwl run`)" })
+      .option("field", { type: "string", describe: "a .cwvm program's proof system: babybear (STARK, the default) or bn254 (PLONKish, KZG)" })
+      .option("fold", { type: "number", describe: "bn254 zkVM proofs: block height of the folded lookup tables (a power of two)" })
       .option("entry", { type: "string", describe: "circuit to use when the file has several" })
       .option("ptau", { type: "string", describe: "powers-of-tau file (snarkjs .ptau, BN254)" })
       .option("insecure-dev-srs", { type: "boolean", describe: "use a development SRS with a public tau (INSECURE)" })
@@ -39,6 +45,17 @@ export const command: CommandModule<object, Args> = {
     const { witnessFor } = await import("../../../backends/plonkish/index.ts");
     const { loadCircuit, checkSrsChoice, chooseSrs, domainK, writeProof, writePublic, readVk } = await import("../plonkish.ts");
     const log = (s: string) => process.stderr.write(s + "\n");
+    if (a.file.endsWith(".cwvm")) {
+      const { proveZkvm } = await import("../zkvm-prove.ts");
+      try {
+        return await proveZkvm({ file: a.file, input: a.input ?? a.inputs, field: a.field ?? "babybear", out: a.out, fold: a.fold, ptau: a.ptau, insecureDevSrs: a["insecure-dev-srs"] });
+      } catch (e) {
+        if (e instanceof CliError) throw new UserError(e.message, e.hint);
+        throw e;
+      }
+    }
+    if (a.field !== undefined || a.fold !== undefined) throw new UserError("--field and --fold apply to .cwvm zkVM programs; a circuit is proven over BN254");
+    if (a.inputs === undefined) throw new UserError("missing --inputs <in.json> (the circuit's inputs by parameter name)");
     const { TWO_ADICITY } = await import("../../../runtime/poly/fr.ts");
     try {
       const t0 = performance.now();
