@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import wabtInit from "wabt";
+import { mulberry32 } from "../../base/prng/index.ts";
 import { buildZkvm } from "../../backends/zkvm/index.ts";
 import { compileWasm } from "../../compiler/wasm/index.ts";
 import { compileSource } from "../../compiler/pipeline/index.ts";
@@ -240,6 +241,58 @@ describe("zkVM AIR: honest runs are accepted", () => {
       expect(w.used.div64).toBe(7);
       expect(w.used.mul64).toBe(7);
       expect(w.used.mem64).toBe(3);
+      expect(verifyProgram(p, w.statement, w.traces)).toEqual([]);
+    }
+  });
+
+  it("random straight-line programs over every covered opcode, random inputs: the executor's output", () => {
+    const rnd = mulberry32(20261208);
+    const int = (n: number) => Math.floor(rnd() * n);
+    const pick = <T,>(xs: readonly T[]): T => xs[int(xs.length)];
+    const reg = () => `r${4 + int(36)}`;
+    const pair = () => `r${4 + 2 * int(18)}`;
+    const imm = () => pick([0, 1, -1, 31, 32, 0x7fff, -0x8000, 0x12345678, int(2 ** 31) - 2 ** 30]);
+    const rrr = ["add", "sub", "and", "or", "xor", "shl", "shru", "shrs", "rotl", "rotr", "mul", "mulhu", "eq", "ne", "ltu", "leu", "lts", "les", "cmovnz"];
+    const rri = ["addi", "andi", "ori", "xori", "shli", "shrui", "shrsi"];
+    const p64 = ["add64", "sub64", "and64", "or64", "xor64", "mul64", "shl64", "shru64", "shrs64"];
+    const c64 = ["eq64", "ltu64", "lts64"];
+    const lines: string[] = [];
+    for (let i = 0; i < 240; i++) {
+      const k = int(10);
+      if (k < 4) lines.push(`${pick(rrr)} ${reg()}, ${reg()}, ${reg()}`);
+      else if (k === 4) lines.push(`${pick(rri)} ${reg()}, ${reg()}, ${imm()}`);
+      else if (k === 5) lines.push(`${pick(["clz", "ctz", "popcnt", "mov"])} ${reg()}, ${reg()}`, `sext ${reg()}, ${reg()}, ${pick([8, 16, 32])}`);
+      else if (k === 6) {
+        // a division by a register forced odd (so nonzero)
+        const d = reg();
+        lines.push(`ori ${d}, ${d}, 1`, `${pick(["divu", "remu", "divs", "rems"])} ${reg()}, ${reg()}, ${d}`);
+      } else if (k === 7) {
+        const [a, b, c] = [pair(), pair(), pair()];
+        if (rnd() < 0.25) lines.push(`ori ${c}, ${c}, 1`, `${pick(["divu64", "remu64", "divs64", "rems64"])} ${a}, ${b}, ${c}`);
+        else lines.push(`${pick([...p64, ...c64])} ${a}, ${b}, ${c}`);
+      } else if (k === 8) lines.push(`${pick(["lw", "lhu", "lh", "lbu", "lb", "sw", "sh", "sb"])} ${reg()}, r3, ${int(60)}`);
+      else lines.push(`${pick(["ld", "sd"])} ${pair()}, r3, ${int(56)}`, `const64 ${pair()}, ${imm()}, ${imm()}`);
+    }
+    const out = Array.from({ length: 38 }, (_, i) => `  sw r${4 + i}, r3, ${64 + 4 * i}`).join("\n");
+    const p = asm(`
+      .memory 65536
+      .regs 64
+      ecall 1, r2, r0
+      const r3, 256
+      ecall 2, r3, r2
+      ${Array.from({ length: 36 }, (_, i) => `lw r${4 + i}, r3, ${(4 * i) % 64}`).join("\n")}
+      ${lines.join("\n")}
+      ${out}
+      const r2, 216
+      ecall 3, r3, r2
+      ret
+    `);
+    for (let t = 0; t < 3; t++) {
+      const inp = new Uint8Array(64).map(() => (t === 0 ? pick([0, 0xff, 0x80, 0x7f]) : int(256)));
+      const run = execute(p, { input: inp });
+      expect(run.ok).toBe(true);
+      const w = prove(p, inp);
+      expect(run.ok && run.output).toEqual(w.statement.output);
       expect(verifyProgram(p, w.statement, w.traces)).toEqual([]);
     }
   });
