@@ -147,5 +147,8 @@ describe("runtime/plonk bus argument", () => {
   it("keeps zero knowledge: every bus running sum is blinded and masks h(τ)", () => {
     expect(zeroKnowledgeGaps(pk.vk.shape)).toEqual([]);
     expect(pk.vk.shape.blinding).toBeGreaterThanOrEqual(3);
+    // with too few blinding rows the check names the bus running sums (opened at x and ωx, committed)
+    const gaps = zeroKnowledgeGaps({ ...pk.vk.shape, blinding: 2 });
+    expect(gaps.some((g) => /^bus_phi\[0\] is revealed at 3 points but has only 2 blinding rows/.test(g))).toBe(true);
   });
 });
