@@ -4,6 +4,7 @@
 // share·share (a Beaver product), share·clear and clear·clear (local). The executor batches: all
 // products whose operands are ready are opened in one round, then the local work they unblock runs,
 // and so on; a protocol's rounds are its multiplicative depth (plus the inputs and one output round).
+import type { Progress } from "../../base/progress/index.ts";
 import { MpcError } from "./net/index.ts";
 import { mod, signedK, type Share, type Spdz2kParty } from "./spdz2k/index.ts";
 
@@ -57,7 +58,8 @@ export interface ProgramResult {
 type RegValue = bigint | Share;
 const isClear = (v: RegValue): v is bigint => typeof v === "bigint";
 
-export async function runProgram(p: Spdz2kParty, prog: MpcProgram, inputs: ProgramInputs): Promise<ProgramResult> {
+/** `progress` gets phase "online": instructions done of those that are not inputs, constants or outputs, after each batch. */
+export async function runProgram(p: Spdz2kParty, prog: MpcProgram, inputs: ProgramInputs, progress?: Progress): Promise<ProgramResult> {
   if (prog.format !== PROGRAM_FORMAT) throw new MpcError(`not an SPDZ2k program (format ${String(prog.format)})`);
   if (p.net.parties < prog.parties) throw new MpcError(`${prog.name} needs ${prog.parties} parties, the run has ${p.net.parties}`);
   const regs: (RegValue | undefined)[] = new Array(prog.registers);
@@ -88,6 +90,7 @@ export async function runProgram(p: Spdz2kParty, prog: MpcProgram, inputs: Progr
   const ready = (r: Reg) => regs[r] !== undefined;
   type Work = Extract<Instr, { op: "add" | "sub" | "mul" | "neg" | "trunc" | "lt" | "matmul" }>;
   let todo = prog.instrs.filter((i): i is Work => i.op !== "input" && i.op !== "public" && i.op !== "const" && i.op !== "reveal");
+  const work = todo.length;
   let multiplications = 0;
   let mulRounds = 0;
   const share = (v: RegValue): Share => (isClear(v) ? p.constant(v) : v);
@@ -183,7 +186,9 @@ export async function runProgram(p: Spdz2kParty, prog: MpcProgram, inputs: Progr
     }
     const done = new Set<Instr>([...muls, ...truncs, ...lts, ...batch.filter((i) => i.op === "matmul")]);
     todo = todo.filter((i) => !done.has(i));
+    progress?.("online", work - todo.length, work, `${mulRounds} batches, ${multiplications} products`);
   }
+  progress?.("online", work, work, `${mulRounds} batches, ${multiplications} products`);
 
   // Outputs: one opening for all of them, then the MAC check of everything opened.
   p.net.phase = "output";

@@ -45,6 +45,10 @@ describe("cwl mpc run", () => {
     expect(out.preprocessing).toBe("ot-softspoken-k4");
     expect(out.bytesSent.byPhase["offline: triples"]).toBeGreaterThan(0);
     expect(out.rounds.sacrifice).toBeGreaterThan(0);
+    // Progress through the one renderer (a pipe: one line per phase start and completion), party 0's only.
+    expect(r.stderr).toMatch(/\[party 0\] preprocessing setup \(base OTs, extensions, MAC VOLE\): \d+ ms/);
+    expect(r.stderr).toMatch(/\[party 0\] online 7\/7 \(100%\), 1 batches, 4 products/);
+    expect(r.stderr).not.toMatch(/progress\t|\[party 1\] online/);
   }, 60_000);
 
   it("three parties, per-party input files, public input, negatives: equal to the clear run", async () => {

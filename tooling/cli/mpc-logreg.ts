@@ -5,6 +5,7 @@
 // held-out images. Data: the committed subset test/fl/data (the first 1,000 images of the official
 // MNIST test set) or a directory given by the caller; training uses the first `train` images and
 // testing the last `test` ones.
+import type { Progress } from "../../base/progress/index.ts";
 import { join } from "node:path";
 import { REPO_ROOT } from "../../base/files/index.ts";
 import { compileFile, hasErrors, runPasses } from "../../compiler/pipeline/index.ts";
@@ -32,7 +33,8 @@ export interface LogRegOptions {
   learningRate: number;
   link?: string;
   preprocessing?: "dealer" | "ot";
-  progress?: (line: string) => void;
+  /** Phase "LR training": steps done of all steps, with the epoch and the time per MPC step. */
+  progress?: Progress;
 }
 
 export interface LogRegReport {
@@ -130,7 +132,7 @@ export async function trainLogReg(opts: LogRegOptions): Promise<LogRegReport> {
       rounds += Object.values(st.rounds).reduce((a, x) => a + x, 0);
       for (const n of nets) n.destroy();
       steps++;
-      progress(`epoch ${e + 1}/${opts.epochs}, step ${b + 1}/${perEpoch}: ${Math.round(mpcMs / steps)} ms per MPC step`);
+      progress("LR training", steps, opts.epochs * perEpoch, `epoch ${e + 1}/${opts.epochs}, ${Math.round(mpcMs / steps)} ms per MPC step`);
     }
   let maxWeightDiff = 0;
   wClear.forEach((r, j) => r.forEach((x, c) => (maxWeightDiff = Math.max(maxWeightDiff, Math.abs(x - wMpc[j][c])))));

@@ -2,6 +2,7 @@
 // (addresses from the launcher, or from the hosts file with `--party i --hosts`), agrees on the
 // INSECURE dealer's seed, runs the program and reports outputs, bytes, rounds and times. Run as its
 // own process by the launcher (argument: this config as JSON) or in-process for `--hosts`.
+import type { Progress } from "../../base/progress/index.ts";
 import { UserFileError, readUserJson } from "../../base/files/user-file.ts";
 import { encodeFixed } from "../../compiler/interp/index.ts";
 import { createHash, randomBytes } from "node:crypto";
@@ -101,7 +102,16 @@ export function programInputs(prog: MpcProgram, party: number, raw: Record<strin
   return out;
 }
 
-export async function runParty(cfg: PartyConfig, progress: (line: string) => void = () => {}): Promise<PartyReport> {
+/** The line a party process writes to stderr for one progress report (the launcher renders it). */
+export const progressLine = (phase: string, done: number, total: number, detail?: string): string => `progress\t${phase}\t${done}\t${total}\t${detail ?? ""}`;
+
+/** A progress report from `progressLine`'s output, or undefined for any other line. */
+export function parseProgressLine(line: string): Parameters<Progress> | undefined {
+  const m = /^progress\t([^\t]*)\t(\d+)\t(\d+)\t(.*)$/.exec(line);
+  return m ? [m[1], Number(m[2]), Number(m[3]), m[4] || undefined] : undefined;
+}
+
+export async function runParty(cfg: PartyConfig, progress: Progress = () => {}): Promise<PartyReport> {
   const c = cfg.program ? { program: cfg.program } : (await import("./mpc-compile.ts")).compileProtocol(cfg.file, cfg.entry);
   if (!c.program) throw new PartyInputError(c.errors ?? "the protocol did not compile");
   const raw = cfg.input ? (readUserJson(cfg.input, { what: "input file" }) as Record<string, unknown>) : {};
@@ -122,7 +132,7 @@ export async function runParty(cfg: PartyConfig, progress: (line: string) => voi
     if (!addresses) throw new MpcError("no addresses: run parties through `cwl mpc run --parties N` or give `--hosts`");
     await net.connect(addresses);
     lap("connect");
-    progress(`connected to ${cfg.parties - 1} parties`);
+    progress("connect", 1, 1, `${cfg.parties - 1} peer${cfg.parties === 2 ? "" : "s"} in ${Math.round(ms.connect)} ms`);
     let prep: Preprocessing;
     if (cfg.preprocessing === "ot") {
       // Base OTs and extensions now; triples, masks and MACs are made as the program asks for them.
@@ -136,10 +146,11 @@ export async function runParty(cfg: PartyConfig, progress: (line: string) => voi
       prep = new InsecureDealer(cfg.party, cfg.parties, createHash("sha256").update(Buffer.concat(seeds)).digest());
     }
     lap("offline");
+    progress(cfg.preprocessing === "ot" ? "preprocessing setup (base OTs, extensions, MAC VOLE)" : "preprocessing (insecure dealer)", 1, 1, `${Math.round(ms.offline)} ms`);
     const party = new Spdz2kParty(net, prep, cfg.cheat);
-    const r = await runProgram(party, c.program!, inputs);
+    const r = await runProgram(party, c.program!, inputs, progress);
     lap("online");
-    progress(`online done: ${r.multiplications} products in ${r.mulRounds} rounds, ${party.counts.checks} MAC check(s) passed`);
+    progress("MAC checks", 1, 1, `${party.counts.checks} passed`);
     const stats = await net.close();
     return { party: cfg.party, revealed: r.revealed.map((v, i) => formatOutput(v, r.fracs[i])), multiplications: r.multiplications, mulRounds: r.mulRounds, stats, ms };
   };
@@ -156,7 +167,7 @@ export async function runParty(cfg: PartyConfig, progress: (line: string) => voi
 const arg = process.argv[2];
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, "/").split("/").pop()!) && (arg?.startsWith("{") || arg?.startsWith("@"))) {
   const cfg = JSON.parse(arg.startsWith("@") ? readFileSync(arg.slice(1), "utf8") : arg) as PartyConfig;
-  runParty(cfg, (l) => process.stderr.write(`${l}\n`))
+  runParty(cfg, (...report) => process.stderr.write(`${progressLine(...report)}\n`))
     .then(async (report) => {
       await reportToLauncher(JSON.parse(JSON.stringify(report)));
       process.exit(0);

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { REPO_ROOT } from "../../../base/files/index.ts";
 import { checkUserFile, readUserJson } from "../../../base/files/user-file.ts";
 import { UserError, intFlag, setExitCode } from "../main.ts";
+import { progressRenderer } from "../../progress/index.ts";
 
 interface Args {
   action: string;
@@ -147,6 +148,8 @@ export const command: CommandModule<object, Args> = {
       return `@${file}`;
     };
     type Report = import("../mpc-party.ts").PartyReport;
+    const { parseProgressLine } = await import("../mpc-party.ts");
+    const shown = progressRenderer({ prefix: "[party 0] " });
     const outcomes = await launchParties<Report>({
       parties,
       deadlineMs: (argv.timeout + 30) * 1000,
@@ -157,8 +160,16 @@ export const command: CommandModule<object, Args> = {
         entry,
         configArg(i, { file: argv.file, entry: argv.entry, program: prog, party: i, parties, input: files[i], link: argv.link, cheat: cheat?.party === i ? cheat.kind : undefined, preprocessing: argv.preprocessing, extension: argv["ot-extension"], timeoutMs: argv.timeout * 1000 }),
       ],
-      onLine: (i, line) => log(`[party ${i}] ${line}`),
-    }).finally(() => rmSync(tmp, { recursive: true, force: true }));
+      // Progress reports of party 0 (the parties run the same program in step) through the renderer; other lines as they are.
+      onLine: (i, line) => {
+        const report = parseProgressLine(line);
+        if (!report) log(`[party ${i}] ${line}`);
+        else if (i === 0) shown.progress(...report);
+      },
+    }).finally(() => {
+      shown.end();
+      rmSync(tmp, { recursive: true, force: true });
+    });
     const seconds = (performance.now() - t0) / 1000;
     const failed = outcomes.filter((o) => o.code !== 0 || !o.result);
     if (failed.length) {
@@ -200,7 +211,7 @@ async function runOne(argv: Args, prog: import("../../../runtime/mpc/index.ts").
   try {
     const r = await runParty(
       { file: argv.file, entry: argv.entry, program: prog, party: argv.party!, parties: hosts.length, input: files[argv.party!], link: argv.link, cheat: cheat && cheat.party === argv.party ? cheat.kind : undefined, preprocessing: argv.preprocessing, extension: argv["ot-extension"], timeoutMs: argv.timeout * 1000, hosts, tls },
-      (l) => log(`[party ${argv.party}] ${l}`),
+      progressRenderer({ prefix: `[party ${argv.party}] ` }).progress,
     );
     process.stdout.write(JSON.stringify({ ok: true, ...r }, null, 2) + "\n");
   } catch (e) {
