@@ -36,7 +36,7 @@ export function dealSeeds(): { passive: PassiveSeeds; active: ActiveSeeds } {
 
 /** The passive side: holds X's mask A and accumulates its share of the current block. */
 export class CrossPassive {
-  private readonly A: Uint32Array;
+  readonly A: Uint32Array;
   private readonly prgC: Prg;
   private acc?: Uint32Array;
   constructor(
@@ -78,7 +78,7 @@ export class CrossActive {
   constructor(
     readonly k: RingBits,
     readonly D: number,
-    private readonly E: Uint32Array,
+    readonly E: Uint32Array,
     seeds: ActiveSeeds,
   ) {
     this.prgB = new Prg(seeds.b);
@@ -102,7 +102,7 @@ export class CrossActive {
 
 /** The dealer's c0 of one block of products: Σ A_Rᵀ·b − c1 (it replays the seeds' streams). */
 export class CrossDealer {
-  private readonly A: Uint32Array;
+  readonly A: Uint32Array;
   private readonly prgB: Prg;
   private readonly prgC: Prg;
   constructor(

@@ -144,6 +144,30 @@ export function matTmul(k: RingBits, L: Uint32Array, D: number, rows: ArrayLike<
   return out;
 }
 
+/**
+ * L_R·W over the rows `rows` of L (n × D, row-major) and W (D × K): the result is rows.length × K
+ * (k ≤ 32). The partial logits of shared weights.
+ */
+export function matMul(k: RingBits, L: Uint32Array, D: number, rows: ArrayLike<number>, W: Uint32Array, K: number): Uint32Array {
+  if (k === 64) throw new Error("matMul: k ≤ 32");
+  if (W.length !== D * K) throw new Error(`matMul: W has ${W.length} words for ${D} × ${K}`);
+  const out = new Int32Array(rows.length * K);
+  for (let i = 0; i < rows.length; i++) {
+    const lo = rows[i] * D;
+    const oo = i * K;
+    for (let j = 0; j < D; j++) {
+      const l = L[lo + j];
+      if (l === 0) continue;
+      const wo = j * K;
+      for (let c = 0; c < K; c++) out[oo + c] = (out[oo + c] + Math.imul(l, W[wo + c])) | 0;
+    }
+  }
+  const m = maskOf(k);
+  const u = new Uint32Array(out.length);
+  for (let i = 0; i < u.length; i++) u[i] = (out[i] & m) >>> 0;
+  return u;
+}
+
 /** The rows `rows` of an n × D matrix, stacked. */
 export function takeRows(k: RingBits, M: Uint32Array, D: number, rows: ArrayLike<number>): Uint32Array {
   const w = words(k) * D;

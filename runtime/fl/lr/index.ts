@@ -45,6 +45,12 @@ export interface LrOptions {
   localSteps?: number;
   featureRange?: number;
   featureLevels?: number;
+  /**
+   * Improved protocol: keep each passive party's weights secret-shared with party 0 (default true),
+   * so that the passive party never learns its gradient; `sharedLogitRange` bounds |X_p·W_p|.
+   */
+  sharedWeights?: boolean;
+  sharedLogitRange?: number;
 }
 
 /** One party's share of the rows: `d` feature columns of n training and m test rows; labels on party 0 only. */
@@ -265,9 +271,28 @@ export interface GradientFormat {
   /** Improved: bits of the opened gradient and the low bits dropped from each share before opening. */
   m?: number;
   f?: number;
-  /** Steps whose gradients are summed before they are opened to the passive party. */
+  /** Steps whose gradients are summed before they are opened to the passive party (shared: before the weights' shares change). */
   localSteps: number;
+  /** Shared weights: see `sharedFormat`. */
+  shared?: SharedFormat;
 }
+
+/**
+ * Fixed point of shared passive weights. The weights are integers W_int in Z_{2^k}, W_real =
+ * wUnit·W_int, and every update subtracts the block's gradient X_intᵀ·r_int exactly (no truncation,
+ * so no wrap can arise there); the partial logits X_int·W_int are shared in the same ring and their
+ * real value is zUnit·(X_int·W_int). k is the least width that holds ±`sharedLogitRange` in units of
+ * zUnit; the opening to party 0 keeps the top zBits of each share (`truncShare` drops zDrop).
+ */
+export interface SharedFormat {
+  wUnit: number;
+  zUnit: number;
+  zBits: number;
+  zDrop: number;
+}
+
+export const DEFAULT_SHARED_LOGIT_RANGE = 32;
+export const DEFAULT_SHARED_FEATURE_LEVELS = 4;
 
 export const DEFAULT_RING_BITS = 11;
 export const DEFAULT_GRAD_BITS = 7;
@@ -284,6 +309,21 @@ export const DEFAULT_FEATURE_LEVELS = 8;
  */
 export function gradientFormat(opts: LrOptions): GradientFormat {
   if (opts.protocol === "baseline") return { k: 64, frac: FIXED_FRAC, localSteps: 1 };
+  if (opts.sharedWeights !== false) {
+    const featureRange = opts.featureRange ?? DEFAULT_FEATURE_RANGE;
+    // Coarser features than the opened protocol's: each halving of their levels takes a bit off k.
+    const featureLevels = opts.featureLevels ?? DEFAULT_SHARED_FEATURE_LEVELS;
+    const residualLevels = levels(opts.residualBits ?? DEFAULT_RESIDUAL_BITS);
+    const ux = featureRange / featureLevels;
+    // Updates are scaled by the nominal batch size (a short last batch steps a little less far).
+    const wUnit = (opts.learningRate / opts.batch) * (ux / residualLevels);
+    const zUnit = ux * wUnit;
+    const range = opts.sharedLogitRange ?? DEFAULT_SHARED_LOGIT_RANGE;
+    const zBits = (opts.bits ?? DEFAULT_BITS) + 2;
+    const k = Math.max(zBits, Math.ceil(Math.log2(range / zUnit)) + 1);
+    if (k > 32) throw new Error(`shared weights need a ${k}-bit ring (learning rate ${opts.learningRate} too small for the logit range ${range}); at most 32`);
+    return { k, featureRange, featureLevels, residualLevels, localSteps: opts.localSteps ?? DEFAULT_LOCAL_STEPS, shared: { wUnit, zUnit, zBits, zDrop: k - zBits } };
+  }
   const k = opts.ringBits ?? DEFAULT_RING_BITS;
   const m = opts.gradBits ?? DEFAULT_GRAD_BITS;
   if (m > k) throw new Error(`gradient bits ${m} exceed the ring's ${k}`);
@@ -333,6 +373,24 @@ function decodeGradient(opening: Uint32Array, mine: Uint32Array, g: GradientForm
   return sum;
 }
 
+/** Passive party, shared weights: the top bits of its share of X_p·W_p, with the pairwise masks, bit-packed. */
+function sharePartial(s1: Uint32Array, me: number, parties: number, sh: SharedFormat, seeds: PairSeeds, step: number): Buffer {
+  const t = ring.truncShare(sh.zBits + sh.zDrop, s1, sh.zDrop, sh.zBits, true);
+  for (let q = 1; q < parties; q++) if (q !== me) maskRing(t, sh.zBits, pairMask(seedOf(seeds, q), me, q, "train", step), me < q ? 1 : -1);
+  return packBits(t, sh.zBits);
+}
+
+/** Party 0, shared weights: Σ_p X_p·W_p in real units from its own shares and the passive parties' masked tops. */
+function openShared(own: Uint32Array[], msgs: Buffer[], n: number, sh: SharedFormat, parties: number): Float64Array {
+  const acc = new Uint32Array(n);
+  for (const s0 of own) addRing(acc, ring.truncShare(sh.zBits + sh.zDrop, s0, sh.zDrop, sh.zBits, false), sh.zBits);
+  for (let p = 1; p < parties; p++) addRing(acc, unpackBits(msgs[p], n, sh.zBits), sh.zBits);
+  const z = ring.toInts(sh.zBits, acc);
+  const unit = 2 ** sh.zDrop * sh.zUnit;
+  for (let i = 0; i < n; i++) z[i] *= unit;
+  return z;
+}
+
 /** The steps of training, each with its rows, and whether a gradient block closes after it. */
 export function schedule(n: number, opts: LrOptions): { rows: Uint32Array; epoch: number; closes: boolean }[] {
   const T = gradientFormat(opts).localSteps;
@@ -364,16 +422,30 @@ export async function runLrParty(net: PartyNet, data: LrPartyData, opts: LrOptio
   // each passive party sends its masked columns E = X − A once.
   const cross: CrossActive[] = [];
   let mine: CrossPassive | undefined;
+  // Shared weights (g.shared): party 0's shares W⁰_p with the streams β_p of their masks; the passive
+  // party's share W¹, its columns X_int, V = W⁰ − Σβ (the masked updates received) and its stream γ.
+  const sh = g.shared;
+  const w0: Uint32Array[] = [];
+  const beta: Prg[] = [];
+  let w1: Uint32Array | undefined;
+  let xInt: Uint32Array | undefined;
+  let v: Uint32Array | undefined;
+  let gamma: Prg | undefined;
   if (active) {
     const seedMsg = await net.recv(dealer);
     net.phase = "train";
     const es = await Promise.all(passives.map((p) => net.recv(p)));
+    const stride = sh ? 32 : 16;
     passives.forEach((p, i) => {
       // The passive party's column count (public), then E.
       const D = es[i].readUInt32LE(0);
       hooks.received?.(p, "setup", 0, es[i].subarray(4));
       const E = ring.fromBytes(g.k, es[i].subarray(4), n * D);
-      cross[p] = new CrossActive(g.k, D, E, { b: seedMsg.subarray(16 * i, 16 * (i + 1)) });
+      cross[p] = new CrossActive(g.k, D, E, { b: seedMsg.subarray(stride * i, stride * i + 16) });
+      if (sh) {
+        w0[p] = ring.zeros(g.k, D * K);
+        beta[p] = new Prg(seedMsg.subarray(stride * i + 16, stride * i + 32));
+      }
     });
   } else {
     const s = await net.recv(dealer);
@@ -381,7 +453,13 @@ export async function runLrParty(net: PartyNet, data: LrPartyData, opts: LrOptio
     mine = new CrossPassive(g.k, n, d, { a: s.subarray(0, 16), c: s.subarray(16, 32) });
     const head = Buffer.alloc(4);
     head.writeUInt32LE(d);
-    net.send(0, Buffer.concat([head, ring.toBytes(g.k, mine.masked(encodeFeatures(data.train, g, rnd)))]));
+    xInt = encodeFeatures(data.train, g, rnd);
+    if (sh) {
+      w1 = ring.zeros(g.k, d * K);
+      v = ring.zeros(g.k, d * K);
+      gamma = new Prg(s.subarray(32, 48));
+    }
+    net.send(0, Buffer.concat([head, ring.toBytes(g.k, mine.masked(xInt))]));
   }
   let loss = 0;
   let blockRows = 0;
@@ -394,10 +472,12 @@ export async function runLrParty(net: PartyNet, data: LrPartyData, opts: LrOptio
     blockSteps++;
     const lr = opts.learningRate / B;
     if (active) {
+      // Shared weights: party 0's share of each X_p·W_p is E_p·W⁰_p plus the dealer's A_p·Σβ − γ.
+      const own = sh ? await Promise.all(passives.map(async (p) => ring.addSub(g.k, ring.matMul(g.k, cross[p].E, cross[p].D, rows, w0[p], K), ring.fromBytes(g.k, await net.recv(dealer), B * K), 1))) : [];
       const msgs: Buffer[] = [];
       await Promise.all(passives.map(async (p) => (msgs[p] = await net.recv(p))));
       if (hooks.received) for (const p of passives) hooks.received(p, "train", step, msgs[p]);
-      const z = decodePartials(msgs, B * K, opts, P, "train");
+      const z = sh ? openShared(own, msgs, B * K, sh, P) : decodePartials(msgs, B * K, opts, P, "train");
       logits(data.train, d, w, K, rows, z);
       for (let i = 0; i < B; i++) for (let k = 0; k < K; k++) z[i * K + k] += bias[k];
       loss += residuals(z, K, data.trainLabels!, rows);
@@ -408,17 +488,36 @@ export async function runLrParty(net: PartyNet, data: LrPartyData, opts: LrOptio
       if (closes)
         for (const p of passives) {
           const c0 = ring.fromBytes(g.k, await net.recv(dealer), cross[p].D * K);
+          if (sh) {
+            // W⁰ −= its share of the block's gradient; the passive party gets that change under β.
+            const dW = ring.addSub(g.k, ring.zeros(g.k, cross[p].D * K), cross[p].take(c0), -1);
+            w0[p] = ring.addSub(g.k, w0[p], dW, 1);
+            net.send(p, ring.toBytes(g.k, ring.addSub(g.k, dW, ring.random(g.k, cross[p].D * K, beta[p]), -1)));
+            continue;
+          }
           const o = openingOf(cross[p].take(c0), g, false);
           net.send(p, ring.toBytes(o.bits, o.v));
         }
     } else {
-      const z = logits(data.train, d, w, K, rows);
-      hooks.partial?.(me, "train", step, z);
-      net.send(0, encodePartial(z, me, P, opts, seeds, "train", step, rnd));
+      if (sh) {
+        // Its share of X_p·W_p: X_int·W¹ + A·V + γ (the dealer gave party 0 A·Σβ − γ).
+        let s1 = ring.addSub(g.k, ring.matMul(g.k, xInt!, d, rows, w1!, K), ring.matMul(g.k, mine!.A, d, rows, v!, K), 1);
+        s1 = ring.addSub(g.k, s1, ring.random(g.k, B * K, gamma!), 1);
+        net.send(0, sharePartial(s1, me, P, sh, seeds, step));
+      } else {
+        const z = logits(data.train, d, w, K, rows);
+        hooks.partial?.(me, "train", step, z);
+        net.send(0, encodePartial(z, me, P, opts, seeds, "train", step, rnd));
+      }
       const fMsg = await net.recv(0);
       hooks.passiveReceived?.(me, "train", step, fMsg);
       mine!.product({ rows, K }, ring.fromBytes(g.k, fMsg, B * K));
-      if (closes) {
+      if (closes && sh) {
+        const wMsg = await net.recv(0);
+        hooks.passiveReceived?.(me, "weights", step, wMsg);
+        w1 = ring.addSub(g.k, w1!, mine!.take(), -1);
+        v = ring.addSub(g.k, v!, ring.fromBytes(g.k, wMsg, d * K), 1);
+      } else if (closes) {
         const oMsg = await net.recv(0);
         hooks.passiveReceived?.(me, "gradient", step, oMsg);
         const bits = g.m ?? g.k;
@@ -436,6 +535,14 @@ export async function runLrParty(net: PartyNet, data: LrPartyData, opts: LrOptio
     if (active && (step === steps.length - 1 || steps[step + 1].epoch !== epoch)) hooks.epoch?.(epoch, loss / n);
   }
   loss /= n;
+  // Shared weights: the trained model is opened to its owner (party 0 sends W⁰_p once), for inference.
+  if (sh && active) for (const p of passives) net.send(p, ring.toBytes(g.k, w0[p]));
+  if (sh && !active) {
+    const m0 = await net.recv(0);
+    hooks.passiveReceived?.(me, "model", steps.length, m0);
+    const wi = ring.toInts(g.k, ring.addSub(g.k, w1!, ring.fromBytes(g.k, m0, d * K), 1));
+    for (let i = 0; i < w.length; i++) w[i] = wi[i] * sh.wUnit;
+  }
   // The dealer closes its connections once training is over (so that its closing frames are not training traffic).
   if (active) net.send(dealer, Buffer.alloc(0));
   net.phase = "predict";
@@ -489,18 +596,34 @@ export async function runLrDealer(net: PartyNet, n: number, dims: readonly numbe
   const K = opts.classes;
   const dealers: CrossDealer[] = [];
   const activeSeeds: Uint8Array[] = [];
+  // Shared weights: γ_p (seed to p), β_p (seed to party 0) and Σβ_p so far.
+  const sh = g.shared;
+  const gamma: Prg[] = [];
+  const beta: Prg[] = [];
+  const betaSum: Uint32Array[] = [];
   for (let p = 1; p < P; p++) {
     const s = dealSeeds();
-    net.send(p, Buffer.concat([s.passive.a, s.passive.c]));
-    activeSeeds.push(s.active.b);
+    const [gs, bs] = [randomBytes(16), randomBytes(16)];
+    net.send(p, Buffer.concat(sh ? [s.passive.a, s.passive.c, gs] : [s.passive.a, s.passive.c]));
+    activeSeeds.push(...(sh ? [s.active.b, bs] : [s.active.b]));
     dealers[p] = new CrossDealer(g.k, n, dims[p], s);
+    if (sh) {
+      gamma[p] = new Prg(gs);
+      beta[p] = new Prg(bs);
+      betaSum[p] = ring.zeros(g.k, dims[p] * K);
+    }
   }
   net.send(0, Buffer.concat(activeSeeds));
   let block: ProductShape[] = [];
   for (const st of schedule(n, opts)) {
+    // Party 0's part of A_p·W⁰_p for this step's rows: A_p·Σβ_p − γ_p.
+    if (sh) for (let p = 1; p < P; p++) net.send(0, ring.toBytes(g.k, ring.addSub(g.k, ring.matMul(g.k, dealers[p].A, dims[p], st.rows, betaSum[p], K), ring.random(g.k, st.rows.length * K, gamma[p]), -1)));
     block.push({ rows: st.rows, K });
     if (!st.closes) continue;
-    for (let p = 1; p < P; p++) net.send(0, ring.toBytes(g.k, dealers[p].block(block)));
+    for (let p = 1; p < P; p++) {
+      net.send(0, ring.toBytes(g.k, dealers[p].block(block)));
+      if (sh) betaSum[p] = ring.addSub(g.k, betaSum[p], ring.random(g.k, dims[p] * K, beta[p]), 1);
+    }
     block = [];
     // Yields to the event loop so that the link shaper drains while the dealer computes.
     await new Promise((r) => setImmediate(r));
