@@ -343,8 +343,9 @@ export class FuncLifter {
     }
     return c;
   }
+  /** Notes the first instruction that cannot be lifted; in dead code (never run) it only validates. */
   private mark(what: string): void {
-    if (!this.unsupported) this.unsupported = { what, offset: this.opAt };
+    if (this.emitting) this.unsupported = { what, offset: this.opAt };
   }
 
   // --- the validation algorithm -----------------------------------------------------------------

@@ -376,8 +376,11 @@ export async function runWast(src: string, opts: { maxInstructions?: number } = 
  * so the instance's state is the same when the next one runs (what the trapping call stored before
  * its trap is not replayed).
  */
-/** A call made for its effect (a bare invoke, or an assert_return of no values): later calls may depend on it. */
-const action = (c: Call) => c.expect.kind === "none" || (c.expect.kind === "return" && c.expect.vals.length === 0);
+/**
+ * A call made for its effect — a bare invoke, or an assert_return of no values in a module with state
+ * (memory, a table, a mutable global): later calls may depend on it.
+ */
+const action = (c: Call, state: boolean) => c.expect.kind === "none" || (state && c.expect.kind === "return" && c.expect.vals.length === 0);
 
 function runCalls(bin: Uint8Array, calls: Call[], rep: FileReport, fail: (w: string) => void, maxInstructions: number): void {
   const show = (c: Call) => `${c.line}: ${c.name}(${c.args.join(", ")})`;
@@ -394,6 +397,7 @@ function runCalls(bin: Uint8Array, calls: Call[], rep: FileReport, fail: (w: str
   new DataView(runs.buffer).setUint32(0, calls.length, true);
   runs.fill(1, 4);
   const mod = decodeModule(bin);
+  const state = mod.memories.length > 0 || mod.tables.length > 0 || mod.globals.some((g) => g.mutable);
   const bad = new Set(b.unsupported.map((u) => u.func));
   let done = 0;
   let limit = calls.length;
@@ -402,7 +406,7 @@ function runCalls(bin: Uint8Array, calls: Call[], rep: FileReport, fail: (w: str
     if (!e || !bad.has(e.index)) continue;
     runs[4 + k] = 0;
     if (calls[k].expect.kind !== "none") rep.unsupported++;
-    if (action(calls[k])) {
+    if (action(calls[k], state)) {
       // an action left out changes the state the later calls see: they count as unsupported too
       rep.unsupported += calls.slice(k + 1).filter((c, j) => c.expect.kind !== "none" && runs[4 + k + 1 + j]).length;
       limit = k;
@@ -447,7 +451,7 @@ function runCalls(bin: Uint8Array, calls: Call[], rep: FileReport, fail: (w: str
     const kinds = trapKinds(r);
     if (kinds === "unsupported") {
       if (c.expect.kind !== "none") rep.unsupported++;
-      if (action(c)) {
+      if (action(c, state)) {
         // an action that did not happen: what follows may depend on it
         rep.unsupported += calls.slice(next + 1).filter((x, j) => x.expect.kind !== "none" && runs[4 + next + 1 + j]).length;
         return;
