@@ -1,7 +1,7 @@
 // MPC figures (spec/mpc.md), two parties in this process over loopback TCP: correlated-OT extension
 // side by side, KOS and SoftSpokenOT for k = 2, 4, 8 (bits and OTs per second), SPDZ2k triples from
-// them (bytes per triple per party, split into the Gilboa products and the COPEe MACs, triples per
-// second; the sacrificed twin included), unthrottled and at 10 MB/s per link, and the online phase
+// them (bytes per triple per party, split into the τ bit products and the VOLE MACs, against the
+// formula; triples per second; the sacrificed twin included), unthrottled and at 10 MB/s per link, and the online phase
 // with dealer triples (products per second, bytes per product, matrix products), and logistic
 // regression on MNIST (examples/mpc_logreg.cwl) against the same training in the clear fixed-point
 // interpreter. CWL_MPC_LR_TRAIN (default 96) images train it, the last 200 test it; CWL_MNIST_DIR
@@ -10,9 +10,12 @@ import { connectInProcess, parseLink } from "../runtime/mpc/net/index.ts";
 import type { OtExtension } from "../runtime/mpc/ot/extension.ts";
 import { KOS } from "../runtime/mpc/ot/kos.ts";
 import { softSpoken } from "../runtime/mpc/ot/softspoken.ts";
-import { OtPreprocessing } from "../runtime/mpc/ot/preprocessing.ts";
+import { OtPreprocessing, TAU } from "../runtime/mpc/ot/preprocessing.ts";
+import { KAPPA } from "../runtime/mpc/ot/extension.ts";
+import { voleBytesPerValue } from "../runtime/mpc/ot/vole.ts";
 import { InsecureDealer, Spdz2kParty } from "../runtime/mpc/spdz2k/index.ts";
 import { trainLogReg } from "../tooling/cli/mpc-logreg.ts";
+import { progressRenderer } from "../tooling/progress/index.ts";
 
 const pair = (link?: string) => connectInProcess(2, { link: link ? parseLink(link) : undefined, timeoutMs: 300_000 });
 const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
@@ -41,16 +44,18 @@ async function triples(ext: OtExtension, n: number, link?: string) {
   const t1 = performance.now();
   await Promise.all(preps.map((p) => p.triplePairs(n)));
   const sec = (performance.now() - t1) / 1000;
-  // MACs alone: n random values authenticated (COPEe and one authentication check).
+  // MACs alone: n random values authenticated (the MAC VOLE and one authentication check).
   await Promise.all(preps.map((p) => p.randoms(n)));
   const st = nets[0].stats().perPhase;
   const sent = st["offline: triples"].sent;
   const macPerValue = st["offline: random values"].sent / n;
   for (const x of nets) x.destroy();
-  // Each triple pair authenticates five values (a, a2, b, c, c2); the rest is the two Gilboa products c = a·b, c2 = a2·b.
+  // Each triple pair authenticates five values (a, a2, b, c, c2); the rest is the τ bit products x_h·b and the combination's coin.
   const products = sent / n - 5 * macPerValue;
+  const k = KAPPA / ext.bitsPerOt;
   return {
     extension: ext.name,
+    formulaBitsPerTriple: TAU * (KAPPA / k + 128) + 5 * 8 * voleBytesPerValue(k),
     link: link ?? "unlimited",
     triples: n,
     bitsPerTriplePerParty: Math.round((sent * 8) / n),
@@ -147,7 +152,7 @@ async function logReg() {
   const train = Number(process.env.CWL_MPC_LR_TRAIN ?? 96);
   progress(`logistic regression: ${train} training images, dealer preprocessing`);
   const t0 = performance.now();
-  const r = await trainLogReg({ dataDir: process.env.CWL_MNIST_DIR, train, test: 200, epochs: 1, learningRate: 0.1, progress });
+  const r = await trainLogReg({ dataDir: process.env.CWL_MNIST_DIR, train, test: 200, epochs: 1, learningRate: 0.1, progress: progressRenderer({ prefix: "mpc bench: " }).progress });
   const total = Object.values(r.mpc.bytesPerParty).reduce((a, b) => a + b, 0);
   return {
     ...r,
@@ -171,18 +176,20 @@ export async function run(): Promise<object> {
       const [x, y] = [await triples(e, 100, link), await triples(e, 100, link)];
       trip.push(x.triplesPerSec >= y.triplesPerSec ? x : y);
     }
+  // Bytes for the other digit sizes (one run each, unthrottled).
+  for (const e of [softSpoken(2), softSpoken(8)]) trip.push(await triples(e, 100));
   const byLink = (link: string) => {
-    const [kos, ss] = [trip.find((t) => t.link === link && t.extension === "KOS")!, trip.find((t) => t.link === link && t.extension !== "KOS")!];
+    const [kos, ss] = [trip.find((t) => t.link === link && t.extension === "KOS")!, trip.find((t) => t.link === link && t.extension === "SoftSpoken k=4")!];
     return {
       link,
       bytesPerTriple: `${round((1 - ss.bitsPerTriplePerParty / kos.bitsPerTriplePerParty) * 100)} % fewer (target 50 %)`,
-      bytesPerTripleProducts: `${round((1 - ss.bitsPerTripleProducts / kos.bitsPerTripleProducts) * 100)} % fewer (OT extension + corrections of the two Gilboa products, without the MACs)`,
+      bytesPerTripleProducts: `${round((1 - ss.bitsPerTripleProducts / kos.bitsPerTripleProducts) * 100)} % fewer (OT extension + corrections of the τ bit products, without the MACs)`,
       triplesPerSec: `${round(ss.triplesPerSec / kos.triplesPerSec, 2)}× (target 1.5× at 10 MB/s)`,
     };
   };
   progress("online products and matrix products");
   const out = {
-    note: "two parties in one process over loopback TCP on a shared machine; k = s = 64; triples are SPDZ2k triple pairs (the second sacrificed) with COPEe MACs and the authentication check; bitsPerTripleProducts = the two Gilboa products of a pair (128 OTs on b's bits, carrying a and a2), bitsPerMac = one authenticated value (five per pair)",
+    note: `two parties in one process over loopback TCP on a shared machine; k = s = 64; triples are SPDZ2k triple pairs (τ = ${TAU} random bits times b per triple, combined into (a, b, c) and the sacrificed (a2, b, c2)) with MACs from the VOLE with Δ = α in digits of the extension's k bits (COPEe for KOS) and the authentication check; bitsPerTripleProducts = the τ bit products (one OT and one 128-bit correction each), bitsPerMac = one authenticated value (five per pair); formulaBitsPerTriple = τ·(128/k + 128) + 5·(MAC corrections), without the per-batch checks`,
     otExtension: otExt,
     triples: trip,
     softSpokenVsKos: [byLink("unlimited"), byLink("10MB/s")],
