@@ -737,8 +737,10 @@ function cfChip(p: Program): Chip {
   cb.eq(sub(sub(fp, K(1)), v2), lin([1, glo], [65536, ghi]), back);
   cb.u16(glo, add(calls, back));
   cb.range(ghi, 4, add(calls, back));
-  cb.range(r2.h, 4, back);
-  cb.range(r1.h, 8, add(back, sel.jmpr));
+  // the same bounds make the words a call writes unique: pc + 1 < 2^24 and fp < 2^20 as limbs (l + 2^16·h
+  // = v alone would admit v + p in BabyBear)
+  cb.range(r2.h, 4, add(back, calls));
+  cb.range(r1.h, 8, add(add(back, sel.jmpr), calls));
   cb.range(r3.h, 8, sel.calli);
   stepState(I, sub(I.real, hf), npc, nfp);
   cb.send("state", [K(HALT_PC), K(0), K(0), add(I.clk, K(1))], hf);
