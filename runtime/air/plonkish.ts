@@ -9,20 +9,12 @@
 // agree). Bus interactions become the bus argument (runtime/plonk/bus); the public boundary terms are
 // instance cells — per term one row holding its tuple and, in the column of its bus, its multiplicity —
 // so the verifier's instance binds them and no verifier-side constant enters the argument.
-import {
-  Circuit,
-  Expression,
-  emptyWitness,
-  minimumK,
-  usableRows,
-  type Column,
-  type Witness,
-} from "../plonk/index.ts";
+import { Circuit, Expression, emptyWitness, minimumK, usableRows, type Column, type Witness } from "../plonk/index.ts";
+import { R, mod } from "../poly/fr.ts";
 import type { Air, BoundaryTerm, ChipTrace, Expr } from "./index.ts";
 
 /** BN254's scalar field, the modulus the compiled circuit works in. */
-export const BN254_R =
-  21888242871839275222246405745257275088548364400416034343698204186575808495617n;
+export const BN254_R = R;
 
 export class AirCompileError extends Error {}
 
@@ -64,17 +56,8 @@ export interface CompileOptions {
 
 /** Whether a chip's rows are independent (no `next`, no first/last/transition), so it may be folded. */
 function foldable(chip: Air["chips"][number]): boolean {
-  const uses = (e: Expr): boolean =>
-    e.op === "sel" ||
-    ((e.op === "main" || e.op === "fixed") && e.next) ||
-    ("a" in e && uses(e.a)) ||
-    ("b" in e && uses(e.b));
-  return (
-    !chip.constraints.some(uses) &&
-    !chip.interactions.some(
-      (it) => uses(it.multiplicity) || it.values.some(uses),
-    )
-  );
+  const uses = (e: Expr): boolean => e.op === "sel" || ((e.op === "main" || e.op === "fixed") && e.next) || ("a" in e && uses(e.a)) || ("b" in e && uses(e.b));
+  return !chip.constraints.some(uses) && !chip.interactions.some((it) => uses(it.multiplicity) || it.values.some(uses));
 }
 
 type Sel = "first" | "last" | "transition";
@@ -122,27 +105,18 @@ function readsNext(e: Expr): boolean {
  * Compiles `air` for chips of the given heights (powers of two; every chip of the AIR needs one).
  * Throws AirCompileError on a chip without a height or a constraint that reads `next` ungated.
  */
-export function compileAir(
-  air: Air,
-  heights: Record<string, number>,
-  opts: CompileOptions = {},
-): PlonkishAir {
+export function compileAir(air: Air, heights: Record<string, number>, opts: CompileOptions = {}): PlonkishAir {
   const c = new Circuit("air");
   const layouts: ChipLayout[] = [];
   const fold = opts.fold;
-  if (fold !== undefined && (fold < 1 || fold & (fold - 1)))
-    throw new AirCompileError(`fold height ${fold} is not a power of two`);
+  if (fold !== undefined && (fold < 1 || fold & (fold - 1))) throw new AirCompileError(`fold height ${fold} is not a power of two`);
   // blocks per chip: h / fold for a foldable chip taller than `fold`, else 1
   const blocksOf = new Map<string, number>();
   let H = 1;
   for (const chip of air.chips) {
     const h = heights[chip.name];
-    if (!h || h & (h - 1))
-      throw new AirCompileError(
-        `chip ${chip.name}: height ${h} is not a power of two`,
-      );
-    const blocks =
-      fold !== undefined && h > fold && foldable(chip) ? h / fold : 1;
+    if (!h || h & (h - 1)) throw new AirCompileError(`chip ${chip.name}: height ${h} is not a power of two`);
+    const blocks = fold !== undefined && h > fold && foldable(chip) ? h / fold : 1;
     blocksOf.set(chip.name, blocks);
     H = Math.max(H, h / blocks);
   }
@@ -154,15 +128,7 @@ export function compileAir(
     if (!col) {
       col = c.selector(`${which}_${h}`);
       sels.set(key, col);
-      const rows =
-        which === "first"
-          ? [0]
-          : which === "last"
-            ? [h - 1]
-            : Array.from(
-                { length: which === "active" ? h : h - 1 },
-                (_, i) => i,
-              );
+      const rows = which === "first" ? [0] : which === "last" ? [h - 1] : Array.from({ length: which === "active" ? h : h - 1 }, (_, i) => i);
       for (const r of rows) c.enable(col, r);
       c.touch(h - 1);
     }
@@ -177,9 +143,7 @@ export function compileAir(
     const adviceBlocks: number[][] = [];
     for (let blk = 0; blk < blocks; blk++) {
       const tag = blocks > 1 ? `#${blk}` : "";
-      const advice = chip.columns.map(
-        (name) => c.adviceColumn(`${chip.name}${tag}.${name}`).index,
-      );
+      const advice = chip.columns.map((name) => c.adviceColumn(`${chip.name}${tag}.${name}`).index);
       adviceBlocks.push(advice);
       const fixedCols: number[] = [];
       if (chip.fixed && fixedVals) {
@@ -188,8 +152,7 @@ export function compileAir(
           fixedCols.push(col.index);
           for (let r = 0; r < h; r++) {
             const v = fixedVals[blk * h + r][j];
-            if (v !== 0n)
-              c.assignFixed(col, r, ((v % BN254_R) + BN254_R) % BN254_R);
+            if (v !== 0n) c.assignFixed(col, r, mod(v));
           }
         });
       }
@@ -197,19 +160,11 @@ export function compileAir(
       const lower = (e: Expr): Expression => {
         switch (e.op) {
           case "main":
-            return Expression.query(
-              { kind: "advice", index: advice[e.col] },
-              e.next ? 1 : 0,
-            );
+            return Expression.query({ kind: "advice", index: advice[e.col] }, e.next ? 1 : 0);
           case "fixed":
-            return Expression.query(
-              { kind: "fixed", index: fixedCols[e.col] },
-              e.next ? 1 : 0,
-            );
+            return Expression.query({ kind: "fixed", index: fixedCols[e.col] }, e.next ? 1 : 0);
           case "const":
-            return Expression.constant(
-              ((e.value % BN254_R) + BN254_R) % BN254_R,
-            );
+            return Expression.constant(mod(e.value));
           case "sel":
             return selector(h, e.which);
           case "add":
@@ -239,19 +194,9 @@ export function compileAir(
           polyNames: polys.map((_, i) => `constraint ${i}`),
         });
       chip.interactions.forEach((it, i) => {
-        if (
-          it.values.some(readsNext) &&
-          !factors(it.multiplicity).has("transition")
-        )
-          throw new AirCompileError(
-            `chip ${chip.name}: interaction ${i} (bus ${it.bus}) reads the next row without a transition factor in its multiplicity`,
-          );
-        c.busInteraction(
-          it.bus,
-          it.values.map(lower),
-          gate(it.multiplicity, `interaction ${i}'s multiplicity`),
-          { region: chip.name },
-        );
+        if (it.values.some(readsNext) && !factors(it.multiplicity).has("transition"))
+          throw new AirCompileError(`chip ${chip.name}: interaction ${i} (bus ${it.bus}) reads the next row without a transition factor in its multiplicity`);
+        c.busInteraction(it.bus, it.values.map(lower), gate(it.multiplicity, `interaction ${i}'s multiplicity`), { region: chip.name });
       });
     }
     layouts.push({ chip: chip.name, height: full, advice: adviceBlocks });
@@ -259,20 +204,13 @@ export function compileAir(
 
   // Boundary terms: instance columns v0..v(arity−1) hold each term's tuple, m_<bus> its multiplicity.
   const arityOf = new Map<string, number>();
-  for (const chip of air.chips)
-    for (const it of chip.interactions) arityOf.set(it.bus, it.values.length);
+  for (const chip of air.chips) for (const it of chip.interactions) arityOf.set(it.bus, it.values.length);
   const boundaryBuses = opts.boundaryBuses ?? [...arityOf.keys()].sort();
-  for (const b of boundaryBuses)
-    if (!arityOf.has(b))
-      throw new AirCompileError(
-        `boundary bus ${b} has no interaction in the AIR`,
-      );
+  for (const b of boundaryBuses) if (!arityOf.has(b)) throw new AirCompileError(`boundary bus ${b} has no interaction in the AIR`);
   const arity = Math.max(0, ...boundaryBuses.map((b) => arityOf.get(b)!));
   const boundaryRows = opts.boundaryRows ?? 0;
   if (boundaryBuses.length && boundaryRows > 0) {
-    const vals = Array.from({ length: arity }, (_, j) =>
-      Expression.query(c.instanceColumn(`boundary.v${j}`)),
-    );
+    const vals = Array.from({ length: arity }, (_, j) => Expression.query(c.instanceColumn(`boundary.v${j}`)));
     for (const b of boundaryBuses) {
       const m = Expression.query(c.instanceColumn(`boundary.m_${b}`));
       c.busInteraction(b, vals.slice(0, arityOf.get(b)!), m, {
@@ -296,65 +234,39 @@ export function compileAir(
 }
 
 /** The instance columns of a statement's boundary terms (what prover and verifier both pass). */
-export function boundaryInstance(
-  p: PlonkishAir,
-  boundary: readonly BoundaryTerm[],
-): bigint[][] {
+export function boundaryInstance(p: PlonkishAir, boundary: readonly BoundaryTerm[]): bigint[][] {
   if (p.boundaryRows === 0 || p.boundaryBuses.length === 0) {
-    if (boundary.length)
-      throw new AirCompileError(
-        `${boundary.length} boundary terms, but the circuit reserves no boundary rows`,
-      );
+    if (boundary.length) throw new AirCompileError(`${boundary.length} boundary terms, but the circuit reserves no boundary rows`);
     return [];
   }
-  if (boundary.length > p.boundaryRows)
-    throw new AirCompileError(
-      `${boundary.length} boundary terms, but the circuit reserves ${p.boundaryRows} rows`,
-    );
-  const f = (v: bigint) => ((v % BN254_R) + BN254_R) % BN254_R;
-  const cols = Array.from({ length: p.arity + p.boundaryBuses.length }, () =>
-    new Array<bigint>(boundary.length).fill(0n),
-  );
+  if (boundary.length > p.boundaryRows) throw new AirCompileError(`${boundary.length} boundary terms, but the circuit reserves ${p.boundaryRows} rows`);
+  const cols = Array.from({ length: p.arity + p.boundaryBuses.length }, () => new Array<bigint>(boundary.length).fill(0n));
   boundary.forEach((t, r) => {
     const b = p.boundaryBuses.indexOf(t.bus);
-    if (b < 0)
-      throw new AirCompileError(
-        `boundary term on bus ${t.bus}, which the circuit does not take boundary terms on`,
-      );
-    t.values.forEach((v, j) => (cols[j][r] = f(v)));
-    cols[p.arity + b][r] = f(t.multiplicity);
+    if (b < 0) throw new AirCompileError(`boundary term on bus ${t.bus}, which the circuit does not take boundary terms on`);
+    t.values.forEach((v, j) => (cols[j][r] = mod(v)));
+    cols[p.arity + b][r] = mod(t.multiplicity);
   });
   return cols;
 }
 
 /** The circuit's witness: each chip's trace in its advice columns, the boundary terms in the instance. */
-export function plonkishWitness(
-  p: PlonkishAir,
-  traces: readonly ChipTrace[],
-  boundary: readonly BoundaryTerm[],
-): Witness {
+export function plonkishWitness(p: PlonkishAir, traces: readonly ChipTrace[], boundary: readonly BoundaryTerm[]): Witness {
   const w = emptyWitness(p.circuit);
   const byName = new Map(traces.map((t) => [t.chip, t]));
   const usable = usableRows(p.circuit, p.k);
   for (const l of p.chips) {
     const t = byName.get(l.chip);
     if (!t) throw new AirCompileError(`no trace for chip ${l.chip}`);
-    if (t.rows.length !== l.height)
-      throw new AirCompileError(
-        `chip ${l.chip}: trace of ${t.rows.length} rows, the circuit was compiled for ${l.height}`,
-      );
+    if (t.rows.length !== l.height) throw new AirCompileError(`chip ${l.chip}: trace of ${t.rows.length} rows, the circuit was compiled for ${l.height}`);
     const h = l.height / l.advice.length;
-    if (h > usable)
-      throw new AirCompileError(
-        `chip ${l.chip}: ${h} rows do not fit ${usable} usable rows`,
-      );
+    if (h > usable) throw new AirCompileError(`chip ${l.chip}: ${h} rows do not fit ${usable} usable rows`);
     l.advice.forEach((block, blk) =>
       block.forEach((a, j) => {
         const col = new Array<bigint>(h);
         for (let r = 0; r < h; r++) {
           const v = t.rows[blk * h + r][j];
-          col[r] =
-            v >= 0n && v < BN254_R ? v : ((v % BN254_R) + BN254_R) % BN254_R;
+          col[r] = v >= 0n && v < BN254_R ? v : mod(v);
         }
         w.advice[a] = col;
       }),
