@@ -67,6 +67,10 @@ export interface LrHooks {
   /** Active party: the raw bytes received from a passive party. */
   received?: (from: number, phase: string, step: number, bytes: Buffer) => void;
   epoch?: (epoch: number, loss: number) => void;
+  /** Active party: the opened sum of the passive parties' partial logits of a step (rows × classes). */
+  opened?: (step: number, z: Float64Array) => void;
+  /** Active party: a step's residuals as encoded for the gradient product, in real units. */
+  residuals?: (step: number, r: Float64Array) => void;
 }
 
 export interface LrPartyResult {
@@ -478,10 +482,12 @@ export async function runLrParty(net: PartyNet, data: LrPartyData, opts: LrOptio
       await Promise.all(passives.map(async (p) => (msgs[p] = await net.recv(p))));
       if (hooks.received) for (const p of passives) hooks.received(p, "train", step, msgs[p]);
       const z = sh ? openShared(own, msgs, B * K, sh, P) : decodePartials(msgs, B * K, opts, P, "train");
+      hooks.opened?.(step, z.slice());
       logits(data.train, d, w, K, rows, z);
       for (let i = 0; i < B; i++) for (let k = 0; k < K; k++) z[i * K + k] += bias[k];
       loss += residuals(z, K, data.trainLabels!, rows);
       const Y = encodeResidualsRing(z, g, rnd);
+      if (hooks.residuals) hooks.residuals(step, ring.toInts(g.k, Y).map((v) => (g.frac !== undefined ? v * 2 ** -g.frac : v / g.residualLevels!)));
       for (const p of passives) net.send(p, ring.toBytes(g.k, cross[p].product({ rows, K }, Y)));
       descend(data.train, d, w, K, rows, z, lr);
       for (let i = 0; i < B; i++) for (let k = 0; k < K; k++) bias[k] -= lr * z[i * K + k];
