@@ -19,11 +19,23 @@ export interface ZkvmStarkProof {
   witness: ZkvmWitness;
 }
 
+/** What proving a run may do besides proving. */
+export interface ZkvmProveOptions {
+  maxInstructions?: number;
+  progress?: Progress;
+  /**
+   * Mock-check the traces against the AIR in BigInt (runtime/air/check.ts) before proving: it names the
+   * failing constraint of a trace generator bug, and costs about as much as the proof. Off by default
+   * since the verifier is what rejects a bad trace (its proof does not verify).
+   */
+  check?: boolean;
+}
+
 /** Runs `p` on `input` and proves the run with `pk` (from `zkvmKeygen(p)`). */
-export function proveProgramStark(pk: ProvingKey, p: Program, input: Uint8Array, opts: { maxInstructions?: number; progress?: Progress } = {}): ZkvmStarkProof | ZkvmError {
+export function proveProgramStark(pk: ProvingKey, p: Program, input: Uint8Array, opts: ZkvmProveOptions = {}): ZkvmStarkProof | ZkvmError {
   const w = proveProgram(p, input, opts);
   if ("kind" in w) return w;
-  return { statement: w.statement, proof: prove(pk, w.traces, w.boundary, { progress: opts.progress }), witness: w };
+  return { statement: w.statement, proof: prove(pk, w.traces, w.boundary, { progress: opts.progress, unchecked: !opts.check }), witness: w };
 }
 
 /** As `proveProgramStark`, with the STARK's commitments on `threads` workers (runtime/pool); the same proof bytes. */
@@ -31,11 +43,11 @@ export async function proveProgramStarkParallel(
   pk: ProvingKey,
   p: Program,
   input: Uint8Array,
-  opts: { maxInstructions?: number; progress?: Progress; threads?: number } = {},
+  opts: ZkvmProveOptions & { threads?: number } = {},
 ): Promise<ZkvmStarkProof | ZkvmError> {
   const w = proveProgram(p, input, opts);
   if ("kind" in w) return w;
-  return { statement: w.statement, proof: await proveParallel(pk, w.traces, w.boundary, { progress: opts.progress, threads: opts.threads }), witness: w };
+  return { statement: w.statement, proof: await proveParallel(pk, w.traces, w.boundary, { progress: opts.progress, threads: opts.threads, unchecked: !opts.check }), witness: w };
 }
 
 export function verifyProgramStark(vk: VerifyingKey, p: Program, statement: ZkvmStatement, proof: StarkProof): VerifyResult {
