@@ -658,6 +658,15 @@ describe("zkVM AIR: a cheating prover is rejected", () => {
     expect(f.some((x) => x.bus === "u16")).toBe(true);
   });
 
+  it("a statement out of range, or traces missing a chip, is refused with a message", () => {
+    for (const st of [{ ...w.statement, instructions: 0 }, { ...w.statement, instructions: 1 << 22 }, { ...w.statement, consumed: 9 }, { ...w.statement, consumed: -1 }]) {
+      const f = verifyProgram(ALL, st, w.traces);
+      expect(f[0].message).toMatch(/^statement: /);
+    }
+    const f = verifyProgram(ALL, w.statement, w.traces.filter((t) => t.chip !== "cf"));
+    expect(f.some((x) => /no trace for chip cf/.test(x.message))).toBe(true);
+  });
+
   it("a final state that does not halt", () => {
     const f = reject(w.traces, { ...w.statement, instructions: w.statement.instructions + 1 });
     expect(f.some((x) => x.bus === "state" && x.message.includes(String(HALT_PC)))).toBe(true);
