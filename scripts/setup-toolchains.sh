@@ -55,6 +55,8 @@ command -v g++ >/dev/null 2>&1 || install g++
 command -v spin >/dev/null 2>&1 || install spin
 [ -x /usr/lib/go-1.23/bin/go ] || install -t "${codename}-backports" golang-1.23-go
 dpkg -s libstd-rust-dev-wasm32 >/dev/null 2>&1 || install rustc libstd-rust-dev-wasm32
+# Debian's rust-lld (the wasm32 linker rustc calls) is a link to lld-14, which rustc does not pull in.
+[ -x /usr/bin/lld-14 ] || install lld-14
 # Dawn rejects bookworm's Mesa 22.3; lavapipe from backports (25.x) works.
 mesa_ver=$(dpkg-query -W -f='${Version}' mesa-vulkan-drivers 2>/dev/null || true)
 case "$mesa_ver" in
@@ -65,6 +67,6 @@ esac
 log "g++: $(command -v g++ >/dev/null && g++ --version | head -n1 || echo missing)"
 log "spin: $(command -v spin >/dev/null && spin -V 2>&1 | head -n1 || echo missing)"
 log "go: $([ -x /usr/lib/go-1.23/bin/go ] && /usr/lib/go-1.23/bin/go version || echo missing)"
-log "rustc wasm32: $(dpkg -s libstd-rust-dev-wasm32 >/dev/null 2>&1 && echo present || echo missing)"
+log "rustc wasm32: $(dpkg -s libstd-rust-dev-wasm32 >/dev/null 2>&1 && echo present || echo missing), lld-14: $([ -x /usr/bin/lld-14 ] && echo present || echo missing)"
 log "mesa-vulkan-drivers: $(dpkg-query -W -f='${Version}' mesa-vulkan-drivers 2>/dev/null || echo missing)"
 exit 0

@@ -1,0 +1,84 @@
+// Rust guests (examples/guests/rust, SDK guests/rust/cwl-guest): each is built for
+// wasm32-unknown-unknown, compiled by `cwl build --target zkvm` and run in the zkVM, and built for the
+// host and run natively; the two runs must agree with each other and with an outside reference
+// (node:crypto, BigInt arithmetic, JSON.stringify). Skips, saying why, without a rustc that has the
+// wasm32 standard library.
+import { createHash } from "node:crypto";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { REPO_ROOT } from "../../base/files/index.ts";
+import { buildRust, findRustc } from "../../tooling/guest/index.ts";
+import { type Run, nativeRun, u32le, vmProgram, vmRun } from "./util.ts";
+
+const rc = findRustc();
+if (typeof rc === "string") console.log(`test/guests/rust: skipped: ${rc} (npm run setup:toolchains installs it)`);
+const src = (f: string) => join(REPO_ROOT, "examples", "guests", "rust", f);
+const enc = (s: string) => new TextEncoder().encode(s);
+
+/** Builds an example both ways; `both(input)` runs it in the VM and natively. */
+function guest(file: string) {
+  let vm: Awaited<ReturnType<typeof vmProgram>>;
+  let exe: string;
+  beforeAll(async () => {
+    vm = await vmProgram(buildRust(src(file)));
+    exe = buildRust(src(file), "host");
+  }, 600_000);
+  return (input: Uint8Array): { vm: Run; native: Run } => {
+    const v = vmRun(vm, input);
+    const nat = nativeRun(exe, input);
+    expect({ exit: v.exit, out: v.out }).toEqual(nat);
+    return { vm: v, native: nat };
+  };
+}
+
+describe.skipIf(typeof rc === "string")("Rust guests: zkVM run = native run = reference", () => {
+  describe("sha256.rs", () => {
+    const both = guest("sha256.rs");
+    it("equals node:crypto on lengths around the padding boundaries", () => {
+      for (const len of [0, 3, 55, 56, 64, 119, 200]) {
+        const msg = Uint8Array.from({ length: len }, (_, i) => (i * 131 + len) & 255);
+        const r = both(msg);
+        expect(r.vm.exit).toBe(0);
+        expect(r.vm.out).toBe(createHash("sha256").update(msg).digest("hex"));
+      }
+    });
+  });
+
+  describe("fib.rs", () => {
+    const both = guest("fib.rs");
+    it("F(n) mod 2^64, past the wrap", () => {
+      const fib = (n: number) => {
+        let [a, b] = [0n, 1n];
+        for (let i = 0; i < n; i++) [a, b] = [b, (a + b) & 0xffffffffffffffffn];
+        return a;
+      };
+      for (const n of [0, 1, 2, 10, 93, 94, 300]) expect(both(u32le(n)).vm.out).toBe(String(fib(n)));
+    });
+    it("a short input is a panic: exit code 101 in the VM as natively", () => {
+      expect(both(Uint8Array.of(1, 2)).vm.exit).toBe(101);
+    });
+  });
+
+  describe("json.rs", () => {
+    const both = guest("json.rs");
+    it("writes JSON.stringify's form and the sum of the numbers", () => {
+      const docs = [
+        `{"a": [1, -2, 30], "s": "x\\"\\\\\\u00e9\\n\\ud83d\\ude00\\u0001", "o": {"t": true, "f": false, "n": null}, "e": [], "q": {}}`,
+        ` [ 9007199254740991 , -9007199254740991 , "ü" ] `,
+        `"\\t"`,
+        `0`,
+      ];
+      for (const d of docs) {
+        const r = both(enc(d));
+        const nums = d.replace(/"(?:[^"\\]|\\.)*"/g, "").match(/-?\d+/g) ?? [];
+        expect(r.vm.exit).toBe(0);
+        const [text, sum] = r.vm.out.split("\n");
+        expect(text).toBe(JSON.stringify(JSON.parse(d)));
+        expect(sum).toBe(String(nums.reduce((s, x) => BigInt.asIntN(64, s + BigInt(x)), 0n)));
+      }
+    });
+    it("malformed JSON exits with code 1", () => {
+      for (const d of [`{"a":}`, `[1,]`, `01`, `1.5`, `"abc`, `{} x`, "[".repeat(100) + "]".repeat(100)]) expect(both(enc(d)).vm.exit, d).toBe(1);
+    });
+  });
+});
