@@ -15,8 +15,8 @@ import type { CotReceiver, CotSender } from "./extension.ts";
 
 const FIXED_KEY = Buffer.from("cwl bitmul hash!");
 
-/** H(i, row_i ⊕ xor) for each 16-byte row, as 4 limbs per row. */
-function hashRows(rows: readonly Buffer[], xor?: Buffer): Uint32Array {
+/** H(i, row_i ⊕ xor) for each 16-byte row, as 4 limbs per row (also the hash of gilboa.ts). */
+export function hashRows(rows: readonly Buffer[], xor?: Buffer): Uint32Array {
   const input = Buffer.alloc(rows.length * 16);
   for (let i = 0; i < rows.length; i++) rows[i].copy(input, 16 * i);
   const w = new Uint32Array(input.buffer, input.byteOffset, rows.length * 4);

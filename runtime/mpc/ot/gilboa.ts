@@ -6,24 +6,15 @@
 // sender values may share one receiver value (one set of COTs, one correction per value and bit).
 // H is fixed-key AES in the Matyas–Meyer–Oseas form with the OT index as tweak (a tweakable
 // correlation-robust hash, as in Guo et al. 2020), 128-bit output.
-import { createCipheriv } from "node:crypto";
 import type { PartyNet } from "../net/index.ts";
 import { KS, mod, unpackWords } from "../spdz2k/ring.ts";
 import type { CotReceiver, CotSender } from "./extension.ts";
-
-const FIXED_KEY = Buffer.from("cwl gilboa hash!");
+import { hashRows as hashRowLimbs } from "./bitmul.ts";
 
 /** H(i, x) for each 16-byte row (i = its index), as Z_2^128 values. */
 function hashRows(rows: readonly Buffer[], xor?: Buffer): bigint[] {
-  const input = Buffer.alloc(rows.length * 16);
-  rows.forEach((r, i) => {
-    for (let k = 0; k < 16; k++) input[i * 16 + k] = r[k] ^ (xor ? xor[k] : 0);
-    input.writeUInt32LE((input.readUInt32LE(i * 16) ^ i) >>> 0, i * 16);
-  });
-  const aes = createCipheriv("aes-128-ecb", FIXED_KEY, null).setAutoPadding(false);
-  const enc = aes.update(input);
-  for (let i = 0; i < enc.length; i++) enc[i] ^= input[i];
-  return unpackWords(enc, 16, rows.length, "hash");
+  const h = hashRowLimbs(rows, xor);
+  return unpackWords(Buffer.from(h.buffer, h.byteOffset, h.byteLength), 16, rows.length, "hash");
 }
 
 const BITS = KS;
