@@ -4,7 +4,8 @@
 // quotient columns (which are opened at ζ only). Chips of one height share ζω_n, so one pair of
 // denominators serves them all. prove computes it whole; proveParallel in ranges on the pool workers.
 import { getPool, poolTask } from "../pool/index.ts";
-import { GENERATOR, P, add, eBatchInvCols, mul, pow, rootOfUnity, sub, type Ext } from "./field.ts";
+import { GENERATOR, P, add, mul, pow, rootOfUnity, sub, type Ext } from "./field.ts";
+import { extBatchInvCols } from "./ext-wasm.ts";
 import { bitReverse, cosetPointsBitrev } from "./ntt.ts";
 import { LinearCombiner, extMulCols } from "./vec.ts";
 
@@ -38,7 +39,7 @@ export function deepRange(d: DeepInput, from: number, to: number): Uint32Array[]
   const q = combine(d.qcols, d.qpowers);
   const inverses = (z: Ext) => {
     const c = [0, 1, 2, 3].map((j) => (j === 0 ? Uint32Array.from(xs, (x) => sub(x, z[0])) : new Uint32Array(len).fill(z[j] === 0 ? 0 : P - z[j])));
-    eBatchInvCols(c);
+    extBatchInvCols(c);
     return c;
   };
   // G − G(ζ) and A − A(ζω)

@@ -4,7 +4,8 @@
 import type { Chip } from "../air/index.ts";
 import { getPool, poolTask } from "../pool/index.ts";
 import { ExprEval, fingerprint, type Window } from "./air.ts";
-import { add, eBatchInvCols, type Ext } from "./field.ts";
+import { add, type Ext } from "./field.ts";
+import { extBatchInvCols } from "./ext-wasm.ts";
 import { Alg, extVal, type Val } from "./vec.ts";
 
 export interface LogupInput {
@@ -58,7 +59,7 @@ export function logupRange(q: LogupInput, from: number, to: number): Uint32Array
       const it = q.chip.interactions[k];
       const fp = fingerprint(alg, q.busIds[k], it.values.map((v) => ev.eval(v)), q.beta);
       const d = toCols(alg.sub(extVal(q.alpha), fp), len);
-      eBatchInvCols(d);
+      extBatchInvCols(d);
       const term = toCols(alg.mul(ev.eval(it.multiplicity), d), len);
       for (let j = 0; j < 4; j++) for (let r = 0; r < len; r++) h[j][r] = add(h[j][r], term[j][r]);
     }

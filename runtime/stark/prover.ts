@@ -28,6 +28,7 @@ import {
   rootOfUnity,
   type Ext,
 } from "./field.ts";
+import { wasmExtPowers } from "./ext-wasm.ts";
 import { friProve, type Codewords } from "./fri.ts";
 import { interpolateCosetBitrev } from "./ntt.ts";
 import { commitPool, commitSync, type CommitJob, type Committed } from "./commit.ts";
@@ -363,6 +364,8 @@ function* proveSteps(pk: ProvingKey, traces: ChipTrace[], boundary: BoundaryTerm
 
 /** 1, z, z², … z^{n−1} as four columns. */
 function extPowers(z: Ext, n: number): Uint32Array[] {
+  const w = wasmExtPowers(z, n);
+  if (w) return w;
   const out = [new Uint32Array(n), new Uint32Array(n), new Uint32Array(n), new Uint32Array(n)];
   const zc = [Uint32Array.of(z[0]), Uint32Array.of(z[1]), Uint32Array.of(z[2]), Uint32Array.of(z[3])];
   out[0][0] = 1;

@@ -3,6 +3,7 @@
 // (number) or a column of the evaluation domain (Uint32Array). The prover evaluates the constraints over
 // whole LDE columns at once; the verifier evaluates them at the out-of-domain point, where every
 // component is a number. Components are never mutated after creation, so sharing them is safe.
+import { wasmExtMulCols } from "./ext-wasm.ts";
 import { P, W, add, mul, neg, sub, type Ext } from "./field.ts";
 
 export type Comp = number | Uint32Array;
@@ -112,8 +113,13 @@ export class Alg {
   }
 }
 
-/** The product of two extension columns (16 base products a point). */
+/** The product of two extension columns (16 base products a point): WASM where in use. */
 export function extMulCols(a: Uint32Array[], b: Uint32Array[]): Uint32Array[] {
+  return wasmExtMulCols(a, b) ?? extMulColsTs(a, b);
+}
+
+/** extMulCols in TypeScript: the reference of the WASM loop, and its fallback. */
+export function extMulColsTs(a: Uint32Array[], b: Uint32Array[]): Uint32Array[] {
   const n = a[0].length;
   const o = [new Uint32Array(n), new Uint32Array(n), new Uint32Array(n), new Uint32Array(n)];
   const [a0, a1, a2, a3] = a;
