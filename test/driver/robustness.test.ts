@@ -164,7 +164,7 @@ beforeAll(async () => {
   writeFileSync(p("good.wasm"), wasm(0x7f, [0x41, 0x2a]));
   writeFileSync(p("trunc.wasm"), wasm(0x7f, [0x41, 0x2a]).subarray(0, 20));
   writeFileSync(p("invalid.wasm"), wasm(0x7f, [0x42, 0x01]));
-  writeFileSync(p("float.wasm"), wasm(0x7f, [0x44, ...Buffer.alloc(8), 0x44, ...Buffer.alloc(8), 0xa0, 0x1a, 0x41, 0x00]));
+  writeFileSync(p("simd.wasm"), wasm(0x7f, [0xfd, 0x0c, ...Buffer.alloc(16), 0x1a, 0x41, 0x00]));
   writeFileSync(p("trap.wasm"), wasm(0x7f, [0x00]));
 }, 120_000);
 
@@ -292,7 +292,7 @@ function cases(): Case[] {
   // WebAssembly guests: malformed, invalid, unsupported, no such entry, a trap, a target they lack.
   out.push(c(/E0690.*trunc\.wasm.*unexpected end/, "run", "trunc.wasm"));
   out.push(c(/E0690.*invalid\.wasm.*type mismatch.*function main/, "build", "invalid.wasm", "--target", "zkvm", "-o", "x.cwvm"));
-  out.push(c(/E0691.*f64\.add.*in function main: floating point is not supported yet/, "build", "float.wasm", "--target", "zkvm", "-o", "x.cwvm"));
+  out.push(c(/E0691.*SIMD.*in function main is not supported/, "build", "simd.wasm", "--target", "zkvm", "-o", "x.cwvm"));
   out.push(c(/E0692.*no exported function "nope"/, "run", "good.wasm", "--entry", "nope"));
   out.push(c(/trap 10 \(unreachable\)/, "run", "trap.wasm"));
   out.push(c(/builds for --target zkvm or ir/, "build", "good.wasm", "--target", "plonkish"));
@@ -354,6 +354,13 @@ function cases(): Case[] {
   out.push(c(/file for module `dir` not found/, "check", "uses-dir.cwl"));
   // Projects: an occupied folder, a file where a folder belongs, no manifest, a bad test file or flag.
   out.push(c(/already exists and is not empty/, "new", "acc"));
+  // Guests: no language, an occupied name, a bad name, a missing folder, a file, a folder with no guest.
+  out.push(c(/needs --lang rust or --lang go/, "guest", "new", "g1"));
+  out.push(c(/acc already exists/, "guest", "new", "--lang", "rust", "acc"));
+  out.push(c(/`9g` is not a guest name/, "guest", "new", "--lang", "go", "9g"));
+  out.push(c(/missing-guest does not exist/, "guest", "build", "missing-guest"));
+  out.push(c(/good\.cwl is not a folder/, "guest", "build", "good.cwl"));
+  out.push(c(/dir\.cwl holds no guest: expected src\/main\.rs \(Rust\) or go\.mod \(Go\)/, "guest", "build", "dir.cwl"));
   out.push(c(/is not a folder/, "init", "good.cwl"));
   out.push(c(/no cwl\.toml in/, "test", "--path", "dir.cwl"));
   out.push(c(/no such file/, "test", "--path", "missing.cwl"));

@@ -1,0 +1,3 @@
+module cwlguest
+
+go 1.21
