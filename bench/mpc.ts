@@ -173,7 +173,7 @@ export async function run(): Promise<object> {
   const trip: Awaited<ReturnType<typeof triples>>[] = [];
   for (const link of [undefined, "10MB/s"])
     for (const e of [KOS, softSpoken(4)]) {
-      const [x, y] = [await triples(e, 100, link), await triples(e, 100, link)];
+      const [x, y] = [await triples(e, 200, link), await triples(e, 200, link)];
       trip.push(x.triplesPerSec >= y.triplesPerSec ? x : y);
     }
   // Bytes for the other digit sizes (one run each, unthrottled).
