@@ -6,7 +6,7 @@ export { openGpu, gpuLabel, gpuInstance, WebGpuExecutor, type Gpu, type GpuInfo 
 export { WasmExecutor } from "./wasm-exec.ts";
 export { type KernelParamInfo, type WgslBinding, type WgslKernel, type WasmOutput } from "./artifacts.ts";
 export { MSM_LIMITS, type MsmShape, msmShape, defaultSegLen } from "./msm-shape.ts";
-export { nttOnExecutor, type KernelNttOptions } from "./ntt.ts";
+export { nttOnExecutor, nttWordsOnExecutor, type KernelNttOptions } from "./ntt.ts";
 export {
   nttFourStep,
   nttFourStepValues,
@@ -31,3 +31,4 @@ export {
   type MsmResident,
   type MsmPhase,
 } from "./msm.ts";
+export { GpuProverDevice, openProverDevice, type ProverDeviceOptions, type DeviceCounts, type OpenProverDeviceOptions } from "./prover-device.ts";

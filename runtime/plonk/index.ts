@@ -35,6 +35,7 @@ export {
 } from "./kzg.ts";
 export { keygen, KeygenError, zeroKnowledgeGaps, type ProvingKey, type VerifyingKey, type CircuitShape, type KeygenOptions } from "./keygen.ts";
 export { prove, ProverError, type ProveOptions } from "./prover.ts";
+export type { ProverDevice } from "./kzg.ts";
 export { UnsatisfiedError } from "./vanishing/prover.ts";
 export { LookupError } from "./lookup/prover.ts";
 export { BusError } from "./bus/index.ts";

@@ -176,19 +176,40 @@ function modInvP(a: bigint): bigint {
   return bn254.fields.Fp.inv(a);
 }
 
+/**
+ * Where the prover's MSMs and NTTs may run instead of the CPU (runtime/gpu's GpuProverDevice is one):
+ * each call answers with the result, or undefined/false to leave that call to the CPU. Results must equal
+ * the CPU's exactly (the same point; the same field elements), so a proof does not depend on the device.
+ */
+export interface ProverDevice {
+  /** Σ scalars[i]·points[i] (points packed as runtime/curve packs them). */
+  msm(points: PackedG1, scalars: FieldVec): Promise<G1 | undefined>;
+  /** In place, runtime/curve `nttInPlace`'s convention; true when done. */
+  ntt(values: FieldVec, opts: { inverse?: boolean; coset?: bigint }): Promise<boolean>;
+}
+
+/** msmG1, or the device's MSM when it takes the call. */
+async function deviceMsm(device: ProverDevice | undefined, points: PackedG1, scalars: FieldVec | readonly bigint[], opts: MsmOptions = {}): Promise<G1> {
+  if (device) {
+    const r = await device.msm(points, scalars instanceof FieldVec ? scalars : FieldVec.fromBigints(BN254_FR, scalars));
+    if (r) return r;
+  }
+  return msmG1(points, scalars, opts);
+}
+
 /** Commitment to a polynomial in coefficient form. */
-export async function commit(srs: Srs, coeffs: readonly bigint[]): Promise<G1> {
+export async function commit(srs: Srs, coeffs: readonly bigint[], device?: ProverDevice): Promise<G1> {
   let len = coeffs.length;
   while (len > 0 && coeffs[len - 1] === 0n) len--;
   if (len > srs.g1.length) throw new Error(`KZG: polynomial of degree ${len - 1} exceeds the SRS (${srs.g1.length} powers)`);
   if (len === 0) return G1Ops.infinityAffine;
   const packed = packedSrs(srs);
   const prefix: PackedG1 = { n: len, data: packed.data.subarray(0, len * 16) };
-  return msmG1(prefix, coeffs.length === len ? coeffs : coeffs.slice(0, len));
+  return deviceMsm(device, prefix, coeffs.length === len ? coeffs : coeffs.slice(0, len));
 }
 
 /** Commitment to a polynomial whose coefficients are packed (FieldVec over BN254 Fr). */
-export async function commitVec(srs: Srs, coeffs: FieldVec): Promise<G1> {
+export async function commitVec(srs: Srs, coeffs: FieldVec, device?: ProverDevice): Promise<G1> {
   if (coeffs.field !== BN254_FR) throw new TypeError(`KZG: coefficients must be over bn254_fr, got ${coeffs.field.name}`);
   const d = coeffs.data;
   let len = coeffs.length;
@@ -200,7 +221,7 @@ export async function commitVec(srs: Srs, coeffs: FieldVec): Promise<G1> {
   if (len > srs.g1.length) throw new Error(`KZG: polynomial of degree ${len - 1} exceeds the SRS (${srs.g1.length} powers)`);
   if (len === 0) return G1Ops.infinityAffine;
   const packed = packedSrs(srs);
-  return msmG1({ n: len, data: packed.data.subarray(0, len * 16) }, len === coeffs.length ? coeffs : new FieldVec(BN254_FR, len, d.subarray(0, len * 8)));
+  return deviceMsm(device, { n: len, data: packed.data.subarray(0, len * 16) }, len === coeffs.length ? coeffs : new FieldVec(BN254_FR, len, d.subarray(0, len * 8)));
 }
 
 // The SRS is packed once (Montgomery form, shared memory) for the WASM MSM workers.
@@ -307,7 +328,7 @@ export async function commitLagrange(
   srs: Srs,
   k: number,
   columns: ReadonlyArray<{ values: readonly bigint[] | FieldVec; x?: bigint }>,
-  opts: Pick<MsmOptions, "callerWorks"> = {},
+  opts: Pick<MsmOptions, "callerWorks"> & { device?: ProverDevice } = {},
 ): Promise<G1[] | undefined> {
   const basis = await lagrangeBasis(srs, k);
   if (!basis) return undefined;
@@ -318,17 +339,17 @@ export async function commitLagrange(
       const m = withX ? n + 1 : values.length;
       const pts: PackedG1 = { n: m, data: basis.data.subarray(0, m * 16) };
       const o = { callerWorks: opts.callerWorks };
-      if (!withX) return msmG1(pts, values instanceof FieldVec ? values : values.map((v) => v ?? 0n), o);
+      if (!withX) return deviceMsm(opts.device, pts, values instanceof FieldVec ? values : values.map((v) => v ?? 0n), o);
       const sc = FieldVec.zeros(BN254_FR, m);
       sc.data.set((values instanceof FieldVec ? values : FieldVec.fromBigints(BN254_FR, values.map((v) => v ?? 0n))).data);
       sc.set(n, x);
-      return msmG1(pts, sc, o);
+      return deviceMsm(opts.device, pts, sc, o);
   });
 }
 
 /** Coefficient-form commitments of several polynomials, side by side on the worker pool. */
-export function commitMany(srs: Srs, polys: readonly Coeffs[]): Promise<G1[]> {
-  return inFlight(polys, (p) => (p instanceof FieldVec ? commitVec(srs, p) : commit(srs, p)));
+export function commitMany(srs: Srs, polys: readonly Coeffs[], device?: ProverDevice): Promise<G1[]> {
+  return inFlight(polys, (p) => (p instanceof FieldVec ? commitVec(srs, p, device) : commit(srs, p, device)));
 }
 
 /**
@@ -493,7 +514,7 @@ export function divideByLinearVec(p: FieldVec, z: bigint): FieldVec {
 }
 
 /** One witness commitment per distinct point for Σ v^i·f_i opened there. */
-export async function openBatch(srs: Srs, queries: readonly ProverQuery[], v: bigint): Promise<G1[]> {
+export async function openBatch(srs: Srs, queries: readonly ProverQuery[], v: bigint, device?: ProverDevice): Promise<G1[]> {
   const witnesses = groupByPoint(queries).map((g) => {
     const scalars: bigint[] = [];
     let vi = 1n;
@@ -503,7 +524,7 @@ export async function openBatch(srs: Srs, queries: readonly ProverQuery[], v: bi
     }
     return divideByLinearVec(linearCombination(g.qs.map((q) => q.poly), scalars), g.point);
   });
-  return commitMany(srs, witnesses);
+  return commitMany(srs, witnesses, device);
 }
 
 /** openBatch on BigInt arithmetic: the reference the packed path is tested against. */

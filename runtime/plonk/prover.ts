@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import { R, fromBytesBE } from "../poly/fr.ts";
 import type { Column, Witness } from "./cs.ts";
 import type { ProvingKey } from "./keygen.ts";
-import { type G1, type ProverQuery, commitLagrange, commitMany, evaluateAt, linearCombination, openBatch, packCoeffs } from "./kzg.ts";
+import { type G1, type ProverDevice, type ProverQuery, commitLagrange, commitMany, evaluateAt, linearCombination, openBatch, packCoeffs } from "./kzg.ts";
 import { Transcript } from "./transcript.ts";
 import { allConstraints, compress, openingQueries, permutationChunks } from "./constraints.ts";
 import { permutationProducts } from "./permutation/prover.ts";
@@ -37,6 +37,11 @@ export interface ProveOptions {
   unchecked?: boolean;
   /** Worker threads for the quotient evaluation (default: available parallelism); 1 keeps it on this thread. */
   threads?: number;
+  /**
+   * Runs MSMs and NTTs on a device (runtime/gpu's GpuProverDevice) where it takes the call; the CPU runs
+   * the rest. The proof is the same bytes with or without it (given the same `random`).
+   */
+  device?: ProverDevice;
 }
 
 export function absorbInstance(t: Transcript, instance: readonly (readonly bigint[])[]): void {
@@ -85,35 +90,41 @@ export async function prove(pk: ProvingKey, witness: Witness, opts: ProveOptions
   };
   // Polynomials stay packed (Montgomery limbs) from interpolation to the opening: each column is converted
   // from BigInt once, and commitments, extended evaluations, evaluations at x and the opening read the limbs.
-  const interpolate = (values: readonly bigint[]): FieldVec => {
+  const dev = opts.device;
+  const interpolate = async (values: readonly bigint[]): Promise<FieldVec> => {
     const v = FieldVec.fromBigints(BN254_FR, values);
-    nttInPlace(v, { inverse: true });
+    if (!(dev && (await dev.ntt(v, { inverse: true })))) nttInPlace(v, { inverse: true });
     return v;
   };
   // Extended columns live in shared memory: the quotient's worker threads read them without a copy.
-  const extend = (coeffs: FieldVec): FieldVec => {
+  const extend = async (coeffs: FieldVec): Promise<FieldVec> => {
     const v = new FieldVec(BN254_FR, domain.extN, new Uint32Array(new SharedArrayBuffer(domain.extN * BN254_FR.limbs * 4)));
     v.data.set(coeffs.data);
-    nttInPlace(v, { coset: domain.g });
+    if (!(dev && (await dev.ntt(v, { coset: domain.g })))) nttInPlace(v, { coset: domain.g });
     return v;
+  };
+  const each = async <T, U>(xs: readonly T[], f: (x: T) => Promise<U>): Promise<U[]> => {
+    const out: U[] = [];
+    for (const x of xs) out.push(await f(x));
+    return out;
   };
   // Commitments run side by side on the worker pool. Columns known by their values on the domain commit
   // through the SRS's Lagrange basis (witness values are often small, which the MSM's zero digits skip);
   // the point is the same as from the coefficients, which are used when the SRS has no Lagrange basis.
-  const commitAll = (polys: readonly FieldVec[]): Promise<G1[]> => commitMany(pk.srs, polys);
+  const commitAll = (polys: readonly FieldVec[]): Promise<G1[]> => commitMany(pk.srs, polys, dev);
   // The value-form commitments start on the pool before this thread interpolates the same columns, and are
   // awaited after: the MSMs and the inverse NTTs overlap.
-  const commitValues = async (values: readonly (readonly bigint[])[], interpolated: () => FieldVec[]): Promise<[G1[], FieldVec[]]> => {
-    const committing = commitLagrange(pk.srs, domain.k, values.map((v) => ({ values: v })), { callerWorks: false });
-    const coeffs = interpolated();
+  const commitValues = async (values: readonly (readonly bigint[])[], interpolated: () => Promise<FieldVec[]>): Promise<[G1[], FieldVec[]]> => {
+    const committing = commitLagrange(pk.srs, domain.k, values.map((v) => ({ values: v })), { callerWorks: false, device: dev });
+    const coeffs = await interpolated();
     return [(await committing) ?? (await commitAll(coeffs)), coeffs];
   };
   const instanceValues = witness.instance.map((c) => pad(c, false));
-  const instanceExt = instanceValues.map((v) => extend(interpolate(v)));
+  const instanceExt = await each(instanceValues, async (v) => extend(await interpolate(v)));
 
   // Round 1: advice.
   const adviceValues = witness.advice.map((c) => pad(c, true));
-  const [adviceCommits, adviceCoeffs] = await commitValues(adviceValues, () => adviceValues.map(interpolate));
+  const [adviceCommits, adviceCoeffs] = await commitValues(adviceValues, () => each(adviceValues, interpolate));
   adviceCommits.forEach((p) => tr.absorbPoint(p));
   phase("advice commitments");
 
@@ -149,7 +160,7 @@ export async function prove(pk: ProvingKey, witness: Witness, opts: ProveOptions
     lookupT.push(tv);
     mValues.push(multiplicities(l.name, f, tv, n, usable, random, opts.unchecked));
   }
-  const [mCommits, mCoeffs] = await commitValues(mValues, () => mValues.map(interpolate));
+  const [mCommits, mCoeffs] = await commitValues(mValues, () => each(mValues, interpolate));
   mCommits.forEach((p) => tr.absorbPoint(p));
   phase("lookup multiplicities");
 
@@ -178,7 +189,7 @@ export async function prove(pk: ProvingKey, witness: Witness, opts: ProveOptions
   const lastZ = zValues[zValues.length - 1];
   if (!opts.unchecked && lastZ && lastZ[usable] !== 1n) throw new ProverError("copy constraints are not satisfied (run the MockProver to find which)");
   const phiValues = shape.lookups.map((_, i) => runningSum(lookupF[i], lookupT[i], mValues[i], usable, beta, random));
-  const [zPhiCommits, zPhiCoeffs] = await commitValues([...zValues, ...phiValues], () => [...zValues, ...phiValues].map(interpolate));
+  const [zPhiCommits, zPhiCoeffs] = await commitValues([...zValues, ...phiValues], () => each([...zValues, ...phiValues], interpolate));
   const zCoeffs = zPhiCoeffs.slice(0, zValues.length);
   const phiCoeffs = zPhiCoeffs.slice(zValues.length);
   const zCommits = zPhiCommits.slice(0, zValues.length);
@@ -187,18 +198,18 @@ export async function prove(pk: ProvingKey, witness: Witness, opts: ProveOptions
   phiCommits.forEach((p) => tr.absorbPoint(p));
   // Bus running sums (bus/index.ts), committed after the lookups' (absent for circuits without buses).
   const busValues = shape.buses ? busRunningSums(shape.buses, shape.degree, n, usable, theta, beta, rowReader, random, opts.unchecked) : [];
-  const busCoeffs = busValues.map(interpolate);
-  const busCommits = busValues.length ? ((await commitLagrange(pk.srs, domain.k, busValues.map((v) => ({ values: v })))) ?? (await commitAll(busCoeffs))) : [];
+  const busCoeffs = await each(busValues, interpolate);
+  const busCommits = busValues.length ? ((await commitLagrange(pk.srs, domain.k, busValues.map((v) => ({ values: v })), { device: dev })) ?? (await commitAll(busCoeffs))) : [];
   busCommits.forEach((p) => tr.absorbPoint(p));
   phase("permutation and lookup products");
 
   // Round 4: quotient.
   const y = tr.challenge();
-  const adviceExt = adviceCoeffs.map(extend);
-  const zExt = zCoeffs.map(extend);
-  const mExt = mCoeffs.map(extend);
-  const phiExt = phiCoeffs.map(extend);
-  const busExt = busCoeffs.map(extend);
+  const adviceExt = await each(adviceCoeffs, extend);
+  const zExt = await each(zCoeffs, extend);
+  const mExt = await each(mCoeffs, extend);
+  const phiExt = await each(phiCoeffs, extend);
+  const busExt = await each(busCoeffs, extend);
   phase("extended-domain FFTs");
   const ext = (c: Column): FieldVec => {
     const tables: Record<string, FieldVec[]> = {
@@ -261,7 +272,7 @@ export async function prove(pk: ProvingKey, witness: Witness, opts: ProveOptions
   phase("evaluations");
 
   const v = tr.challenge();
-  const opening = await openBatch(pk.srs, queries, v);
+  const opening = await openBatch(pk.srs, queries, v, dev);
   opening.forEach((p) => tr.absorbPoint(p));
   phase("batched opening");
 
