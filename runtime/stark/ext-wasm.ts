@@ -81,6 +81,25 @@ const WAT = `
     (i32.store (i32.add (local.get $p) (i32.mul (local.get $s) (i32.const 3))) (i32.load offset=12 (local.get $tmp)))
     (br $l))))
 
+;; o[i] += e·a[i] for i < n (e: 4 words; a, o: four columns of n words; tmp: 4 words)
+(func $ext_axpy (param $e i32) (param $a i32) (param $o i32) (param $n i32) (param $tmp i32)
+  (local $i i32) (local $s i32) (local $off i32) (local $p i32) (local $j i32) (local $v i32)
+  (local.set $s (i32.shl (local.get $n) (i32.const 2)))
+  (block $d (loop $l
+    (br_if $d (i32.ge_u (local.get $i) (local.get $n)))
+    (local.set $off (i32.shl (local.get $i) (i32.const 2)))
+    (call $em (local.get $e) (i32.const 4) (i32.add (local.get $a) (local.get $off)) (local.get $s) (local.get $tmp) (i32.const 4))
+    (local.set $j (i32.const 0))
+    (block $jd (loop $jl
+      (br_if $jd (i32.ge_u (local.get $j) (i32.const 4)))
+      (local.set $p (i32.add (i32.add (local.get $o) (local.get $off)) (i32.mul (local.get $s) (local.get $j))))
+      (local.set $v (i32.add (i32.load (local.get $p)) (i32.load (i32.add (local.get $tmp) (i32.shl (local.get $j) (i32.const 2))))))
+      (i32.store (local.get $p) (select (i32.sub (local.get $v) (i32.const ${P})) (local.get $v) (i32.ge_u (local.get $v) (i32.const ${P}))))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (br $jl)))
+    (local.set $i (i32.add (local.get $i) (i32.const 1)))
+    (br $l))))
+
 ;; out[i] = z^i for i < n (four columns of n words; z: 4 words)
 (func $ext_powers (param $z i32) (param $out i32) (param $n i32)
   (local $i i32) (local $s i32) (local $off i32)
@@ -104,6 +123,7 @@ interface Engine {
   prefix: (c: number, pre: number, n: number, acc: number) => void;
   back: (c: number, pre: number, n: number, iv: number, tmp: number) => void;
   powers: (z: number, out: number, n: number) => void;
+  axpy: (e: number, a: number, o: number, n: number, tmp: number) => void;
 }
 
 let engine: Engine | null | undefined;
@@ -111,10 +131,10 @@ let engine: Engine | null | undefined;
 function getEngine(): Engine | null {
   if (engine !== undefined) return engine;
   try {
-    const c = compileModule("babybear-ext4", [() => ({ code: WAT, exports: ["ext_mul_cols", "ext_prefix", "ext_back", "ext_powers"] })]);
+    const c = compileModule("babybear-ext4", [() => ({ code: WAT, exports: ["ext_mul_cols", "ext_prefix", "ext_back", "ext_powers", "ext_axpy"] })]);
     const w = new WasmInstance(c.module, c.constEnd);
     const ex = w.exports as unknown as Record<string, never>;
-    engine = { w, mulCols: ex.ext_mul_cols, prefix: ex.ext_prefix, back: ex.ext_back, powers: ex.ext_powers };
+    engine = { w, mulCols: ex.ext_mul_cols, prefix: ex.ext_prefix, back: ex.ext_back, powers: ex.ext_powers, axpy: ex.ext_axpy };
   } catch {
     engine = null;
   }
@@ -186,6 +206,21 @@ export function wasmExtPowers(z: Ext, n: number): Uint32Array[] | null {
   const o = [new Uint32Array(n), new Uint32Array(n), new Uint32Array(n), new Uint32Array(n)];
   getCols(e.w, po, n, o);
   return o;
+}
+
+/** o[i] += e·a[i] over four extension columns each (FRI folding); false where the WASM loops are not in use. */
+export function wasmExtAxpy(e: Ext, a: Uint32Array[], o: Uint32Array[]): boolean {
+  const n = a[0].length;
+  const en = use(n);
+  if (!en) return false;
+  en.w.reset();
+  const pe = en.w.put(Uint32Array.from(e));
+  const pa = putCols(en.w, a, n);
+  const po = putCols(en.w, o, n);
+  const tmp = en.w.alloc(16);
+  en.axpy(pe, pa, po, n, tmp);
+  getCols(en.w, po, n, o);
+  return true;
 }
 
 /** Batch inversion of four extension columns in place (WASM where in use, else field.ts's loop). */

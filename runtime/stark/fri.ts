@@ -8,6 +8,7 @@
 // a constant multiple of the folded domain's, which keeps the sum of low degree). Folding stops at
 // blowup·2^logFinalLen points, whose polynomial (2^logFinalLen coefficients) is sent in the clear. Then
 // proof-of-work grinding, then the query indices.
+import { wasmExtAxpy } from "./ext-wasm.ts";
 import { GENERATOR, P, add, batchInv, eadd, emul, emulAt, escale, esub, eeq, inv, mul, pow, rootOfUnity, sub, type Ext } from "./field.ts";
 import { MerkleTree, verifyPath } from "./merkle.ts";
 import { bitReverse, cosetPointsBitrev, interpolateCosetBitrev } from "./ntt.ts";
@@ -76,7 +77,7 @@ export function friProve(
     const next = [new Uint32Array(half), new Uint32Array(half), new Uint32Array(half), new Uint32Array(half)];
     foldColumns(c, beta, invTwoX, next);
     const ro = inputs.get(logN - 1);
-    if (ro) {
+    if (ro && !wasmExtAxpy(emul(beta, beta), ro, next)) {
       const b2 = emul(beta, beta);
       const b2c = [Uint32Array.of(b2[0]), Uint32Array.of(b2[1]), Uint32Array.of(b2[2]), Uint32Array.of(b2[3])];
       const tmp = [new Uint32Array(1), new Uint32Array(1), new Uint32Array(1), new Uint32Array(1)];
@@ -132,6 +133,7 @@ function foldColumns(c: Uint32Array[], beta: Ext, invTwoX: Uint32Array, next: Ui
       oj[k] = mul(sub(a, b), invTwoX[k]);
     }
   }
+  if (wasmExtAxpy(beta, odd, next)) return;
   const bc = [Uint32Array.of(beta[0]), Uint32Array.of(beta[1]), Uint32Array.of(beta[2]), Uint32Array.of(beta[3])];
   const tmp = [new Uint32Array(1), new Uint32Array(1), new Uint32Array(1), new Uint32Array(1)];
   for (let k = 0; k < half; k++) {

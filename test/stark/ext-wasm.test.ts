@@ -4,7 +4,7 @@
 import { describe, it, expect } from "vitest";
 import { mulberry32 } from "../../base/prng/index.ts";
 import * as F from "../../runtime/stark/field.ts";
-import { wasmExtBatchInv, wasmExtMulCols, wasmExtPowers } from "../../runtime/stark/ext-wasm.ts";
+import { wasmExtAxpy, wasmExtBatchInv, wasmExtMulCols, wasmExtPowers } from "../../runtime/stark/ext-wasm.ts";
 import { extMulColsTs } from "../../runtime/stark/vec.ts";
 import { encodeProof, keygen, prove, verify } from "../../runtime/stark/index.ts";
 import { syntheticAir, syntheticTrace } from "../../runtime/stark/workload.ts";
@@ -66,6 +66,15 @@ describe("extension arithmetic in WebAssembly", () => {
       expect(at(w, i)).toEqual(x);
       x = refMul(x, z);
     }
+  });
+
+  it("o += e·a (FRI folding) equals the scalar field code", () => {
+    const a = cols(n);
+    const o = cols(n);
+    const e: F.Ext = [F.P - 1, 3, F.P - 2, 65536];
+    const want = Array.from({ length: n }, (_, i) => F.eadd(at(o, i), refMul(e, at(a, i))));
+    expect(wasmExtAxpy(e, a, o)).toBe(true);
+    for (let i = 0; i < n; i++) expect(at(o, i)).toEqual(want[i]);
   });
 
   it("small sizes stay on the TypeScript path", () => {
