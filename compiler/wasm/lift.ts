@@ -9,8 +9,10 @@
 // - a local assigned inside a block or loop is carried: it is an extra result of the block (and an
 //   extra argument of the loop), so every branch passes its current value along;
 // - linear memory, globals, tables → the wasm dialect; signed division's overflow → wasm.trap_if.
-// Floating point and post-MVP proposals are validated (where their encoding is known) but not lifted:
-// the function is reported unsupported with the first such instruction.
+// - float arithmetic and conversions → cf.call of the soft-float library's functions (softfloat.ts),
+//   the trapping float → integer conversions with wasm.trap_if on the library's status.
+// Post-MVP proposals are validated (where their encoding is known) but not lifted: the function is
+// reported unsupported with the first such instruction.
 import { type Value, Block, Op, Region, T, type Type } from "../ir/index.ts";
 import { type FuncType, Reader, type ValType, type WasmModule, WasmError, valType } from "./binary.ts";
 
@@ -24,6 +26,7 @@ export const TRAP = {
   unreachable: 10,
   overflow: 12,
   unsupported: 16,
+  invalidConversion: 18,
 } as const;
 
 type Unknown = "unknown";
@@ -58,8 +61,8 @@ export interface LiftedFunc {
 }
 
 // f32 and f64 values are carried as their bit patterns: moving, loading, storing, reinterpreting,
-// comparing and the sign operations need nothing else; arithmetic and conversions (soft-float) are
-// not lifted yet
+// comparing and the sign operations need nothing else; arithmetic and conversions call the
+// soft-float library
 const NUMTYPE: Record<string, Type> = { i32: T.i32, i64: T.i64, f32: T.i32, f64: T.i64 };
 export const irType = (t: ValType): Type | undefined => NUMTYPE[t];
 const sigOf = (ft: FuncType) => `${ft.params.join(" ")} -> ${ft.results.join(" ")}`;
@@ -204,6 +207,18 @@ const fcmp = (pred: string): Lower => (l, [a, b]) => {
   }
   return l.emit1("i.zext", [r], T.i32);
 };
+/** A call of the soft-float library's function `name` (compiler/wasm/softfloat.rs). */
+const sf = (name: string, out: Type): Lower => (l, args) => l.softfloat(name, args, out);
+/**
+ * A trapping float → integer conversion: the library's status (1 NaN, 2 out of range) selects the
+ * trap, then the saturating conversion gives the value.
+ */
+const sfTrunc = (name: string, out: Type): Lower => (l, [a]) => {
+  const st = l.softfloat(`${name}_check`, [a], T.i32);
+  l.emit("wasm.trap_if", [l.emit1("i.cmp", [st, l.konst(T.i32, 1n)], T.i1, { pred: "eq" })], [], { code: BigInt(TRAP.invalidConversion), msg: "invalid conversion to integer" });
+  l.emit("wasm.trap_if", [l.emit1("i.cmp", [st, l.konst(T.i32, 2n)], T.i1, { pred: "eq" })], [], { code: BigInt(TRAP.overflow), msg: "integer overflow" });
+  return l.softfloat(`${name}_sat`, [a], out);
+};
 const sext = (from: number, to: Type): Lower => (l, [a]) => l.emit1("i.sext", [l.emit1("i.trunc", [a], T.int(from))], to);
 
 interface NumOp {
@@ -233,33 +248,34 @@ const def = (code: number, name: string, ins: string, outs: string, lower?: Lowe
   for (const [w, c0] of [["f32", 0x5b], ["f64", 0x61]] as const)
     ["eq", "ne", "lt", "gt", "le", "ge"].forEach((n, i) => def(c0 + i, `${w}.${n}`, `${w} ${w}`, "i32", fcmp(n)));
   for (const [w, u0, b0] of [["f32", 0x8b, 0x92], ["f64", 0x99, 0xa0]] as const) {
-    ["abs", "neg", "ceil", "floor", "trunc", "nearest", "sqrt"].forEach((n, i) => def(u0 + i, `${w}.${n}`, w, w, n === "abs" ? fsign("abs") : n === "neg" ? fsign("neg") : undefined));
-    ["add", "sub", "mul", "div", "min", "max", "copysign"].forEach((n, i) => def(b0 + i, `${w}.${n}`, `${w} ${w}`, w, n === "copysign" ? fsign("copysign") : undefined));
+    const t = irType(w)!;
+    ["abs", "neg", "ceil", "floor", "trunc", "nearest", "sqrt"].forEach((n, i) => def(u0 + i, `${w}.${n}`, w, w, n === "abs" ? fsign("abs") : n === "neg" ? fsign("neg") : sf(`${w}_${n}`, t)));
+    ["add", "sub", "mul", "div", "min", "max", "copysign"].forEach((n, i) => def(b0 + i, `${w}.${n}`, `${w} ${w}`, w, n === "copysign" ? fsign("copysign") : sf(`${w}_${n}`, t)));
   }
   // reinterpretations: the same bits
   for (const [code, name, from, to] of [[0xbc, "i32.reinterpret_f32", "f32", "i32"], [0xbd, "i64.reinterpret_f64", "f64", "i64"], [0xbe, "f32.reinterpret_i32", "i32", "f32"], [0xbf, "f64.reinterpret_i64", "i64", "f64"]] as const)
     def(code, name, from, to, (_l, [a]) => a);
   def(0xa7, "i32.wrap_i64", "i64", "i32", conv("i.trunc", T.i32));
-  def(0xa8, "i32.trunc_f32_s", "f32", "i32");
-  def(0xa9, "i32.trunc_f32_u", "f32", "i32");
-  def(0xaa, "i32.trunc_f64_s", "f64", "i32");
-  def(0xab, "i32.trunc_f64_u", "f64", "i32");
+  def(0xa8, "i32.trunc_f32_s", "f32", "i32", sfTrunc("i32_trunc_f32_s", T.i32));
+  def(0xa9, "i32.trunc_f32_u", "f32", "i32", sfTrunc("i32_trunc_f32_u", T.i32));
+  def(0xaa, "i32.trunc_f64_s", "f64", "i32", sfTrunc("i32_trunc_f64_s", T.i32));
+  def(0xab, "i32.trunc_f64_u", "f64", "i32", sfTrunc("i32_trunc_f64_u", T.i32));
   def(0xac, "i64.extend_i32_s", "i32", "i64", conv("i.sext", T.i64));
   def(0xad, "i64.extend_i32_u", "i32", "i64", conv("i.zext", T.i64));
-  def(0xae, "i64.trunc_f32_s", "f32", "i64");
-  def(0xaf, "i64.trunc_f32_u", "f32", "i64");
-  def(0xb0, "i64.trunc_f64_s", "f64", "i64");
-  def(0xb1, "i64.trunc_f64_u", "f64", "i64");
-  def(0xb2, "f32.convert_i32_s", "i32", "f32");
-  def(0xb3, "f32.convert_i32_u", "i32", "f32");
-  def(0xb4, "f32.convert_i64_s", "i64", "f32");
-  def(0xb5, "f32.convert_i64_u", "i64", "f32");
-  def(0xb6, "f32.demote_f64", "f64", "f32");
-  def(0xb7, "f64.convert_i32_s", "i32", "f64");
-  def(0xb8, "f64.convert_i32_u", "i32", "f64");
-  def(0xb9, "f64.convert_i64_s", "i64", "f64");
-  def(0xba, "f64.convert_i64_u", "i64", "f64");
-  def(0xbb, "f64.promote_f32", "f32", "f64");
+  def(0xae, "i64.trunc_f32_s", "f32", "i64", sfTrunc("i64_trunc_f32_s", T.i64));
+  def(0xaf, "i64.trunc_f32_u", "f32", "i64", sfTrunc("i64_trunc_f32_u", T.i64));
+  def(0xb0, "i64.trunc_f64_s", "f64", "i64", sfTrunc("i64_trunc_f64_s", T.i64));
+  def(0xb1, "i64.trunc_f64_u", "f64", "i64", sfTrunc("i64_trunc_f64_u", T.i64));
+  def(0xb2, "f32.convert_i32_s", "i32", "f32", sf("f32_convert_i32_s", T.i32));
+  def(0xb3, "f32.convert_i32_u", "i32", "f32", sf("f32_convert_i32_u", T.i32));
+  def(0xb4, "f32.convert_i64_s", "i64", "f32", sf("f32_convert_i64_s", T.i32));
+  def(0xb5, "f32.convert_i64_u", "i64", "f32", sf("f32_convert_i64_u", T.i32));
+  def(0xb6, "f32.demote_f64", "f64", "f32", sf("f32_demote_f64", T.i32));
+  def(0xb7, "f64.convert_i32_s", "i32", "f64", sf("f64_convert_i32_s", T.i64));
+  def(0xb8, "f64.convert_i32_u", "i32", "f64", sf("f64_convert_i32_u", T.i64));
+  def(0xb9, "f64.convert_i64_s", "i64", "f64", sf("f64_convert_i64_s", T.i64));
+  def(0xba, "f64.convert_i64_u", "i64", "f64", sf("f64_convert_i64_u", T.i64));
+  def(0xbb, "f64.promote_f32", "f32", "f64", sf("f64_promote_f32", T.i64));
   def(0xc0, "i32.extend8_s", "i32", "i32", sext(8, T.i32));
   def(0xc1, "i32.extend16_s", "i32", "i32", sext(16, T.i32));
   def(0xc2, "i64.extend8_s", "i64", "i64", sext(8, T.i64));
@@ -285,6 +301,8 @@ export interface LiftContext {
   syms: string[];
   /** functions that ref.func may name (declared in elements, exports, globals) */
   declaredRefs: Set<number>;
+  /** the CWIR symbol of the soft-float library's function `name` (linked when used) */
+  softfloat(name: string): string;
 }
 
 export class FuncLifter {
@@ -342,6 +360,10 @@ export class FuncLifter {
       this.consts.set(key, c);
     }
     return c;
+  }
+  /** A call of the soft-float library's function `name`. */
+  softfloat(name: string, args: Value[], out: Type): Value {
+    return this.emit1("cf.call", args, out, { callee: { sym: this.ctx.softfloat(name) } });
   }
   /** Notes the first instruction that cannot be lifted; in dead code (never run) it only validates. */
   private mark(what: string): void {
@@ -708,9 +730,10 @@ export class FuncLifter {
     const three = () => this.popAll(["i32", "i32", "i32"]);
     if (sub <= 7) {
       const names = ["i32.trunc_sat_f32_s", "i32.trunc_sat_f32_u", "i32.trunc_sat_f64_s", "i32.trunc_sat_f64_u", "i64.trunc_sat_f32_s", "i64.trunc_sat_f32_u", "i64.trunc_sat_f64_s", "i64.trunc_sat_f64_u"];
-      this.pop(sub % 4 < 2 ? "f32" : "f64");
-      this.mark(`${names[sub]} (floating point)`);
-      this.push(sub < 4 ? "i32" : "i64");
+      const a = this.pop(sub % 4 < 2 ? "f32" : "f64");
+      const out = sub < 4 ? T.i32 : T.i64;
+      // the library's saturating conversion is the *_sat function of the trapping one
+      this.push(sub < 4 ? "i32" : "i64", this.emitting ? this.softfloat(`${names[sub].replace("trunc_sat", "trunc").replace(".", "_")}_sat`, [a.v!], out) : undefined);
       return;
     }
     switch (sub) {

@@ -86,3 +86,29 @@ export function isNaNBits(t: string, v: bigint): boolean {
   return false;
 }
 export const CANONICAL = { f32: 0x7fc00000n, f64: 0x7ff8000000000000n } as const;
+
+/**
+ * A guest applying `op` to every 8-byte operand record of its input (one operand per 8 bytes) and
+ * writing one 8-byte result per record; `loadsOnly`: the same loop with a constant for the result.
+ */
+export function floatGuestWat(op: FloatOp, loadsOnly = false): string {
+  const OUT = 0x20000;
+  const args = op.ins.map((t, i) => `(${t}.load offset=${8 * i} (local.get $p))`);
+  const value = loadsOnly ? `(block (result ${op.out}) ${args.map((a) => `(drop ${a})`).join(" ")} (${op.out}.const 0))` : `(${op.wasm} ${args.join(" ")})`;
+  return `(module
+  (import "zkvm" "input_len" (func $len (result i32)))
+  (import "zkvm" "read_input" (func $read (param i32 i32)))
+  (import "zkvm" "write_output" (func $write (param i32 i32)))
+  (memory (export "mem") 4)
+  (func (export "main") (local $n i32) (local $p i32) (local $q i32)
+    (local.set $n (call $len))
+    (call $read (i32.const 0) (local.get $n))
+    (local.set $q (i32.const ${OUT}))
+    (block (loop
+      (br_if 1 (i32.ge_u (local.get $p) (local.get $n)))
+      (${op.out}.store (local.get $q) ${value})
+      (local.set $p (i32.add (local.get $p) (i32.const ${8 * op.ins.length})))
+      (local.set $q (i32.add (local.get $q) (i32.const 8)))
+      (br 0)))
+    (call $write (i32.const ${OUT}) (i32.sub (local.get $q) (i32.const ${OUT})))))`;
+}

@@ -1,4 +1,4 @@
-// The soft-float library (stdlib/zkvm/softfloat.rs, compiled to compiler/wasm/softfloat-wasm.ts)
+// The soft-float library (compiler/wasm/softfloat.rs, compiled to compiler/wasm/softfloat-wasm.ts)
 // against V8's own float instructions as the outside reference: 10,000 operands (pairs) per
 // operation, weighted towards ±0, ±inf, NaNs with payloads, subnormals and range boundaries. Results
 // must be bit-exact; a NaN result must be the canonical NaN (which the spec allows for every float

@@ -242,6 +242,7 @@ const TRAP_NAMES: Record<number, string[]> = {
   14: ["uninitialized element", "undefined element"],
   15: ["indirect call type mismatch"],
   17: ["out of bounds"],
+  18: ["invalid conversion to integer"],
 };
 function trapKinds(e: ZkvmError): string[] | "unsupported" {
   const m = /(?:trap|check) (\d+)/.exec(e.message);

@@ -1,6 +1,6 @@
 //! Soft-float for WebAssembly guests on the zkVM: IEEE 754 binary32/binary64 arithmetic and
 //! conversions with WebAssembly's semantics, in integer operations only (the prover has no float
-//! unit). Compiled to WebAssembly (`npm run build:softfloat`), then lifted by the WASM frontend
+//! unit). Compiled to WebAssembly by scripts/build-softfloat.ts, then lifted by the WASM frontend
 //! like guest code and linked into a guest that uses floats (spec/wasm.md, "Floating point").
 //!
 //! Values are bit patterns: an f32 in a u32, an f64 in a u64. Every function is generic over the
