@@ -7,6 +7,7 @@ import { type Diagnostic, error } from "../../base/diagnostics/index.ts";
 import { type Attr, Block, Func, Module, Op, Region, T, type Type, type Value, verifyModule } from "../ir/index.ts";
 import { type ValType, type WasmModule, WasmError, decodeModule } from "./binary.ts";
 import { FuncLifter, TRAP, UnsupportedError, irType, sigOf } from "./lift.ts";
+import { softfloatFuncs, softfloatSym } from "./softfloat.ts";
 import { WASI_MODULE, wasiForward, wasiFuncs, wasiProvides } from "./wasi.ts";
 
 export { TRAP } from "./lift.ts";
@@ -61,7 +62,7 @@ export function compileWasm(bytes: Uint8Array, opts: WasmOptions = {}): WasmBuil
     m = decodeModule(bytes);
     return lower(m, opts, file);
   } catch (e) {
-    if (e instanceof UnsupportedError) return { diagnostics: [error("E0691", describe(m, e, file), undefined, "the zkVM runs the WebAssembly MVP integer instructions, sign extension, multi-value and bulk memory")], unsupported: [] };
+    if (e instanceof UnsupportedError) return { diagnostics: [error("E0691", describe(m, e, file), undefined, "the zkVM runs the WebAssembly MVP (floats through soft-float), sign extension, saturating conversions, multi-value and bulk memory")], unsupported: [] };
     if (e instanceof WasmError) return { diagnostics: [error("E0690", describe(m, e, file), undefined, "the module is malformed or does not validate (WebAssembly core spec)")], unsupported: [] };
     throw e;
   }
@@ -131,7 +132,10 @@ function lower(m: WasmModule, opts: WasmOptions, file: string): WasmBuild {
 
   const mod = new Module();
   const unsupported: UnsupportedFunc[] = [];
+  // the soft-float library's functions the float instructions call, linked after the guest's
+  const floatFns = new Set<string>();
   let usesWasi = false;
+  const softfloat = (name: string) => (floatFns.add(name), softfloatSym(name));
   for (const imp of m.imports) if (imp.kind !== "func") unsupported.push({ func: -1, name: `${imp.module}.${imp.name}`, what: `an imported ${imp.kind} (${imp.module}.${imp.name})`, offset: 0 });
   m.funcs.forEach((ti, i) => {
     const ft = m.types[ti];
@@ -157,7 +161,7 @@ function lower(m: WasmModule, opts: WasmOptions, file: string): WasmBuild {
     } else {
       let lifted;
       try {
-        lifted = new FuncLifter({ m, syms, declaredRefs }, i).lift();
+        lifted = new FuncLifter({ m, syms, declaredRefs, softfloat }, i).lift();
       } catch (e) {
         if (!(e instanceof UnsupportedError)) throw e;
         lifted = undefined;
@@ -175,6 +179,7 @@ function lower(m: WasmModule, opts: WasmOptions, file: string): WasmBuild {
     }
     mod.addFunc(f);
   });
+  for (const f of softfloatFuncs(floatFns)) mod.addFunc(f);
   if (usesWasi) {
     const w = wasiFuncs(m.globals.length);
     for (const f of w.funcs) mod.addFunc(f);
@@ -243,9 +248,8 @@ function lower(m: WasmModule, opts: WasmOptions, file: string): WasmBuild {
 
   if (!opts.script) {
     for (const u of reachableUnsupported(m, unsupported, prog, syms)) {
-      const fp = u.what.includes("floating point") || /^f(32|64)\./.test(u.what) ? ": floating point is not supported yet" : " is not supported";
       const where = u.func >= 0 ? ` in function ${u.name}` : "";
-      diagnostics.push(error("E0691", `${file}: ${u.what}${where}${fp}${u.offset ? ` (byte 0x${u.offset.toString(16)})` : ""}`, undefined, "the zkVM runs the WebAssembly MVP integer instructions, sign extension, multi-value and bulk memory"));
+      diagnostics.push(error("E0691", `${file}: ${u.what}${where} is not supported${u.offset ? ` (byte 0x${u.offset.toString(16)})` : ""}`, undefined, "the zkVM runs the WebAssembly MVP (floats through soft-float), sign extension, saturating conversions, multi-value and bulk memory"));
     }
     if (diagnostics.length) return { diagnostics, unsupported };
   }
