@@ -10,7 +10,10 @@ const cwl = (args: string[]) => spawnCwl(args, { sources: true });
 describe("cwl fl train", () => {
   it("trains LR with 4 party processes (quadrants) over a shaped link and reports accuracy and bytes", async () => {
     const r = await cwl(["fl", "train", "--model", "lr", "--data", "mnist", "--parties", "4", "--epochs", "10", "--link", "10MB/s"]);
-    expect(r.stderr).toMatch(/\[baseline party 0\] epoch 10\/10 loss [\d.]+ bytes \d+ ETA/);
+    // Progress through the one renderer (a pipe: a line when the phase starts, at most one a second, one at the end).
+    expect(r.stderr).toMatch(/\[baseline party 0\] epochs 1\/10 \(10%\), loss [\d.]+, \d+ bytes, ETA [\d.]+ s/);
+    expect(r.stderr).toMatch(/\[baseline party 0\] epochs 10\/10 \(100%\), loss [\d.]+, \d+ bytes, ETA 0\.0 s/);
+    expect(r.stderr).not.toMatch(/progress\t/);
     expect(r.status).toBe(0);
     const s = JSON.parse(r.stdout);
     expect(s.parties).toBe(4);
@@ -22,13 +25,15 @@ describe("cwl fl train", () => {
     // masked partial logits (50 rows × 10 classes) and of masked residuals, the gradient openings
     // (196 × 10); a 5-byte header per frame. Baseline: 64-bit words, an opening per step.
     expect(s.baseline.trainBytesPerPassiveParty[0]).toBe(4 + 800 * 196 * 8 + 5 + 160 * (500 * 8 + 5) + 160 * (500 * 8 + 5) + 160 * (1960 * 8 + 5));
-    // Improved: an 11-bit ring, 6-bit partial logits in an 8-bit masking ring (3 passive parties),
-    // 40 openings of 7 bits.
-    expect(s.improved.trainBytesPerPassiveParty[0]).toBe(4 + (800 * 196 * 11) / 8 + 5 + 160 * (500 + 5) + 160 * (Math.ceil((500 * 11) / 8) + 5) + 40 * ((1960 * 7) / 8 + 5));
+    // Improved (shared weights): a 17-bit ring, the 8-bit tops of its partial-logit shares in an 8-bit
+    // masking ring, 40 masked weight changes and at the end party 0's share of its weights.
+    const k = (n: number) => Math.ceil((n * 17) / 8) + 5;
+    expect(s.improved.trainBytesPerPassiveParty[0]).toBe(4 + k(800 * 196) + 160 * (500 + 5) + 160 * k(500) + 41 * k(1960));
     expect(s.baseline.dealerBytes).toBeGreaterThan(0);
-    expect(s.baseline.trainBytesPerPassiveParty[0] / s.improved.trainBytesPerPassiveParty[0]).toBeGreaterThanOrEqual(10);
+    // Not 10×: the shared weights cost 17-bit words (spec/fl.md).
+    expect(s.baseline.trainBytesPerPassiveParty[0] / s.improved.trainBytesPerPassiveParty[0]).toBeGreaterThanOrEqual(6);
     expect(s.baseline.predictBytesPerPassiveParty[0] / s.improved.predictBytesPerPassiveParty[0]).toBeGreaterThanOrEqual(10);
-  }, 60_000);
+  }, 180_000);
 });
 
 describe("cwl fl train --out, cwl fl predict --in", () => {
@@ -38,7 +43,7 @@ describe("cwl fl train --out, cwl fl predict --in", () => {
       const model = join(dir, "m.json");
       const common = ["--model", "gbdt", "--train", "300", "--test", "100", "--rounds", "2", "--depth", "2", "--bins", "8"];
       const t = await cwl(["fl", "train", ...common, "--protocol", "improved", "--out", model]);
-      expect(t.stderr).toMatch(/\[improved party 0\] round 2\/2 loss [\d.]+ bytes \d+ ETA/);
+      expect(t.stderr).toMatch(/\[improved party 0\] rounds 2\/2 \(100%\), loss [\d.]+, \d+ bytes, ETA 0\.0 s/);
       expect(t.status).toBe(0);
       const s = JSON.parse(t.stdout);
       expect(s.improved.accuracy).toBeGreaterThan(0.4);
@@ -51,6 +56,7 @@ describe("cwl fl train --out, cwl fl predict --in", () => {
         const p = await cwl(["fl", "predict", ...common, "--protocol", protocol, "--in", model]);
         expect(p.status).toBe(0);
         expect(JSON.parse(p.stdout)[protocol].accuracy).toBe(s.improved.accuracy);
+        expect(p.stderr).toMatch(new RegExp(`\\[${protocol} party 0\\] inference: \\d+ bytes in \\d+ ms`));
       }
       // A model file for another party count is a diagnostic.
       const bad = await cwl(["fl", "predict", ...common, "--parties", "4", "--in", model]);

@@ -1,12 +1,14 @@
 // One party of `cwl fl train` / `cwl fl predict`: loads the data set, keeps only its own columns (and
 // the labels at party 0), connects to the other parties (addresses from the launcher), runs the
 // chosen model's protocol (VFL-LR or vertical GBDT) and reports its byte counts, its part of the
-// trained model, and at party 0 accuracy and loss. Party 0 writes a progress line per epoch or round
-// to stderr. In training the last process is the dealer: it loads no data (it gets the public row
+// trained model, and at party 0 accuracy and loss. Party 0 reports each epoch or round (and inference)
+// as a progress line on stderr (mpc-party's format), which the launcher renders. In training the last process is the dealer: it loads no data (it gets the public row
 // count, and the column counts for LR) and only sends correlated randomness. For prediction each
 // party reads only its own part of the model file. Run as its own process by the launcher; argument:
 // this config as JSON.
 import { readFileSync } from "node:fs";
+import type { Progress } from "../../base/progress/index.ts";
+import { progressLine } from "./mpc-party.ts";
 import { PartyNet, MpcError, addressesFromLauncher, reportToLauncher, parseLink, type NetStats } from "../../runtime/mpc/net/index.ts";
 import { DataError, loadDataDir, verticalSplit, type Split } from "../../runtime/fl/data/index.ts";
 import { runLrParty, runLrDealer, DEALER_WAIT_MS, lrPredictActive, lrPredictPassive, argmaxAccuracy, type LrOptions, type LrProtocol, type LrModelPart } from "../../runtime/fl/lr/index.ts";
@@ -85,7 +87,11 @@ function lrOptions(cfg: FlPartyConfig): LrOptions {
   return { protocol: cfg.protocol, classes: 10, epochs: cfg.epochs, batch: cfg.batch, learningRate: cfg.learningRate, seed: Buffer.from(cfg.seed, "hex") };
 }
 
-export async function runFlParty(cfg: FlPartyConfig, log: (line: string) => void): Promise<FlPartyReport> {
+/**
+ * One party's process. Party 0 reports its epochs (LR) or rounds (GBDT), and inference, through
+ * `progress` (base/progress): done of total, with the loss, the bytes it exchanged so far and an ETA.
+ */
+export async function runFlParty(cfg: FlPartyConfig, progress: Progress = () => {}): Promise<FlPartyReport> {
   const t0 = performance.now();
   const dealer = cfg.action === "train" && cfg.dealer !== undefined;
   // Only this party's columns are kept; the others are dropped before any message is sent.
@@ -101,12 +107,12 @@ export async function runFlParty(cfg: FlPartyConfig, log: (line: string) => void
     const done = async (r: Omit<FlPartyReport, "stats" | "ms">): Promise<FlPartyReport> => ({ ...r, stats: await net.close(), ms: performance.now() - t0 });
     const seeds = new Map(Object.entries(cfg.pairSeeds).map(([q, s]) => [Number(q), Buffer.from(s, "hex")]));
     const t1 = performance.now();
-    const progress = (what: string, i: number, of: number, loss: number) => {
-      const st = net.stats();
-      const bytes = st.perPeer.reduce((a, p) => a + p.sent + p.received, 0);
+    const bytesSoFar = () => net.stats().perPeer.reduce((a, p) => a + p.sent + p.received, 0);
+    const step = (what: string, i: number, of: number, loss: number) => {
       const per = (performance.now() - t1) / (i + 1);
-      log(`${what} ${i + 1}/${of} loss ${loss.toFixed(4)} bytes ${bytes} ETA ${((per * (of - i - 1)) / 1000).toFixed(1)} s`);
+      progress(what, i + 1, of, `loss ${loss.toFixed(4)}, ${bytesSoFar()} bytes, ETA ${((per * (of - i - 1)) / 1000).toFixed(1)} s`);
     };
+    const inferred = () => progress("inference", 1, 1, `${bytesSoFar()} bytes in ${Math.round(performance.now() - t1)} ms`);
     if (cfg.action === "predict") {
       net.phase = "predict";
       const test = mine!.test;
@@ -117,6 +123,7 @@ export async function runFlParty(cfg: FlPartyConfig, log: (line: string) => void
           return await done({ party: cfg.party });
         }
         const z = await lrPredictActive(net, test, p.w, p.b!, lrOptions(cfg), cfg.parties);
+        inferred();
         return await done({ party: 0, accuracy: argmaxAccuracy(z, 10, mine!.testLabels!) });
       }
       if (cfg.party !== 0) {
@@ -124,6 +131,7 @@ export async function runFlParty(cfg: FlPartyConfig, log: (line: string) => void
         return await done({ party: cfg.party });
       }
       const z = await runVGbdtPredictActive(net, part as ActiveModel, test, gbdtOptions(cfg), cfg.parties);
+      inferred();
       return await done({ party: 0, accuracy: argmaxAccuracy(z, 10, mine!.testLabels!) });
     }
     if (cfg.model === "lr") {
@@ -131,14 +139,14 @@ export async function runFlParty(cfg: FlPartyConfig, log: (line: string) => void
         await runLrDealer(net, cfg.dealer!.n, cfg.dealer!.dims, lrOptions(cfg));
         return await done({ party: cfg.party });
       }
-      const r = await runLrParty(net, mine!, lrOptions(cfg), seeds, { epoch: (e, loss) => progress("epoch", e, cfg.epochs, loss) });
+      const r = await runLrParty(net, mine!, lrOptions(cfg), seeds, { epoch: (e, loss) => step("epochs", e, cfg.epochs, loss) });
       return await done(r);
     }
     if (dealer) {
       await runVGbdtDealer(net, cfg.dealer!.n, gbdtOptions(cfg));
       return await done({ party: cfg.party });
     }
-    const r = await runVGbdtParty(net, mine!, gbdtOptions(cfg), { round: (i, loss) => progress("round", i, cfg.rounds, loss) });
+    const r = await runVGbdtParty(net, mine!, gbdtOptions(cfg), { round: (i, loss) => step("rounds", i, cfg.rounds, loss) });
     return await done(r);
   } finally {
     net.destroy();
@@ -149,7 +157,7 @@ export async function runFlParty(cfg: FlPartyConfig, log: (line: string) => void
 // (a network or data fault) or 2 (anything else: an internal error).
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, "/").split("/").pop()!) && process.argv[2]?.startsWith("{")) {
   const cfg = JSON.parse(process.argv[2]) as FlPartyConfig;
-  runFlParty(cfg, (l) => process.stderr.write(`${l}\n`))
+  runFlParty(cfg, (...r) => process.stderr.write(`${progressLine(...r)}\n`))
     .then(async (report) => {
       await reportToLauncher(plainJson(report));
       process.exit(0);

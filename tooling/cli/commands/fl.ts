@@ -3,8 +3,9 @@
 // labels, and in training one more process, the dealer of correlated randomness. Images are split by
 // position (2 parties: top/bottom halves; 4: quadrants). `train` runs the centralised reference here,
 // then the chosen protocols (baseline: 64-bit messages; improved: few-bit), and prints per-protocol
-// accuracy, bytes per party (training, inference) and times as JSON on stdout; progress (epoch or
-// round, loss, bytes, ETA) goes to stderr; `--out` writes each party's part of the last trained model.
+// accuracy, bytes per party (training, inference) and times as JSON on stdout; party 0's progress
+// (epochs or rounds done of total, loss, bytes, ETA) goes to stderr through the progress renderer;
+// `--out` writes each party's part of the last trained model.
 // `predict` runs inference alone from such a file. spec/fl.md describes the protocols and leakage.
 import type { CommandModule } from "yargs";
 import { join, resolve } from "node:path";
@@ -13,6 +14,7 @@ import { writeFileSync } from "node:fs";
 import { readUserJson } from "../../../base/files/user-file.ts";
 import { REPO_ROOT } from "../../../base/files/index.ts";
 import { UserError, intFlag, setExitCode } from "../main.ts";
+import { progressRenderer } from "../../progress/index.ts";
 
 interface Args {
   action: string;
@@ -120,6 +122,7 @@ export const command: CommandModule<object, Args> = {
     const { trainGbdt, predictGbdt, GBDT_DEFAULTS } = await import("../../../runtime/fl/gbdt/index.ts");
     const { argmaxAccuracy } = await import("../../../runtime/fl/lr/index.ts");
     const { launchParties } = await import("../../../runtime/mpc/net/index.ts");
+    const { parseProgressLine } = await import("../mpc-party.ts");
     const seed = randomBytes(16);
     const gbdt = argv.model === "gbdt";
     const what = gbdt ? `GBDT, ${argv.rounds} rounds of depth ${argv.depth}` : `LR, ${argv.epochs} epochs`;
@@ -143,6 +146,7 @@ export const command: CommandModule<object, Args> = {
       t = performance.now();
       // Training: the parties, then the dealer (it gets the public row and column counts, no data).
       const procs = predict ? argv.parties : argv.parties + 1;
+      const shown = progressRenderer({ prefix: `[${protocol} party 0] ` });
       const outcomes = await launchParties<Report>({
         parties: procs,
         deadlineMs: (argv.timeout + 600) * 1000,
@@ -159,8 +163,13 @@ export const command: CommandModule<object, Args> = {
             ...(predict ? { modelFile: resolve(argv.in!) } : {}),
           }),
         ],
-        onLine: (i, line) => log(`[${protocol} ${i === argv.parties ? "dealer" : `party ${i}`}] ${line}`),
-      });
+        // Party 0's progress reports through the renderer; other lines (errors) as they are.
+        onLine: (i, line) => {
+          const report = parseProgressLine(line);
+          if (!report) log(`[${protocol} ${i === argv.parties && !predict ? "dealer" : `party ${i}`}] ${line}`);
+          else if (i === 0) shown.progress(...report);
+        },
+      }).finally(() => shown.end());
       const failed = outcomes.filter((o) => o.code !== 0 || !o.result);
       if (failed.length) {
         log(`error: the ${protocol} run failed at ${failed.length} of ${procs} processes (${failed.map((o) => `party ${o.party}: ${o.signal ?? `exit ${o.code}`}`).join(", ")})`);
