@@ -12,6 +12,8 @@ import { compileWasm } from "../compiler/wasm/index.ts";
 import { Reader } from "../compiler/wasm/binary.ts";
 import { skipImmediates } from "../compiler/wasm/lift.ts";
 import { decodeOutputs, encodeInputs, execute } from "../runtime/zkvm/index.ts";
+import { mulberry32 } from "../base/prng/index.ts";
+import { FLOAT_OPS, floatGuestWat, operands, width } from "../test/wasm/softfloat-ops.ts";
 
 const PROGRAMS: { name: string; wat: string; args: number[] }[] = [
   { name: "sha256 of 1 KB", wat: readFileSync(join(REPO_ROOT, "bench", "wasm", "sha256.wat"), "utf8"), args: [1024] },
@@ -158,6 +160,54 @@ export function instrument(bytes: Uint8Array): Uint8Array {
   return Uint8Array.from(out);
 }
 
+/** Normal operands within 2^±20 (random sign and fraction): the cost of the common case. */
+function normals(seed: number) {
+  const rnd = mulberry32(seed);
+  return (t: string): bigint => {
+    const [F, X] = t === "f32" ? [23n, 8n] : t === "f64" ? [52n, 11n] : [0n, 0n];
+    if (!X) return BigInt.asUintN(width(t), BigInt(Math.floor((rnd() - 0.5) * 2 ** 40)));
+    const bias = (1n << (X - 1n)) - 1n;
+    let frac = 0n;
+    for (let i = 0n; i < F; i += 16n) frac = (frac << 16n) | BigInt(Math.floor(rnd() * 65536));
+    return ((rnd() < 0.5 ? 1n : 0n) << (F + X)) | ((bias + BigInt(Math.floor(rnd() * 41) - 20)) << F) | (frac & ((1n << F) - 1n));
+  };
+}
+
+/**
+ * zkVM instructions per float instruction (the soft-float call included): a guest applies the
+ * instruction to n operand records, a second guest only loads the operands; the difference over n.
+ * Operands: the tests' mix of specials, subnormals and boundaries, and normal values near 1.
+ */
+async function floatCosts(wabt: Awaited<ReturnType<typeof wabtInit>>, n: number) {
+  const rows = [];
+  const count = (wat: string, input: Uint8Array) => {
+    const m = wabt.parseWat("f.wat", wat, {});
+    const bin = m.toBinary({}).buffer;
+    m.destroy();
+    const lifted = compileWasm(bin, { entry: "main" });
+    const z = lifted.module && buildZkvm(lifted.module);
+    if (!z?.program) throw new Error(`float guest: ${lifted.diagnostics[0]?.message ?? z?.diagnostics[0]?.message}`);
+    const r = execute(z.program, { input, maxInstructions: 100_000_000 });
+    if (!r.ok) throw new Error(`float guest: ${r.message}`);
+    return r.instructions;
+  };
+  for (const [k, op] of FLOAT_OPS.entries()) {
+    if (op.traps) continue; // the same code as trunc_sat plus two checks
+    const costs: Record<string, number> = {};
+    for (const [label, gen] of [["mixed", operands(9000 + k)], ["normal", normals(9000 + k)]] as const) {
+      const input = Buffer.alloc(8 * op.ins.length * n);
+      for (let i = 0; i < n * op.ins.length; i++) input.writeBigUInt64LE(gen(op.ins[i % op.ins.length]), 8 * i);
+      const bytes = new Uint8Array(input);
+      const full = count(floatGuestWat(op), bytes);
+      const base = count(floatGuestWat(op, true), bytes);
+      costs[label] = Math.round(((full - base) / n) * 10) / 10;
+    }
+    process.stdout.write(`${op.wasm}: ${costs.mixed} zkVM instructions (mixed operands), ${costs.normal} (normal operands)\n`);
+    rows.push({ op: op.wasm, mixed: costs.mixed, normal: costs.normal });
+  }
+  return rows;
+}
+
 export async function run(): Promise<object> {
   const wabt = await wabtInit();
   const rows = [];
@@ -194,5 +244,10 @@ export async function run(): Promise<object> {
     process.stdout.write(`${p.name}: ${wasmInstructions} WebAssembly instructions → ${r.instructions} zkVM instructions (${row.perWasmInstruction} each)\n`);
     rows.push(row);
   }
-  return { note: "zkVM instructions per executed WebAssembly instruction (block/loop/else/end/nop not counted); results checked against Node's WebAssembly engine", rows };
+  const floatOps = await floatCosts(wabt, 200);
+  return {
+    note: "zkVM instructions per executed WebAssembly instruction (block/loop/else/end/nop not counted); results checked against Node's WebAssembly engine. floatOps: zkVM instructions per float instruction (soft-float call included), mean over 200 operand records of the tests' mix (specials, subnormals, boundaries) and of normal values within 2^±20",
+    rows,
+    floatOps,
+  };
 }

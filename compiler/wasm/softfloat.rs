@@ -209,23 +209,26 @@ fn div<const F: u32, const X: u32>(a: u64, b: u64) -> u64 {
     let (ea, ma) = unpack::<F, X>(a);
     let (eb, mb) = unpack::<F, X>(b);
     let nb = mb >> (63 - F);
-    let mut r = ma >> (63 - F);
-    let mut q = 0u64;
-    // restoring division: F + 4 quotient bits, the first one worth 2^0 (na / nb is in (1/2, 2))
-    let mut i = 0;
-    while i < F + 4 {
-        q <<= 1;
-        if r >= nb {
-            r -= nb;
-            q |= 1;
-        }
-        r <<= 1;
-        i += 1;
+    let na = ma >> (63 - F);
+    // long division in 64-bit divides, S quotient bits a step (the remainder, below nb < 2^(F+1),
+    // shifted by S stays below 2^63): the integer quotient bit, then at least F + 3 more bits
+    let step = 62 - F;
+    if nb == 0 {
+        // nb has its leading one at bit F: no divide-by-zero check (and no panic path) is needed
+        unsafe { core::hint::unreachable_unchecked() }
+    }
+    let mut q = na / nb;
+    let mut r = na % nb;
+    let mut bits = 0;
+    while bits < F + 3 {
+        q = (q << step) | ((r << step) / nb);
+        r = (r << step) % nb;
+        bits += step;
     }
     q |= (r != 0) as u64;
     let lz = q.leading_zeros();
-    // q = (na / nb) · 2^(F + 3), its leading bit at 63 − lz
-    round_pack::<F, X>(s, ea - eb + 63 - lz as i32 - (F as i32 + 3), q << lz)
+    // q = (na / nb) · 2^bits, its leading bit at 63 − lz
+    round_pack::<F, X>(s, ea - eb + 63 - lz as i32 - bits as i32, q << lz)
 }
 
 #[inline(always)]
