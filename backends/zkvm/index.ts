@@ -10,6 +10,7 @@
 import { type Diagnostic, error } from "../../base/diagnostics/index.ts";
 import { type Attr, type Block, type Func, type Module, type Op, type Type, type Value, isSymRef, walkFunc } from "../../compiler/ir/index.ts";
 import { MAX_MEMORY, OPC, type Program, SYS, type SigType, type Signature, encode } from "../../runtime/zkvm/index.ts";
+import { PRECOMPILE } from "../../runtime/zkvm/precompiles/index.ts";
 
 export interface ZkvmBuild {
   program?: Program;
@@ -330,6 +331,8 @@ class Gen {
 
   private call(op: Op): void {
     const name = op.symAttr("callee") ?? "";
+    const pre = PRECOMPILE_FNS[name];
+    if (pre) return this.precompile(op, pre);
     const callee = this.ctx.m.func(name);
     if (!callee || (callee.kind !== "fn" && callee.kind !== "hint")) this.refuse(op, `a call of @${name}`, "calls of fn items");
     if (!this.ctx.funcs.has(name)) {
@@ -349,6 +352,29 @@ class Gen {
       const s = this.def(r, op, slots?.[i]);
       for (let k = 0; k < this.size(r.type, op); k++) this.frameRefs.push({ at: this.emit(OPC.MOV, s + k, 0), k: 2, rel: off++ });
     });
+  }
+
+  /**
+   * A call of a std::zkvm function becomes its precompile: the first argument (the state array) is
+   * copied to a fresh array, which the ecall updates in place with the second argument's memory; the
+   * software body in stdlib/zkvm/mod.cwl is not compiled.
+   */
+  private precompile(op: Op, pre: Precompiled): void {
+    const s = this.def(op.results[0], op);
+    this.heapAlloc(s, this.konst(pre.words * pre.esz));
+    this.copyWords(s, this.r(op.operands[0]), pre.words, pre.esz);
+    let src = op.operands.length > 1 ? this.r(op.operands[1]) : s;
+    if (pre.bytes) {
+      // (data, at): the block is data[at..at + bytes]; at < len bounds at (len < 2^26), so at + bytes − 1 cannot wrap
+      const [data, at] = [this.r(op.operands[1]), this.r(op.operands[2])];
+      this.emit(OPC.CHKLTU, TRAP_BOUNDS, at, data + 1);
+      const last = this.alloc(1);
+      this.emit(OPC.ADDI, last, at, pre.bytes - 1);
+      this.emit(OPC.CHKLTU, TRAP_BOUNDS, last, data + 1);
+      src = this.alloc(1);
+      this.emit(OPC.ADD, src, data, at);
+    }
+    this.emit(OPC.ECALL, pre.call, s, src);
   }
 
   /** Moves values into registers as if at once (a yield may swap two loop-carried values). */
@@ -1219,6 +1245,16 @@ class Gen {
 const IMM_OPS = new Set(["i.add", "i.sub", "i.and", "i.or", "i.xor", "i.shl", "i.shru", "i.shrs"]);
 
 const mask = (w: number) => (w >= 32 ? -1 : (2 ** w - 1) | 0);
+/** A std::zkvm function (stdlib/zkvm/mod.cwl) that compiles to a precompile: its call number, the
+ * state array's length and element size and, for a block taken from a buffer (`data: Bytes, at: u32`),
+ * the block's bytes */
+interface Precompiled { call: number; words: number; esz: number; bytes?: number }
+const PRECOMPILE_FNS: Record<string, Precompiled> = {
+  "std.zkvm.sha256_compress": { call: PRECOMPILE.SHA256_COMPRESS_WORDS, words: 8, esz: 4 },
+  "std.zkvm.sha256_compress_bytes": { call: PRECOMPILE.SHA256_COMPRESS, words: 8, esz: 4, bytes: 64 },
+  "std.zkvm.keccak_f": { call: PRECOMPILE.KECCAK_F, words: 25, esz: 8 },
+};
+
 const elemBytes = (w: number) => (w <= 8 ? 1 : w <= 16 ? 2 : w <= 32 ? 4 : 8);
 
 /** The memory layout of a lifted WebAssembly module, from the entry program's wasm_* attributes. */

@@ -4,7 +4,8 @@
 // The decoder has already checked opcodes, branch targets and register offsets, so the loop checks
 // only what depends on values: memory bounds, division by zero, call depth, indirect targets.
 import { type ZkvmError, zerr } from "./bytecode.ts";
-import { FAMILIES, type Family, OPS, OP_COUNT, type Program, SYS } from "./isa.ts";
+import { FAMILIES, type Family, OPS, OP_COUNT, PRECOMPILE_BASE, type Program, SYS } from "./isa.ts";
+import { runPrecompile } from "./precompiles/index.ts";
 
 export interface ExecOptions {
   /** input bytes read by ecall READ */
@@ -242,7 +243,13 @@ export function execute(p: Program, opts: ExecOptions = {}): ExecResult | ZkvmEr
           }
           break;
         }
-        return trap(`unknown system call ${call}${call >= 0x100 ? " (precompiles are not available in this executor yet)" : ""}`);
+        if (call >= PRECOMPILE_BASE) {
+          const end = runPrecompile(call, dv, memSize, x >>> 0, y >>> 0);
+          if (typeof end === "string") return trap(end);
+          if (end > memHigh) memHigh = end;
+          break;
+        }
+        return trap(`unknown system call ${call}`);
       }
       case 67: R[a] = Math.clz32(R[fp + b]); break;
       case 68: { const x = R[fp + b]; R[a] = x === 0 ? 32 : 31 - Math.clz32(x & -x); break; }

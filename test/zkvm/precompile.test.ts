@@ -1,0 +1,198 @@
+// Precompiles in the executor and from .cwl: SHA-256 compression (both block layouts) and Keccak-f[1600],
+// checked against node:crypto and @noble/hashes through whole hashes built from the calls; operands
+// outside memory trap with memory unchanged; std::zkvm runs the same function in the interpreter
+// (its software body) and in the VM (the ecall).
+import { createHash, randomBytes } from "node:crypto";
+import { keccak_256, keccakP } from "@noble/hashes/sha3.js";
+import { describe, expect, it } from "vitest";
+import { assemble, execute, type Program } from "../../runtime/zkvm/index.ts";
+import { PRECOMPILE, SHA256_IV, keccakF } from "../../runtime/zkvm/precompiles/index.ts";
+import { readFileSync } from "node:fs";
+import { both } from "./util.ts";
+
+const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
+const asm = (t: string): Program => {
+  const p = assemble(t);
+  if (!("code" in p)) throw new Error(p.message);
+  return p;
+};
+
+/** SHA-256 padding of a message to whole 64-byte blocks. */
+function pad(msg: Uint8Array): Uint8Array {
+  const n = Math.ceil((msg.length + 9) / 64) * 64;
+  const out = new Uint8Array(n);
+  out.set(msg);
+  out[msg.length] = 0x80;
+  new DataView(out.buffer).setBigUint64(n - 8, BigInt(msg.length) * 8n, false);
+  return out;
+}
+
+/** A program that compresses each 64-byte block at 320 into the state at 256, then writes the state. */
+function shaProgram(call: number, blocks: Uint8Array): Program {
+  const iv = new Uint8Array(32);
+  const dv = new DataView(iv.buffer);
+  SHA256_IV.forEach((w, i) => dv.setUint32(4 * i, w, true));
+  // one data segment: the state at 256, the blocks from 320
+  const lines = [".memory 65536", ".regs 16", `.data 256 ${hex(iv)}${"00".repeat(32)}${hex(blocks)}`, "  const r2, 256"];
+  for (let k = 0; k < blocks.length / 64; k++) lines.push(`  const r3, ${320 + 64 * k}`, `  ecall ${call}, r2, r3`);
+  lines.push("  const r4, 32", "  ecall 3, r2, r4", "  ret");
+  return asm(lines.join("\n"));
+}
+
+/** The state words (little-endian in memory) as the big-endian digest bytes. */
+const digestOf = (out: Uint8Array) => {
+  const d = new Uint8Array(32);
+  for (let i = 0; i < 8; i++) new DataView(d.buffer).setUint32(4 * i, new DataView(out.buffer, out.byteOffset).getUint32(4 * i, true), false);
+  return hex(d);
+};
+
+describe("SHA-256 compression precompile (executor)", () => {
+  it("a full SHA-256 built from ecall 0x100 (block as message bytes) equals node:crypto", () => {
+    for (const n of [0, 1, 55, 56, 63, 64, 65, 119, 200, 1024]) {
+      const msg = randomBytes(n);
+      const r = execute(shaProgram(PRECOMPILE.SHA256_COMPRESS, pad(msg)));
+      if (!r.ok) throw new Error(r.message);
+      expect(digestOf(r.output), `length ${n}`).toBe(createHash("sha256").update(msg).digest("hex"));
+      expect(r.instructions).toBe(1 + 2 * (pad(msg).length / 64) + 3);
+    }
+  });
+
+  it("ecall 0x101 reads the block as little-endian words", () => {
+    const msg = randomBytes(100);
+    const blocks = pad(msg);
+    const swapped = blocks.slice();
+    for (let i = 0; i < swapped.length; i += 4) swapped.subarray(i, i + 4).reverse();
+    const r = execute(shaProgram(PRECOMPILE.SHA256_COMPRESS_WORDS, swapped));
+    if (!r.ok) throw new Error(r.message);
+    expect(digestOf(r.output)).toBe(createHash("sha256").update(msg).digest("hex"));
+    // the same bytes read the other way give another digest: the layout matters
+    const w = execute(shaProgram(PRECOMPILE.SHA256_COMPRESS, swapped));
+    expect(w.ok && digestOf(w.output)).not.toBe(createHash("sha256").update(msg).digest("hex"));
+  });
+
+  it("operands outside memory trap and leave memory unchanged", () => {
+    const run = (state: number, block: number, memory = 4096) =>
+      execute(asm([`.memory ${memory}`, ".regs 16", `  const r2, ${state}`, `  const r3, ${block}`, `  ecall ${PRECOMPILE.SHA256_COMPRESS}, r2, r3`, "  ret"].join("\n")));
+    expect(run(0, 0).ok).toBe(true);
+    expect(run(4096 - 32, 4096 - 64).ok).toBe(true);
+    for (const [s, b, what] of [[4096 - 31, 0, "state"], [0, 4096 - 63, "block"], [-1, 0, "state"], [0, -64, "block"]] as const) {
+      const r = run(s, b);
+      expect(!r.ok && r.message).toMatch(new RegExp(`sha256_compress: ${what} of \\d+ bytes at address \\d+ outside memory`));
+    }
+    // a trap on the block after a valid state: the state was not written (checked before any write)
+    const p = asm([".memory 4096", ".regs 16", ".data 0 01020304", "  const r2, 0", "  const r3, 4090", `  ecall ${PRECOMPILE.SHA256_COMPRESS}, r2, r3`, "  ret"].join("\n"));
+    const t = execute(p);
+    expect(t.ok).toBe(false);
+    // memory bound moved below the operand (WebAssembly memory not grown that far) traps too
+    const m = execute(asm([".memory 8192", ".regs 16", "  const r2, 4096", "  ecall 4, r2, r2", "  const r3, 4064", `  ecall ${PRECOMPILE.SHA256_COMPRESS}, r3, r3`, "  ret"].join("\n")));
+    expect(!m.ok && m.message).toMatch(/block of 64 bytes at address 4064 outside memory \(4096 bytes\)/);
+    const u = execute(asm([".memory 4096", ".regs 16", "  ecall 511, r2, r3", "  ret"].join("\n")));
+    expect(!u.ok && u.message).toMatch(/unknown system call 511/);
+  });
+});
+
+describe("Keccak-f[1600] precompile (executor)", () => {
+  it("keccakF equals @noble/hashes' keccakP on random states", () => {
+    for (let t = 0; t < 20; t++) {
+      const s = new Uint32Array(randomBytes(200).buffer.slice(0));
+      const ref = s.slice();
+      keccakP(ref);
+      const mine = new Int32Array(s.buffer.slice(0));
+      keccakF(mine);
+      expect(new Uint32Array(mine.buffer)).toEqual(ref);
+    }
+  });
+
+  it("keccak256 built from ecall 0x102 permutations equals @noble/hashes", () => {
+    const permute = (state: Uint8Array): Uint8Array => {
+      const r = execute(asm([".memory 4096", ".regs 16", `.data 1000 ${hex(state)}`, "  const r2, 1000", `  ecall ${PRECOMPILE.KECCAK_F}, r2, r2`, "  const r3, 200", "  ecall 3, r2, r3", "  ret"].join("\n")));
+      if (!r.ok) throw new Error(r.message);
+      return r.output;
+    };
+    for (const n of [0, 1, 135, 136, 137, 300]) {
+      const msg = randomBytes(n);
+      const rate = 136;
+      const padded = new Uint8Array(Math.floor(n / rate + 1) * rate);
+      padded.set(msg);
+      padded[n] ^= 0x01;
+      padded[padded.length - 1] ^= 0x80;
+      let st: Uint8Array = new Uint8Array(200);
+      for (let o = 0; o < padded.length; o += rate) {
+        for (let i = 0; i < rate; i++) st[i] ^= padded[o + i];
+        st = permute(st);
+      }
+      expect(hex(st.subarray(0, 32)), `length ${n}`).toBe(hex(keccak_256(msg)));
+    }
+  });
+
+  it("a state outside memory traps", () => {
+    const r = execute(asm([".memory 4096", ".regs 16", "  const r2, 3900", `  ecall ${PRECOMPILE.KECCAK_F}, r2, r2`, "  ret"].join("\n")));
+    expect(!r.ok && r.message).toMatch(/keccak_f: state of 200 bytes at address 3900 outside memory/);
+  });
+});
+
+/** SHA-256 of an input already padded to whole blocks, through std::zkvm::sha256_compress: digest word k. */
+export const SHA256_PRECOMPILE_CWL = `use std::hash::sha256;
+use std::zkvm;
+program Sha(input: Bytes, k: u32) -> u32 {
+    let mut state = sha256::IV;
+    let n = input.len() / 64;
+    let mut blk = 0u32;
+    while blk < n {
+        let mut words = [0u32; 16];
+        for i in 0..16 {
+            let p = blk * 64 + 4 * i;
+            words[i] = sha256::be_word(input[p], input[p + 1], input[p + 2], input[p + 3]);
+        }
+        state = zkvm::sha256_compress(state, words);
+        blk += 1;
+    }
+    state[k % 8]
+}`;
+
+describe("std::zkvm::sha256_compress", () => {
+  it("the VM (ecall) and the interpreter (software body) agree with node:crypto", () => {
+    for (const n of [0, 64, 200]) {
+      const msg = randomBytes(n);
+      const want = createHash("sha256").update(msg).digest();
+      for (let k = 0; k < 8; k++) {
+        const r = both("sha.cwl", SHA256_PRECOMPILE_CWL, { input: Array.from(pad(msg)), k });
+        expect(r.refused).toBeUndefined();
+        expect(r.interp.outputs).toEqual([want.readUInt32BE(4 * k)]);
+        expect(r.vm.outputs).toEqual([want.readUInt32BE(4 * k)]);
+        // the ecall replaced the software body (about 7,400 instructions per block): what is left is
+        // the input and the words built from its bytes
+        expect(r.vm.instructions).toBeLessThan(1200 * (pad(msg).length / 64));
+      }
+    }
+  });
+});
+
+describe("examples/sha256_zkvm.cwl (std::zkvm::sha256_compress_bytes and sha256_compress)", () => {
+  const src = readFileSync(new URL("../../examples/sha256_zkvm.cwl", import.meta.url), "utf8");
+  it("VM and interpreter give node:crypto's digest across the padding cases; 1 KB stays under 5,600 instructions", () => {
+    for (const [n, k] of [[0, 0], [11, 1], [55, 2], [56, 3], [64, 4], [119, 5], [1024, 7]]) {
+      const msg = randomBytes(n);
+      const r = both("sha256_zkvm.cwl", src, { input: Array.from(msg), k });
+      const want = createHash("sha256").update(msg).digest().readUInt32BE(4 * k);
+      expect(r.refused).toBeUndefined();
+      expect([r.interp.outputs, r.vm.outputs], `length ${n}`).toEqual([[want], [want]]);
+      if (n === 1024) expect(r.vm.instructions).toBeLessThanOrEqual(5600);
+    }
+  });
+
+  it("a block past the end of the buffer traps in the VM as in the interpreter", () => {
+    const bad = `use std::hash::sha256;
+use std::zkvm;
+program P(input: Bytes, at: u32) -> u32 {
+    let s = zkvm::sha256_compress_bytes(sha256::IV, input, at);
+    s[0]
+}`;
+    for (const at of [0, 1, 36, 100, 0xffffffc1]) {
+      const r = both("p.cwl", bad, { input: Array.from(randomBytes(100)), at });
+      expect(r.vm.ok, `at ${at}`).toBe(at <= 36);
+      expect(r.interp.ok, `at ${at}`).toBe(at <= 36);
+      if (at <= 36) expect(r.vm.outputs).toEqual(r.interp.outputs);
+    }
+  });
+});
