@@ -192,8 +192,11 @@ function goEnv(go: GoTool, wasm: boolean): NodeJS.ProcessEnv {
 export function buildGo(dir: string, target: "wasm32" | "host" = "wasm32"): string {
   const go = findGo();
   if (typeof go === "string") throw new GuestError(go, SETUP_HINT);
-  const h = createHash("sha256").update(`${RECIPE}\0go\0${go.version}\0${target}\0`);
-  hashFiles(h, dir);
+  const h = createHash("sha256").update(`${RECIPE}\0go\0${go.version}\0${target}\0${basename(resolve(dir))}\0`);
+  // the whole module (the go.mod may be in a folder above)
+  let root = resolve(dir);
+  while (!existsSync(join(root, "go.mod")) && dirname(root) !== root) root = dirname(root);
+  hashFiles(h, existsSync(join(root, "go.mod")) ? root : dir);
   hashFiles(h, GO_SDK);
   const key = h.digest("hex").slice(0, 24);
   return cached(key, basename(resolve(dir)) + (target === "wasm32" ? ".wasm" : ""), (out) => {

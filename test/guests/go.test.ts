@@ -1,0 +1,52 @@
+// Go guests (examples/guests/go, SDK guests/go/cwlguest), built with GOOS=wasip1 GOARCH=wasm and for
+// the host (the `go run` reference): the native runs must equal the outside references (node:crypto,
+// BigInt arithmetic, JSON.stringify), and each zkVM run its native run. Skips, saying why, without
+// Go 1.21 or later.
+import { createHash } from "node:crypto";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { REPO_ROOT } from "../../base/files/index.ts";
+import { compileWasm } from "../../compiler/wasm/index.ts";
+import { buildGo, findGo } from "../../tooling/guest/index.ts";
+import { readFileSync } from "node:fs";
+import { nativeRun, u32le, vmProgram, vmRun } from "./util.ts";
+
+const go = findGo();
+if (typeof go === "string") console.log(`test/guests/go: skipped: ${go} (npm run setup:toolchains installs it)`);
+const dir = (name: string) => join(REPO_ROOT, "examples", "guests", "go", name);
+const enc = (s: string) => new TextEncoder().encode(s);
+
+const fib = (n: number) => {
+  let [a, b] = [0n, 1n];
+  for (let i = 0; i < n; i++) [a, b] = [b, (a + b) & 0xffffffffffffffffn];
+  return String(a);
+};
+const DOC = `{"a": [1, -2, 30], "s": "x\\"\\\\\\u00e9\\n\\ud83d\\ude00\\u0001", "o": {"t": true, "n": null}, "e": []}`;
+
+describe.skipIf(typeof go === "string")("Go guests", () => {
+  const exe: Record<string, string> = {};
+  beforeAll(() => {
+    for (const g of ["fib", "sha256", "json"]) exe[g] = buildGo(dir(g), "host");
+  }, 600_000);
+
+  it("native runs equal node:crypto, BigInt and JSON.stringify", () => {
+    for (const len of [0, 55, 64, 200]) {
+      const msg = Uint8Array.from({ length: len }, (_, i) => (i * 7 + 1) & 255);
+      expect(nativeRun(exe.sha256, msg)).toEqual({ exit: 0, out: createHash("sha256").update(msg).digest("hex") });
+    }
+    for (const n of [0, 1, 93, 94, 300]) expect(nativeRun(exe.fib, u32le(n))).toEqual({ exit: 0, out: fib(n) });
+    expect(nativeRun(exe.json, enc(DOC))).toEqual({ exit: 0, out: `${JSON.stringify(JSON.parse(DOC))}\n29` });
+    for (const bad of [`{"a":}`, `[1,]`, `01`, `1.5`]) expect(nativeRun(exe.json, enc(bad)).exit).toBe(1);
+  });
+
+  // The Go runtime does not compile for the zkVM yet: its functions nest blocks deeper than the
+  // frontend's limit (E0691 "blocks nested deeper than 400 in function runtime.initMetrics"). This
+  // test states the goal and reports when it is reached (it then passes, and `fails` must go).
+  it.fails("each zkVM run equals its native run", { timeout: 600_000 }, async () => {
+    const wasm = buildGo(dir("fib"));
+    const c = compileWasm(new Uint8Array(readFileSync(wasm)), { file: "fib.wasm" });
+    expect(c.diagnostics.map((d) => d.message)).toEqual([]);
+    const p = await vmProgram(wasm);
+    expect(vmRun(p, u32le(94)).out).toBe(nativeRun(exe.fib, u32le(94)).out);
+  });
+});
