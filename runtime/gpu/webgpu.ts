@@ -35,6 +35,8 @@ let cached: Promise<Gpu | { reason: string }> | undefined;
 /** Opens (once per process) the default WebGPU adapter and device, or explains why none is available. */
 export function openGpu(): Promise<Gpu | { reason: string }> {
   cached ??= (async () => {
+    // Hides every adapter (tests of the no-GPU paths on machines that have one, lavapipe included).
+    if (process.env.CWL_NO_GPU) return { reason: "no WebGPU adapter (CWL_NO_GPU is set)" };
     try {
       // lavapipe sizes its thread pool from the host's CPU count, not the cgroup's; with too many
       // threads for the container it aborts ("futex facility returned an unexpected error code").

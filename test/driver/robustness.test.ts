@@ -303,6 +303,9 @@ function cases(): Case[] {
   out.push(c(/--k must be an integer from \d+ to \d+ for this circuit, not 28/, "setup", "good.cwl", "--insecure-dev-srs", "-k", "28"));
   out.push(c(/--k must be an integer .* not a non-number/, "setup", "good.cwl", "--insecure-dev-srs", "-k", "many"));
   out.push(c(/--k must be an integer from/, "prove", "good.cwl", "-i", "in.json", "--insecure-dev-srs", "-k", "99"));
+  out.push(c(/--device must be one of cpu, gpu, auto, not tpu/, "prove", "good.cwl", "-i", "in.json", "--insecure-dev-srs", "--device", "tpu"));
+  out.push(c(/--gpus must be an integer from 1 to 64, not 0/, "prove", "good.cwl", "-i", "in.json", "--insecure-dev-srs", "--device", "gpu", "--gpus", "0"));
+  out.push(c(/--gpus applies with --device gpu or auto/, "prove", "good.cwl", "-i", "in.json", "--insecure-dev-srs", "--gpus", "2"));
   out.push(c(/--max-states must be an integer from 1 to/, "check-spec", "spec.cwl", "--max-states", "0"));
   out.push(c(/--workers must be an integer from 1 to 256/, "check-spec", "spec.cwl", "--workers", "-2"));
   out.push(c(/bad --param/, "check-spec", "spec.cwl", "--param", "n"));

@@ -20,6 +20,8 @@ interface Args {
   out?: string;
   public?: string;
   vk?: string;
+  device?: string;
+  gpus?: number;
 }
 
 export const command: CommandModule<object, Args> = {
@@ -38,7 +40,9 @@ export const command: CommandModule<object, Args> = {
       .option("k", { type: "number", describe: "domain size 2^k (must match setup)" })
       .option("vk", { type: "string", describe: "check that the circuit still matches this verifying key" })
       .option("out", { alias: "o", type: "string", describe: "proof file (.proof binary, .json JSON; default <file>.proof)" })
-      .option("public", { type: "string", describe: "public inputs file (default <file>.public.json)" }),
+      .option("public", { type: "string", describe: "public inputs file (default <file>.public.json)" })
+      .option("device", { type: "string", describe: "where MSMs and NTTs run: cpu (default), gpu (WebGPU; an error without an adapter), auto (a hardware GPU if present, else the CPU)" })
+      .option("gpus", { type: "number", describe: "with --device gpu|auto: spread MSMs over this many device executors (default 1)" }),
   handler: async (a) => {
     // Heavy modules load only when this command runs, so other commands start fast.
     const { keygen, prove, MockProver } = await import("../../../runtime/plonk/index.ts");
@@ -56,6 +60,10 @@ export const command: CommandModule<object, Args> = {
     }
     if (a.field !== undefined || a.fold !== undefined) throw new UserError("--field and --fold apply to .cwvm zkVM programs; a circuit is proven over BN254");
     if (a.inputs === undefined) throw new UserError("missing --inputs <in.json> (the circuit's inputs by parameter name)");
+    const device = a.device ?? "cpu";
+    if (!["cpu", "gpu", "auto"].includes(device)) throw new UserError(`--device must be one of cpu, gpu, auto, not ${device}`);
+    intFlag("--gpus", a.gpus, 1, 64);
+    if (a.gpus !== undefined && device === "cpu") throw new UserError("--gpus applies with --device gpu or auto", "add --device gpu");
     const { TWO_ADICITY } = await import("../../../runtime/poly/fr.ts");
     try {
       const t0 = performance.now();
@@ -108,7 +116,15 @@ export const command: CommandModule<object, Args> = {
         if (Buffer.compare(Buffer.from(expectedVk.digest), Buffer.from(pk.vk.digest)) !== 0)
           throw new CliError(`${a.vk} does not match this circuit and SRS`, "run `cwl setup` again with the same --ptau and --k");
       }
-      const proof = await prove(pk, witness, { progress: phases });
+      const { openDevice } = await import("../prover-device.ts");
+      const dev = device === "cpu" ? undefined : await openDevice(device as "gpu" | "auto", a.gpus ?? 1, log);
+      let proof;
+      try {
+        proof = await prove(pk, witness, { progress: phases, device: dev });
+      } finally {
+        dev?.dispose();
+      }
+      if (dev) log(`device: ${dev.label}: ${dev.summary()}`);
       const base = a.file.replace(/\.(cwl|cwir)$/, "");
       const out = a.out ?? base + ".proof";
       const pub = a.public ?? base + ".public.json";
