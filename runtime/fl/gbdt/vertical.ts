@@ -568,9 +568,11 @@ export async function runVGbdtParty(net: PartyNet, data: PartyColumns, opts: VGb
 }
 
 /** All parties and the dealer in this process, each with its own PartyNet over loopback TCP. */
-export async function runVGbdtLocal(parties: PartyColumns[], opts: VGbdtOptions, link?: LinkSpec, hooks: VGbdtHooks = {}): Promise<VGbdtResult[] & { dealer?: NetStats }> {
+export async function runVGbdtLocal(parties: PartyColumns[], opts: VGbdtOptions, link?: LinkSpec, hooks: VGbdtHooks = {}, timeoutMs?: number): Promise<VGbdtResult[] & { dealer?: NetStats }> {
   const P = parties.length;
-  const nets = await Promise.all(Array.from({ length: P + 1 }, (_, i) => PartyNet.listen({ party: i, parties: P + 1, link, ...(i === P ? { timeoutMs: DEALER_WAIT_MS } : {}) })));
+  // timeoutMs: how long a party waits for a message (the transport's default unless given; the
+  // baseline's 64-bit products on a loaded machine can take longer than that per level).
+  const nets = await Promise.all(Array.from({ length: P + 1 }, (_, i) => PartyNet.listen({ party: i, parties: P + 1, link, ...(i === P ? { timeoutMs: DEALER_WAIT_MS } : timeoutMs ? { timeoutMs } : {}) })));
   try {
     const addrs = nets.map((x) => ({ host: "127.0.0.1", port: x.port }));
     await Promise.all(nets.map((x) => x.connect(addrs)));
