@@ -16,6 +16,8 @@ import { wasiSource } from "../../scripts/build-wasi.ts";
 import { REPO_ROOT } from "../../base/files/index.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "cwl-wasi-"));
+/** Node's WebAssembly engine (the project's TypeScript library settings do not declare it). */
+const WASM = (globalThis as unknown as { WebAssembly: { compile(b: Uint8Array): Promise<object>; instantiate(m: object, imports: object): Promise<object> } }).WebAssembly;
 
 async function wat(text: string): Promise<Uint8Array> {
   const wabt = await wabtInit();
@@ -42,7 +44,7 @@ async function nodeWasi(bytes: Uint8Array, input: Uint8Array) {
   const errFd = openSync(join(dir, "err"), "w");
   try {
     const w = new WASI({ version: "preview1", args: [], env: {}, stdin: inFd, stdout: outFd, stderr: errFd, returnOnExit: true });
-    const inst = await WebAssembly.instantiate(await WebAssembly.compile(bytes), w.getImportObject() as WebAssembly.Imports);
+    const inst = await WASM.instantiate(await WASM.compile(bytes), w.getImportObject());
     const exit = w.start(inst);
     return { exit, out: readFileSync(join(dir, "out")) };
   } finally {
