@@ -460,6 +460,7 @@ class Gen {
       case "wasm.memory_fill": case "wasm.memory_init": case "wasm.data_drop": case "wasm.table_init": case "wasm.table_copy":
       case "wasm.elem_drop": case "wasm.table_size": case "wasm.global_get": case "wasm.global_set": case "wasm.call_indirect":
       case "wasm.input_len": case "wasm.read_input": case "wasm.write_output": case "wasm.exit":
+      case "wasm.sha256_compress": case "wasm.keccak_f":
         return this.wasmOp(op);
       case "c.assert": {
         const t = this.alloc(1);
@@ -1148,6 +1149,19 @@ class Gen {
       case "wasm.exit":
         this.emit(OPC.ECALL, SYS.HALT, ops[0], this.rz);
         return;
+      case "wasm.sha256_compress": case "wasm.keccak_f": {
+        // guest addresses checked against the guest's memory, then moved to the VM's
+        const sha = name === "wasm.sha256_compress";
+        const size = this.memBytes();
+        const at = ops.map((r, i) => {
+          this.checkRange(TRAP_MEM, r, this.konst(sha ? (i === 0 ? 32 : 64) : 200), size);
+          const t = this.alloc(1);
+          this.emit(OPC.ADDI, t, r, w.base);
+          return t;
+        });
+        this.emit(OPC.ECALL, sha ? PRECOMPILE.SHA256_COMPRESS : PRECOMPILE.KECCAK_F, at[0], at[sha ? 1 : 0]);
+        return;
+      }
     }
   }
 

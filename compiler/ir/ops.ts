@@ -1484,6 +1484,8 @@ registerOp({
   doc: "`wasm.trap_if %c {code = n, msg = \"...\"}` — stops the run with an error when the integer c is not 0 (WebAssembly's signed-division overflow).",
   verify: (op, ctx) => void intAttr(op, ctx, "code", 0n, (1n << 31n) - 1n),
 });
+registerOp({ name: "wasm.sha256_compress", operands: 2, results: 0, effect: "effect", allowedIn: WASM, doc: "`wasm.sha256_compress %state, %block` — one SHA-256 compression of the 64-byte block at linear-memory address block into the 8 u32 words at state (the zkVM's precompile, import zkvm.sha256_compress); traps when either range passes the memory.", verify: (op, ctx) => i32Operands(op, ctx, op.operands) });
+registerOp({ name: "wasm.keccak_f", operands: 1, results: 0, effect: "effect", allowedIn: WASM, doc: "`wasm.keccak_f %state` — Keccak-f[1600] on the 25 u64 lanes at linear-memory address state (the zkVM's precompile, import zkvm.keccak_f); traps when the range passes the memory.", verify: (op, ctx) => i32Operands(op, ctx, op.operands) });
 registerOp({ name: "wasm.input_len", operands: 0, results: 1, effect: "effect", allowedIn: WASM, doc: "`%n = wasm.input_len : i32` — bytes of the input stream not read yet (a guest's import zkvm.input_len)." });
 for (const [name, doc] of [
   ["wasm.read_input", "`wasm.read_input %ptr, %len` — the next len input bytes to linear memory at ptr; traps when fewer are left or the range passes the memory (zkvm.read_input)"],

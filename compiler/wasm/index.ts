@@ -68,12 +68,15 @@ export function compileWasm(bytes: Uint8Array, opts: WasmOptions = {}): WasmBuil
   }
 }
 
-/** The functions a guest may import from module "zkvm": the input and output streams and halting. */
+/** The functions a guest may import from module "zkvm": the input and output streams, halting and the precompiles. */
 const HOST: Record<string, { sig: string; op: string }> = {
   input_len: { sig: " -> i32", op: "wasm.input_len" },
   read_input: { sig: "i32 i32 -> ", op: "wasm.read_input" },
   write_output: { sig: "i32 i32 -> ", op: "wasm.write_output" },
   exit: { sig: "i32 -> ", op: "wasm.exit" },
+  // precompiles (spec/zkvm.md "Precompiles"), the names guests/rust/cwl-guest declares
+  sha256_compress: { sig: "i32 i32 -> ", op: "wasm.sha256_compress" },
+  keccak_f: { sig: "i32 -> ", op: "wasm.keccak_f" },
 };
 
 /** A body that traps: a cf.block of the result types holding the cf.trap, then cf.return. */
