@@ -81,7 +81,7 @@ export const SYS = {
    * memory size, which memory.grow raises */
   MEM_BOUND: 4,
 } as const;
-/** Numbers from 0x100 on are precompiles (SHA-256, Keccak, Poseidon, secp256k1, bigint): reserved. */
+/** Numbers from 0x100 on are precompiles: runtime/zkvm/precompiles/index.ts lists them (PRECOMPILE). */
 export const PRECOMPILE_BASE = 0x100;
 
 // Bytecode container (little-endian): magic "CWVM", version u16, flags u16, entry u32, memory size u32,

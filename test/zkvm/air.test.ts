@@ -395,8 +395,8 @@ describe("zkVM AIR: honest runs are accepted", () => {
       ret
     `);
     const r = proveProgram(p, new Uint8Array(0));
-    // the executor traps on it first (precompiles are not there yet); a call it knows and the
-    // prover does not is refused by the trace generator by name
+    // the executor runs the precompile (SHA-256 of memory at 0); the prover has no chip for it and
+    // the trace generator refuses it by name
     expect("kind" in r && r.message).toMatch(/instruction 0 \(ecall.*(unknown system call|no table for this system call)/);
     const s5 = proveProgram(asm(`
       .memory 65536
