@@ -9,6 +9,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../../base/files/index.ts";
 import { buildRust, findRustc } from "../../tooling/guest/index.ts";
 import { type Run, nativeRun, u32le, vmProgram, vmRun } from "./util.ts";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { runCwlInProcess } from "../util/cli.ts";
 
 const rc = findRustc();
 if (typeof rc === "string") console.log(`test/guests/rust: skipped: ${rc} (npm run setup:toolchains installs it)`);
@@ -80,5 +83,18 @@ describe.skipIf(typeof rc === "string")("Rust guests: zkVM run = native run = re
     it("malformed JSON exits with code 1", () => {
       for (const d of [`{"a":}`, `[1,]`, `01`, `1.5`, `"abc`, `{} x`, "[".repeat(100) + "]".repeat(100)]) expect(both(enc(d)).vm.exit, d).toBe(1);
     });
+  });
+
+  it("cwl guest new --lang rust, then cwl guest build: the scaffold runs in the zkVM; a compile error is exit 1 with rustc's message", { timeout: 600_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cwl-guest-new-"));
+    expect((await runCwlInProcess(["guest", "new", "--lang", "rust", "hello"], dir)).status).toBe(0);
+    const b = await runCwlInProcess(["guest", "build", "hello"], dir);
+    expect(b.status, b.out).toBe(0);
+    const p = await vmProgram(join(dir, "hello", "build", "hello.wasm"));
+    expect(vmRun(p, enc("abc"))).toMatchObject({ exit: 0, out: "3 294" });
+    writeFileSync(join(dir, "hello", "src", "main.rs"), "fn main() { let x: u32 = \"no\"; }\n");
+    const bad = await runCwlInProcess(["guest", "build", "hello"], dir);
+    expect(bad.status).toBe(1);
+    expect(bad.out).toMatch(/error: compiling main\.rs with rustc [\d.]+ failed:[\s\S]*mismatched types/);
   });
 });
