@@ -231,6 +231,23 @@ fn div<const F: u32, const X: u32>(a: u64, b: u64) -> u64 {
     round_pack::<F, X>(s, ea - eb + 63 - lz as i32 - bits as i32, q << lz)
 }
 
+/// floor(sqrt(v)) for v > 0 by Newton's iteration from a power of two above the root.
+#[inline(always)]
+fn isqrt(v: u64) -> u64 {
+    let mut y = 1u64 << ((65 - v.leading_zeros()) / 2);
+    loop {
+        if y == 0 {
+            // y stays at least floor(sqrt(v)) ≥ 1: no divide-by-zero check (or panic path)
+            unsafe { core::hint::unreachable_unchecked() }
+        }
+        let z = (y + v / y) >> 1;
+        if z >= y {
+            return y;
+        }
+        y = z;
+    }
+}
+
 #[inline(always)]
 fn sqrt<const F: u32, const X: u32>(a: u64) -> u64 {
     if is_nan::<F, X>(a) {
@@ -246,26 +263,31 @@ fn sqrt<const F: u32, const X: u32>(a: u64) -> u64 {
         return a;
     }
     let (e, m) = unpack::<F, X>(a);
-    // x in [1, 4) with its two integer bits at bits 63..62, and an even exponent
-    let mut x = if e & 1 == 0 { m >> 1 } else { m };
+    // x in [1, 4) with its two integer bits at bits 63..62 (n = x · 2^62), and an even exponent
+    let n = if e & 1 == 0 { m >> 1 } else { m };
     let re = e >> 1;
-    let mut r = 0u64;
-    let mut q = 0u64;
-    // digit by digit, two bits of x per root bit: F + 3 root bits, the first worth 2^0
-    let mut i = 0;
-    while i < F + 3 {
-        r = (r << 2) | (x >> 62);
-        x <<= 2;
-        let t = (q << 2) | 1;
-        if r >= t {
-            r -= t;
-            q = (q << 1) | 1;
-        } else {
-            q <<= 1;
+    // q = floor(sqrt(x) · 2^(F + 2)) (F + 3 bits) and whether the root is inexact
+    let (q, inexact) = if F <= 25 {
+        // f32: x · 2^(2F + 4) fits 64 bits and is exact (n's low 40 bits are 0)
+        let v = n >> (58 - 2 * F);
+        let q = isqrt(v);
+        (q, v != q * q)
+    } else {
+        // f64: sqrt(x · 2^108) = s · 2^23 + d with s = floor(sqrt(n)) and the remainder
+        // r = n − s² ≤ 2s; d ≤ r · 2^22 / s (within one), checked by the exact remainder
+        // R(d) = r · 2^46 − s · d · 2^24 − d² = 2^24 · (r · 2^22 mod s) − d² for d = floor(r · 2^22 / s)
+        let s = isqrt(n);
+        let r = n - s * s;
+        let mut d = (r << 22) / s;
+        let mut rem = (((r << 22) % s) << 24) as i64 - (d * d) as i64;
+        if rem < 0 {
+            // R(d − 1) = R(d) + s · 2^24 + 2d − 1 ≥ 0, since d² ≤ 2^46 < s · 2^24
+            rem += ((s << 24) + 2 * d - 1) as i64;
+            d -= 1;
         }
-        i += 1;
-    }
-    q |= (r != 0) as u64;
+        ((s << 23) + d, rem != 0)
+    };
+    let q = q | inexact as u64;
     round_pack::<F, X>(false, re, q << (63 - (F + 2)))
 }
 
