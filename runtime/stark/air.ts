@@ -12,10 +12,10 @@
 // for the running sum s. Each chip's total is sent in the proof, and the verifier checks
 // Σ totals + Σ_boundary m/(α − fp) = 0.
 import { degree, type Air, type Chip, type Expr } from "../air/index.ts";
-import { EXT_ONE, eadd, emul, fromBig, type Ext } from "./field.ts";
+import { EXT_ONE, eadd, emul, escale, fromBig, type Ext } from "./field.ts";
 import type { FriParams } from "./fri.ts";
 import { sha256 } from "./merkle.ts";
-import { extVal, type Alg, type Val } from "./vec.ts";
+import { LinearCombiner, extVal, type Alg, type Val } from "./vec.ts";
 
 export type StarkParams = FriParams;
 
@@ -223,6 +223,23 @@ export class ExprEval {
 
 /** fp = busId + Σ_j β^{j+1}·v_j for an interaction's evaluated values. */
 export function fingerprint(alg: Alg, busId: number, values: Val[], beta: Ext): Val {
+  // Over columns (the prover) a tuple of base values is one linear combination with extension
+  // coefficients: summed in doubles by LinearCombiner instead of a fresh column per product and sum.
+  // Field arithmetic is exact, so both ways give the same elements.
+  if (values.every((v) => v.length === 1) && values.some((v) => typeof v[0] !== "number")) {
+    const comb = new LinearCombiner(alg.n);
+    let constant: Ext = [busId, 0, 0, 0];
+    let bp = beta;
+    for (const v of values) {
+      const c = v[0];
+      if (typeof c === "number") constant = eadd(constant, escale(bp, c));
+      else comb.add(bp, c);
+      bp = emul(bp, beta);
+    }
+    const out = constant.map((c) => new Uint32Array(alg.n).fill(c));
+    comb.addInto(out);
+    return out;
+  }
   let acc: Val = [busId];
   let bp = beta;
   for (const v of values) {

@@ -136,6 +136,18 @@ export function extMulColsTs(a: Uint32Array[], b: Uint32Array[]): Uint32Array[] 
   return o;
 }
 
+const INV_P = 1 / P;
+
+/**
+ * x mod p for an integer 0 ≤ x < 2^53 held in a double, without the double `%` (a runtime call in V8):
+ * the quotient from x·(1/p) is off by at most one (its error is below q·2^−52 < 2^−30), and x − q·p is
+ * exact since q·p < 2^53; one correction each way makes it canonical.
+ */
+export function modP(x: number): number {
+  const r = x - Math.floor(x * INV_P) * P;
+  return r < 0 ? r + P : r >= P ? r - P : r;
+}
+
 /**
  * Σ_k e_k·col_k for extension coefficients e_k and base columns col_k, the prover's most repeated loop
  * (λ-combining constraints, γ-combining columns for DEEP). Each coefficient is split at 16 bits, so a
@@ -168,7 +180,7 @@ export class LinearCombiner {
   }
 
   private reduce(): void {
-    for (const a of this.acc) for (let i = 0; i < a.length; i++) a[i] %= P;
+    for (const a of this.acc) for (let i = 0; i < a.length; i++) a[i] = modP(a[i]);
     this.pending = 0;
   }
 
@@ -180,7 +192,7 @@ export class LinearCombiner {
       const hi = this.acc[4 + j];
       const o = out[j];
       for (let i = 0; i < o.length; i++) {
-        const v = (hi[i] * 65536 + lo[i]) % P;
+        const v = modP(hi[i] * 65536 + lo[i]);
         const s = o[i] + v;
         o[i] = s >= P ? s - P : s;
         lo[i] = 0;

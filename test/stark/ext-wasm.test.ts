@@ -5,7 +5,7 @@ import { describe, it, expect } from "vitest";
 import { mulberry32 } from "../../base/prng/index.ts";
 import * as F from "../../runtime/stark/field.ts";
 import { wasmExtAxpy, wasmExtBatchInv, wasmExtMulCols, wasmExtPowers } from "../../runtime/stark/ext-wasm.ts";
-import { extMulColsTs } from "../../runtime/stark/vec.ts";
+import { LinearCombiner, extMulColsTs, modP } from "../../runtime/stark/vec.ts";
 import { encodeProof, keygen, prove, verify } from "../../runtime/stark/index.ts";
 import { syntheticAir, syntheticTrace } from "../../runtime/stark/workload.ts";
 
@@ -99,3 +99,29 @@ describe("extension arithmetic in WebAssembly", () => {
     expect(verify(vk, proof, [])).toEqual({ ok: true });
   });
 });
+
+describe("reductions of double sums (vec.ts)", () => {
+  it("modP equals BigInt's remainder up to 2^53, at multiples of p ± 1 and at random", () => {
+    const p = BigInt(F.P);
+    const xs: number[] = [0, 1, F.P - 1, F.P, F.P + 1, 2 ** 53 - 1, 2 ** 53 - 2, 2 ** 47, 2 ** 31];
+    for (const q of [1, 2, 3, 1 << 20, (1 << 22) - 1, Math.floor((2 ** 53 - 1) / F.P)]) for (const d of [-1, 0, 1]) xs.push(q * F.P + d);
+    for (let i = 0; i < 20000; i++) xs.push(Math.floor(rnd() * 2 ** 53));
+    for (const x of xs) expect(modP(x)).toBe(Number(BigInt(x) % p));
+  });
+
+  it("LinearCombiner's sums equal scalar products over 40 columns (past its 31-column reduction)", () => {
+    const m = 64;
+    const cs = Array.from({ length: 40 }, () => Uint32Array.from({ length: m }, (_, i) => rf(i)));
+    const es = cs.map((_, k) => [F.P - 1 - k, rf(k), 65535, rf(k + 1)] as F.Ext);
+    const comb = new LinearCombiner(m);
+    cs.forEach((c, k) => comb.add(es[k], c));
+    const out = [0, 1, 2, 3].map(() => new Uint32Array(m));
+    comb.addInto(out);
+    for (let i = 0; i < m; i++) {
+      let want: F.Ext = [0, 0, 0, 0];
+      cs.forEach((c, k) => (want = F.eadd(want, F.escale(es[k], c[i]))));
+      expect(at(out, i)).toEqual(want);
+    }
+  });
+});
+
