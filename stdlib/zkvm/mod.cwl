@@ -21,3 +21,99 @@ pub fn sha256_compress_bytes(state: [u32; 8], data: Bytes, at: u32) -> [u32; 8] 
     }
     sha256::compress(state, words)
 }
+
+/// Keccak-f[1600] round constants (ι), FIPS 202 §3.2.5.
+pub const KECCAK_RC: [u64; 24] = [
+    0x0000000000000001,
+    0x0000000000008082,
+    0x800000000000808a,
+    0x8000000080008000,
+    0x000000000000808b,
+    0x0000000080000001,
+    0x8000000080008081,
+    0x8000000000008009,
+    0x000000000000008a,
+    0x0000000000000088,
+    0x0000000080008009,
+    0x000000008000000a,
+    0x000000008000808b,
+    0x800000000000008b,
+    0x8000000000008089,
+    0x8000000000008003,
+    0x8000000000008002,
+    0x8000000000000080,
+    0x000000000000800a,
+    0x800000008000000a,
+    0x8000000080008081,
+    0x8000000000008080,
+    0x0000000080000001,
+    0x8000000080008008,
+];
+
+/// ρ's rotation of lane x + 5y, FIPS 202 §3.2.2.
+pub const KECCAK_RHO: [u64; 25] = [
+    0,
+    1,
+    62,
+    28,
+    27,
+    36,
+    44,
+    6,
+    55,
+    20,
+    3,
+    10,
+    43,
+    25,
+    39,
+    41,
+    45,
+    15,
+    21,
+    8,
+    18,
+    2,
+    61,
+    56,
+    14,
+];
+
+/// Rotate a 64-bit lane left by n (0 ≤ n < 64).
+pub fn rotl64(x: u64, n: u64) -> u64 {
+    if n == 0 {
+        x
+    } else {
+        (x << n) | (x >> (64 - n))
+    }
+}
+
+/// Keccak-f[1600]: 24 rounds of θ, ρ, π, χ, ι over the 25 lanes (lane x + 5y). In the zkVM: `ecall 0x102`.
+pub fn keccak_f(state: [u64; 25]) -> [u64; 25] {
+    let mut a = state;
+    for round in 0..24 {
+        let mut c = [0u64; 5];
+        for x in 0..5 {
+            c[x] = a[x] ^ a[x + 5] ^ a[x + 10] ^ a[x + 15] ^ a[x + 20];
+        }
+        for x in 0..5 {
+            let d = c[(x + 4) % 5] ^ rotl64(c[(x + 1) % 5], 1);
+            for y in 0..5 {
+                a[x + 5 * y] = a[x + 5 * y] ^ d;
+            }
+        }
+        let mut b = [0u64; 25];
+        for x in 0..5 {
+            for y in 0..5 {
+                b[y + 5 * ((2 * x + 3 * y) % 5)] = rotl64(a[x + 5 * y], KECCAK_RHO[x + 5 * y]);
+            }
+        }
+        for y in 0..5 {
+            for x in 0..5 {
+                a[x + 5 * y] = b[x + 5 * y] ^ (~b[(x + 1) % 5 + 5 * y] & b[(x + 2) % 5 + 5 * y]);
+            }
+        }
+        a[0] = a[0] ^ KECCAK_RC[round];
+    }
+    a
+}
