@@ -19,7 +19,6 @@ import {
 import {
   EXT_ONE,
   GENERATOR,
-  P,
   add,
   eadd,
   emul,
@@ -29,6 +28,7 @@ import {
   type Ext,
 } from "./field.ts";
 import { wasmExtPowers } from "./ext-wasm.ts";
+import { modP } from "./vec.ts";
 import { friProve, type Codewords } from "./fri.ts";
 import { interpolateCosetBitrev } from "./ntt.ts";
 import { commitPool, commitSync, type CommitJob, type Committed } from "./commit.ts";
@@ -399,11 +399,11 @@ function evalAt(coeffs: Uint32Array, zp: SplitPowers): Ext {
       sl += c * lo[i];
       sh += c * hi[i];
       if ((i & 31) === 30) {
-        sl %= P;
-        sh %= P;
+        sl = modP(sl);
+        sh = modP(sh);
       }
     }
-    out.push(((sh % P) * 65536 + (sl % P)) % P);
+    out.push(modP(modP(sh) * 65536 + modP(sl)));
   }
   return out as Ext;
 }
