@@ -12,6 +12,7 @@ import { type Run, nativeRun, u32le, vmProgram, vmRun } from "./util.ts";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { runCwlInProcess } from "../util/cli.ts";
+import { secp256k1 } from "@noble/curves/secp256k1.js";
 
 const rc = findRustc();
 if (typeof rc === "string") console.log(`test/guests/rust: skipped: ${rc} (npm run setup:toolchains installs it)`);
@@ -82,6 +83,48 @@ describe.skipIf(typeof rc === "string")("Rust guests: zkVM run = native run = re
     });
     it("malformed JSON exits with code 1", () => {
       for (const d of [`{"a":}`, `[1,]`, `01`, `1.5`, `"abc`, `{} x`, "[".repeat(100) + "]".repeat(100)]) expect(both(enc(d)).vm.exit, d).toBe(1);
+    });
+  });
+
+  describe("ecdsa.rs", () => {
+    const both = guest("ecdsa.rs");
+    const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+    const hex32 = (x: bigint) => Buffer.from(x.toString(16).padStart(64, "0"), "hex");
+    it("agrees with @noble/curves on valid, high-s, tampered and malformed signatures", { timeout: 120_000 }, () => {
+      const priv = Uint8Array.from({ length: 32 }, (_, i) => i + 1);
+      const pub = secp256k1.getPublicKey(priv, false);
+      const other = secp256k1.getPublicKey(Uint8Array.from({ length: 32 }, (_, i) => 40 - i), false);
+      const h = createHash("sha256").update("cwl guest").digest();
+      const sig = secp256k1.sign(h, priv, { prehash: false });
+      const r = BigInt("0x" + Buffer.from(sig.subarray(0, 32)).toString("hex"));
+      const sv = BigInt("0x" + Buffer.from(sig.subarray(32)).toString("hex"));
+      const highS = Buffer.concat([sig.subarray(0, 32), hex32(N - sv)]);
+      const badHash = Buffer.from(h);
+      badHash[5] ^= 1;
+      const offCurve = Buffer.from(pub);
+      offCurve[64] ^= 1;
+      const cases: [string, Uint8Array, Uint8Array, Uint8Array][] = [
+        ["valid", h, sig, pub],
+        ["high s", h, highS, pub],
+        ["another hash", badHash, sig, pub],
+        ["another key", h, sig, other],
+        ["a point off the curve", h, sig, offCurve],
+        ["r = 0", h, Buffer.concat([hex32(0n), sig.subarray(32)]), pub],
+        ["s = n", h, Buffer.concat([sig.subarray(0, 32), hex32(N)]), pub],
+        ["r + n as r", h, Buffer.concat([hex32(r + N > (1n << 256n) - 1n ? r : r + N), sig.subarray(32)]), pub],
+      ];
+      for (const [what, hash, sg, pk] of cases) {
+        let ref = false;
+        try {
+          ref = secp256k1.verify(sg, hash, pk, { prehash: false, lowS: false });
+        } catch {
+          ref = false;
+        }
+        const got = both(Buffer.concat([hash, sg, pk]));
+        expect(got.vm, what).toMatchObject({ exit: 0, out: ref ? "1" : "0" });
+        if (what === "valid" || what === "high s") expect(ref, what).toBe(true);
+      }
+      expect(both(Buffer.concat([h, sig])).vm.exit).toBe(1);
     });
   });
 
