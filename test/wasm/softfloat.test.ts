@@ -3,9 +3,14 @@
 // operation, weighted towards ±0, ±inf, NaNs with payloads, subnormals and range boundaries. Results
 // must be bit-exact; a NaN result must be the canonical NaN (which the spec allows for every float
 // operation); a trapping conversion must report a trap exactly where V8 traps, and NaN apart.
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import wabtInit from "wabt";
+import { REPO_ROOT } from "../../base/files/index.ts";
 import { SOFTFLOAT_WASM_BASE64 } from "../../compiler/wasm/softfloat-wasm.ts";
+import { buildSoftfloat, softfloatSource } from "../../scripts/build-softfloat.ts";
 import { CANONICAL, FLOAT_OPS, bitsOf, isNaNBits, operands, softfloatExports, width } from "./softfloat-ops.ts";
 
 interface V8Api {
@@ -38,6 +43,22 @@ describe("soft-float library against V8", async () => {
     const m = wabt.readWasm(new Uint8Array(Buffer.from(SOFTFLOAT_WASM_BASE64, "base64")), {});
     const text = m.toText({}).split("\n").filter((l) => /^\s{4}/.test(l)).join("\n");
     expect(text).not.toMatch(/global\.|\.load|\.store|memory\.|call|f32\.|f64\./);
+  });
+
+  it("the committed module is the one compiler/wasm/softfloat.rs compiles to (with the same rustc)", (ctx) => {
+    const committed = readFileSync(join(REPO_ROOT, "compiler", "wasm", "softfloat-wasm.ts"), "utf8");
+    let version = "";
+    try {
+      version = execFileSync(process.env.RUSTC ?? "/usr/bin/rustc", ["--version"]).toString().trim().split(" ")[1];
+    } catch {
+      console.log("softfloat: no rustc at /usr/bin/rustc (npm run setup:toolchains); the rebuild check is skipped");
+      return ctx.skip();
+    }
+    if (!committed.includes(`(rustc ${version},`)) {
+      console.log(`softfloat: rustc ${version} is not the version the module was built with; the rebuild check is skipped`);
+      return ctx.skip();
+    }
+    expect(softfloatSource(buildSoftfloat())).toBe(committed);
   });
 
   FLOAT_OPS.forEach((op, k) => {
