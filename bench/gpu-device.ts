@@ -11,6 +11,8 @@
 //   CWL_DEVICE_MSM_SEGLEN_AT (the first MSM size)
 //   CWL_DEVICE_STOP_MS (60000: a section stops growing once one size took longer)
 //   CWL_DEVICE_OUT (a JSON file rewritten after every step, so a killed run still leaves its figures).
+//   CWL_DEVICE_PROVE_HASHES (none: Poseidon-chain lengths to prove with and without the GPU, e.g. 64)
+//   CWL_DEVICE_PROVE_GPUS (1: MSM executors of the prover device; each adapter's, or several on one)
 // bench/results/gpu-device.json holds the H200 figures (assembled from a device run's output, with notes):
 // `npm run bench -- gpu-device` here would overwrite it with lavapipe figures.
 import { writeFileSync } from "node:fs";
@@ -39,7 +41,9 @@ import {
   type MsmShape,
   msmShape,
 } from "../tooling/kernels/stdlib.ts";
+import { encodeProofBinary, insecureDevSrs, keygen, minimumK, prove, verify } from "../runtime/plonk/index.ts";
 import {
+  GpuProverDevice,
   freeMsm,
   type Gpu,
   type KernelExecutor,
@@ -160,8 +164,105 @@ export async function run(): Promise<object> {
       stopMs,
       e2eMax,
     });
+  const proveHashes = list(process.env.CWL_DEVICE_PROVE_HASHES, []);
+  if (proveHashes.length)
+    await proveSection(gpu, proveHashes, result, save, {
+      threads,
+      reps,
+      stopMs,
+      e2eMax,
+    });
   save();
   return result;
+}
+
+/**
+ * A Halo2-style proof (the Poseidon chain of test/plonk/circuits.ts: the Poseidon chip over 3 advice
+ * columns, copy constraints, a public output) proven with and without the prover device in this process,
+ * the same blinding stream for both: the proofs must be the same bytes, and the device's verifies. Times
+ * are medians of `reps` proofs after one warm-up each; the ratio is CPU prove time over device prove time
+ * (customer target ≥ 4×). Keygen runs once, on the CPU, outside the timings.
+ */
+async function proveSection(
+  gpu: Gpu,
+  hashesList: number[],
+  result: Record<string, unknown>,
+  save: () => void,
+  { threads, reps }: Knobs,
+) {
+  const { poseidonChain } = await import("../test/plonk/circuits.ts");
+  const gpus = Number(process.env.CWL_DEVICE_PROVE_GPUS ?? 1);
+  const msmK = analyzeKernels(msmKernels(), "wgsl").km!;
+  const nttK = analyzeKernels(kernelSource("ntt"), "wgsl").km!;
+  const msmWgsl = emitWgsl(msmK);
+  let t = now();
+  const msm = Array.from({ length: gpus }, () => new WebGpuExecutor(gpu, msmWgsl));
+  const ntt = new WebGpuExecutor(gpu, emitWgsl(nttK));
+  const errs: string[] = [];
+  for (const ex of [...msm, ntt]) errs.push(...(await ex.compileAll()));
+  const section: Record<string, unknown> & { runs: object[] } = {
+    circuit: "Poseidon chain (test/plonk/circuits.ts poseidonChain), insecure dev SRS",
+    target: "CPU prove / GPU prove ≥ 4 (customer)",
+    executors: gpus,
+    cpuThreads: threads,
+    compileMs: ms(now() - t),
+    compileErrors: errs,
+    runs: [],
+  };
+  result.prove = section;
+  save();
+  if (errs.length) return;
+  const dev = new GpuProverDevice({ msm, ntt: [ntt], fq: msmK.fields.get("bn254_fq")!, fr: nttK.fields.get("bn254_fr")! });
+  const stream = () => {
+    let i = 0n;
+    return () => (0x9e3779b97f4a7c15n * ++i + 0x1234n) % BN254_FR.p;
+  };
+  for (const hashes of hashesList) {
+    const chain = poseidonChain(hashes);
+    const k = minimumK(chain.circuit);
+    t = now();
+    const pk = await keygen(insecureDevSrs(1 << k), chain.circuit, { k });
+    const keygenMs = ms(now() - t);
+    say(`prove: chain of ${hashes}, k = ${k}, keygen ${keygenMs} ms`);
+    const time = async (device: GpuProverDevice | undefined) => {
+      const times: number[] = [];
+      let phases: Record<string, number> = {};
+      let proof: Uint8Array | undefined;
+      for (let r = 0; r <= reps; r++) {
+        const phaseMs: Record<string, number> = {};
+        const t0 = now();
+        const p = await prove(pk, chain.witness, { random: stream(), device, phaseMs });
+        if (r > 0) times.push(now() - t0);
+        phases = phaseMs;
+        proof = encodeProofBinary(p);
+        if (r === 0 && !(await verify(pk.vk, chain.witness.instance, p))) throw new Error(`prove: the ${device ? "device" : "CPU"} proof does not verify`);
+      }
+      return { ms: ms(median(times)), phases, proof: proof! };
+    };
+    const cpu = await time(undefined);
+    say(`prove: CPU ${cpu.ms} ms`);
+    dev.counts.msm = { device: 0, cpu: 0 };
+    dev.counts.ntt = { device: 0, cpu: 0 };
+    const dv = await time(dev);
+    say(`prove: device ${dv.ms} ms (${dev.summary()})`);
+    const same = Buffer.from(cpu.proof).equals(Buffer.from(dv.proof));
+    if (!same) throw new Error("prove: the device's proof differs from the CPU's with the same randomness");
+    section.runs.push({
+      hashes,
+      k,
+      rows: chain.circuit.rows,
+      keygenMs,
+      cpuProveMs: cpu.ms,
+      deviceProveMs: dv.ms,
+      ratio: Math.round((cpu.ms / dv.ms) * 100) / 100,
+      sameProof: same,
+      calls: `${dev.summary()} (in ${reps + 1} proofs)`,
+      cpuPhasesMs: Object.fromEntries(Object.entries(cpu.phases).map(([k, v]) => [k, ms(v)])),
+      devicePhasesMs: Object.fromEntries(Object.entries(dv.phases).map(([k, v]) => [k, ms(v)])),
+    });
+    save();
+  }
+  dev.dispose();
 }
 
 interface Knobs {

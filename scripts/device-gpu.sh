@@ -11,7 +11,8 @@
 #   bash scripts/device-gpu.sh [run]    on the device machine (carry .device and .gl): loaders, adapter report, then
 #                                       the NTT and MSM sections as two timed processes; JSON + log under $OUT.
 # Sizes: DEV_NTT_LOGS (none skips), DEV_MSM_LOGS, DEV_MSM_C, DEV_MSM_SEGLENS (+ DEV_MSM_SEGLEN_AT), DEV_REPS,
-# DEV_E2E_MAX_LOG; per-step limits DEV_NTT_TIMEOUT, DEV_MSM_TIMEOUT (seconds).
+# DEV_E2E_MAX_LOG; per-step limits DEV_NTT_TIMEOUT, DEV_MSM_TIMEOUT (seconds). The prover with and without the GPU:
+# DEV_PROVE_HASHES (64; none skips), DEV_PROVE_GPUS (MSM executors), DEV_PROVE_REPS, DEV_PROVE_TIMEOUT.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-run}
@@ -130,6 +131,13 @@ run)
   (common env CWL_DEVICE_NTT_LOGS=none CWL_DEVICE_MSM_LOGS=${DEV_MSM_LOGS:-16,18,20} CWL_DEVICE_OUT=$OUT/msm.json \
     timeout ${DEV_MSM_TIMEOUT:-200} $W/node $W/stdlib/kernels/bench.mjs)
   echo "msm rc=$?"
+  if [ "${DEV_PROVE_HASHES:-64}" != none ]; then
+    step "prove"
+    (common env CWL_DEVICE_NTT_LOGS=none CWL_DEVICE_MSM_LOGS=none CWL_DEVICE_PROVE_HASHES=${DEV_PROVE_HASHES:-64} \
+      CWL_DEVICE_PROVE_GPUS=${DEV_PROVE_GPUS:-1} CWL_DEVICE_REPS=${DEV_PROVE_REPS:-2} CWL_DEVICE_OUT=$OUT/prove.json \
+      timeout ${DEV_PROVE_TIMEOUT:-240} $W/node $W/stdlib/kernels/bench.mjs)
+    echo "prove rc=$?"
+  fi
   step "end"
   nvidia-smi --query-gpu=name,driver_version,clocks.sm,temperature.gpu --format=csv
   sleep 1 # let tee flush the log

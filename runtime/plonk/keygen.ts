@@ -3,7 +3,7 @@
 import { Domain } from "../poly/domain.ts";
 import { mul } from "../poly/fr.ts";
 import { type Circuit, type Column, type Expression, blindingFactors, minimumK, usableRows } from "./cs.ts";
-import { type G1, type Srs, commitLagrange, commitMany } from "./kzg.ts";
+import { type G1, type ProverDevice, type Srs, commitLagrange, commitMany } from "./kzg.ts";
 import { buildSigmaValues } from "./permutation/keygen.ts";
 import { SPECIAL, deltaPow, openingQueries, permutationChunks } from "./constraints.ts";
 import { vkDigest } from "./encoding.ts";
@@ -69,6 +69,8 @@ export interface KeygenOptions {
   progress?: Progress;
   /** Filled with each phase's wall time in ms (benches). */
   phaseMs?: Record<string, number>;
+  /** Runs the fixed and permutation commitments' MSMs on a device where it takes them (see ProveOptions.device). */
+  device?: ProverDevice;
 }
 
 export function shapeOf(circuit: Circuit, k: number): CircuitShape {
@@ -128,11 +130,11 @@ export async function keygen(srs: Srs, circuit: Circuit, opts: KeygenOptions = {
   // proving key keeps. Fixed columns (selectors, constants) are mostly zero or small, which the MSM's zero
   // digits skip; without a Lagrange basis the coefficient form gives the same points.
   const fixedVecs = fixedValues.map((v) => FieldVec.fromBigints(BN254_FR, v));
-  const fixedCommitting = commitLagrange(srs, k, fixedVecs.map((values) => ({ values })), { callerWorks: false });
+  const fixedCommitting = commitLagrange(srs, k, fixedVecs.map((values) => ({ values })), { callerWorks: false, device: opts.device });
   const fixedCoeffVecs = fixedVecs.map(interpolate);
   const fixedCoeffs = fixedCoeffVecs.map((c) => c.toBigints());
   const fixedExt = fixedCoeffVecs.map(extend);
-  const fixedCommitments = (await fixedCommitting) ?? (await commitMany(srs, fixedCoeffs));
+  const fixedCommitments = (await fixedCommitting) ?? (await commitMany(srs, fixedCoeffs, opts.device));
   reportPhase(opts, "fixed columns", performance.now() - t0);
 
   const t1 = performance.now();
@@ -148,12 +150,12 @@ export async function keygen(srs: Srs, circuit: Circuit, opts: KeygenOptions = {
       const d = deltaPow(c);
       return { values: v.sub(omegaVec.scale(d)), x: d };
     }),
-    { callerWorks: false },
+    { callerWorks: false, device: opts.device },
   );
   const sigmaCoeffVecs = sigmaVecs.map(interpolate);
   const sigmaCoeffs = sigmaCoeffVecs.map((c) => c.toBigints());
   const sigmaExt = sigmaCoeffVecs.map(extend);
-  const sigmaCommitments = (await sigmaCommitting) ?? (await commitMany(srs, sigmaCoeffs));
+  const sigmaCommitments = (await sigmaCommitting) ?? (await commitMany(srs, sigmaCoeffs, opts.device));
   reportPhase(opts, "permutation", performance.now() - t1);
 
   const indicator = (rows: (r: number) => boolean) => {

@@ -306,6 +306,8 @@ function cases(): Case[] {
   out.push(c(/--device must be one of cpu, gpu, auto, not tpu/, "prove", "good.cwl", "-i", "in.json", "--insecure-dev-srs", "--device", "tpu"));
   out.push(c(/--gpus must be an integer from 1 to 64, not 0/, "prove", "good.cwl", "-i", "in.json", "--insecure-dev-srs", "--device", "gpu", "--gpus", "0"));
   out.push(c(/--gpus applies with --device gpu or auto/, "prove", "good.cwl", "-i", "in.json", "--insecure-dev-srs", "--gpus", "2"));
+  out.push(c(/--device must be one of cpu, gpu, auto, not fpga/, "setup", "good.cwl", "--insecure-dev-srs", "--device", "fpga"));
+  out.push(c(/--gpus must be an integer from 1 to 64, not 65/, "setup", "good.cwl", "--insecure-dev-srs", "--device", "auto", "--gpus", "65"));
   out.push(c(/--max-states must be an integer from 1 to/, "check-spec", "spec.cwl", "--max-states", "0"));
   out.push(c(/--workers must be an integer from 1 to 256/, "check-spec", "spec.cwl", "--workers", "-2"));
   out.push(c(/bad --param/, "check-spec", "spec.cwl", "--param", "n"));

@@ -29,10 +29,19 @@ describe("cwl prove --device without an adapter", () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   }, 60_000);
 
+  it("cwl setup --device gpu is the same diagnostic; --device auto writes the key on the CPU", () => {
+    const r = cwl(["setup", src, "--insecure-dev-srs", "-o", join(T, "s.vk"), "--device", "gpu"], { CWL_NO_GPU: "1" });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/error: --device gpu: no WebGPU adapter/);
+    const a = cwl(["setup", src, "--insecure-dev-srs", "-o", join(T, "s.vk"), "--device", "auto"], { CWL_NO_GPU: "1" });
+    expect(a.status, a.stderr).toBe(0);
+    expect(a.stderr).toMatch(/using the CPU/);
+  }, 60_000);
+
   it("--device auto proves on the CPU and says so", () => {
     const r = cwl(prove("auto", "--device", "auto", "--gpus", "2"), { CWL_NO_GPU: "1" });
     expect(r.status).toBe(0);
-    expect(r.stderr).toMatch(/device: no WebGPU adapter .*; proving on the CPU/);
+    expect(r.stderr).toMatch(/device: no WebGPU adapter .*; using the CPU/);
     expect(r.stdout).toMatch(/wrote .*auto\.proof/);
   }, 60_000);
 });

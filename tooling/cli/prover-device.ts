@@ -12,11 +12,11 @@ export async function openDevice(kind: "gpu" | "auto", gpus: number, log: (s: st
   const gpu = await openGpu();
   if ("reason" in gpu) {
     if (kind === "gpu") throw new UserError(`--device gpu: ${gpu.reason}`, "use --device auto to fall back to the CPU, or --device cpu");
-    log(`device: ${gpu.reason}; proving on the CPU`);
+    log(`device: ${gpu.reason}; using the CPU`);
     return undefined;
   }
   if (kind === "auto" && gpu.info.software) {
-    log(`device: ${gpuLabel(gpu.info)} is slower than the CPU prover; proving on the CPU (--device gpu forces it)`);
+    log(`device: ${gpuLabel(gpu.info)} is slower than the CPU prover; using the CPU (--device gpu forces it)`);
     return undefined;
   }
   const msm = analyzeKernels(msmKernels(), "wgsl").km!;
@@ -25,7 +25,7 @@ export async function openDevice(kind: "gpu" | "auto", gpus: number, log: (s: st
   const dev = await openProverDevice({ msmKernels: emitWgsl(msm), nttKernels: emitWgsl(ntt), fq: msm.fields.get("bn254_fq")!, fr: ntt.fields.get("bn254_fr")!, gpus });
   if ("reason" in dev) {
     if (kind === "gpu") throw new UserError(`--device gpu: ${dev.reason}`, "use --device cpu");
-    log(`device: ${dev.reason}; proving on the CPU`);
+    log(`device: ${dev.reason}; using the CPU`);
     return undefined;
   }
   return dev;

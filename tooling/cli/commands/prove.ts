@@ -108,18 +108,18 @@ export const command: CommandModule<object, Args> = {
       }
       log(`mock prover: ${(performance.now() - t).toFixed(0)} ms, all constraints hold (k=${k})`);
       const srs = chooseSrs({ ptau: a.ptau, insecureDevSrs: a["insecure-dev-srs"] }, k, log);
-      t = performance.now();
       const phases = progressRenderer({ prefix: "  " }).progress;
-      const pk = await keygen(srs, c.program.circuit, { k, progress: phases });
-      log(`keygen: ${(performance.now() - t).toFixed(0)} ms (k=${k}, ${c.program.circuit.rows} rows)`);
-      if (expectedVk) {
-        if (Buffer.compare(Buffer.from(expectedVk.digest), Buffer.from(pk.vk.digest)) !== 0)
-          throw new CliError(`${a.vk} does not match this circuit and SRS`, "run `cwl setup` again with the same --ptau and --k");
-      }
       const { openDevice } = await import("../prover-device.ts");
       const dev = device === "cpu" ? undefined : await openDevice(device as "gpu" | "auto", a.gpus ?? 1, log);
       let proof;
       try {
+        t = performance.now();
+        const pk = await keygen(srs, c.program.circuit, { k, progress: phases, device: dev });
+        log(`keygen: ${(performance.now() - t).toFixed(0)} ms (k=${k}, ${c.program.circuit.rows} rows)`);
+        if (expectedVk) {
+          if (Buffer.compare(Buffer.from(expectedVk.digest), Buffer.from(pk.vk.digest)) !== 0)
+            throw new CliError(`${a.vk} does not match this circuit and SRS`, "run `cwl setup` again with the same --ptau and --k");
+        }
         proof = await prove(pk, witness, { progress: phases, device: dev });
       } finally {
         dev?.dispose();

@@ -12,6 +12,8 @@ interface Args {
   k?: number;
   out?: string;
   "allow-zk-gap"?: boolean;
+  device?: string;
+  gpus?: number;
 }
 
 export const command: CommandModule<object, Args> = {
@@ -25,7 +27,9 @@ export const command: CommandModule<object, Args> = {
       .option("insecure-dev-srs", { type: "boolean", describe: "use a development SRS with a public tau (INSECURE)" })
       .option("k", { type: "number", describe: "domain size 2^k (default: the smallest that fits)" })
       .option("out", { alias: "o", type: "string", describe: "verifying key file (.vk binary, .json JSON; default <file>.vk)" })
-      .option("allow-zk-gap", { type: "boolean", describe: "write the key even if its proofs would not be zero-knowledge (loud warning)" }),
+      .option("allow-zk-gap", { type: "boolean", describe: "write the key even if its proofs would not be zero-knowledge (loud warning)" })
+      .option("device", { type: "string", describe: "where the key's commitment MSMs run: cpu (default), gpu (WebGPU; an error without an adapter), auto (a hardware GPU if present)" })
+      .option("gpus", { type: "number", describe: "with --device gpu|auto: spread MSMs over this many device executors (default 1)" }),
   handler: async (a) => {
     // Heavy modules load only when this command runs, so other commands start fast.
     const { keygen } = await import("../../../runtime/plonk/index.ts");
@@ -34,6 +38,10 @@ export const command: CommandModule<object, Args> = {
     const { TWO_ADICITY } = await import("../../../runtime/poly/fr.ts");
     try {
       checkSrsChoice({ ptau: a.ptau, insecureDevSrs: a["insecure-dev-srs"] });
+      const device = a.device ?? "cpu";
+      if (!["cpu", "gpu", "auto"].includes(device)) throw new UserError(`--device must be one of cpu, gpu, auto, not ${device}`);
+      intFlag("--gpus", a.gpus, 1, 64);
+      if (a.gpus !== undefined && device === "cpu") throw new UserError("--gpus applies with --device gpu or auto", "add --device gpu");
       // The field's limit before compiling; the circuit's own bounds (domainK) once it is laid out.
       intFlag("--k", a.k, 1, TWO_ADICITY);
       const loaded = loadCircuit(a.file, a.entry);
@@ -46,8 +54,17 @@ export const command: CommandModule<object, Args> = {
       // Checked on the shape alone, before the SRS is read and the key computed.
       checkZeroKnowledge(loaded.compiled.program.circuit, k, a["allow-zk-gap"] === true, (s) => process.stderr.write(s + "\n"));
       const srs = chooseSrs({ ptau: a.ptau, insecureDevSrs: a["insecure-dev-srs"] }, k, (s) => process.stderr.write(s + "\n"));
+      const log = (s: string) => process.stderr.write(s + "\n");
+      const { openDevice } = await import("../prover-device.ts");
+      const dev = device === "cpu" ? undefined : await openDevice(device as "gpu" | "auto", a.gpus ?? 1, log);
       const t = performance.now();
-      const pk = await keygen(srs, loaded.compiled.program.circuit, { k, progress: progressRenderer({ prefix: "  keygen: " }).progress });
+      let pk;
+      try {
+        pk = await keygen(srs, loaded.compiled.program.circuit, { k, progress: progressRenderer({ prefix: "  keygen: " }).progress, device: dev });
+      } finally {
+        dev?.dispose();
+      }
+      if (dev) log(`device: ${dev.label}: ${dev.summary()}`);
       const out = a.out ?? a.file.replace(/\.(cwl|cwir)$/, "") + ".vk";
       writeVk(out, pk.vk);
       process.stdout.write(`wrote ${out} (k=${k}, ${((performance.now() - t) / 1000).toFixed(1)} s)\n`);
