@@ -3,10 +3,11 @@
 // outside memory trap with memory unchanged; std::zkvm runs the same function in the interpreter
 // (its software body) and in the VM (the ecall).
 import { createHash, randomBytes } from "node:crypto";
+import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { keccak_256, keccakP } from "@noble/hashes/sha3.js";
 import { describe, expect, it } from "vitest";
 import { assemble, execute, type Program } from "../../runtime/zkvm/index.ts";
-import { PRECOMPILE, SHA256_IV, keccakF } from "../../runtime/zkvm/precompiles/index.ts";
+import { PRECOMPILE, SECP256K1_P, SHA256_IV, keccakF } from "../../runtime/zkvm/precompiles/index.ts";
 import { readFileSync } from "node:fs";
 import wabtInit from "wabt";
 import { buildZkvm } from "../../backends/zkvm/index.ts";
@@ -272,5 +273,70 @@ program P(input: Bytes, k: u32) -> u64 {
       expect(r.refused).toBeUndefined();
       expect([r.interp.outputs, r.vm.outputs], `lane ${k}`).toEqual([[want], [want]]);
     }
+  });
+});
+
+describe("256-bit modular arithmetic and secp256k1 precompiles (executor)", () => {
+  const le = (v: bigint) => {
+    const b = new Uint8Array(32);
+    for (let i = 0; i < 32; i++) b[i] = Number((v >> BigInt(8 * i)) & 255n);
+    return hex(b);
+  };
+  const fromLe = (b: Uint8Array) => b.reduceRight((acc, x) => (acc << 8n) | BigInt(x), 0n);
+  const big = () => BigInt("0x" + randomBytes(32).toString("hex"));
+  /** one ecall on operands at 1024 (b) and 1088 (c, 64 bytes); the 64 bytes at b come back */
+  const once = (call: number, at1024: string, at1088: string) => {
+    const r = execute(asm([".memory 4096", ".regs 16", `.data 1024 ${at1024.padEnd(128, "0")}${at1088.padEnd(128, "0")}`, "  const r2, 1024", "  const r3, 1088", `  ecall ${call}, r2, r3`, "  const r4, 64", "  ecall 3, r2, r4", "  ret"].join("\n")));
+    return r.ok ? r.output : r.message;
+  };
+
+  it("x·y mod m and x + y mod m equal BigInt's (m = 0 is 2^256)", () => {
+    const n = secp256k1.Point.CURVE().n;
+    for (const m of [big(), n, 0n, 7n]) {
+      const [x, y] = [big(), big()];
+      for (const [call, want] of [[PRECOMPILE.UINT256_MULMOD, (x * y) % (m || 2n ** 256n)], [PRECOMPILE.UINT256_ADDMOD, (x + y) % (m || 2n ** 256n)]] as const) {
+        const out = once(call, le(x), le(y) + le(m));
+        if (typeof out === "string") throw new Error(out);
+        expect(fromLe(out.subarray(0, 32))).toBe(want);
+        // y and m are not written
+        expect(hex(out.subarray(32, 64))).toBe("00".repeat(32));
+      }
+    }
+  });
+
+  it("secp256k1 add and double equal @noble/curves, with doubling, inverses and infinity", () => {
+    const G = secp256k1.Point.BASE;
+    const pt = (P: typeof G | null) => (P === null || P.is0() ? "00".repeat(64) : le(P.toAffine().x) + le(P.toAffine().y));
+    const P = G.multiply(big() % secp256k1.Point.CURVE().n);
+    const Q = G.multiply(big() % secp256k1.Point.CURVE().n);
+    const cases: [string, string, typeof G | null][] = [
+      [pt(P), pt(Q), P.add(Q)],
+      [pt(P), pt(P), P.double()],
+      [pt(P), pt(P.negate()), null],
+      [pt(P), pt(null), P],
+      [pt(null), pt(Q), Q],
+      [pt(null), pt(null), null],
+    ];
+    for (const [a, b, want] of cases) {
+      const out = once(PRECOMPILE.SECP256K1_ADD, a, b);
+      if (typeof out === "string") throw new Error(out);
+      expect(hex(out)).toBe(pt(want));
+    }
+    const d = once(PRECOMPILE.SECP256K1_DOUBLE, pt(Q), "");
+    expect(typeof d !== "string" && hex(d)).toBe(pt(Q.double()));
+    // off the curve, and a coordinate ≥ p, trap
+    const off = once(PRECOMPILE.SECP256K1_ADD, le(P.toAffine().x) + le(P.toAffine().y + 1n), pt(Q));
+    expect(off).toMatch(/secp256k1_add: p at address 1024: the point is not on the curve/);
+    // a point with a small x, so x + p still fits 256 bits (y = (x³ + 7)^((p + 1)/4), p ≡ 3 mod 4)
+    const pow = (b: bigint, e: bigint): bigint => (e === 0n ? 1n : (pow((b * b) % SECP256K1_P, e >> 1n) * (e & 1n ? b : 1n)) % SECP256K1_P);
+    let x = 1n;
+    while (pow(x ** 3n + 7n, (SECP256K1_P - 1n) / 2n) !== 1n) x++;
+    const y = pow(x ** 3n + 7n, (SECP256K1_P + 1n) / 4n);
+    const small = once(PRECOMPILE.SECP256K1_DOUBLE, le(x) + le(y), "");
+    expect(typeof small !== "string" && hex(small)).toBe(pt(secp256k1.Point.fromAffine({ x, y }).double()));
+    const big1 = once(PRECOMPILE.SECP256K1_DOUBLE, le(x + SECP256K1_P) + le(y), "");
+    expect(big1).toMatch(/not below the field prime/);
+    const offQ = once(PRECOMPILE.SECP256K1_ADD, pt(P), le(1n) + le(1n));
+    expect(offQ).toMatch(/q at address 1088: the point is not on the curve/);
   });
 });

@@ -2,9 +2,11 @@
 // operands from linear memory at the addresses in registers b and c, computes the function and writes
 // the result back to memory. Every byte it touches must lie inside the accessible memory, checked
 // before anything is written, so a precompile either completes or traps with memory unchanged.
+import { modOp, pointAdd, pointDouble, readPoint, readU256, writePoint, writeU256 } from "./bigint.ts";
 import { keccakF } from "./keccak.ts";
 import { sha256Compress } from "./sha256.ts";
 
+export { SECP256K1_P, pointAdd, pointDouble } from "./bigint.ts";
 export { keccakF } from "./keccak.ts";
 export { SHA256_IV, SHA256_K, sha256Compress } from "./sha256.ts";
 
@@ -20,12 +22,27 @@ export const PRECOMPILE = {
   /** Keccak-f[1600] on the 25 lanes at address b (u64, little-endian, lane x + 5y at 8·(x + 5y));
    * c is not read: the WebAssembly import `zkvm.keccak_f(state: *mut u64)`. */
   KECCAK_F: 0x102,
+  /** x = x·y mod m on 256-bit numbers (32 bytes little-endian): x at address b, updated; y then m at
+   * address c (64 bytes); m = 0 means 2^256. As SP1's uint256_mulmod. */
+  UINT256_MULMOD: 0x103,
+  /** x = x + y mod m, operands as UINT256_MULMOD; x and y need not be below m (the result is). */
+  UINT256_ADDMOD: 0x104,
+  /** p = p + q on secp256k1: affine points as x ‖ y (32 bytes little-endian each), p at address b,
+   * updated, q at c; (0, 0) is the point at infinity; complete (doubling and inverses included). A
+   * coordinate ≥ the field prime or a point off the curve traps. */
+  SECP256K1_ADD: 0x105,
+  /** p = 2p on secp256k1, p at address b as for SECP256K1_ADD; c is not read. */
+  SECP256K1_DOUBLE: 0x106,
 } as const;
 
 export const PRECOMPILE_NAMES: Record<number, string> = {
   [PRECOMPILE.SHA256_COMPRESS]: "sha256_compress",
   [PRECOMPILE.SHA256_COMPRESS_WORDS]: "sha256_compress_words",
   [PRECOMPILE.KECCAK_F]: "keccak_f",
+  [PRECOMPILE.UINT256_MULMOD]: "uint256_mulmod",
+  [PRECOMPILE.UINT256_ADDMOD]: "uint256_addmod",
+  [PRECOMPILE.SECP256K1_ADD]: "secp256k1_add",
+  [PRECOMPILE.SECP256K1_DOUBLE]: "secp256k1_double",
 };
 
 const state8 = new Int32Array(8);
@@ -58,6 +75,25 @@ export function runPrecompile(call: number, dv: DataView, memSize: number, b: nu
       keccakF(lanes);
       for (let i = 0; i < 50; i++) dv.setInt32(b + 4 * i, lanes[i], true);
       return b + 200;
+    }
+    case PRECOMPILE.UINT256_MULMOD:
+    case PRECOMPILE.UINT256_ADDMOD: {
+      const err = inside("x", b, 32) ?? inside("y and modulus", c, 64);
+      if (err) return err;
+      writeU256(dv, b, modOp(call === PRECOMPILE.UINT256_MULMOD, readU256(dv, b), readU256(dv, c), readU256(dv, c + 32)));
+      return b + 32;
+    }
+    case PRECOMPILE.SECP256K1_ADD:
+    case PRECOMPILE.SECP256K1_DOUBLE: {
+      const add = call === PRECOMPILE.SECP256K1_ADD;
+      const err = inside("p", b, 64) ?? (add ? inside("q", c, 64) : undefined);
+      if (err) return err;
+      const p = readPoint(dv, b);
+      if (typeof p === "string") return `${PRECOMPILE_NAMES[call]}: p at address ${b}: ${p}`;
+      const q = add ? readPoint(dv, c) : null;
+      if (typeof q === "string") return `${PRECOMPILE_NAMES[call]}: q at address ${c}: ${q}`;
+      writePoint(dv, b, add ? pointAdd(p, q) : pointDouble(p));
+      return b + 64;
     }
   }
   return `unknown system call ${call} (precompiles: ${Object.entries(PRECOMPILE_NAMES).map(([n, s]) => `0x${(+n).toString(16)} ${s}`).join(", ")})`;
