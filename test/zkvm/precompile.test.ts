@@ -11,6 +11,7 @@ import { PRECOMPILE, SECP256K1_P, SHA256_IV, keccakF } from "../../runtime/zkvm/
 import { readFileSync } from "node:fs";
 import wabtInit from "wabt";
 import { buildZkvm } from "../../backends/zkvm/index.ts";
+import { BN254_R, poseidonPermute } from "../../runtime/hash/poseidon.ts";
 import { compileWasm } from "../../compiler/wasm/index.ts";
 import { both } from "./util.ts";
 
@@ -338,5 +339,32 @@ describe("256-bit modular arithmetic and secp256k1 precompiles (executor)", () =
     expect(big1).toMatch(/not below the field prime/);
     const offQ = once(PRECOMPILE.SECP256K1_ADD, pt(P), le(1n) + le(1n));
     expect(offQ).toMatch(/q at address 1088: the point is not on the curve/);
+  });
+});
+
+describe("Poseidon (BN254) precompile (executor)", () => {
+  const le = (v: bigint) => {
+    const b = new Uint8Array(32);
+    for (let i = 0; i < 32; i++) b[i] = Number((v >> BigInt(8 * i)) & 255n);
+    return hex(b);
+  };
+  const fromLe = (b: Uint8Array) => b.reduceRight((acc, x) => (acc << 8n) | BigInt(x), 0n);
+  const permute = (state: bigint[], t = state.length) => {
+    const r = execute(asm([".memory 4096", ".regs 16", `.data 1024 ${state.map(le).join("")}`, "  const r2, 1024", `  const r3, ${t}`, `  ecall ${PRECOMPILE.POSEIDON_BN254}, r2, r3`, `  const r4, ${32 * state.length}`, "  ecall 3, r2, r4", "  ret"].join("\n")));
+    return r.ok ? Array.from({ length: state.length }, (_, i) => fromLe(r.output.subarray(32 * i, 32 * i + 32))) : r.message;
+  };
+  it("Poseidon(1, 2) is circomlib's published value; widths 2..6 equal runtime/hash/poseidon.ts", () => {
+    expect((permute([0n, 1n, 2n]) as bigint[])[0]).toBe(0x115cc0f5e7d690413df64c6b9662e9cf2a3617f2743245519e19607a4417189an);
+    for (let t = 2; t <= 6; t++) {
+      const st = Array.from({ length: t }, (_, i) => BigInt(i * 1000 + 7));
+      expect(permute(st)).toEqual(poseidonPermute(st));
+    }
+  });
+  it("an element ≥ r, a width outside 2..6 and a state outside memory trap", () => {
+    expect(permute([0n, BN254_R])).toMatch(/state element 1 at address 1056 is not below the BN254 scalar field modulus/);
+    expect(permute([0n, 1n], 7)).toMatch(/width 7 is not in 2\.\.6/);
+    expect(permute([0n, 1n], 1)).toMatch(/width 1 is not in 2\.\.6/);
+    const r = execute(asm([".memory 4096", ".regs 16", "  const r2, 4001", "  const r3, 3", `  ecall ${PRECOMPILE.POSEIDON_BN254}, r2, r3`, "  ret"].join("\n")));
+    expect(!r.ok && r.message).toMatch(/poseidon_bn254: state of 96 bytes at address 4001 outside memory/);
   });
 });

@@ -4,6 +4,7 @@
 // before anything is written, so a precompile either completes or traps with memory unchanged.
 import { modOp, pointAdd, pointDouble, readPoint, readU256, writePoint, writeU256 } from "./bigint.ts";
 import { keccakF } from "./keccak.ts";
+import { BN254_R, POSEIDON_MAX_INPUTS, poseidonPermute } from "../../hash/poseidon.ts";
 import { sha256Compress } from "./sha256.ts";
 
 export { SECP256K1_P, pointAdd, pointDouble } from "./bigint.ts";
@@ -33,6 +34,10 @@ export const PRECOMPILE = {
   SECP256K1_ADD: 0x105,
   /** p = 2p on secp256k1, p at address b as for SECP256K1_ADD; c is not read. */
   SECP256K1_DOUBLE: 0x106,
+  /** The Poseidon permutation over BN254 Fr with circomlib's parameters (runtime/hash/poseidon.ts,
+   * constants from runtime/hash/poseidon-bn254.json): the state of t field elements (32 bytes
+   * little-endian each, every one below r) at address b, permuted; register c holds t (2..6). */
+  POSEIDON_BN254: 0x107,
 } as const;
 
 export const PRECOMPILE_NAMES: Record<number, string> = {
@@ -43,6 +48,7 @@ export const PRECOMPILE_NAMES: Record<number, string> = {
   [PRECOMPILE.UINT256_ADDMOD]: "uint256_addmod",
   [PRECOMPILE.SECP256K1_ADD]: "secp256k1_add",
   [PRECOMPILE.SECP256K1_DOUBLE]: "secp256k1_double",
+  [PRECOMPILE.POSEIDON_BN254]: "poseidon_bn254",
 };
 
 const state8 = new Int32Array(8);
@@ -94,6 +100,20 @@ export function runPrecompile(call: number, dv: DataView, memSize: number, b: nu
       if (typeof q === "string") return `${PRECOMPILE_NAMES[call]}: q at address ${c}: ${q}`;
       writePoint(dv, b, add ? pointAdd(p, q) : pointDouble(p));
       return b + 64;
+    }
+    case PRECOMPILE.POSEIDON_BN254: {
+      const t = c;
+      if (t < 2 || t > POSEIDON_MAX_INPUTS + 1) return `poseidon_bn254: width ${t} is not in 2..${POSEIDON_MAX_INPUTS + 1}`;
+      const err = inside("state", b, 32 * t);
+      if (err) return err;
+      const st: bigint[] = [];
+      for (let i = 0; i < t; i++) {
+        const v = readU256(dv, b + 32 * i);
+        if (v >= BN254_R) return `poseidon_bn254: state element ${i} at address ${b + 32 * i} is not below the BN254 scalar field modulus`;
+        st.push(v);
+      }
+      poseidonPermute(st).forEach((v, i) => writeU256(dv, b + 32 * i, v));
+      return b + 32 * t;
     }
   }
   return `unknown system call ${call} (precompiles: ${Object.entries(PRECOMPILE_NAMES).map(([n, s]) => `0x${(+n).toString(16)} ${s}`).join(", ")})`;
