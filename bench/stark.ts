@@ -2,9 +2,10 @@
 // (runtime/stark/workload.ts: degree-2 transitions, one degree-3 constraint, two LogUp interactions) at
 // 2^14, 2^15 and 2^16 rows (STARK_BENCH_LOG_ROWS=14,15 to choose), with the default parameters
 // (rate 1/4, 42 queries, 16 grinding bits: 100 conjectured bits). Prove time is wall time, on one thread
-// and with the commitments (LDE, Merkle hashing) on every core's pool worker; the quotient, DEEP and FRI
-// stay on one thread, and the hot loops are plain TypeScript (no WASM yet). The load average is beside
-// each figure since these machines are shared.
+// and with the commitments (LDE, Merkle hashing), LogUp, quotient and DEEP ranges on every core's pool
+// worker; running sums, openings and FRI stay on the calling thread. The NTT butterflies and the
+// extension-field column loops run in WebAssembly (ntt-wasm.ts, ext-wasm.ts), the rest in TypeScript.
+// The load average is beside each figure since these machines are shared.
 import { availableParallelism, loadavg } from "node:os";
 import { benchStark } from "../runtime/stark/workload.ts";
 import { DEFAULT_PARAMS, SECURITY_FORMULA } from "../runtime/stark/index.ts";
