@@ -56,6 +56,16 @@ describe("prover device on the WASM kernel executor", () => {
     dev.dispose();
   });
 
+  it("keygen with the device: the same verifying key (fixed and permutation commitments on the device)", async () => {
+    const dev = wasmDevice();
+    const pk2 = await keygen(insecureDevSrs(1 << minimumK(circuit.circuit)), circuit.circuit, { device: dev });
+    expect(Buffer.from(pk2.vk.digest).toString("hex")).toBe(Buffer.from(pk.vk.digest).toString("hex"));
+    expect(pk2.vk.fixedCommitments).toEqual(pk.vk.fixedCommitments);
+    expect(pk2.vk.sigmaCommitments).toEqual(pk.vk.sigmaCommitments);
+    expect(dev.counts.msm.device).toBe(pk.vk.fixedCommitments.length + pk.vk.sigmaCommitments.length);
+    dev.dispose();
+  });
+
   it("falls back to the CPU per call when a shape does not fit, and says so", async () => {
     const msm = [new WasmExecutor(emitWasm(msmKm))];
     const dev = new GpuProverDevice({ msm, ntt: [new WasmExecutor(emitWasm(nttKm))], fq, fr: frL, maxNttLog: Math.log2(pk.domain.n), maxMsmPoints: 4 });

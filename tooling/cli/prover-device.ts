@@ -2,13 +2,31 @@
 // them, as data, to runtime/gpu's prover device. `gpu` insists on an adapter (lavapipe counts: it runs the
 // same shaders on the CPU, slowly, which is what tests use); `auto` takes a hardware GPU and otherwise
 // falls back to the CPU with a note, since a software adapter is slower than the CPU prover.
-import { analyzeKernels } from "../../backends/kernels/index.ts";
-import { emitWgsl } from "../../backends/wgsl/index.ts";
-import { openGpu, gpuLabel, openProverDevice, type GpuProverDevice } from "../../runtime/gpu/index.ts";
-import { kernelSource, msmKernels } from "../kernels/stdlib.ts";
-import { UserError } from "./main.ts";
+// The flag check is light; WebGPU (dawn.node) and the kernel compiler load only when a device is asked for.
+import type { GpuProverDevice } from "../../runtime/gpu/index.ts";
+import { UserError, intFlag } from "./main.ts";
 
-export async function openDevice(kind: "gpu" | "auto", gpus: number, log: (s: string) => void): Promise<GpuProverDevice | undefined> {
+export type DeviceKind = "cpu" | "gpu" | "auto";
+
+/** Checks `--device` and `--gpus` (before any slow work) and returns the device kind. */
+export function deviceFlag(device: string | undefined, gpus: number | undefined): DeviceKind {
+  const kind = device ?? "cpu";
+  if (kind !== "cpu" && kind !== "gpu" && kind !== "auto") throw new UserError(`--device must be one of cpu, gpu, auto, not ${kind}`);
+  intFlag("--gpus", gpus, 1, 64);
+  if (gpus !== undefined && kind === "cpu") throw new UserError("--gpus applies with --device gpu or auto", "add --device gpu");
+  return kind;
+}
+
+/** The prover device for `kind` (undefined: the CPU), with its notes on `log`. */
+export async function deviceFor(kind: DeviceKind, gpus: number | undefined, log: (s: string) => void): Promise<GpuProverDevice | undefined> {
+  return kind === "cpu" ? undefined : openDevice(kind, gpus ?? 1, log);
+}
+
+async function openDevice(kind: "gpu" | "auto", gpus: number, log: (s: string) => void): Promise<GpuProverDevice | undefined> {
+  const { openGpu, gpuLabel, openProverDevice } = await import("../../runtime/gpu/index.ts");
+  const { analyzeKernels } = await import("../../backends/kernels/index.ts");
+  const { emitWgsl } = await import("../../backends/wgsl/index.ts");
+  const { kernelSource, msmKernels } = await import("../kernels/stdlib.ts");
   const gpu = await openGpu();
   if ("reason" in gpu) {
     if (kind === "gpu") throw new UserError(`--device gpu: ${gpu.reason}`, "use --device auto to fall back to the CPU, or --device cpu");

@@ -60,10 +60,8 @@ export const command: CommandModule<object, Args> = {
     }
     if (a.field !== undefined || a.fold !== undefined) throw new UserError("--field and --fold apply to .cwvm zkVM programs; a circuit is proven over BN254");
     if (a.inputs === undefined) throw new UserError("missing --inputs <in.json> (the circuit's inputs by parameter name)");
-    const device = a.device ?? "cpu";
-    if (!["cpu", "gpu", "auto"].includes(device)) throw new UserError(`--device must be one of cpu, gpu, auto, not ${device}`);
-    intFlag("--gpus", a.gpus, 1, 64);
-    if (a.gpus !== undefined && device === "cpu") throw new UserError("--gpus applies with --device gpu or auto", "add --device gpu");
+    const { deviceFlag, deviceFor } = await import("../prover-device.ts");
+    const device = deviceFlag(a.device, a.gpus);
     const { TWO_ADICITY } = await import("../../../runtime/poly/fr.ts");
     try {
       const t0 = performance.now();
@@ -109,8 +107,7 @@ export const command: CommandModule<object, Args> = {
       log(`mock prover: ${(performance.now() - t).toFixed(0)} ms, all constraints hold (k=${k})`);
       const srs = chooseSrs({ ptau: a.ptau, insecureDevSrs: a["insecure-dev-srs"] }, k, log);
       const phases = progressRenderer({ prefix: "  " }).progress;
-      const { openDevice } = await import("../prover-device.ts");
-      const dev = device === "cpu" ? undefined : await openDevice(device as "gpu" | "auto", a.gpus ?? 1, log);
+      const dev = await deviceFor(device, a.gpus, log);
       let proof;
       try {
         t = performance.now();

@@ -38,10 +38,8 @@ export const command: CommandModule<object, Args> = {
     const { TWO_ADICITY } = await import("../../../runtime/poly/fr.ts");
     try {
       checkSrsChoice({ ptau: a.ptau, insecureDevSrs: a["insecure-dev-srs"] });
-      const device = a.device ?? "cpu";
-      if (!["cpu", "gpu", "auto"].includes(device)) throw new UserError(`--device must be one of cpu, gpu, auto, not ${device}`);
-      intFlag("--gpus", a.gpus, 1, 64);
-      if (a.gpus !== undefined && device === "cpu") throw new UserError("--gpus applies with --device gpu or auto", "add --device gpu");
+      const { deviceFlag, deviceFor } = await import("../prover-device.ts");
+      const device = deviceFlag(a.device, a.gpus);
       // The field's limit before compiling; the circuit's own bounds (domainK) once it is laid out.
       intFlag("--k", a.k, 1, TWO_ADICITY);
       const loaded = loadCircuit(a.file, a.entry);
@@ -55,8 +53,7 @@ export const command: CommandModule<object, Args> = {
       checkZeroKnowledge(loaded.compiled.program.circuit, k, a["allow-zk-gap"] === true, (s) => process.stderr.write(s + "\n"));
       const srs = chooseSrs({ ptau: a.ptau, insecureDevSrs: a["insecure-dev-srs"] }, k, (s) => process.stderr.write(s + "\n"));
       const log = (s: string) => process.stderr.write(s + "\n");
-      const { openDevice } = await import("../prover-device.ts");
-      const dev = device === "cpu" ? undefined : await openDevice(device as "gpu" | "auto", a.gpus ?? 1, log);
+      const dev = await deviceFor(device, a.gpus, log);
       const t = performance.now();
       let pk;
       try {
