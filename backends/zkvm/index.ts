@@ -460,7 +460,8 @@ class Gen {
       case "wasm.memory_fill": case "wasm.memory_init": case "wasm.data_drop": case "wasm.table_init": case "wasm.table_copy":
       case "wasm.elem_drop": case "wasm.table_size": case "wasm.global_get": case "wasm.global_set": case "wasm.call_indirect":
       case "wasm.input_len": case "wasm.read_input": case "wasm.write_output": case "wasm.exit":
-      case "wasm.sha256_compress": case "wasm.keccak_f":
+      case "wasm.sha256_compress": case "wasm.keccak_f": case "wasm.uint256_mulmod": case "wasm.uint256_addmod":
+      case "wasm.secp256k1_add": case "wasm.secp256k1_double":
         return this.wasmOp(op);
       case "c.assert": {
         const t = this.alloc(1);
@@ -1149,17 +1150,18 @@ class Gen {
       case "wasm.exit":
         this.emit(OPC.ECALL, SYS.HALT, ops[0], this.rz);
         return;
-      case "wasm.sha256_compress": case "wasm.keccak_f": {
+      case "wasm.sha256_compress": case "wasm.keccak_f": case "wasm.uint256_mulmod": case "wasm.uint256_addmod":
+      case "wasm.secp256k1_add": case "wasm.secp256k1_double": {
         // guest addresses checked against the guest's memory, then moved to the VM's
-        const sha = name === "wasm.sha256_compress";
+        const [call, bytes] = WASM_PRECOMPILES[name];
         const size = this.memBytes();
         const at = ops.map((r, i) => {
-          this.checkRange(TRAP_MEM, r, this.konst(sha ? (i === 0 ? 32 : 64) : 200), size);
+          this.checkRange(TRAP_MEM, r, this.konst(bytes[i]), size);
           const t = this.alloc(1);
           this.emit(OPC.ADDI, t, r, w.base);
           return t;
         });
-        this.emit(OPC.ECALL, sha ? PRECOMPILE.SHA256_COMPRESS : PRECOMPILE.KECCAK_F, at[0], at[sha ? 1 : 0]);
+        this.emit(OPC.ECALL, call, at[0], at[at.length - 1]);
         return;
       }
     }
@@ -1259,6 +1261,16 @@ class Gen {
 const IMM_OPS = new Set(["i.add", "i.sub", "i.and", "i.or", "i.xor", "i.shl", "i.shru", "i.shrs"]);
 
 const mask = (w: number) => (w >= 32 ? -1 : (2 ** w - 1) | 0);
+/** WebAssembly precompile imports: the call number and the bytes each address operand names */
+const WASM_PRECOMPILES: Record<string, [number, number[]]> = {
+  "wasm.sha256_compress": [PRECOMPILE.SHA256_COMPRESS, [32, 64]],
+  "wasm.keccak_f": [PRECOMPILE.KECCAK_F, [200]],
+  "wasm.uint256_mulmod": [PRECOMPILE.UINT256_MULMOD, [32, 64]],
+  "wasm.uint256_addmod": [PRECOMPILE.UINT256_ADDMOD, [32, 64]],
+  "wasm.secp256k1_add": [PRECOMPILE.SECP256K1_ADD, [64, 64]],
+  "wasm.secp256k1_double": [PRECOMPILE.SECP256K1_DOUBLE, [64]],
+};
+
 /** A std::zkvm function (stdlib/zkvm/mod.cwl) that compiles to a precompile: its call number, the
  * state array's length and element size and, for a block taken from a buffer (`data: Bytes, at: u32`),
  * the block's bytes */

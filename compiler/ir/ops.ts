@@ -1486,6 +1486,13 @@ registerOp({
 });
 registerOp({ name: "wasm.sha256_compress", operands: 2, results: 0, effect: "effect", allowedIn: WASM, doc: "`wasm.sha256_compress %state, %block` — one SHA-256 compression of the 64-byte block at linear-memory address block into the 8 u32 words at state (the zkVM's precompile, import zkvm.sha256_compress); traps when either range passes the memory.", verify: (op, ctx) => i32Operands(op, ctx, op.operands) });
 registerOp({ name: "wasm.keccak_f", operands: 1, results: 0, effect: "effect", allowedIn: WASM, doc: "`wasm.keccak_f %state` — Keccak-f[1600] on the 25 u64 lanes at linear-memory address state (the zkVM's precompile, import zkvm.keccak_f); traps when the range passes the memory.", verify: (op, ctx) => i32Operands(op, ctx, op.operands) });
+for (const [name, n, doc] of [
+  ["wasm.uint256_mulmod", 2, "`wasm.uint256_mulmod %x, %ym` — x = x·y mod m on 256-bit little-endian numbers, x at address x, y then m (64 bytes) at ym; m = 0 means 2^256 (import zkvm.uint256_mulmod)"],
+  ["wasm.uint256_addmod", 2, "`wasm.uint256_addmod %x, %ym` — x = x + y mod m, operands as wasm.uint256_mulmod (import zkvm.uint256_addmod)"],
+  ["wasm.secp256k1_add", 2, "`wasm.secp256k1_add %p, %q` — p = p + q on secp256k1, affine points as x ‖ y (32 bytes little-endian each), (0, 0) the point at infinity; a point off the curve traps (import zkvm.secp256k1_add)"],
+  ["wasm.secp256k1_double", 1, "`wasm.secp256k1_double %p` — p = 2p on secp256k1, p as for wasm.secp256k1_add (import zkvm.secp256k1_double)"],
+] as const)
+  registerOp({ name, operands: n, results: 0, effect: "effect", allowedIn: WASM, doc: `${doc}; traps when a range passes the memory.`, verify: (op, ctx) => i32Operands(op, ctx, op.operands) });
 registerOp({ name: "wasm.input_len", operands: 0, results: 1, effect: "effect", allowedIn: WASM, doc: "`%n = wasm.input_len : i32` — bytes of the input stream not read yet (a guest's import zkvm.input_len)." });
 for (const [name, doc] of [
   ["wasm.read_input", "`wasm.read_input %ptr, %len` — the next len input bytes to linear memory at ptr; traps when fewer are left or the range passes the memory (zkvm.read_input)"],

@@ -77,6 +77,10 @@ const HOST: Record<string, { sig: string; op: string }> = {
   // precompiles (spec/zkvm.md "Precompiles"), the names guests/rust/cwl-guest declares
   sha256_compress: { sig: "i32 i32 -> ", op: "wasm.sha256_compress" },
   keccak_f: { sig: "i32 -> ", op: "wasm.keccak_f" },
+  uint256_mulmod: { sig: "i32 i32 -> ", op: "wasm.uint256_mulmod" },
+  uint256_addmod: { sig: "i32 i32 -> ", op: "wasm.uint256_addmod" },
+  secp256k1_add: { sig: "i32 i32 -> ", op: "wasm.secp256k1_add" },
+  secp256k1_double: { sig: "i32 -> ", op: "wasm.secp256k1_double" },
 };
 
 /** A body that traps: a cf.block of the result types holding the cf.trap, then cf.return. */

@@ -368,3 +368,65 @@ describe("Poseidon (BN254) precompile (executor)", () => {
     expect(!r.ok && r.message).toMatch(/poseidon_bn254: state of 96 bytes at address 4001 outside memory/);
   });
 });
+
+describe("WebAssembly imports zkvm.uint256_mulmod/addmod and zkvm.secp256k1_add/double", () => {
+  const le = (v: bigint) => Array.from({ length: 32 }, (_, i) => Number((v >> BigInt(8 * i)) & 255n));
+  const fromLe = (b: Uint8Array) => b.reduceRight((acc, x) => (acc << 8n) | BigInt(x), 0n);
+  const guest = async (body: string): Promise<Program> => {
+    const wat = `(module
+      (import "zkvm" "uint256_mulmod" (func $mul (param i32 i32)))
+      (import "zkvm" "uint256_addmod" (func $add (param i32 i32)))
+      (import "zkvm" "secp256k1_add" (func $padd (param i32 i32)))
+      (import "zkvm" "secp256k1_double" (func $pdbl (param i32)))
+      (import "zkvm" "read_input" (func $read (param i32 i32)))
+      (import "zkvm" "write_output" (func $write (param i32 i32)))
+      (memory 1)
+      (func (export "main") (local $i i32) ${body}))`;
+    const wabt = await wabtInit();
+    const m = wabt.parseWat("g.wat", wat, {});
+    const bin = m.toBinary({}).buffer;
+    m.destroy();
+    const lifted = compileWasm(bin, { entry: "main" });
+    if (!lifted.module) throw new Error(lifted.diagnostics.map((d) => d.message).join("; "));
+    const b = buildZkvm(lifted.module);
+    if (!b.program) throw new Error(b.diagnostics.map((d) => d.message).join("; "));
+    return b.program;
+  };
+
+  it("k·G by double-and-add over the imports equals @noble/curves; mulmod and addmod equal BigInt", async () => {
+    // input: k (32 bytes) at 0, G at 64 (acc at 128 starts at infinity); bits of k from the top
+    const p = await guest(`(call $read (i32.const 0) (i32.const 128))
+      (local.set $i (i32.const 255))
+      (loop $l
+        (call $pdbl (i32.const 128))
+        (if (i32.and (i32.shr_u (i32.load8_u (i32.shr_u (local.get $i) (i32.const 3))) (i32.and (local.get $i) (i32.const 7))) (i32.const 1))
+          (then (call $padd (i32.const 128) (i32.const 64))))
+        (local.set $i (i32.sub (local.get $i) (i32.const 1)))
+        (br_if $l (i32.ge_s (local.get $i) (i32.const 0))))
+      (call $write (i32.const 128) (i32.const 64))
+      (call $read (i32.const 256) (i32.const 96))
+      (call $mul (i32.const 256) (i32.const 288))
+      (call $write (i32.const 256) (i32.const 32))
+      (call $read (i32.const 256) (i32.const 96))
+      (call $add (i32.const 256) (i32.const 288))
+      (call $write (i32.const 256) (i32.const 32))`);
+    const G = secp256k1.Point.BASE;
+    const n = secp256k1.Point.CURVE().n;
+    const k = BigInt("0x" + randomBytes(32).toString("hex")) % n;
+    const [x, y, m] = [BigInt("0x" + randomBytes(32).toString("hex")), BigInt("0x" + randomBytes(32).toString("hex")), n];
+    const input = Uint8Array.from([...le(k), ...new Array(32).fill(0), ...le(G.toAffine().x), ...le(G.toAffine().y), ...le(x), ...le(y), ...le(m), ...le(x), ...le(y), ...le(m)]);
+    const r = execute(p, { input });
+    if (!r.ok) throw new Error(r.message);
+    const want = G.multiply(k).toAffine();
+    expect([fromLe(r.output.subarray(0, 32)), fromLe(r.output.subarray(32, 64))]).toEqual([want.x, want.y]);
+    expect(fromLe(r.output.subarray(64, 96))).toBe((x * y) % m);
+    expect(fromLe(r.output.subarray(96, 128))).toBe((x + y) % m);
+  });
+
+  it("operands past the guest's memory trap", async () => {
+    for (const [call, ok] of [["(call $pdbl (i32.const 65472))", true], ["(call $pdbl (i32.const 65473))", false], ["(call $mul (i32.const 65504) (i32.const 0))", true], ["(call $mul (i32.const 0) (i32.const 65473))", false], ["(call $padd (i32.const 0) (i32.const 65473))", false]] as const) {
+      const r = execute(await guest(call));
+      expect(r.ok, call).toBe(ok);
+    }
+  });
+});
