@@ -77,6 +77,16 @@ export async function run(): Promise<object> {
     const dir = join(REPO_ROOT, "examples", "guests", "go", w.example);
     rows.push(measure("go", buildGo(dir), buildGo(dir, "host"), w));
   }
+  if (typeof go !== "string") {
+    // the Go runtime's start (scheduler, allocator, GC setup) and exit around an empty main
+    const c = compileWasm(new Uint8Array(readFileSync(buildGo(join(REPO_ROOT, "examples", "guests", "go", "empty")))), { file: "empty.wasm" });
+    const z = c.module ? buildZkvm(c.module) : undefined;
+    const r = z?.program ? execute(z.program, { counts: true }) : undefined;
+    if (r?.ok && r.exitCode === 0) {
+      rows.push({ language: "go", workload: "empty main (the runtime before main)", zkvmInstructions: r.instructions, families: r.families });
+      process.stdout.write(`go empty main: ${r.instructions} zkVM instructions\n`);
+    } else rows.push({ language: "go", workload: "empty main (the runtime before main)", compiles: false, diagnostic: c.diagnostics[0]?.message ?? (r && !r.ok ? r.message : "") });
+  }
   return {
     note: "zkVM instructions of examples/guests per language on one workload each; output checked against the native run and node:crypto / BigInt / JSON.stringify. Go rows that do not compile carry the frontend's first diagnostic. Times depend on the machine and its load.",
     toolchains: { rust: typeof rc === "string" ? null : rc.version, go: typeof go === "string" ? null : go.version },
