@@ -161,5 +161,10 @@ export async function openProverDevice(o: OpenProverDeviceOptions): Promise<GpuP
     for (const ex of [...msm, ntt]) ex.dispose();
     return { reason: `the WGSL kernels did not compile on ${gpuLabel(gpu.info)}: ${errs[0]}` };
   }
-  return new GpuProverDevice({ msm, ntt: [ntt], fq: o.fq, fr: o.fr });
+  // The largest binding bounds the shapes: an MSM's chunk accumulators take ≈ 1.6·n Jacobian points of 96
+  // bytes at c = 10 (26 windows, 16 entries a chunk), so 256 bytes a point leaves margin; an NTT 32 a value.
+  const limit = gpu.info.maxStorageBufferBindingSize;
+  const maxMsmPoints = Math.min(1 << 22, 2 ** Math.floor(Math.log2(limit / 256)));
+  const maxNttLog = Math.min(20, Math.floor(Math.log2(limit / 32)));
+  return new GpuProverDevice({ msm, ntt: [ntt], fq: o.fq, fr: o.fr, maxMsmPoints, maxNttLog });
 }
