@@ -8,6 +8,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../../base/files/index.ts";
 import { buildGo, findGo } from "../../tooling/guest/index.ts";
 import { nativeRun, u32le, vmProgram, vmRun } from "./util.ts";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { runCwlInProcess } from "../util/cli.ts";
 
 const go = findGo();
 if (typeof go === "string") console.log(`test/guests/go: skipped: ${go} (npm run setup:toolchains installs it)`);
@@ -47,5 +50,14 @@ describe.skipIf(typeof go === "string")("Go guests", () => {
       expect({ exit: r.exit, out: r.out }, g).toEqual(nativeRun(exe[g], input));
       expect(r.instructions).toBeGreaterThan(20_000_000);
     }
+  });
+
+  it("cwl guest new --lang go, then cwl guest build: the scaffold (its go.mod replacing the SDK by path) runs in the zkVM", { timeout: 600_000 }, async () => {
+    const tmp = mkdtempSync(join(tmpdir(), "cwl-guest-go-"));
+    expect((await runCwlInProcess(["guest", "new", "--lang", "go", "hello"], tmp)).status).toBe(0);
+    const b = await runCwlInProcess(["guest", "build", "hello"], tmp);
+    expect(b.status, b.out).toBe(0);
+    const p = await vmProgram(join(tmp, "hello", "build", "hello.wasm"));
+    expect(vmRun(p, enc("abc"))).toMatchObject({ exit: 0, out: "3 294" });
   });
 });
