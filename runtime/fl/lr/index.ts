@@ -36,7 +36,11 @@ export interface LrOptions {
   /** Improved protocol: bits per partial logit, bits per residual, and the partial logits' clip range. */
   bits?: number;
   residualBits?: number;
-  /** Seed of the stochastic-rounding coins (each party's own; reproducible runs in tests). Default: fresh random. */
+  /**
+   * Seed of the stochastic-rounding coins (each party's own) and of the dealer's seeds: reproducible
+   * runs in tests (the shares, hence the truncations' carries, depend on the dealer's randomness).
+   * Default: fresh random.
+   */
   coins?: Uint8Array;
   logitRange?: number;
   /** Improved protocol: the gradient ring's width, the opened gradient's bits, steps summed before an opening, the feature clip and levels. */
@@ -607,9 +611,11 @@ export async function runLrDealer(net: PartyNet, n: number, dims: readonly numbe
   const gamma: Prg[] = [];
   const beta: Prg[] = [];
   const betaSum: Uint32Array[] = [];
+  const prg = opts.coins ? new Prg(Buffer.concat([Buffer.from(opts.coins), Buffer.from("/dealer")])) : undefined;
+  const fresh = () => (prg ? prg.bytes(16) : randomBytes(16));
   for (let p = 1; p < P; p++) {
-    const s = dealSeeds();
-    const [gs, bs] = [randomBytes(16), randomBytes(16)];
+    const s = prg ? { passive: { a: fresh(), c: fresh() }, active: { b: fresh() } } : dealSeeds();
+    const [gs, bs] = [fresh(), fresh()];
     net.send(p, Buffer.concat(sh ? [s.passive.a, s.passive.c, gs] : [s.passive.a, s.passive.c]));
     activeSeeds.push(...(sh ? [s.active.b, bs] : [s.active.b]));
     dealers[p] = new CrossDealer(g.k, n, dims[p], s);
