@@ -11,6 +11,7 @@ import { nativeRun, u32le, vmProgram, vmRun } from "./util.ts";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { runCwlInProcess } from "../util/cli.ts";
+import { secp256k1 } from "@noble/curves/secp256k1.js";
 
 const go = findGo();
 if (typeof go === "string") console.log(`test/guests/go: skipped: ${go} (npm run setup:toolchains installs it)`);
@@ -27,7 +28,7 @@ const DOC = `{"a": [1, -2, 30], "s": "x\\"\\\\\\u00e9\\n\\ud83d\\ude00\\u0001", 
 describe.skipIf(typeof go === "string")("Go guests", () => {
   const exe: Record<string, string> = {};
   beforeAll(() => {
-    for (const g of ["fib", "sha256", "json"]) exe[g] = buildGo(dir(g), "host");
+    for (const g of ["fib", "sha256", "json", "ecdsa"]) exe[g] = buildGo(dir(g), "host");
   }, 600_000);
 
   it("native runs equal node:crypto, BigInt and JSON.stringify", () => {
@@ -59,5 +60,31 @@ describe.skipIf(typeof go === "string")("Go guests", () => {
     expect(b.status, b.out).toBe(0);
     const p = await vmProgram(join(tmp, "hello", "build", "hello.wasm"));
     expect(vmRun(p, enc("abc"))).toMatchObject({ exit: 0, out: "3 294" });
+  });
+
+  it("ecdsa: native runs agree with @noble/curves; the zkVM run of a valid signature equals the native run", { timeout: 600_000 }, async () => {
+    const priv = Uint8Array.from({ length: 32 }, (_, i) => i + 1);
+    const pub = secp256k1.getPublicKey(priv, false);
+    const h = createHash("sha256").update("cwl go guest").digest();
+    const sig = secp256k1.sign(h, priv, { prehash: false });
+    const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+    const s = BigInt("0x" + Buffer.from(sig.subarray(32)).toString("hex"));
+    const highS = Buffer.concat([sig.subarray(0, 32), Buffer.from((N - s).toString(16).padStart(64, "0"), "hex")]);
+    const bad = Buffer.from(h);
+    bad[0] ^= 0x80;
+    const off = Buffer.from(pub);
+    off[40] ^= 1;
+    for (const [hash, sg, pk] of [[h, sig, pub], [h, highS, pub], [bad, sig, pub], [h, sig, off]] as const) {
+      let ref = false;
+      try {
+        ref = secp256k1.verify(sg, hash, pk, { prehash: false, lowS: false });
+      } catch {
+        ref = false;
+      }
+      expect(nativeRun(exe.ecdsa, Buffer.concat([hash, sg, pk]))).toEqual({ exit: 0, out: ref ? "1" : "0" });
+    }
+    const input = Buffer.concat([h, sig, pub]);
+    const p = await vmProgram(buildGo(dir("ecdsa")));
+    expect(vmRun(p, input)).toMatchObject({ exit: 0, out: "1" });
   });
 });
