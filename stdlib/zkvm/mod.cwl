@@ -79,6 +79,40 @@ pub const KECCAK_RHO: [u64; 25] = [
     14,
 ];
 
+/// (x + 1) mod 5, (x + 2) mod 5 and (x + 4) mod 5 for x < 5: lane neighbours in θ and χ (tables, as
+/// integer `%` is not allowed where these functions may be constrained).
+const MOD5_PLUS1: [u32; 5] = [1, 2, 3, 4, 0];
+const MOD5_PLUS2: [u32; 5] = [2, 3, 4, 0, 1];
+const MOD5_PLUS4: [u32; 5] = [4, 0, 1, 2, 3];
+/// π: lane x + 5y moves to lane y + 5·((2x + 3y) mod 5).
+const KECCAK_PI: [u32; 25] = [
+    0,
+    10,
+    20,
+    5,
+    15,
+    16,
+    1,
+    11,
+    21,
+    6,
+    7,
+    17,
+    2,
+    12,
+    22,
+    23,
+    8,
+    18,
+    3,
+    13,
+    14,
+    24,
+    9,
+    19,
+    4,
+];
+
 /// Rotate a 64-bit lane left by n (0 ≤ n < 64).
 pub fn rotl64(x: u64, n: u64) -> u64 {
     if n == 0 {
@@ -97,7 +131,7 @@ pub fn keccak_f(state: [u64; 25]) -> [u64; 25] {
             c[x] = a[x] ^ a[x + 5] ^ a[x + 10] ^ a[x + 15] ^ a[x + 20];
         }
         for x in 0..5 {
-            let d = c[(x + 4) % 5] ^ rotl64(c[(x + 1) % 5], 1);
+            let d = c[MOD5_PLUS4[x]] ^ rotl64(c[MOD5_PLUS1[x]], 1);
             for y in 0..5 {
                 a[x + 5 * y] = a[x + 5 * y] ^ d;
             }
@@ -105,12 +139,13 @@ pub fn keccak_f(state: [u64; 25]) -> [u64; 25] {
         let mut b = [0u64; 25];
         for x in 0..5 {
             for y in 0..5 {
-                b[y + 5 * ((2 * x + 3 * y) % 5)] = rotl64(a[x + 5 * y], KECCAK_RHO[x + 5 * y]);
+                b[KECCAK_PI[x + 5 * y]] = rotl64(a[x + 5 * y], KECCAK_RHO[x + 5 * y]);
             }
         }
         for y in 0..5 {
             for x in 0..5 {
-                a[x + 5 * y] = b[x + 5 * y] ^ (~b[(x + 1) % 5 + 5 * y] & b[(x + 2) % 5 + 5 * y]);
+                a[x + 5 * y] = b[x + 5 * y] ^
+                    (~b[MOD5_PLUS1[x] + 5 * y] & b[MOD5_PLUS2[x] + 5 * y]);
             }
         }
         a[0] = a[0] ^ KECCAK_RC[round];
