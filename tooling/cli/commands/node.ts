@@ -4,7 +4,7 @@
 // (JSON on stdout). `cwl node keygen` writes one node's key file; `cwl node init` writes the key files
 // and configs of a whole cluster. `--dev` runs on insecure development keys derived from `keySeed`.
 import type { Argv, CommandModule } from "yargs";
-import { createWriteStream, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, writeFileSync, writeSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { readUserJson } from "../../../base/files/user-file.ts";
 import { UserError, setExitCode, EXIT_USER } from "../main.ts";
@@ -151,7 +151,18 @@ export const command: CommandModule = {
         throw new UserError((e as Error).message, "restore it from a backup; starting without it could make this node vote twice in a view");
       }
     }
-    const trace = args.trace ? createWriteStream(args.trace as string) : undefined;
+    // The trace is written synchronously, event by event: a node killed mid-run (a crash test, a real
+    // crash) keeps every event it acted on, so the spec replay never sees votes for a proposal whose
+    // line was still in a stream buffer.
+    let traceFd: number | undefined;
+    if (args.trace) {
+      try {
+        traceFd = openSync(args.trace as string, "w");
+      } catch {
+        throw new UserError(`cannot write the trace file \`${args.trace}\``, "give --trace a path in a folder that exists and that you can write to");
+      }
+    }
+    const trace = traceFd === undefined ? undefined : { write: (s: string) => writeSync(traceFd!, s) };
     let last = 0;
     let summary;
     try {
@@ -171,7 +182,7 @@ export const command: CommandModule = {
         throw new UserError(`node ${cfg.id} cannot listen on ${cfg.peers[cfg.id]}: ${err.code}`, "is another node or program using that port?");
       throw e;
     }
-    if (trace) await new Promise((r) => trace.end(r));
+    if (traceFd !== undefined) closeSync(traceFd);
     process.stdout.write(JSON.stringify(summary) + "\n");
     if (!summary.reached) {
       process.stderr.write(
