@@ -6,6 +6,7 @@
 // leaves are hashed in aligned ranges, one per worker, and its top levels on this thread.
 import { getPool, poolTask } from "../pool/index.ts";
 import { GENERATOR } from "./field.ts";
+import { sharedColumn, toShared } from "./shared.ts";
 import { MerkleTree, allocLevels, fillLevels, leafCount, leafRows, leafWidth } from "./merkle.ts";
 import { evaluateCosetBitrev, interpolateNatural } from "./ntt.ts";
 
@@ -61,13 +62,6 @@ export interface MerkleTask {
 const LDE_TASK = poolTask<LdeTask>(new URL("./tasks.ts", import.meta.url), "ldeColumns");
 const MERKLE_TASK = poolTask<MerkleTask>(new URL("./tasks.ts", import.meta.url), "merkleRange");
 
-const shared = (n: number) => new Uint32Array(new SharedArrayBuffer(4 * n));
-function toShared(a: Uint32Array): Uint32Array {
-  if (a.buffer instanceof SharedArrayBuffer) return a;
-  const s = shared(a.length);
-  s.set(a);
-  return s;
-}
 
 /** Below this many LDE points a matrix's tree is hashed on this thread (a job's start costs more). */
 const MIN_PARALLEL_LEAVES = 1 << 12;
@@ -80,8 +74,8 @@ export async function commitPool(jobs: CommitJob[], threads: number): Promise<Co
       kind: job.kind,
       src: toShared(c),
       logN: job.logN,
-      coeffs: job.kind === "trace" ? shared(c.length) : undefined,
-      out: shared(1 << job.logN),
+      coeffs: job.kind === "trace" ? sharedColumn(c.length) : undefined,
+      out: sharedColumn(1 << job.logN),
     })),
   );
   const buckets: (typeof items)[] = Array.from({ length: threads }, () => []);

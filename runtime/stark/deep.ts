@@ -3,7 +3,8 @@
 // where G = Σ_k γ^k f_k over every committed column of those chips and A the same sum without the
 // quotient columns (which are opened at ζ only). Chips of one height share ζω_n, so one pair of
 // denominators serves them all. prove computes it whole; proveParallel in ranges on the pool workers.
-import { getPool, poolTask } from "../pool/index.ts";
+import { poolTask } from "../pool/index.ts";
+import { runRanges, sharedColumn, toShared } from "./shared.ts";
 import { GENERATOR, P, add, mul, pow, rootOfUnity, sub, type Ext } from "./field.ts";
 import { extBatchInvCols } from "./ext-wasm.ts";
 import { bitReverse, cosetPointsBitrev } from "./ntt.ts";
@@ -74,24 +75,14 @@ const DEEP_TASK = poolTask<DeepTask>(new URL("./tasks.ts", import.meta.url), "de
 /** Below this many LDE points a codeword is computed on this thread. */
 const MIN_PARALLEL_POINTS = 1 << 12;
 
-const share = (cols: Uint32Array[]) =>
-  cols.map((c) => {
-    if (c.buffer instanceof SharedArrayBuffer) return c;
-    const s = new Uint32Array(new SharedArrayBuffer(4 * c.length));
-    s.set(c);
-    return s;
-  });
-
 export async function deepPool(inputs: DeepInput[], threads: number): Promise<Uint32Array[][]> {
-  const pool = getPool(threads);
   const work: Promise<unknown>[] = [];
   const out = inputs.map((d) => {
     const N = 1 << d.logN;
     if (N < MIN_PARALLEL_POINTS || threads < 2) return deepRange(d, 0, N);
-    const input = { ...d, cols: share(d.cols), qcols: share(d.qcols) };
-    const cols = [0, 1, 2, 3].map(() => new Uint32Array(new SharedArrayBuffer(4 * N)));
-    const chunk = N >> Math.ceil(Math.log2(threads));
-    for (let from = 0; from < N; from += chunk) work.push(pool.run(DEEP_TASK, { input, from, to: from + chunk, out: cols }));
+    const input = { ...d, cols: d.cols.map(toShared), qcols: d.qcols.map(toShared) };
+    const cols = [0, 1, 2, 3].map(() => sharedColumn(N));
+    work.push(...runRanges(DEEP_TASK, threads, N, (from, to) => ({ input, from, to, out: cols })));
     return cols;
   });
   await Promise.all(work);

@@ -2,7 +2,8 @@
 // its interactions (air.ts), over a range of rows, so that prove computes them whole and proveParallel
 // in row ranges on the pool workers; the running sum over them is a prefix sum, left to the caller.
 import type { Chip } from "../air/index.ts";
-import { getPool, poolTask } from "../pool/index.ts";
+import { poolTask } from "../pool/index.ts";
+import { runRanges, sharedColumn, toShared } from "./shared.ts";
 import { ExprEval, fingerprint, type Window } from "./air.ts";
 import { add, type Ext } from "./field.ts";
 import { extBatchInvCols } from "./ext-wasm.ts";
@@ -87,24 +88,14 @@ const LOGUP_TASK = poolTask<LogupTask>(new URL("./tasks.ts", import.meta.url), "
 /** Below this many rows a chip's helpers are computed on this thread. */
 const MIN_PARALLEL_ROWS = 1 << 12;
 
-const share = (cols: Uint32Array[]) =>
-  cols.map((c) => {
-    if (c.buffer instanceof SharedArrayBuffer) return c;
-    const s = new Uint32Array(new SharedArrayBuffer(4 * c.length));
-    s.set(c);
-    return s;
-  });
-
 export async function logupPool(inputs: LogupInput[], threads: number): Promise<Uint32Array[][]> {
-  const pool = getPool(threads);
   const work: Promise<unknown>[] = [];
   const out = inputs.map((q) => {
     const n = q.main[0]?.length ?? q.fixed[0]?.length ?? 0;
     if (n < MIN_PARALLEL_ROWS || threads < 2) return logupRange(q, 0, n);
-    const input = { ...q, main: share(q.main), fixed: share(q.fixed) };
-    const cols = Array.from({ length: 4 * q.groups.length }, () => new Uint32Array(new SharedArrayBuffer(4 * n)));
-    const chunk = n >> Math.ceil(Math.log2(threads));
-    for (let from = 0; from < n; from += chunk) work.push(pool.run(LOGUP_TASK, { input, from, to: from + chunk, out: cols }));
+    const input = { ...q, main: q.main.map(toShared), fixed: q.fixed.map(toShared) };
+    const cols = Array.from({ length: 4 * q.groups.length }, () => sharedColumn(n));
+    work.push(...runRanges(LOGUP_TASK, threads, n, (from, to) => ({ input, from, to, out: cols })));
     return cols;
   });
   await Promise.all(work);

@@ -2,7 +2,8 @@
 // by Z_H, on an aligned range of the (bit-reversed) LDE indices, so that prove computes it whole and
 // proveParallel in ranges on the pool workers (tasks.ts), from the same shared LDE columns.
 import type { Chip } from "../air/index.ts";
-import { getPool, poolTask } from "../pool/index.ts";
+import { poolTask } from "../pool/index.ts";
+import { runRanges, sharedColumn, toShared } from "./shared.ts";
 import { combinedConstraints, type Window } from "./air.ts";
 import { GENERATOR, batchInv, emul, inv, mul, pow, rootOfUnity, sub, type Ext } from "./field.ts";
 import { bitReverse, bitReversePermute, cosetPointsBitrev } from "./ntt.ts";
@@ -143,21 +144,13 @@ const MIN_PARALLEL_POINTS = 1 << 12;
 
 /** Every chip's quotient, each split into aligned ranges over `threads` pool workers. */
 export async function quotientPool(inputs: QuotientInput[], threads: number): Promise<Uint32Array[][]> {
-  const pool = getPool(threads);
-  const shareAll = (cols: Uint32Array[]) => cols.map((c) => {
-    if (c.buffer instanceof SharedArrayBuffer) return c;
-    const s = new Uint32Array(new SharedArrayBuffer(4 * c.length));
-    s.set(c);
-    return s;
-  });
   const work: Promise<unknown>[] = [];
   const out = inputs.map((q) => {
     const N = 1 << (q.logn + q.logB);
     if (N < MIN_PARALLEL_POINTS || threads < 2) return quotientRange(q, 0, N);
-    const input = { ...q, main: shareAll(q.main), fixed: shareAll(q.fixed), perm: shareAll(q.perm) };
-    const cols = [0, 1, 2, 3].map(() => new Uint32Array(new SharedArrayBuffer(4 * N)));
-    const chunk = N >> Math.ceil(Math.log2(threads));
-    for (let from = 0; from < N; from += chunk) work.push(pool.run(QUOTIENT_TASK, { input, from, to: from + chunk, out: cols }));
+    const input = { ...q, main: q.main.map(toShared), fixed: q.fixed.map(toShared), perm: q.perm.map(toShared) };
+    const cols = [0, 1, 2, 3].map(() => sharedColumn(N));
+    work.push(...runRanges(QUOTIENT_TASK, threads, N, (from, to) => ({ input, from, to, out: cols })));
     return cols;
   });
   await Promise.all(work);
