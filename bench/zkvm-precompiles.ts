@@ -5,29 +5,18 @@
 // published 5,618 cycles for 1 KB. Target (issue 17): ≤ 5,600 instructions for 1 KB. Also the
 // executor's time per precompile call (wall, best of CWL_BENCH_RUNS after a warm-up).
 import { readFileSync } from "node:fs";
-import { buildZkvm } from "../backends/zkvm/index.ts";
-import { compileSource } from "../compiler/pipeline/index.ts";
-import { type Program, assemble, decode, encodeInputs, execute } from "../runtime/zkvm/index.ts";
+import { assemble, encodeInputs, execute } from "../runtime/zkvm/index.ts";
+import { compileProgram } from "./zkvm.ts";
 import { PRECOMPILE } from "../runtime/zkvm/precompiles/index.ts";
 
 const RUNS = Number(process.env.CWL_BENCH_RUNS ?? 3);
 const SIZES = [128, 512, 1024, 2048];
 
-function build(name: string, src: string): Program {
-  const c = compileSource(`${name}.cwl`, src);
-  if (!c.ir) throw new Error(`${name}: ${c.diagnostics?.[0]?.message}`);
-  const b = buildZkvm(c.ir);
-  if (!b.bytes) throw new Error(`${name}: ${b.diagnostics[0].message}`);
-  const p = decode(b.bytes);
-  if (!("code" in p)) throw new Error(p.message);
-  return p;
-}
-
 export async function run(): Promise<object> {
   const src = readFileSync(new URL("../examples/sha256_zkvm.cwl", import.meta.url), "utf8");
-  const withPre = build("sha256_zkvm", src);
+  const withPre = compileProgram("sha256_zkvm", src);
   // the same guest with the std::zkvm functions renamed: their software bodies are compiled instead
-  const soft = build("sha256_soft", src.replace(/zkvm::sha256_compress(_bytes)?\(/g, "zkvm_soft$1(")
+  const soft = compileProgram("sha256_soft", src.replace(/zkvm::sha256_compress(_bytes)?\(/g, "zkvm_soft$1(")
     .replace("use std::zkvm;", `fn zkvm_soft(s: [u32; 8], b: [u32; 16]) -> [u32; 8] { std::zkvm::sha256_compress(s, b) }
 fn zkvm_soft_bytes(s: [u32; 8], d: Bytes, at: u32) -> [u32; 8] { std::zkvm::sha256_compress_bytes(s, d, at) }`));
   const rows: Record<string, unknown>[] = [];

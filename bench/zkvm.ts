@@ -149,7 +149,8 @@ const ANCHORS = {
   cores: 4,
 };
 
-function compileProgram(name: string, src: string): Program {
+/** A `.cwl` source through the compiler and the zkVM backend, decoded as a host would load it. */
+export function compileProgram(name: string, src: string): Program {
   const c = compileSource(`${name}.cwl`, src);
   if (!c.ir) throw new Error(`${name}: ${c.diagnostics?.[0]?.message}`);
   const b = buildZkvm(c.ir);
