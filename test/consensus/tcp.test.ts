@@ -193,6 +193,7 @@ describe("cwl node over TCP", () => {
       [["h.json"], /missing\.key.*no such file/],
       [["i.json"], /votes\.json.*not valid JSON/],
       [["missing.json"], /no such file/],
+      [["node0.json", "--trace", "no-such-folder/t.jsonl"], /cannot write the trace file `no-such-folder\/t\.jsonl`/],
     ] as const) {
       const r = await runCwlInProcess(["node", "start", "--config", ...args], dir);
       expect(r.status, args[0]).toBe(1);
